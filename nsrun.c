@@ -1,0 +1,1995 @@
+/* nsrun — a container runtime for appliances.
+ *
+ * One start, in the order this file follows:
+ *   cli      -> parse argv
+ *   config   -> parse and validate the JSON (cJSON), every error with file:line:col
+ *   image    -> nsrun's own mount namespace; loop + squashfs, tmpfs upper, overlay
+ *   ns+init  -> one clone into the namespaces; maps, mounts, pivot_root; PID 1
+ *   teardown -> the undo stack, run on success and failure alike
+ * `grep -n '^/\* ==\[' nsrun.c` is the table of contents.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <linux/loop.h>
+
+#include "cJSON.h"
+#include "nsrun.h"
+
+#ifndef NSRUN_CJSON_VERSION
+#define NSRUN_CJSON_VERSION "unknown"
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef LOOP_CONFIGURE
+#define LOOP_CONFIGURE 0x4C0A
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442           /* the same number on every arch */
+#endif
+#define NSRUN_MOUNT_ATTR_RDONLY 0x1
+struct nsrun_mount_attr {               /* <linux/mount.h> clashes with some libcs */
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* ==[ 1. log + errors ]====================================================
+ * Owns:  g_err, the one message of a failed start.  Setup code never exits:
+ *        it records the first failure (the root cause) and returns -1; main
+ *        prints it once, after the undo stack has run.
+ * Entry: fail() (appends strerror(errno)), failx(), step() (fault points)
+ * ====================================================================== */
+static char g_err[512];
+static const char *g_fault;             /* the step whose fault was injected */
+
+#define X(s) #s,
+static const char *const step_names[] = { NSRUN_STEPS(X) };
+#undef X
+
+static void vfail(int e, const char *fmt, va_list ap)
+{
+	size_t n;
+
+	if (g_err[0])
+		return;
+	vsnprintf(g_err, sizeof g_err, fmt, ap);
+	n = strlen(g_err);
+	if (e)
+		snprintf(g_err + n, sizeof g_err - n, ": %s", strerror(e));
+	n = strlen(g_err);
+	if (WITH_FAULTS && g_fault)
+		snprintf(g_err + n, sizeof g_err - n, " (fault injected at %s)", g_fault);
+}
+
+__attribute__((format(printf, 1, 2)))
+static int fail(const char *fmt, ...)
+{
+	int e = errno;                  /* first: nothing may clobber it */
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(e, fmt, ap);
+	va_end(ap);
+	errno = e;
+	return -1;
+}
+
+__attribute__((format(printf, 1, 2)))
+static int failx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *nsrun_error(void)
+{
+	return g_err;
+}
+
+void err_reset(void)
+{
+	g_err[0] = 0;
+	g_fault = NULL;
+}
+
+/* A fault point: in a --with-faults build, the step named by $NSRUN_FAULT
+ * fails here as if its syscall had returned EIO.  Elsewhere: always 0. */
+static int step(enum step s)
+{
+	const char *f;
+
+	if (!WITH_FAULTS)
+		return 0;
+	f = getenv("NSRUN_FAULT");
+	if (!f || strcmp(f, step_names[s]))
+		return 0;
+	g_fault = step_names[s];
+	errno = EIO;
+	return -1;
+}
+
+static void warn(const char *fmt, ...)
+{
+	int e = errno;
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "nsrun: warning: %s: %s\n", buf, strerror(e));
+	errno = e;
+}
+
+/* ==[ 2. undo ]============================================================
+ * Owns:  what outlives nsrun's process unless removed: the state file, the
+ *        work directory, nsrun's own mounts (before that directory can go),
+ *        the container's first process.  Everything else (the container's
+ *        mounts, loop devices with autoclear) the kernel releases when the
+ *        namespaces die.
+ * Entry: undo_add() right after a thing exists; undo_all() pops LIFO, on
+ *        success and on failure alike, so every run exercises the rollback.
+ * ====================================================================== */
+enum undo_kind { U_UNLINK, U_RMDIR, U_UMOUNT, U_KILL };
+
+struct undo {
+	enum undo_kind kind;
+	pid_t pid;
+	char path[NSRUN_PATH_MAX];
+};
+
+static struct undo g_undo[8];
+static int g_nundo;
+static pid_t g_undo_owner;              /* a forked child never tears down */
+
+/* Called right after the object exists.  The stack is sized for the fixed
+ * set of objects one start makes; running out is a bug, reported and undone
+ * on the spot so nothing is ever unrecorded. */
+static struct undo *undo_add(enum undo_kind kind, const char *path, pid_t pid)
+{
+	struct undo *u;
+
+	if (g_nundo == (int)(sizeof g_undo / sizeof g_undo[0])) {
+		failx("internal error: undo stack full");
+		return NULL;
+	}
+	g_undo_owner = getpid();
+	u = &g_undo[g_nundo++];
+	u->kind = kind;
+	u->pid = pid;
+	snprintf(u->path, sizeof u->path, "%s", path ? path : "");
+	return u;
+}
+
+/* Mark an entry done (the object is already gone). */
+static void undo_done(struct undo *u)
+{
+	if (u)
+		u->path[0] = 0, u->pid = 0;
+}
+
+static void undo_all(void)
+{
+	int st;
+
+	if (getpid() != g_undo_owner)
+		return;
+	while (g_nundo > 0) {
+		struct undo *u = &g_undo[--g_nundo];
+
+		if (!u->path[0] && !u->pid)
+			continue;
+		switch (u->kind) {
+		case U_KILL:
+			if (kill(u->pid, SIGKILL) < 0 && errno != ESRCH)
+				warn("kill container pid %d", (int)u->pid);
+			while (waitpid(u->pid, &st, 0) < 0 && errno == EINTR)
+				;
+			break;
+		case U_UMOUNT:
+			if (umount2(u->path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+				warn("unmount %s", u->path);
+			break;
+		case U_RMDIR:
+			if (rmdir(u->path) < 0 && errno != ENOENT)
+				warn("remove %s", u->path);
+			break;
+		case U_UNLINK:
+			if (unlink(u->path) < 0 && errno != ENOENT)
+				warn("remove %s", u->path);
+			break;
+		}
+	}
+}
+
+/* ==[ 3. cli ]=============================================================
+ * Owns:  argv.  The usage text is the README's CLI block (a test diffs them).
+ * Entry: cli_parse(); usage errors exit 125 with "(see nsrun --help)".
+ * ====================================================================== */
+static const char usage_text[] =
+	"Usage:\n"
+	"  nsrun run CONFIG [-- ARG...]   run the container in the foreground;\n"
+	"                                 ARG... replaces process.args\n"
+	"  nsrun check CONFIG             validate CONFIG alone (syntax, schema,\n"
+	"                                 this build's features); exit 0 or 1\n"
+	"  nsrun --version                version, cJSON version, feature table\n"
+	"  nsrun --help                   this text\n"
+	"\n"
+	"Exit status of run: the app's; 128+N if a signal N killed it; 125 if\n"
+	"nsrun failed (one line on stderr starting \"nsrun: \"); 126 if the app\n"
+	"cannot be executed; 127 if it is not found.\n"
+	"State: " NSRUN_RUNDIR "/NAME.pid while a container runs.\n";
+
+enum verb { V_RUN, V_CHECK };
+
+struct opts {
+	enum verb verb;
+	const char *config;
+	char **args;                    /* after "--": replaces process.args */
+	int nargs;
+};
+
+__attribute__((noreturn, format(printf, 1, 2)))
+static void usage_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nsrun: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see nsrun --help)\n", stderr);
+	exit(125);
+}
+
+static void print_version(void)
+{
+	printf("nsrun " NSRUN_VERSION);
+#define X(name, FLAG, what) printf(" %c%s", WITH_##FLAG ? '+' : '-', #name);
+	NSRUN_FEATURES(X)
+#undef X
+	printf("\ncJSON %s (Debian source %s)\n", cJSON_Version(), NSRUN_CJSON_VERSION);
+#define X(name, FLAG, what) printf("  %c%-9s %s\n", WITH_##FLAG ? '+' : '-', #name, what);
+	NSRUN_FEATURES(X)
+#undef X
+	if (WITH_FAULTS)
+		printf("fault points built in (nsrun --fault-points; NSRUN_FAULT=STEP)\n");
+}
+
+static void cli_parse(int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof *o);
+	if (argc < 2)
+		usage_die("missing verb");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage_text, stdout);
+		exit(0);
+	}
+	if (!strcmp(argv[1], "--version")) {
+		print_version();
+		exit(0);
+	}
+	if (WITH_FAULTS && !strcmp(argv[1], "--fault-points")) {
+		for (int i = 0; i < S__COUNT; i++)
+			puts(step_names[i]);
+		exit(0);
+	}
+	if (!strcmp(argv[1], "run"))
+		o->verb = V_RUN;
+	else if (!strcmp(argv[1], "check"))
+		o->verb = V_CHECK;
+	else
+		usage_die("unknown verb '%s'", argv[1]);
+	if (argc < 3 || !strcmp(argv[2], "--"))
+		usage_die("%s: missing CONFIG", argv[1]);
+	o->config = argv[2];
+	if (argc == 3)
+		return;
+	if (o->verb != V_RUN || strcmp(argv[3], "--"))
+		usage_die("%s: unexpected argument '%s'", argv[1], argv[3]);
+	o->args = argv + 4;
+	o->nargs = argc - 4;
+	if (o->nargs == 0)
+		usage_die("run: no ARG after '--'");
+	if (o->nargs > NSRUN_ARGS_MAX)
+		usage_die("run: more than %d ARGs", NSRUN_ARGS_MAX);
+}
+
+/* ==[ 4. config ]==========================================================
+ * Owns:  the JSON config: syntax (cJSON), schema, defaults, this build's
+ *        features.  Every error is one line "FILE:LINE:COL: FIELD: what";
+ *        cJSON keeps no positions, so cfg_where() re-walks the accepted text
+ *        by the index path of the offending node.
+ * Entry: cfg_load() (reads the file), cfg_parse() (pure; unit-tested/fuzzed)
+ * ====================================================================== */
+struct ctx {
+	const char *file;
+	const char *text;
+	const cJSON *root;
+};
+
+/* Sizes: bytes, or a number with one of K M G (powers of 1024). */
+int parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, mul = 1;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	switch (*s) {
+	case 0: break;
+	case 'K': case 'k': mul = 1ULL << 10; s++; break;
+	case 'M': case 'm': mul = 1ULL << 20; s++; break;
+	case 'G': case 'g': mul = 1ULL << 30; s++; break;
+	default: return -1;
+	}
+	if (*s || (v && v > UINT64_MAX / mul))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > NSRUN_NAME_MAX || !strchr("abcdefghijklmnopqrstuvwxyz0123456789", *s))
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+int exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 125;
+}
+
+static const char *js_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *js_str_end(const char *p)    /* p at '"' */
+{
+	for (p++; *p && *p != '"'; p++)
+		if (*p == '\\' && p[1])
+			p++;
+	return *p ? p + 1 : p;
+}
+
+static const char *js_skip(const char *p)       /* past one whole value */
+{
+	int depth = 0;
+
+	do {
+		p = js_ws(p);
+		if (*p == '"')
+			p = js_str_end(p);
+		else if (*p == '{' || *p == '[')
+			depth++, p++;
+		else if (*p == '}' || *p == ']')
+			depth--, p++;
+		else if (*p == ',' || *p == ':')
+			p++;
+		else if (*p)
+			while (*p && !strchr(",:]} \t\r\n", *p))
+				p++;
+	} while (depth > 0 && *p);
+	return p;
+}
+
+#define CFG_DEPTH 16                    /* the schema is 4 deep; errors are never deeper */
+
+/* The index path from AT down to WANT, as child positions; -1 if absent. */
+static int js_path(const cJSON *at, const cJSON *want, int *idx, int depth)
+{
+	int i = 0;
+
+	if (at == want)
+		return depth;
+	if (depth == CFG_DEPTH)
+		return -1;
+	for (const cJSON *c = at->child; c; c = c->next, i++) {
+		int d;
+
+		idx[depth] = i;
+		if ((d = js_path(c, want, idx, depth + 1)) >= 0)
+			return d;
+	}
+	return -1;
+}
+
+/* Byte offset in the text of NODE's value, or of its key when AT_KEY. */
+static size_t cfg_where(const struct ctx *x, const cJSON *node, int at_key)
+{
+	int idx[CFG_DEPTH], depth = js_path(x->root, node, idx, 0);
+	const char *p = js_ws(x->text), *key = p;
+
+	for (int d = 0; d < depth && *p; d++) {
+		int obj = *p == '{';
+
+		p = js_ws(p + 1);
+		for (int i = 0; i <= idx[d] && *p; i++) {
+			key = p;
+			if (obj)
+				p = js_ws(js_ws(js_str_end(p)) + 1);    /* past "key" : */
+			if (i < idx[d])
+				p = js_ws(js_ws(js_skip(p)) + 1);       /* past value , */
+		}
+	}
+	return (size_t)((at_key && depth > 0 ? key : p) - x->text);
+}
+
+static void line_col(const char *text, size_t off, int *line, int *col)
+{
+	*line = 1, *col = 1;
+	for (size_t i = 0; i < off && text[i]; i++) {
+		if (text[i] == '\n')
+			++*line, *col = 1;
+		else
+			++*col;
+	}
+}
+
+__attribute__((format(printf, 5, 6)))
+static int cfg_err(const struct ctx *x, const cJSON *node, int at_key, const char *field,
+		   const char *fmt, ...)
+{
+	char msg[320];
+	int line, col;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	line_col(x->text, cfg_where(x, node, at_key), &line, &col);
+	return failx("%s:%d:%d: %s: %s", x->file, line, col, field, msg);
+}
+
+static const char *js_type(const cJSON *v)
+{
+	if (cJSON_IsString(v)) return "a string";
+	if (cJSON_IsNumber(v)) return "a number";
+	if (cJSON_IsBool(v)) return "a boolean";
+	if (cJSON_IsNull(v)) return "null";
+	if (cJSON_IsArray(v)) return "an array";
+	return "an object";
+}
+
+/* Edit distance, for "did you mean"; keys longer than 31 bytes never match. */
+static int edit_distance(const char *a, const char *b)
+{
+	int row[33], n = (int)strlen(b);
+
+	if (strlen(a) > 31 || n > 31)
+		return 99;
+	for (int j = 0; j <= n; j++)
+		row[j] = j;
+	for (int i = 1; a[i - 1]; i++) {
+		int diag = row[0];
+
+		row[0] = i;
+		for (int j = 1; j <= n; j++) {
+			int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best) best = up + 1;
+			if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[n];
+}
+
+struct key {
+	const char *name;
+	int feature_on;                 /* WITH_X of the feature the key needs */
+	const char *feature;            /* its name; NULL: always there */
+};
+
+/* Every key of OBJ must be known, present once, and in this build. */
+static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *prefix,
+		    const struct key *keys, int nkeys)
+{
+	char field[128];
+
+	for (const cJSON *c = obj->child; c; c = c->next) {
+		const struct key *k = NULL, *near = NULL;
+		int best = 3;
+
+		snprintf(field, sizeof field, "%s%s%s", prefix, *prefix ? "." : "", c->string);
+		for (const cJSON *d = obj->child; d != c; d = d->next)
+			if (!strcmp(d->string, c->string))
+				return cfg_err(x, c, 1, field, "duplicate key");
+		for (int i = 0; i < nkeys; i++) {
+			int dist = edit_distance(c->string, keys[i].name);
+
+			if (!strcmp(c->string, keys[i].name))
+				k = &keys[i];
+			else if (dist < best && dist < (int)strlen(keys[i].name))
+				best = dist, near = &keys[i];
+		}
+		if (!k && near)
+			return cfg_err(x, c, 1, field, "unknown key; did you mean \"%s\"?", near->name);
+		if (!k)
+			return cfg_err(x, c, 1, field, "unknown key");
+		if (k->feature && !k->feature_on)
+			return cfg_err(x, c, 1, field, "feature '%s' was compiled out of this nsrun "
+				       "(see nsrun --version)", k->feature);
+	}
+	return 0;
+}
+
+static int cfg_want(const struct ctx *x, const cJSON *v, const char *field, int type,
+		    const char *what)
+{
+	if ((v->type & 0xff) == type || (type == cJSON_True && cJSON_IsBool(v)))
+		return 0;
+	return cfg_err(x, v, 0, field, "expected %s, got %s", what, js_type(v));
+}
+
+static int cfg_string(const struct ctx *x, const cJSON *v, const char *field, const char **out)
+{
+	if (cfg_want(x, v, field, cJSON_String, "a string") < 0)
+		return -1;
+	if (!*v->valuestring)
+		return cfg_err(x, v, 0, field, "expected a non-empty string");
+	if (strlen(v->valuestring) >= NSRUN_PATH_MAX)
+		return cfg_err(x, v, 0, field, "longer than %d bytes", NSRUN_PATH_MAX - 1);
+	*out = v->valuestring;
+	return 0;
+}
+
+/* A value as an error message shows it: a string quoted, else its type. */
+static const char *js_show(const cJSON *v, char *buf, size_t len)
+{
+	if (cJSON_IsString(v))
+		snprintf(buf, len, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "..." : "");
+	else if (cJSON_IsNumber(v))
+		snprintf(buf, len, "%.17g", v->valuedouble);
+	else if (cJSON_IsBool(v))
+		snprintf(buf, len, "%s", cJSON_IsTrue(v) ? "true" : "false");
+	else
+		snprintf(buf, len, "%s", js_type(v));
+	return buf;
+}
+
+/* A size above 0: a string like "8M" or an integer number of bytes.  ALT
+ * names what else the field takes (" or false"). */
+static int cfg_size(const struct ctx *x, const cJSON *v, const char *field, const char *alt,
+		    uint64_t *out)
+{
+	char shown[64];
+
+	*out = 0;
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 9007199254740992.0 &&
+	    v->valuedouble == (double)(uint64_t)v->valuedouble)
+		*out = (uint64_t)v->valuedouble;
+	else if (cJSON_IsString(v) && parse_size(v->valuestring, out) < 0)
+		*out = 0;
+	if (*out)
+		return 0;
+	return cfg_err(x, v, 0, field, "expected a size like \"8M\" (K, M, G: powers of 1024)%s, got %s",
+		       alt, js_show(v, shown, sizeof shown));
+}
+
+/* An integer in [lo, hi]. */
+static int cfg_int(const struct ctx *x, const cJSON *v, const char *field, double lo, double hi,
+		   int64_t *out)
+{
+	if (cfg_want(x, v, field, cJSON_Number, "an integer") < 0)
+		return -1;
+	if (v->valuedouble != (double)(int64_t)v->valuedouble || v->valuedouble < lo || v->valuedouble > hi)
+		return cfg_err(x, v, 0, field, "expected an integer from %.0f to %.0f", lo, hi);
+	*out = (int64_t)v->valuedouble;
+	return 0;
+}
+
+/* An absolute path with no ".." component (mount targets, cwd). */
+static int cfg_abspath(const struct ctx *x, const cJSON *v, const char *field, const char **out)
+{
+	const char *p;
+
+	if (cfg_string(x, v, field, out) < 0)
+		return -1;
+	p = *out;
+	if (*p != '/')
+		return cfg_err(x, v, 0, field, "expected an absolute path, got \"%s\"", p);
+	for (; *p; p += strcspn(p, "/")) {
+		p += strspn(p, "/");
+		if (!strncmp(p, "..", 2) && (p[2] == '/' || !p[2]))
+			return cfg_err(x, v, 0, field, "a \"..\" component is not allowed: \"%s\"", *out);
+	}
+	return 0;
+}
+
+static int cfg_strlist(const struct ctx *x, const cJSON *v, const char *field,
+		       const char **out, int env)
+{
+	char f[64];
+	int n = 0;
+
+	if (cfg_want(x, v, field, cJSON_Array, "an array of strings") < 0)
+		return -1;
+	for (const cJSON *e = v->child; e; e = e->next, n++) {
+		snprintf(f, sizeof f, "%s[%d]", field, n);
+		if (n == NSRUN_ARGS_MAX)
+			return cfg_err(x, e, 0, f, "more than %d entries", NSRUN_ARGS_MAX);
+		if (cfg_want(x, e, f, cJSON_String, "a string") < 0)
+			return -1;
+		if (env && (e->valuestring[0] == '=' || !strchr(e->valuestring, '=')))
+			return cfg_err(x, e, 0, f, "expected \"NAME=value\", got \"%s\"", e->valuestring);
+		out[n] = e->valuestring;
+	}
+	out[n] = NULL;
+	if (!env && (n == 0 || !*out[0]))
+		return cfg_err(x, v, 0, field, "expected a non-empty array whose first entry names the program");
+	return 0;
+}
+
+static int cfg_root(const struct ctx *x, const cJSON *r, struct cfg *c)
+{
+	static const struct key keys[] = {
+		{ "image", WITH_SQUASHFS, "squashfs" }, { "path", 1, NULL }, { "overlay", 1, NULL },
+	};
+	const cJSON *v;
+
+	if (cfg_want(x, r, "root", cJSON_Object, "an object") < 0 ||
+	    cfg_keys(x, r, "root", keys, 3) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(r, "image")) && cfg_string(x, v, "root.image", &c->image) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(r, "path")) && cfg_string(x, v, "root.path", &c->path) < 0)
+		return -1;
+	if (c->image && c->path)
+		return cfg_err(x, v, 1, "root.path", "give exactly one of \"image\" and \"path\"");
+	if (!c->image && !c->path)
+		return cfg_err(x, r, 0, "root", "missing \"image\" (a squashfs file) or \"path\" (a directory)");
+	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "overlay")) || cJSON_IsFalse(v))
+		return 0;
+	return cfg_size(x, v, "root.overlay", " or false", &c->overlay);
+}
+
+static int cfg_user(const struct ctx *x, const cJSON *v, struct cfg *c)
+{
+	unsigned long u, g;
+	char *e;
+	const char *s;
+
+	if (cfg_string(x, v, "process.user", &s) < 0)
+		return -1;
+	errno = 0;
+	u = strtoul(s, &e, 10);
+	if (*s >= '0' && *s <= '9' && *e == ':' && e[1] >= '0' && e[1] <= '9') {
+		g = strtoul(e + 1, &e, 10);
+		if (!*e && !errno && u < 0xffffffffUL && g < 0xffffffffUL) {
+			c->uid = (uid_t)u, c->gid = (gid_t)g;
+			return 0;
+		}
+	}
+	return cfg_err(x, v, 0, "process.user", "expected \"UID:GID\" (numbers), got \"%s\"", s);
+}
+
+static int cfg_process(const struct ctx *x, const cJSON *p, struct cfg *c)
+{
+	static const struct key keys[] = {
+		{ "args", 1, NULL }, { "env", 1, NULL }, { "cwd", 1, NULL }, { "user", 1, NULL },
+	};
+	const cJSON *v;
+
+	if (cfg_want(x, p, "process", cJSON_Object, "an object") < 0 ||
+	    cfg_keys(x, p, "process", keys, 4) < 0)
+		return -1;
+	if (!(v = cJSON_GetObjectItemCaseSensitive(p, "args")))
+		return cfg_err(x, p, 0, "process.args", "missing (the program and its arguments)");
+	if (cfg_strlist(x, v, "process.args", c->args, 0) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "env")) && cfg_strlist(x, v, "process.env", c->env, 1) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "cwd")) && cfg_abspath(x, v, "process.cwd", &c->cwd) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "user")) && cfg_user(x, v, c) < 0)
+		return -1;
+	return 0;
+}
+
+static const char *const ns_names[] = { "pid", "mount", "uts", "ipc", "net", "cgroup", "user", "time" };
+
+static int cfg_namespaces(const struct ctx *x, const cJSON *v, struct cfg *c)
+{
+	char f[32];
+	int i = 0;
+
+	if (cfg_want(x, v, "namespaces", cJSON_Array, "an array of namespace names") < 0)
+		return -1;
+	c->ns = 0;
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		unsigned bit = 0;
+
+		snprintf(f, sizeof f, "namespaces[%d]", i);
+		if (cfg_want(x, e, f, cJSON_String, "a namespace name") < 0)
+			return -1;
+		for (unsigned j = 0; j < 8; j++)
+			if (!strcmp(e->valuestring, ns_names[j]))
+				bit = 1u << j;
+		if (!bit)
+			return cfg_err(x, e, 0, f, "unknown namespace \"%s\" (expected pid mount uts ipc net cgroup user time)",
+				       e->valuestring);
+		if (c->ns & bit)
+			return cfg_err(x, e, 0, f, "\"%s\" is listed twice", e->valuestring);
+		if ((bit == NS_USER && !WITH_USERNS) || (bit == NS_TIME && !WITH_TIMENS))
+			return cfg_err(x, e, 0, f, "feature '%s' was compiled out of this nsrun (see nsrun --version)",
+				       bit == NS_USER ? "userns" : "timens");
+		c->ns |= bit;
+	}
+	if (!(c->ns & NS_MOUNT))
+		return cfg_err(x, v, 0, "namespaces", "\"mount\" is required");
+	return 0;
+}
+
+static int cfg_idmap(const struct ctx *x, const cJSON *v, const char *field, struct idmap *m, int *n)
+{
+	char f[64];
+	int i = 0;
+
+	if (cfg_want(x, v, field, cJSON_Array, "an array of [inside, outside, count]") < 0)
+		return -1;
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		int64_t t[3];
+		int k = 0;
+
+		snprintf(f, sizeof f, "%s[%d]", field, i);
+		if (i == NSRUN_IDMAP_MAX)
+			return cfg_err(x, e, 0, f, "more than %d ranges", NSRUN_IDMAP_MAX);
+		if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 3)
+			return cfg_err(x, e, 0, f, "expected [inside, outside, count]");
+		for (const cJSON *n3 = e->child; n3; n3 = n3->next, k++)
+			if (cfg_int(x, n3, f, k == 2 ? 1 : 0, 4294967295.0, &t[k]) < 0)
+				return -1;
+		if (t[0] + t[2] > 4294967296LL || t[1] + t[2] > 4294967296LL)
+			return cfg_err(x, e, 0, f, "range runs past 4294967295");
+		m[i] = (struct idmap){ (uint32_t)t[0], (uint32_t)t[1], (uint32_t)t[2] };
+	}
+	if (i == 0)
+		return cfg_err(x, v, 0, field, "expected at least one [inside, outside, count]");
+	*n = i;
+	return 0;
+}
+
+static int cfg_time(const struct ctx *x, const cJSON *v, struct cfg *c)
+{
+	static const struct key keys[] = { { "monotonic", 1, NULL }, { "boottime", 1, NULL } };
+	const cJSON *e;
+
+	if (cfg_want(x, v, "time_offsets", cJSON_Object, "an object") < 0 ||
+	    cfg_keys(x, v, "time_offsets", keys, 2) < 0)
+		return -1;
+	/* The kernel refuses offsets that could make a clock negative or wrap;
+	 * ten years either way is far inside its bounds. */
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "monotonic")) &&
+	    cfg_int(x, e, "time_offsets.monotonic", -315576000, 315576000, &c->off_monotonic) < 0)
+		return -1;
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "boottime")) &&
+	    cfg_int(x, e, "time_offsets.boottime", -315576000, 315576000, &c->off_boottime) < 0)
+		return -1;
+	return 0;
+}
+
+static int cfg_mode(const struct ctx *x, const cJSON *v, const char *field, unsigned *out)
+{
+	const char *s;
+	char *e;
+
+	if (cfg_string(x, v, field, &s) < 0)
+		return -1;
+	*out = (unsigned)strtoul(s, &e, 8);
+	if (*e || strlen(s) > 4 || strspn(s, "01234567") != strlen(s))
+		return cfg_err(x, v, 0, field, "expected an octal mode like \"1777\", got \"%s\"", s);
+	return 0;
+}
+
+static int cfg_mount(const struct ctx *x, const cJSON *m, int i, struct mount_cfg *mc)
+{
+	static const struct key bind_keys[] = {
+		{ "type", 1, NULL }, { "source", 1, NULL }, { "target", 1, NULL }, { "readonly", 1, NULL },
+	};
+	static const struct key tmpfs_keys[] = {
+		{ "type", 1, NULL }, { "target", 1, NULL }, { "size", 1, NULL }, { "mode", 1, NULL },
+	};
+	char f[64], ff[80];
+	const cJSON *v;
+	const char *type;
+
+	snprintf(f, sizeof f, "mounts[%d]", i);
+	if (cfg_want(x, m, f, cJSON_Object, "an object") < 0)
+		return -1;
+	snprintf(ff, sizeof ff, "%s.type", f);
+	if (!(v = cJSON_GetObjectItemCaseSensitive(m, "type")))
+		return cfg_err(x, m, 0, ff, "missing (\"bind\" or \"tmpfs\")");
+	if (cfg_string(x, v, ff, &type) < 0)
+		return -1;
+	if (!strcmp(type, "bind"))
+		mc->type = M_BIND;
+	else if (!strcmp(type, "tmpfs"))
+		mc->type = M_TMPFS;
+	else
+		return cfg_err(x, v, 0, ff, "expected \"bind\" or \"tmpfs\", got \"%s\"", type);
+	if (cfg_keys(x, m, f, mc->type == M_BIND ? bind_keys : tmpfs_keys, 4) < 0)
+		return -1;
+	snprintf(ff, sizeof ff, "%s.target", f);
+	if (!(v = cJSON_GetObjectItemCaseSensitive(m, "target")))
+		return cfg_err(x, m, 0, ff, "missing (an absolute path inside the container)");
+	if (cfg_abspath(x, v, ff, &mc->target) < 0)
+		return -1;
+	if (mc->target[strspn(mc->target, "/")] == 0)
+		return cfg_err(x, v, 0, ff, "cannot mount over the root itself");
+	if (mc->type == M_BIND) {
+		snprintf(ff, sizeof ff, "%s.source", f);
+		if (!(v = cJSON_GetObjectItemCaseSensitive(m, "source")))
+			return cfg_err(x, m, 0, ff, "missing (a path on the host)");
+		if (cfg_string(x, v, ff, &mc->source) < 0)
+			return -1;
+		if (*mc->source != '/')
+			return cfg_err(x, v, 0, ff, "expected an absolute path on the host, got \"%s\"", mc->source);
+		snprintf(ff, sizeof ff, "%s.readonly", f);
+		if ((v = cJSON_GetObjectItemCaseSensitive(m, "readonly"))) {
+			if (cfg_want(x, v, ff, cJSON_True, "true or false") < 0)
+				return -1;
+			mc->readonly = cJSON_IsTrue(v);
+		}
+		return 0;
+	}
+	snprintf(ff, sizeof ff, "%s.size", f);
+	if ((v = cJSON_GetObjectItemCaseSensitive(m, "size")) && cfg_size(x, v, ff, "", &mc->size) < 0)
+		return -1;
+	mc->mode = 01777;
+	snprintf(ff, sizeof ff, "%s.mode", f);
+	if ((v = cJSON_GetObjectItemCaseSensitive(m, "mode")) && cfg_mode(x, v, ff, &mc->mode) < 0)
+		return -1;
+	mc->has_mode = v != NULL;
+	return 0;
+}
+
+static const char *const default_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+
+static int cfg_check(const struct ctx *x, struct cfg *c)
+{
+	static const struct key keys[] = {
+		{ "name", 1, NULL }, { "hostname", 1, NULL }, { "root", 1, NULL },
+		{ "process", 1, NULL }, { "namespaces", 1, NULL },
+		{ "uid_map", WITH_USERNS, "userns" }, { "gid_map", WITH_USERNS, "userns" },
+		{ "time_offsets", WITH_TIMENS, "timens" }, { "mounts", 1, NULL },
+	};
+	const cJSON *r = x->root, *v, *hv;
+	int i = 0;
+
+	if (cfg_want(x, r, "(top level)", cJSON_Object, "an object") < 0 ||
+	    cfg_keys(x, r, "", keys, 9) < 0)
+		return -1;
+	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "name")))
+		return cfg_err(x, r, 0, "name", "missing (1-12 characters of [a-z0-9_-])");
+	if (cfg_want(x, v, "name", cJSON_String, "a string") < 0)
+		return -1;
+	if (!valid_name(v->valuestring))
+		return cfg_err(x, v, 0, "name", "expected 1-12 characters of [a-z0-9_-] starting with a letter or digit, got \"%s\"",
+			       v->valuestring);
+	c->name = v->valuestring;
+
+	c->ns = NS_PID | NS_MOUNT | NS_UTS | NS_IPC | NS_NET | NS_CGROUP;
+	if ((v = cJSON_GetObjectItemCaseSensitive(r, "namespaces")) && cfg_namespaces(x, v, c) < 0)
+		return -1;
+	if ((hv = cJSON_GetObjectItemCaseSensitive(r, "hostname"))) {
+		if (cfg_string(x, hv, "hostname", &c->hostname) < 0)
+			return -1;
+		if (strlen(c->hostname) > 64)
+			return cfg_err(x, hv, 0, "hostname", "longer than 64 bytes");
+		if (!(c->ns & NS_UTS))
+			return cfg_err(x, hv, 1, "hostname", "needs the \"uts\" namespace");
+	} else if (c->ns & NS_UTS) {
+		c->hostname = c->name;
+	}
+
+	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "root")))
+		return cfg_err(x, r, 0, "root", "missing (an object with \"image\" or \"path\")");
+	if (cfg_root(x, v, c) < 0)
+		return -1;
+	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "process")))
+		return cfg_err(x, r, 0, "process", "missing (an object with \"args\")");
+	if (cfg_process(x, v, c) < 0)
+		return -1;
+
+	v = cJSON_GetObjectItemCaseSensitive(r, "uid_map");
+	hv = cJSON_GetObjectItemCaseSensitive(r, "gid_map");
+	if (!(c->ns & NS_USER) && (v || hv))
+		return cfg_err(x, v ? v : hv, 1, v ? "uid_map" : "gid_map", "needs the \"user\" namespace");
+	if (c->ns & NS_USER) {
+		if (!v || !hv)
+			return cfg_err(x, r, 0, v ? "gid_map" : "uid_map", "missing (required with the \"user\" namespace)");
+		if (cfg_idmap(x, v, "uid_map", c->uid_map, &c->n_uid_map) < 0 ||
+		    cfg_idmap(x, hv, "gid_map", c->gid_map, &c->n_gid_map) < 0)
+			return -1;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(r, "time_offsets"))) {
+		if (!(c->ns & NS_TIME))
+			return cfg_err(x, v, 1, "time_offsets", "needs the \"time\" namespace");
+		if (cfg_time(x, v, c) < 0)
+			return -1;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(r, "mounts"))) {
+		if (cfg_want(x, v, "mounts", cJSON_Array, "an array of mounts") < 0)
+			return -1;
+		for (const cJSON *m = v->child; m; m = m->next, i++) {
+			if (i == NSRUN_MOUNTS_MAX)
+				return cfg_err(x, m, 0, "mounts", "more than %d mounts", NSRUN_MOUNTS_MAX);
+			if (cfg_mount(x, m, i, &c->mounts[i]) < 0)
+				return -1;
+		}
+		c->n_mounts = i;
+	}
+	return 0;
+}
+
+int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len)
+{
+	struct ctx x = { file, text, NULL };
+	const char *end = NULL;
+	cJSON *root;
+	int line, col;
+
+	char *buf;
+	int rc = -1;
+
+	memset(c, 0, sizeof *c);
+	c->file = file;
+	c->cwd = "/";
+	memcpy(c->env, default_env, sizeof default_env);
+	if (len > NSRUN_CONFIG_MAX)
+		return failx("%s: config larger than %d bytes", file, NSRUN_CONFIG_MAX);
+	if (memchr(text, 0, len))
+		return failx("%s: not a text file (it has a NUL byte)", file);
+	if (!(buf = malloc(len + 1)))
+		return fail("%s: read config", file);
+	memcpy(buf, text, len);
+	buf[len] = 0;
+	x.text = buf;
+	root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);     /* len + 1: the NUL */
+	if (!root) {
+		size_t off = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
+
+		line_col(buf, off, &line, &col);
+		if (off >= len)
+			failx("%s:%d:%d: syntax error: unexpected end of input", file, line, col);
+		else
+			failx("%s:%d:%d: syntax error near '%c'", file, line, col, buf[off]);
+	} else {
+		c->json = root;
+		x.root = root;
+		if ((rc = cfg_check(&x, c)) < 0)
+			cfg_free(c);
+	}
+	free(buf);
+	return rc;
+}
+
+void cfg_free(struct cfg *c)
+{
+	cJSON_Delete(c->json);
+	c->json = NULL;
+}
+
+/* Read FILE (at most NSRUN_CONFIG_MAX bytes) and parse it. */
+static int cfg_load(const char *file, struct cfg *c)
+{
+	static char text[NSRUN_CONFIG_MAX + 1];
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail("%s: open config", file);
+	while ((n = read(fd, text + len, sizeof text - len)) > 0)
+		if ((len += (size_t)n) == sizeof text)
+			break;
+	if (n < 0) {
+		fail("%s: read config", file);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return cfg_parse(c, file, text, len);
+}
+
+/* ==[ 5. image ]===========================================================
+ * Owns:  nsrun's private mount namespace and, in it, the container's root:
+ *        NAME.mnt (a tmpfs sized for the overlay), the image on a loop device
+ *        (read-only, autoclear) or a directory bind, the overlay.  The
+ *        container's clone copies these mounts; nsrun detaches its own right
+ *        after, so the host's mount table never sees any of them.
+ * Entry: img_prepare()
+ * Undo:  U_RMDIR NAME.mnt, U_UMOUNT NAME.mnt (until the clone)
+ * ====================================================================== */
+struct run {
+	struct cfg *c;
+	char state[256];                /* NSRUN_RUNDIR/NAME.pid */
+	char mnt[256];                  /* NSRUN_RUNDIR/NAME.mnt */
+	char root[272];                 /* NAME.mnt/root */
+	int state_fd;
+	struct undo *u_mnt, *u_umount, *u_child;
+	uid_t root_uid;                 /* host ids of the container's root */
+	gid_t root_gid;
+	pid_t child;
+	int go[2];                      /* nsrun -> container: maps are written */
+	int errp[2];                    /* container -> nsrun: setup error text; EOF = app started */
+};
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[NSRUN_PATH_MAX];
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Attach FILE read-only with autoclear: the device goes away when its last
+ * user (the squashfs superblock) does.  LOOP_CONFIGURE (5.8) in one call,
+ * else LOOP_SET_FD + LOOP_SET_STATUS64; EBUSY means another attacher won
+ * the free device first: ask again. */
+static int img_loop_attach(const char *file, char *dev, size_t devlen)
+{
+	struct loop_config lc;
+	int ffd, ctl, lfd = -1, n;
+
+	if (step(S_loop_attach) < 0 || (ffd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+		return fail("open image %s", file);
+	if ((ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC)) < 0) {
+		fail("open /dev/loop-control");
+		close(ffd);
+		return -1;
+	}
+	memset(&lc, 0, sizeof lc);
+	lc.fd = (uint32_t)ffd;
+	lc.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+	snprintf((char *)lc.info.lo_file_name, sizeof lc.info.lo_file_name, "%s", file);
+	for (int tries = 0; tries < 64; tries++) {
+		if ((n = ioctl(ctl, LOOP_CTL_GET_FREE)) < 0) {
+			fail("get a free loop device");
+			break;
+		}
+		snprintf(dev, devlen, "/dev/loop%d", n);
+		if ((lfd = open(dev, O_RDONLY | O_CLOEXEC)) < 0) {
+			fail("open %s", dev);
+			break;
+		}
+		if (ioctl(lfd, LOOP_CONFIGURE, &lc) == 0)
+			break;
+		if (errno == EINVAL || errno == ENOTTY) {               /* before 5.8 */
+			if (ioctl(lfd, LOOP_SET_FD, ffd) == 0) {
+				if (ioctl(lfd, LOOP_SET_STATUS64, &lc.info) == 0)
+					break;
+				fail("configure %s", dev);
+				ioctl(lfd, LOOP_CLR_FD, 0);
+				close(lfd), lfd = -1;
+				break;
+			}
+		}
+		if (errno != EBUSY) {
+			fail("attach %s to %s", file, dev);
+			close(lfd), lfd = -1;
+			break;
+		}
+		close(lfd), lfd = -1;
+	}
+	if (lfd < 0 && !g_err[0])
+		failx("attach %s: every free loop device was taken by someone else", file);
+	close(ctl);
+	close(ffd);
+	return lfd;
+}
+
+/* Read-only, recursively where the kernel can (mount_setattr, 5.12);
+ * else a remount of the top mount that keeps its locked flags. */
+static int mnt_ro(const char *path)
+{
+	struct nsrun_mount_attr a = { .attr_set = NSRUN_MOUNT_ATTR_RDONLY };
+	struct statvfs sv;
+	unsigned long fl = MS_BIND | MS_REMOUNT | MS_RDONLY;
+	int fd = open(path, O_PATH | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -1;
+	r = (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a);
+	close(fd);
+	if (r == 0 || errno != ENOSYS)
+		return r;
+	if (statvfs(path, &sv) < 0)
+		return -1;
+	fl |= (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
+	      (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) | (sv.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+	      (sv.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) | (sv.f_flag & ST_RELATIME ? MS_RELATIME : 0);
+	return mount(NULL, path, NULL, fl, NULL);
+}
+
+/* The host uid/gid that the container's root maps to (for the upper layer). */
+static void img_root_ids(struct run *r)
+{
+	struct cfg *c = r->c;
+
+	r->root_uid = 0, r->root_gid = 0;
+	for (int i = 0; i < c->n_uid_map; i++)
+		if (c->uid_map[i].inside == 0)
+			r->root_uid = c->uid_map[i].outside;
+	for (int i = 0; i < c->n_gid_map; i++)
+		if (c->gid_map[i].inside == 0)
+			r->root_gid = c->gid_map[i].outside;
+}
+
+static int img_prepare(struct run *r)
+{
+	struct cfg *c = r->c;
+	char lower[272], upper[272], work[272];
+	char opts[3 * 272 + 64], dev[32];
+	const char *at;
+	struct stat st;
+
+	/* Every mount from here lives in nsrun's own namespace; slave: nothing
+	 * propagates back to the host, and a crash leaves no mount behind. */
+	if (step(S_mount_ns) < 0 || unshare(CLONE_NEWNS) < 0)
+		return fail("unshare mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return fail("make / a slave mount");
+
+	snprintf(r->mnt, sizeof r->mnt, "%s/%s.mnt", NSRUN_RUNDIR, c->name);
+	if (step(S_work_dir) < 0 || (mkdir(r->mnt, 0711) < 0 && errno != EEXIST))
+		return fail("create %s", r->mnt);
+	if (!(r->u_mnt = undo_add(U_RMDIR, r->mnt, 0)))
+		return -1;
+	/* 0711: the container's root (in its user namespace) walks through to
+	 * root/ but cannot list or read what is beside it. */
+	snprintf(opts, sizeof opts, "mode=0711,size=%llu",
+		 (unsigned long long)(c->overlay ? c->overlay : 16384));
+	if (step(S_mount_work) < 0 || mount("nsrun", r->mnt, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		return fail("mount tmpfs on %s", r->mnt);
+	if (!(r->u_umount = undo_add(U_UMOUNT, r->mnt, 0)))
+		return -1;
+
+	snprintf(r->root, sizeof r->root, "%s/root", r->mnt);
+	snprintf(lower, sizeof lower, "%s/lower", r->mnt);
+	at = c->overlay ? lower : r->root;
+	if (mkdir(r->root, 0755) < 0 || (c->overlay && mkdir(lower, 0755) < 0))
+		return fail("create directories in %s", r->mnt);
+
+	if (c->image) {
+		int lfd = img_loop_attach(c->image, dev, sizeof dev);
+		int e;
+
+		if (lfd < 0)
+			return -1;
+		e = step(S_mount_image) < 0 ? -1 : mount(dev, at, "squashfs", MS_RDONLY, NULL);
+		if (e < 0) {
+			fail("mount squashfs %s (%s)", c->image, dev);
+			close(lfd);             /* autoclear: the device goes with it */
+			return -1;
+		}
+		close(lfd);
+	} else {
+		if (step(S_mount_rootdir) < 0 || mount(c->path, at, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return fail("bind root directory %s", c->path);
+		if (!c->overlay && (step(S_remount_ro) < 0 || mnt_ro(at) < 0))
+			return fail("make root %s read-only", c->path);
+	}
+	if (!c->overlay)
+		return 0;
+
+	snprintf(upper, sizeof upper, "%s/upper", r->mnt);
+	snprintf(work, sizeof work, "%s/work", r->mnt);
+	if (stat(lower, &st) < 0 || mkdir(upper, 0755) < 0 || chmod(upper, st.st_mode & 07777) < 0 ||
+	    mkdir(work, 0700) < 0)
+		return fail("create overlay directories in %s", r->mnt);
+	img_root_ids(r);
+	if (chown(upper, r->root_uid, r->root_gid) < 0)
+		return fail("chown %s to the container's root", upper);
+	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+	if (step(S_mount_overlay) < 0 || mount("overlay", r->root, "overlay", 0, opts) < 0)
+		return fail("mount overlay on %s", r->root);
+	return 0;
+}
+
+/* ==[ 6. namespaces + init ]===============================================
+ * Owns:  the one clone; the user-namespace maps and time offsets (written
+ *        by nsrun before the container goes on); inside: hostname, /proc,
+ *        /sys, /dev, volumes, pivot_root; then nsrun is PID 1 of the
+ *        container: it starts the app, forwards signals, reaps every zombie.
+ * Entry: ns_start() (host side), child_main() (container side, never returns)
+ * Undo:  U_KILL the container's first process
+ * ====================================================================== */
+
+/* In the container, before the app runs: send the one message, stop. */
+__attribute__((noreturn))
+static void child_die(struct run *r)
+{
+	ssize_t w = write(r->errp[1], g_err, strlen(g_err));
+
+	(void)w;
+	_exit(125);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int ns_write_map(pid_t pid, const char *which, const struct idmap *m, int n)
+{
+	char path[64], buf[NSRUN_IDMAP_MAX * 40] = "";
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n",
+					m[i].inside, m[i].outside, m[i].count);
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, which);
+	if (step(which[0] == 'u' ? S_uid_map : S_gid_map) < 0 || write_file(path, buf) < 0)
+		return fail("write %s", path);
+	return 0;
+}
+
+/* Open PATH inside the directory ROOTFD as if ROOTFD were "/": symlinks are
+ * followed by hand, absolute ones and ".." stop at the root, so nothing
+ * outside it is ever opened, created or mounted on (the effect of openat2's
+ * RESOLVE_IN_ROOT, on every kernel).  With CREATE, missing directories are
+ * made, and the last component as a directory or, with !LAST_DIR, an empty
+ * file.  Returns an O_PATH fd. */
+static int in_root_open(int rootfd, const char *path, int create, int last_dir)
+{
+	char rest[2 * NSRUN_PATH_MAX], link[NSRUN_PATH_MAX], comp[NAME_MAX + 1];
+	int fds[64], depth = 0, links = 0, fd = -1, e = 0;
+	size_t n;
+
+	fds[0] = rootfd;
+	snprintf(rest, sizeof rest, "%s", path);
+	for (char *p = rest;;) {
+		struct stat st;
+		int last;
+
+		p += strspn(p, "/");
+		if (!*p)
+			break;
+		n = strcspn(p, "/");
+		if (n > NAME_MAX) {
+			e = ENAMETOOLONG;
+			goto out;
+		}
+		memcpy(comp, p, n);
+		comp[n] = 0;
+		p += n;
+		last = p[strspn(p, "/")] == 0;
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			if (depth > 0)
+				close(fds[depth--]);
+			continue;
+		}
+		fd = openat(fds[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && create) {
+			if (last && !last_dir) {
+				fd = openat(fds[depth], comp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+				if (fd >= 0)
+					close(fd);
+			} else {
+				fd = mkdirat(fds[depth], comp, 0755);
+			}
+			if (fd < 0 && errno != EEXIST) {
+				e = errno;
+				goto out;
+			}
+			fd = openat(fds[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			e = errno;
+			goto out;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t ln = readlinkat(fd, "", link, sizeof link - 1);
+
+			close(fd), fd = -1;
+			if (ln < 0 || ++links > 40) {
+				e = ln < 0 ? errno : ELOOP;
+				goto out;
+			}
+			link[ln] = 0;
+			if (strlen(link) + 1 + strlen(p) >= sizeof rest) {
+				e = ENAMETOOLONG;
+				goto out;
+			}
+			memmove(rest + ln + 1, p, strlen(p) + 1);      /* link + "/" + rest */
+			memcpy(rest, link, (size_t)ln);
+			rest[ln] = '/';
+			p = rest;
+			if (link[0] == '/')
+				while (depth > 0)
+					close(fds[depth--]);
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode) && !last) {
+			close(fd), fd = -1;
+			e = ENOTDIR;
+			goto out;
+		}
+		if (depth == 63) {
+			close(fd), fd = -1;
+			e = ENAMETOOLONG;
+			goto out;
+		}
+		fds[++depth] = fd, fd = -1;
+	}
+	fd = depth ? fds[depth--] : fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+out:
+	while (depth > 0)
+		close(fds[depth--]);
+	if (e)
+		errno = e;
+	return e ? -1 : fd;
+}
+
+/* "proc/self/fd/N" of an O_PATH fd: mount(2) follows it to the object. */
+static const char *fd_path(int fd, char *buf, size_t len)
+{
+	snprintf(buf, len, "proc/self/fd/%d", fd);
+	return buf;
+}
+
+/* Config "mounts": targets resolved inside the new root (cwd), created when
+ * missing, each mount made on the fd of the resolved target. */
+static int ns_volumes(struct cfg *c)
+{
+	char fp[64];
+	int rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (rootfd < 0)
+		return fail("open the new root");
+	for (int i = 0; i < c->n_mounts; i++) {
+		struct mount_cfg *m = &c->mounts[i];
+		struct stat st;
+		int fd, dir = 1, rc;
+
+		if (m->type == M_BIND && stat(m->source, &st) < 0) {
+			fail("bind %s: source", m->source);
+			break;
+		}
+		if (m->type == M_BIND)
+			dir = S_ISDIR(st.st_mode);
+		if ((fd = in_root_open(rootfd, m->target, 1, dir)) < 0) {
+			fail("create mount target %s", m->target);
+			break;
+		}
+		if (step(S_mount_volumes) < 0) {
+			rc = -1;
+		} else if (m->type == M_BIND) {
+			rc = mount(m->source, fd_path(fd, fp, sizeof fp), NULL, MS_BIND | MS_REC, NULL);
+		} else {
+			char opts[64];
+			int n = snprintf(opts, sizeof opts, "mode=%o", m->mode);
+
+			if (m->size)
+				snprintf(opts + n, sizeof opts - (size_t)n, ",size=%llu", (unsigned long long)m->size);
+			rc = mount("tmpfs", fd_path(fd, fp, sizeof fp), "tmpfs", MS_NOSUID | MS_NODEV, opts);
+		}
+		close(fd);
+		if (rc < 0) {
+			fail("mount %s on %s", m->type == M_BIND ? m->source : "tmpfs", m->target);
+			break;
+		}
+		if (m->readonly) {     /* the new mount is on top now: open it again */
+			if ((fd = in_root_open(rootfd, m->target, 0, dir)) < 0 ||
+			    mnt_ro(fd_path(fd, fp, sizeof fp)) < 0) {
+				fail("make %s read-only", m->target);
+				if (fd >= 0)
+					close(fd);
+				break;
+			}
+			close(fd);
+		}
+	}
+	close(rootfd);
+	return g_err[0] ? -1 : 0;
+}
+
+/* A filesystem of its own where this container's namespaces allow it; else,
+ * inside a user namespace that does not own the matching namespace, a
+ * recursive bind of the host's (the kernel refuses a fresh one there). */
+static int mount_or_bind(struct cfg *c, int own, const char *fstype, const char *target,
+			 unsigned long flags, const char *data, const char *host)
+{
+	if (own || !(c->ns & NS_USER))
+		return mount(fstype, target, fstype, flags, data);
+	if (access(host, F_OK) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (mount(host, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -1;
+	return flags & MS_RDONLY ? mnt_ro(target) : 0;
+}
+
+static const struct {
+	const char *name;
+	unsigned maj, min;
+} dev_nodes[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+/* /dev: a small tmpfs with the usual nodes (or, in a user namespace where
+ * mknod is refused, binds of the host's), devpts, shm, mqueue, links. */
+static int ns_dev(struct cfg *c)
+{
+	char host[32], path[32];
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "dev/fd" }, { "/proc/self/fd/0", "dev/stdin" },
+		{ "/proc/self/fd/1", "dev/stdout" }, { "/proc/self/fd/2", "dev/stderr" },
+		{ "pts/ptmx", "dev/ptmx" },
+	};
+
+	if (step(S_mount_dev) < 0 ||
+	    mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
+		return fail("mount tmpfs on /dev");
+	for (size_t i = 0; i < sizeof dev_nodes / sizeof dev_nodes[0]; i++) {
+		snprintf(path, sizeof path, "dev/%s", dev_nodes[i].name);
+		if (!(c->ns & NS_USER)) {
+			if (mknod(path, S_IFCHR | 0666, makedev(dev_nodes[i].maj, dev_nodes[i].min)) < 0)
+				return fail("create /%s", path);
+			if (chmod(path, 0666) < 0)      /* mknod obeys the umask */
+				return fail("chmod /%s", path);
+			continue;
+		}
+		snprintf(host, sizeof host, "/dev/%s", dev_nodes[i].name);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+		if (fd < 0)
+			return fail("create /%s", path);
+		close(fd);
+		if (mount(host, path, NULL, MS_BIND, NULL) < 0)
+			return fail("bind %s on /%s", host, path);
+	}
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+		if (symlink(links[i][0], links[i][1]) < 0)
+			return fail("create /%s", links[i][1]);
+	if (mkdir("dev/pts", 0755) < 0 || mkdir("dev/shm", 01777) < 0 || mkdir("dev/mqueue", 0755) < 0)
+		return fail("create directories in /dev");
+	if (step(S_mount_devpts) < 0 ||
+	    mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  c->ns & NS_USER ? "newinstance,ptmxmode=0666,mode=0620"
+				  : "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0)
+		return fail("mount devpts on /dev/pts");
+	if (step(S_mount_shm) < 0 ||
+	    mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return fail("mount tmpfs on /dev/shm");
+	if (step(S_mount_mqueue) < 0 ||
+	    mount_or_bind(c, c->ns & NS_IPC, "mqueue", "dev/mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL, "/dev/mqueue") < 0)
+		return fail("mount mqueue on /dev/mqueue");
+	return 0;
+}
+
+static int ns_lo_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
+
+	if (fd < 0)
+		return fail("bring up lo: socket");
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	if (step(S_lo_up) == 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	if (rc < 0)
+		fail("bring up lo");
+	close(fd);
+	return rc;
+}
+
+/* pivot_root into the cwd and drop the old root.  An initramfs root
+ * (rootfs) cannot be pivoted (EINVAL): then move the new root over "/" and
+ * chroot, as switch_root and runc's no-pivot do; the old root stays
+ * reachable to a process that can escape a chroot (see README). */
+static int ns_pivot(void)
+{
+	if (step(S_pivot_root) < 0)
+		return fail("pivot_root");
+	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		if (umount2(".", MNT_DETACH) < 0)
+			return fail("detach the old root");
+	} else if (errno == EINVAL) {
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			return fail("move the new root over /");
+		if (chroot(".") < 0)
+			return fail("chroot into the new root");
+	} else {
+		return fail("pivot_root");
+	}
+	if (chdir("/") < 0)
+		return fail("chdir /");
+	return 0;
+}
+
+/* Everything between the clone and the app, in the container. */
+static int ns_setup(struct run *r)
+{
+	struct cfg *c = r->c;
+	char b;
+
+	struct pollfd pf = { .fd = r->go[0], .events = POLLIN };
+
+	if (read(r->go[0], &b, 1) != 1)         /* nsrun died before the maps */
+		_exit(125);
+	if ((c->ns & NS_USER) &&
+	    (step(S_child_creds) < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return fail("become root of the user namespace");
+	/* Set after the uid change (which clears it), then checked: nsrun keeps
+	 * its end of the go pipe open until the app runs, so a hangup here means
+	 * it died before the death signal was armed. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return fail("prctl PR_SET_PDEATHSIG");
+	if (poll(&pf, 1, 0) != 0)
+		_exit(125);
+	close(r->go[0]);
+	if (c->hostname && (step(S_hostname) < 0 || sethostname(c->hostname, strlen(c->hostname)) < 0))
+		return fail("set hostname %s", c->hostname);
+	/* Mounts copied into a namespace owned by a new user namespace are
+	 * locked, and pivot_root refuses a locked new root: bind the root onto
+	 * itself here, which makes an unlocked mount of our own to pivot into. */
+	if ((c->ns & NS_USER) && mount(r->root, r->root, NULL, MS_BIND, NULL) < 0)
+		return fail("bind the new root %s onto itself", r->root);
+	if (chdir(r->root) < 0)
+		return fail("enter the new root %s", r->root);
+	if (step(S_mount_proc) < 0 ||
+	    mount_or_bind(c, c->ns & NS_PID, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "/proc") < 0)
+		return fail("mount proc on /proc");
+	if (step(S_mount_sys) < 0 ||
+	    mount_or_bind(c, c->ns & NS_NET, "sysfs", "sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL, "/sys") < 0)
+		return fail("mount sysfs on /sys");
+	if (ns_dev(c) < 0 || ns_volumes(c) < 0 || ns_pivot() < 0)
+		return -1;
+	if ((c->ns & NS_NET) && ns_lo_up() < 0)
+		return -1;
+	return 0;
+}
+
+/* The container's environment's PATH, or the default. */
+static const char *app_path(struct cfg *c)
+{
+	for (int i = 0; c->env[i]; i++)
+		if (!strncmp(c->env[i], "PATH=", 5))
+			return c->env[i] + 5;
+	return default_env[0] + 5;
+}
+
+/* The app's process: clean signal state, its user, its cwd, then exec.
+ * A name without '/' is looked up in the container's PATH (not nsrun's).
+ * Exec failures are the app's: 127 not found, 126 cannot execute. */
+__attribute__((noreturn))
+static void app_exec(struct run *r)
+{
+	struct cfg *c = r->c;
+	const char *file = c->args[0], *path = app_path(c);
+	char buf[NSRUN_PATH_MAX];
+	sigset_t none;
+	int err = ENOENT;
+
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (step(S_app_creds) < 0 || setgroups(0, NULL) < 0 || setresgid(c->gid, c->gid, c->gid) < 0 ||
+	    setresuid(c->uid, c->uid, c->uid) < 0) {
+		fail("set user %u:%u", (unsigned)c->uid, (unsigned)c->gid);
+		child_die(r);
+	}
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || step(S_app_cwd) < 0 || chdir(c->cwd) < 0) {
+		fail("chdir %s", c->cwd);
+		child_die(r);
+	}
+	if (strchr(file, '/')) {
+		execve(file, (char *const *)c->args, (char *const *)c->env);
+		err = errno;
+	} else {
+		for (const char *p = path;; p++) {
+			size_t n = strcspn(p, ":");
+
+			if (n + strlen(file) + 2 <= sizeof buf) {
+				snprintf(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", file);
+				execve(buf, (char *const *)c->args, (char *const *)c->env);
+				if (errno != ENOENT && errno != ENOTDIR)
+					err = errno;    /* found but not runnable: remember */
+			}
+			p += n;
+			if (!*p)
+				break;
+		}
+	}
+	fprintf(stderr, "nsrun: exec %s: %s\n", file, strerror(err));
+	_exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
+}
+
+/* Without a pid namespace nsrun cannot kill(-1): end only its own
+ * descendants, which the subreaper flag has made its children. */
+static int init_kill_children(void)
+{
+	char path[64], buf[256];
+	int n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		int fd, pid = atoi(e->d_name);
+		ssize_t len;
+		char *p;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/stat", pid);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		len = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = 0;
+		if ((p = strrchr(buf, ')')) && atoi(p + 4) == (int)getpid() && kill(pid, SIGKILL) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* PID 1 of the container.  Setup may still fail before the app starts; once
+ * it runs, nothing here may exit early: a dying PID 1 kills the container.
+ * All signals but the kernel's own (faults) are blocked since before the
+ * clone and read from a signalfd: SIGCHLD reaps, the rest go to the app. */
+__attribute__((noreturn))
+static void init_main(struct run *r, const sigset_t *mask)
+{
+	struct signalfd_siginfo si;
+	int sfd, st, app_st = 0, done = 0;
+	pid_t app, p;
+
+	if (step(S_init_signals) < 0 || (sfd = signalfd(-1, mask, SFD_CLOEXEC)) < 0) {
+		fail("signalfd");
+		child_die(r);
+	}
+	if (!(r->c->ns & NS_PID))
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (step(S_app_fork) < 0 || (app = fork()) < 0) {
+		fail("fork the app");
+		child_die(r);
+	}
+	if (app == 0)
+		app_exec(r);
+	close(r->errp[1]);
+	while (!done) {
+		if (read(sfd, &si, sizeof si) != sizeof si)
+			continue;
+		if (si.ssi_signo != SIGCHLD) {
+			kill(app, (int)si.ssi_signo);
+			continue;
+		}
+		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+			if (p == app)
+				app_st = st, done = 1;
+	}
+	/* The app is gone: end what it left.  In a pid namespace our exit does
+	 * that; without one, kill our descendants and reap them. */
+	if (!(r->c->ns & NS_PID))
+		do
+			init_kill_children();
+		while (waitpid(-1, &st, 0) > 0 || errno != ECHILD);
+	_exit(exit_code(app_st));
+}
+
+__attribute__((noreturn))
+static void child_main(struct run *r, const sigset_t *mask)
+{
+	close(r->go[1]);
+	close(r->errp[0]);
+	close(r->state_fd);
+	if (ns_setup(r) < 0)
+		child_die(r);
+	init_main(r, mask);
+}
+
+static unsigned long clone_flags(unsigned ns)
+{
+	return CLONE_NEWNS | (ns & NS_PID ? CLONE_NEWPID : 0) | (ns & NS_UTS ? CLONE_NEWUTS : 0) |
+	       (ns & NS_IPC ? CLONE_NEWIPC : 0) | (ns & NS_NET ? CLONE_NEWNET : 0) |
+	       (ns & NS_CGROUP ? CLONE_NEWCGROUP : 0) | (ns & NS_USER ? CLONE_NEWUSER : 0);
+}
+
+/* CLONE_NEWTIME only works with unshare(): our children enter it, and its
+ * offsets must be written before the first one does. */
+static int ns_time(struct cfg *c)
+{
+	char buf[96];
+
+	if (step(S_time_ns) < 0 || unshare(CLONE_NEWTIME) < 0)
+		return fail("unshare time namespace");
+	snprintf(buf, sizeof buf, "%d %lld 0\n%d %lld 0\n", CLOCK_MONOTONIC, (long long)c->off_monotonic,
+		 CLOCK_BOOTTIME, (long long)c->off_boottime);
+	if (step(S_time_offsets) < 0 || write_file("/proc/self/timens_offsets", buf) < 0)
+		return fail("write /proc/self/timens_offsets");
+	return 0;
+}
+
+/* Host side: clone, maps, wait for the container's setup.  Returns 0 once
+ * the app has been exec'd (or failed to exec: that is the app's status). */
+static int ns_start(struct run *r, const sigset_t *mask)
+{
+	struct cfg *c = r->c;
+	char msg[sizeof g_err];
+	ssize_t n, len = 0;
+	pid_t pid;
+
+	if ((c->ns & NS_TIME) && ns_time(c) < 0)
+		return -1;
+	if (step(S_sync_pipe) < 0 || pipe2(r->go, O_CLOEXEC) < 0)
+		return fail("pipe");
+	if (pipe2(r->errp, O_CLOEXEC) < 0) {
+		fail("pipe");
+		close(r->go[0]), close(r->go[1]);
+		return -1;
+	}
+	/* A raw clone: fork semantics (copy-on-write, no stack to size) with the
+	 * namespace flags.  The child uses no libc state tied to the thread id. */
+	pid = step(S_clone) < 0 ? -1 : (pid_t)syscall(SYS_clone, clone_flags(c->ns) | SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0)
+		child_main(r, mask);
+	close(r->go[0]);
+	close(r->errp[1]);
+	if (pid < 0) {
+		fail("clone the container");
+		goto out;
+	}
+	r->child = pid;
+	if (!(r->u_child = undo_add(U_KILL, NULL, pid)))
+		goto out;
+	/* The child has its copy of our mounts: drop ours, so that NAME.mnt
+	 * can be removed as soon as the child has left it. */
+	if (umount2(r->mnt, MNT_DETACH) < 0) {
+		fail("detach %s", r->mnt);
+		goto out;
+	}
+	undo_done(r->u_umount);
+	if ((c->ns & NS_USER) && (ns_write_map(pid, "uid_map", c->uid_map, c->n_uid_map) < 0 ||
+				  ns_write_map(pid, "gid_map", c->gid_map, c->n_gid_map) < 0))
+		goto out;
+	if (write(r->go[1], "g", 1) != 1) {
+		fail("start the container");
+		goto out;
+	}
+	while ((n = read(r->errp[0], msg + len, sizeof msg - 1 - (size_t)len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fail("read from the container");
+			goto out;
+		}
+		len += n;
+		if (len == (ssize_t)sizeof msg - 1)
+			break;
+	}
+	if (len > 0) {
+		msg[len] = 0;
+		failx("%s", msg);
+	}
+out:
+	close(r->go[1]);
+	close(r->errp[0]);
+	return g_err[0] ? -1 : 0;
+}
+
+/* ==[ 7. teardown ]========================================================
+ * Owns:  the state file (NSRUN_RUNDIR/NAME.pid, flock'd for the run: a
+ *        file whose lock is free was left by a killed nsrun and is reused),
+ *        the host-side wait with signal forwarding, the exit status.
+ * Entry: state_lock(), run_wait(); teardown itself is undo_all().
+ * Undo:  U_UNLINK NAME.pid
+ * ====================================================================== */
+static int state_lock(struct run *r)
+{
+	char buf[32];
+	struct stat a, b;
+	ssize_t n;
+
+	if (step(S_state_dir) < 0 || mkdir_p(NSRUN_RUNDIR, 0711) < 0)
+		return fail("create %s", NSRUN_RUNDIR);
+	snprintf(r->state, sizeof r->state, "%s/%s.pid", NSRUN_RUNDIR, r->c->name);
+	for (;;) {
+		int fd = step(S_state_lock) < 0 ? -1
+			 : open(r->state, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+		if (fd < 0)
+			return fail("open %s", r->state);
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+
+			n = e == EWOULDBLOCK ? pread(fd, buf, sizeof buf - 1, 0) : -1;
+			close(fd);
+			if (e != EWOULDBLOCK) {
+				errno = e;
+				return fail("lock %s", r->state);
+			}
+			buf[n > 0 ? n : 0] = 0;
+			buf[strcspn(buf, "\n")] = 0;
+			return failx("%s: already running (pid %s)", r->c->name, *buf ? buf : "?");
+		}
+		/* Locked, but the file may have been removed by its owner between
+		 * our open and our lock: then take the one now at the path. */
+		if (fstat(fd, &a) == 0 && stat(r->state, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			r->state_fd = fd;
+			break;
+		}
+		close(fd);
+	}
+	if (!undo_add(U_UNLINK, r->state, 0))
+		return -1;
+	n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+	if (step(S_state_write) < 0 || ftruncate(r->state_fd, 0) < 0 || pwrite(r->state_fd, buf, (size_t)n, 0) != n)
+		return fail("write %s", r->state);
+	return 0;
+}
+
+/* Wait for the container's first process, forwarding every signal nsrun
+ * gets to it.  Returns the exit status nsrun passes on. */
+static int run_wait(struct run *r, const sigset_t *mask)
+{
+	struct signalfd_siginfo si;
+	int sfd = signalfd(-1, mask, SFD_CLOEXEC), st;
+
+	if (sfd < 0)
+		return fail("signalfd");
+	for (;;) {
+		pid_t p = waitpid(r->child, &st, WNOHANG);
+
+		if (p == r->child)
+			break;
+		if (p < 0 && errno != EINTR) {
+			fail("wait for the container");
+			close(sfd);
+			return -1;
+		}
+		if (read(sfd, &si, sizeof si) != sizeof si)
+			continue;
+		if (si.ssi_signo != SIGCHLD)
+			kill(r->child, (int)si.ssi_signo);
+	}
+	close(sfd);
+	undo_done(r->u_child);
+	return exit_code(st);
+}
+
+/* The signals nsrun forwards: all it can catch but the kernel's own
+ * reports of a fault in nsrun itself (and SIGPIPE, ignored instead). */
+static void forward_mask(sigset_t *m)
+{
+	static const int own[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS, SIGPIPE };
+
+	sigfillset(m);
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		sigdelset(m, own[i]);
+}
+
+static int run(struct cfg *c, int *status)
+{
+	static struct run r;
+	sigset_t mask;
+
+	r.c = c;
+	r.state_fd = -1;
+	signal(SIGPIPE, SIG_IGN);
+	forward_mask(&mask);
+	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
+	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || ns_start(&r, &mask) < 0)
+		return -1;
+	if (rmdir(r.mnt) < 0 && errno != ENOENT)
+		warn("remove %s", r.mnt);
+	else
+		undo_done(r.u_mnt);
+	*status = run_wait(&r, &mask);
+	return *status < 0 ? -1 : 0;
+}
+
+/* ==[ 8. main ]============================================================ */
+#ifdef NSRUN_UNIT
+#define main nsrun_main
+#endif
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct cfg c;
+	int status = 125;
+
+	cli_parse(argc, argv, &o);
+	if (cfg_load(o.config, &c) < 0) {
+		fprintf(stderr, "nsrun: %s\n", g_err);
+		return o.verb == V_CHECK ? 1 : 125;
+	}
+	if (o.verb == V_CHECK) {
+		cfg_free(&c);
+		return 0;
+	}
+	for (int i = 0; i < o.nargs; i++)
+		c.args[i] = o.args[i];
+	if (o.nargs)
+		c.args[o.nargs] = NULL;
+	if (run(&c, &status) < 0)
+		status = 125;
+	undo_all();                     /* teardown == rollback: same code, every run */
+	if (g_err[0])
+		fprintf(stderr, "nsrun: %s\n", g_err);
+	cfg_free(&c);
+	return status;
+}

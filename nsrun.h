@@ -1,0 +1,162 @@
+/* nsrun — a container runtime for appliances.
+ *
+ * nsrun.h declares, in the order nsrun.c defines them: the feature table,
+ * the setup steps (fault points), the limits, the config types and the
+ * functions the unit tests and the fuzz target call.  Everything else in
+ * nsrun.c is static.
+ */
+#ifndef NSRUN_H
+#define NSRUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define NSRUN_VERSION "0.1.0"
+
+/* ==[ features ]==========================================================
+ * The one list of compile-time features.  build.sh reads the rows (a row is
+ * a `--without-<name>` flag), --version prints them (+name / -name), the
+ * config schema refuses a key whose feature is out, and the README's
+ * feature section is checked against them by the test suite.
+ * Gate code with a plain `if (WITH_X)`: the dead path still compiles.
+ * ====================================================================== */
+/*  name      FLAG      what it gives                                      */
+#define NSRUN_FEATURES(X)                                                   \
+	X(squashfs, SQUASHFS, "squashfs images attached to loop devices")    \
+	X(userns,   USERNS,   "user namespaces with uid_map and gid_map")    \
+	X(timens,   TIMENS,   "time namespaces with monotonic/boottime offsets")
+
+#ifndef WITH_SQUASHFS
+#define WITH_SQUASHFS 1
+#endif
+#ifndef WITH_USERNS
+#define WITH_USERNS 1
+#endif
+#ifndef WITH_TIMENS
+#define WITH_TIMENS 1
+#endif
+#define X(name, FLAG, what) enum { feature_check_##name = WITH_##FLAG };
+NSRUN_FEATURES(X)               /* a row without a default fails to compile */
+#undef X
+
+/* ==[ setup steps ]=======================================================
+ * Every step of a start that can fail, in the order a start runs them.
+ * A `build.sh --with-faults` build (WITH_FAULTS=1) makes the step named by
+ * $NSRUN_FAULT fail as if its syscall had returned EIO; `nsrun --fault-points`
+ * lists them.  The test suite runs every one and checks the rollback.
+ * ====================================================================== */
+#define NSRUN_STEPS(X)                                                      \
+	X(state_dir)      /* mkdir /run/nsrun */                             \
+	X(state_lock)     /* open + flock NAME.pid */                        \
+	X(state_write)    /* write our pid into it */                        \
+	X(mount_ns)       /* unshare(CLONE_NEWNS) for nsrun itself */        \
+	X(work_dir)       /* mkdir NAME.mnt */                               \
+	X(mount_work)     /* tmpfs on NAME.mnt */                            \
+	X(loop_attach)    /* image -> /dev/loopN, read-only, autoclear */    \
+	X(mount_image)    /* squashfs from the loop device */                \
+	X(mount_rootdir)  /* bind a directory rootfs */                      \
+	X(mount_overlay)  /* overlay: image + tmpfs upper */                 \
+	X(time_ns)        /* unshare(CLONE_NEWTIME) */                       \
+	X(time_offsets)   /* /proc/self/timens_offsets */                    \
+	X(sync_pipe)      /* pipes between nsrun and the container */        \
+	X(clone)          /* the container's first process */                \
+	X(uid_map)        /* /proc/PID/uid_map */                            \
+	X(gid_map)        /* /proc/PID/gid_map */                            \
+	X(child_creds)    /* become root of the user namespace */            \
+	X(hostname)       /* sethostname */                                  \
+	X(mount_proc)                                                        \
+	X(mount_sys)                                                         \
+	X(mount_dev)      /* tmpfs /dev and its nodes */                     \
+	X(mount_devpts)                                                      \
+	X(mount_shm)                                                         \
+	X(mount_mqueue)                                                      \
+	X(mount_volumes)  /* config "mounts" */                              \
+	X(pivot_root)                                                        \
+	X(remount_ro)     /* read-only root when there is no overlay */      \
+	X(lo_up)          /* loopback in a new net namespace */              \
+	X(init_signals)   /* signalfd of the container's PID 1 */           \
+	X(app_fork)                                                          \
+	X(app_creds)      /* setgroups/setresgid/setresuid of the app */     \
+	X(app_cwd)
+
+#define X(s) S_##s,
+enum step { NSRUN_STEPS(X) S__COUNT };
+#undef X
+
+#ifndef WITH_FAULTS
+#define WITH_FAULTS 0
+#endif
+
+/* ==[ limits ]============================================================ */
+#define NSRUN_NAME_MAX    12            /* "ve-" + name fits IFNAMSIZ */
+#define NSRUN_CONFIG_MAX  (64 * 1024)   /* a config larger than this is refused */
+#define NSRUN_ARGS_MAX    256           /* process.args and process.env entries */
+#define NSRUN_MOUNTS_MAX  32
+#define NSRUN_IDMAP_MAX   5             /* the kernel's limit before 4.15 */
+#define NSRUN_PATH_MAX    1024
+
+#ifndef NSRUN_RUNDIR
+#define NSRUN_RUNDIR "/run/nsrun"
+#endif
+
+/* ==[ config ]============================================================
+ * What the JSON config becomes.  Strings point into the parsed cJSON tree,
+ * which lives as long as the run.
+ * ====================================================================== */
+enum ns_bit {                           /* order of the "namespaces" names */
+	NS_PID    = 1 << 0,
+	NS_MOUNT  = 1 << 1,
+	NS_UTS    = 1 << 2,
+	NS_IPC    = 1 << 3,
+	NS_NET    = 1 << 4,
+	NS_CGROUP = 1 << 5,
+	NS_USER   = 1 << 6,
+	NS_TIME   = 1 << 7,
+};
+
+struct idmap {
+	uint32_t inside, outside, count;
+};
+
+struct mount_cfg {
+	enum { M_BIND, M_TMPFS } type;
+	const char *source;             /* bind */
+	const char *target;             /* inside the root; never has ".." */
+	int readonly;
+	uint64_t size;                  /* tmpfs; 0 = the kernel's default */
+	unsigned mode;                  /* tmpfs; 01777 when not given */
+	int has_mode;
+};
+
+struct cfg {
+	const char *file;               /* as given on the command line */
+	const char *name;
+	const char *hostname;           /* NULL: no uts namespace */
+	const char *image;              /* exactly one of image and path */
+	const char *path;
+	uint64_t overlay;               /* bytes of the tmpfs upper; 0 = read-only root */
+	const char *args[NSRUN_ARGS_MAX + 1];
+	const char *env[NSRUN_ARGS_MAX + 1];
+	const char *cwd;
+	uid_t uid;
+	gid_t gid;
+	unsigned ns;                    /* enum ns_bit */
+	struct idmap uid_map[NSRUN_IDMAP_MAX], gid_map[NSRUN_IDMAP_MAX];
+	int n_uid_map, n_gid_map;
+	int64_t off_monotonic, off_boottime;
+	struct mount_cfg mounts[NSRUN_MOUNTS_MAX];
+	int n_mounts;
+	void *json;                     /* the cJSON tree; freed by cfg_free */
+};
+
+/* ==[ entry points used by tests/unit.c and tests/fuzz.c ]================ */
+const char *nsrun_error(void);           /* the one error message, or "" */
+void err_reset(void);
+int parse_size(const char *s, uint64_t *out);
+int valid_name(const char *s);
+int exit_code(int wstatus);
+int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len);
+void cfg_free(struct cfg *c);
+
+#endif

@@ -176,14 +176,17 @@ build_nsrun() {
 
 	local ver cflags
 	ver=$(cat build/cjson/VERSION)
+	# No unwind tables (nothing unwinds: no C++, no backtraces) and no
+	# page-aligned separate code segment: together about 12 KiB of file.
 	cflags=(-std=gnu11 -Os -Wall -Wextra -Werror -ffunction-sections -fdata-sections
+		-fno-asynchronous-unwind-tables -fno-unwind-tables
 		-isystem "$kinc" -Ibuild/cjson "-DNSRUN_CJSON_VERSION=\"$ver\"" "${defs[@]}")
 	# A private object dir per run: the test suite builds several variants at once.
 	objs=$(mktemp -d build/obj.XXXXXX)	# global: the trap runs after we return
 	trap 'rm -rf "$objs"' EXIT
 	$CC "${cflags[@]}" -c nsrun.c -o "$objs/nsrun.o"
 	$CC "${cflags[@]}" -c build/cjson/cJSON.c -o "$objs/cJSON.o"
-	$CC -static -s -Wl,--gc-sections "$objs/nsrun.o" "$objs/cJSON.o" -o "$objs/nsrun"
+	$CC -static -s -Wl,--gc-sections -Wl,-z,noseparate-code "$objs/nsrun.o" "$objs/cJSON.o" -o "$objs/nsrun"
 	# Rename into place: no half-written binary, and no "Text file busy"
 	# when the old one is still running.
 	mkdir -p "$(dirname "$out")"

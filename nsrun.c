@@ -31,10 +31,12 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <linux/loop.h>
 
 #include "cJSON.h"
@@ -55,6 +57,11 @@
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442           /* the same number on every arch */
 #endif
+#ifndef SYS_clone3
+#define SYS_clone3 435                  /* likewise */
+#endif
+#define NSRUN_CLONE_INTO_CGROUP 0x200000000ULL
+#define NSRUN_CGROUP2_MAGIC 0x63677270
 #define NSRUN_MOUNT_ATTR_RDONLY 0x1
 struct nsrun_mount_attr {               /* <linux/mount.h> clashes with some libcs */
 	uint64_t attr_set, attr_clr, propagation, userns_fd;
@@ -123,16 +130,19 @@ void err_reset(void)
 	g_fault = NULL;
 }
 
+/* Is S the step $NSRUN_FAULT names (in a --with-faults build)? */
+static int fault_is(enum step s)
+{
+	const char *f = WITH_FAULTS ? getenv("NSRUN_FAULT") : NULL;
+
+	return f && !strcmp(f, step_names[s]);
+}
+
 /* A fault point: in a --with-faults build, the step named by $NSRUN_FAULT
  * fails here as if its syscall had returned EIO.  Elsewhere: always 0. */
 static int step(enum step s)
 {
-	const char *f;
-
-	if (!WITH_FAULTS)
-		return 0;
-	f = getenv("NSRUN_FAULT");
-	if (!f || strcmp(f, step_names[s]))
+	if (!fault_is(s))
 		return 0;
 	g_fault = step_names[s];
 	errno = EIO;
@@ -161,7 +171,7 @@ static void warn(const char *fmt, ...)
  * Entry: undo_add() right after a thing exists; undo_all() pops LIFO, on
  *        success and on failure alike, so every run exercises the rollback.
  * ====================================================================== */
-enum undo_kind { U_UNLINK, U_RMDIR, U_UMOUNT, U_KILL };
+enum undo_kind { U_UNLINK, U_RMDIR, U_UMOUNT, U_KILL, U_CGROUP, U_CGPARENT };
 
 struct undo {
 	enum undo_kind kind;
@@ -169,7 +179,7 @@ struct undo {
 	char path[NSRUN_PATH_MAX];
 };
 
-static struct undo g_undo[8];
+static struct undo g_undo[16];
 static int g_nundo;
 static pid_t g_undo_owner;              /* a forked child never tears down */
 
@@ -198,6 +208,9 @@ static void undo_done(struct undo *u)
 	if (u)
 		u->path[0] = 0, u->pid = 0;
 }
+
+static void cg_destroy(const char *path);
+static void cg_parent_remove(const char *path);
 
 static void undo_all(void)
 {
@@ -228,6 +241,12 @@ static void undo_all(void)
 		case U_UNLINK:
 			if (unlink(u->path) < 0 && errno != ENOENT)
 				warn("remove %s", u->path);
+			break;
+		case U_CGROUP:
+			cg_destroy(u->path);
+			break;
+		case U_CGPARENT:
+			cg_parent_remove(u->path);
 			break;
 		}
 	}
@@ -382,16 +401,17 @@ int exit_code(int st)
 	return 125;
 }
 
+/* Whitespace as cJSON skips it: every byte from 1 to 32. */
 static const char *js_ws(const char *p)
 {
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+	while (*p && (unsigned char)*p <= 32)
 		p++;
 	return p;
 }
 
 static const char *js_str_end(const char *p)    /* p at '"' */
 {
-	for (p++; *p && *p != '"'; p++)
+	for (p += !!*p; *p && *p != '"'; p++)
 		if (*p == '\\' && p[1])
 			p++;
 	return *p ? p + 1 : p;
@@ -412,7 +432,7 @@ static const char *js_skip(const char *p)       /* past one whole value */
 		else if (*p == ',' || *p == ':')
 			p++;
 		else if (*p)
-			while (*p && !strchr(",:]} \t\r\n", *p))
+			while ((unsigned char)*p > 32 && !strchr(",:]}", *p))
 				p++;
 	} while (depth > 0 && *p);
 	return p;
@@ -440,11 +460,21 @@ static int js_path(const cJSON *at, const cJSON *want, int *idx, int depth)
 }
 
 /* Byte offset in the text of NODE's value, or of its key when AT_KEY. */
+/* Past the separator SEP (and the whitespace around it), if it is there. */
+static const char *js_past(const char *p, char sep)
+{
+	p = js_ws(p);
+	return *p == sep ? js_ws(p + 1) : p;
+}
+
 static size_t cfg_where(const struct ctx *x, const cJSON *node, int at_key)
 {
 	int idx[CFG_DEPTH], depth = js_path(x->root, node, idx, 0);
-	const char *p = js_ws(x->text), *key = p;
+	const char *p = x->text, *key;
 
+	if (!strncmp(p, "\xEF\xBB\xBF", 3))     /* cJSON skips a UTF-8 BOM too */
+		p += 3;
+	key = p = js_ws(p);
 	for (int d = 0; d < depth && *p; d++) {
 		int obj = *p == '{';
 
@@ -452,9 +482,9 @@ static size_t cfg_where(const struct ctx *x, const cJSON *node, int at_key)
 		for (int i = 0; i <= idx[d] && *p; i++) {
 			key = p;
 			if (obj)
-				p = js_ws(js_ws(js_str_end(p)) + 1);    /* past "key" : */
+				p = js_past(js_str_end(p), ':');        /* past "key" : */
 			if (i < idx[d])
-				p = js_ws(js_ws(js_skip(p)) + 1);       /* past value , */
+				p = js_past(js_skip(p), ',');           /* past value , */
 		}
 	}
 	return (size_t)((at_key && depth > 0 ? key : p) - x->text);
@@ -580,14 +610,17 @@ static int cfg_string(const struct ctx *x, const cJSON *v, const char *field, co
 	return 0;
 }
 
-/* A value as an error message shows it: a string quoted, else its type. */
-static const char *js_show(const cJSON *v, char *buf, size_t len)
+/* A value as an error message shows it: a string quoted, a number as it
+ * stands in the text (no float formatting in nsrun), else its type. */
+static const char *js_show(const struct ctx *x, const cJSON *v, char *buf, size_t len)
 {
-	if (cJSON_IsString(v))
+	if (cJSON_IsString(v)) {
 		snprintf(buf, len, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "..." : "");
-	else if (cJSON_IsNumber(v))
-		snprintf(buf, len, "%.17g", v->valuedouble);
-	else if (cJSON_IsBool(v))
+	} else if (cJSON_IsNumber(v)) {
+		const char *p = x->text + cfg_where(x, v, 0);
+
+		snprintf(buf, len, "%.*s", (int)strspn(p, "-+.0123456789eE"), p);
+	} else if (cJSON_IsBool(v))
 		snprintf(buf, len, "%s", cJSON_IsTrue(v) ? "true" : "false");
 	else
 		snprintf(buf, len, "%s", js_type(v));
@@ -610,17 +643,18 @@ static int cfg_size(const struct ctx *x, const cJSON *v, const char *field, cons
 	if (*out)
 		return 0;
 	return cfg_err(x, v, 0, field, "expected a size like \"8M\" (K, M, G: powers of 1024)%s, got %s",
-		       alt, js_show(v, shown, sizeof shown));
+		       alt, js_show(x, v, shown, sizeof shown));
 }
 
 /* An integer in [lo, hi]. */
-static int cfg_int(const struct ctx *x, const cJSON *v, const char *field, double lo, double hi,
+static int cfg_int(const struct ctx *x, const cJSON *v, const char *field, long long lo, long long hi,
 		   int64_t *out)
 {
 	if (cfg_want(x, v, field, cJSON_Number, "an integer") < 0)
 		return -1;
-	if (v->valuedouble != (double)(int64_t)v->valuedouble || v->valuedouble < lo || v->valuedouble > hi)
-		return cfg_err(x, v, 0, field, "expected an integer from %.0f to %.0f", lo, hi);
+	if (v->valuedouble < (double)lo || v->valuedouble > (double)hi ||
+	    v->valuedouble != (double)(int64_t)v->valuedouble)
+		return cfg_err(x, v, 0, field, "expected an integer from %lld to %lld", lo, hi);
 	*out = (int64_t)v->valuedouble;
 	return 0;
 }
@@ -783,9 +817,13 @@ static int cfg_idmap(const struct ctx *x, const cJSON *v, const char *field, str
 			return cfg_err(x, e, 0, f, "more than %d ranges", NSRUN_IDMAP_MAX);
 		if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 3)
 			return cfg_err(x, e, 0, f, "expected [inside, outside, count]");
-		for (const cJSON *n3 = e->child; n3; n3 = n3->next, k++)
-			if (cfg_int(x, n3, f, k == 2 ? 1 : 0, 4294967295.0, &t[k]) < 0)
+		for (const cJSON *n3 = e->child; n3; n3 = n3->next, k++) {
+			char fk[80];
+
+			snprintf(fk, sizeof fk, "%s[%d]", f, k);
+			if (cfg_int(x, n3, fk, k == 2 ? 1 : 0, 4294967295LL, &t[k]) < 0)
 				return -1;
+		}
 		if (t[0] + t[2] > 4294967296LL || t[1] + t[2] > 4294967296LL)
 			return cfg_err(x, e, 0, f, "range runs past 4294967295");
 		m[i] = (struct idmap){ (uint32_t)t[0], (uint32_t)t[1], (uint32_t)t[2] };
@@ -890,6 +928,201 @@ static int cfg_mount(const struct ctx *x, const cJSON *m, int i, struct mount_cf
 	return 0;
 }
 
+/* The "cgroup" keys: each is the cgroup v2 file with '.' written as '_'. */
+enum cg_kind { CG_SIZE, CG_COUNT, CG_CPUMAX, CG_WEIGHT, CG_CPUSET, CG_IOMAX };
+#define CG_KEYS(X)                                                    \
+	X(memory_max,      "memory.max",      "memory", CG_SIZE)     \
+	X(memory_high,     "memory.high",     "memory", CG_SIZE)     \
+	X(memory_swap_max, "memory.swap.max", "memory", CG_SIZE)     \
+	X(pids_max,        "pids.max",        "pids",   CG_COUNT)    \
+	X(cpu_max,         "cpu.max",         "cpu",    CG_CPUMAX)   \
+	X(cpu_weight,      "cpu.weight",      "cpu",    CG_WEIGHT)   \
+	X(cpuset_cpus,     "cpuset.cpus",     "cpuset", CG_CPUSET)   \
+	X(cpuset_mems,     "cpuset.mems",     "cpuset", CG_CPUSET)   \
+	X(io_max,          "io.max",          "io",     CG_IOMAX)    \
+	X(io_weight,       "io.weight",       "io",     CG_WEIGHT)
+
+static const struct cg_key {
+	const char *key, *file, *ctrl;
+	enum cg_kind kind;
+} cg_keys[] = {
+#define X(k, f, ctl, kind) { #k, f, ctl, kind },
+	CG_KEYS(X)
+#undef X
+};
+
+/* "N" or "max": a decimal number in [lo, hi], into OUT. */
+static int cg_number(const char *s, uint64_t lo, uint64_t hi, int size, char *out, size_t len)
+{
+	uint64_t v;
+	char *e;
+
+	if (!strcmp(s, "max")) {
+		snprintf(out, len, "max");
+		return 0;
+	}
+	if (size) {
+		if (parse_size(s, &v) < 0)
+			return -1;
+	} else {
+		if (*s < '0' || *s > '9')
+			return -1;
+		errno = 0;
+		v = strtoull(s, &e, 10);
+		if (*e || errno)
+			return -1;
+	}
+	if (v < lo || v > hi)
+		return -1;
+	snprintf(out, len, "%llu", (unsigned long long)v);
+	return 0;
+}
+
+/* "MAJ:MIN KEY=VAL..." with KEY one of rbps wbps riops wiops, VAL a number or max. */
+static int cg_iomax_ok(const char *s)
+{
+	size_t maj = strspn(s, "0123456789"), min = maj ? strspn(s + maj + 1, "0123456789") : 0;
+	int kv = 0;
+
+	if (!maj || s[maj] != ':' || !min || (s[maj + 1 + min] != ' ' && s[maj + 1 + min]))
+		return 0;
+	for (s += maj + 1 + min; *(s += strspn(s, " ")); kv++) {
+		size_t k = strcspn(s, "="), w = strcspn(s, " ");
+		char val[24];
+
+		if (k >= w || w - k - 1 == 0 || w - k - 1 >= sizeof val)
+			return 0;
+		if (!((k == 4 && (!strncmp(s, "rbps", 4) || !strncmp(s, "wbps", 4))) ||
+		      (k == 5 && (!strncmp(s, "riops", 5) || !strncmp(s, "wiops", 5)))))
+			return 0;
+		memcpy(val, s + k + 1, w - k - 1);
+		val[w - k - 1] = 0;
+		if (cg_number(val, 0, UINT64_MAX, 0, val, sizeof val) < 0)
+			return 0;
+		s += w;
+	}
+	return kv > 0;
+}
+
+static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key *k, const char *field,
+			struct cg_write *w)
+{
+	char shown[64], tmp[48];
+	const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+	int ok = 0;
+
+	*w = (struct cg_write){ .key = k->key, .file = k->file, .ctrl = k->ctrl, .node = v };
+	w->value = w->num;
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 9007199254740992.0 &&
+	    v->valuedouble == (double)(uint64_t)v->valuedouble) {
+		snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v->valuedouble);
+		s = tmp;
+	}
+	switch (k->kind) {
+	case CG_SIZE:
+		ok = s && cg_number(s, 0, UINT64_MAX, 1, w->num, sizeof w->num) == 0;
+		if (!ok)
+			return cfg_err(x, v, 0, field, "expected a size like \"32M\" or \"max\", got %s",
+				       js_show(x, v, shown, sizeof shown));
+		return 0;
+	case CG_COUNT:
+		ok = s && cg_number(s, 1, 4194304, 0, w->num, sizeof w->num) == 0;
+		if (!ok)
+			return cfg_err(x, v, 0, field, "expected a number from 1 to 4194304 or \"max\", got %s",
+				       js_show(x, v, shown, sizeof shown));
+		return 0;
+	case CG_WEIGHT:
+		ok = cJSON_IsNumber(v) && s && cg_number(s, 1, 10000, 0, tmp, sizeof tmp) == 0;
+		if (!ok)
+			return cfg_err(x, v, 0, field, "expected a weight from 1 to 10000, got %s",
+				       js_show(x, v, shown, sizeof shown));
+		snprintf(w->num, sizeof w->num, "%s%s", !strcmp(k->ctrl, "io") ? "default " : "", tmp);
+		return 0;
+	case CG_CPUMAX: {
+		char q[24] = "", p[24] = "100000";
+		const char *t = cJSON_IsString(v) ? v->valuestring : "";
+		size_t qn = strcspn(t, " "), pn = t[qn] ? strcspn(t + qn + 1, " ") : 0;
+
+		if (qn < sizeof q && pn < sizeof p && (!t[qn] || !t[qn + 1 + pn])) {
+			snprintf(q, sizeof q, "%.*s", (int)qn, t);
+			if (pn)
+				snprintf(p, sizeof p, "%.*s", (int)pn, t + qn + 1);
+		}
+		ok = (!t[qn] || pn) && cg_number(q, 1000, UINT32_MAX, 0, q, sizeof q) == 0 &&
+		     cg_number(p, 1000, 1000000, 0, p, sizeof p) == 0 && strcmp(p, "max");
+		if (!ok)
+			return cfg_err(x, v, 0, field, "expected \"QUOTA PERIOD\" in microseconds like \"50000 100000\", "
+				       "or \"max\", got %s", js_show(x, v, shown, sizeof shown));
+		snprintf(w->num, sizeof w->num, "%s %s", q, p);
+		return 0;
+	}
+	case CG_CPUSET:
+		ok = cJSON_IsString(v) && *s && strlen(s) < sizeof w->num && strspn(s, "0123456789,-") == strlen(s);
+		if (!ok)
+			return cfg_err(x, v, 0, field, "expected a list like \"0-1,3\", got %s",
+				       js_show(x, v, shown, sizeof shown));
+		w->value = v->valuestring;
+		return 0;
+	case CG_IOMAX:
+		if (!cJSON_IsString(v) || !cg_iomax_ok(v->valuestring))
+			return cfg_err(x, v, 0, field, "expected \"MAJ:MIN rbps=N wbps=N riops=N wiops=N\" "
+				       "(N a number or max), got %s", js_show(x, v, shown, sizeof shown));
+		w->value = v->valuestring;
+		return 0;
+	}
+	return 0;
+}
+
+static int cfg_cgroup(const struct ctx *x, const cJSON *g, struct cfg *c)
+{
+	static const struct key keys[] = {
+		{ "parent", 1, NULL },
+#define X(k, f, ctl, kind) { #k, 1, NULL },
+		CG_KEYS(X)
+#undef X
+	};
+	char field[64];
+	const cJSON *v;
+
+	if (cfg_want(x, g, "cgroup", cJSON_Object, "an object") < 0 ||
+	    cfg_keys(x, g, "cgroup", keys, (int)(sizeof keys / sizeof keys[0])) < 0)
+		return -1;
+	c->cgroup = 1;
+	c->cg_node = g;
+	if ((v = cJSON_GetObjectItemCaseSensitive(g, "parent"))) {
+		if (cfg_abspath(x, v, "cgroup.parent", &c->cg_parent) < 0)
+			return -1;
+		if (c->cg_parent[strspn(c->cg_parent, "/")] == 0)
+			return cfg_err(x, v, 0, "cgroup.parent", "expected a cgroup below a cgroup2 mount, got \"/\"");
+	}
+	for (size_t i = 0; i < sizeof cg_keys / sizeof cg_keys[0]; i++) {
+		const struct cg_key *k = &cg_keys[i];
+
+		if (!(v = cJSON_GetObjectItemCaseSensitive(g, k->key)))
+			continue;
+		snprintf(field, sizeof field, "cgroup.%s", k->key);
+		if (k->kind == CG_IOMAX) {
+			int n = 0;
+
+			if (cfg_want(x, v, field, cJSON_Array, "an array of \"MAJ:MIN KEY=VAL...\"") < 0)
+				return -1;
+			for (const cJSON *e = v->child; e; e = e->next, n++) {
+				snprintf(field, sizeof field, "cgroup.%s[%d]", k->key, n);
+				if (c->n_cg == NSRUN_CG_WRITES)
+					return cfg_err(x, e, 0, field, "too many entries");
+				if (cfg_cg_value(x, e, k, field, &c->cg[c->n_cg++]) < 0)
+					return -1;
+			}
+			continue;
+		}
+		if (cfg_cg_value(x, v, k, field, &c->cg[c->n_cg++]) < 0)
+			return -1;
+		if (!strcmp(k->key, "memory_max"))
+			c->memory_max = cJSON_IsString(v) ? v->valuestring : c->cg[c->n_cg - 1].num;
+	}
+	return 0;
+}
+
 static const char *const default_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 
 static int cfg_check(const struct ctx *x, struct cfg *c)
@@ -899,12 +1132,13 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
 		{ "process", 1, NULL }, { "namespaces", 1, NULL },
 		{ "uid_map", WITH_USERNS, "userns" }, { "gid_map", WITH_USERNS, "userns" },
 		{ "time_offsets", WITH_TIMENS, "timens" }, { "mounts", 1, NULL },
+		{ "cgroup", WITH_CGROUP, "cgroup" },
 	};
 	const cJSON *r = x->root, *v, *hv;
 	int i = 0;
 
 	if (cfg_want(x, r, "(top level)", cJSON_Object, "an object") < 0 ||
-	    cfg_keys(x, r, "", keys, 9) < 0)
+	    cfg_keys(x, r, "", keys, 10) < 0)
 		return -1;
 	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "name")))
 		return cfg_err(x, r, 0, "name", "missing (1-12 characters of [a-z0-9_-])");
@@ -966,6 +1200,8 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
 		}
 		c->n_mounts = i;
 	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(r, "cgroup")) && cfg_cgroup(x, v, c) < 0)
+		return -1;
 	return 0;
 }
 
@@ -1003,9 +1239,11 @@ int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len)
 			failx("%s:%d:%d: syntax error near '%c'", file, line, col, buf[off]);
 	} else {
 		c->json = root;
+		c->text = buf;
 		x.root = root;
 		if ((rc = cfg_check(&x, c)) < 0)
 			cfg_free(c);
+		return rc;
 	}
 	free(buf);
 	return rc;
@@ -1014,7 +1252,24 @@ int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len)
 void cfg_free(struct cfg *c)
 {
 	cJSON_Delete(c->json);
+	free(c->text);
 	c->json = NULL;
+	c->text = NULL;
+}
+
+/* A config error found at start (a cgroup limit the kernel refuses, a
+ * missing controller): the same one line, at the value that asked for it. */
+__attribute__((format(printf, 4, 5)))
+static int cfg_err_at(const struct cfg *c, const void *node, const char *field, const char *fmt, ...)
+{
+	struct ctx x = { c->file, c->text, c->json };
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return cfg_err(&x, node, 0, field, "%s", msg);
 }
 
 /* Read FILE (at most NSRUN_CONFIG_MAX bytes) and parse it. */
@@ -1058,9 +1313,30 @@ struct run {
 	uid_t root_uid;                 /* host ids of the container's root */
 	gid_t root_gid;
 	pid_t child;
+	char cg[NSRUN_PATH_MAX + 16];   /* the container's cgroup, PARENT/NAME */
+	int cg_fd;                      /* its directory, for clone3 */
 	int go[2];                      /* nsrun -> container: maps are written */
 	int errp[2];                    /* container -> nsrun: setup error text; EOF = app started */
 };
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
 
 static int mkdir_p(const char *path, mode_t mode)
 {
@@ -1242,7 +1518,322 @@ static int img_prepare(struct run *r)
 	return 0;
 }
 
-/* ==[ 6. namespaces + init ]===============================================
+/* ==[ 6. cgroup ]=========================================================
+ * Owns:    PARENT/NAME in the cgroup v2 hierarchy (PARENT defaults to "nsrun"
+ *          under the cgroup2 mount /proc/self/mountinfo shows): created,
+ *          controllers enabled top-down, limits written (fail closed), the
+ *          container born in it (clone3 CLONE_INTO_CGROUP), OOM kills read
+ *          back, then killed and removed.  A parent nsrun created carries the
+ *          xattr trusted.nsrun and goes with the last container that leaves
+ *          it empty; nothing nsrun did not create is ever removed.
+ * Entry:   cg_setup(), cg_report()
+ * Undo:    U_CGROUP (cgroup.kill, rmdir with retry), U_CGPARENT
+ * Feature: WITH_CGROUP; config keys under "cgroup"
+ * ====================================================================== */
+
+/* Read a small file (cgroup.controllers, memory.events) into BUF. */
+static int read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return 0;
+}
+
+/* Is WORD one of the space-separated words of LIST? */
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == 0 || p[n] == ' ' || p[n] == '\n'))
+			return 1;
+	return 0;
+}
+
+/* /proc/self/mountinfo, one mount at a time: its mount point (octal
+ * escapes undone), fstype and super options.  Over-long lines are skipped. */
+static int mi_next(FILE *f, char mp[NSRUN_PATH_MAX], char fstype[32], char opts[1024])
+{
+	char line[4096], *dash, *p;
+	int skip = 0;
+
+	while (fgets(line, sizeof line, f)) {
+		if (!strchr(line, '\n') && !feof(f)) {
+			skip = 1;               /* the rest of a long line follows */
+			continue;
+		}
+		if (skip) {
+			skip = 0;
+			continue;
+		}
+		if (!(dash = strstr(line, " - ")))
+			continue;
+		p = line;
+		for (int i = 0; i < 4 && p; i++)
+			p = strchr(p + 1, ' ');
+		if (!p || p > dash)
+			continue;
+		size_t n = 0;
+
+		for (p++; *p && *p != ' ' && n + 1 < NSRUN_PATH_MAX; p++) {
+			if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] && p[3]) {
+				mp[n++] = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+				p += 3;
+			} else {
+				mp[n++] = *p;
+			}
+		}
+		mp[n] = 0;
+		/* " - FSTYPE SOURCE SUPEROPTS" */
+		p = dash + 3;
+		n = strcspn(p, " \n");
+		snprintf(fstype, 32, "%.*s", (int)n, p);
+		p += n + strspn(p + n, " ");
+		p += strcspn(p, " \n");
+		p += strspn(p, " ");
+		snprintf(opts, 1024, "%.*s", (int)strcspn(p, " \n"), p);
+		return 1;
+	}
+	return 0;
+}
+
+/* The cgroup2 mount to use: the deepest one holding PARENT, else (no
+ * PARENT) /sys/fs/cgroup if it is one, else the first. */
+static int cg_find_mount(const char *parent, char *out, size_t len)
+{
+	char mp[NSRUN_PATH_MAX], ft[32], opts[1024];
+	size_t best = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return fail("open /proc/self/mountinfo");
+	*out = 0;
+	while (mi_next(f, mp, ft, opts)) {
+		size_t n = strlen(mp);
+
+		if (strcmp(ft, "cgroup2"))
+			continue;
+		if (parent) {
+			if (!strncmp(parent, mp, n) && (parent[n] == '/' || n == 1) && n > best)
+				best = n, snprintf(out, len, "%s", mp);
+		} else if (!*out || !strcmp(mp, "/sys/fs/cgroup")) {
+			snprintf(out, len, "%s", mp);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Why a controller is missing: bound to a v1 hierarchy, or not in the kernel. */
+static void cg_v1_owner(const char *ctrl, char *out, size_t len)
+{
+	char mp[NSRUN_PATH_MAX], ft[32], opts[1024];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	*out = 0;
+	if (!f)
+		return;
+	while (mi_next(f, mp, ft, opts)) {
+		if (strcmp(ft, "cgroup"))
+			continue;
+		for (char *o = strtok(opts, ","); o; o = strtok(NULL, ","))
+			if (!strcmp(o, ctrl)) {
+				snprintf(out, len, "; it is bound to the cgroup v1 hierarchy at %s", mp);
+				fclose(f);
+				return;
+			}
+	}
+	fclose(f);
+}
+
+/* Kill what is left in PATH and remove it; EBUSY while the kernel reaps:
+ * retry for up to 5 s (crun's way). */
+static void cg_destroy(const char *path)
+{
+	char f[NSRUN_PATH_MAX + 16], buf[4096];
+
+	snprintf(f, sizeof f, "%s/cgroup.kill", path);
+	if (write_file(f, "1") < 0 && errno == ENOENT && access(path, F_OK) == 0) {
+		snprintf(f, sizeof f, "%s/cgroup.procs", path);        /* before 5.14 */
+		if (read_small(f, buf, sizeof buf) == 0)
+			for (char *p = buf; *p; p += strcspn(p, "\n"), p += !!*p)
+				kill(atoi(p), SIGKILL);
+	}
+	for (int i = 0; i < 500; i++) {
+		if (rmdir(path) == 0 || errno == ENOENT)
+			return;
+		if (errno != EBUSY)
+			break;
+		usleep(10000);
+	}
+	warn("remove cgroup %s", path);
+}
+
+/* A parent nsrun created goes when it is empty (another container still
+ * in it: it stays, and that container removes it later). */
+static void cg_parent_remove(const char *path)
+{
+	char v[4];
+
+	if (getxattr(path, "trusted.nsrun", v, sizeof v) < 0)
+		return;
+	if (rmdir(path) < 0 && errno != ENOENT && errno != EBUSY && errno != ENOTEMPTY)
+		warn("remove cgroup %s", path);
+}
+
+/* The controllers the limits need, as "+a +b ..." and as a check list. */
+static void cg_needed(const struct cfg *c, char *plus, size_t len)
+{
+	size_t n = 0;
+
+	*plus = 0;
+	for (int i = 0; i < c->n_cg; i++) {
+		char word[16];
+
+		snprintf(word, sizeof word, "+%s", c->cg[i].ctrl);
+		if (!has_word(plus, word))
+			n += (size_t)snprintf(plus + n, len - n, "%s%s", n ? " " : "", word);
+	}
+}
+
+/* Create the levels from the mount down to PARENT (marking the ones nsrun
+ * makes), enabling the needed controllers in each cgroup.subtree_control. */
+static int cg_parents(struct run *r, const char *mnt, const char *parent, const char *plus)
+{
+	struct cfg *c = r->c;
+	char level[NSRUN_PATH_MAX], f[NSRUN_PATH_MAX + 32], have[512], sub[512];
+	size_t at = strlen(mnt);
+
+	snprintf(level, sizeof level, "%s", mnt);
+	for (;;) {
+		snprintf(f, sizeof f, "%s/cgroup.controllers", level);
+		if (read_small(f, have, sizeof have) < 0)
+			return fail("read %s", f);
+		have[strcspn(have, "\n")] = 0;
+		for (int i = 0; i < c->n_cg; i++) {
+			char why[NSRUN_PATH_MAX + 64];
+			char field[64];
+
+			if (has_word(have, c->cg[i].ctrl))
+				continue;
+			cg_v1_owner(c->cg[i].ctrl, why, sizeof why);
+			snprintf(field, sizeof field, "cgroup.%s", c->cg[i].key);
+			return cfg_err_at(c, c->cg[i].node, field, "controller \"%s\" is not available (%s: %s%s)",
+					  c->cg[i].ctrl, f, *have ? have : "none", why);
+		}
+		if (*plus) {
+			char need[128] = "";
+			size_t n = 0;
+
+			snprintf(f, sizeof f, "%s/cgroup.subtree_control", level);
+			if (read_small(f, sub, sizeof sub) < 0)
+				return fail("read %s", f);
+			for (const char *p = plus; *p; p += strcspn(p, " "), p += strspn(p, " ")) {
+				char w[16];
+
+				snprintf(w, sizeof w, "%.*s", (int)strcspn(p + 1, " "), p + 1);
+				if (!has_word(sub, w))
+					n += (size_t)snprintf(need + n, sizeof need - n, "%s+%s", n ? " " : "", w);
+			}
+			if (*need && (step(S_cg_enable) < 0 || write_file(f, need) < 0))
+				return fail("enable %s in %s", need, f);
+		}
+		if (!strcmp(level, parent))
+			return 0;
+		at += strspn(parent + at, "/");
+		at += strcspn(parent + at, "/");
+		snprintf(level, sizeof level, "%.*s", (int)at, parent);
+		if (step(S_cg_parent) < 0 || mkdir(level, 0755) < 0) {
+			if (errno != EEXIST)
+				return fail("create cgroup %s", level);
+			continue;
+		}
+		if (setxattr(level, "trusted.nsrun", "1", 1, 0) < 0)
+			warn("mark cgroup %s as nsrun's (it will not be removed)", level);
+		if (!undo_add(U_CGPARENT, level, 0))
+			return -1;
+	}
+}
+
+static int cg_setup(struct run *r)
+{
+	struct cfg *c = r->c;
+	char mnt[NSRUN_PATH_MAX], parent[NSRUN_PATH_MAX], plus[128], f[NSRUN_PATH_MAX + 48];
+	struct statfs sf;
+
+	if (cg_find_mount(c->cg_parent, mnt, sizeof mnt) < 0)
+		return -1;
+	if (!*mnt && c->cg_parent)
+		return cfg_err_at(c, cJSON_GetObjectItemCaseSensitive(c->cg_node, "parent"), "cgroup.parent",
+				  "%s is not inside a cgroup2 mount", c->cg_parent);
+	if (!*mnt)
+		return cfg_err_at(c, c->cg_node, "cgroup", "no cgroup v2 hierarchy is mounted "
+				  "(mount -t cgroup2 none /sys/fs/cgroup)");
+	if (statfs(mnt, &sf) < 0 || sf.f_type != NSRUN_CGROUP2_MAGIC)
+		return failx("%s is not a cgroup2 mount", mnt);
+	snprintf(parent, sizeof parent, "%s", c->cg_parent ? c->cg_parent : mnt);
+	if (!c->cg_parent)
+		snprintf(parent + strlen(parent), sizeof parent - strlen(parent), "/nsrun");
+	cg_needed(c, plus, sizeof plus);
+	snprintf(r->cg, sizeof r->cg, "%s/%s", parent, c->name);
+	/* Another container's teardown may remove an empty nsrun parent between
+	 * our mkdir of it and of NAME: then make it again. */
+	for (int tries = 0;; tries++) {
+		if (cg_parents(r, mnt, parent, plus) < 0)
+			return -1;
+		if (step(S_cg_create) == 0 && mkdir(r->cg, 0755) == 0)
+			break;
+		if (errno == EEXIST) {          /* left by a killed nsrun: the name is ours */
+			cg_destroy(r->cg);
+			continue;
+		}
+		if (errno != ENOENT || tries == 3)
+			return fail("create cgroup %s", r->cg);
+	}
+	if (!undo_add(U_CGROUP, r->cg, 0))
+		return -1;
+	for (int i = 0; i < c->n_cg; i++) {
+		char field[64];
+
+		snprintf(f, sizeof f, "%s/%s", r->cg, c->cg[i].file);
+		snprintf(field, sizeof field, "cgroup.%s", c->cg[i].key);
+		if (step(S_cg_limits) < 0 || write_file(f, c->cg[i].value) < 0)
+			return cfg_err_at(c, c->cg[i].node, field, "write \"%s\" to %s: %s", c->cg[i].value, f,
+					  strerror(errno));
+	}
+	if ((r->cg_fd = open(r->cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return fail("open cgroup %s", r->cg);
+	return 0;
+}
+
+/* After the container: did the OOM killer strike in it? */
+static void cg_report(struct run *r)
+{
+	char f[NSRUN_PATH_MAX + 32], buf[512];
+	long oom_kill = 0, max = 0;
+	char *p;
+
+	snprintf(f, sizeof f, "%s/memory.events", r->cg);
+	if (read_small(f, buf, sizeof buf) < 0)
+		return;
+	if ((p = strstr(buf, "oom_kill ")))
+		oom_kill = atol(p + 9);
+	if ((p = strstr(buf, "max ")) && (p == buf || p[-1] == '\n'))
+		max = atol(p + 4);
+	if (oom_kill > 0)
+		fprintf(stderr, "nsrun: %s: killed by the OOM killer (memory_max %s; oom_kill %ld, max %ld)\n",
+			r->c->name, r->c->memory_max ? r->c->memory_max : "max", oom_kill, max);
+}
+
+/* ==[ 7. namespaces + init ]===============================================
  * Owns:  the one clone; the user-namespace maps and time offsets (written
  *        by nsrun before the container goes on); inside: hostname, /proc,
  *        /sys, /dev, volumes, pivot_root; then nsrun is PID 1 of the
@@ -1259,25 +1850,6 @@ static void child_die(struct run *r)
 
 	(void)w;
 	_exit(125);
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	close(fd);
-	return 0;
 }
 
 static int ns_write_map(pid_t pid, const char *which, const struct idmap *m, int n)
@@ -1584,6 +2156,8 @@ static int ns_setup(struct run *r)
 
 	if (read(r->go[0], &b, 1) != 1)         /* nsrun died before the maps */
 		_exit(125);
+	if ((c->ns & NS_CGROUP) && (step(S_cgroup_ns) < 0 || unshare(CLONE_NEWCGROUP) < 0))
+		return fail("unshare cgroup namespace");
 	if ((c->ns & NS_USER) &&
 	    (step(S_child_creds) < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return fail("become root of the user namespace");
@@ -1611,6 +2185,10 @@ static int ns_setup(struct run *r)
 	    mount_or_bind(c, c->ns & NS_NET, "sysfs", "sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			  NULL, "/sys") < 0)
 		return fail("mount sysfs on /sys");
+	if ((c->ns & NS_CGROUP) && (step(S_mount_cgroup) < 0 ||
+				    mount("cgroup2", "sys/fs/cgroup", "cgroup2",
+					  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0))
+		return fail("mount cgroup2 on /sys/fs/cgroup");
 	if (ns_dev(c) < 0 || ns_volumes(c) < 0 || ns_pivot() < 0)
 		return -1;
 	if ((c->ns & NS_NET) && ns_lo_up() < 0)
@@ -1757,16 +2335,20 @@ static void child_main(struct run *r, const sigset_t *mask)
 	close(r->go[1]);
 	close(r->errp[0]);
 	close(r->state_fd);
+	if (r->cg_fd >= 0)
+		close(r->cg_fd);
 	if (ns_setup(r) < 0)
 		child_die(r);
 	init_main(r, mask);
 }
 
+/* No CLONE_NEWCGROUP here: a cgroup namespace is rooted where its creator
+ * is, so the container makes its own once it is in its cgroup. */
 static unsigned long clone_flags(unsigned ns)
 {
 	return CLONE_NEWNS | (ns & NS_PID ? CLONE_NEWPID : 0) | (ns & NS_UTS ? CLONE_NEWUTS : 0) |
 	       (ns & NS_IPC ? CLONE_NEWIPC : 0) | (ns & NS_NET ? CLONE_NEWNET : 0) |
-	       (ns & NS_CGROUP ? CLONE_NEWCGROUP : 0) | (ns & NS_USER ? CLONE_NEWUSER : 0);
+	       (ns & NS_USER ? CLONE_NEWUSER : 0);
 }
 
 /* CLONE_NEWTIME only works with unshare(): our children enter it, and its
@@ -1782,6 +2364,43 @@ static int ns_time(struct cfg *c)
 	if (step(S_time_offsets) < 0 || write_file("/proc/self/timens_offsets", buf) < 0)
 		return fail("write /proc/self/timens_offsets");
 	return 0;
+}
+
+/* A raw clone: fork semantics (copy-on-write, no stack to size) with the
+ * namespace flags; the child uses no libc state tied to the thread id.  With
+ * a cgroup, clone3 (5.7) starts it inside; older kernels say ENOSYS, E2BIG
+ * or EINVAL, and then nsrun writes cgroup.procs before the child goes on. */
+static pid_t ns_clone(struct run *r)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+		uint64_t set_tid, set_tid_size, cgroup;
+	} ca = { .flags = clone_flags(r->c->ns) | NSRUN_CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+		 .cgroup = (uint64_t)r->cg_fd };
+	char f[NSRUN_PATH_MAX + 32], pid_s[16];
+	pid_t pid;
+
+	if (step(S_clone) < 0)
+		return -1;
+	/* A fault at cg_join takes the pre-5.7 path, so that it is tested here too. */
+	if (r->cg_fd >= 0 && !fault_is(S_cg_join)) {
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+			return pid;
+	}
+	pid = (pid_t)syscall(SYS_clone, clone_flags(r->c->ns) | SIGCHLD, 0, 0, 0, 0);
+	if (pid <= 0 || r->cg_fd < 0)
+		return pid;
+	snprintf(f, sizeof f, "%s/cgroup.procs", r->cg);
+	snprintf(pid_s, sizeof pid_s, "%d", (int)pid);
+	if (step(S_cg_join) < 0 || write_file(f, pid_s) < 0) {
+		fail("move the container into %s", f);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		errno = 0;
+		return -2;
+	}
+	return pid;
 }
 
 /* Host side: clone, maps, wait for the container's setup.  Returns 0 once
@@ -1802,15 +2421,14 @@ static int ns_start(struct run *r, const sigset_t *mask)
 		close(r->go[0]), close(r->go[1]);
 		return -1;
 	}
-	/* A raw clone: fork semantics (copy-on-write, no stack to size) with the
-	 * namespace flags.  The child uses no libc state tied to the thread id. */
-	pid = step(S_clone) < 0 ? -1 : (pid_t)syscall(SYS_clone, clone_flags(c->ns) | SIGCHLD, 0, 0, 0, 0);
+	pid = ns_clone(r);
 	if (pid == 0)
 		child_main(r, mask);
 	close(r->go[0]);
 	close(r->errp[1]);
 	if (pid < 0) {
-		fail("clone the container");
+		if (pid == -1)
+			fail("clone the container");
 		goto out;
 	}
 	r->child = pid;
@@ -1851,7 +2469,7 @@ out:
 	return g_err[0] ? -1 : 0;
 }
 
-/* ==[ 7. teardown ]========================================================
+/* ==[ 8. teardown ]========================================================
  * Owns:  the state file (NSRUN_RUNDIR/NAME.pid, flock'd for the run: a
  *        file whose lock is free was left by a killed nsrun and is reused),
  *        the host-side wait with signal forwarding, the exit status.
@@ -1949,20 +2567,24 @@ static int run(struct cfg *c, int *status)
 
 	r.c = c;
 	r.state_fd = -1;
+	r.cg_fd = -1;
 	signal(SIGPIPE, SIG_IGN);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
-	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || ns_start(&r, &mask) < 0)
+	if (state_lock(&r) < 0 || img_prepare(&r) < 0 ||
+	    (WITH_CGROUP && c->cgroup && cg_setup(&r) < 0) || ns_start(&r, &mask) < 0)
 		return -1;
 	if (rmdir(r.mnt) < 0 && errno != ENOENT)
 		warn("remove %s", r.mnt);
 	else
 		undo_done(r.u_mnt);
 	*status = run_wait(&r, &mask);
+	if (WITH_CGROUP && c->cgroup)
+		cg_report(&r);
 	return *status < 0 ? -1 : 0;
 }
 
-/* ==[ 8. main ]============================================================ */
+/* ==[ 9. main ]============================================================ */
 #ifdef NSRUN_UNIT
 #define main nsrun_main
 #endif

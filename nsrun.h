@@ -25,7 +25,8 @@
 #define NSRUN_FEATURES(X)                                                   \
 	X(squashfs, SQUASHFS, "squashfs images attached to loop devices")    \
 	X(userns,   USERNS,   "user namespaces with uid_map and gid_map")    \
-	X(timens,   TIMENS,   "time namespaces with monotonic/boottime offsets")
+	X(timens,   TIMENS,   "time namespaces with monotonic/boottime offsets") \
+	X(cgroup,   CGROUP,   "cgroup v2 limits and OOM reporting")
 
 #ifndef WITH_SQUASHFS
 #define WITH_SQUASHFS 1
@@ -35,6 +36,9 @@
 #endif
 #ifndef WITH_TIMENS
 #define WITH_TIMENS 1
+#endif
+#ifndef WITH_CGROUP
+#define WITH_CGROUP 1
 #endif
 #define X(name, FLAG, what) enum { feature_check_##name = WITH_##FLAG };
 NSRUN_FEATURES(X)               /* a row without a default fails to compile */
@@ -57,16 +61,23 @@ NSRUN_FEATURES(X)               /* a row without a default fails to compile */
 	X(mount_image)    /* squashfs from the loop device */                \
 	X(mount_rootdir)  /* bind a directory rootfs */                      \
 	X(mount_overlay)  /* overlay: image + tmpfs upper */                 \
+	X(cg_parent)      /* mkdir the parent cgroup */                      \
+	X(cg_enable)      /* "+ctrl" into each cgroup.subtree_control */     \
+	X(cg_create)      /* mkdir PARENT/NAME */                            \
+	X(cg_limits)      /* write memory.max, pids.max, ... */              \
 	X(time_ns)        /* unshare(CLONE_NEWTIME) */                       \
 	X(time_offsets)   /* /proc/self/timens_offsets */                    \
 	X(sync_pipe)      /* pipes between nsrun and the container */        \
 	X(clone)          /* the container's first process */                \
 	X(uid_map)        /* /proc/PID/uid_map */                            \
 	X(gid_map)        /* /proc/PID/gid_map */                            \
+	X(cg_join)        /* cgroup.procs, when clone3 cannot place it */    \
 	X(child_creds)    /* become root of the user namespace */            \
+	X(cgroup_ns)      /* unshare(CLONE_NEWCGROUP) inside its cgroup */   \
 	X(hostname)       /* sethostname */                                  \
 	X(mount_proc)                                                        \
 	X(mount_sys)                                                         \
+	X(mount_cgroup)   /* cgroup2 on /sys/fs/cgroup, read-only */         \
 	X(mount_dev)      /* tmpfs /dev and its nodes */                     \
 	X(mount_devpts)                                                      \
 	X(mount_shm)                                                         \
@@ -95,6 +106,7 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_MOUNTS_MAX  32
 #define NSRUN_IDMAP_MAX   5             /* the kernel's limit before 4.15 */
 #define NSRUN_PATH_MAX    1024
+#define NSRUN_CG_WRITES   24            /* cgroup files written at start (io_max: one each) */
 
 #ifndef NSRUN_RUNDIR
 #define NSRUN_RUNDIR "/run/nsrun"
@@ -129,6 +141,17 @@ struct mount_cfg {
 	int has_mode;
 };
 
+/* One write into the container's cgroup: FILE gets VALUE.  NODE is the
+ * config value it came from, for errors found at start (file:line:col). */
+struct cg_write {
+	const char *key;                /* config key, e.g. "memory_max" */
+	const char *file;               /* e.g. "memory.max" */
+	const char *ctrl;               /* controller it needs, e.g. "memory" */
+	const char *value;              /* points into num, or into the config */
+	char num[64];
+	const void *node;
+};
+
 struct cfg {
 	const char *file;               /* as given on the command line */
 	const char *name;
@@ -147,7 +170,14 @@ struct cfg {
 	int64_t off_monotonic, off_boottime;
 	struct mount_cfg mounts[NSRUN_MOUNTS_MAX];
 	int n_mounts;
+	int cgroup;                     /* a "cgroup" section is present */
+	const char *cg_parent;          /* NULL: "nsrun" under the cgroup2 mount */
+	const void *cg_node;            /* the "cgroup" object */
+	const char *memory_max;         /* as written in the config, for the OOM line */
+	struct cg_write cg[NSRUN_CG_WRITES];
+	int n_cg;
 	void *json;                     /* the cJSON tree; freed by cfg_free */
+	char *text;                     /* the config's text, for errors found at start */
 };
 
 /* ==[ entry points used by tests/unit.c and tests/fuzz.c ]================ */

@@ -1,0 +1,113 @@
+#!/bin/bash
+# tests/faults.sh — the rollback matrix.
+#
+# A `build.sh --with-faults` nsrun lists its setup steps with --fault-points
+# and fails the one named by $NSRUN_FAULT.  For every step: exit 125, exactly
+# one line on stderr, "nsrun: ... (fault injected at STEP)", and the host as
+# it was (lib.sh's snapshot).  A step that no config reaches is a failure:
+# every step must be reachable.
+#
+# Two configs between them reach every step: FULL (squashfs image + overlay,
+# every namespace, user maps, time offsets, a bind and a tmpfs mount) and
+# DIRRO (the same on a directory rootfs with a read-only root: the steps
+# mount_rootdir and remount_ro).  A step is tried with FULL first; only when
+# FULL runs to the end without reaching it is DIRRO tried.
+#
+# FULL has a "cgroup" section.  Where the cgroup2 hierarchy has the memory
+# and pids controllers (the VM tier), it sets limits and so reaches every
+# cgroup step; on a hybrid host whose controllers are bound to cgroup v1 it
+# is empty, and the steps that need a controller (cg_enable, cg_limits) are
+# left to the VM tier, which runs this same script.
+TIER=faults
+. "$(dirname "$0")/lib.sh"
+
+FAULTY=$BUILD/nsrun-faults
+NSRUN=$FAULTY
+if [ "$(id -u)" != 0 ]; then
+	fail rollback "needs root (run tests/run as root)"
+	exit 1
+fi
+for f in "$FAULTY" "$IMG" "$ROOTDIR"; do
+	[ -e "$f" ] || { fail rollback "$f is missing (tests/run builds it)"; exit 1; }
+done
+
+steps=$("$FAULTY" --fault-points 2>"$T/err")
+if [ $? != 0 ] || [ -z "$steps" ]; then
+	fail fault_points "nsrun --fault-points gave nothing: $(brief "$T/err")"
+	exit 1
+fi
+
+# The binary lists exactly the steps of nsrun.h's NSRUN_STEPS, in order.
+begin fault_points_match_nsrun_h
+want=$(sed -n '/#define NSRUN_STEPS(X)/,/^$/p' "$ROOT/nsrun.h" | grep -oE 'X\([a-z_]+\)' |
+	sed 's/X(\(.*\))/\1/')
+expect_eq "nsrun --fault-points" "$(echo $steps)" "$(echo $want)"
+end
+
+cg_ctrl=$(cat "$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)/cgroup.controllers" 2>/dev/null)
+if [[ " $cg_ctrl " == *" memory "* && " $cg_ctrl " == *" pids "* ]]; then
+	cgroup='{"memory_max": "64M", "pids_max": 64}'
+	vm_only=
+else
+	cgroup='{}'
+	vm_only="cg_enable cg_limits"
+fi
+
+mkdir -p "$T/src"
+echo data >"$T/src/file"
+common="\"namespaces\": [\"pid\", \"mount\", \"uts\", \"ipc\", \"net\", \"cgroup\", \"user\", \"time\"],
+  \"uid_map\": [[0, 100000, 65536]],
+  \"gid_map\": [[0, 100000, 65536]],
+  \"time_offsets\": {\"monotonic\": 86400, \"boottime\": 86400},
+  \"mounts\": [
+    {\"type\": \"bind\", \"source\": \"$T/src\", \"target\": \"/data\", \"readonly\": true},
+    {\"type\": \"tmpfs\", \"target\": \"/tmp\", \"size\": \"1M\", \"mode\": \"1777\"}
+  ]"
+FULL=$(mkcfg_raw full.json <<EOF
+{
+  "name": "t-fault",
+  "hostname": "faulty",
+  "root": {"image": "$IMG", "overlay": "4M"},
+  "process": {"args": ["/bin/payload", "exit", "0"], "cwd": "/tmp", "user": "1000:1000"},
+  $common,
+  "cgroup": $cgroup
+}
+EOF
+)
+DIRRO=$(mkcfg_raw dirro.json <<EOF
+{
+  "name": "t-faultdir",
+  "hostname": "faulty",
+  "root": {"path": "$ROOTDIR", "overlay": false},
+  "process": {"args": ["/bin/payload", "exit", "0"], "cwd": "/tmp", "user": "1000:1000"},
+  $common
+}
+EOF
+)
+
+# Both configs must run cleanly without a fault, or nothing below means much.
+for cfg in "$FULL" "$DIRRO"; do
+	begin "no_fault_$(basename "$cfg" .json)"
+	run_nsrun run "$cfg" </dev/null
+	expect_rc 0 && expect_eq stderr "$ERR" ""
+	end
+done
+
+for step in $steps; do
+	if [[ " $vm_only " == *" $step "* ]]; then
+		echo "note: $step needs cgroup v2 controllers this host does not have: the VM tier covers it"
+		continue
+	fi
+	begin "$step"
+	reached=0
+	for cfg in "$FULL" "$DIRRO"; do
+		NSRUN_FAULT=$step run_nsrun run "$cfg" </dev/null
+		[ "$RC" = 0 ] && [ -z "$ERR" ] && continue      # not reached: next config
+		reached=1
+		expect_rc 125
+		expect_one_error "^nsrun: .* \\(fault injected at $step\\)\$"
+		break
+	done
+	[ $reached = 1 ] || bad "no config reaches this step (every step must be reachable)"
+	end
+done

@@ -1,0 +1,92 @@
+#!/bin/bash
+# What the app gets: stdin/stdout/stderr straight through, exactly
+# process.env, cwd, user, no supplementary groups, an empty signal mask and
+# default dispositions, PID 1 (nsrun's init) as its parent.
+. "$(dirname "$0")/../lib.sh"
+require_root
+
+begin stdin_stdout_passthrough
+cfg=$(mkcfg t-stdio)
+run_nsrun run "$cfg" -- /bin/payload cat <<<"hi"
+expect_rc 0 && expect_eq stdout "$OUT" hi
+expect_eq stderr "$ERR" ""
+end
+
+begin stdin_large_passthrough
+head -c 1048576 /dev/urandom >"$T/big"
+cfg=$(mkcfg t-stdiobig)
+timeout -k 5 30 "$NSRUN" run "$cfg" -- /bin/payload cat <"$T/big" >"$T/big.out" 2>"$T/err"
+RC=$?
+expect_rc 0 && cmp -s "$T/big" "$T/big.out" || bad "1 MiB through payload cat came out different"
+end
+
+begin stderr_separate
+cfg=$(mkcfg t-stderr process '{"args": ["/bin/payload", "echo2", "some text"]}')
+run_nsrun run "$cfg" </dev/null
+expect_rc 0
+expect_eq stdout "$OUT" "some text"
+expect_eq stderr "$ERR" "err:some text"
+end
+
+begin stdout_to_pipe
+cfg=$(mkcfg t-pipe process '{"args": ["/bin/payload", "echo2", "piped"]}')
+got=$(timeout -k 5 30 "$NSRUN" run "$cfg" 2>/dev/null </dev/null | cat)
+expect_eq "stdout through a pipe" "$got" piped
+end
+
+begin env_is_exact
+cfg=$(mkcfg t-env process '{"args": ["/bin/payload", "status"],
+    "env": ["PATH=/bin:/sbin", "FOO=bar baz", "EMPTY=", "X=a=b"]}')
+export NSRUN_TEST_HOST_SECRET=leak
+run_nsrun run "$cfg" </dev/null
+unset NSRUN_TEST_HOST_SECRET
+expect_rc 0 && expect_eq environment "$(sed -n 's/^env=//p' <<<"$OUT" | sort)" \
+	"$(printf '%s\n' "EMPTY=" "FOO=bar baz" "PATH=/bin:/sbin" "X=a=b" | sort)"
+end
+
+begin env_default_has_path_only_ours
+cfg=$(mkcfg t-envdef process '{"args": ["/bin/payload", "status"]}')
+export NSRUN_TEST_HOST_SECRET=leak
+run_nsrun run "$cfg" </dev/null
+unset NSRUN_TEST_HOST_SECRET
+if expect_rc 0; then
+	expect_line "default environment" "$OUT" '^env=PATH=/'
+	expect_no_line "default environment" "$OUT" 'NSRUN_TEST_HOST_SECRET'
+fi
+end
+
+begin cwd_and_user
+cfg=$(mkcfg t-cwduser process '{"args": ["/bin/payload", "status"], "cwd": "/tmp", "user": "1000:1000"}')
+run_nsrun run "$cfg" </dev/null
+if expect_rc 0; then
+	expect_eq cwd "$(val cwd)" /tmp
+	expect_eq uid "$(val uid)" 1000
+	expect_eq gid "$(val gid)" 1000
+	expect_eq "supplementary groups" "$(val groups)" 0
+fi
+end
+
+begin default_user_cwd
+cfg=$(mkcfg t-defuser process '{"args": ["/bin/payload", "status"]}')
+run_nsrun run "$cfg" </dev/null
+if expect_rc 0; then
+	expect_eq "cwd uid gid groups" "$(val cwd) $(val uid) $(val gid) $(val groups)" "/ 0 0 0"
+	expect_eq "parent of the app (nsrun's init)" "$(val ppid)" 1
+fi
+end
+
+# nsrun is started with signals ignored (as a careless supervisor may do):
+# the app must still see none ignored and none blocked.
+begin signal_mask_empty
+cfg=$(mkcfg t-sigmask process '{"args": ["/bin/payload", "status"]}')
+(
+	trap '' HUP USR1 USR2 PIPE TERM
+	run_nsrun run "$cfg" </dev/null
+	echo "$RC" >"$T/rc"
+)
+RC=$(cat "$T/rc") OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+if expect_rc 0; then
+	expect_eq SigBlk "$(val SigBlk)" 0000000000000000
+	expect_eq SigIgn "$(val SigIgn)" 0000000000000000
+fi
+end

@@ -1,0 +1,129 @@
+#!/bin/bash
+# The root filesystem and mounts: overlay writes go to RAM and vanish, a root
+# without overlay is read-only, a directory rootfs, bind and tmpfs mounts,
+# and mount targets that are symlinks pointing out of the root.
+. "$(dirname "$0")/../lib.sh"
+require_root
+
+BB=/bin/busybox
+
+begin overlay_writes_vanish
+cfg=$(mkcfg t-ovl process '{"args": ["/bin/payload", "write", "/etc/x"]}')
+run_nsrun run "$cfg" </dev/null
+if expect_rc 0; then
+	run_nsrun run "$cfg" -- $BB test -e /etc/x </dev/null
+	expect_rc 1                     # busybox test: 1 = absent
+fi
+end
+
+begin overlay_size_capped
+cfg=$(mkcfg t-ovlcap root "{\"image\": \"$IMG\", \"overlay\": \"1M\"}" \
+	process "{\"args\": [\"$BB\", \"dd\", \"if=/dev/zero\", \"of=/big\", \"bs=64k\", \"count=64\"]}")
+run_nsrun run "$cfg" </dev/null
+[ "$RC" != 0 ] && [ "$RC" != 125 ] || bad "4 MiB into a 1M overlay: exit $RC, want dd's failure"
+expect_line stderr "$ERR" 'No space left'
+end
+
+begin readonly_root_refuses_writes
+cfg=$(mkcfg t-roroot root "{\"image\": \"$IMG\", \"overlay\": false}" \
+	process '{"args": ["/bin/payload", "write", "/etc/x"]}')
+run_nsrun run "$cfg" </dev/null
+expect_rc 1 && expect_line stdout "$OUT" 'Read-only file system'
+end
+
+begin dir_root_overlay
+cfg=$(mkcfg t-dirovl root "{\"path\": \"$ROOTDIR\", \"overlay\": \"8M\"}" \
+	process '{"args": ["/bin/payload", "write", "/etc/dirx"]}')
+rm -f "$ROOTDIR/etc/dirx"
+run_nsrun run "$cfg" </dev/null
+expect_rc 0
+[ ! -e "$ROOTDIR/etc/dirx" ] || bad "the overlay write reached the host directory $ROOTDIR"
+run_nsrun run "$cfg" -- $BB test -e /etc/dirx </dev/null
+expect_rc 1
+end
+
+begin dir_root_readonly
+cfg=$(mkcfg t-dirro root "{\"path\": \"$ROOTDIR\", \"overlay\": false}" \
+	process '{"args": ["/bin/payload", "write", "/etc/dirx"]}')
+run_nsrun run "$cfg" </dev/null
+expect_rc 1 && expect_line stdout "$OUT" 'Read-only file system'
+[ ! -e "$ROOTDIR/etc/dirx" ] || bad "a write reached the host directory $ROOTDIR"
+# the app still runs normally there
+run_nsrun run "$cfg" -- /bin/payload status </dev/null
+expect_rc 0
+end
+
+begin bind_mounts
+mkdir -p "$T/bsrc" "$T/rwsrc"
+echo hostdata >"$T/bsrc/hello"
+cfg=$(mkcfg t-bind \
+	process "{\"args\": [\"$BB\", \"sh\", \"-c\", \"cat /data/hello; /bin/payload write /data/new; echo ro=\$?; /bin/payload write /mnt/rw/new; echo rw=\$?\"]}" \
+	mounts "[
+    {\"type\": \"bind\", \"source\": \"$T/bsrc\", \"target\": \"/data\", \"readonly\": true},
+    {\"type\": \"bind\", \"source\": \"$T/rwsrc\", \"target\": \"/mnt/rw\"}
+  ]")
+run_nsrun run "$cfg" </dev/null
+expect_rc 0
+expect_line "host file through the bind" "$OUT" '^hostdata$'
+expect_line "write to the readonly bind" "$OUT" '^write /data/new: Read-only file system$'
+expect_line "write to the readonly bind" "$OUT" '^ro=1$'
+expect_line "write to the rw bind" "$OUT" '^rw=0$'
+[ ! -e "$T/bsrc/new" ] || bad "a write went through the readonly bind"
+expect_eq "host file written through the rw bind" "$(cat "$T/rwsrc/new" 2>/dev/null)" x
+touch "$T/bsrc/after" 2>/dev/null || bad "the readonly bind made the host's source read-only"
+end
+
+begin tmpfs_mounts
+cfg=$(mkcfg t-tmpfs root "{\"image\": \"$IMG\", \"overlay\": false}" \
+	process "{\"args\": [\"$BB\", \"sh\", \"-c\", \"for d in /tmp /data /run; do echo \$d=\$(stat -c %a \$d) \$(stat -f -c '%T %b %S' \$d); done; /bin/payload write /tmp/f; echo w=\$?\"]}" \
+	mounts '[
+    {"type": "tmpfs", "target": "/tmp", "size": "4M", "mode": "1777"},
+    {"type": "tmpfs", "target": "/data", "size": "1048576", "mode": "0700"},
+    {"type": "tmpfs", "target": "/run"}
+  ]')
+run_nsrun run "$cfg" </dev/null
+expect_rc 0
+# size = blocks * block size
+read -r m t b s <<<"$(val /tmp)"
+expect_eq "/tmp mode" "$m" 1777
+expect_eq "/tmp type" "$t" tmpfs
+expect_eq "/tmp size" "$((b * s))" $((4 << 20))
+read -r m t b s <<<"$(val /data)"
+expect_eq "/data mode" "$m" 700
+expect_eq "/data size" "$((b * s))" $((1 << 20))
+read -r m t b s <<<"$(val /run)"
+expect_eq "/run mode (the default)" "$m" 1777
+expect_eq "/run type" "$t" tmpfs
+expect_eq "write to a tmpfs on a read-only root" "$(val w)" 0
+end
+
+# Targets are resolved inside the root as if it were '/': a symlink in the
+# image that points "out" (absolute, or with '..') stays inside, and nothing
+# is created or mounted on the host.
+begin symlink_targets_stay_inside
+u=nsrun-esc-$$
+root=$T/esc/root
+mkdir -p "$T/esc" "$T/bsrc2"
+echo marker-ok >"$T/bsrc2/marker"
+cp -a "$ROOTDIR" "$root"
+rm -rf "$root/data"
+ln -s "/tmp/../../$u-a" "$root/data"            # absolute, climbing with ..
+ln -s /etc/../.. "$root/up"                     # absolute, to the root
+ln -s "../../../../../$u-c" "$root/rel"         # relative, far above
+cfg=$(mkcfg t-symlink root "{\"path\": \"$root\", \"overlay\": \"8M\"}" \
+	process "{\"args\": [\"$BB\", \"sh\", \"-c\", \"stat -f -c a=%T /$u-a; stat -f -c b=%T /$u-b; cat /$u-c/d/marker\"]}" \
+	mounts "[
+    {\"type\": \"tmpfs\", \"target\": \"/data\", \"size\": \"1M\"},
+    {\"type\": \"tmpfs\", \"target\": \"/up/$u-b\", \"size\": \"1M\"},
+    {\"type\": \"bind\", \"source\": \"$T/bsrc2\", \"target\": \"/rel/d\"}
+  ]")
+run_nsrun run "$cfg" </dev/null
+outside=$(find / -xdev -maxdepth 5 -path "$root" -prune -o -name "$u-*" -print 2>/dev/null)
+[ -z "$outside" ] || bad "created outside the root: $(echo $outside)"
+rm -rf $outside
+if expect_rc 0; then
+	expect_line "/data -> /tmp/../../$u-a" "$OUT" '^a=tmpfs$'
+	expect_line "/up -> /etc/../.." "$OUT" '^b=tmpfs$'
+	expect_line "/rel -> ../../../../../$u-c" "$OUT" '^marker-ok$'
+fi
+end

@@ -1,0 +1,524 @@
+/* Unit tests: the pure parts of nsrun.c, no root needed.  Built by tests/run
+ * with -fsanitize=address,undefined.  nsrun.c is included whole (its main is
+ * renamed), so every static function is reachable.
+ * Prints one line per check: "PASS unit: NAME" or "FAIL unit: NAME: WHY". */
+#define NSRUN_UNIT 1
+#include "../nsrun.c"
+#undef main
+
+static int n_fail;
+
+__attribute__((format(printf, 3, 4)))
+static void check(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("PASS unit: %s\n", name);
+		return;
+	}
+	n_fail++;
+	printf("FAIL unit: %s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void test_sizes(void)
+{
+	static const struct { const char *s; int ok; uint64_t v; } t[] = {
+		{ "0", 1, 0 }, { "1048576", 1, 1048576 }, { "8M", 1, 8 << 20 }, { "64k", 1, 65536 },
+		{ "1G", 1, 1ULL << 30 }, { "4K", 1, 4096 }, { "18446744073709551615", 1, UINT64_MAX },
+		{ "17179869183G", 1, 17179869183ULL << 30 },
+		{ "64MB", 0, 0 }, { "-1", 0, 0 }, { "", 0, 0 }, { "M", 0, 0 }, { "1.5M", 0, 0 },
+		{ " 1M", 0, 0 }, { "1M ", 0, 0 }, { "18446744073709551616", 0, 0 },
+		{ "17179869184G", 0, 0 }, { "1T", 0, 0 }, { "0x10", 0, 0 },
+	};
+	char name[64];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		uint64_t v = 12345;
+		int rc = parse_size(t[i].s, &v);
+
+		snprintf(name, sizeof name, "parse_size \"%s\"", t[i].s);
+		check(t[i].ok ? rc == 0 && v == t[i].v : rc < 0, name, "rc=%d v=%llu", rc, (unsigned long long)v);
+	}
+}
+
+static void test_names(void)
+{
+	static const struct { const char *s; int ok; } t[] = {
+		{ "web", 1 }, { "a", 1 }, { "0day", 1 }, { "abcdefghijkl", 1 }, { "a_b-c", 1 },
+		{ "", 0 }, { "abcdefghijklm", 0 }, { "-web", 0 }, { "_web", 0 }, { "Web", 0 },
+		{ "we b", 0 }, { "web.1", 0 }, { "we/b", 0 }, { "..", 0 },
+	};
+	char name[64];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		snprintf(name, sizeof name, "valid_name \"%s\"", t[i].s);
+		check(valid_name(t[i].s) == t[i].ok, name, "got %d", !t[i].ok);
+	}
+}
+
+/* Real wait statuses: children that exit N, and children killed by N. */
+static void test_exit_codes(void)
+{
+	int bad = 0, st;
+
+	for (int code = 0; code < 256; code++) {
+		pid_t p = fork();
+
+		if (p == 0)
+			_exit(code);
+		waitpid(p, &st, 0);
+		if (exit_code(st) != code) {
+			check(0, "exit_code exits 0..255", "exit %d mapped to %d", code, exit_code(st));
+			bad = 1;
+			break;
+		}
+	}
+	if (!bad)
+		check(1, "exit_code exits 0..255", " ");
+	bad = 0;
+	for (int sig = 1; sig < NSIG; sig++) {
+		pid_t p;
+
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGCONT ||
+		    sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || (sig >= 32 && sig < SIGRTMIN))
+			continue;       /* stop, continue, ignored by default, or libc-reserved */
+		if ((p = fork()) == 0) {
+			signal(sig, SIG_DFL);
+			kill(getpid(), sig);
+			pause();
+			_exit(0);
+		}
+		waitpid(p, &st, 0);
+		if (exit_code(st) != 128 + sig) {
+			check(0, "exit_code signals", "signal %d mapped to %d", sig, exit_code(st));
+			bad = 1;
+		}
+	}
+	if (!bad)
+		check(1, "exit_code every fatal signal -> 128+N", " ");
+}
+
+/* Config fixtures -> the exact error line (or none). */
+static const struct fixture {
+	const char *name;
+	const char *json;
+	const char *err;        /* NULL: valid */
+} fixtures[] = {
+	{ "minimal valid",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\"},\"process\":{\"args\":[\"/bin/true\"]}}", NULL },
+	{ "issue example valid",
+	  "{\n  \"name\": \"web\",\n  \"hostname\": \"web\",\n"
+	  "  \"root\": { \"image\": \"/usr/lib/nsrun/web.sqfs\", \"overlay\": \"8M\" },\n"
+	  "  \"process\": {\n    \"args\": [\"/bin/httpd\", \"-f\", \"-p\", \"8080\"],\n"
+	  "    \"env\": [\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\", \"TZ=UTC\"],\n    \"cwd\": \"/\",\n"
+	  "    \"user\": \"1000:1000\"\n  },\n"
+	  "  \"namespaces\": [\"pid\", \"mount\", \"uts\", \"ipc\", \"net\", \"cgroup\", \"user\", \"time\"],\n"
+	  "  \"uid_map\": [[0, 100000, 65536]],\n  \"gid_map\": [[0, 100000, 65536]],\n"
+	  "  \"time_offsets\": { \"monotonic\": 86400, \"boottime\": 86400 },\n"
+	  "  \"mounts\": [\n    { \"type\": \"bind\", \"source\": \"/srv/web\", \"target\": \"/data\", \"readonly\": true },\n"
+	  "    { \"type\": \"tmpfs\", \"target\": \"/tmp\", \"size\": \"4M\" }\n  ]\n}\n", NULL },
+	{ "overlay lots",
+	  "{\n  \"name\": \"web\",\n  \"root\": {\n    \"image\": \"/x\",\n    \"overlay\": \"lots\"\n  },\n"
+	  "  \"process\": {\"args\": [\"/a\"]}\n}",
+	  "w.json:5:16: root.overlay: expected a size like \"8M\" (K, M, G: powers of 1024) or false, got \"lots\"" },
+	{ "overlay true",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x\",\"overlay\":true},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:46: root.overlay: expected a size like \"8M\" (K, M, G: powers of 1024) or false, got true" },
+	{ "overlay 64MB",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x\",\"overlay\":\"64MB\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:46: root.overlay: expected a size like \"8M\" (K, M, G: powers of 1024) or false, got \"64MB\"" },
+	{ "overlay 0",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x\",\"overlay\":0},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:46: root.overlay: expected a size like \"8M\" (K, M, G: powers of 1024) or false, got 0" },
+	{ "unknown key suggests",
+	  "{\"name\":\"web\",\"hostnme\":\"x\",\"root\":{\"image\":\"/x\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:15: hostnme: unknown key; did you mean \"hostname\"?" },
+	{ "unknown key nested",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x\",\"overlai\":\"8M\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:36: root.overlai: unknown key; did you mean \"overlay\"?" },
+	{ "unknown key far",
+	  "{\"name\":\"web\",\"zzzzzz\":1,\"root\":{\"image\":\"/x\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:15: zzzzzz: unknown key" },
+	{ "duplicate key",
+	  "{\"name\":\"web\",\n\"name\":\"db\",\"root\":{\"image\":\"/x\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:2:1: name: duplicate key" },
+	{ "missing name",
+	  "  {\"root\":{\"image\":\"/x\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:3: name: missing (1-12 characters of [a-z0-9_-])" },
+	{ "bad name",
+	  "{\"name\":\"Web!\",\"root\":{\"image\":\"/x\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:9: name: expected 1-12 characters of [a-z0-9_-] starting with a letter or digit, got \"Web!\"" },
+	{ "name too long",
+	  "{\"name\":\"abcdefghijklm\",\"root\":{\"image\":\"/x\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:9: name: expected 1-12 characters of [a-z0-9_-] starting with a letter or digit, got \"abcdefghijklm\"" },
+	{ "missing root",
+	  "{\"name\":\"web\",\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:1: root: missing (an object with \"image\" or \"path\")" },
+	{ "root both",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x\",\"path\":\"/y\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:36: root.path: give exactly one of \"image\" and \"path\"" },
+	{ "root neither",
+	  "{\"name\":\"web\",\"root\":{},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:22: root: missing \"image\" (a squashfs file) or \"path\" (a directory)" },
+	{ "args empty",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[]}}",
+	  "w.json:1:53: process.args: expected a non-empty array whose first entry names the program" },
+	{ "args not strings",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\",3]}}",
+	  "w.json:1:59: process.args[1]: expected a string, got a number" },
+	{ "env without =",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"],\"env\":[\"PATH\"]}}",
+	  "w.json:1:67: process.env[0]: expected \"NAME=value\", got \"PATH\"" },
+	{ "user bad",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"],\"user\":\"www\"}}",
+	  "w.json:1:67: process.user: expected \"UID:GID\" (numbers), got \"www\"" },
+	{ "cwd relative",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"],\"cwd\":\"srv\"}}",
+	  "w.json:1:66: process.cwd: expected an absolute path, got \"srv\"" },
+	{ "namespaces without mount",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"namespaces\":[\"pid\"]}",
+	  "w.json:1:74: namespaces: \"mount\" is required" },
+	{ "namespaces unknown",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"namespaces\":[\"mount\",\"nett\"]}",
+	  "w.json:1:83: namespaces[1]: unknown namespace \"nett\" (expected pid mount uts ipc net cgroup user time)" },
+	{ "namespaces twice",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"namespaces\":[\"mount\",\"mount\"]}",
+	  "w.json:1:83: namespaces[1]: \"mount\" is listed twice" },
+	{ "hostname without uts",
+	  "{\"name\":\"web\",\"hostname\":\"h\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"namespaces\":[\"mount\"]}",
+	  "w.json:1:15: hostname: needs the \"uts\" namespace" },
+	{ "uid_map without user",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"uid_map\":[[0,1,1]]}",
+	  "w.json:1:61: uid_map: needs the \"user\" namespace" },
+	{ "user without maps",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"namespaces\":[\"mount\",\"user\"]}",
+	  "w.json:1:1: uid_map: missing (required with the \"user\" namespace)" },
+	{ "uid_map bad triple",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"namespaces\":[\"mount\",\"user\"],"
+	  "\"uid_map\":[[0,1]],\"gid_map\":[[0,1,1]]}",
+	  "w.json:1:102: uid_map[0]: expected [inside, outside, count]" },
+	{ "uid_map overflow",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"namespaces\":[\"mount\",\"user\"],"
+	  "\"uid_map\":[[0,4294967295,2]],\"gid_map\":[[0,1,1]]}",
+	  "w.json:1:102: uid_map[0]: range runs past 4294967295" },
+	{ "time_offsets without time",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"time_offsets\":{\"monotonic\":1}}",
+	  "w.json:1:61: time_offsets: needs the \"time\" namespace" },
+	{ "time offset fraction",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"namespaces\":[\"mount\",\"time\"],"
+	  "\"time_offsets\":{\"monotonic\":1.5}}",
+	  "w.json:1:119: time_offsets.monotonic: expected an integer from -315576000 to 315576000" },
+	{ "mount dotdot",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+	  "\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"/tmp/../etc\"}]}",
+	  "w.json:1:96: mounts[0].target: a \"..\" component is not allowed: \"/tmp/../etc\"" },
+	{ "mount type bad",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+	  "\"mounts\":[{\"type\":\"nfs\",\"target\":\"/x\"}]}",
+	  "w.json:1:79: mounts[0].type: expected \"bind\" or \"tmpfs\", got \"nfs\"" },
+	{ "mount missing source",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+	  "\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"/t\"},{\"type\":\"bind\",\"target\":\"/x\"}]}",
+	  "w.json:1:102: mounts[1].source: missing (a path on the host)" },
+	{ "mount bind key on tmpfs",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+	  "\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"/t\",\"readonly\":true}]}",
+	  "w.json:1:101: mounts[0].readonly: unknown key" },
+	{ "mount mode bad",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+	  "\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"/t\",\"mode\":\"999\"}]}",
+	  "w.json:1:108: mounts[0].mode: expected an octal mode like \"1777\", got \"999\"" },
+	{ "mount root target",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+	  "\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"//\"}]}",
+	  "w.json:1:96: mounts[0].target: cannot mount over the root itself" },
+	{ "syntax error",
+	  "{\"name\":\"web\",\n  \"root\": {\"path\": \"/\"} \"process\": 1}",
+	  "w.json:2:25: syntax error near '\"'" },
+	{ "syntax trailing garbage",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]}} x",
+	  "w.json:1:62: syntax error near 'x'" },
+	{ "syntax truncated",
+	  "{\"name\":\"web\",\n\"root\":",
+	  "w.json:2:8: syntax error: unexpected end of input" },
+	{ "top level array",
+	  "[1,2]",
+	  "w.json:1:1: (top level): expected an object, got an array" },
+	{ "cgroup full valid",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"cgroup\":{"
+	  "\"parent\":\"/sys/fs/cgroup/x\",\"memory_max\":\"32M\",\"memory_high\":\"max\",\"memory_swap_max\":0,"
+	  "\"pids_max\":64,\"cpu_max\":\"50000 100000\",\"cpu_weight\":100,\"cpuset_cpus\":\"0-1,3\","
+	  "\"cpuset_mems\":\"0\",\"io_max\":[\"254:0 rbps=1048576 wbps=max\"],\"io_weight\":100}}", NULL },
+	{ "cgroup memory lots",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"cgroup\":{\"memory_max\":\"lots\"}}",
+	  "w.json:1:84: cgroup.memory_max: expected a size like \"32M\" or \"max\", got \"lots\"" },
+	{ "cgroup key suggests",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"cgroup\":{\"memory_mx\":1}}",
+	  "w.json:1:71: cgroup.memory_mx: unknown key; did you mean \"memory_max\"?" },
+	{ "cgroup pids 0",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"cgroup\":{\"pids_max\":0}}",
+	  "w.json:1:82: cgroup.pids_max: expected a number from 1 to 4194304 or \"max\", got 0" },
+	{ "cgroup cpu_max bad",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"cgroup\":{\"cpu_max\":\"50000 100000 1\"}}",
+	  "w.json:1:81: cgroup.cpu_max: expected \"QUOTA PERIOD\" in microseconds like \"50000 100000\", or \"max\", got \"50000 100000 1\"" },
+	{ "cgroup cpu_weight 0",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"cgroup\":{\"cpu_weight\":0.5}}",
+	  "w.json:1:84: cgroup.cpu_weight: expected a weight from 1 to 10000, got 0.5" },
+	{ "cgroup io_max bad",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"cgroup\":{\"io_max\":[\"8:0 rbps=1\",\"8:0 speed=1\"]}}",
+	  "w.json:1:94: cgroup.io_max[1]: expected \"MAJ:MIN rbps=N wbps=N riops=N wiops=N\" (N a number or max), got \"8:0 speed=1\"" },
+	{ "cgroup parent relative",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"cgroup\":{\"parent\":\"nsrun\"}}",
+	  "w.json:1:80: cgroup.parent: expected an absolute path, got \"nsrun\"" },
+	{ "utf-8 bom",
+	  "\xEF\xBB\xBF{\"name\":\"Web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:12: name: expected 1-12 characters of [a-z0-9_-] starting with a letter or digit, got \"Web\"" },
+	{ "control bytes as whitespace",
+	  "{\"name\":\"web\",\x01\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\x18\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"/t\",\"sixe\":1}]}",
+	  "w.json:1:103: mounts[0].sixe: unknown key; did you mean \"size\"?" },
+	{ "wrong type object",
+	  "{\"name\":\"web\",\"root\":\"/x\",\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:22: root: expected an object, got a string" },
+};
+
+static void test_fixtures(void)
+{
+	char name[96];
+
+	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
+		const struct fixture *f = &fixtures[i];
+		struct cfg c;
+		int rc;
+
+		err_reset();
+		rc = cfg_parse(&c, "w.json", f->json, strlen(f->json));
+		snprintf(name, sizeof name, "config %s", f->name);
+		if (!f->err) {
+			check(rc == 0, name, "unexpected error: %s", nsrun_error());
+			if (rc == 0)
+				cfg_free(&c);
+			continue;
+		}
+		check(rc < 0 && !strcmp(nsrun_error(), f->err), name, "got \"%s\", want \"%s\"",
+		      nsrun_error(), f->err);
+	}
+}
+
+/* The defaults a minimal config gets, and what a full one becomes. */
+static void test_defaults(void)
+{
+	const char *j = "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\"},\"process\":{\"args\":[\"/bin/true\"]}}";
+	struct cfg c;
+
+	err_reset();
+	if (cfg_parse(&c, "d.json", j, strlen(j)) < 0) {
+		check(0, "config defaults", "%s", nsrun_error());
+		return;
+	}
+	check(c.ns == (NS_PID | NS_MOUNT | NS_UTS | NS_IPC | NS_NET | NS_CGROUP), "default namespaces", "ns=%#x", c.ns);
+	check(c.hostname && !strcmp(c.hostname, "web"), "default hostname is the name", "%s", c.hostname);
+	check(c.overlay == 0, "default overlay off (read-only root)", "%llu", (unsigned long long)c.overlay);
+	check(!strcmp(c.cwd, "/") && c.uid == 0 && c.gid == 0, "default cwd / user 0:0", "cwd=%s", c.cwd);
+	check(c.env[0] && !strcmp(c.env[0], "PATH=/usr/sbin:/usr/bin:/sbin:/bin") && !c.env[1],
+	      "default env is PATH only", "%s", c.env[0]);
+	check(!strcmp(app_path(&c), "/usr/sbin:/usr/bin:/sbin:/bin"), "app_path default", "%s", app_path(&c));
+	cfg_free(&c);
+
+	j = "{\"name\":\"w\",\"root\":{\"path\":\"/r\",\"overlay\":\"8M\"},\"process\":{\"args\":[\"a\",\"b\"],"
+	    "\"env\":[\"PATH=/x:/y\",\"A=1\"],\"user\":\"1000:100\",\"cwd\":\"/srv\"},"
+	    "\"namespaces\":[\"mount\",\"user\",\"time\"],\"uid_map\":[[0,100000,65536],[65536,1,1]],"
+	    "\"gid_map\":[[0,200000,10]],\"time_offsets\":{\"monotonic\":-5,\"boottime\":7},"
+	    "\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"/t\",\"size\":4096,\"mode\":\"0700\"},"
+	    "{\"type\":\"bind\",\"source\":\"/s\",\"target\":\"/d\",\"readonly\":true}]}";
+	err_reset();
+	if (cfg_parse(&c, "f.json", j, strlen(j)) < 0) {
+		check(0, "config full", "%s", nsrun_error());
+		return;
+	}
+	check(c.overlay == 8 << 20 && !strcmp(c.path, "/r") && !c.image, "full root", " ");
+	check(!c.hostname && c.ns == (NS_MOUNT | NS_USER | NS_TIME), "full namespaces, no hostname", "ns=%#x", c.ns);
+	check(c.uid == 1000 && c.gid == 100 && !strcmp(c.cwd, "/srv"), "full user and cwd", " ");
+	check(!strcmp(app_path(&c), "/x:/y") && !strcmp(c.args[1], "b") && !c.args[2], "full args and PATH", " ");
+	check(c.n_uid_map == 2 && c.uid_map[1].inside == 65536 && c.uid_map[1].outside == 1 &&
+	      c.n_gid_map == 1 && c.gid_map[0].outside == 200000, "full id maps", " ");
+	check(c.off_monotonic == -5 && c.off_boottime == 7, "full time offsets", " ");
+	check(c.n_mounts == 2 && c.mounts[0].type == M_TMPFS && c.mounts[0].size == 4096 &&
+	      c.mounts[0].mode == 0700 && c.mounts[1].type == M_BIND && c.mounts[1].readonly &&
+	      !strcmp(c.mounts[1].source, "/s"), "full mounts", " ");
+	cfg_free(&c);
+
+	j = "{\"name\":\"w\",\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"a\"]},\"cgroup\":{"
+	    "\"memory_max\":\"32M\",\"memory_swap_max\":0,\"pids_max\":\"max\",\"cpu_max\":\"50000\",\"io_weight\":100,"
+	    "\"io_max\":[\"8:0 rbps=1\",\"8:16 wiops=max\"]}}";
+	err_reset();
+	if (cfg_parse(&c, "g.json", j, strlen(j)) < 0) {
+		check(0, "config cgroup", "%s", nsrun_error());
+		return;
+	}
+	check(c.cgroup && !c.cg_parent && c.n_cg == 7, "cgroup writes counted", "n=%d", c.n_cg);
+	check(!strcmp(c.cg[0].file, "memory.max") && !strcmp(c.cg[0].value, "33554432") &&
+	      !strcmp(c.cg[0].ctrl, "memory"), "cgroup memory_max -> memory.max bytes", "%s=%s", c.cg[0].file, c.cg[0].value);
+	check(!strcmp(c.cg[1].file, "memory.swap.max") && !strcmp(c.cg[1].value, "0"), "cgroup memory_swap_max 0", "%s", c.cg[1].value);
+	check(!strcmp(c.cg[2].file, "pids.max") && !strcmp(c.cg[2].value, "max"), "cgroup pids_max max", "%s", c.cg[2].value);
+	check(!strcmp(c.cg[3].value, "50000 100000"), "cgroup cpu_max default period", "%s", c.cg[3].value);
+	check(!strcmp(c.cg[4].file, "io.max") && !strcmp(c.cg[5].value, "8:16 wiops=max"), "cgroup io_max one write each", " ");
+	check(!strcmp(c.cg[6].file, "io.weight") && !strcmp(c.cg[6].value, "default 100"), "cgroup io_weight default N", "%s", c.cg[6].value);
+	check(c.memory_max && !strcmp(c.memory_max, "32M"), "cgroup memory_max kept for the OOM line", " ");
+	cfg_free(&c);
+}
+
+/* The mountinfo reader: escapes, fstype, super options. */
+static void test_mountinfo(void)
+{
+	char mp[NSRUN_PATH_MAX], ft[32], opts[1024];
+	FILE *f = tmpfile();
+	int n = 0, ok = 1;
+
+	fputs("22 27 0:21 / /proc rw,relatime - proc proc rw\n"
+	      "35 27 0:30 / /sys/fs/cgroup/unified rw shared:9 - cgroup2 cgroup2 rw,nsdelegate\n"
+	      "40 27 0:35 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+	      "41 27 0:36 / /mnt/with\\040space rw - tmpfs none rw\n", f);
+	rewind(f);
+	while (mi_next(f, mp, ft, opts)) {
+		n++;
+		if (n == 2)
+			ok &= !strcmp(mp, "/sys/fs/cgroup/unified") && !strcmp(ft, "cgroup2") && !strcmp(opts, "rw,nsdelegate");
+		if (n == 3)
+			ok &= !strcmp(opts, "rw,memory");
+		if (n == 4)
+			ok &= !strcmp(mp, "/mnt/with space") && !strcmp(ft, "tmpfs");
+	}
+	fclose(f);
+	check(ok && n == 4, "mountinfo reader", "n=%d mp=%s", n, mp);
+	check(has_word("cpu memory pids\n", "pids") && has_word("cpu memory", "cpu") &&
+	      !has_word("cpuset memory", "cpu"), "has_word", " ");
+}
+
+/* cfg_where on a few nodes of a pretty-printed config. */
+static void test_locate(void)
+{
+	const char *j = "{\n  \"a\": 1,\n  \"b\": {\n    \"c\": [10, {\"d\": \"x\"}],\n    \"e\": true\n  }\n}";
+	cJSON *root = cJSON_Parse(j);
+	struct ctx x = { "l.json", j, root };
+	const cJSON *b = cJSON_GetObjectItem(root, "b"), *c = cJSON_GetObjectItem(b, "c");
+	const cJSON *d = cJSON_GetObjectItem(cJSON_GetArrayItem(c, 1), "d");
+	int line, col;
+
+	line_col(j, cfg_where(&x, d, 0), &line, &col);
+	check(line == 4 && col == 21, "locate b.c[1].d value", "%d:%d", line, col);
+	line_col(j, cfg_where(&x, d, 1), &line, &col);
+	check(line == 4 && col == 16, "locate b.c[1].d key", "%d:%d", line, col);
+	line_col(j, cfg_where(&x, cJSON_GetObjectItem(b, "e"), 1), &line, &col);
+	check(line == 5 && col == 5, "locate b.e key", "%d:%d", line, col);
+	line_col(j, cfg_where(&x, cJSON_GetArrayItem(c, 0), 0), &line, &col);
+	check(line == 4 && col == 11, "locate b.c[0]", "%d:%d", line, col);
+	line_col(j, cfg_where(&x, root, 0), &line, &col);
+	check(line == 1 && col == 1, "locate root", "%d:%d", line, col);
+	cJSON_Delete(root);
+}
+
+static void test_edit_distance(void)
+{
+	check(edit_distance("hostnme", "hostname") == 1, "edit_distance deletion", " ");
+	check(edit_distance("nmae", "name") == 2, "edit_distance swap", " ");
+	check(edit_distance("", "abc") == 3 && edit_distance("abc", "abc") == 0, "edit_distance edges", " ");
+	check(edit_distance("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "a") == 99, "edit_distance long key", " ");
+}
+
+/* in_root_open: nothing outside the root is ever opened or created, whatever
+ * symlinks and ".." the tree holds. */
+static void test_in_root(void)
+{
+	char base[] = "/tmp/nsrun-unit.XXXXXX", p[256], q[256];
+	struct stat st;
+	int root, fd;
+
+	if (!mkdtemp(base)) {
+		check(0, "in_root setup", "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(p, sizeof p, "%s/root", base);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/root/etc", base);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/root/abs", base);
+	symlink("/etc", p);                             /* absolute: stays inside */
+	snprintf(p, sizeof p, "%s/root/up", base);
+	symlink("../../../../outside", p);              /* climbs: clamps at root */
+	snprintf(p, sizeof p, "%s/root/loop", base);
+	symlink("loop", p);
+	snprintf(p, sizeof p, "%s/root", base);
+	root = open(p, O_PATH | O_DIRECTORY);
+
+	fd = in_root_open(root, "/abs/new/dir", 1, 1);
+	snprintf(q, sizeof q, "%s/root/etc/new/dir", base);
+	check(fd >= 0 && stat(q, &st) == 0 && S_ISDIR(st.st_mode), "in_root absolute symlink stays inside",
+	      "fd=%d %s", fd, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	fd = in_root_open(root, "/up/file", 1, 0);
+	snprintf(q, sizeof q, "%s/root/outside/file", base);
+	check(fd >= 0 && stat(q, &st) == 0 && S_ISREG(st.st_mode), "in_root relative escape clamps at root",
+	      "fd=%d", fd);
+	snprintf(q, sizeof q, "%s/outside", base);
+	check(stat(q, &st) < 0 && errno == ENOENT, "in_root created nothing outside", " ");
+	if (fd >= 0)
+		close(fd);
+	fd = in_root_open(root, "/../../etc", 0, 1);
+	check(fd >= 0, "in_root .. at root stays at root", "fd=%d", fd);
+	if (fd >= 0)
+		close(fd);
+	errno = 0;
+	fd = in_root_open(root, "/loop/x", 1, 1);
+	check(fd < 0 && errno == ELOOP, "in_root symlink loop is ELOOP", "fd=%d errno=%d", fd, errno);
+	fd = in_root_open(root, "/missing/x", 0, 1);
+	check(fd < 0 && errno == ENOENT, "in_root without create is ENOENT", "fd=%d", fd);
+	close(root);
+	snprintf(p, sizeof p, "rm -rf '%s'", base);
+	if (system(p) != 0)
+		check(0, "in_root cleanup", "%s", p);
+}
+
+/* The feature table reaches --version: every row, +name when built in. */
+static void test_version(void)
+{
+	char buf[1024] = "";
+	FILE *f = tmpfile();
+	int saved = dup(1), ok = 1;
+
+	fflush(stdout);
+	dup2(fileno(f), 1);
+	print_version();
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	rewind(f);
+	if (!fgets(buf, sizeof buf, f))
+		buf[0] = 0;
+	fclose(f);
+#define X(name, FLAG, what) ok &= strstr(buf, WITH_##FLAG ? " +" #name : " -" #name) != NULL;
+	NSRUN_FEATURES(X)
+#undef X
+	check(!strncmp(buf, "nsrun " NSRUN_VERSION " ", 7 + strlen(NSRUN_VERSION)) && ok,
+	      "--version lists the feature table", "%s", buf);
+}
+
+int main(void)
+{
+	test_sizes();
+	test_names();
+	test_exit_codes();
+	test_fixtures();
+	test_defaults();
+	test_locate();
+	test_mountinfo();
+	test_edit_distance();
+	test_in_root();
+	test_version();
+	return n_fail ? 1 : 0;
+}

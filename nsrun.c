@@ -1645,7 +1645,7 @@ static void cg_v1_owner(const char *ctrl, char *out, size_t len)
 		if (strcmp(ft, "cgroup"))
 			continue;
 		for (char *o = strtok(opts, ","); o; o = strtok(NULL, ","))
-			if (!strcmp(o, ctrl)) {
+			if (!strcmp(o, strcmp(ctrl, "io") ? ctrl : "blkio")) {        /* v1's name */
 				snprintf(out, len, "; it is bound to the cgroup v1 hierarchy at %s", mp);
 				fclose(f);
 				return;

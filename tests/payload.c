@@ -17,6 +17,10 @@
  *   echo2 TEXT      TEXT to stdout, "err:TEXT" to stderr
  *   monotonic       whole seconds of CLOCK_MONOTONIC and CLOCK_BOOTTIME
  *   sleep MS        sleep MS milliseconds
+ *   memhog MIB      touch MIB MiB, one page at a time; "hogged=N" (MiB), exit 0
+ *   forkbomb N      fork up to N children that sleep; "forked=K failed=F",
+ *                   then end them all and exit 0
+ *   spin MS         burn CPU for MS milliseconds of wall time
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -28,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -332,6 +337,65 @@ static int do_monotonic(void)
 	return 0;
 }
 
+/* Touch MIB MiB page by page: under memory.max the OOM killer ends us. */
+static int do_memhog(long mib)
+{
+	long done = 0;
+
+	for (; done < mib; done++) {
+		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			printf("hogged=%ld mmap=%s\n", done, strerror(errno));
+			return 1;
+		}
+		for (long i = 0; i < 1 << 20; i += 4096)
+			p[i] = 1;
+	}
+	printf("hogged=%ld\n", done);
+	return 0;
+}
+
+/* Fork up to N sleeping children; under pids.max some forks fail (EAGAIN). */
+static int do_forkbomb(long n)
+{
+	pid_t kids[4096];
+	long forked = 0, failed = 0;
+
+	if (n > 4096)
+		n = 4096;
+	for (long i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p == 0) {
+			pause();
+			_exit(0);
+		}
+		if (p < 0)
+			failed++;
+		else
+			kids[forked++] = p;
+	}
+	printf("forked=%ld failed=%ld\n", forked, failed);
+	fflush(stdout);
+	for (long i = 0; i < forked; i++)
+		kill(kids[i], SIGKILL);
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	return 0;
+}
+
+static int do_spin(long ms)
+{
+	double end = now() + (double)ms / 1000;
+	volatile unsigned long x = 0;
+
+	while (now() < end)
+		for (int i = 0; i < 100000; i++)
+			x += (unsigned long)i;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -362,6 +426,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "monotonic"))
 		return do_monotonic();
+	if (!strcmp(cmd, "memhog") && n >= 0)
+		return do_memhog(n);
+	if (!strcmp(cmd, "forkbomb") && n >= 0)
+		return do_forkbomb(n);
+	if (!strcmp(cmd, "spin") && n >= 0)
+		return do_spin(n);
 	if (!strcmp(cmd, "sleep") && n >= 0) {
 		sleep_ms(n);
 		return 0;

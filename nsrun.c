@@ -9,10 +9,10 @@
  * `grep -n '^/\* ==\[' nsrun.c` is the table of contents.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
@@ -38,6 +39,9 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <linux/loop.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
 
 #include "cJSON.h"
 #include "nsrun.h"
@@ -162,6 +166,78 @@ static void warn(const char *fmt, ...)
 	errno = e;
 }
 
+/* The memory nsrun allocates: cJSON's tree of the config and a few libc
+ * objects (a FILE for mountinfo, a DIR for /proc), all at start.  A bump
+ * arena in .bss replaces libc's allocator (7 KiB of code): untouched pages
+ * cost no RAM, the size is a hard bound, and freeing the newest block
+ * reclaims it, which is the pattern of fopen/fclose and opendir/closedir.
+ * Unit and fuzz builds keep the libc allocator, for the sanitizers. */
+#ifndef NSRUN_UNIT
+#define ARENA_SIZE (4u << 20)
+#define ARENA_HDR 16u                   /* a block's size, kept in front of it */
+
+static unsigned char g_arena[ARENA_SIZE] __attribute__((aligned(16)));
+static size_t g_arena_used;
+static int g_arena_full;                /* an allocation failed: say so, not "syntax error" */
+
+void *malloc(size_t n)
+{
+	size_t need = (n + ARENA_HDR + 15) & ~(size_t)15;
+	unsigned char *p = g_arena + g_arena_used;
+
+	if (n > ARENA_SIZE || need > ARENA_SIZE - g_arena_used) {
+		g_arena_full = 1;
+		errno = ENOMEM;
+		return NULL;
+	}
+	memcpy(p, &need, sizeof need);
+	g_arena_used += need;
+	return p + ARENA_HDR;
+}
+
+void free(void *ptr)
+{
+	unsigned char *p = (unsigned char *)ptr - ARENA_HDR;
+	size_t size;
+
+	if (!ptr)
+		return;
+	memcpy(&size, p, sizeof size);
+	if (p + size == g_arena + g_arena_used)        /* the newest block */
+		g_arena_used -= size;
+}
+
+void *calloc(size_t a, size_t b)
+{
+	void *p;
+
+	if (b && a > SIZE_MAX / b) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if ((p = malloc(a * b)))
+		memset(p, 0, a * b);
+	return p;
+}
+
+void *realloc(void *ptr, size_t n)
+{
+	size_t old;
+	void *p;
+
+	if (!ptr)
+		return malloc(n);
+	memcpy(&old, (unsigned char *)ptr - ARENA_HDR, sizeof old);
+	if (n + ARENA_HDR <= old)
+		return ptr;
+	if ((p = malloc(n)))
+		memcpy(p, ptr, old - ARENA_HDR);
+	return p;
+}
+#else
+static int g_arena_full;
+#endif
+
 /* ==[ 2. undo ]============================================================
  * Owns:  what outlives nsrun's process unless removed: the state file, the
  *        work directory, nsrun's own mounts (before that directory can go),
@@ -171,7 +247,7 @@ static void warn(const char *fmt, ...)
  * Entry: undo_add() right after a thing exists; undo_all() pops LIFO, on
  *        success and on failure alike, so every run exercises the rollback.
  * ====================================================================== */
-enum undo_kind { U_UNLINK, U_RMDIR, U_UMOUNT, U_KILL, U_CGROUP, U_CGPARENT };
+enum undo_kind { U_UNLINK, U_RMDIR, U_UMOUNT, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE };
 
 struct undo {
 	enum undo_kind kind;
@@ -211,6 +287,8 @@ static void undo_done(struct undo *u)
 
 static void cg_destroy(const char *path);
 static void cg_parent_remove(const char *path);
+static void net_link_del(const char *name);
+static void net_bridge_remove(const char *name);
 
 static void undo_all(void)
 {
@@ -247,6 +325,12 @@ static void undo_all(void)
 			break;
 		case U_CGPARENT:
 			cg_parent_remove(u->path);
+			break;
+		case U_LINK:
+			net_link_del(u->path);
+			break;
+		case U_BRIDGE:
+			net_bridge_remove(u->path);
 			break;
 		}
 	}
@@ -1123,6 +1207,178 @@ static int cfg_cgroup(const struct ctx *x, const cJSON *g, struct cfg *c)
 	return 0;
 }
 
+/* An interface name the kernel takes: 1-15 bytes, no '/', ':' or space. */
+static int cfg_ifname(const struct ctx *x, const cJSON *v, const char *field, const char **out)
+{
+	const char *s;
+
+	if (cfg_string(x, v, field, &s) < 0)
+		return -1;
+	if (strlen(s) > 15 || strpbrk(s, "/: \t\n") || !strcmp(s, ".") || !strcmp(s, ".."))
+		return cfg_err(x, v, 0, field, "expected an interface name of 1-15 bytes without '/', ':' "
+			       "or spaces, got \"%s\"", s);
+	*out = s;
+	return 0;
+}
+
+/* "10.42.0.2/24", "fd42::2/64"; or, WITH_PREFIX 0, a plain address.
+ * FAMILY 0 takes either. */
+static int parse_addr(const char *s, int with_prefix, int family, struct net_addr *a)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	char *e;
+
+	if (n >= sizeof buf || (with_prefix != !!slash))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	memset(a, 0, sizeof *a);
+	a->text = s;
+	if (inet_pton(AF_INET, buf, a->a) == 1)
+		a->family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, a->a) == 1)
+		a->family = AF_INET6;
+	else
+		return -1;
+	if (family && a->family != family)
+		return -1;
+	a->prefix = a->family == AF_INET ? 32 : 128;
+	if (slash) {
+		unsigned long p;
+
+		if (slash[1] < '0' || slash[1] > '9')
+			return -1;
+		p = strtoul(slash + 1, &e, 10);
+		if (*e || p > a->prefix)
+			return -1;
+		a->prefix = (unsigned)p;
+	}
+	return 0;
+}
+
+/* One address or a list of them (CIDR when WITH_PREFIX). */
+static int cfg_addrs(const struct ctx *x, const cJSON *v, const char *field, int with_prefix,
+		     int family, struct net_addr *out, int max, int *n)
+{
+	const cJSON *one = cJSON_IsArray(v) ? v->child : v;
+	char f[64];
+
+	*n = 0;
+	if (!cJSON_IsArray(v) && !cJSON_IsString(v))
+		return cfg_err(x, v, 0, field, "expected an address or a list of them, got %s", js_type(v));
+	for (; one; one = cJSON_IsArray(v) ? one->next : NULL) {
+		snprintf(f, sizeof f, cJSON_IsArray(v) ? "%s[%d]" : "%s", field, *n);
+		if (*n == max)
+			return cfg_err(x, one, 0, f, "more than %d addresses", max);
+		if (!cJSON_IsString(one) || parse_addr(one->valuestring, with_prefix, family, &out[*n]) < 0) {
+			char shown[64];
+
+			return cfg_err(x, one, 0, f, "expected %s%s, got %s",
+				       family == AF_INET ? "an IPv4 address" : family == AF_INET6 ? "an IPv6 address"
+				       : "an IPv4 or IPv6 address", with_prefix ? " with a prefix like \"10.42.0.2/24\"" : "",
+				       js_show(x, one, shown, sizeof shown));
+		}
+		++*n;
+	}
+	return 0;
+}
+
+static int cfg_net(const struct ctx *x, const cJSON *v, struct cfg *c)
+{
+	static const struct key keys[] = {
+		{ "bridge", 1, NULL }, { "bridge_address", 1, NULL }, { "host_if", 1, NULL },
+		{ "container_if", 1, NULL }, { "address", 1, NULL }, { "gateway", 1, NULL },
+		{ "gateway6", 1, NULL }, { "mtu", 1, NULL }, { "mac", 1, NULL }, { "dns", 1, NULL },
+		{ "hosts", 1, NULL },
+	};
+	struct net_cfg *nc = &c->nc;
+	const cJSON *e;
+	int n;
+
+	if (cfg_want(x, v, "net", cJSON_Object, "an object") < 0 ||
+	    cfg_keys(x, v, "net", keys, (int)(sizeof keys / sizeof keys[0])) < 0)
+		return -1;
+	c->net = 1;
+	if (!(e = cJSON_GetObjectItemCaseSensitive(v, "bridge")))
+		return cfg_err(x, v, 0, "net.bridge", "missing (the bridge the container's veth joins)");
+	if (cfg_ifname(x, e, "net.bridge", &nc->bridge) < 0)
+		return -1;
+	snprintf(nc->host_if_buf, sizeof nc->host_if_buf, "ve-%s", c->name);
+	nc->host_if = nc->host_if_buf;
+	nc->container_if = "eth0";
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "host_if")) && cfg_ifname(x, e, "net.host_if", &nc->host_if) < 0)
+		return -1;
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "container_if")) &&
+	    cfg_ifname(x, e, "net.container_if", &nc->container_if) < 0)
+		return -1;
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "bridge_address")) &&
+	    cfg_addrs(x, e, "net.bridge_address", 1, 0, nc->bridge_addr, NSRUN_NET_ADDRS, &nc->n_bridge_addr) < 0)
+		return -1;
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "address")) &&
+	    cfg_addrs(x, e, "net.address", 1, 0, nc->addr, NSRUN_NET_ADDRS, &nc->n_addr) < 0)
+		return -1;
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "gateway")) &&
+	    (cJSON_IsArray(e) || cfg_addrs(x, e, "net.gateway", 0, AF_INET, &nc->gw, 1, &n) < 0))
+		return g_err[0] ? -1 : cfg_err(x, e, 0, "net.gateway", "expected one IPv4 address");
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "gateway6")) &&
+	    (cJSON_IsArray(e) || cfg_addrs(x, e, "net.gateway6", 0, AF_INET6, &nc->gw6, 1, &n) < 0))
+		return g_err[0] ? -1 : cfg_err(x, e, 0, "net.gateway6", "expected one IPv6 address");
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "mtu"))) {
+		int64_t mtu;
+
+		if (cfg_int(x, e, "net.mtu", 68, 65535, &mtu) < 0)
+			return -1;
+		nc->mtu = (unsigned)mtu;
+	}
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "mac"))) {
+		unsigned char *m = nc->mac;
+		const char *s = cJSON_IsString(e) ? e->valuestring : "";
+		int ok = strlen(s) == 17;
+
+		for (int i = 0; ok && i < 6; i++) {
+			char h[3] = { s[3 * i], s[3 * i + 1], 0 }, *end;
+
+			m[i] = (unsigned char)strtoul(h, &end, 16);
+			ok = !*end && isxdigit((unsigned char)h[0]) && (i == 5 || s[3 * i + 2] == ':');
+		}
+		if (!ok || (m[0] & 1) || !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5])) {
+			char shown[64];
+
+			return cfg_err(x, e, 0, "net.mac", "expected a unicast MAC like \"02:42:0a:2a:00:02\", got %s",
+				       js_show(x, e, shown, sizeof shown));
+		}
+		nc->has_mac = 1;
+	}
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "dns")) &&
+	    cfg_addrs(x, e, "net.dns", 0, 0, nc->dns, NSRUN_DNS_MAX, &nc->n_dns) < 0)
+		return -1;
+	if ((e = cJSON_GetObjectItemCaseSensitive(v, "hosts"))) {
+		char f[96];
+
+		if (cfg_want(x, e, "net.hosts", cJSON_Object, "an object of \"name\": \"address\"") < 0)
+			return -1;
+		for (const cJSON *h = e->child; h; h = h->next) {
+			const char *name = h->string;
+
+			snprintf(f, sizeof f, "net.hosts.%.64s", name);
+			if (nc->n_hosts == NSRUN_HOSTS_MAX)
+				return cfg_err(x, h, 1, f, "more than %d hosts", NSRUN_HOSTS_MAX);
+			if (!*name || strlen(name) > 253 || strspn(name, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != strlen(name) || *name == '-')
+				return cfg_err(x, h, 1, f, "expected a host name of letters, digits, '.', '-' and '_'");
+			for (const cJSON *d = e->child; d != h; d = d->next)
+				if (!strcmp(d->string, name))
+					return cfg_err(x, h, 1, f, "duplicate key");
+			if (cfg_addrs(x, h, f, 0, 0, &nc->host_addr[nc->n_hosts], 1, &n) < 0 || cJSON_IsArray(h))
+				return g_err[0] ? -1 : cfg_err(x, h, 0, f, "expected one address");
+			nc->host_name[nc->n_hosts++] = name;
+		}
+	}
+	return 0;
+}
+
 static const char *const default_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 
 static int cfg_check(const struct ctx *x, struct cfg *c)
@@ -1132,13 +1388,13 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
 		{ "process", 1, NULL }, { "namespaces", 1, NULL },
 		{ "uid_map", WITH_USERNS, "userns" }, { "gid_map", WITH_USERNS, "userns" },
 		{ "time_offsets", WITH_TIMENS, "timens" }, { "mounts", 1, NULL },
-		{ "cgroup", WITH_CGROUP, "cgroup" },
+		{ "cgroup", WITH_CGROUP, "cgroup" }, { "net", WITH_NET, "net" },
 	};
 	const cJSON *r = x->root, *v, *hv;
 	int i = 0;
 
 	if (cfg_want(x, r, "(top level)", cJSON_Object, "an object") < 0 ||
-	    cfg_keys(x, r, "", keys, 10) < 0)
+	    cfg_keys(x, r, "", keys, 11) < 0)
 		return -1;
 	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "name")))
 		return cfg_err(x, r, 0, "name", "missing (1-12 characters of [a-z0-9_-])");
@@ -1202,6 +1458,12 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(r, "cgroup")) && cfg_cgroup(x, v, c) < 0)
 		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(r, "net"))) {
+		if (!(c->ns & NS_NET))
+			return cfg_err(x, v, 1, "net", "needs the \"net\" namespace");
+		if (cfg_net(x, v, c) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -1229,7 +1491,9 @@ int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len)
 	buf[len] = 0;
 	x.text = buf;
 	root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);     /* len + 1: the NUL */
-	if (!root) {
+	if (!root && g_arena_full) {
+		failx("%s: config too large to hold in memory", file);
+	} else if (!root) {
 		size_t off = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
 
 		line_col(buf, off, &line, &col);
@@ -1336,6 +1600,19 @@ static int write_file(const char *path, const char *s)
 	}
 	close(fd);
 	return 0;
+}
+
+/* Create PATH (mode 0644) holding LEN bytes of BUF. */
+static int write_new(const char *path, const char *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n = fd < 0 ? -1 : write(fd, buf, len);
+	int e = errno;
+
+	if (fd >= 0)
+		close(fd);
+	errno = n < 0 ? e : EIO;
+	return n == (ssize_t)len ? 0 : -1;
 }
 
 static int mkdir_p(const char *path, mode_t mode)
@@ -1552,8 +1829,8 @@ static int has_word(const char *list, const char *word)
 {
 	size_t n = strlen(word);
 
-	for (const char *p = list; (p = strstr(p, word)); p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == 0 || p[n] == ' ' || p[n] == '\n'))
+	for (const char *p = list; *p; p += strcspn(p, " \n"), p += strspn(p, " \n"))
+		if (!strncmp(p, word, n) && (p[n] == 0 || p[n] == ' ' || p[n] == '\n'))
 			return 1;
 	return 0;
 }
@@ -1574,7 +1851,9 @@ static int mi_next(FILE *f, char mp[NSRUN_PATH_MAX], char fstype[32], char opts[
 			skip = 0;
 			continue;
 		}
-		if (!(dash = strstr(line, " - ")))
+		for (dash = line; *dash && strncmp(dash, " - ", 3); dash++)
+			;
+		if (!*dash)
 			continue;
 		p = line;
 		for (int i = 0; i < 4 && p; i++)
@@ -1824,16 +2103,528 @@ static void cg_report(struct run *r)
 	snprintf(f, sizeof f, "%s/memory.events", r->cg);
 	if (read_small(f, buf, sizeof buf) < 0)
 		return;
-	if ((p = strstr(buf, "oom_kill ")))
-		oom_kill = atol(p + 9);
-	if ((p = strstr(buf, "max ")) && (p == buf || p[-1] == '\n'))
-		max = atol(p + 4);
+	for (p = buf; *p; p += strcspn(p, "\n"), p += !!*p) {
+		if (!strncmp(p, "oom_kill ", 9))
+			oom_kill = atol(p + 9);
+		if (!strncmp(p, "max ", 4))
+			max = atol(p + 4);
+	}
 	if (oom_kill > 0)
 		fprintf(stderr, "nsrun: %s: killed by the OOM killer (memory_max %s; oom_kill %ld, max %ld)\n",
 			r->c->name, r->c->memory_max ? r->c->memory_max : "max", oom_kill, max);
 }
 
-/* ==[ 7. namespaces + init ]===============================================
+/* ==[ 7. net ]============================================================
+ * Owns:    the container's veth pair (host end HOST_IF enslaved to BRIDGE; the
+ *          peer is born inside the container's net namespace), a bridge
+ *          nsrun creates (alias "nsrun", removed by the last container that
+ *          leaves it with no port), the container's addresses and default
+ *          routes, its /etc/resolv.conf and /etc/hosts.  Raw NETLINK_ROUTE
+ *          only: no ip, no brctl, no shell.  Every error names the object and
+ *          carries the kernel's answer with its extended ack text.
+ * Entry:   net_files() and net_host() (nsrun), net_inside() (the container)
+ * Undo:    U_LINK (delete the host end: the pair goes), U_BRIDGE
+ * Feature: WITH_NET; config keys under "net"
+ * ====================================================================== */
+#define NET_ALIAS "nsrun"               /* marks a bridge nsrun created */
+
+struct nl {
+	struct nlmsghdr *h;
+	size_t cap;
+	int overflow;                   /* sticky, like ferror(): reported once, by nl_talk */
+};
+
+/* Append LEN zeroed bytes, 4-aligned; NULL (and overflow) if they do not fit. */
+static void *nl_reserve(struct nl *m, size_t len)
+{
+	size_t at = NLMSG_ALIGN(m->h->nlmsg_len);
+
+	if (m->overflow || at + RTA_ALIGN(len) > m->cap) {
+		m->overflow = 1;
+		return NULL;
+	}
+	memset((char *)m->h + at, 0, RTA_ALIGN(len));
+	m->h->nlmsg_len = (uint32_t)(at + RTA_ALIGN(len));
+	return (char *)m->h + at;
+}
+
+/* Start a request in BUF; returns its zeroed family header. */
+static void *nl_begin(struct nl *m, void *buf, size_t cap, int type, int flags, size_t famlen)
+{
+	*m = (struct nl){ .h = buf, .cap = cap };
+	memset(buf, 0, NLMSG_HDRLEN);
+	m->h->nlmsg_len = NLMSG_HDRLEN;
+	m->h->nlmsg_type = (uint16_t)type;
+	m->h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags);
+	return nl_reserve(m, famlen);
+}
+
+static struct rtattr *nl_put(struct nl *m, int type, const void *data, size_t len)
+{
+	struct rtattr *a = nl_reserve(m, RTA_LENGTH(len));
+
+	if (a) {
+		a->rta_type = (unsigned short)type;
+		a->rta_len = (unsigned short)RTA_LENGTH(len);
+		if (len)
+			memcpy(RTA_DATA(a), data, len);
+	}
+	return a;
+}
+
+static void nl_put_u32(struct nl *m, int type, uint32_t v)
+{
+	nl_put(m, type, &v, sizeof v);
+}
+
+static void nl_put_str(struct nl *m, int type, const char *s)
+{
+	nl_put(m, type, s, strlen(s) + 1);
+}
+
+static struct rtattr *nl_nest(struct nl *m, int type)
+{
+	return nl_put(m, type, NULL, 0);
+}
+
+static void nl_nest_end(struct nl *m, struct rtattr *a)
+{
+	if (a && !m->overflow)
+		a->rta_len = (unsigned short)((char *)m->h + m->h->nlmsg_len - (char *)a);
+}
+
+static int nl_open(void)
+{
+	int one = 1, fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return fail("open a NETLINK_ROUTE socket");
+	/* Best effort: older kernels lack these and still answer. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+	return fd;
+}
+
+/* A reply that is not the ACK: a RTM_NEWLINK answering a GET or a dump. */
+typedef void (*nl_cb)(const struct nlmsghdr *h, void *arg);
+
+/* One buffer of replies to request SEQ.  Returns 1 when the answer is
+ * complete (the ACK, or a dump's end), 0 to read on, -1 when the kernel
+ * refused: *ERR its errno, EXT its extended ack text ("" if none).  Other
+ * replies (a GET's answer, a dump's parts) go to CB.  Pure: unit-tested. */
+static int nl_replies(const void *buf, size_t n, uint32_t seq, nl_cb cb, void *arg, int *err,
+		      char *ext, size_t extlen)
+{
+	int len = (int)n;
+
+	*ext = 0;
+	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
+		const struct nlmsgerr *e = NLMSG_DATA(h);
+		const struct rtattr *a;
+		int alen;
+
+		if (h->nlmsg_seq != seq)
+			continue;
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type != NLMSG_ERROR) {
+			if (cb)
+				cb(h, arg);
+			continue;
+		}
+		if (h->nlmsg_len < NLMSG_LENGTH(sizeof *e)) {
+			*err = EPROTO;
+			return -1;
+		}
+		if (e->error == 0)
+			return 1;
+		*err = -e->error;
+		/* With CAP_ACK the request is not echoed back: the TLVs follow. */
+		a = (const struct rtattr *)(e + 1);
+		alen = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *e);
+		if (!(h->nlmsg_flags & NLM_F_ACK_TLVS) || !(h->nlmsg_flags & NLM_F_CAPPED))
+			alen = 0;
+		for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+			if (a->rta_type == NLMSGERR_ATTR_MSG && RTA_PAYLOAD(a) > 0)
+				snprintf(ext, extlen, "%.*s", (int)strnlen(RTA_DATA(a), RTA_PAYLOAD(a)),
+					 (const char *)RTA_DATA(a));
+		ext[strcspn(ext, "\n")] = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Send the request and read its answer.  On failure errno is the kernel's
+ * answer and the message "WHAT: strerror (kernel: extack)"; QUIET: no
+ * message, errno only. */
+__attribute__((format(printf, 6, 7)))
+static int nl_talk(int fd, struct nl *m, nl_cb cb, void *arg, int quiet, const char *fmt, ...)
+{
+	static uint32_t seq;
+	char buf[8192], what[160], ext[160] = "";
+	va_list ap;
+	ssize_t n;
+	int e = 0, rc = 0;
+
+	if (m->overflow) {
+		e = EMSGSIZE;
+	} else {
+		m->h->nlmsg_seq = ++seq;
+		if (send(fd, m->h, m->h->nlmsg_len, 0) < 0)
+			e = errno;
+	}
+	while (!e && rc == 0) {
+		n = recv(fd, buf, sizeof buf, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			e = errno;
+		else if ((rc = nl_replies(buf, (size_t)n, seq, cb, arg, &e, ext, sizeof ext)) > 0)
+			return 0;
+	}
+	if (quiet) {
+		errno = e;
+		return -1;
+	}
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	errno = e;
+	if (*ext)
+		return failx("%s: %s (kernel: %s)", what, strerror(e), ext);
+	return fail("%s", what);
+}
+
+struct link_info {
+	int index;
+	char alias[32];
+	int master;                     /* with LI_PORTS: the bridge to count ports of */
+	int ports;
+};
+
+static void link_info_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct link_info *li = arg;
+	const struct ifinfomsg *ifi = NLMSG_DATA(h);
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *ifi);
+
+	if (h->nlmsg_type != RTM_NEWLINK || len < 0)
+		return;
+	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == IFLA_IFALIAS && !li->master)
+			snprintf(li->alias, sizeof li->alias, "%.*s", (int)RTA_PAYLOAD(a), (char *)RTA_DATA(a));
+		if (a->rta_type == IFLA_MASTER && li->master && RTA_PAYLOAD(a) >= 4 &&
+		    *(const uint32_t *)RTA_DATA(a) == (uint32_t)li->master)
+			li->ports++;
+	}
+	if (!li->master)
+		li->index = ifi->ifi_index;
+}
+
+/* The link NAME: its index (0: none) and alias.  -1 on a real error. */
+static int net_link_get(int fd, const char *name, struct link_info *li)
+{
+	char buf[256];
+	struct nl m;
+
+	memset(li, 0, sizeof *li);
+	nl_begin(&m, buf, sizeof buf, RTM_GETLINK, 0, sizeof(struct ifinfomsg));
+	nl_put_str(&m, IFLA_IFNAME, name);
+	if (nl_talk(fd, &m, link_info_cb, li, 1, "%s", name) < 0)
+		return errno == ENODEV ? 0 : fail("look up link %s", name);
+	return 0;
+}
+
+/* RTM_NEWLINK on an existing link: up, and optionally master/alias/mtu. */
+static int net_link_set(int fd, int index, int master, const char *alias, unsigned mtu, const char *what)
+{
+	char buf[256];
+	struct nl m;
+	struct ifinfomsg *ifi = nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof *ifi);
+
+	ifi->ifi_index = index;
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	if (master)
+		nl_put_u32(&m, IFLA_MASTER, (uint32_t)master);
+	if (alias)
+		nl_put_str(&m, IFLA_IFALIAS, alias);
+	if (mtu)
+		nl_put_u32(&m, IFLA_MTU, mtu);
+	return nl_talk(fd, &m, NULL, NULL, 0, "%s", what);
+}
+
+static int net_addr_add(int fd, int index, const struct net_addr *a, const char *dev)
+{
+	char buf[256];
+	struct nl m;
+	struct ifaddrmsg *ifa = nl_begin(&m, buf, sizeof buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
+	size_t len = a->family == AF_INET ? 4 : 16;
+
+	ifa->ifa_family = (unsigned char)a->family;
+	ifa->ifa_prefixlen = (unsigned char)a->prefix;
+	ifa->ifa_index = (unsigned)index;
+	/* A static address on a fresh link: no duplicate detection, so that it
+	 * is usable at once rather than "tentative" for a second or two. */
+	ifa->ifa_flags = a->family == AF_INET6 ? IFA_F_NODAD : 0;
+	nl_put(&m, IFA_LOCAL, a->a, len);
+	nl_put(&m, IFA_ADDRESS, a->a, len);
+	return nl_talk(fd, &m, NULL, NULL, 0, "add address %s to %s", a->text, dev);
+}
+
+static int net_route_add(int fd, int index, const struct net_addr *gw, const char *dev)
+{
+	char buf[256];
+	struct nl m;
+	struct rtmsg *rt = nl_begin(&m, buf, sizeof buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
+
+	rt->rtm_family = (unsigned char)gw->family;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_BOOT;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	nl_put(&m, RTA_GATEWAY, gw->a, gw->family == AF_INET ? 4 : 16);
+	nl_put_u32(&m, RTA_OIF, (uint32_t)index);
+	return nl_talk(fd, &m, NULL, NULL, 0, "add default route via %s dev %s", gw->text, dev);
+}
+
+/* Bridge operations of concurrent starts and teardowns are serialized by a
+ * lock on the state directory itself (no lock file to leave behind). */
+static int net_lock(void)
+{
+	int fd = open(NSRUN_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		fail("lock %s", NSRUN_RUNDIR);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The bridge: found, or created (with its addresses, marked, up). */
+static int net_bridge(int fd, struct cfg *c)
+{
+	struct net_cfg *nc = &c->nc;
+	struct link_info li;
+	struct rtattr *info;
+	char buf[256];
+	struct nl m;
+
+	if (net_link_get(fd, nc->bridge, &li) < 0)
+		return -1;
+	if (!li.index && !nc->n_bridge_addr)
+		return failx("bridge %s does not exist (give net.bridge_address to let nsrun create it)", nc->bridge);
+	if (!li.index) {
+		nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+		nl_put_str(&m, IFLA_IFNAME, nc->bridge);
+		info = nl_nest(&m, IFLA_LINKINFO);
+		nl_put_str(&m, IFLA_INFO_KIND, "bridge");
+		nl_nest_end(&m, info);
+		if (step(S_net_bridge) < 0)
+			return fail("create bridge %s", nc->bridge);
+		if (nl_talk(fd, &m, NULL, NULL, 0, "create bridge %s", nc->bridge) < 0)
+			return -1;
+		if (!undo_add(U_BRIDGE, nc->bridge, 0) || net_link_get(fd, nc->bridge, &li) < 0)
+			return -1;
+		if (net_link_set(fd, li.index, 0, NET_ALIAS, 0, "set bridge up") < 0)
+			return -1;
+		for (int i = 0; i < nc->n_bridge_addr; i++)
+			if (net_addr_add(fd, li.index, &nc->bridge_addr[i], nc->bridge) < 0)
+				return -1;
+		return li.index;
+	}
+	if (!strcmp(li.alias, NET_ALIAS) && !undo_add(U_BRIDGE, nc->bridge, 0))
+		return -1;
+	return li.index;
+}
+
+/* The pair in one request: the peer, with its own ifinfomsg inside
+ * VETH_INFO_PEER, is born in the namespace NSFD, so deleting the host end
+ * (U_LINK) or that namespace dying removes both.  Pure: unit-tested. */
+static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_cfg *nc, int nsfd)
+{
+	struct rtattr *info, *data, *peer;
+
+	nl_begin(m, buf, cap, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+	nl_put_str(m, IFLA_IFNAME, nc->host_if);
+	if (nc->mtu)
+		nl_put_u32(m, IFLA_MTU, nc->mtu);
+	info = nl_nest(m, IFLA_LINKINFO);
+	nl_put_str(m, IFLA_INFO_KIND, "veth");
+	data = nl_nest(m, IFLA_INFO_DATA);
+	peer = nl_nest(m, VETH_INFO_PEER);
+	nl_reserve(m, sizeof(struct ifinfomsg));
+	nl_put_str(m, IFLA_IFNAME, nc->container_if);
+	nl_put_u32(m, IFLA_NET_NS_FD, (uint32_t)nsfd);
+	if (nc->mtu)
+		nl_put_u32(m, IFLA_MTU, nc->mtu);
+	if (nc->has_mac)
+		nl_put(m, IFLA_ADDRESS, nc->mac, 6);
+	nl_nest_end(m, peer);
+	nl_nest_end(m, data);
+	nl_nest_end(m, info);
+}
+
+/* Host side, between the clone and "go": the bridge, the pair (the peer
+ * created right inside the container's namespace), the host end on it. */
+static int net_host(struct cfg *c, pid_t child)
+{
+	struct net_cfg *nc = &c->nc;
+	char buf[512], path[64];
+	struct link_info li;
+	struct nl m;
+	int fd, lock, br, nsfd = -1, rc = -1;
+
+	if ((fd = nl_open()) < 0)
+		return -1;
+	if ((lock = net_lock()) < 0) {
+		close(fd);
+		return -1;
+	}
+	if ((br = net_bridge(fd, c)) < 0)
+		goto out;
+	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)child);
+	if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		fail("open %s", path);
+		goto out;
+	}
+	net_veth_msg(&m, buf, sizeof buf, nc, nsfd);
+	if (step(S_net_veth) < 0) {
+		fail("create veth %s", nc->host_if);
+		goto out;
+	}
+	if (nl_talk(fd, &m, NULL, NULL, 0, "create veth %s", nc->host_if) < 0)
+		goto out;
+	if (!undo_add(U_LINK, nc->host_if, 0) || net_link_get(fd, nc->host_if, &li) < 0)
+		goto out;
+	if (step(S_net_master) < 0) {
+		fail("add %s to bridge %s", nc->host_if, nc->bridge);
+		goto out;
+	}
+	snprintf(path, sizeof path, "add %s to bridge %s", nc->host_if, nc->bridge);
+	rc = net_link_set(fd, li.index, br, NULL, 0, path);
+out:
+	if (nsfd >= 0)
+		close(nsfd);
+	close(lock);
+	close(fd);
+	return rc;
+}
+
+/* In the container, after pivot_root: its addresses, link up, routes. */
+static int net_inside(struct cfg *c)
+{
+	struct net_cfg *nc = &c->nc;
+	struct link_info li;
+	int fd = nl_open(), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (net_link_get(fd, nc->container_if, &li) < 0)
+		goto out;
+	if (!li.index) {
+		errno = ENODEV;
+		fail("find %s in the container", nc->container_if);
+		goto out;
+	}
+	if (step(S_net_addr) < 0) {
+		fail("add address to %s", nc->container_if);
+		goto out;
+	}
+	for (int i = 0; i < nc->n_addr; i++)
+		if (net_addr_add(fd, li.index, &nc->addr[i], nc->container_if) < 0)
+			goto out;
+	if (net_link_set(fd, li.index, 0, NULL, 0, "set container link up") < 0)
+		goto out;
+	if (step(S_net_route) < 0) {
+		fail("add default route");
+		goto out;
+	}
+	if ((nc->gw.family && net_route_add(fd, li.index, &nc->gw, nc->container_if) < 0) ||
+	    (nc->gw6.family && net_route_add(fd, li.index, &nc->gw6, nc->container_if) < 0))
+		goto out;
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+static void net_link_del(const char *name)
+{
+	char buf[128];
+	struct nl m;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd < 0) {
+		warn("delete link %s: netlink socket", name);
+		return;
+	}
+	nl_begin(&m, buf, sizeof buf, RTM_DELLINK, 0, sizeof(struct ifinfomsg));
+	nl_put_str(&m, IFLA_IFNAME, name);
+	if (nl_talk(fd, &m, NULL, NULL, 1, "%s", name) < 0 && errno != ENODEV)
+		warn("delete link %s", name);
+	close(fd);
+}
+
+/* Teardown of a bridge nsrun created: gone when no port is left. */
+static void net_bridge_remove(const char *name)
+{
+	struct link_info li, ports = { 0 };
+	char buf[128];
+	struct nl m;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), lock = net_lock();
+
+	if (fd < 0 || lock < 0 || net_link_get(fd, name, &li) < 0 || !li.index || strcmp(li.alias, NET_ALIAS))
+		goto out;
+	ports.master = li.index;
+	nl_begin(&m, buf, sizeof buf, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg));
+	if (nl_talk(fd, &m, link_info_cb, &ports, 1, "%s", name) < 0) {
+		warn("list the ports of bridge %s", name);
+		goto out;
+	}
+	if (ports.ports == 0)
+		net_link_del(name);
+out:
+	if (lock >= 0)
+		close(lock);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* /etc/resolv.conf and /etc/hosts for the container, in NAME.mnt: the
+ * container binds them read-only over its own. */
+static int net_files(struct run *r)
+{
+	struct net_cfg *nc = &r->c->nc;
+	char path[NSRUN_PATH_MAX], buf[4096], ip[INET6_ADDRSTRLEN];
+	size_t n = 0;
+
+	if (step(S_net_files) < 0)
+		return fail("write %s/resolv.conf", r->mnt);
+	for (int i = 0; i < nc->n_dns; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "nameserver %s\n",
+				      inet_ntop(nc->dns[i].family, nc->dns[i].a, ip, sizeof ip));
+	snprintf(path, sizeof path, "%s/resolv.conf", r->mnt);
+	if (nc->n_dns && write_new(path, buf, n) < 0)
+		return fail("write %s", path);
+	n = (size_t)snprintf(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+	for (int i = 0; i < nc->n_addr; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\t%s\n",
+				      inet_ntop(nc->addr[i].family, nc->addr[i].a, ip, sizeof ip),
+				      r->c->hostname ? r->c->hostname : r->c->name);
+	for (int i = 0; i < nc->n_hosts && n < sizeof buf; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\t%s\n",
+				      inet_ntop(nc->host_addr[i].family, nc->host_addr[i].a, ip, sizeof ip),
+				      nc->host_name[i]);
+	snprintf(path, sizeof path, "%s/hosts", r->mnt);
+	if ((nc->n_hosts || nc->n_addr) && write_new(path, buf, n < sizeof buf ? n : sizeof buf - 1) < 0)
+		return fail("write %s", path);
+	return 0;
+}
+
+/* ==[ 8. namespaces + init ]===============================================
  * Owns:  the one clone; the user-namespace maps and time offsets (written
  *        by nsrun before the container goes on); inside: hostname, /proc,
  *        /sys, /dev, volumes, pivot_root; then nsrun is PID 1 of the
@@ -1841,6 +2632,26 @@ static void cg_report(struct run *r)
  * Entry: ns_start() (host side), child_main() (container side, never returns)
  * Undo:  U_KILL the container's first process
  * ====================================================================== */
+
+/* No supplementary groups, then GID, then UID.  Raw syscalls: nsrun has
+ * one thread, and libc's wrappers would stop every thread to apply them
+ * (musl's __synccall, 1.5 KiB).  32-bit ARM and x86 keep 16-bit ids in
+ * the old numbers; the *32 ones take full ids. */
+#ifdef SYS_setresuid32
+#define NSRUN_SYS_SETGROUPS SYS_setgroups32
+#define NSRUN_SYS_SETRESGID SYS_setresgid32
+#define NSRUN_SYS_SETRESUID SYS_setresuid32
+#else
+#define NSRUN_SYS_SETGROUPS SYS_setgroups
+#define NSRUN_SYS_SETRESGID SYS_setresgid
+#define NSRUN_SYS_SETRESUID SYS_setresuid
+#endif
+static int set_ids(uid_t uid, gid_t gid)
+{
+	if (syscall(NSRUN_SYS_SETGROUPS, 0, NULL) < 0 || syscall(NSRUN_SYS_SETRESGID, gid, gid, gid) < 0)
+		return -1;
+	return (int)syscall(NSRUN_SYS_SETRESUID, uid, uid, uid);
+}
 
 /* In the container, before the app runs: send the one message, stop. */
 __attribute__((noreturn))
@@ -2103,6 +2914,35 @@ static int ns_dev(struct cfg *c)
 	return 0;
 }
 
+/* The generated /etc/resolv.conf and /etc/hosts, bound read-only over the
+ * image's (created as empty files when the root is writable). */
+static int ns_net_files(struct run *r)
+{
+	static const char *const files[] = { "resolv.conf", "hosts" };
+	char src[NSRUN_PATH_MAX + 16], dst[32], fp[64];
+	int rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1, rc = 0;
+
+	if (rootfd < 0)
+		return fail("open the new root");
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		snprintf(src, sizeof src, "%s/%s", r->mnt, files[i]);
+		snprintf(dst, sizeof dst, "/etc/%s", files[i]);
+		if (access(src, F_OK) < 0)
+			continue;
+		if ((fd = in_root_open(rootfd, dst, 1, 0)) < 0 ||
+		    mount(src, fd_path(fd, fp, sizeof fp), NULL, MS_BIND, NULL) < 0)
+			rc = fail("bind %s on %s", src, dst);
+		if (fd >= 0)
+			close(fd);
+		if (rc == 0 && ((fd = in_root_open(rootfd, dst, 0, 0)) < 0 || mnt_ro(fd_path(fd, fp, sizeof fp)) < 0))
+			rc = fail("make %s read-only", dst);
+		if (fd >= 0)
+			close(fd);
+	}
+	close(rootfd);
+	return rc;
+}
+
 static int ns_lo_up(void)
 {
 	struct ifreq ifr;
@@ -2159,7 +2999,7 @@ static int ns_setup(struct run *r)
 	if ((c->ns & NS_CGROUP) && (step(S_cgroup_ns) < 0 || unshare(CLONE_NEWCGROUP) < 0))
 		return fail("unshare cgroup namespace");
 	if ((c->ns & NS_USER) &&
-	    (step(S_child_creds) < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+	    (step(S_child_creds) < 0 || set_ids(0, 0) < 0))
 		return fail("become root of the user namespace");
 	/* Set after the uid change (which clears it), then checked: nsrun keeps
 	 * its end of the go pipe open until the app runs, so a hangup here means
@@ -2189,9 +3029,11 @@ static int ns_setup(struct run *r)
 				    mount("cgroup2", "sys/fs/cgroup", "cgroup2",
 					  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0))
 		return fail("mount cgroup2 on /sys/fs/cgroup");
-	if (ns_dev(c) < 0 || ns_volumes(c) < 0 || ns_pivot() < 0)
+	if (ns_dev(c) < 0 || ns_volumes(c) < 0 || (WITH_NET && c->net && ns_net_files(r) < 0) || ns_pivot() < 0)
 		return -1;
 	if ((c->ns & NS_NET) && ns_lo_up() < 0)
+		return -1;
+	if (WITH_NET && c->net && net_inside(c) < 0)
 		return -1;
 	return 0;
 }
@@ -2221,8 +3063,7 @@ static void app_exec(struct run *r)
 		signal(s, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (step(S_app_creds) < 0 || setgroups(0, NULL) < 0 || setresgid(c->gid, c->gid, c->gid) < 0 ||
-	    setresuid(c->uid, c->uid, c->uid) < 0) {
+	if (step(S_app_creds) < 0 || set_ids(c->uid, c->gid) < 0) {
 		fail("set user %u:%u", (unsigned)c->uid, (unsigned)c->gid);
 		child_die(r);
 	}
@@ -2444,6 +3285,8 @@ static int ns_start(struct run *r, const sigset_t *mask)
 	if ((c->ns & NS_USER) && (ns_write_map(pid, "uid_map", c->uid_map, c->n_uid_map) < 0 ||
 				  ns_write_map(pid, "gid_map", c->gid_map, c->n_gid_map) < 0))
 		goto out;
+	if (WITH_NET && c->net && net_host(c, pid) < 0)
+		goto out;
 	if (write(r->go[1], "g", 1) != 1) {
 		fail("start the container");
 		goto out;
@@ -2469,7 +3312,7 @@ out:
 	return g_err[0] ? -1 : 0;
 }
 
-/* ==[ 8. teardown ]========================================================
+/* ==[ 9. teardown ]========================================================
  * Owns:  the state file (NSRUN_RUNDIR/NAME.pid, flock'd for the run: a
  *        file whose lock is free was left by a killed nsrun and is reused),
  *        the host-side wait with signal forwarding, the exit status.
@@ -2571,7 +3414,7 @@ static int run(struct cfg *c, int *status)
 	signal(SIGPIPE, SIG_IGN);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
-	if (state_lock(&r) < 0 || img_prepare(&r) < 0 ||
+	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || (WITH_NET && c->net && net_files(&r) < 0) ||
 	    (WITH_CGROUP && c->cgroup && cg_setup(&r) < 0) || ns_start(&r, &mask) < 0)
 		return -1;
 	if (rmdir(r.mnt) < 0 && errno != ENOENT)
@@ -2584,7 +3427,7 @@ static int run(struct cfg *c, int *status)
 	return *status < 0 ? -1 : 0;
 }
 
-/* ==[ 9. main ]============================================================ */
+/* ==[ 10. main ]============================================================ */
 #ifdef NSRUN_UNIT
 #define main nsrun_main
 #endif

@@ -26,7 +26,8 @@
 	X(squashfs, SQUASHFS, "squashfs images attached to loop devices")    \
 	X(userns,   USERNS,   "user namespaces with uid_map and gid_map")    \
 	X(timens,   TIMENS,   "time namespaces with monotonic/boottime offsets") \
-	X(cgroup,   CGROUP,   "cgroup v2 limits and OOM reporting")
+	X(cgroup,   CGROUP,   "cgroup v2 limits and OOM reporting")         \
+	X(net,      NET,      "veth/bridge networking over rtnetlink")
 
 #ifndef WITH_SQUASHFS
 #define WITH_SQUASHFS 1
@@ -39,6 +40,9 @@
 #endif
 #ifndef WITH_CGROUP
 #define WITH_CGROUP 1
+#endif
+#ifndef WITH_NET
+#define WITH_NET 1
 #endif
 #define X(name, FLAG, what) enum { feature_check_##name = WITH_##FLAG };
 NSRUN_FEATURES(X)               /* a row without a default fails to compile */
@@ -65,12 +69,16 @@ NSRUN_FEATURES(X)               /* a row without a default fails to compile */
 	X(cg_enable)      /* "+ctrl" into each cgroup.subtree_control */     \
 	X(cg_create)      /* mkdir PARENT/NAME */                            \
 	X(cg_limits)      /* write memory.max, pids.max, ... */              \
+	X(net_files)      /* resolv.conf and hosts in NAME.mnt */            \
 	X(time_ns)        /* unshare(CLONE_NEWTIME) */                       \
 	X(time_offsets)   /* /proc/self/timens_offsets */                    \
 	X(sync_pipe)      /* pipes between nsrun and the container */        \
 	X(clone)          /* the container's first process */                \
 	X(uid_map)        /* /proc/PID/uid_map */                            \
 	X(gid_map)        /* /proc/PID/gid_map */                            \
+	X(net_bridge)     /* create the bridge, when asked to */             \
+	X(net_veth)       /* the pair, its peer inside the container */      \
+	X(net_master)     /* enslave the host end to the bridge, up */       \
 	X(cg_join)        /* cgroup.procs, when clone3 cannot place it */    \
 	X(child_creds)    /* become root of the user namespace */            \
 	X(cgroup_ns)      /* unshare(CLONE_NEWCGROUP) inside its cgroup */   \
@@ -86,6 +94,8 @@ NSRUN_FEATURES(X)               /* a row without a default fails to compile */
 	X(pivot_root)                                                        \
 	X(remount_ro)     /* read-only root when there is no overlay */      \
 	X(lo_up)          /* loopback in a new net namespace */              \
+	X(net_addr)       /* the container's addresses, its link up */       \
+	X(net_route)      /* default routes */                               \
 	X(init_signals)   /* signalfd of the container's PID 1 */           \
 	X(app_fork)                                                          \
 	X(app_creds)      /* setgroups/setresgid/setresuid of the app */     \
@@ -107,6 +117,9 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_IDMAP_MAX   5             /* the kernel's limit before 4.15 */
 #define NSRUN_PATH_MAX    1024
 #define NSRUN_CG_WRITES   24            /* cgroup files written at start (io_max: one each) */
+#define NSRUN_NET_ADDRS   8             /* addresses of the container, of the bridge */
+#define NSRUN_DNS_MAX     3             /* resolv.conf's limit */
+#define NSRUN_HOSTS_MAX   32
 
 #ifndef NSRUN_RUNDIR
 #define NSRUN_RUNDIR "/run/nsrun"
@@ -152,6 +165,31 @@ struct cg_write {
 	const void *node;
 };
 
+struct net_addr {
+	int family;                     /* AF_INET, AF_INET6 */
+	unsigned prefix;
+	unsigned char a[16];
+	const char *text;               /* as written, prefix included */
+};
+
+struct net_cfg {
+	const char *bridge;
+	const char *host_if;            /* default "ve-NAME" */
+	const char *container_if;       /* default "eth0" */
+	struct net_addr bridge_addr[NSRUN_NET_ADDRS], addr[NSRUN_NET_ADDRS];
+	int n_bridge_addr, n_addr;
+	struct net_addr gw, gw6;        /* family 0: none */
+	unsigned mtu;                   /* 0: the kernel's */
+	unsigned char mac[6];
+	int has_mac;
+	struct net_addr dns[NSRUN_DNS_MAX];
+	int n_dns;
+	const char *host_name[NSRUN_HOSTS_MAX];
+	struct net_addr host_addr[NSRUN_HOSTS_MAX];
+	int n_hosts;
+	char host_if_buf[16];
+};
+
 struct cfg {
 	const char *file;               /* as given on the command line */
 	const char *name;
@@ -170,6 +208,8 @@ struct cfg {
 	int64_t off_monotonic, off_boottime;
 	struct mount_cfg mounts[NSRUN_MOUNTS_MAX];
 	int n_mounts;
+	int net;                        /* a "net" section is present */
+	struct net_cfg nc;
 	int cgroup;                     /* a "cgroup" section is present */
 	const char *cg_parent;          /* NULL: "nsrun" under the cgroup2 mount */
 	const void *cg_node;            /* the "cgroup" object */

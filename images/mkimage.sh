@@ -88,6 +88,10 @@ cat >"$root/etc/group" <<'EOF'
 root:x:0:
 nogroup:x:65534:
 EOF
+# Mount points for the /etc/resolv.conf and /etc/hosts that nsrun's "net"
+# section generates and binds over them, even on a read-only root.
+: >"$root/etc/resolv.conf"
+printf '127.0.0.1\tlocalhost\n' >"$root/etc/hosts"
 
 for a in ${adds[@]+"${adds[@]}"}; do
 	src=${a%%=*} dest=${a#*=}

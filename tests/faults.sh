@@ -13,6 +13,11 @@
 # mount_rootdir and remount_ro).  A step is tried with FULL first; only when
 # FULL runs to the end without reaching it is DIRRO tried.
 #
+# NET is FULL with a "net" section (a bridge nsrun creates, IPv4 and IPv6
+# addresses, routes, DNS files); it runs in a network namespace of the
+# test's own (tests/netns-run), which fails the run if any link but lo is
+# left in it.  It is tried for the steps the other two do not reach.
+#
 # FULL has a "cgroup" section.  Where the cgroup2 hierarchy has the memory
 # and pids controllers (the VM tier), it sets limits and so reaches every
 # cgroup step; on a hybrid host whose controllers are bound to cgroup v1 it
@@ -85,8 +90,32 @@ DIRRO=$(mkcfg_raw dirro.json <<EOF
 EOF
 )
 
-# Both configs must run cleanly without a fault, or nothing below means much.
-for cfg in "$FULL" "$DIRRO"; do
+NET=$(mkcfg_raw net.json <<EOF
+{
+  "name": "t-faultnet",
+  "root": {"image": "$IMG", "overlay": "4M"},
+  "process": {"args": ["/bin/payload", "exit", "0"]},
+  $common,
+  "net": {"bridge": "br-fault", "bridge_address": ["10.77.0.1/24", "fd77::1/64"],
+          "address": ["10.77.0.2/24", "fd77::2/64"], "gateway": "10.77.0.1", "gateway6": "fd77::1",
+          "dns": ["10.77.0.1"], "hosts": {"gw": "10.77.0.1"}}
+}
+EOF
+)
+# NET's runs go through a wrapper that makes the network namespace.
+NETNS_NSRUN=$T/nsrun-in-netns
+cat >"$NETNS_NSRUN" <<EOF
+#!/bin/sh
+exec "$TESTS_DIR/netns-run" "$FAULTY" "\$@"
+EOF
+chmod +x "$NETNS_NSRUN"
+nsrun_for() {			# nsrun_for CONFIG: the binary (or wrapper) that runs it
+	[ "$1" = "$NET" ] && echo "$NETNS_NSRUN" || echo "$FAULTY"
+}
+
+# The configs must run cleanly without a fault, or nothing below means much.
+for cfg in "$FULL" "$DIRRO" "$NET"; do
+	NSRUN=$(nsrun_for "$cfg")
 	begin "no_fault_$(basename "$cfg" .json)"
 	run_nsrun run "$cfg" </dev/null
 	expect_rc 0 && expect_eq stderr "$ERR" ""
@@ -100,7 +129,8 @@ for step in $steps; do
 	fi
 	begin "$step"
 	reached=0
-	for cfg in "$FULL" "$DIRRO"; do
+	for cfg in "$FULL" "$DIRRO" "$NET"; do
+		NSRUN=$(nsrun_for "$cfg")
 		NSRUN_FAULT=$step run_nsrun run "$cfg" </dev/null
 		[ "$RC" = 0 ] && [ -z "$ERR" ] && continue      # not reached: next config
 		reached=1

@@ -8,6 +8,12 @@
 
 static int n_fail;
 
+static void count_cb(const struct nlmsghdr *h, void *arg)
+{
+	(void)h;
+	++*(int *)arg;
+}
+
 __attribute__((format(printf, 3, 4)))
 static void check(int ok, const char *name, const char *fmt, ...)
 {
@@ -281,6 +287,39 @@ static const struct fixture {
 	{ "control bytes as whitespace",
 	  "{\"name\":\"web\",\x01\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\x18\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"/t\",\"sixe\":1}]}",
 	  "w.json:1:103: mounts[0].sixe: unknown key; did you mean \"size\"?" },
+	{ "net full valid",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{"
+	  "\"bridge\":\"br-lan\",\"bridge_address\":[\"10.42.0.1/24\",\"fd42::1/64\"],\"host_if\":\"ve-web\","
+	  "\"container_if\":\"eth0\",\"address\":[\"10.42.0.2/24\",\"fd42::2/64\"],\"gateway\":\"10.42.0.1\","
+	  "\"gateway6\":\"fd42::1\",\"mtu\":1500,\"mac\":\"02:42:0a:2a:00:02\",\"dns\":[\"10.42.0.1\"],"
+	  "\"hosts\":{\"nas\":\"10.42.0.10\"}}}", NULL },
+	{ "net bad address",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":\"10.42.0.300/24\"}}",
+	  "w.json:1:91: net.address: expected an IPv4 or IPv6 address with a prefix like \"10.42.0.2/24\", got \"10.42.0.300/24\"" },
+	{ "net address without prefix",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"10.0.0.3\"]}}",
+	  "w.json:1:106: net.address[1]: expected an IPv4 or IPv6 address with a prefix like \"10.42.0.2/24\", got \"10.0.0.3\"" },
+	{ "net bad mac",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"mac\":\"01:00:5e:00:00:01\"}}",
+	  "w.json:1:87: net.mac: expected a unicast MAC like \"02:42:0a:2a:00:02\", got \"01:00:5e:00:00:01\"" },
+	{ "net ifname too long",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"bridge-of-the-lan\"}}",
+	  "w.json:1:77: net.bridge: expected an interface name of 1-15 bytes without '/', ':' or spaces, got \"bridge-of-the-lan\"" },
+	{ "net gateway v6 in gateway",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"gateway\":\"fd42::1\"}}",
+	  "w.json:1:91: net.gateway: expected an IPv4 address, got \"fd42::1\"" },
+	{ "net without net namespace",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"namespaces\":[\"mount\"],\"net\":{\"bridge\":\"b\"}}",
+	  "w.json:1:84: net: needs the \"net\" namespace" },
+	{ "net missing bridge",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{}}",
+	  "w.json:1:67: net.bridge: missing (the bridge the container's veth joins)" },
+	{ "net too many dns",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"dns\":[\"1.1.1.1\",\"::1\",\"8.8.8.8\",\"9.9.9.9\"]}}",
+	  "w.json:1:114: net.dns[3]: more than 3 addresses" },
+	{ "net bad host name",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"hosts\":{\"a b\":\"10.0.0.1\"}}}",
+	  "w.json:1:90: net.hosts.a b: expected a host name of letters, digits, '.', '-' and '_'" },
 	{ "wrong type object",
 	  "{\"name\":\"web\",\"root\":\"/x\",\"process\":{\"args\":[\"/a\"]}}",
 	  "w.json:1:22: root: expected an object, got a string" },
@@ -370,6 +409,137 @@ static void test_defaults(void)
 	check(!strcmp(c.cg[6].file, "io.weight") && !strcmp(c.cg[6].value, "default 100"), "cgroup io_weight default N", "%s", c.cg[6].value);
 	check(c.memory_max && !strcmp(c.memory_max, "32M"), "cgroup memory_max kept for the OOM line", " ");
 	cfg_free(&c);
+}
+
+/* Walk a request's attributes: every nest must end exactly where its last
+ * child ends.  Returns the attribute of TYPE at this level, or NULL. */
+static const struct rtattr *attr_find(const void *start, int len, int type)
+{
+	for (const struct rtattr *a = start; RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == type)
+			return a;
+	return NULL;
+}
+
+static int attr_str_is(const struct rtattr *a, const char *s)
+{
+	return a && RTA_PAYLOAD(a) == strlen(s) + 1 && !memcmp(RTA_DATA(a), s, strlen(s) + 1);
+}
+
+/* Sum of the aligned lengths of the attributes in [start, start+len): it
+ * must be exactly len for a well-formed nest. */
+static int attrs_fill(const void *start, int len)
+{
+	int total = 0, left = len;
+
+	for (const struct rtattr *a = start; RTA_OK(a, left); a = RTA_NEXT(a, left))
+		total += RTA_ALIGN(a->rta_len);
+	return total == len;
+}
+
+static void test_netlink(void)
+{
+	struct net_cfg nc = { .host_if = "ve-web", .container_if = "eth0", .mtu = 1400, .has_mac = 1,
+			      .mac = { 2, 0x42, 10, 42, 0, 2 } };
+	char buf[512];
+	struct nl m;
+	const struct ifinfomsg *ifi;
+	const struct rtattr *info, *data, *peer, *a;
+	int len, ok;
+
+	net_veth_msg(&m, buf, sizeof buf, &nc, 7);
+	check(!m.overflow && m.h->nlmsg_type == RTM_NEWLINK &&
+	      m.h->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL),
+	      "veth request header", "type %d flags %#x", m.h->nlmsg_type, m.h->nlmsg_flags);
+	ifi = NLMSG_DATA(m.h);
+	len = (int)m.h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *ifi);
+	check(attrs_fill(IFLA_RTA(ifi), len), "veth top-level attributes fill the message", " ");
+	check(attr_str_is(attr_find(IFLA_RTA(ifi), len, IFLA_IFNAME), "ve-web"), "veth host name", " ");
+	a = attr_find(IFLA_RTA(ifi), len, IFLA_MTU);
+	check(a && RTA_PAYLOAD(a) == 4 && *(uint32_t *)RTA_DATA(a) == 1400, "veth host mtu", " ");
+	info = attr_find(IFLA_RTA(ifi), len, IFLA_LINKINFO);
+	check(info && attrs_fill(RTA_DATA(info), (int)RTA_PAYLOAD(info)), "IFLA_LINKINFO nest length", " ");
+	if (!info)
+		return;
+	check(attr_str_is(attr_find(RTA_DATA(info), (int)RTA_PAYLOAD(info), IFLA_INFO_KIND), "veth"), "veth kind", " ");
+	data = attr_find(RTA_DATA(info), (int)RTA_PAYLOAD(info), IFLA_INFO_DATA);
+	check(data && attrs_fill(RTA_DATA(data), (int)RTA_PAYLOAD(data)), "IFLA_INFO_DATA nest length", " ");
+	peer = data ? attr_find(RTA_DATA(data), (int)RTA_PAYLOAD(data), VETH_INFO_PEER) : NULL;
+	check(peer && (char *)peer + RTA_ALIGN(peer->rta_len) == (char *)m.h + m.h->nlmsg_len,
+	      "VETH_INFO_PEER ends the message", " ");
+	if (!peer)
+		return;
+	/* The peer: its own ifinfomsg, then its attributes. */
+	{
+		const char *p = (const char *)RTA_DATA(peer) + NLMSG_ALIGN(sizeof(struct ifinfomsg));
+		int plen = (int)RTA_PAYLOAD(peer) - (int)NLMSG_ALIGN(sizeof(struct ifinfomsg));
+
+		ok = attrs_fill(p, plen);
+		check(ok, "peer attributes fill the nest", " ");
+		check(attr_str_is(attr_find(p, plen, IFLA_IFNAME), "eth0"), "peer name", " ");
+		a = attr_find(p, plen, IFLA_NET_NS_FD);
+		check(a && *(uint32_t *)RTA_DATA(a) == 7, "peer IFLA_NET_NS_FD", " ");
+		a = attr_find(p, plen, IFLA_ADDRESS);
+		check(a && RTA_PAYLOAD(a) == 6 && !memcmp(RTA_DATA(a), nc.mac, 6), "peer MAC", " ");
+		a = attr_find(p, plen, IFLA_MTU);
+		check(a && *(uint32_t *)RTA_DATA(a) == 1400, "peer MTU", " ");
+	}
+	/* Too small a buffer: overflow is sticky and reported once, as EMSGSIZE. */
+	net_veth_msg(&m, buf, 64, &nc, 7);
+	err_reset();
+	check(m.overflow && nl_talk(-1, &m, NULL, NULL, 0, "create veth %s", "ve-web") < 0 &&
+	      !strcmp(nsrun_error(), "create veth ve-web: Message too long"), "overflow is EMSGSIZE",
+	      "%s", nsrun_error());
+}
+
+/* Replies as the kernel sends them: ACK, error without and with extack,
+ * another request's answer, a dump part and its end. */
+static void test_nl_replies(void)
+{
+	union { char b[512]; struct nlmsghdr h; } u;
+	struct nlmsghdr *h = &u.h;
+	struct nlmsgerr *e;
+	struct rtattr *a;
+	char ext[160];
+	int err = 0, rc, calls = 0;
+	const char *msg = "Attribute failed policy validation";
+
+	memset(&u, 0, sizeof u);
+	h->nlmsg_type = NLMSG_ERROR;
+	h->nlmsg_seq = 5;
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *e);
+	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	check(rc == 1, "reply ACK", "rc=%d", rc);
+	rc = nl_replies(h, h->nlmsg_len, 6, NULL, NULL, &err, ext, sizeof ext);
+	check(rc == 0, "reply to another request is skipped", "rc=%d", rc);
+	e = NLMSG_DATA(h);
+	e->error = -EEXIST;
+	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	check(rc == -1 && err == EEXIST && !*ext, "reply error without extack", "rc=%d err=%d ext=%s", rc, err, ext);
+	a = (struct rtattr *)(e + 1);
+	a->rta_type = NLMSGERR_ATTR_MSG;
+	a->rta_len = (unsigned short)RTA_LENGTH(strlen(msg) + 1);
+	memcpy(RTA_DATA(a), msg, strlen(msg) + 1);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *e) + RTA_ALIGN(a->rta_len);
+	e->error = -ERANGE;
+	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	check(rc == -1 && err == ERANGE && !*ext, "extack ignored without NLM_F_ACK_TLVS", "ext=%s", ext);
+	h->nlmsg_flags = NLM_F_ACK_TLVS | NLM_F_CAPPED;
+	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	check(rc == -1 && err == ERANGE && !strcmp(ext, msg), "reply error with extack", "ext=%s", ext);
+	h->nlmsg_len = NLMSG_LENGTH(4);
+	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	check(rc == -1 && err == EPROTO, "truncated error reply", "rc=%d", rc);
+
+	memset(&u, 0, sizeof u);
+	h->nlmsg_type = RTM_NEWLINK;
+	h->nlmsg_seq = 5;
+	h->nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	rc = nl_replies(h, h->nlmsg_len, 5, count_cb, &calls, &err, ext, sizeof ext);
+	check(rc == 0 && calls == 1, "dump part goes to the callback", "rc=%d calls=%d", rc, calls);
+	h->nlmsg_type = NLMSG_DONE;
+	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	check(rc == 1, "dump end", "rc=%d", rc);
 }
 
 /* The mountinfo reader: escapes, fstype, super options. */
@@ -517,6 +687,8 @@ int main(void)
 	test_defaults();
 	test_locate();
 	test_mountinfo();
+	test_netlink();
+	test_nl_replies();
 	test_edit_distance();
 	test_in_root();
 	test_version();

@@ -711,6 +711,41 @@ static const char *js_show(const struct ctx *x, const cJSON *v, char *buf, size_
 	return buf;
 }
 
+/* The integer a JSON number stands for, read from its text: nsrun.c does
+ * no floating point (routers such as MT7621 and ath79 have no FPU, and
+ * their toolchains are soft-float), so cJSON's double is never used.
+ * -1 for a fraction, an exponent, or more than 64 bits. */
+static int js_integer(const struct ctx *x, const cJSON *v, int *neg, uint64_t *mag)
+{
+	const char *p = x->text + cfg_where(x, v, 0);
+
+	*mag = 0;
+	if (!cJSON_IsNumber(v))
+		return -1;
+	if ((*neg = *p == '-'))
+		p++;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (*mag > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		*mag = *mag * 10 + (uint64_t)(*p - '0');
+	}
+	return *p == '.' || *p == 'e' || *p == 'E' ? -1 : 0;
+}
+
+/* A non-negative JSON integer, as its decimal text in BUF; NULL otherwise. */
+static const char *js_uint_text(const struct ctx *x, const cJSON *v, char *buf, size_t len)
+{
+	uint64_t mag;
+	int neg;
+
+	if (js_integer(x, v, &neg, &mag) < 0 || (neg && mag))
+		return NULL;
+	snprintf(buf, len, "%llu", (unsigned long long)mag);
+	return buf;
+}
+
 /* A size above 0: a string like "8M" or an integer number of bytes.  ALT
  * names what else the field takes (" or false"). */
 static int cfg_size(const struct ctx *x, const cJSON *v, const char *field, const char *alt,
@@ -718,10 +753,11 @@ static int cfg_size(const struct ctx *x, const cJSON *v, const char *field, cons
 {
 	char shown[64];
 
+	int neg;
+
 	*out = 0;
-	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 9007199254740992.0 &&
-	    v->valuedouble == (double)(uint64_t)v->valuedouble)
-		*out = (uint64_t)v->valuedouble;
+	if (cJSON_IsNumber(v) && (js_integer(x, v, &neg, out) < 0 || neg))
+		*out = 0;
 	else if (cJSON_IsString(v) && parse_size(v->valuestring, out) < 0)
 		*out = 0;
 	if (*out)
@@ -734,12 +770,15 @@ static int cfg_size(const struct ctx *x, const cJSON *v, const char *field, cons
 static int cfg_int(const struct ctx *x, const cJSON *v, const char *field, long long lo, long long hi,
 		   int64_t *out)
 {
+	uint64_t mag;
+	int neg;
+
 	if (cfg_want(x, v, field, cJSON_Number, "an integer") < 0)
 		return -1;
-	if (v->valuedouble < (double)lo || v->valuedouble > (double)hi ||
-	    v->valuedouble != (double)(int64_t)v->valuedouble)
+	if (js_integer(x, v, &neg, &mag) < 0 || mag > (uint64_t)INT64_MAX ||
+	    (neg ? -(int64_t)mag < lo : (int64_t)mag > hi))
 		return cfg_err(x, v, 0, field, "expected an integer from %lld to %lld", lo, hi);
-	*out = (int64_t)v->valuedouble;
+	*out = neg ? -(int64_t)mag : (int64_t)mag;
 	return 0;
 }
 
@@ -1097,11 +1136,8 @@ static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key
 
 	*w = (struct cg_write){ .key = k->key, .file = k->file, .ctrl = k->ctrl, .node = v };
 	w->value = w->num;
-	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 9007199254740992.0 &&
-	    v->valuedouble == (double)(uint64_t)v->valuedouble) {
-		snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v->valuedouble);
-		s = tmp;
-	}
+	if (cJSON_IsNumber(v))
+		s = js_uint_text(x, v, tmp, sizeof tmp);
 	switch (k->kind) {
 	case CG_SIZE:
 		ok = s && cg_number(s, 0, UINT64_MAX, 1, w->num, sizeof w->num) == 0;
@@ -1631,22 +1667,52 @@ static int mkdir_p(const char *path, mode_t mode)
 	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Attach FILE read-only with autoclear: the device goes away when its last
- * user (the squashfs superblock) does.  LOOP_CONFIGURE (5.8) in one call,
- * else LOOP_SET_FD + LOOP_SET_STATUS64; EBUSY means another attacher won
- * the free device first: ask again. */
-static int img_loop_attach(const char *file, char *dev, size_t devlen)
+/* A loop device already bound to the image (same inode, read-only, offset
+ * 0, no size limit), attached by another container or by the vendor's own
+ * `mount -o loop`: mounting it again hands back the mounted superblock and
+ * its warm cache instead of decompressing into a cold one.  Returns the
+ * device open: held, it can be neither cleared nor rebound until the mount
+ * has its own reference.  -1: there is none. */
+static int img_loop_find(const struct stat *st, char *dev, size_t devlen)
+{
+	struct loop_info64 li;
+	char path[64];
+	struct dirent *e;
+	DIR *d = opendir("/sys/block");
+	int fd = -1;
+
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, "loop", 4) || strlen(e->d_name) > 16)
+			continue;
+		snprintf(path, sizeof path, "/sys/block/%.16s/loop", e->d_name);
+		if (access(path, F_OK) < 0)                     /* not bound */
+			continue;
+		snprintf(dev, devlen, "/dev/%.16s", e->d_name);
+		if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		if (ioctl(fd, LOOP_GET_STATUS64, &li) == 0 && li.lo_inode == st->st_ino &&
+		    li.lo_device == (uint64_t)st->st_dev && !li.lo_offset && !li.lo_sizelimit &&
+		    (li.lo_flags & LO_FLAGS_READ_ONLY))
+			break;
+		close(fd), fd = -1;
+	}
+	if (d)
+		closedir(d);
+	return fd;
+}
+
+/* Attach the image FFD (named FILE) read-only with autoclear: the device
+ * goes away when its last user (the squashfs superblock) does; nsrun never
+ * detaches a device itself.  LOOP_CONFIGURE (5.8) in one call, else
+ * LOOP_SET_FD + LOOP_SET_STATUS64; EBUSY means another attacher won the
+ * free device first: ask again. */
+static int img_loop_attach(int ffd, const char *file, char *dev, size_t devlen)
 {
 	struct loop_config lc;
-	int ffd, ctl, lfd = -1, n;
+	int ctl, lfd = -1, n;
 
-	if (step(S_loop_attach) < 0 || (ffd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
-		return fail("open image %s", file);
-	if ((ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC)) < 0) {
-		fail("open /dev/loop-control");
-		close(ffd);
-		return -1;
-	}
+	if ((ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC)) < 0)
+		return fail("open /dev/loop-control");
 	memset(&lc, 0, sizeof lc);
 	lc.fd = (uint32_t)ffd;
 	lc.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
@@ -1683,8 +1749,30 @@ static int img_loop_attach(const char *file, char *dev, size_t devlen)
 	if (lfd < 0 && !g_err[0])
 		failx("attach %s: every free loop device was taken by someone else", file);
 	close(ctl);
-	close(ffd);
 	return lfd;
+}
+
+/* The image's loop device, reused or attached, open.  Starts of the same
+ * image take turns (a lock on the image, held until it is mounted): the
+ * first attaches, the others find its device.  The lock is on a second
+ * open file description of the same inode: the loop device keeps the one
+ * it was given for as long as it is bound, and a lock on that one would
+ * outlive the start. */
+static int img_loop(const char *file, int *ffd, int *lockfd, char *dev, size_t devlen)
+{
+	char self[32];
+	struct stat st;
+	int lfd;
+
+	if (step(S_loop_attach) < 0 || (*ffd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+		return fail("open image %s", file);
+	snprintf(self, sizeof self, "/proc/self/fd/%d", *ffd);
+	if ((*lockfd = open(self, O_RDONLY | O_CLOEXEC)) < 0 || flock(*lockfd, LOCK_EX) < 0 ||
+	    fstat(*ffd, &st) < 0)
+		return fail("lock image %s", file);
+	if ((lfd = img_loop_find(&st, dev, devlen)) >= 0)
+		return lfd;
+	return img_loop_attach(*ffd, file, dev, devlen);
 }
 
 /* Read-only, recursively where the kernel can (mount_setattr, 5.12);
@@ -1760,18 +1848,20 @@ static int img_prepare(struct run *r)
 		return fail("create directories in %s", r->mnt);
 
 	if (c->image) {
-		int lfd = img_loop_attach(c->image, dev, sizeof dev);
-		int e;
+		int ffd = -1, lockfd = -1, lfd = img_loop(c->image, &ffd, &lockfd, dev, sizeof dev), e = -1;
 
-		if (lfd < 0)
-			return -1;
-		e = step(S_mount_image) < 0 ? -1 : mount(dev, at, "squashfs", MS_RDONLY, NULL);
-		if (e < 0) {
+		if (lfd >= 0 && step(S_mount_image) == 0)
+			e = mount(dev, at, "squashfs", MS_RDONLY, NULL);
+		if (lfd >= 0 && e < 0)
 			fail("mount squashfs %s (%s)", c->image, dev);
-			close(lfd);             /* autoclear: the device goes with it */
+		if (lfd >= 0)
+			close(lfd);             /* autoclear: an unused device goes now */
+		if (ffd >= 0)
+			close(ffd);
+		if (lockfd >= 0)
+			close(lockfd);          /* the next start of this image goes on */
+		if (e < 0)
 			return -1;
-		}
-		close(lfd);
 	} else {
 		if (step(S_mount_rootdir) < 0 || mount(c->path, at, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return fail("bind root directory %s", c->path);

@@ -133,7 +133,7 @@ cleanup_leaks() {
 		echo "cleanup: unmounting leaked $m" >&2
 		umount -l "$m" 2>/dev/null
 	done
-	for l in $(losetup -a 2>/dev/null | grep -E "\\(($BUILD|$TMPD)/" | cut -d: -f1); do
+	for l in $(losetup -a 2>/dev/null | grep -E "\\(($IMG|$TMPD/)" | cut -d: -f1); do
 		echo "cleanup: detaching leaked $l" >&2
 		losetup -d "$l" 2>/dev/null
 	done

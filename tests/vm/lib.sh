@@ -183,3 +183,31 @@ expect_line() {			# expect_line WHAT TEXT REGEX: some line of TEXT matches
 val() {
 	printf '%s\n' "$OUT" | sed -n "s|^$1=||p" | head -n 1
 }
+
+# ---- host suites in the guest ----------------------------------------------
+
+# run_suite TIER NAME LIMIT SCRIPT: run one of the host's bash test scripts
+# (tests/integ/*.sh, tests/faults.sh) in the guest with the host tools
+# tests/vm/run packed, turning its `PASS TIER: X` / `FAIL TIER: X: WHY` lines
+# into `PASS vm: NAME/X` / `FAIL vm: NAME/X: WHY`; a timeout, or a non-zero
+# exit without a FAIL line, is a `FAIL vm: NAME: WHY` of its own.
+run_suite() {
+	local tier=$1 name=$2 limit=$3 script=$4 rc
+	rm -f "$T/rc" "$T/failed"
+	{
+		timeout -k 5 "$limit" bash "$script" 2>&1
+		echo $? >"$T/rc"
+	} | while IFS= read -r line; do
+		case $line in
+		"PASS $tier: "*) echo "PASS vm: $name/${line#PASS "$tier": }" ;;
+		"FAIL $tier: "*) echo "FAIL vm: $name/${line#FAIL "$tier": }"; touch "$T/failed" ;;
+		*) echo "$line" ;;
+		esac
+	done
+	rc=$(cat "$T/rc")
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		fail "$name" "timed out after $limit s"
+	elif [ "$rc" != 0 ] && [ ! -e "$T/failed" ]; then
+		fail "$name" "exited $rc without a FAIL line"
+	fi
+}

@@ -23,23 +23,7 @@ for s in "$ROOT"/tests/integ/*.sh; do
 	found=1
 	name=$(basename "$s" .sh)
 	echo "vm: integ/$name: start at uptime $(cut -d' ' -f1 /proc/uptime) s"
-	rm -f "$T/rc" "$T/failed"
-	{
-		timeout -k 5 "$LIMIT" bash "$s" 2>&1
-		echo $? >"$T/rc"
-	} | while IFS= read -r line; do
-		case $line in
-		"PASS integ: "*) echo "PASS vm: integ/${line#PASS integ: }" ;;
-		"FAIL integ: "*) echo "FAIL vm: integ/${line#FAIL integ: }"; touch "$T/failed" ;;
-		*) echo "$line" ;;
-		esac
-	done
-	rc=$(cat "$T/rc")
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		fail "integ/$name" "timed out after $LIMIT s"
-	elif [ "$rc" != 0 ] && [ ! -e "$T/failed" ]; then
-		fail "integ/$name" "exited $rc without a FAIL line"
-	fi
+	run_suite integ "integ/$name" "$LIMIT" "$s"
 done
 [ "$found" = 1 ] || fail integ "no tests/integ/*.sh in the initramfs"
 exit 0

@@ -10,9 +10,12 @@ set -eu
 
 usage() {
 	cat <<'EOF'
-usage: images/mkimage.sh [-c COMP] [-a SRC=DEST]... [-d] OUT
+usage: images/mkimage.sh [-c COMP] [-b BUSYBOX] [-a SRC=DEST]... [-d] OUT
 
   -c COMP      squashfs compressor: zstd (default), xz, gzip, lz4, lzo
+  -b BUSYBOX   the static busybox to put in the image (default /bin/busybox;
+               another arch's, e.g. from busybox-static:armhf, is run under
+               qemu-user to list its applets)
   -a SRC=DEST  copy SRC into the image at DEST (absolute), keeping its mode;
                repeatable (e.g. -a build/payload=/bin/payload)
   -d           write the root as a directory OUT instead of a squashfs image
@@ -29,9 +32,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 comp=zstd
 dir=0
 adds=()
-while getopts c:a:dh opt; do
+busybox=/bin/busybox
+while getopts c:a:b:dh opt; do
 	case $opt in
 	c) comp=$OPTARG ;;
+	b) busybox=$OPTARG ;;
 	a) adds+=("$OPTARG") ;;
 	d) dir=1 ;;
 	h) usage; exit 0 ;;
@@ -45,6 +50,7 @@ out=${1%/}
 # mv would put the image inside an existing directory instead of replacing it.
 [ "$dir" = 1 ] || [ ! -d "$out" ] || die "$out is a directory (use -d for a directory root)"
 
+[ -f "$busybox" ] || die "-b $busybox: no such file"
 case $comp in
 xz | gzip | lz4 | lzo | zstd) ;;
 *) die "unknown compressor '$comp' (xz, gzip, lz4, lzo or zstd)" ;;
@@ -58,9 +64,10 @@ for a in ${adds[@]+"${adds[@]}"}; do
 done
 
 # Debian's busybox-static, not busybox: the image has no libc to link against.
-pkgs=(busybox-static)
+pkgs=()
+[ "$busybox" != /bin/busybox ] || pkgs+=(busybox-static)
 [ "$dir" = 1 ] || pkgs+=(squashfs-tools)
-"$here/../build.sh" deps "${pkgs[@]}"
+[ ${#pkgs[@]} -eq 0 ] || "$here/../build.sh" deps "${pkgs[@]}"
 
 # Build next to OUT, so the final rename is atomic and never crosses filesystems.
 mkdir -p "$(dirname "$out")"
@@ -75,8 +82,22 @@ mkdir -p "$root"
 chmod 1777 "$root/tmp"
 chmod 0700 "$root/root"
 
-cp /bin/busybox "$root/bin/busybox"
-for applet in $(/bin/busybox --list); do
+# The applets, from busybox itself.  Another arch's busybox runs under
+# qemu-user (qemu-user-static); which qemu-ARCH-static fits is not worth
+# parsing out of the ELF header: the others refuse the binary at once.
+applets() {
+	local q
+	"$busybox" --list 2>/dev/null && return 0
+	for q in /usr/bin/qemu-*-static; do
+		[ -x "$q" ] || continue
+		"$q" "$busybox" --list 2>/dev/null && return 0
+	done
+	die "$busybox --list: cannot run it here (for another arch: apt-get install qemu-user-static)"
+}
+list=$(applets)
+[ -n "$list" ] || die "$busybox --list printed no applet"
+cp "$busybox" "$root/bin/busybox"
+for applet in $list; do
 	[ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
 done
 

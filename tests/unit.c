@@ -95,11 +95,16 @@ static void test_exit_codes(void)
 			continue;       /* stop, continue, ignored by default, or libc-reserved */
 		if ((p = fork()) == 0) {
 			signal(sig, SIG_DFL);
-			kill(getpid(), sig);
+			if (kill(getpid(), sig) < 0)
+				_exit(99);      /* qemu-user cannot raise some target signals */
 			pause();
 			_exit(0);
 		}
 		waitpid(p, &st, 0);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 99) {
+			printf("note: signal %d cannot be raised here (qemu-user keeps it)\n", sig);
+			continue;
+		}
 		if (exit_code(st) != 128 + sig) {
 			check(0, "exit_code signals", "signal %d mapped to %d", sig, exit_code(st));
 			bad = 1;
@@ -454,7 +459,7 @@ static void test_netlink(void)
 {
 	struct net_cfg nc = { .host_if = "ve-web", .container_if = "eth0", .mtu = 1400, .has_mac = 1,
 			      .mac = { 2, 0x42, 10, 42, 0, 2 } };
-	char buf[512];
+	char buf[512], want[96];
 	struct nl m;
 	const struct ifinfomsg *ifi;
 	const struct rtattr *info, *data, *peer, *a;
@@ -500,9 +505,9 @@ static void test_netlink(void)
 	/* Too small a buffer: overflow is sticky and reported once, as EMSGSIZE. */
 	net_veth_msg(&m, buf, 64, &nc, 7);
 	err_reset();
+	snprintf(want, sizeof want, "create veth ve-web: %s", strerror(EMSGSIZE));     /* libc's words */
 	check(m.overflow && nl_talk(-1, &m, NULL, NULL, 0, "create veth %s", "ve-web") < 0 &&
-	      !strcmp(nsrun_error(), "create veth ve-web: Message too long"), "overflow is EMSGSIZE",
-	      "%s", nsrun_error());
+	      !strcmp(nsrun_error(), want), "overflow is EMSGSIZE", "%s", nsrun_error());
 }
 
 /* Replies as the kernel sends them: ACK, error without and with extack,

@@ -78,6 +78,8 @@ if expect_rc 0; then
 	for l in pid mnt uts ipc net cgroup user time; do
 		inside=$(val $l)
 		outside=$(readlink /proc/self/ns/$l)
+		# A namespace this kernel lacks (armmp has no time namespace).
+		[ -n "$outside" ] || [ -e /proc/self/ns/$l ] || continue
 		case $l in
 		pid | mnt | uts | ipc | net)
 			[ "$inside" != "$outside" ] || bad "$l: the guest's namespace ($inside), want a new one" ;;

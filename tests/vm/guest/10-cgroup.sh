@@ -98,23 +98,39 @@ thr=$(printf '%s\n' "$outside" | sed -n 's/^nr_throttled //p')
 	bad "cpu.stat nr_throttled is '${thr}', want > 0 (outside: $(printf '%s' "$outside" | tr '\n' '|'); inside: $(tr '\n' '|' <"$T/bg.out"))"
 cg_end
 
+# Pinned to the last CPU (1 with -smp 2; malta's kernel is uniprocessor: 0).
 cg_begin cpuset_pins
+cpu=$(cat /sys/devices/system/cpu/online)
+cpu=${cpu##*[-,]}
 run_nsrun run "$(mkcfg t-cpuset "$(sh_c 'grep Cpus_allowed_list /proc/self/status')" \
-	'"cgroup": {"cpuset_cpus": "1", "cpuset_mems": "0"}')"
+	"\"cgroup\": {\"cpuset_cpus\": \"$cpu\", \"cpuset_mems\": \"0\"}")"
 expect_rc 0
-expect_line "Cpus_allowed_list" "$OUT" '^Cpus_allowed_list:[[:space:]]+1$'
+expect_line "Cpus_allowed_list" "$OUT" "^Cpus_allowed_list:[[:space:]]+$cpu\$"
 cg_end
 
 # Every key in its file, read from inside through the container's own
 # cgroup namespace (it sees its cgroup as / at /sys/fs/cgroup).
 cg_begin every_key_lands
 loopdev=$(cat /sys/block/loop0/dev)
+io_max="\"io_max\": [\"$loopdev rbps=1048576 wbps=2097152\"], "
+# Debian 6.1's 32-bit kernels (armmp and 4kc-malta 6.1.176-1, under qemu)
+# oops in throtl_trim_slice, from the throttle timer, on the first bio an
+# io.max bps limit throttles ("kernel BUG at block/blk-throttle.c:742!" on
+# armmp), and panic.  A guest kernel bug, not nsrun's: there io_max is left
+# out (its parsing is covered by the unit tests, the io controller by
+# missing_controller_named).
+case $(uname -m) in
+arm*l | mips | i?86)
+	io_max=
+	echo "vm: every_key_lands: io_max left out on $(uname -m) $(uname -r) (blk-throttle BUG)"
+	;;
+esac
 run_nsrun run "$(mkcfg t-keys "$(sh_c 'cat /proc/self/cgroup; cd /sys/fs/cgroup &&
 	for f in memory.max memory.high memory.swap.max pids.max cpu.max cpu.weight cpuset.cpus \
 		cpuset.mems io.max io.weight; do echo "$f=$(cat $f | tr "\n" " " | sed "s/ *$//")"; done')" \
 	"\"cgroup\": {\"memory_max\": \"32M\", \"memory_high\": \"28M\", \"memory_swap_max\": 0,
 	\"pids_max\": 64, \"cpu_max\": \"50000 100000\", \"cpu_weight\": 50, \"cpuset_cpus\": \"0\",
-	\"cpuset_mems\": \"0\", \"io_max\": [\"$loopdev rbps=1048576 wbps=2097152\"], \"io_weight\": 70}")"
+	\"cpuset_mems\": \"0\", $io_max\"io_weight\": 70}")"
 expect_rc 0
 expect_line "own cgroup namespace" "$OUT" '^0::/$'
 expect_eq memory.max "$(val memory.max)" 33554432
@@ -125,7 +141,9 @@ expect_eq cpu.max "$(val cpu.max)" "50000 100000"
 expect_eq cpu.weight "$(val cpu.weight)" 50
 expect_eq cpuset.cpus "$(val cpuset.cpus)" 0
 expect_eq cpuset.mems "$(val cpuset.mems)" 0
-expect_line io.max "$(val io.max)" "^$loopdev rbps=1048576 wbps=2097152 riops=max wiops=max"
+if [ -n "$io_max" ]; then
+	expect_line io.max "$(val io.max)" "^$loopdev rbps=1048576 wbps=2097152 riops=max wiops=max"
+fi
 expect_line io.weight "$(val io.weight)" '^default 70'
 cg_end
 

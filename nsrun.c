@@ -2957,6 +2957,7 @@ static const struct {
 static int ns_dev(struct cfg *c)
 {
 	char host[32], path[32];
+	mode_t mask;
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "dev/fd" }, { "/proc/self/fd/0", "dev/stdin" },
 		{ "/proc/self/fd/1", "dev/stdout" }, { "/proc/self/fd/2", "dev/stderr" },
@@ -2966,13 +2967,12 @@ static int ns_dev(struct cfg *c)
 	if (step(S_mount_dev) < 0 ||
 	    mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
 		return fail("mount tmpfs on /dev");
+	mask = umask(0);                        /* mknod and creat obey the umask */
 	for (size_t i = 0; i < sizeof dev_nodes / sizeof dev_nodes[0]; i++) {
 		snprintf(path, sizeof path, "dev/%s", dev_nodes[i].name);
 		if (!(c->ns & NS_USER)) {
 			if (mknod(path, S_IFCHR | 0666, makedev(dev_nodes[i].maj, dev_nodes[i].min)) < 0)
 				return fail("create /%s", path);
-			if (chmod(path, 0666) < 0)      /* mknod obeys the umask */
-				return fail("chmod /%s", path);
 			continue;
 		}
 		snprintf(host, sizeof host, "/dev/%s", dev_nodes[i].name);
@@ -2984,6 +2984,7 @@ static int ns_dev(struct cfg *c)
 		if (mount(host, path, NULL, MS_BIND, NULL) < 0)
 			return fail("bind %s on /%s", host, path);
 	}
+	umask(mask);
 	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
 		if (symlink(links[i][0], links[i][1]) < 0)
 			return fail("create /%s", links[i][1]);
@@ -3137,6 +3138,31 @@ static const char *app_path(struct cfg *c)
 	return default_env[0] + 5;
 }
 
+/* Default dispositions for the app.  execve resets caught signals itself,
+ * and nsrun catches none: only ignored ones survive it (SIGPIPE, which
+ * nsrun ignores, and whatever nsrun's own parent ignored).  /proc's SigIgn
+ * names them: three system calls instead of one per signal. */
+static void app_signals_default(void)
+{
+	char buf[1024], *p;
+	unsigned long long ign = 0;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n > 0) {
+		buf[n] = 0;
+		ign = ~0ULL;                    /* no SigIgn line: reset them all */
+		for (p = buf; *p; p += strcspn(p, "\n"), p += !!*p)
+			if (!strncmp(p, "SigIgn:", 7))
+				ign = strtoull(p + 7, NULL, 16);
+	}
+	for (int s = 1; s < NSIG && s <= 64; s++)
+		if (n <= 0 || (ign >> (s - 1) & 1))
+			signal(s, SIG_DFL);
+}
+
 /* The app's process: clean signal state, its user, its cwd, then exec.
  * A name without '/' is looked up in the container's PATH (not nsrun's).
  * Exec failures are the app's: 127 not found, 126 cannot execute. */
@@ -3149,8 +3175,7 @@ static void app_exec(struct run *r)
 	sigset_t none;
 	int err = ENOENT;
 
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
+	app_signals_default();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (step(S_app_creds) < 0 || set_ids(c->uid, c->gid) < 0) {

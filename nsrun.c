@@ -3390,13 +3390,6 @@ static int ns_start(struct run *r, const sigset_t *mask)
 	r->child = pid;
 	if (!(r->u_child = undo_add(U_KILL, NULL, pid)))
 		goto out;
-	/* The child has its copy of our mounts: drop ours, so that NAME.mnt
-	 * can be removed as soon as the child has left it. */
-	if (umount2(r->mnt, MNT_DETACH) < 0) {
-		fail("detach %s", r->mnt);
-		goto out;
-	}
-	undo_done(r->u_umount);
 	if ((c->ns & NS_USER) && (ns_write_map(pid, "uid_map", c->uid_map, c->n_uid_map) < 0 ||
 				  ns_write_map(pid, "gid_map", c->gid_map, c->n_gid_map) < 0))
 		goto out;
@@ -3406,6 +3399,13 @@ static int ns_start(struct run *r, const sigset_t *mask)
 		fail("start the container");
 		goto out;
 	}
+	/* The child has its own copy of our mounts: drop ours (while it sets
+	 * up, on the other CPU), so that NAME.mnt can go once it has left. */
+	if (umount2(r->mnt, MNT_DETACH) < 0) {
+		fail("detach %s", r->mnt);
+		goto out;
+	}
+	undo_done(r->u_umount);
 	while ((n = read(r->errp[0], msg + len, sizeof msg - 1 - (size_t)len)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -1608,6 +1608,7 @@ struct run {
 	char state[256];                /* NSRUN_RUNDIR/NAME.pid */
 	char mnt[256];                  /* NSRUN_RUNDIR/NAME.mnt */
 	char root[272];                 /* NAME.mnt/root */
+	char resolv[272], hosts[272];   /* NAME.mnt/{resolv.conf,hosts}, when "net" asks */
 	int state_fd;
 	struct undo *u_mnt, *u_umount, *u_child;
 	uid_t root_uid;                 /* host ids of the container's root */
@@ -2683,12 +2684,14 @@ out:
 		close(fd);
 }
 
-/* /etc/resolv.conf and /etc/hosts for the container, in NAME.mnt: the
- * container binds them read-only over its own. */
+/* /etc/resolv.conf and /etc/hosts for the container, in NAME.mnt; each
+ * becomes one more read-only bind of the config's "mounts" (room is kept
+ * for them), so the container mounts them as it mounts any volume. */
 static int net_files(struct run *r)
 {
-	struct net_cfg *nc = &r->c->nc;
-	char path[NSRUN_PATH_MAX], buf[4096], ip[INET6_ADDRSTRLEN];
+	struct cfg *c = r->c;
+	struct net_cfg *nc = &c->nc;
+	char *path, buf[4096], ip[INET6_ADDRSTRLEN];
 	size_t n = 0;
 
 	if (step(S_net_files) < 0)
@@ -2696,9 +2699,13 @@ static int net_files(struct run *r)
 	for (int i = 0; i < nc->n_dns; i++)
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "nameserver %s\n",
 				      inet_ntop(nc->dns[i].family, nc->dns[i].a, ip, sizeof ip));
-	snprintf(path, sizeof path, "%s/resolv.conf", r->mnt);
+	path = r->resolv;
+	snprintf(path, sizeof r->resolv, "%s/resolv.conf", r->mnt);
 	if (nc->n_dns && write_new(path, buf, n) < 0)
 		return fail("write %s", path);
+	if (nc->n_dns)
+		c->mounts[c->n_mounts++] = (struct mount_cfg){
+			.type = M_BIND, .source = path, .target = "/etc/resolv.conf", .readonly = 1 };
 	n = (size_t)snprintf(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
 	for (int i = 0; i < nc->n_addr; i++)
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\t%s\n",
@@ -2708,9 +2715,13 @@ static int net_files(struct run *r)
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\t%s\n",
 				      inet_ntop(nc->host_addr[i].family, nc->host_addr[i].a, ip, sizeof ip),
 				      nc->host_name[i]);
-	snprintf(path, sizeof path, "%s/hosts", r->mnt);
+	path = r->hosts;
+	snprintf(path, sizeof r->hosts, "%s/hosts", r->mnt);
 	if ((nc->n_hosts || nc->n_addr) && write_new(path, buf, n < sizeof buf ? n : sizeof buf - 1) < 0)
 		return fail("write %s", path);
+	if (nc->n_hosts || nc->n_addr)
+		c->mounts[c->n_mounts++] = (struct mount_cfg){
+			.type = M_BIND, .source = path, .target = "/etc/hosts", .readonly = 1 };
 	return 0;
 }
 
@@ -3005,35 +3016,6 @@ static int ns_dev(struct cfg *c)
 	return 0;
 }
 
-/* The generated /etc/resolv.conf and /etc/hosts, bound read-only over the
- * image's (created as empty files when the root is writable). */
-static int ns_net_files(struct run *r)
-{
-	static const char *const files[] = { "resolv.conf", "hosts" };
-	char src[NSRUN_PATH_MAX + 16], dst[32], fp[64];
-	int rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1, rc = 0;
-
-	if (rootfd < 0)
-		return fail("open the new root");
-	for (size_t i = 0; i < 2 && rc == 0; i++) {
-		snprintf(src, sizeof src, "%s/%s", r->mnt, files[i]);
-		snprintf(dst, sizeof dst, "/etc/%s", files[i]);
-		if (access(src, F_OK) < 0)
-			continue;
-		if ((fd = in_root_open(rootfd, dst, 1, 0)) < 0 ||
-		    mount(src, fd_path(fd, fp, sizeof fp), NULL, MS_BIND, NULL) < 0)
-			rc = fail("bind %s on %s", src, dst);
-		if (fd >= 0)
-			close(fd);
-		if (rc == 0 && ((fd = in_root_open(rootfd, dst, 0, 0)) < 0 || mnt_ro(fd_path(fd, fp, sizeof fp)) < 0))
-			rc = fail("make %s read-only", dst);
-		if (fd >= 0)
-			close(fd);
-	}
-	close(rootfd);
-	return rc;
-}
-
 static int ns_lo_up(void)
 {
 	struct ifreq ifr;
@@ -3120,7 +3102,7 @@ static int ns_setup(struct run *r)
 				    mount("cgroup2", "sys/fs/cgroup", "cgroup2",
 					  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0))
 		return fail("mount cgroup2 on /sys/fs/cgroup");
-	if (ns_dev(c) < 0 || ns_volumes(c) < 0 || (WITH_NET && c->net && ns_net_files(r) < 0) || ns_pivot() < 0)
+	if (ns_dev(c) < 0 || ns_volumes(c) < 0 || ns_pivot() < 0)
 		return -1;
 	if ((c->ns & NS_NET) && ns_lo_up() < 0)
 		return -1;

@@ -206,7 +206,7 @@ struct cfg {
 	struct idmap uid_map[NSRUN_IDMAP_MAX], gid_map[NSRUN_IDMAP_MAX];
 	int n_uid_map, n_gid_map;
 	int64_t off_monotonic, off_boottime;
-	struct mount_cfg mounts[NSRUN_MOUNTS_MAX];
+	struct mount_cfg mounts[NSRUN_MOUNTS_MAX + 2];  /* + net's resolv.conf and hosts */
 	int n_mounts;
 	int net;                        /* a "net" section is present */
 	struct net_cfg nc;

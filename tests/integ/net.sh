@@ -284,6 +284,12 @@ if netns_up; then
 		expect_no_line "br-keep's alias" "$(nip -d link show dev br-keep)" '^ +alias '
 	fi
 	stop_bg
+	# The kernel drops a bridge's carrier through linkwatch, asynchronously
+	# (up to a second) after its last port leaves: let it settle first.
+	for ((i = 0; i < 30; i++)); do
+		[ "$(nip -o link show dev br-keep 2>&1)" = "$link_before" ] && break
+		sleep 0.1
+	done
 	expect_eq "br-keep after" "$(nip -o link show dev br-keep 2>&1)" "$link_before"
 	expect_eq "the namespace's addresses after" "$(ns_addrs)" "$addr_before"
 	expect_eq "br-keep's ports after" "$(nip -o link show master br-keep)" ""

@@ -289,6 +289,7 @@ static void cg_destroy(const char *path);
 static void cg_parent_remove(const char *path);
 static void net_link_del(const char *name);
 static void net_bridge_remove(const char *name);
+static char g_net_left[IFNAMSIZ];     /* net: our host end, left to the kernel */
 
 static void undo_all(void)
 {
@@ -327,7 +328,8 @@ static void undo_all(void)
 			cg_parent_remove(u->path);
 			break;
 		case U_LINK:
-			net_link_del(u->path);
+			if (strcmp(u->path, g_net_left))
+				net_link_del(u->path);
 			break;
 		case U_BRIDGE:
 			net_bridge_remove(u->path);
@@ -2215,9 +2217,21 @@ static void cg_report(struct run *r)
  *          carries the kernel's answer with its extended ack text.
  * Entry:   net_files() and net_host() (nsrun), net_inside() (the container)
  * Undo:    U_LINK (delete the host end: the pair goes), U_BRIDGE
+ * Teardown after a run with a pid namespace deletes nothing itself: the
+ *          container's processes are gone, so its net namespace dies and the
+ *          kernel removes the pair with it, in the background.  Deleting
+ *          the host end would cost the exit an rcu_barrier() (about 20 ms)
+ *          for the same result.  The host end carries the alias
+ *          "nsrun:NAME" for that: the next start of NAME that meets it
+ *          still there (the namespace pinned from outside, or a respawn
+ *          faster than the kernel) deletes it and creates the pair again.
  * Feature: WITH_NET; config keys under "net"
  * ====================================================================== */
 #define NET_ALIAS "nsrun"               /* marks a bridge nsrun created */
+#define NET_VETH_ALIAS "nsrun:"         /* + NAME: the host end of NAME's pair */
+#define NET_LEFT_ALIAS "nsrun left"     /* a host end its container has left */
+
+static char g_net_left[IFNAMSIZ];
 
 struct nl {
 	struct nlmsghdr *h;
@@ -2389,25 +2403,28 @@ static int nl_talk(int fd, struct nl *m, nl_cb cb, void *arg, int quiet, const c
 struct link_info {
 	int index;
 	char alias[32];
-	int master;                     /* with LI_PORTS: the bridge to count ports of */
-	int ports;
+	int master;                     /* set: count the ports of this bridge */
+	int ports;                      /* ... but those marked NET_LEFT_ALIAS */
 };
 
 static void link_info_cb(const struct nlmsghdr *h, void *arg)
 {
 	struct link_info *li = arg;
 	const struct ifinfomsg *ifi = NLMSG_DATA(h);
-	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *ifi);
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *ifi), port = 0;
 
 	if (h->nlmsg_type != RTM_NEWLINK || len < 0)
 		return;
+	li->alias[0] = 0;
 	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-		if (a->rta_type == IFLA_IFALIAS && !li->master)
+		if (a->rta_type == IFLA_IFALIAS)
 			snprintf(li->alias, sizeof li->alias, "%.*s", (int)RTA_PAYLOAD(a), (char *)RTA_DATA(a));
 		if (a->rta_type == IFLA_MASTER && li->master && RTA_PAYLOAD(a) >= 4 &&
 		    *(const uint32_t *)RTA_DATA(a) == (uint32_t)li->master)
-			li->ports++;
+			port = 1;
 	}
+	if (port && strcmp(li->alias, NET_LEFT_ALIAS))
+		li->ports++;
 	if (!li->master)
 		li->index = ifi->ifi_index;
 }
@@ -2558,12 +2575,30 @@ static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_c
 	nl_nest_end(m, info);
 }
 
+/* HOST_IF exists: if it is the host end of an earlier run of NAME or one
+ * its container has left (see the section's head), it goes now.  Returns 1
+ * when it went, 0 if it is someone else's (errno EEXIST again). */
+static int net_leftover(int fd, const char *name, const char *host_if)
+{
+	char mine[sizeof NET_VETH_ALIAS + NSRUN_NAME_MAX];
+	struct link_info li;
+
+	snprintf(mine, sizeof mine, "%s%s", NET_VETH_ALIAS, name);
+	if (net_link_get(fd, host_if, &li) < 0 ||
+	    (li.index && strcmp(li.alias, mine) && strcmp(li.alias, NET_LEFT_ALIAS))) {
+		errno = EEXIST;
+		return 0;
+	}
+	net_link_del(host_if);
+	return 1;
+}
+
 /* Host side, between the clone and "go": the bridge, the pair (the peer
  * created right inside the container's namespace), the host end on it. */
 static int net_host(struct cfg *c, pid_t child)
 {
 	struct net_cfg *nc = &c->nc;
-	char buf[512], path[64];
+	char buf[512], path[64], alias[sizeof NET_VETH_ALIAS + NSRUN_NAME_MAX];
 	struct link_info li;
 	struct nl m;
 	int fd, lock, br, nsfd = -1, rc = -1;
@@ -2586,7 +2621,9 @@ static int net_host(struct cfg *c, pid_t child)
 		fail("create veth %s", nc->host_if);
 		goto out;
 	}
-	if (nl_talk(fd, &m, NULL, NULL, 0, "create veth %s", nc->host_if) < 0)
+	if (nl_talk(fd, &m, NULL, NULL, 0, "create veth %s", nc->host_if) < 0 &&
+	    (errno != EEXIST || !net_leftover(fd, c->name, nc->host_if) ||
+	     (err_reset(), nl_talk(fd, &m, NULL, NULL, 0, "create veth %s", nc->host_if) < 0)))
 		goto out;
 	if (!undo_add(U_LINK, nc->host_if, 0) || net_link_get(fd, nc->host_if, &li) < 0)
 		goto out;
@@ -2595,7 +2632,8 @@ static int net_host(struct cfg *c, pid_t child)
 		goto out;
 	}
 	snprintf(path, sizeof path, "add %s to bridge %s", nc->host_if, nc->bridge);
-	rc = net_link_set(fd, li.index, br, NULL, 0, path);
+	snprintf(alias, sizeof alias, "%s%s", NET_VETH_ALIAS, c->name);
+	rc = net_link_set(fd, li.index, br, alias, 0, path);
 out:
 	if (nsfd >= 0)
 		close(nsfd);
@@ -2642,6 +2680,8 @@ out:
 	return rc;
 }
 
+/* U_LINK: the pair goes.  Once the container's pid namespace is gone
+ * (net_leave), the kernel deletes it with the net namespace instead. */
 static void net_link_del(const char *name)
 {
 	char buf[128];
@@ -2659,7 +2699,19 @@ static void net_link_del(const char *name)
 	close(fd);
 }
 
-/* Teardown of a bridge nsrun created: gone when no port is left. */
+/* The container has exited and its pid namespace is gone: nothing can
+ * hold its net namespace but a process from outside, so the kernel deletes
+ * the pair with it (the section's head says why nsrun does not). */
+static void net_leave(const struct cfg *c)
+{
+	if (c->net && (c->ns & NS_PID))
+		snprintf(g_net_left, sizeof g_net_left, "%s", c->nc.host_if);
+}
+
+/* Teardown of a bridge nsrun created: gone when no port is left.  A host
+ * end left to the kernel may still be a port for a moment: it is marked
+ * first, under the lock, so that of two containers leaving at once the
+ * second one sees both gone. */
 static void net_bridge_remove(const char *name)
 {
 	struct link_info li, ports = { 0 };
@@ -2669,6 +2721,13 @@ static void net_bridge_remove(const char *name)
 
 	if (fd < 0 || lock < 0 || net_link_get(fd, name, &li) < 0 || !li.index || strcmp(li.alias, NET_ALIAS))
 		goto out;
+	if (g_net_left[0]) {
+		nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+		nl_put_str(&m, IFLA_IFNAME, g_net_left);
+		nl_put_str(&m, IFLA_IFALIAS, NET_LEFT_ALIAS);
+		if (nl_talk(fd, &m, NULL, NULL, 1, "%s", g_net_left) < 0 && errno != ENODEV)
+			warn("mark %s as left", g_net_left);
+	}
 	ports.master = li.index;
 	nl_begin(&m, buf, sizeof buf, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg));
 	if (nl_talk(fd, &m, link_info_cb, &ports, 1, "%s", name) < 0) {
@@ -3519,6 +3578,8 @@ static int run(struct cfg *c, int *status)
 	else
 		undo_done(r.u_mnt);
 	*status = run_wait(&r, &mask);
+	if (WITH_NET && *status >= 0)
+		net_leave(c);
 	if (WITH_CGROUP && c->cgroup)
 		cg_report(&r);
 	return *status < 0 ? -1 : 0;

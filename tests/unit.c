@@ -560,6 +560,59 @@ static void test_nl_replies(void)
 	check(rc == 1, "dump end", "rc=%d", rc);
 }
 
+/* A bridge's ports as net_bridge_remove() counts them from a link dump:
+ * ports of other bridges and ports marked "nsrun left" do not count; a
+ * GET (no master given) yields the link's index and alias. */
+static void link_msg(struct nlmsghdr *h, int index, int master, const char *alias)
+{
+	struct ifinfomsg *ifi = NLMSG_DATA(h);
+	struct rtattr *a;
+
+	memset(h, 0, NLMSG_LENGTH(sizeof *ifi) + 64);
+	h->nlmsg_type = RTM_NEWLINK;
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifi);
+	ifi->ifi_index = index;
+	if (master) {
+		a = (struct rtattr *)((char *)h + h->nlmsg_len);
+		a->rta_type = IFLA_MASTER;
+		a->rta_len = RTA_LENGTH(4);
+		memcpy(RTA_DATA(a), &master, 4);
+		h->nlmsg_len += RTA_ALIGN(a->rta_len);
+	}
+	if (alias) {
+		a = (struct rtattr *)((char *)h + h->nlmsg_len);
+		a->rta_type = IFLA_IFALIAS;
+		a->rta_len = (unsigned short)RTA_LENGTH(strlen(alias) + 1);
+		memcpy(RTA_DATA(a), alias, strlen(alias) + 1);
+		h->nlmsg_len += RTA_ALIGN(a->rta_len);
+	}
+}
+
+static void test_link_ports(void)
+{
+	union { char b[256]; struct nlmsghdr h; } u;
+	static const struct { int index, master; const char *alias; } dump[] = {
+		{ 3, 0, NET_ALIAS },            /* the bridge itself */
+		{ 4, 3, NULL },                 /* someone's port */
+		{ 5, 3, NET_LEFT_ALIAS },       /* a host end left to the kernel */
+		{ 6, 3, NET_VETH_ALIAS "web" }, /* a running container's */
+		{ 7, 9, NULL },                 /* another bridge's port */
+		{ 8, 3, "nsrun left-ish" },
+	};
+	struct link_info li = { .master = 3 };
+
+	for (size_t i = 0; i < sizeof dump / sizeof dump[0]; i++) {
+		link_msg(&u.h, dump[i].index, dump[i].master, dump[i].alias);
+		link_info_cb(&u.h, &li);
+	}
+	check(li.ports == 3, "ports of a bridge, those left to the kernel not counted", "ports=%d", li.ports);
+	memset(&li, 0, sizeof li);
+	link_msg(&u.h, 12, 3, NET_VETH_ALIAS "web");
+	link_info_cb(&u.h, &li);
+	check(li.index == 12 && !strcmp(li.alias, "nsrun:web") && li.ports == 0, "a link's index and alias",
+	      "index=%d alias=%s ports=%d", li.index, li.alias, li.ports);
+}
+
 /* The mountinfo reader: escapes, fstype, super options. */
 static void test_mountinfo(void)
 {
@@ -707,6 +760,7 @@ int main(void)
 	test_mountinfo();
 	test_netlink();
 	test_nl_replies();
+	test_link_ports();
 	test_edit_distance();
 	test_in_root();
 	test_version();

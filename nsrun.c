@@ -1597,13 +1597,21 @@ static int cfg_load(const char *file, struct cfg *c)
 }
 
 /* ==[ 5. image ]===========================================================
- * Owns:  nsrun's private mount namespace and, in it, the container's root:
- *        NAME.mnt (a tmpfs sized for the overlay), the image on a loop device
- *        (read-only, autoclear) or a directory bind, the overlay.  The
- *        container's clone copies these mounts; nsrun detaches its own right
- *        after, so the host's mount table never sees any of them.
- * Entry: img_prepare()
- * Undo:  U_RMDIR NAME.mnt, U_UMOUNT NAME.mnt (until the clone)
+ * Owns:  the container's root: NAME.mnt (a tmpfs sized for the overlay),
+ *        the image on a loop device (read-only, autoclear) or a directory
+ *        bind, the overlay.  The loop device is found or attached by nsrun;
+ *        the mounts are made where they cost least and never reach the
+ *        host's mount table:
+ *        - by the container itself, right after the clone, in its own mount
+ *          namespace (a slave of the host's): the default.  nsrun keeps no
+ *          mount namespace of its own, so there is none to detach or to
+ *          tear down at exit (each costs an RCU grace period);
+ *        - with a user namespace, by nsrun before the clone, in a private
+ *          mount namespace of its own (squashfs cannot be mounted from
+ *          inside a user namespace); the clone copies them and nsrun
+ *          detaches its own right after.
+ * Entry: img_prepare() (nsrun), img_mount() (whichever mounts)
+ * Undo:  U_RMDIR NAME.mnt, U_UMOUNT NAME.mnt (nsrun's mounts, until the clone)
  * ====================================================================== */
 struct run {
 	struct cfg *c;
@@ -1618,8 +1626,12 @@ struct run {
 	pid_t child;
 	char cg[NSRUN_PATH_MAX + 16];   /* the container's cgroup, PARENT/NAME */
 	int cg_fd;                      /* its directory, for clone3 */
-	int go[2];                      /* nsrun -> container: maps are written */
+	int go[2];                      /* nsrun -> container: maps are written; the signal set */
 	int errp[2];                    /* container -> nsrun: setup error text; EOF = app started */
+	int own_ns;                     /* nsrun mounts, in its own namespace (user namespace) */
+	int img_lock, img_file, img_loop; /* the image, its lock and loop device: held until mounted */
+	char img_dev[32];
+	uint64_t sig_ign;               /* the app resets these (sig_ignored) */
 };
 
 static int write_file(const char *path, const char *s)
@@ -1673,24 +1685,31 @@ static int mkdir_p(const char *path, mode_t mode)
 /* A loop device already bound to the image (same inode, read-only, offset
  * 0, no size limit), attached by another container or by the vendor's own
  * `mount -o loop`: mounting it again hands back the mounted superblock and
- * its warm cache instead of decompressing into a cold one.  Returns the
- * device open: held, it can be neither cleared nor rebound until the mount
- * has its own reference.  -1: there is none. */
+ * its warm cache instead of decompressing into a cold one.  The candidates
+ * come from /proc/partitions, which lists exactly the loop devices that are
+ * bound (an unbound one has no capacity), with their size: only those the
+ * size of the image are opened and asked.  (A scan of /sys/block costs a
+ * sysfs lookup per device, bound or not.)  Returns the device open: held,
+ * it can be neither cleared nor rebound until the mount has its own
+ * reference.  -1: there is none. */
 static int img_loop_find(const struct stat *st, char *dev, size_t devlen)
 {
+	unsigned long long want = (unsigned long long)st->st_size >> 10;   /* 1 KiB blocks */
 	struct loop_info64 li;
-	char path[64];
-	struct dirent *e;
-	DIR *d = opendir("/sys/block");
+	char line[128], *p, *name;
+	FILE *f = fopen("/proc/partitions", "re");
 	int fd = -1;
 
-	while (d && (e = readdir(d))) {
-		if (strncmp(e->d_name, "loop", 4) || strlen(e->d_name) > 16)
+	while (f && fgets(line, sizeof line, f)) {
+		/* "major minor #blocks name": loop is major 7; "loopNpM" is a partition */
+		if (strtoul(line, &p, 10) != 7 || (strtoul(p, &p, 10), strtoull(p, &p, 10)) != want)
 			continue;
-		snprintf(path, sizeof path, "/sys/block/%.16s/loop", e->d_name);
-		if (access(path, F_OK) < 0)                     /* not bound */
+		name = p + strspn(p, " \t");
+		name[strcspn(name, "\n")] = 0;
+		if (strncmp(name, "loop", 4) || !name[4] || strspn(name + 4, "0123456789") != strlen(name + 4) ||
+		    strlen(name) > 16)
 			continue;
-		snprintf(dev, devlen, "/dev/%.16s", e->d_name);
+		snprintf(dev, devlen, "/dev/%s", name);
 		if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
 			continue;
 		if (ioctl(fd, LOOP_GET_STATUS64, &li) == 0 && li.lo_inode == st->st_ino &&
@@ -1699,8 +1718,8 @@ static int img_loop_find(const struct stat *st, char *dev, size_t devlen)
 			break;
 		close(fd), fd = -1;
 	}
-	if (d)
-		closedir(d);
+	if (f)
+		fclose(f);
 	return fd;
 }
 
@@ -1755,27 +1774,43 @@ static int img_loop_attach(int ffd, const char *file, char *dev, size_t devlen)
 	return lfd;
 }
 
-/* The image's loop device, reused or attached, open.  Starts of the same
- * image take turns (a lock on the image, held until it is mounted): the
- * first attaches, the others find its device.  The lock is on a second
- * open file description of the same inode: the loop device keeps the one
- * it was given for as long as it is bound, and a lock on that one would
- * outlive the start. */
-static int img_loop(const char *file, int *ffd, int *lockfd, char *dev, size_t devlen)
+/* The image's loop device, reused or attached, open in r->img_loop.
+ * Starts of the same image take turns (a lock on the image, held until it
+ * is mounted): the first attaches, the others find its device.  The lock
+ * is on its own open file description: the loop device keeps the one it
+ * was given (a second one, opened only to attach) for as long as it is
+ * bound, and a lock on that one would outlive the start.  Whoever mounts
+ * releases all three (img_release); a container that dies first releases
+ * them by dying. */
+static int img_loop(struct run *r)
 {
-	char self[32];
-	struct stat st;
-	int lfd;
+	const char *file = r->c->image;
+	struct stat st, st2;
 
-	if (step(S_loop_attach) < 0 || (*ffd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+	if (step(S_loop_attach) < 0 || (r->img_lock = open(file, O_RDONLY | O_CLOEXEC)) < 0)
 		return fail("open image %s", file);
-	snprintf(self, sizeof self, "/proc/self/fd/%d", *ffd);
-	if ((*lockfd = open(self, O_RDONLY | O_CLOEXEC)) < 0 || flock(*lockfd, LOCK_EX) < 0 ||
-	    fstat(*ffd, &st) < 0)
+	if (flock(r->img_lock, LOCK_EX) < 0 || fstat(r->img_lock, &st) < 0)
 		return fail("lock image %s", file);
-	if ((lfd = img_loop_find(&st, dev, devlen)) >= 0)
-		return lfd;
-	return img_loop_attach(*ffd, file, dev, devlen);
+	if ((r->img_loop = img_loop_find(&st, r->img_dev, sizeof r->img_dev)) >= 0)
+		return 0;
+	/* The file at the path may have been replaced since: attach the one locked. */
+	if ((r->img_file = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r->img_file, &st2) < 0)
+		return fail("open image %s", file);
+	if (st2.st_ino != st.st_ino || st2.st_dev != st.st_dev)
+		return failx("open image %s: the file was replaced while nsrun opened it", file);
+	r->img_loop = img_loop_attach(r->img_file, file, r->img_dev, sizeof r->img_dev);
+	return r->img_loop < 0 ? -1 : 0;
+}
+
+/* Close the image's descriptors: the next start of it goes on, and a
+ * device nobody mounted clears itself (autoclear). */
+static void img_release(struct run *r)
+{
+	int *fds[] = { &r->img_loop, &r->img_file, &r->img_lock };
+
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]), *fds[i] = -1;
 }
 
 /* Read-only, recursively where the kernel can (mount_setattr, 5.12);
@@ -1815,54 +1850,37 @@ static void img_root_ids(struct run *r)
 			r->root_gid = c->gid_map[i].outside;
 }
 
-static int img_prepare(struct run *r)
+/* The work tmpfs on NAME.mnt, the image or directory, the overlay: by
+ * nsrun in its own mount namespace (r->own_ns) or by the container.  The
+ * container never adds to nsrun's undo stack: its mounts go with it. */
+static int img_mount(struct run *r)
 {
 	struct cfg *c = r->c;
 	char lower[272], upper[272], work[272];
-	char opts[3 * 272 + 64], dev[32];
+	char opts[3 * 272 + 64];
 	const char *at;
 	struct stat st;
 
-	/* Every mount from here lives in nsrun's own namespace; slave: nothing
-	 * propagates back to the host, and a crash leaves no mount behind. */
-	if (step(S_mount_ns) < 0 || unshare(CLONE_NEWNS) < 0)
-		return fail("unshare mount namespace");
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		return fail("make / a slave mount");
-
-	snprintf(r->mnt, sizeof r->mnt, "%s/%s.mnt", NSRUN_RUNDIR, c->name);
-	if (step(S_work_dir) < 0 || (mkdir(r->mnt, 0711) < 0 && errno != EEXIST))
-		return fail("create %s", r->mnt);
-	if (!(r->u_mnt = undo_add(U_RMDIR, r->mnt, 0)))
-		return -1;
 	/* 0711: the container's root (in its user namespace) walks through to
 	 * root/ but cannot list or read what is beside it. */
 	snprintf(opts, sizeof opts, "mode=0711,size=%llu",
 		 (unsigned long long)(c->overlay ? c->overlay : 16384));
 	if (step(S_mount_work) < 0 || mount("nsrun", r->mnt, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		return fail("mount tmpfs on %s", r->mnt);
-	if (!(r->u_umount = undo_add(U_UMOUNT, r->mnt, 0)))
+	if (r->own_ns && !(r->u_umount = undo_add(U_UMOUNT, r->mnt, 0)))
 		return -1;
 
-	snprintf(r->root, sizeof r->root, "%s/root", r->mnt);
 	snprintf(lower, sizeof lower, "%s/lower", r->mnt);
 	at = c->overlay ? lower : r->root;
 	if (mkdir(r->root, 0755) < 0 || (c->overlay && mkdir(lower, 0755) < 0))
 		return fail("create directories in %s", r->mnt);
 
 	if (c->image) {
-		int ffd = -1, lockfd = -1, lfd = img_loop(c->image, &ffd, &lockfd, dev, sizeof dev), e = -1;
+		int e = step(S_mount_image) < 0 ? -1 : mount(r->img_dev, at, "squashfs", MS_RDONLY, NULL);
 
-		if (lfd >= 0 && step(S_mount_image) == 0)
-			e = mount(dev, at, "squashfs", MS_RDONLY, NULL);
-		if (lfd >= 0 && e < 0)
-			fail("mount squashfs %s (%s)", c->image, dev);
-		if (lfd >= 0)
-			close(lfd);             /* autoclear: an unused device goes now */
-		if (ffd >= 0)
-			close(ffd);
-		if (lockfd >= 0)
-			close(lockfd);          /* the next start of this image goes on */
+		if (e < 0)
+			fail("mount squashfs %s (%s)", c->image, r->img_dev);
+		img_release(r);
 		if (e < 0)
 			return -1;
 	} else {
@@ -1886,6 +1904,32 @@ static int img_prepare(struct run *r)
 	if (step(S_mount_overlay) < 0 || mount("overlay", r->root, "overlay", 0, opts) < 0)
 		return fail("mount overlay on %s", r->root);
 	return 0;
+}
+
+/* nsrun's part, before the clone: NAME.mnt, the loop device, and with a
+ * user namespace the mounts themselves (see the section's head). */
+static int img_prepare(struct run *r)
+{
+	struct cfg *c = r->c;
+
+	r->own_ns = !!(c->ns & NS_USER);
+	if (r->own_ns) {
+		/* Every mount from here lives in nsrun's own namespace; slave:
+		 * nothing propagates back to the host, a crash leaves nothing. */
+		if (step(S_mount_ns) < 0 || unshare(CLONE_NEWNS) < 0)
+			return fail("unshare mount namespace");
+		if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+			return fail("make / a slave mount");
+	}
+	snprintf(r->mnt, sizeof r->mnt, "%s/%s.mnt", NSRUN_RUNDIR, c->name);
+	snprintf(r->root, sizeof r->root, "%s/root", r->mnt);
+	if (step(S_work_dir) < 0 || (mkdir(r->mnt, 0711) < 0 && errno != EEXIST))
+		return fail("create %s", r->mnt);
+	if (!(r->u_mnt = undo_add(U_RMDIR, r->mnt, 0)))
+		return -1;
+	if (c->image && img_loop(r) < 0)
+		return -1;
+	return r->own_ns ? img_mount(r) : 0;
 }
 
 /* ==[ 6. cgroup ]=========================================================
@@ -3122,12 +3166,11 @@ static int ns_pivot(void)
 static int ns_setup(struct run *r)
 {
 	struct cfg *c = r->c;
-	char b;
-
 	struct pollfd pf = { .fd = r->go[0], .events = POLLIN };
 
-	if (read(r->go[0], &b, 1) != 1)         /* nsrun died before the maps */
-		_exit(125);
+	/* "go" is the set of signals to reset in the app (sig_ignored) */
+	if (read(r->go[0], &r->sig_ign, sizeof r->sig_ign) != sizeof r->sig_ign)
+		_exit(125);                     /* nsrun died before the maps */
 	if ((c->ns & NS_CGROUP) && (step(S_cgroup_ns) < 0 || unshare(CLONE_NEWCGROUP) < 0))
 		return fail("unshare cgroup namespace");
 	if ((c->ns & NS_USER) &&
@@ -3179,28 +3222,29 @@ static const char *app_path(struct cfg *c)
 	return default_env[0] + 5;
 }
 
-/* Default dispositions for the app.  execve resets caught signals itself,
- * and nsrun catches none: only ignored ones survive it (SIGPIPE, which
- * nsrun ignores, and whatever nsrun's own parent ignored).  /proc's SigIgn
- * names them: three system calls instead of one per signal. */
-static void app_signals_default(void)
+/* The signals nsrun ignores (SIGPIPE, and whatever its own parent
+ * ignored): they would stay ignored across the app's execve, which resets
+ * only caught ones.  The app inherits its dispositions from nsrun unchanged
+ * (the container's init catches nothing), so nsrun asks for the set after
+ * the clone, while the container mounts, and sends it with "go"; the app
+ * resets just those.  (Asking in the app, from the container's fresh /proc,
+ * cost it tens of microseconds before its execve.) */
+static uint64_t sig_ignored(void)
 {
-	char buf[1024], *p;
-	unsigned long long ign = 0;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	uint64_t ign = 0;
+	struct sigaction sa;
 
-	if (fd >= 0)
-		close(fd);
-	if (n > 0) {
-		buf[n] = 0;
-		ign = ~0ULL;                    /* no SigIgn line: reset them all */
-		for (p = buf; *p; p += strcspn(p, "\n"), p += !!*p)
-			if (!strncmp(p, "SigIgn:", 7))
-				ign = strtoull(p + 7, NULL, 16);
-	}
 	for (int s = 1; s < NSIG && s <= 64; s++)
-		if (n <= 0 || (ign >> (s - 1) & 1))
+		if (sigaction(s, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			ign |= 1ULL << (s - 1);
+	return ign;
+}
+
+/* Default dispositions for the app's ignored signals (r->sig_ign). */
+static void app_signals_default(const struct run *r)
+{
+	for (int s = 1; s < NSIG && s <= 64; s++)
+		if (r->sig_ign >> (s - 1) & 1)
 			signal(s, SIG_DFL);
 }
 
@@ -3216,7 +3260,7 @@ static void app_exec(struct run *r)
 	sigset_t none;
 	int err = ENOENT;
 
-	app_signals_default();
+	app_signals_default(r);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (step(S_app_creds) < 0 || set_ids(c->uid, c->gid) < 0) {
@@ -3326,6 +3370,8 @@ static void init_main(struct run *r, const sigset_t *mask)
 	_exit(exit_code(app_st));
 }
 
+/* The container's first process.  Without a user namespace it mounts its
+ * root itself (section image), while nsrun goes on with the maps and veth. */
 __attribute__((noreturn))
 static void child_main(struct run *r, const sigset_t *mask)
 {
@@ -3334,6 +3380,15 @@ static void child_main(struct run *r, const sigset_t *mask)
 	close(r->state_fd);
 	if (r->cg_fd >= 0)
 		close(r->cg_fd);
+	if (!r->own_ns) {
+		/* A copy of the host's mounts: nothing may propagate back. */
+		if (step(S_mount_ns) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+			fail("make / a slave mount");
+			child_die(r);
+		}
+		if (img_mount(r) < 0 || (WITH_NET && r->c->net && net_files(r) < 0))
+			child_die(r);
+	}
 	if (ns_setup(r) < 0)
 		child_die(r);
 	init_main(r, mask);
@@ -3423,6 +3478,7 @@ static int ns_start(struct run *r, const sigset_t *mask)
 		child_main(r, mask);
 	close(r->go[0]);
 	close(r->errp[1]);
+	img_release(r);                 /* the container's copies hold the image now */
 	if (pid < 0) {
 		if (pid == -1)
 			fail("clone the container");
@@ -3436,17 +3492,20 @@ static int ns_start(struct run *r, const sigset_t *mask)
 		goto out;
 	if (WITH_NET && c->net && net_host(c, pid) < 0)
 		goto out;
-	if (write(r->go[1], "g", 1) != 1) {
+	r->sig_ign = sig_ignored();
+	if (write(r->go[1], &r->sig_ign, sizeof r->sig_ign) != sizeof r->sig_ign) {
 		fail("start the container");
 		goto out;
 	}
 	/* The child has its own copy of our mounts: drop ours (while it sets
 	 * up, on the other CPU), so that NAME.mnt can go once it has left. */
-	if (umount2(r->mnt, MNT_DETACH) < 0) {
-		fail("detach %s", r->mnt);
-		goto out;
+	if (r->own_ns) {
+		if (umount2(r->mnt, MNT_DETACH) < 0) {
+			fail("detach %s", r->mnt);
+			goto out;
+		}
+		undo_done(r->u_umount);
 	}
-	undo_done(r->u_umount);
 	while ((n = read(r->errp[0], msg + len, sizeof msg - 1 - (size_t)len)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -3462,7 +3521,19 @@ static int ns_start(struct run *r, const sigset_t *mask)
 		msg[len] = 0;
 		failx("%s", msg);
 	}
+	len = -1;                       /* errp read to its end */
 out:
+	/* A step of ours failed after the clone: if the container failed first
+	 * (it mounts while we work), that is why, and its message is the one. */
+	if (g_err[0] && pid > 0 && len == 0) {
+		struct pollfd pf = { .fd = r->errp[0], .events = POLLIN };
+
+		if (poll(&pf, 1, 0) == 1 && (n = read(r->errp[0], msg, sizeof msg - 1)) > 0) {
+			msg[n] = 0;
+			err_reset();
+			failx("%s", msg);
+		}
+	}
 	close(r->go[1]);
 	close(r->errp[0]);
 	return g_err[0] ? -1 : 0;
@@ -3567,10 +3638,11 @@ static int run(struct cfg *c, int *status)
 	r.c = c;
 	r.state_fd = -1;
 	r.cg_fd = -1;
+	r.img_lock = r.img_file = r.img_loop = -1;
 	signal(SIGPIPE, SIG_IGN);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
-	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || (WITH_NET && c->net && net_files(&r) < 0) ||
+	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || (WITH_NET && c->net && r.own_ns && net_files(&r) < 0) ||
 	    (WITH_CGROUP && c->cgroup && cg_setup(&r) < 0) || ns_start(&r, &mask) < 0)
 		return -1;
 	if (rmdir(r.mnt) < 0 && errno != ENOENT)

@@ -58,7 +58,7 @@ NSRUN_FEATURES(X)               /* a row without a default fails to compile */
 	X(state_dir)      /* mkdir /run/nsrun */                             \
 	X(state_lock)     /* open + flock NAME.pid */                        \
 	X(state_write)    /* write our pid into it */                        \
-	X(mount_ns)       /* unshare(CLONE_NEWNS) for nsrun itself */        \
+	X(mount_ns)       /* nsrun's own mount namespace, or the container's made a slave */ \
 	X(work_dir)       /* mkdir NAME.mnt */                               \
 	X(mount_work)     /* tmpfs on NAME.mnt */                            \
 	X(loop_attach)    /* image -> /dev/loopN, read-only, autoclear */    \

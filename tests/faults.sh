@@ -103,6 +103,34 @@ NET=$(mkcfg_raw net.json <<EOF
 EOF
 )
 # NET's runs go through a wrapper that makes the network namespace.
+# Without a user namespace the container mounts its own root (nsrun.c,
+# section image): the same steps on the other side of the clone.
+plain="\"namespaces\": [\"pid\", \"mount\", \"uts\", \"ipc\", \"net\", \"cgroup\"],
+  \"mounts\": [
+    {\"type\": \"bind\", \"source\": \"$T/src\", \"target\": \"/data\", \"readonly\": true},
+    {\"type\": \"tmpfs\", \"target\": \"/tmp\", \"size\": \"1M\", \"mode\": \"1777\"}
+  ]"
+PLAIN=$(mkcfg_raw plain.json <<EOF
+{
+  "name": "t-faultplain",
+  "root": {"image": "$IMG", "overlay": "4M"},
+  "process": {"args": ["/bin/payload", "exit", "0"], "cwd": "/tmp", "user": "1000:1000"},
+  $plain,
+  "net": {"bridge": "br-faultp", "bridge_address": "10.78.0.1/24", "address": "10.78.0.2/24",
+          "dns": ["10.78.0.1"], "hosts": {"gw": "10.78.0.1"}}
+}
+EOF
+)
+DIRPLAIN=$(mkcfg_raw dirplain.json <<EOF
+{
+  "name": "t-faultdirp",
+  "root": {"path": "$ROOTDIR", "overlay": false},
+  "process": {"args": ["/bin/payload", "exit", "0"]},
+  $plain
+}
+EOF
+)
+CONFIGS=("$FULL" "$DIRRO" "$NET" "$PLAIN" "$DIRPLAIN")
 NETNS_NSRUN=$T/nsrun-in-netns
 cat >"$NETNS_NSRUN" <<EOF
 #!/bin/sh
@@ -110,11 +138,11 @@ exec "$TESTS_DIR/netns-run" "$FAULTY" "\$@"
 EOF
 chmod +x "$NETNS_NSRUN"
 nsrun_for() {			# nsrun_for CONFIG: the binary (or wrapper) that runs it
-	[ "$1" = "$NET" ] && echo "$NETNS_NSRUN" || echo "$FAULTY"
+	{ [ "$1" = "$NET" ] || [ "$1" = "$PLAIN" ]; } && echo "$NETNS_NSRUN" || echo "$FAULTY"
 }
 
 # The configs must run cleanly without a fault, or nothing below means much.
-for cfg in "$FULL" "$DIRRO" "$NET"; do
+for cfg in "${CONFIGS[@]}"; do
 	NSRUN=$(nsrun_for "$cfg")
 	begin "no_fault_$(basename "$cfg" .json)"
 	run_nsrun run "$cfg" </dev/null
@@ -129,15 +157,15 @@ for step in $steps; do
 	fi
 	begin "$step"
 	reached=0
-	for cfg in "$FULL" "$DIRRO" "$NET"; do
+	for cfg in "${CONFIGS[@]}"; do         # every config that reaches it
 		NSRUN=$(nsrun_for "$cfg")
 		NSRUN_FAULT=$step run_nsrun run "$cfg" </dev/null
 		[ "$RC" = 0 ] && [ -z "$ERR" ] && continue      # not reached: next config
-		reached=1
+		reached=$((reached + 1))
 		expect_rc 125
 		expect_one_error "^nsrun: .* \\(fault injected at $step\\)\$"
-		break
+		d=$(assert_no_leftovers "$BEFORE") || bad "after $(basename "$cfg"): host changed: $d"
 	done
-	[ $reached = 1 ] || bad "no config reaches this step (every step must be reachable)"
+	[ $reached -gt 0 ] || bad "no config reaches this step (every step must be reachable)"
 	end
 done

@@ -78,7 +78,7 @@ NSRUN_FEATURES(X)               /* a row without a default fails to compile */
 	X(gid_map)        /* /proc/PID/gid_map */                            \
 	X(net_bridge)     /* create the bridge, when asked to */             \
 	X(net_veth)       /* the pair, its peer inside the container */      \
-	X(net_master)     /* enslave the host end to the bridge, up */       \
+	X(net_alias)      /* mark the host end nsrun:NAME */                  \
 	X(cg_join)        /* cgroup.procs, when clone3 cannot place it */    \
 	X(child_creds)    /* become root of the user namespace */            \
 	X(cgroup_ns)      /* unshare(CLONE_NEWCGROUP) inside its cgroup */   \

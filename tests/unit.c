@@ -465,7 +465,7 @@ static void test_netlink(void)
 	const struct rtattr *info, *data, *peer, *a;
 	int len, ok;
 
-	net_veth_msg(&m, buf, sizeof buf, &nc, 7);
+	net_veth_msg(&m, buf, sizeof buf, &nc, 4242, 7);
 	check(!m.overflow && m.h->nlmsg_type == RTM_NEWLINK &&
 	      m.h->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL),
 	      "veth request header", "type %d flags %#x", m.h->nlmsg_type, m.h->nlmsg_flags);
@@ -473,6 +473,10 @@ static void test_netlink(void)
 	len = (int)m.h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *ifi);
 	check(attrs_fill(IFLA_RTA(ifi), len), "veth top-level attributes fill the message", " ");
 	check(attr_str_is(attr_find(IFLA_RTA(ifi), len, IFLA_IFNAME), "ve-web"), "veth host name", " ");
+	check(ifi->ifi_flags == IFF_UP && ifi->ifi_change == IFF_UP, "veth host end up", "flags %#x change %#x",
+	      ifi->ifi_flags, ifi->ifi_change);
+	a = attr_find(IFLA_RTA(ifi), len, IFLA_MASTER);
+	check(a && RTA_PAYLOAD(a) == 4 && *(uint32_t *)RTA_DATA(a) == 7, "veth host end on bridge 7", " ");
 	a = attr_find(IFLA_RTA(ifi), len, IFLA_MTU);
 	check(a && RTA_PAYLOAD(a) == 4 && *(uint32_t *)RTA_DATA(a) == 1400, "veth host mtu", " ");
 	info = attr_find(IFLA_RTA(ifi), len, IFLA_LINKINFO);
@@ -495,15 +499,16 @@ static void test_netlink(void)
 		ok = attrs_fill(p, plen);
 		check(ok, "peer attributes fill the nest", " ");
 		check(attr_str_is(attr_find(p, plen, IFLA_IFNAME), "eth0"), "peer name", " ");
-		a = attr_find(p, plen, IFLA_NET_NS_FD);
-		check(a && *(uint32_t *)RTA_DATA(a) == 7, "peer IFLA_NET_NS_FD", " ");
+		a = attr_find(p, plen, IFLA_NET_NS_PID);
+		check(a && *(uint32_t *)RTA_DATA(a) == 4242, "peer IFLA_NET_NS_PID", " ");
+		check(!attr_find(p, plen, IFLA_MASTER), "peer on no bridge", " ");
 		a = attr_find(p, plen, IFLA_ADDRESS);
 		check(a && RTA_PAYLOAD(a) == 6 && !memcmp(RTA_DATA(a), nc.mac, 6), "peer MAC", " ");
 		a = attr_find(p, plen, IFLA_MTU);
 		check(a && *(uint32_t *)RTA_DATA(a) == 1400, "peer MTU", " ");
 	}
 	/* Too small a buffer: overflow is sticky and reported once, as EMSGSIZE. */
-	net_veth_msg(&m, buf, 64, &nc, 7);
+	net_veth_msg(&m, buf, 64, &nc, 4242, 7);
 	err_reset();
 	snprintf(want, sizeof want, "create veth ve-web: %s", strerror(EMSGSIZE));     /* libc's words */
 	check(m.overflow && nl_talk(-1, &m, NULL, NULL, 0, "create veth %s", "ve-web") < 0 &&

@@ -353,8 +353,10 @@ unpin() {
 # still holds its network namespace (the test's pin here).  On nsrun's own
 # bridge the last container's exit still removes the bridge (that port is
 # marked "nsrun left" first); on the test's bridge it stays a port, marked
-# "nsrun:NAME".  The next start of the same container replaces it at once;
-# another container naming the same host_if is refused and changes nothing.
+# "nsrun:NAME".  The next start of the same container puts it out of the
+# way (down, renamed nsrun-leftN, marked "nsrun left") and runs; another
+# container naming the same host_if is refused and changes nothing.  The
+# pin gone, the kernel deletes what was left.
 begin net_left_pair_replaced_by_its_container
 if netns_up; then
 	nip link add br-tq type bridge && nip link set dev br-tq up || bad "could not make the test's bridge br-tq"
@@ -377,9 +379,15 @@ ve-t-net-pin"
 		expect_rc 0
 		expect_eq stderr "$ERR" ""
 		expect_eq "links after t-net-pin again" "$(links_settle "br-tq
+lo
+nsrun-left0")" "br-tq
+lo
+nsrun-left0"
+		expect_line "nsrun-left0" "$(nip -d -o link show dev nsrun-left0 2>&1)" '<BROADCAST,MULTICAST> .* state DOWN .* alias nsrun left'
+		unpin
+		expect_eq "links after the pin" "$(links_settle "br-tq
 lo")" "br-tq
 lo"
-		unpin
 	fi
 
 	bg_nsrun run "$vend"
@@ -396,6 +404,8 @@ lo"
 		run_nsrun run "$vend" -- /bin/payload exit 0 </dev/null
 		expect_rc 0
 		expect_eq stderr "$ERR" ""
+		expect_line "br-tq's ports after t-net-pin2 again" \
+			"$(nip -o link show master br-tq | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }')" '^nsrun-left0$'
 		unpin
 		expect_eq "links after t-net-pin2 again" "$(links_settle "br-tq
 lo")" "br-tq

@@ -2875,9 +2875,11 @@ static int net_files(struct run *r)
 
 /* ==[ 8. namespaces + init ]===============================================
  * Owns:  the one clone; the user-namespace maps and time offsets (written
- *        by nsrun before the container goes on); inside: hostname, /proc,
- *        /sys, /dev, volumes, pivot_root; then nsrun is PID 1 of the
- *        container: it starts the app, forwards signals, reaps every zombie.
+ *        by nsrun before the container goes on); "go" (the signals the app
+ *        resets); inside: its root's mounts (without a user namespace),
+ *        hostname, /proc, /sys, /dev, volumes, pivot_root; then nsrun is PID
+ *        1 of the container: it starts the app, forwards signals, reaps every
+ *        zombie.
  * Entry: ns_start() (host side), child_main() (container side, never returns)
  * Undo:  U_KILL the container's first process
  * ====================================================================== */

@@ -74,6 +74,15 @@ ns_links() {
 	nip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort
 }
 
+# link_lines [ARG...]: `ip -o link show ARG...` without carrier and
+# operstate: the kernel changes those through linkwatch, asynchronously (a
+# bridge's carrier drops once a port has come and gone, a bridge that never
+# had a port says UNKNOWN instead of DOWN); that is not nsrun's doing.
+link_lines() {
+	nip -o link show "$@" |
+		sed -E 's/(NO-CARRIER|LOWER_UP|M-DOWN),?//g; s/,>/>/; s/ state [A-Z]+//'
+}
+
 # links_settle WANT: ns_links once it is WANT, or as it is after 3 s.  After
 # a run with a pid namespace nsrun leaves its pair to the kernel, which
 # deletes it with the container's network namespace in the background, a few
@@ -274,13 +283,9 @@ end
 # its addresses and the absence of an alias are as before, bridge_address
 # (given here) is not applied to a bridge that exists.
 begin net_existing_bridge_is_kept
-# br-keep as nsrun could have changed it: name, flags, mtu, address. Carrier
-# and operstate are left out: the kernel drops a bridge's carrier (through
-# linkwatch, asynchronously) once a port has come and gone, and a bridge that
-# never had a port says UNKNOWN instead of DOWN; that is not nsrun's doing.
+# br-keep as nsrun could have changed it: name, flags, mtu, address.
 keep_link() {
-	nip -o link show dev br-keep |
-		sed -E 's/(NO-CARRIER|LOWER_UP|M-DOWN),?//g; s/,>/>/; s/ state [A-Z]+//'
+	link_lines dev br-keep
 }
 if netns_up; then
 	nip link add br-keep address 02:00:00:00:00:01 type bridge &&
@@ -396,11 +401,11 @@ lo"
 		expect_eq "br-tq's ports after t-net-pin2 (pinned)" \
 			"$(nip -o link show master br-tq | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }')" ve-pin
 		expect_line "ve-pin's alias" "$(nip -d link show dev ve-pin 2>&1)" '^ +alias nsrun:t-net-pin2$'
-		links=$(nip -o link show)
+		links=$(link_lines)
 		run_nsrun run "$other" </dev/null
 		expect_rc 125
 		expect_one_error '^nsrun: create veth ve-pin: File exists$'
-		expect_eq "links after t-net-other" "$(nip -o link show)" "$links"
+		expect_eq "links after t-net-other" "$(link_lines)" "$links"
 		run_nsrun run "$vend" -- /bin/payload exit 0 </dev/null
 		expect_rc 0
 		expect_eq stderr "$ERR" ""
@@ -464,13 +469,13 @@ dup_case() {
 			nip addr add 10.66.0.1/24 dev "$test_br" && nip link set dev "$test_br" up ||
 			bad "could not make the test's bridge $test_br"
 	fi
-	links=$(nip -o link show)
+	links=$(link_lines)
 	addrs=$(ns_addrs)
 	cfg=$(mkcfg "$name" net "{$members, \"address\": \"10.66.0.2/24\"}")
 	run_nsrun run "$cfg" </dev/null
 	expect_rc 125
 	expect_one_error "^nsrun: create veth $host_if: File exists\$"
-	expect_eq "links (ip -o link)" "$(nip -o link show)" "$links"
+	expect_eq "links (ip -o link)" "$(link_lines)" "$links"
 	expect_eq "addresses" "$(ns_addrs)" "$addrs"
 	nip link del "$host_if"
 	[ -z "$test_br" ] || nip link del "$test_br"

@@ -3601,13 +3601,18 @@ static int state_lock(struct run *r)
 	struct stat a, b;
 	ssize_t n;
 
-	if (step(S_state_dir) < 0 || mkdir_p(NSRUN_RUNDIR, 0711) < 0)
+	if (step(S_state_dir) < 0)
 		return fail("create %s", NSRUN_RUNDIR);
 	snprintf(r->state, sizeof r->state, "%s/%s.pid", NSRUN_RUNDIR, r->c->name);
-	for (;;) {
+	for (int made = 0;;) {
 		int fd = step(S_state_lock) < 0 ? -1
 			 : open(r->state, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 
+		if (fd < 0 && errno == ENOENT && !made++) {     /* the first start since boot */
+			if (mkdir_p(NSRUN_RUNDIR, 0711) < 0)
+				return fail("create %s", NSRUN_RUNDIR);
+			continue;
+		}
 		if (fd < 0)
 			return fail("open %s", r->state);
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {

@@ -110,22 +110,24 @@ function mark(name, ord, t) {
 		else if (k == "clone" && bit(a0, 131072))
 			k = "clone (namespaces)"
 		key[p] = k
-		if (nr == 73 && p == top)
-			mark("state file + lock, signals", 3, t)
-		else if (nr == 272 && bit(a0, 131072) && p == top)
-			mark("own mount namespace", 4, t)
+		# Milestones; their stages are sorted by time, so they hold whether a
+		# runtime mounts before its clone (the floor, nsrun with a user
+		# namespace) or in the container after it (nsrun).
+		if (nr == 73 && p == top && ++flocks == 1)
+			mark("state file + lock", 2, t)
+		else if ((nr == 73 && p == top && flocks == 2) || (nr == 16 && a1 == 19330 && p == top))
+			mark("image: lock, find or attach a loop device", 3, t)
+		else if ((nr == 272 && bit(a0, 131072) && p == top) || (nr == 165 && bit(a3, 524288)))
+			mark("mount namespace: nsrun's own, or the container's made a slave", 5, t)
 		else if (nr == 165 && a3 == 6 && !("tmpfs" in seen)) {
 			seen["tmpfs"] = 1
-			mark("work tmpfs + directories", 5, t)
-		} else if ((nr == 2 || nr == 257) && ("tmpfs" in seen) && !("img" in seen) && p == top) {
-			seen["img"] = 1
-			mark("image: find or attach a loop device", 6, t)
+			mark("work tmpfs + directories", 6, t)
 		} else if (nr == 165 && a3 == 1)
 			mark("squashfs mount, overlay directories", 7, t)
 		else if (nr == 165 && a3 == 0)
-			mark("overlay mount, pipes", 8, t)
+			mark("overlay mount", 8, t)
 		else if ((nr == 56 && bit(a0, 131072)) || nr == 435)
-			mark("clone; host: detach, maps; child: wakes", 9, t)
+			mark("clone (nsrun: then the veth, go)", 4, t)
 		else if (nr == 170) {
 			initpid = p
 			mark("container: hostname, proc, sysfs", 10, t)

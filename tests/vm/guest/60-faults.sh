@@ -13,5 +13,5 @@ if [ ! -x /usr/bin/bash ] || [ ! -f "$ROOT/tests/faults.sh" ] || [ ! -x "$ROOT/b
 	fail faults "no bash, tests/faults.sh or build/nsrun-faults in the initramfs"
 	exit 0
 fi
-run_suite faults faults 150 "$ROOT/tests/faults.sh"
+run_suite faults faults 240 "$ROOT/tests/faults.sh"
 exit 0

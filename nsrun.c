@@ -433,7 +433,7 @@ static void cli_parse(int argc, char **argv, struct opts *o)
 
 /* ==[ 4. config ]==========================================================
  * Owns:  the JSON config: syntax (cJSON), schema, defaults, this build's
- *        features.  Every error is one line "FILE:LINE:COL: FIELD: what";
+ *        features.  Every error is one line "FILE:LINE:COL: key_field(f, sizeof f, prefix, c->string): what";
  *        cJSON keeps no positions, so cfg_where() re-walks the accepted text
  *        by the index path of the offending node.
  * Entry: cfg_load() (reads the file), cfg_parse() (pure; unit-tested/fuzzed)
@@ -644,6 +644,8 @@ struct key {
 };
 
 /* Every key of OBJ must be known, present once, and in this build. */
+/* The keys of OBJ against KEYS.  A key that is fine costs a strcmp per
+ * known key: the field's name and the edit distances only for a message. */
 static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *prefix,
 		    const struct key *keys, int nkeys)
 {
@@ -651,31 +653,31 @@ static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *prefix,
 
 	for (const cJSON *c = obj->child; c; c = c->next) {
 		const struct key *k = NULL, *near = NULL;
+		const cJSON *d = obj->child;
 		int best = 3;
 
-		/* The field's name only for a message: a config that is fine
-		 * costs a strcmp per key, no formatting, no edit distances. */
-#define FIELD (snprintf(field, sizeof field, "%s%s%s", prefix, *prefix ? "." : "", c->string), field)
-		for (const cJSON *d = obj->child; d != c; d = d->next)
-			if (!strcmp(d->string, c->string))
-				return cfg_err(x, c, 1, FIELD, "duplicate key");
+		while (d != c && strcmp(d->string, c->string))
+			d = d->next;
 		for (int i = 0; i < nkeys && !k; i++)
 			if (!strcmp(c->string, keys[i].name))
 				k = &keys[i];
-		for (int i = 0; i < nkeys && !k; i++) {
+		if (d == c && k && (!k->feature || k->feature_on))
+			continue;
+		snprintf(field, sizeof field, "%s%s%s", prefix, *prefix ? "." : "", c->string);
+		if (d != c)
+			return cfg_err(x, c, 1, field, "duplicate key");
+		if (k)
+			return cfg_err(x, c, 1, field, "feature '%s' was compiled out of this nsrun "
+				       "(see nsrun --version)", k->feature);
+		for (int i = 0; i < nkeys; i++) {
 			int dist = edit_distance(c->string, keys[i].name);
 
 			if (dist < best && dist < (int)strlen(keys[i].name))
 				best = dist, near = &keys[i];
 		}
-		if (!k && near)
-			return cfg_err(x, c, 1, FIELD, "unknown key; did you mean \"%s\"?", near->name);
-		if (!k)
-			return cfg_err(x, c, 1, FIELD, "unknown key");
-		if (k->feature && !k->feature_on)
-			return cfg_err(x, c, 1, FIELD, "feature '%s' was compiled out of this nsrun "
-				       "(see nsrun --version)", k->feature);
-#undef FIELD
+		if (near)
+			return cfg_err(x, c, 1, field, "unknown key; did you mean \"%s\"?", near->name);
+		return cfg_err(x, c, 1, field, "unknown key");
 	}
 	return 0;
 }
@@ -1614,7 +1616,8 @@ static int cfg_load(const char *file, struct cfg *c)
  *          mount namespace of its own (squashfs cannot be mounted from
  *          inside a user namespace); the clone copies them and nsrun
  *          detaches its own right after.
- * Entry: img_prepare() (nsrun), img_mount() (whichever mounts)
+ * Entry: img_prepare() (nsrun); img_mount() through img_root() (section 8),
+ *        on the side that mounts
  * Undo:  U_RMDIR NAME.mnt, U_UMOUNT NAME.mnt (nsrun's mounts, until the clone)
  * ====================================================================== */
 struct run {
@@ -1706,7 +1709,10 @@ static int img_loop_find(const struct stat *st, char *dev, size_t devlen)
 
 	while (f && fgets(line, sizeof line, f)) {
 		/* "major minor #blocks name": loop is major 7; "loopNpM" is a partition */
-		if (strtoul(line, &p, 10) != 7 || (strtoul(p, &p, 10), strtoull(p, &p, 10)) != want)
+		unsigned long major = strtoul(line, &p, 10);
+
+		strtoul(p, &p, 10);                             /* minor */
+		if (major != 7 || strtoull(p, &p, 10) != want)
 			continue;
 		name = p + strspn(p, " \t");
 		name[strcspn(name, "\n")] = 0;
@@ -1911,29 +1917,22 @@ static int img_mount(struct run *r)
 }
 
 /* nsrun's part, before the clone: NAME.mnt, the loop device, and with a
- * user namespace the mounts themselves (see the section's head). */
+ * user namespace a mount namespace of nsrun's own for the mounts (see the
+ * section's head; img_root() makes them, on one side or the other). */
 static int img_prepare(struct run *r)
 {
 	struct cfg *c = r->c;
 
 	r->own_ns = !!(c->ns & NS_USER);
-	if (r->own_ns) {
-		/* Every mount from here lives in nsrun's own namespace; slave:
-		 * nothing propagates back to the host, a crash leaves nothing. */
-		if (step(S_mount_ns) < 0 || unshare(CLONE_NEWNS) < 0)
-			return fail("unshare mount namespace");
-		if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-			return fail("make / a slave mount");
-	}
+	if (r->own_ns && (step(S_mount_ns) < 0 || unshare(CLONE_NEWNS) < 0))
+		return fail("unshare mount namespace");
 	snprintf(r->mnt, sizeof r->mnt, "%s/%s.mnt", NSRUN_RUNDIR, c->name);
 	snprintf(r->root, sizeof r->root, "%s/root", r->mnt);
 	if (step(S_work_dir) < 0 || (mkdir(r->mnt, 0711) < 0 && errno != EEXIST))
 		return fail("create %s", r->mnt);
 	if (!(r->u_mnt = undo_add(U_RMDIR, r->mnt, 0)))
 		return -1;
-	if (c->image && img_loop(r) < 0)
-		return -1;
-	return r->own_ns ? img_mount(r) : 0;
+	return c->image ? img_loop(r) : 0;
 }
 
 /* ==[ 6. cgroup ]=========================================================
@@ -2282,8 +2281,6 @@ static void cg_report(struct run *r)
 #define NET_VETH_ALIAS "nsrun:"         /* + NAME: the host end of NAME's pair */
 #define NET_LEFT_ALIAS "nsrun left"     /* a host end its container has left */
 
-static char g_net_left[IFNAMSIZ];
-
 struct nl {
 	struct nlmsghdr *h;
 	size_t cap;
@@ -2514,6 +2511,18 @@ static int net_link_set(int fd, int index, int master, const char *alias, unsign
 	return nl_talk(fd, &m, NULL, NULL, 0, "%s", what);
 }
 
+/* The alias of the link NAME (by name: index 0); QUIET as nl_talk's. */
+static int net_link_alias(int fd, const char *name, const char *alias, int quiet)
+{
+	char buf[128];
+	struct nl m;
+
+	nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	nl_put_str(&m, IFLA_IFNAME, name);
+	nl_put_str(&m, IFLA_IFALIAS, alias);
+	return nl_talk(fd, &m, NULL, NULL, quiet, "mark %s as %s", name, alias);
+}
+
 static int net_addr_add(int fd, int index, const struct net_addr *a, const char *dev)
 {
 	char buf[256];
@@ -2633,12 +2642,28 @@ static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_c
 	nl_nest_end(m, info);
 }
 
+/* Rename the link INDEX "nsrun-left%d", mark it left and set it down, in
+ * one request (renamed first: since 6.2 a link that is up can be). */
+static int net_put_left(int fd, int index, const char *what)
+{
+	char buf[128];
+	struct nl m;
+	struct ifinfomsg *ifi = nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof *ifi);
+
+	ifi->ifi_index = index;
+	ifi->ifi_change = IFF_UP;
+	nl_put_str(&m, IFLA_IFNAME, "nsrun-left%d");
+	nl_put_str(&m, IFLA_IFALIAS, NET_LEFT_ALIAS);
+	return nl_talk(fd, &m, NULL, NULL, 1, "%s", what);
+}
+
 /* HOST_IF exists: if it is the host end of an earlier run of NAME or one
  * its container has left (see the section's head), it is put out of the
- * way: down (it stops forwarding at once, and a kernel before 6.2 renames
- * no link that is up), then renamed and marked left; the kernel deletes it
- * with its namespace.  If that fails, deleted.  Returns 1 when the name is
- * free again, 0 if the link is someone else's (errno EEXIST again). */
+ * way: renamed, marked left and set down (it stops forwarding at once);
+ * the kernel deletes it with its namespace.  Before 6.2 the rename of a
+ * link that is up is EBUSY: down first.  If that fails, deleted.  Returns
+ * 1 when the name is free again, 0 if the link is someone else's (errno
+ * EEXIST again). */
 static int net_leftover(int fd, const char *name, const char *host_if)
 {
 	char mine[sizeof NET_VETH_ALIAS + NSRUN_NAME_MAX], buf[128];
@@ -2652,27 +2677,15 @@ static int net_leftover(int fd, const char *name, const char *host_if)
 		errno = EEXIST;
 		return 0;
 	}
-	if (!li.index)                  /* gone meanwhile */
-		return 1;
-	/* Renamed, marked and down in one request (renamed first: a kernel
-	 * since 6.2 renames a link that is up); before 6.2, EBUSY: down first. */
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			ifi = nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof *ifi);
-			ifi->ifi_index = li.index;
-			ifi->ifi_change = IFF_UP;
-			if (nl_talk(fd, &m, NULL, NULL, 1, "%s", host_if) < 0)
-				break;
-		}
+	if (!li.index || net_put_left(fd, li.index, host_if) == 0 || errno == ENODEV)
+		return 1;               /* gone meanwhile, or out of the way */
+	if (errno == EBUSY) {
 		ifi = nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof *ifi);
 		ifi->ifi_index = li.index;
 		ifi->ifi_change = IFF_UP;
-		nl_put_str(&m, IFLA_IFNAME, "nsrun-left%d");
-		nl_put_str(&m, IFLA_IFALIAS, NET_LEFT_ALIAS);
-		if (nl_talk(fd, &m, NULL, NULL, 1, "%s", host_if) == 0 || errno == ENODEV)
+		if (nl_talk(fd, &m, NULL, NULL, 1, "%s", host_if) == 0 &&
+		    (net_put_left(fd, li.index, host_if) == 0 || errno == ENODEV))
 			return 1;
-		if (errno != EBUSY)
-			break;
 	}
 	net_link_del(host_if);
 	return 1;
@@ -2701,10 +2714,13 @@ static int net_host(struct cfg *c, pid_t child)
 		fail("create veth %s", nc->host_if);
 		goto out;
 	}
-	if (nl_talk(fd, &m, NULL, NULL, 0, "create veth %s", nc->host_if) < 0 &&
-	    (errno != EEXIST || !net_leftover(fd, c->name, nc->host_if) ||
-	     (err_reset(), nl_talk(fd, &m, NULL, NULL, 0, "create veth %s", nc->host_if) < 0)))
-		goto out;
+	if (nl_talk(fd, &m, NULL, NULL, 0, "create veth %s", nc->host_if) < 0) {
+		if (errno != EEXIST || !net_leftover(fd, c->name, nc->host_if))
+			goto out;
+		err_reset();            /* an old host end of ours, out of the way: again */
+		if (nl_talk(fd, &m, NULL, NULL, 0, "create veth %s", nc->host_if) < 0)
+			goto out;
+	}
 	rc = undo_add(U_LINK, nc->host_if, 0) ? 0 : -1;
 out:
 	close(lock);
@@ -2717,20 +2733,16 @@ out:
  * request may wait for the kernel finishing earlier namespaces. */
 static int net_mark(struct cfg *c)
 {
-	char buf[128], alias[sizeof NET_VETH_ALIAS + NSRUN_NAME_MAX];
-	struct nl m;
+	char alias[sizeof NET_VETH_ALIAS + NSRUN_NAME_MAX];
 	int fd = nl_open(), rc;
 
 	if (fd < 0)
 		return -1;
 	snprintf(alias, sizeof alias, "%s%s", NET_VETH_ALIAS, c->name);
-	nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));     /* by name */
-	nl_put_str(&m, IFLA_IFNAME, c->nc.host_if);
-	nl_put_str(&m, IFLA_IFALIAS, alias);
 	if (step(S_net_alias) < 0)
 		rc = fail("mark %s as %s", c->nc.host_if, alias);
 	else
-		rc = nl_talk(fd, &m, NULL, NULL, 0, "mark %s as %s", c->nc.host_if, alias);
+		rc = net_link_alias(fd, c->nc.host_if, alias, 0);
 	close(fd);
 	return rc;
 }
@@ -2814,13 +2826,8 @@ static void net_bridge_remove(const char *name)
 
 	if (fd < 0 || lock < 0 || net_link_get(fd, name, &li) < 0 || !li.index || strcmp(li.alias, NET_ALIAS))
 		goto out;
-	if (g_net_left[0]) {
-		nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
-		nl_put_str(&m, IFLA_IFNAME, g_net_left);
-		nl_put_str(&m, IFLA_IFALIAS, NET_LEFT_ALIAS);
-		if (nl_talk(fd, &m, NULL, NULL, 1, "%s", g_net_left) < 0 && errno != ENODEV)
-			warn("mark %s as left", g_net_left);
-	}
+	if (g_net_left[0] && net_link_alias(fd, g_net_left, NET_LEFT_ALIAS, 1) < 0 && errno != ENODEV)
+		warn("mark %s as left", g_net_left);
 	ports.master = li.index;
 	nl_begin(&m, buf, sizeof buf, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg));
 	if (nl_talk(fd, &m, link_info_cb, &ports, 1, "%s", name) < 0) {
@@ -3431,6 +3438,17 @@ static void init_main(struct run *r, const sigset_t *mask)
 	_exit(exit_code(app_st));
 }
 
+/* The container's root, in a copy of the host's mounts (nsrun's own
+ * namespace, or the container's: section image): that copy made a slave,
+ * so nothing propagates back and a crash leaves nothing; then the mounts
+ * and the files of "net" that are bound into it. */
+static int img_root(struct run *r)
+{
+	if ((!r->own_ns && step(S_mount_ns) < 0) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return fail("make / a slave mount");
+	return img_mount(r) < 0 || (WITH_NET && r->c->net && net_files(r) < 0) ? -1 : 0;
+}
+
 /* The container's first process.  Without a user namespace it mounts its
  * root itself (section image), while nsrun goes on with the maps and veth. */
 __attribute__((noreturn))
@@ -3441,16 +3459,7 @@ static void child_main(struct run *r, const sigset_t *mask)
 	close(r->state_fd);
 	if (r->cg_fd >= 0)
 		close(r->cg_fd);
-	if (!r->own_ns) {
-		/* A copy of the host's mounts: nothing may propagate back. */
-		if (step(S_mount_ns) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
-			fail("make / a slave mount");
-			child_die(r);
-		}
-		if (img_mount(r) < 0 || (WITH_NET && r->c->net && net_files(r) < 0))
-			child_die(r);
-	}
-	if (ns_setup(r) < 0)
+	if ((!r->own_ns && img_root(r) < 0) || ns_setup(r) < 0)
 		child_die(r);
 	init_main(r, mask);
 }
@@ -3710,7 +3719,7 @@ static int run(struct cfg *c, int *status)
 	signal(SIGPIPE, SIG_IGN);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
-	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || (WITH_NET && c->net && r.own_ns && net_files(&r) < 0) ||
+	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || (r.own_ns && img_root(&r) < 0) ||
 	    (WITH_CGROUP && c->cgroup && cg_setup(&r) < 0) || ns_start(&r, &mask) < 0)
 		return -1;
 	if (rmdir(r.mnt) < 0 && errno != ENOENT)

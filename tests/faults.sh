@@ -60,14 +60,15 @@ fi
 
 mkdir -p "$T/src"
 echo data >"$T/src/file"
+mounts="\"mounts\": [
+    {\"type\": \"bind\", \"source\": \"$T/src\", \"target\": \"/data\", \"readonly\": true},
+    {\"type\": \"tmpfs\", \"target\": \"/tmp\", \"size\": \"1M\", \"mode\": \"1777\"}
+  ]"
 common="\"namespaces\": [\"pid\", \"mount\", \"uts\", \"ipc\", \"net\", \"cgroup\", \"user\", \"time\"],
   \"uid_map\": [[0, 100000, 65536]],
   \"gid_map\": [[0, 100000, 65536]],
   \"time_offsets\": {\"monotonic\": 86400, \"boottime\": 86400},
-  \"mounts\": [
-    {\"type\": \"bind\", \"source\": \"$T/src\", \"target\": \"/data\", \"readonly\": true},
-    {\"type\": \"tmpfs\", \"target\": \"/tmp\", \"size\": \"1M\", \"mode\": \"1777\"}
-  ]"
+  $mounts"
 FULL=$(mkcfg_raw full.json <<EOF
 {
   "name": "t-fault",
@@ -106,10 +107,7 @@ EOF
 # Without a user namespace the container mounts its own root (nsrun.c,
 # section image): the same steps on the other side of the clone.
 plain="\"namespaces\": [\"pid\", \"mount\", \"uts\", \"ipc\", \"net\", \"cgroup\"],
-  \"mounts\": [
-    {\"type\": \"bind\", \"source\": \"$T/src\", \"target\": \"/data\", \"readonly\": true},
-    {\"type\": \"tmpfs\", \"target\": \"/tmp\", \"size\": \"1M\", \"mode\": \"1777\"}
-  ]"
+  $mounts"
 PLAIN=$(mkcfg_raw plain.json <<EOF
 {
   "name": "t-faultplain",

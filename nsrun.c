@@ -2281,9 +2281,13 @@ static void cg_report(struct run *r)
 #define NET_VETH_ALIAS "nsrun:"         /* + NAME: the host end of NAME's pair */
 #define NET_LEFT_ALIAS "nsrun left"     /* a host end its container has left */
 
+/* A request, or a batch of them sent at once (nl_add): BASE holds them
+ * back to back, H is the one being built, CAP the room from H on. */
 struct nl {
+	void *base;
 	struct nlmsghdr *h;
 	size_t cap;
+	int count;
 	int overflow;                   /* sticky, like ferror(): reported once, by nl_talk */
 };
 
@@ -2301,15 +2305,36 @@ static void *nl_reserve(struct nl *m, size_t len)
 	return (char *)m->h + at;
 }
 
-/* Start a request in BUF; returns its zeroed family header. */
-static void *nl_begin(struct nl *m, void *buf, size_t cap, int type, int flags, size_t famlen)
+/* Start one more request after those in M; returns its zeroed family
+ * header (NULL on overflow). */
+static void *nl_add(struct nl *m, int type, int flags, size_t famlen)
 {
-	*m = (struct nl){ .h = buf, .cap = cap };
-	memset(buf, 0, NLMSG_HDRLEN);
+	size_t at = m->count ? NLMSG_ALIGN(m->h->nlmsg_len) : 0;
+
+	if (m->overflow || at + NLMSG_HDRLEN > m->cap) {
+		m->overflow = 1;
+		return NULL;
+	}
+	m->h = (struct nlmsghdr *)((char *)m->h + at);
+	m->cap -= at;
+	m->count++;
+	memset(m->h, 0, NLMSG_HDRLEN);
 	m->h->nlmsg_len = NLMSG_HDRLEN;
 	m->h->nlmsg_type = (uint16_t)type;
 	m->h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags);
 	return nl_reserve(m, famlen);
+}
+
+static void nl_init(struct nl *m, void *buf, size_t cap)
+{
+	*m = (struct nl){ .base = buf, .h = buf, .cap = cap };
+}
+
+/* Start a request in BUF; returns its zeroed family header. */
+static void *nl_begin(struct nl *m, void *buf, size_t cap, int type, int flags, size_t famlen)
+{
+	nl_init(m, buf, cap);
+	return nl_add(m, type, flags, famlen);
 }
 
 static struct rtattr *nl_put(struct nl *m, int type, const void *data, size_t len)
@@ -2361,12 +2386,14 @@ static int nl_open(void)
 /* A reply that is not the ACK: a RTM_NEWLINK answering a GET or a dump. */
 typedef void (*nl_cb)(const struct nlmsghdr *h, void *arg);
 
-/* One buffer of replies to request SEQ.  Returns 1 when the answer is
- * complete (the ACK, or a dump's end), 0 to read on, -1 when the kernel
- * refused: *ERR its errno, EXT its extended ack text ("" if none).  Other
- * replies (a GET's answer, a dump's parts) go to CB.  Pure: unit-tested. */
-static int nl_replies(const void *buf, size_t n, uint32_t seq, nl_cb cb, void *arg, int *err,
-		      char *ext, size_t extlen)
+/* One buffer of replies to the requests *SEQ..LAST, answered in order.
+ * Returns 1 when the answer to LAST is complete (its ACK, or a dump's end),
+ * 0 to read on (*SEQ: the one still awaited), -1 when the kernel refused
+ * request *SEQ: *ERR its errno, EXT its extended ack text ("" if none).
+ * Other replies (a GET's answer, a dump's parts) go to CB.  Pure:
+ * unit-tested. */
+static int nl_replies(const void *buf, size_t n, uint32_t *seq, uint32_t last, nl_cb cb, void *arg,
+		      int *err, char *ext, size_t extlen)
 {
 	int len = (int)n;
 
@@ -2376,21 +2403,23 @@ static int nl_replies(const void *buf, size_t n, uint32_t seq, nl_cb cb, void *a
 		const struct rtattr *a;
 		int alen;
 
-		if (h->nlmsg_seq != seq)
+		if (h->nlmsg_seq != *seq)
 			continue;
-		if (h->nlmsg_type == NLMSG_DONE)
-			return 1;
-		if (h->nlmsg_type != NLMSG_ERROR) {
+		if (h->nlmsg_type != NLMSG_ERROR && h->nlmsg_type != NLMSG_DONE) {
 			if (cb)
 				cb(h, arg);
 			continue;
 		}
-		if (h->nlmsg_len < NLMSG_LENGTH(sizeof *e)) {
+		if (h->nlmsg_type == NLMSG_ERROR && h->nlmsg_len < NLMSG_LENGTH(sizeof *e)) {
 			*err = EPROTO;
 			return -1;
 		}
-		if (e->error == 0)
-			return 1;
+		if (h->nlmsg_type == NLMSG_DONE || e->error == 0) {
+			if (*seq == last)
+				return 1;
+			++*seq;
+			continue;
+		}
 		*err = -e->error;
 		/* With CAP_ACK the request is not echoed back: the TLVs follow. */
 		a = (const struct rtattr *)(e + 1);
@@ -2407,45 +2436,70 @@ static int nl_replies(const void *buf, size_t n, uint32_t seq, nl_cb cb, void *a
 	return 0;
 }
 
-/* Send the request and read its answer.  On failure errno is the kernel's
- * answer and the message "WHAT: strerror (kernel: extack)"; QUIET: no
- * message, errno only. */
-__attribute__((format(printf, 6, 7)))
-static int nl_talk(int fd, struct nl *m, nl_cb cb, void *arg, int quiet, const char *fmt, ...)
+/* Send the requests in M at once and read their answers.  Returns 0, or
+ * -1 with errno the kernel's answer to request *FAILED (0-based) and EXT
+ * its extended ack text.  The kernel goes on with the later ones. */
+static int nl_send(int fd, struct nl *m, nl_cb cb, void *arg, int *failed, char *ext, size_t extlen)
 {
 	static uint32_t seq;
-	char buf[8192], what[160], ext[160] = "";
-	va_list ap;
+	char buf[8192];
+	char *p = m->base, *end = (char *)m->h + m->h->nlmsg_len;
+	uint32_t first = seq + 1, at = first;
 	ssize_t n;
 	int e = 0, rc = 0;
 
+	*failed = 0;
+	*ext = 0;
 	if (m->overflow) {
-		e = EMSGSIZE;
-	} else {
-		m->h->nlmsg_seq = ++seq;
-		if (send(fd, m->h, m->h->nlmsg_len, 0) < 0)
-			e = errno;
+		errno = EMSGSIZE;
+		return -1;
 	}
+	for (struct nlmsghdr *h; p < end; p += NLMSG_ALIGN(h->nlmsg_len))
+		(h = (struct nlmsghdr *)p)->nlmsg_seq = ++seq;
+	if (send(fd, m->base, (size_t)(end - (char *)m->base), 0) < 0)
+		return -1;
 	while (!e && rc == 0) {
 		n = recv(fd, buf, sizeof buf, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			e = errno;
-		else if ((rc = nl_replies(buf, (size_t)n, seq, cb, arg, &e, ext, sizeof ext)) > 0)
+		else if ((rc = nl_replies(buf, (size_t)n, &at, seq, cb, arg, &e, ext, extlen)) > 0)
 			return 0;
 	}
-	if (quiet) {
-		errno = e;
-		return -1;
-	}
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
+	*failed = (int)(at - first);
+	errno = e;
+	return -1;
+}
+
+/* WHAT failed with errno E; the kernel's extended ack EXT if any. */
+static int nl_fail(const char *what, int e, const char *ext)
+{
 	errno = e;
 	if (*ext)
 		return failx("%s: %s (kernel: %s)", what, strerror(e), ext);
 	return fail("%s", what);
+}
+
+/* One request: send it and read its answer.  On failure errno is the
+ * kernel's answer and the message "WHAT: strerror (kernel: extack)";
+ * QUIET: no message, errno only. */
+__attribute__((format(printf, 6, 7)))
+static int nl_talk(int fd, struct nl *m, nl_cb cb, void *arg, int quiet, const char *fmt, ...)
+{
+	char what[160], ext[160];
+	va_list ap;
+	int failed, e;
+
+	if (nl_send(fd, m, cb, arg, &failed, ext, sizeof ext) == 0)
+		return 0;
+	if (quiet)
+		return -1;
+	e = errno;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return nl_fail(what, e, ext);
 }
 
 struct link_info {
@@ -2492,25 +2546,6 @@ static int net_link_get(int fd, const char *name, struct link_info *li)
 	return 0;
 }
 
-/* RTM_NEWLINK on an existing link: up, and optionally master/alias/mtu. */
-static int net_link_set(int fd, int index, int master, const char *alias, unsigned mtu, const char *what)
-{
-	char buf[256];
-	struct nl m;
-	struct ifinfomsg *ifi = nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof *ifi);
-
-	ifi->ifi_index = index;
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
-	if (master)
-		nl_put_u32(&m, IFLA_MASTER, (uint32_t)master);
-	if (alias)
-		nl_put_str(&m, IFLA_IFALIAS, alias);
-	if (mtu)
-		nl_put_u32(&m, IFLA_MTU, mtu);
-	return nl_talk(fd, &m, NULL, NULL, 0, "%s", what);
-}
-
 /* The alias of the link NAME (by name: index 0); QUIET as nl_talk's. */
 static int net_link_alias(int fd, const char *name, const char *alias, int quiet)
 {
@@ -2523,38 +2558,48 @@ static int net_link_alias(int fd, const char *name, const char *alias, int quiet
 	return nl_talk(fd, &m, NULL, NULL, quiet, "mark %s as %s", name, alias);
 }
 
-static int net_addr_add(int fd, int index, const struct net_addr *a, const char *dev)
+/* Requests appended to M (nl_add): an address, a default route. */
+static void net_addr_msg(struct nl *m, int index, const struct net_addr *a)
 {
-	char buf[256];
-	struct nl m;
-	struct ifaddrmsg *ifa = nl_begin(&m, buf, sizeof buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
+	struct ifaddrmsg *ifa = nl_add(m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
 	size_t len = a->family == AF_INET ? 4 : 16;
 
+	if (!ifa)
+		return;
 	ifa->ifa_family = (unsigned char)a->family;
 	ifa->ifa_prefixlen = (unsigned char)a->prefix;
 	ifa->ifa_index = (unsigned)index;
 	/* A static address on a fresh link: no duplicate detection, so that it
 	 * is usable at once rather than "tentative" for a second or two. */
 	ifa->ifa_flags = a->family == AF_INET6 ? IFA_F_NODAD : 0;
-	nl_put(&m, IFA_LOCAL, a->a, len);
-	nl_put(&m, IFA_ADDRESS, a->a, len);
-	return nl_talk(fd, &m, NULL, NULL, 0, "add address %s to %s", a->text, dev);
+	nl_put(m, IFA_LOCAL, a->a, len);
+	nl_put(m, IFA_ADDRESS, a->a, len);
 }
 
-static int net_route_add(int fd, int index, const struct net_addr *gw, const char *dev)
+static void net_route_msg(struct nl *m, int index, const struct net_addr *gw)
 {
-	char buf[256];
-	struct nl m;
-	struct rtmsg *rt = nl_begin(&m, buf, sizeof buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
+	struct rtmsg *rt = nl_add(m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
 
+	if (!rt)
+		return;
 	rt->rtm_family = (unsigned char)gw->family;
 	rt->rtm_table = RT_TABLE_MAIN;
 	rt->rtm_protocol = RTPROT_BOOT;
 	rt->rtm_scope = RT_SCOPE_UNIVERSE;
 	rt->rtm_type = RTN_UNICAST;
-	nl_put(&m, RTA_GATEWAY, gw->a, gw->family == AF_INET ? 4 : 16);
-	nl_put_u32(&m, RTA_OIF, (uint32_t)index);
-	return nl_talk(fd, &m, NULL, NULL, 0, "add default route via %s dev %s", gw->text, dev);
+	nl_put(m, RTA_GATEWAY, gw->a, gw->family == AF_INET ? 4 : 16);
+	nl_put_u32(m, RTA_OIF, (uint32_t)index);
+}
+
+/* A request appended to M: link INDEX up. */
+static void net_up_msg(struct nl *m, int index)
+{
+	struct ifinfomsg *ifi = nl_add(m, RTM_NEWLINK, 0, sizeof *ifi);
+
+	if (ifi) {
+		ifi->ifi_index = index;
+		ifi->ifi_flags = ifi->ifi_change = IFF_UP;
+	}
 }
 
 /* Bridge operations of concurrent starts and teardowns are serialized by a
@@ -2578,8 +2623,9 @@ static int net_bridge(int fd, struct cfg *c)
 	struct net_cfg *nc = &c->nc;
 	struct link_info li;
 	struct rtattr *info;
-	char buf[256];
+	char buf[1024], what[160], ext[160];
 	struct nl m;
+	int failed, e;
 
 	if (net_link_get(fd, nc->bridge, &li) < 0)
 		return -1;
@@ -2597,11 +2643,20 @@ static int net_bridge(int fd, struct cfg *c)
 			return -1;
 		if (!undo_add(U_BRIDGE, nc->bridge, 0) || net_link_get(fd, nc->bridge, &li) < 0)
 			return -1;
-		if (net_link_set(fd, li.index, 0, NET_ALIAS, 0, "set bridge up") < 0)
-			return -1;
+		nl_init(&m, buf, sizeof buf);
+		net_up_msg(&m, li.index);
+		nl_put_str(&m, IFLA_IFALIAS, NET_ALIAS);
 		for (int i = 0; i < nc->n_bridge_addr; i++)
-			if (net_addr_add(fd, li.index, &nc->bridge_addr[i], nc->bridge) < 0)
-				return -1;
+			net_addr_msg(&m, li.index, &nc->bridge_addr[i]);
+		if (nl_send(fd, &m, NULL, NULL, &failed, ext, sizeof ext) < 0) {
+			e = errno;
+			if (failed == 0)
+				snprintf(what, sizeof what, "set bridge %s up", nc->bridge);
+			else
+				snprintf(what, sizeof what, "add address %s to %s", nc->bridge_addr[failed - 1].text,
+					 nc->bridge);
+			return nl_fail(what, e, ext);
+		}
 		return li.index;
 	}
 	if (!strcmp(li.alias, NET_ALIAS) && !undo_add(U_BRIDGE, nc->bridge, 0))
@@ -2747,40 +2802,61 @@ static int net_mark(struct cfg *c)
 	return rc;
 }
 
-/* In the container, after pivot_root: its addresses, link up, routes. */
+/* Request FAILED (0-based) of net_inside()'s batch failed with errno E. */
+static int net_inside_fail(const struct net_cfg *nc, int failed, int e, const char *ext)
+{
+	char what[160];
+	int k = failed - 1 - nc->n_addr;        /* past the addresses: 0 the link, 1.. routes */
+
+	if (failed == 0)
+		snprintf(what, sizeof what, "bring up lo");
+	else if (k < 0)
+		snprintf(what, sizeof what, "add address %s to %s", nc->addr[failed - 1].text, nc->container_if);
+	else if (k == 0)
+		snprintf(what, sizeof what, "set %s up", nc->container_if);
+	else
+		snprintf(what, sizeof what, "add default route via %s dev %s",
+			 (k == 1 && nc->gw.family ? &nc->gw : &nc->gw6)->text, nc->container_if);
+	return nl_fail(what, e, ext);
+}
+
+/* In the container, after pivot_root: lo up, its link's addresses, the
+ * link up, its default routes, in one batch (one request each would wait
+ * for the kernel's lock on its own). */
 static int net_inside(struct cfg *c)
 {
 	struct net_cfg *nc = &c->nc;
-	struct link_info li;
-	int fd = nl_open(), rc = -1;
+	struct ifreq ifr = { 0 };
+	char buf[1024], ext[160];
+	struct nl m;
+	int fd = nl_open(), index, failed, rc;
 
 	if (fd < 0)
 		return -1;
-	if (net_link_get(fd, nc->container_if, &li) < 0)
-		goto out;
-	if (!li.index) {
-		errno = ENODEV;
-		fail("find %s in the container", nc->container_if);
-		goto out;
+	/* Any socket answers this, without the kernel's rtnl lock. */
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", nc->container_if);
+	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
+		close(fd);
+		return fail("find %s in the container", nc->container_if);
 	}
-	if (step(S_net_addr) < 0) {
-		fail("add address to %s", nc->container_if);
-		goto out;
-	}
+	index = ifr.ifr_ifindex;
+	nl_init(&m, buf, sizeof buf);
+	net_up_msg(&m, 1);                      /* lo: index 1 in every namespace */
 	for (int i = 0; i < nc->n_addr; i++)
-		if (net_addr_add(fd, li.index, &nc->addr[i], nc->container_if) < 0)
-			goto out;
-	if (net_link_set(fd, li.index, 0, NULL, 0, "set container link up") < 0)
-		goto out;
-	if (step(S_net_route) < 0) {
-		fail("add default route");
-		goto out;
-	}
-	if ((nc->gw.family && net_route_add(fd, li.index, &nc->gw, nc->container_if) < 0) ||
-	    (nc->gw6.family && net_route_add(fd, li.index, &nc->gw6, nc->container_if) < 0))
-		goto out;
-	rc = 0;
-out:
+		net_addr_msg(&m, index, &nc->addr[i]);
+	net_up_msg(&m, index);
+	if (nc->gw.family)
+		net_route_msg(&m, index, &nc->gw);
+	if (nc->gw6.family)
+		net_route_msg(&m, index, &nc->gw6);
+	if (step(S_lo_up) < 0)
+		rc = fail("bring up lo");
+	else if (step(S_net_addr) < 0)
+		rc = fail("add address to %s", nc->container_if);
+	else if (step(S_net_route) < 0)
+		rc = fail("add default route");
+	else if ((rc = nl_send(fd, &m, NULL, NULL, &failed, ext, sizeof ext)) < 0)
+		rc = net_inside_fail(nc, failed, errno, ext);
 	close(fd);
 	return rc;
 }
@@ -3220,15 +3296,16 @@ static int ns_pivot(void)
 	return 0;
 }
 
-/* Everything between the clone and the app, in the container. */
-static int ns_setup(struct run *r)
+/* Wait for "go": nsrun's part after the clone is done (the id maps, the
+ * cgroup before 5.7, the veth).  It carries the set of signals to reset
+ * in the app (sig_ignored).  Then the cgroup namespace and the ids. */
+static int ns_go(struct run *r)
 {
 	struct cfg *c = r->c;
 	struct pollfd pf = { .fd = r->go[0], .events = POLLIN };
 
-	/* "go" is the set of signals to reset in the app (sig_ignored) */
 	if (read(r->go[0], &r->sig_ign, sizeof r->sig_ign) != sizeof r->sig_ign)
-		_exit(125);                     /* nsrun died before the maps */
+		_exit(125);                     /* nsrun died before its part was done */
 	if ((c->ns & NS_CGROUP) && (step(S_cgroup_ns) < 0 || unshare(CLONE_NEWCGROUP) < 0))
 		return fail("unshare cgroup namespace");
 	if ((c->ns & NS_USER) &&
@@ -3242,6 +3319,22 @@ static int ns_setup(struct run *r)
 	if (poll(&pf, 1, 0) != 0)
 		_exit(125);
 	close(r->go[0]);
+	return 0;
+}
+
+/* Everything between the clone and the app, in the container.  Without a
+ * user or a cgroup namespace nothing before the network needs nsrun's part:
+ * the container mounts /proc, /sys, /dev and pivots while nsrun makes the
+ * veth, and waits for "go" only then, its death signal armed at once. */
+static int ns_setup(struct run *r)
+{
+	struct cfg *c = r->c;
+	int early = !(c->ns & (NS_USER | NS_CGROUP));
+
+	if (early && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return fail("prctl PR_SET_PDEATHSIG");
+	if (!early && ns_go(r) < 0)
+		return -1;
 	if (c->hostname && (step(S_hostname) < 0 || sethostname(c->hostname, strlen(c->hostname)) < 0))
 		return fail("set hostname %s", c->hostname);
 	/* Mounts copied into a namespace owned by a new user namespace are
@@ -3264,9 +3357,11 @@ static int ns_setup(struct run *r)
 		return fail("mount cgroup2 on /sys/fs/cgroup");
 	if (ns_dev(c) < 0 || ns_volumes(c) < 0 || ns_pivot() < 0)
 		return -1;
-	if ((c->ns & NS_NET) && ns_lo_up() < 0)
+	if (early && ns_go(r) < 0)
 		return -1;
-	if (WITH_NET && c->net && net_inside(c) < 0)
+	if (WITH_NET && c->net)
+		return net_inside(c);           /* lo up too */
+	if ((c->ns & NS_NET) && ns_lo_up() < 0)
 		return -1;
 	return 0;
 }

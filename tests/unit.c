@@ -515,6 +515,47 @@ static void test_netlink(void)
 	      !strcmp(nsrun_error(), want), "overflow is EMSGSIZE", "%s", nsrun_error());
 }
 
+/* A batch (net_inside's shape): requests back to back, each aligned and
+ * whole; one that does not fit is an overflow, not a short message. */
+static void test_nl_batch(void)
+{
+	struct net_addr a4 = { .family = AF_INET, .prefix = 24, .a = { 10, 42, 0, 2 } };
+	struct net_addr gw = { .family = AF_INET, .a = { 10, 42, 0, 1 } };
+	static const int types[] = { RTM_NEWLINK, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE };
+	char buf[512];
+	const char *p, *end;
+	struct nl m;
+	int n = 0, ok = 1;
+
+	nl_init(&m, buf, sizeof buf);
+	net_up_msg(&m, 1);
+	net_addr_msg(&m, 5, &a4);
+	net_up_msg(&m, 5);
+	net_route_msg(&m, 5, &gw);
+	end = (const char *)m.h + m.h->nlmsg_len;
+	for (p = buf; p < end; p += NLMSG_ALIGN(((const struct nlmsghdr *)p)->nlmsg_len), n++) {
+		const struct nlmsghdr *h = (const void *)p;
+
+		ok = ok && n < 4 && h->nlmsg_type == types[n] && (h->nlmsg_flags & NLM_F_ACK) &&
+		     h->nlmsg_len >= NLMSG_HDRLEN && p + h->nlmsg_len <= end;
+	}
+	check(ok && n == 4 && m.count == 4 && p == end && !m.overflow, "batch: four whole requests", "n=%d count=%d",
+	      n, m.count);
+	check(((const struct ifinfomsg *)NLMSG_DATA((const struct nlmsghdr *)buf))->ifi_index == 1,
+	      "batch: lo first", " ");
+	nl_init(&m, buf, 80);
+	net_up_msg(&m, 1);
+	net_addr_msg(&m, 5, &a4);
+	net_up_msg(&m, 5);
+	check(m.overflow, "batch: no room for the third is an overflow", "count=%d", m.count);
+}
+
+/* nl_replies() awaiting only request SEQ. */
+static int rep(const struct nlmsghdr *h, uint32_t seq, nl_cb cb, void *arg, int *err, char *ext, size_t extlen)
+{
+	return nl_replies(h, h->nlmsg_len, &seq, seq, cb, arg, err, ext, extlen);
+}
+
 /* Replies as the kernel sends them: ACK, error without and with extack,
  * another request's answer, a dump part and its end. */
 static void test_nl_replies(void)
@@ -531,13 +572,13 @@ static void test_nl_replies(void)
 	h->nlmsg_type = NLMSG_ERROR;
 	h->nlmsg_seq = 5;
 	h->nlmsg_len = NLMSG_LENGTH(sizeof *e);
-	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
 	check(rc == 1, "reply ACK", "rc=%d", rc);
-	rc = nl_replies(h, h->nlmsg_len, 6, NULL, NULL, &err, ext, sizeof ext);
+	rc = rep(h, 6, NULL, NULL, &err, ext, sizeof ext);
 	check(rc == 0, "reply to another request is skipped", "rc=%d", rc);
 	e = NLMSG_DATA(h);
 	e->error = -EEXIST;
-	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
 	check(rc == -1 && err == EEXIST && !*ext, "reply error without extack", "rc=%d err=%d ext=%s", rc, err, ext);
 	a = (struct rtattr *)(e + 1);
 	a->rta_type = NLMSGERR_ATTR_MSG;
@@ -545,24 +586,53 @@ static void test_nl_replies(void)
 	memcpy(RTA_DATA(a), msg, strlen(msg) + 1);
 	h->nlmsg_len = NLMSG_LENGTH(sizeof *e) + RTA_ALIGN(a->rta_len);
 	e->error = -ERANGE;
-	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
 	check(rc == -1 && err == ERANGE && !*ext, "extack ignored without NLM_F_ACK_TLVS", "ext=%s", ext);
 	h->nlmsg_flags = NLM_F_ACK_TLVS | NLM_F_CAPPED;
-	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
 	check(rc == -1 && err == ERANGE && !strcmp(ext, msg), "reply error with extack", "ext=%s", ext);
 	h->nlmsg_len = NLMSG_LENGTH(4);
-	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
 	check(rc == -1 && err == EPROTO, "truncated error reply", "rc=%d", rc);
 
 	memset(&u, 0, sizeof u);
 	h->nlmsg_type = RTM_NEWLINK;
 	h->nlmsg_seq = 5;
 	h->nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	rc = nl_replies(h, h->nlmsg_len, 5, count_cb, &calls, &err, ext, sizeof ext);
+	rc = rep(h, 5, count_cb, &calls, &err, ext, sizeof ext);
 	check(rc == 0 && calls == 1, "dump part goes to the callback", "rc=%d calls=%d", rc, calls);
 	h->nlmsg_type = NLMSG_DONE;
-	rc = nl_replies(h, h->nlmsg_len, 5, NULL, NULL, &err, ext, sizeof ext);
+	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
 	check(rc == 1, "dump end", "rc=%d", rc);
+
+	/* A batch of three (seq 7..9): ACKs may come in one buffer or several;
+	 * the first refusal names its request. */
+	{
+		union { char b[512]; struct nlmsghdr h; } v;
+		size_t one = NLMSG_ALIGN(NLMSG_LENGTH(sizeof *e));
+		uint32_t at = 7;
+
+		memset(&v, 0, sizeof v);
+		for (int i = 0; i < 3; i++) {
+			struct nlmsghdr *r = (struct nlmsghdr *)(v.b + i * one);
+
+			r->nlmsg_type = NLMSG_ERROR;
+			r->nlmsg_seq = (uint32_t)(7 + i);
+			r->nlmsg_len = NLMSG_LENGTH(sizeof *e);
+		}
+		rc = nl_replies(v.b, 2 * one, &at, 9, NULL, NULL, &err, ext, sizeof ext);
+		check(rc == 0 && at == 9, "batch: two ACKs of three, read on", "rc=%d at=%u", rc, at);
+		rc = nl_replies(v.b + 2 * one, one, &at, 9, NULL, NULL, &err, ext, sizeof ext);
+		check(rc == 1, "batch: last ACK completes it", "rc=%d", rc);
+		at = 7;
+		((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)(v.b + one)))->error = -EADDRINUSE;
+		rc = nl_replies(v.b, 3 * one, &at, 9, NULL, NULL, &err, ext, sizeof ext);
+		check(rc == -1 && at == 8 && err == EADDRINUSE, "batch: the refused request is named",
+		      "rc=%d at=%u err=%d", rc, at, err);
+		at = 8;
+		rc = nl_replies(v.b, one, &at, 9, NULL, NULL, &err, ext, sizeof ext);
+		check(rc == 0 && at == 8, "batch: an earlier request's ACK is skipped", "rc=%d at=%u", rc, at);
+	}
 }
 
 /* A bridge's ports as net_bridge_remove() counts them from a link dump:
@@ -765,6 +835,7 @@ int main(void)
 	test_mountinfo();
 	test_netlink();
 	test_nl_replies();
+	test_nl_batch();
 	test_link_ports();
 	test_edit_distance();
 	test_in_root();

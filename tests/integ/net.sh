@@ -455,6 +455,28 @@ if netns_up; then
 fi
 end
 
+# The container's address, link and routes go to the kernel in one batch:
+# a refusal of the last request (a gateway not on any of its networks) is
+# the one named, with the kernel's own words, and the start is rolled back:
+# the pair and the bridge nsrun made are gone (netns_down checks).
+begin net_refused_route_is_named
+if netns_up; then
+	cfg=$(mkcfg t-net-gw net '{"bridge": "br-tg", "bridge_address": "10.68.0.1/24",
+		"address": ["10.68.0.2/24", "fd68::2/64"], "gateway": "10.69.0.1"}')
+	run_nsrun run "$cfg" </dev/null
+	expect_rc 125
+	expect_one_error '^nsrun: add default route via 10\.69\.0\.1 dev eth0: Network (is )?unreachable( \(kernel: .+\))?$'
+	expect_eq stdout "$OUT" ""
+	# one in the middle: the second address, given twice
+	cfg=$(mkcfg t-net-gw net '{"bridge": "br-tg", "bridge_address": "10.68.0.1/24",
+		"address": ["fd68::2/64", "10.68.0.2/24", "10.68.0.2/24"], "gateway": "10.68.0.1"}')
+	run_nsrun run "$cfg" </dev/null
+	expect_rc 125
+	expect_one_error '^nsrun: add address 10\.68\.0\.2/24 to eth0: File exists( \(kernel: .+\))?$'
+	netns_down
+fi
+end
+
 # dup_case TEST NAME HOST_IF BRIDGE_JSON_MEMBERS [TEST_BRIDGE]: the test makes
 # a veth pair HOST_IF/vh-other first (and TEST_BRIDGE when given); nsrun must
 # stop at its own veth with one line and change nothing in the namespace: a

@@ -1699,37 +1699,55 @@ static int mkdir_p(const char *path, mode_t mode)
  * sysfs lookup per device, bound or not.)  Returns the device open: held,
  * it can be neither cleared nor rebound until the mount has its own
  * reference.  -1: there is none. */
-static int img_loop_find(const struct stat *st, char *dev, size_t devlen)
+static int img_loop_try(char *line, const struct stat *st, char *dev, size_t devlen)
 {
 	unsigned long long want = (unsigned long long)st->st_size >> 10;   /* 1 KiB blocks */
+	/* "major minor #blocks name": loop is major 7; "loopNpM" is a partition */
+	unsigned long major = strtoul(line, &line, 10);
 	struct loop_info64 li;
-	char line[128], *p, *name;
-	FILE *f = fopen("/proc/partitions", "re");
-	int fd = -1;
+	char *name;
+	int fd;
 
-	while (f && fgets(line, sizeof line, f)) {
-		/* "major minor #blocks name": loop is major 7; "loopNpM" is a partition */
-		unsigned long major = strtoul(line, &p, 10);
+	strtoul(line, &line, 10);                               /* minor */
+	if (major != 7 || strtoull(line, &line, 10) != want)
+		return -1;
+	name = line + strspn(line, " \t");
+	if (strncmp(name, "loop", 4) || !name[4] || strspn(name + 4, "0123456789") != strlen(name + 4) ||
+	    strlen(name) > 16)
+		return -1;
+	snprintf(dev, devlen, "/dev/%s", name);
+	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (ioctl(fd, LOOP_GET_STATUS64, &li) == 0 && li.lo_inode == st->st_ino &&
+	    li.lo_device == (uint64_t)st->st_dev && !li.lo_offset && !li.lo_sizelimit &&
+	    (li.lo_flags & LO_FLAGS_READ_ONLY))
+		return fd;
+	close(fd);
+	return -1;
+}
 
-		strtoul(p, &p, 10);                             /* minor */
-		if (major != 7 || strtoull(p, &p, 10) != want)
-			continue;
-		name = p + strspn(p, " \t");
-		name[strcspn(name, "\n")] = 0;
-		if (strncmp(name, "loop", 4) || !name[4] || strspn(name + 4, "0123456789") != strlen(name + 4) ||
-		    strlen(name) > 16)
-			continue;
-		snprintf(dev, devlen, "/dev/%s", name);
-		if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
-			continue;
-		if (ioctl(fd, LOOP_GET_STATUS64, &li) == 0 && li.lo_inode == st->st_ino &&
-		    li.lo_device == (uint64_t)st->st_dev && !li.lo_offset && !li.lo_sizelimit &&
-		    (li.lo_flags & LO_FLAGS_READ_ONLY))
-			break;
-		close(fd), fd = -1;
+static int img_loop_find(const struct stat *st, char *dev, size_t devlen)
+{
+	char buf[1024], *line, *nl;
+	size_t have = 0;
+	ssize_t n;
+	int pfd = open("/proc/partitions", O_RDONLY | O_CLOEXEC), fd = -1;
+
+	/* Plain reads (no stdio buffer to allocate), whole lines at a time. */
+	while (pfd >= 0 && fd < 0 && (n = read(pfd, buf + have, sizeof buf - 1 - have)) > 0) {
+		have += (size_t)n;
+		buf[have] = 0;
+		for (line = buf; fd < 0 && (nl = strchr(line, '\n')); line = nl + 1) {
+			*nl = 0;
+			fd = img_loop_try(line, st, dev, devlen);
+		}
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+		if (have == sizeof buf - 1)             /* no line is that long */
+			have = 0;
 	}
-	if (f)
-		fclose(f);
+	if (pfd >= 0)
+		close(pfd);
 	return fd;
 }
 
@@ -3126,9 +3144,11 @@ static const char *fd_path(int fd, char *buf, size_t len)
 static int ns_volumes(struct cfg *c)
 {
 	char fp[64];
-	int rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int rootfd;
 
-	if (rootfd < 0)
+	if (c->n_mounts == 0)
+		return 0;
+	if ((rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fail("open the new root");
 	for (int i = 0; i < c->n_mounts; i++) {
 		struct mount_cfg *m = &c->mounts[i];
@@ -3716,7 +3736,7 @@ out:
 static int state_lock(struct run *r)
 {
 	char buf[32];
-	struct stat a, b;
+	struct stat a;
 	ssize_t n;
 
 	if (step(S_state_dir) < 0)
@@ -3747,8 +3767,9 @@ static int state_lock(struct run *r)
 			return failx("%s: already running (pid %s)", r->c->name, *buf ? buf : "?");
 		}
 		/* Locked, but the file may have been removed by its owner between
-		 * our open and our lock: then take the one now at the path. */
-		if (fstat(fd, &a) == 0 && stat(r->state, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		 * our open and our lock (no link left): then take the one now at
+		 * the path. */
+		if (fstat(fd, &a) == 0 && a.st_nlink > 0) {
 			r->state_fd = fd;
 			break;
 		}
@@ -3757,7 +3778,8 @@ static int state_lock(struct run *r)
 	if (!undo_add(U_UNLINK, r->state, 0))
 		return -1;
 	n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
-	if (step(S_state_write) < 0 || ftruncate(r->state_fd, 0) < 0 || pwrite(r->state_fd, buf, (size_t)n, 0) != n)
+	if (step(S_state_write) < 0 || (a.st_size > 0 && ftruncate(r->state_fd, 0) < 0) ||
+	    pwrite(r->state_fd, buf, (size_t)n, 0) != n)
 		return fail("write %s", r->state);
 	return 0;
 }

@@ -1888,6 +1888,8 @@ static int img_mount(struct run *r)
 	char opts[3 * 272 + 64];
 	const char *at;
 	struct stat st;
+	mode_t mask;
+	int bad;
 
 	/* 0711: the container's root (in its user namespace) walks through to
 	 * root/ but cannot list or read what is beside it. */
@@ -1922,11 +1924,16 @@ static int img_mount(struct run *r)
 
 	snprintf(upper, sizeof upper, "%s/upper", r->mnt);
 	snprintf(work, sizeof work, "%s/work", r->mnt);
-	if (stat(lower, &st) < 0 || mkdir(upper, 0755) < 0 || chmod(upper, st.st_mode & 07777) < 0 ||
-	    mkdir(work, 0700) < 0)
+	/* upper/ is the container's /: the image root's mode exactly (no umask;
+	 * mkdir leaves out set-id bits: chmod then), owned by its root. */
+	mask = umask(0);
+	bad = stat(lower, &st) < 0 || mkdir(upper, st.st_mode & 01777) < 0 ||
+	      ((st.st_mode & 06000) && chmod(upper, st.st_mode & 07777) < 0) || mkdir(work, 0700) < 0;
+	umask(mask);
+	if (bad)
 		return fail("create overlay directories in %s", r->mnt);
 	img_root_ids(r);
-	if (chown(upper, r->root_uid, r->root_gid) < 0)
+	if ((r->root_uid != geteuid() || r->root_gid != getegid()) && chown(upper, r->root_uid, r->root_gid) < 0)
 		return fail("chown %s to the container's root", upper);
 	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
 	if (step(S_mount_overlay) < 0 || mount("overlay", r->root, "overlay", 0, opts) < 0)
@@ -3318,14 +3325,20 @@ static int ns_pivot(void)
 
 /* Wait for "go": nsrun's part after the clone is done (the id maps, the
  * cgroup before 5.7, the veth).  It carries the set of signals to reset
- * in the app (sig_ignored).  Then the cgroup namespace and the ids. */
-static int ns_go(struct run *r)
+ * in the app (sig_ignored).  Then the cgroup namespace, the ids and the
+ * death signal, unless ARMED: no user or cgroup namespace, and the death
+ * signal set before the read (a dead nsrun made it read nothing). */
+static int ns_go(struct run *r, int armed)
 {
 	struct cfg *c = r->c;
 	struct pollfd pf = { .fd = r->go[0], .events = POLLIN };
 
 	if (read(r->go[0], &r->sig_ign, sizeof r->sig_ign) != sizeof r->sig_ign)
 		_exit(125);                     /* nsrun died before its part was done */
+	if (armed) {                            /* death signal set before the read */
+		close(r->go[0]);
+		return 0;
+	}
 	if ((c->ns & NS_CGROUP) && (step(S_cgroup_ns) < 0 || unshare(CLONE_NEWCGROUP) < 0))
 		return fail("unshare cgroup namespace");
 	if ((c->ns & NS_USER) &&
@@ -3353,7 +3366,7 @@ static int ns_setup(struct run *r)
 
 	if (early && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return fail("prctl PR_SET_PDEATHSIG");
-	if (!early && ns_go(r) < 0)
+	if (!early && ns_go(r, 0) < 0)
 		return -1;
 	if (c->hostname && (step(S_hostname) < 0 || sethostname(c->hostname, strlen(c->hostname)) < 0))
 		return fail("set hostname %s", c->hostname);
@@ -3377,7 +3390,7 @@ static int ns_setup(struct run *r)
 		return fail("mount cgroup2 on /sys/fs/cgroup");
 	if (ns_dev(c) < 0 || ns_volumes(c) < 0 || ns_pivot() < 0)
 		return -1;
-	if (early && ns_go(r) < 0)
+	if (early && ns_go(r, 1) < 0)
 		return -1;
 	if (WITH_NET && c->net)
 		return net_inside(c);           /* lo up too */

@@ -24,6 +24,21 @@ run_nsrun run "$cfg" </dev/null
 expect_line stderr "$ERR" 'No space left'
 end
 
+# The overlay's upper directory is the container's "/": the image root's
+# mode whatever nsrun's umask, owned by the container's root (0:0, or the
+# ids its user namespace maps 0 to, seen as 0:0 inside).
+begin overlay_root_mode_and_owner
+want=$(stat -c '%a' "$ROOTDIR")
+cfg=$(mkcfg t-ovlroot process "{\"args\": [\"$BB\", \"stat\", \"-c\", \"%a %u:%g\", \"/\"]}")
+OUT=$(umask 077 && "$NSRUN" run "$cfg" 2>&1 </dev/null); RC=$?
+expect_rc 0 && expect_eq "/ with umask 077" "$OUT" "$want 0:0"
+cfg=$(mkcfg t-ovlroot2 namespaces '["pid", "mount", "user"]' \
+	uid_map '[[0, 100000, 65536]]' gid_map '[[0, 200000, 65536]]' \
+	process "{\"args\": [\"$BB\", \"stat\", \"-c\", \"%a %u:%g\", \"/\"]}")
+OUT=$(umask 077 && "$NSRUN" run "$cfg" 2>&1 </dev/null); RC=$?
+expect_rc 0 && expect_eq "/ in a user namespace" "$OUT" "$want 0:0"
+end
+
 begin readonly_root_refuses_writes
 cfg=$(mkcfg t-roroot root "{\"image\": \"$IMG\", \"overlay\": false}" \
 	process '{"args": ["/bin/payload", "write", "/etc/x"]}')

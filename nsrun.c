@@ -2692,8 +2692,10 @@ static int net_bridge(int fd, struct cfg *c)
 /* The pair in one request: the host end on bridge MASTER and up; the peer,
  * with its own ifinfomsg inside VETH_INFO_PEER, born in the net namespace
  * of PID (our unreaped child: its pid cannot be reused), so deleting the
- * host end (U_LINK) or that namespace dying removes both.  Pure:
- * unit-tested. */
+ * host end (U_LINK) or that namespace dying removes both.  Each end asks
+ * for one tx and one rx queue, what veth uses unless told otherwise: left
+ * to itself it allocates one per possible CPU and then cuts back to one,
+ * and that cut waits for an RCU grace period per end.  Pure: unit-tested. */
 static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_cfg *nc, pid_t pid,
 			 int master)
 {
@@ -2706,6 +2708,8 @@ static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_c
 	nl_put_u32(m, IFLA_MASTER, (uint32_t)master);
 	if (nc->mtu)
 		nl_put_u32(m, IFLA_MTU, nc->mtu);
+	nl_put_u32(m, IFLA_NUM_TX_QUEUES, 1);
+	nl_put_u32(m, IFLA_NUM_RX_QUEUES, 1);
 	info = nl_nest(m, IFLA_LINKINFO);
 	nl_put_str(m, IFLA_INFO_KIND, "veth");
 	data = nl_nest(m, IFLA_INFO_DATA);
@@ -2715,6 +2719,8 @@ static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_c
 	nl_put_u32(m, IFLA_NET_NS_PID, (uint32_t)pid);
 	if (nc->mtu)
 		nl_put_u32(m, IFLA_MTU, nc->mtu);
+	nl_put_u32(m, IFLA_NUM_TX_QUEUES, 1);
+	nl_put_u32(m, IFLA_NUM_RX_QUEUES, 1);
 	if (nc->has_mac)
 		nl_put(m, IFLA_ADDRESS, nc->mac, 6);
 	nl_nest_end(m, peer);

@@ -479,6 +479,11 @@ static void test_netlink(void)
 	check(a && RTA_PAYLOAD(a) == 4 && *(uint32_t *)RTA_DATA(a) == 7, "veth host end on bridge 7", " ");
 	a = attr_find(IFLA_RTA(ifi), len, IFLA_MTU);
 	check(a && RTA_PAYLOAD(a) == 4 && *(uint32_t *)RTA_DATA(a) == 1400, "veth host mtu", " ");
+	/* One queue each way asked for: the kernel would allocate one per CPU
+	 * and cut back to one, which costs an RCU grace period per end. */
+	a = attr_find(IFLA_RTA(ifi), len, IFLA_NUM_TX_QUEUES);
+	check(a && *(uint32_t *)RTA_DATA(a) == 1 && (a = attr_find(IFLA_RTA(ifi), len, IFLA_NUM_RX_QUEUES)) &&
+	      *(uint32_t *)RTA_DATA(a) == 1, "veth host end: one tx and one rx queue", " ");
 	info = attr_find(IFLA_RTA(ifi), len, IFLA_LINKINFO);
 	check(info && attrs_fill(RTA_DATA(info), (int)RTA_PAYLOAD(info)), "IFLA_LINKINFO nest length", " ");
 	if (!info)
@@ -506,6 +511,9 @@ static void test_netlink(void)
 		check(a && RTA_PAYLOAD(a) == 6 && !memcmp(RTA_DATA(a), nc.mac, 6), "peer MAC", " ");
 		a = attr_find(p, plen, IFLA_MTU);
 		check(a && *(uint32_t *)RTA_DATA(a) == 1400, "peer MTU", " ");
+		a = attr_find(p, plen, IFLA_NUM_TX_QUEUES);
+		check(a && *(uint32_t *)RTA_DATA(a) == 1 && (a = attr_find(p, plen, IFLA_NUM_RX_QUEUES)) &&
+		      *(uint32_t *)RTA_DATA(a) == 1, "peer: one tx and one rx queue", " ");
 	}
 	/* Too small a buffer: overflow is sticky and reported once, as EMSGSIZE. */
 	net_veth_msg(&m, buf, 64, &nc, 4242, 7);

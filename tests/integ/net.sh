@@ -176,6 +176,8 @@ br-t1 fd61::1/64"
 		expect_eq "br-t1's ports" "$(nip -o link show master br-t1 | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }')" \
 			ve-t-net-srv
 		expect_line "ve-t-net-srv" "$(nip -o link show dev ve-t-net-srv 2>&1)" 'master br-t1 state UP'
+		expect_line "ve-t-net-srv's queues" "$(nip -d link show dev ve-t-net-srv 2>&1)" \
+			'numtxqueues 1 numrxqueues 1 '
 		run_nsrun run "$cli" </dev/null
 		expect_rc 0
 		for k in peer4 peer6 bridge4 bridge6; do

@@ -433,7 +433,7 @@ static void cli_parse(int argc, char **argv, struct opts *o)
 
 /* ==[ 4. config ]==========================================================
  * Owns:  the JSON config: syntax (cJSON), schema, defaults, this build's
- *        features.  Every error is one line "FILE:LINE:COL: key_field(f, sizeof f, prefix, c->string): what";
+ *        features.  Every error is one line "FILE:LINE:COL: FIELD: what";
  *        cJSON keeps no positions, so cfg_where() re-walks the accepted text
  *        by the index path of the offending node.
  * Entry: cfg_load() (reads the file), cfg_parse() (pure; unit-tested/fuzzed)
@@ -643,9 +643,9 @@ struct key {
 	const char *feature;            /* its name; NULL: always there */
 };
 
-/* Every key of OBJ must be known, present once, and in this build. */
-/* The keys of OBJ against KEYS.  A key that is fine costs a strcmp per
- * known key: the field's name and the edit distances only for a message. */
+/* Every key of OBJ must be known, present once, and in this build.  A key
+ * that is fine costs a strcmp per known key: the field's name and the edit
+ * distances are worked out only for a message. */
 static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *prefix,
 		    const struct key *keys, int nkeys)
 {
@@ -1689,16 +1689,9 @@ static int mkdir_p(const char *path, mode_t mode)
 	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* A loop device already bound to the image (same inode, read-only, offset
- * 0, no size limit), attached by another container or by the vendor's own
- * `mount -o loop`: mounting it again hands back the mounted superblock and
- * its warm cache instead of decompressing into a cold one.  The candidates
- * come from /proc/partitions, which lists exactly the loop devices that are
- * bound (an unbound one has no capacity), with their size: only those the
- * size of the image are opened and asked.  (A scan of /sys/block costs a
- * sysfs lookup per device, bound or not.)  Returns the device open: held,
- * it can be neither cleared nor rebound until the mount has its own
- * reference.  -1: there is none. */
+/* One line of /proc/partitions: the device open if it is a loop device
+ * bound to the image (same inode, read-only, offset 0, no size limit), else
+ * -1.  Only devices of the image's size are opened and asked. */
 static int img_loop_try(char *line, const struct stat *st, char *dev, size_t devlen)
 {
 	unsigned long long want = (unsigned long long)st->st_size >> 10;   /* 1 KiB blocks */
@@ -1726,6 +1719,15 @@ static int img_loop_try(char *line, const struct stat *st, char *dev, size_t dev
 	return -1;
 }
 
+/* A loop device already bound to the image (same inode, read-only, offset
+ * 0, no size limit), attached by another container or by the vendor's own
+ * `mount -o loop`: mounting it again hands back the mounted superblock and
+ * its warm cache instead of decompressing into a cold one.  The candidates
+ * come from /proc/partitions, which lists exactly the loop devices that are
+ * bound (an unbound one has no capacity), with their size.  (A scan of
+ * /sys/block costs a sysfs lookup per device, bound or not.)  Returns the
+ * device open: held, it can be neither cleared nor rebound until the mount
+ * has its own reference.  -1: there is none. */
 static int img_loop_find(const struct stat *st, char *dev, size_t devlen)
 {
 	char buf[1024], *line, *nl;
@@ -2298,8 +2300,8 @@ static void cg_report(struct run *r)
  *          still there (a respawn faster than the kernel, which finishes
  *          namespaces one batch at a time, tens of ms apart under churn; or
  *          the namespace pinned from outside) sets it down, renames it
- *          "nsrun-left%d" (alias "nsrun left") and goes on: 0.4 ms where a
- *          delete would cost 20.
+ *          "nsrun-left%d" (alias "nsrun left") and goes on: one expedited
+ *          RCU grace period (0.05-0.9 ms) where a delete would cost 20 ms.
  * Feature: WITH_NET; config keys under "net"
  * ====================================================================== */
 #define NET_ALIAS "nsrun"               /* marks a bridge nsrun created */

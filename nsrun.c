@@ -1634,7 +1634,7 @@ struct run {
 	char cg[NSRUN_PATH_MAX + 16];   /* the container's cgroup, PARENT/NAME */
 	int cg_fd;                      /* its directory, for clone3 */
 	int go[2];                      /* nsrun -> container: maps are written; the signal set */
-	int errp[2];                    /* container -> nsrun: setup error text; EOF = app started */
+	int errp[2];                    /* container -> nsrun: setup error text, read at its end */
 	int own_ns;                     /* nsrun mounts, in its own namespace (user namespace) */
 	int img_lock, img_file, img_loop; /* the image, its lock and loop device: held until mounted */
 	char img_dev[32];
@@ -3661,20 +3661,35 @@ static pid_t ns_clone(struct run *r)
 	return pid;
 }
 
-/* Host side: clone, maps, wait for the container's setup.  Returns 0 once
- * the app has been exec'd (or failed to exec: that is the app's status). */
+/* The container's setup error, if it wrote one (non-blocking: called
+ * once its first process is gone, or to see whether it failed first). */
+static int ns_setup_error(struct run *r)
+{
+	char msg[sizeof g_err];
+	ssize_t n = read(r->errp[0], msg, sizeof msg - 1);
+
+	if (n <= 0)
+		return 0;
+	msg[n] = 0;
+	err_reset();
+	return failx("%s", msg);
+}
+
+/* Host side: clone, maps, veth, "go".  nsrun does not wait for the app to
+ * start: it sleeps until the container's first process exits, and then
+ * reads what the container wrote to errp (run_wait): a message means the
+ * setup failed and the app never ran.  go[1] stays open until then (a
+ * hangup on it tells the container that nsrun died). */
 static int ns_start(struct run *r, const sigset_t *mask)
 {
 	struct cfg *c = r->c;
-	char msg[sizeof g_err];
-	ssize_t n, len = 0;
 	pid_t pid;
 
 	if ((c->ns & NS_TIME) && ns_time(c) < 0)
 		return -1;
 	if (step(S_sync_pipe) < 0 || pipe2(r->go, O_CLOEXEC) < 0)
 		return fail("pipe");
-	if (pipe2(r->errp, O_CLOEXEC) < 0) {
+	if (pipe2(r->errp, O_CLOEXEC | O_NONBLOCK) < 0) {
 		fail("pipe");
 		close(r->go[0]), close(r->go[1]);
 		return -1;
@@ -3706,7 +3721,7 @@ static int ns_start(struct run *r, const sigset_t *mask)
 	if (WITH_NET && c->net && net_mark(c) < 0)
 		goto out;
 	/* The child has its own copy of our mounts: drop ours (while it sets
-	 * up, on the other CPU), so that NAME.mnt can go once it has left. */
+	 * up, on the other CPU). */
 	if (r->own_ns) {
 		if (umount2(r->mnt, MNT_DETACH) < 0) {
 			fail("detach %s", r->mnt);
@@ -3714,37 +3729,15 @@ static int ns_start(struct run *r, const sigset_t *mask)
 		}
 		undo_done(r->u_umount);
 	}
-	while ((n = read(r->errp[0], msg + len, sizeof msg - 1 - (size_t)len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fail("read from the container");
-			goto out;
-		}
-		len += n;
-		if (len == (ssize_t)sizeof msg - 1)
-			break;
-	}
-	if (len > 0) {
-		msg[len] = 0;
-		failx("%s", msg);
-	}
-	len = -1;                       /* errp read to its end */
+	return 0;
 out:
 	/* A step of ours failed after the clone: if the container failed first
 	 * (it mounts while we work), that is why, and its message is the one. */
-	if (g_err[0] && pid > 0 && len == 0) {
-		struct pollfd pf = { .fd = r->errp[0], .events = POLLIN };
-
-		if (poll(&pf, 1, 0) == 1 && (n = read(r->errp[0], msg, sizeof msg - 1)) > 0) {
-			msg[n] = 0;
-			err_reset();
-			failx("%s", msg);
-		}
-	}
+	if (pid > 0)
+		ns_setup_error(r);
 	close(r->go[1]);
 	close(r->errp[0]);
-	return g_err[0] ? -1 : 0;
+	return -1;
 }
 
 /* ==[ 9. teardown ]========================================================
@@ -3806,14 +3799,18 @@ static int state_lock(struct run *r)
 }
 
 /* Wait for the container's first process, forwarding every signal nsrun
- * gets to it.  Returns the exit status nsrun passes on. */
+ * gets to it (during the setup it holds them until the app runs).  Then
+ * the setup's outcome: an error message from the container means the app
+ * never ran (-1).  Else the exit status nsrun passes on. */
 static int run_wait(struct run *r, const sigset_t *mask)
 {
 	struct signalfd_siginfo si;
-	int sfd = signalfd(-1, mask, SFD_CLOEXEC), st;
+	int sfd = signalfd(-1, mask, SFD_CLOEXEC), st = 0, rc = -1;
 
-	if (sfd < 0)
-		return fail("signalfd");
+	if (sfd < 0) {
+		fail("signalfd");
+		goto out;
+	}
 	for (;;) {
 		pid_t p = waitpid(r->child, &st, WNOHANG);
 
@@ -3821,17 +3818,21 @@ static int run_wait(struct run *r, const sigset_t *mask)
 			break;
 		if (p < 0 && errno != EINTR) {
 			fail("wait for the container");
-			close(sfd);
-			return -1;
+			goto out;
 		}
 		if (read(sfd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo != SIGCHLD)
 			kill(r->child, (int)si.ssi_signo);
 	}
-	close(sfd);
 	undo_done(r->u_child);
-	return exit_code(st);
+	rc = ns_setup_error(r) < 0 ? -1 : exit_code(st);
+out:
+	if (sfd >= 0)
+		close(sfd);
+	close(r->go[1]);
+	close(r->errp[0]);
+	return rc;
 }
 
 /* The signals nsrun forwards: all it can catch but the kernel's own
@@ -3860,10 +3861,6 @@ static int run(struct cfg *c, int *status)
 	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || (r.own_ns && img_root(&r) < 0) ||
 	    (WITH_CGROUP && c->cgroup && cg_setup(&r) < 0) || ns_start(&r, &mask) < 0)
 		return -1;
-	if (rmdir(r.mnt) < 0 && errno != ENOENT)
-		warn("remove %s", r.mnt);
-	else
-		undo_done(r.u_mnt);
 	*status = run_wait(&r, &mask);
 	if (WITH_NET && *status >= 0)
 		net_leave(c);

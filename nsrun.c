@@ -239,15 +239,15 @@ static int g_arena_full;
 #endif
 
 /* ==[ 2. undo ]============================================================
- * Owns:  what outlives nsrun's process unless removed: the state file, the
- *        work directory, nsrun's own mounts (before that directory can go),
- *        the container's first process.  Everything else (the container's
+ * Owns:  what outlives nsrun's process unless removed: the state file,
+ *        nsrun's own mounts (with a user namespace, until the clone), the
+ *        container's first process.  Everything else (the container's
  *        mounts, loop devices with autoclear) the kernel releases when the
  *        namespaces die.
  * Entry: undo_add() right after a thing exists; undo_all() pops LIFO, on
  *        success and on failure alike, so every run exercises the rollback.
  * ====================================================================== */
-enum undo_kind { U_UNLINK, U_RMDIR, U_UMOUNT, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE };
+enum undo_kind { U_UNLINK, U_UMOUNT, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE };
 
 struct undo {
 	enum undo_kind kind;
@@ -290,6 +290,7 @@ static void cg_parent_remove(const char *path);
 static void net_link_del(const char *name);
 static void net_bridge_remove(const char *name);
 static char g_net_left[IFNAMSIZ];     /* net: our host end, left to the kernel */
+static int g_rundir = -1;               /* NSRUN_RUNDIR, open (section teardown) */
 
 static void undo_all(void)
 {
@@ -312,10 +313,6 @@ static void undo_all(void)
 		case U_UMOUNT:
 			if (umount2(u->path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
 				warn("unmount %s", u->path);
-			break;
-		case U_RMDIR:
-			if (rmdir(u->path) < 0 && errno != ENOENT)
-				warn("remove %s", u->path);
 			break;
 		case U_UNLINK:
 			if (unlink(u->path) < 0 && errno != ENOENT)
@@ -808,6 +805,37 @@ static int cfg_abspath(const struct ctx *x, const cJSON *v, const char *field, c
 	return 0;
 }
 
+/* Is absolute path P NSRUN_RUNDIR or below it ("//" and "." aside)?  The
+ * work tmpfs covers that directory where the root is built (section
+ * image), so a bind from it would see the tmpfs, not the host's files. */
+static int in_rundir(const char *p)
+{
+	const char *d = NSRUN_RUNDIR;
+
+	for (;;) {
+		size_t n, m;
+
+		p += strspn(p, "/");
+		while (p[0] == '.' && (p[1] == '/' || !p[1]))
+			p += 1 + strspn(p + 1, "/");
+		d += strspn(d, "/");
+		if (!*d)
+			return 1;
+		n = strcspn(p, "/"), m = strcspn(d, "/");
+		if (n != m || strncmp(p, d, n))
+			return 0;
+		p += n, d += m;
+	}
+}
+
+static int cfg_outside_rundir(const struct ctx *x, const cJSON *v, const char *field, const char *p)
+{
+	if (*p == '/' && in_rundir(p))
+		return cfg_err(x, v, 0, field, "expected a path outside %s (nsrun's own directory), got \"%s\"",
+			       NSRUN_RUNDIR, p);
+	return 0;
+}
+
 static int cfg_strlist(const struct ctx *x, const cJSON *v, const char *field,
 		       const char **out, int env)
 {
@@ -844,7 +872,8 @@ static int cfg_root(const struct ctx *x, const cJSON *r, struct cfg *c)
 		return -1;
 	if ((v = cJSON_GetObjectItemCaseSensitive(r, "image")) && cfg_string(x, v, "root.image", &c->image) < 0)
 		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(r, "path")) && cfg_string(x, v, "root.path", &c->path) < 0)
+	if ((v = cJSON_GetObjectItemCaseSensitive(r, "path")) &&
+	    (cfg_string(x, v, "root.path", &c->path) < 0 || cfg_outside_rundir(x, v, "root.path", c->path) < 0))
 		return -1;
 	if (c->image && c->path)
 		return cfg_err(x, v, 1, "root.path", "give exactly one of \"image\" and \"path\"");
@@ -1040,6 +1069,8 @@ static int cfg_mount(const struct ctx *x, const cJSON *m, int i, struct mount_cf
 			return -1;
 		if (*mc->source != '/')
 			return cfg_err(x, v, 0, ff, "expected an absolute path on the host, got \"%s\"", mc->source);
+		if (cfg_outside_rundir(x, v, ff, mc->source) < 0)
+			return -1;
 		snprintf(ff, sizeof ff, "%s.readonly", f);
 		if ((v = cJSON_GetObjectItemCaseSensitive(m, "readonly"))) {
 			if (cfg_want(x, v, ff, cJSON_True, "true or false") < 0)
@@ -1603,11 +1634,15 @@ static int cfg_load(const char *file, struct cfg *c)
 }
 
 /* ==[ 5. image ]===========================================================
- * Owns:  the container's root: NAME.mnt (a tmpfs sized for the overlay),
- *        the image on a loop device (read-only, autoclear) or a directory
- *        bind, the overlay.  The loop device is found or attached by nsrun;
- *        the mounts are made where they cost least and never reach the
- *        host's mount table:
+ * Owns:  the container's root: the work tmpfs (sized for the overlay), the
+ *        image on a loop device (read-only, autoclear) or a directory bind,
+ *        the overlay.  The loop device is found or attached by nsrun; the
+ *        mounts are made where they cost least and never reach the host's
+ *        mount table.  The work tmpfs covers NSRUN_RUNDIR itself, in the
+ *        namespace that builds the root: a mount point that always exists
+ *        and is private to that namespace, so nothing is made or removed on
+ *        the host's file system for it (bind sources in NSRUN_RUNDIR are
+ *        refused by the config check: they would be hidden).  It is made:
  *        - by the container itself, right after the clone, in its own mount
  *          namespace (a slave of the host's): the default.  nsrun keeps no
  *          mount namespace of its own, so there is none to detach or to
@@ -1618,16 +1653,15 @@ static int cfg_load(const char *file, struct cfg *c)
  *          detaches its own right after.
  * Entry: img_prepare() (nsrun); img_mount() through img_root() (section 8),
  *        on the side that mounts
- * Undo:  U_RMDIR NAME.mnt, U_UMOUNT NAME.mnt (nsrun's mounts, until the clone)
+ * Undo:  U_UMOUNT NSRUN_RUNDIR (nsrun's own mounts, until the clone)
  * ====================================================================== */
+#define WORK_DIR NSRUN_RUNDIR           /* the work tmpfs's mount point */
+#define WORK_ROOT WORK_DIR "/root"      /* the container's root */
 struct run {
 	struct cfg *c;
 	char state[256];                /* NSRUN_RUNDIR/NAME.pid */
-	char mnt[256];                  /* NSRUN_RUNDIR/NAME.mnt */
-	char root[272];                 /* NAME.mnt/root */
-	char resolv[272], hosts[272];   /* NAME.mnt/{resolv.conf,hosts}, when "net" asks */
 	int state_fd;
-	struct undo *u_mnt, *u_umount, *u_child;
+	struct undo *u_umount, *u_child;
 	uid_t root_uid;                 /* host ids of the container's root */
 	gid_t root_gid;
 	pid_t child;
@@ -1880,14 +1914,14 @@ static void img_root_ids(struct run *r)
 			r->root_gid = c->gid_map[i].outside;
 }
 
-/* The work tmpfs on NAME.mnt, the image or directory, the overlay: by
+/* The work tmpfs over WORK_DIR, the image or directory, the overlay: by
  * nsrun in its own mount namespace (r->own_ns) or by the container.  The
  * container never adds to nsrun's undo stack: its mounts go with it. */
 static int img_mount(struct run *r)
 {
+	static const char lower[] = WORK_DIR "/lower", upper[] = WORK_DIR "/upper", work[] = WORK_DIR "/work";
 	struct cfg *c = r->c;
-	char lower[272], upper[272], work[272];
-	char opts[3 * 272 + 64];
+	char opts[64];
 	const char *at;
 	struct stat st;
 	mode_t mask;
@@ -1897,15 +1931,14 @@ static int img_mount(struct run *r)
 	 * root/ but cannot list or read what is beside it. */
 	snprintf(opts, sizeof opts, "mode=0711,size=%llu",
 		 (unsigned long long)(c->overlay ? c->overlay : 16384));
-	if (step(S_mount_work) < 0 || mount("nsrun", r->mnt, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-		return fail("mount tmpfs on %s", r->mnt);
-	if (r->own_ns && !(r->u_umount = undo_add(U_UMOUNT, r->mnt, 0)))
+	if (step(S_mount_work) < 0 || mount("nsrun", WORK_DIR, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		return fail("mount tmpfs on %s", WORK_DIR);
+	if (r->own_ns && !(r->u_umount = undo_add(U_UMOUNT, WORK_DIR, 0)))
 		return -1;
 
-	snprintf(lower, sizeof lower, "%s/lower", r->mnt);
-	at = c->overlay ? lower : r->root;
-	if (mkdir(r->root, 0755) < 0 || (c->overlay && mkdir(lower, 0755) < 0))
-		return fail("create directories in %s", r->mnt);
+	at = c->overlay ? lower : WORK_ROOT;
+	if (mkdir(WORK_ROOT, 0755) < 0 || (c->overlay && mkdir(lower, 0755) < 0))
+		return fail("create directories in %s", WORK_DIR);
 
 	if (c->image) {
 		int e = step(S_mount_image) < 0 ? -1 : mount(r->img_dev, at, "squashfs", MS_RDONLY, NULL);
@@ -1924,8 +1957,6 @@ static int img_mount(struct run *r)
 	if (!c->overlay)
 		return 0;
 
-	snprintf(upper, sizeof upper, "%s/upper", r->mnt);
-	snprintf(work, sizeof work, "%s/work", r->mnt);
 	/* upper/ is the container's /: the image root's mode exactly (no umask;
 	 * mkdir leaves out set-id bits: chmod then), owned by its root. */
 	mask = umask(0);
@@ -1933,18 +1964,19 @@ static int img_mount(struct run *r)
 	      ((st.st_mode & 06000) && chmod(upper, st.st_mode & 07777) < 0) || mkdir(work, 0700) < 0;
 	umask(mask);
 	if (bad)
-		return fail("create overlay directories in %s", r->mnt);
+		return fail("create overlay directories in %s", WORK_DIR);
 	img_root_ids(r);
 	if ((r->root_uid != geteuid() || r->root_gid != getegid()) && chown(upper, r->root_uid, r->root_gid) < 0)
 		return fail("chown %s to the container's root", upper);
-	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
-	if (step(S_mount_overlay) < 0 || mount("overlay", r->root, "overlay", 0, opts) < 0)
-		return fail("mount overlay on %s", r->root);
+	if (step(S_mount_overlay) < 0 ||
+	    mount("overlay", WORK_ROOT, "overlay", 0,
+		  "lowerdir=" WORK_DIR "/lower,upperdir=" WORK_DIR "/upper,workdir=" WORK_DIR "/work") < 0)
+		return fail("mount overlay on %s", WORK_ROOT);
 	return 0;
 }
 
-/* nsrun's part, before the clone: NAME.mnt, the loop device, and with a
- * user namespace a mount namespace of nsrun's own for the mounts (see the
+/* nsrun's part, before the clone: the loop device, and with a user
+ * namespace a mount namespace of nsrun's own for the mounts (see the
  * section's head; img_root() makes them, on one side or the other). */
 static int img_prepare(struct run *r)
 {
@@ -1953,12 +1985,6 @@ static int img_prepare(struct run *r)
 	r->own_ns = !!(c->ns & NS_USER);
 	if (r->own_ns && (step(S_mount_ns) < 0 || unshare(CLONE_NEWNS) < 0))
 		return fail("unshare mount namespace");
-	snprintf(r->mnt, sizeof r->mnt, "%s/%s.mnt", NSRUN_RUNDIR, c->name);
-	snprintf(r->root, sizeof r->root, "%s/root", r->mnt);
-	if (step(S_work_dir) < 0 || (mkdir(r->mnt, 0711) < 0 && errno != EEXIST))
-		return fail("create %s", r->mnt);
-	if (!(r->u_mnt = undo_add(U_RMDIR, r->mnt, 0)))
-		return -1;
 	return c->image ? img_loop(r) : 0;
 }
 
@@ -2633,7 +2659,11 @@ static void net_up_msg(struct nl *m, int index)
  * lock on the state directory itself (no lock file to leave behind). */
 static int net_lock(void)
 {
-	int fd = open(NSRUN_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Through g_rundir: NSRUN_RUNDIR may be covered by the work tmpfs in
+	 * nsrun's own mount namespace (with a user namespace, until the clone's
+	 * copy is made), and "." of the descriptor is the host's directory. */
+	int fd = g_rundir >= 0 ? openat(g_rundir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			       : open(NSRUN_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
 		fail("lock %s", NSRUN_RUNDIR);
@@ -2952,28 +2982,27 @@ out:
 		close(fd);
 }
 
-/* /etc/resolv.conf and /etc/hosts for the container, in NAME.mnt; each
+/* /etc/resolv.conf and /etc/hosts for the container, in WORK_DIR; each
  * becomes one more read-only bind of the config's "mounts" (room is kept
  * for them), so the container mounts them as it mounts any volume. */
 static int net_files(struct run *r)
 {
 	struct cfg *c = r->c;
 	struct net_cfg *nc = &c->nc;
-	char *path, buf[4096], ip[INET6_ADDRSTRLEN];
+	static const char resolv[] = WORK_DIR "/resolv.conf", hosts[] = WORK_DIR "/hosts";
+	char buf[4096], ip[INET6_ADDRSTRLEN];
 	size_t n = 0;
 
 	if (step(S_net_files) < 0)
-		return fail("write %s/resolv.conf", r->mnt);
+		return fail("write %s", resolv);
 	for (int i = 0; i < nc->n_dns; i++)
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "nameserver %s\n",
 				      inet_ntop(nc->dns[i].family, nc->dns[i].a, ip, sizeof ip));
-	path = r->resolv;
-	snprintf(path, sizeof r->resolv, "%s/resolv.conf", r->mnt);
-	if (nc->n_dns && write_new(path, buf, n) < 0)
-		return fail("write %s", path);
+	if (nc->n_dns && write_new(resolv, buf, n) < 0)
+		return fail("write %s", resolv);
 	if (nc->n_dns)
 		c->mounts[c->n_mounts++] = (struct mount_cfg){
-			.type = M_BIND, .source = path, .target = "/etc/resolv.conf", .readonly = 1 };
+			.type = M_BIND, .source = resolv, .target = "/etc/resolv.conf", .readonly = 1 };
 	n = (size_t)snprintf(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
 	for (int i = 0; i < nc->n_addr; i++)
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\t%s\n",
@@ -2983,13 +3012,11 @@ static int net_files(struct run *r)
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\t%s\n",
 				      inet_ntop(nc->host_addr[i].family, nc->host_addr[i].a, ip, sizeof ip),
 				      nc->host_name[i]);
-	path = r->hosts;
-	snprintf(path, sizeof r->hosts, "%s/hosts", r->mnt);
-	if ((nc->n_hosts || nc->n_addr) && write_new(path, buf, n < sizeof buf ? n : sizeof buf - 1) < 0)
-		return fail("write %s", path);
+	if ((nc->n_hosts || nc->n_addr) && write_new(hosts, buf, n < sizeof buf ? n : sizeof buf - 1) < 0)
+		return fail("write %s", hosts);
 	if (nc->n_hosts || nc->n_addr)
 		c->mounts[c->n_mounts++] = (struct mount_cfg){
-			.type = M_BIND, .source = path, .target = "/etc/hosts", .readonly = 1 };
+			.type = M_BIND, .source = hosts, .target = "/etc/hosts", .readonly = 1 };
 	return 0;
 }
 
@@ -3381,10 +3408,10 @@ static int ns_setup(struct run *r)
 	/* Mounts copied into a namespace owned by a new user namespace are
 	 * locked, and pivot_root refuses a locked new root: bind the root onto
 	 * itself here, which makes an unlocked mount of our own to pivot into. */
-	if ((c->ns & NS_USER) && mount(r->root, r->root, NULL, MS_BIND, NULL) < 0)
-		return fail("bind the new root %s onto itself", r->root);
-	if (chdir(r->root) < 0)
-		return fail("enter the new root %s", r->root);
+	if ((c->ns & NS_USER) && mount(WORK_ROOT, WORK_ROOT, NULL, MS_BIND, NULL) < 0)
+		return fail("bind the new root %s onto itself", WORK_ROOT);
+	if (chdir(WORK_ROOT) < 0)
+		return fail("enter the new root %s", WORK_ROOT);
 	if (step(S_mount_proc) < 0 ||
 	    mount_or_bind(c, c->ns & NS_PID, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "/proc") < 0)
 		return fail("mount proc on /proc");
@@ -3593,6 +3620,7 @@ static void child_main(struct run *r, const sigset_t *mask)
 	close(r->go[1]);
 	close(r->errp[0]);
 	close(r->state_fd);
+	close(g_rundir);
 	if (r->cg_fd >= 0)
 		close(r->cg_fd);
 	if ((!r->own_ns && img_root(r) < 0) || ns_setup(r) < 0)
@@ -3723,8 +3751,8 @@ static int ns_start(struct run *r, const sigset_t *mask)
 	/* The child has its own copy of our mounts: drop ours (while it sets
 	 * up, on the other CPU). */
 	if (r->own_ns) {
-		if (umount2(r->mnt, MNT_DETACH) < 0) {
-			fail("detach %s", r->mnt);
+		if (umount2(WORK_DIR, MNT_DETACH) < 0) {
+			fail("detach %s", WORK_DIR);
 			goto out;
 		}
 		undo_done(r->u_umount);
@@ -3749,22 +3777,25 @@ out:
  * ====================================================================== */
 static int state_lock(struct run *r)
 {
+	const char *name = r->state + sizeof NSRUN_RUNDIR;      /* NAME.pid */
 	char buf[32];
 	struct stat a;
 	ssize_t n;
 
-	if (step(S_state_dir) < 0)
-		return fail("create %s", NSRUN_RUNDIR);
 	snprintf(r->state, sizeof r->state, "%s/%s.pid", NSRUN_RUNDIR, r->c->name);
-	for (int made = 0;;) {
+	for (int made = 0;;) {                  /* the first start since boot makes it */
+		g_rundir = step(S_state_dir) < 0 ? -1 : open(NSRUN_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (g_rundir >= 0 || errno != ENOENT || made++)
+			break;
+		if (mkdir_p(NSRUN_RUNDIR, 0711) < 0)
+			break;
+	}
+	if (g_rundir < 0)
+		return fail("create %s", NSRUN_RUNDIR);
+	for (;;) {
 		int fd = step(S_state_lock) < 0 ? -1
-			 : open(r->state, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+			 : openat(g_rundir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 
-		if (fd < 0 && errno == ENOENT && !made++) {     /* the first start since boot */
-			if (mkdir_p(NSRUN_RUNDIR, 0711) < 0)
-				return fail("create %s", NSRUN_RUNDIR);
-			continue;
-		}
 		if (fd < 0)
 			return fail("open %s", r->state);
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {

@@ -59,8 +59,7 @@ NSRUN_FEATURES(X)               /* a row without a default fails to compile */
 	X(state_lock)     /* open + flock NAME.pid */                        \
 	X(state_write)    /* write our pid into it */                        \
 	X(mount_ns)       /* nsrun's own mount namespace, or the container's made a slave */ \
-	X(work_dir)       /* mkdir NAME.mnt */                               \
-	X(mount_work)     /* tmpfs on NAME.mnt */                            \
+	X(mount_work)     /* the work tmpfs over /run/nsrun, privately */    \
 	X(loop_attach)    /* image -> /dev/loopN, read-only, autoclear */    \
 	X(mount_image)    /* squashfs from the loop device */                \
 	X(mount_rootdir)  /* bind a directory rootfs */                      \
@@ -69,7 +68,7 @@ NSRUN_FEATURES(X)               /* a row without a default fails to compile */
 	X(cg_enable)      /* "+ctrl" into each cgroup.subtree_control */     \
 	X(cg_create)      /* mkdir PARENT/NAME */                            \
 	X(cg_limits)      /* write memory.max, pids.max, ... */              \
-	X(net_files)      /* resolv.conf and hosts in NAME.mnt */            \
+	X(net_files)      /* resolv.conf and hosts in the work tmpfs */      \
 	X(time_ns)        /* unshare(CLONE_NEWTIME) */                       \
 	X(time_offsets)   /* /proc/self/timens_offsets */                    \
 	X(sync_pipe)      /* pipes between nsrun and the container */        \

@@ -139,10 +139,9 @@ cleanup_leaks() {
 	done
 	# the names of this script's configs (mkcfg runs in $(...): no variable)
 	for n in $(grep -ohE '"name": *"[a-z0-9_-]+"' "$T"/*.json 2>/dev/null | cut -d'"' -f4 | sort -u); do
-		if [ -e "$RUNDIR/$n.pid" ] || [ -e "$RUNDIR/$n.mnt" ]; then
-			echo "cleanup: removing leaked $RUNDIR/$n.*" >&2
+		if [ -e "$RUNDIR/$n.pid" ]; then
+			echo "cleanup: removing leaked $RUNDIR/$n.pid" >&2
 			rm -f "$RUNDIR/$n.pid"
-			rmdir "$RUNDIR/$n.mnt" 2>/dev/null
 		fi
 	done
 }

@@ -236,6 +236,17 @@ static const struct fixture {
 	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
 	  "\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"/t\"},{\"type\":\"bind\",\"target\":\"/x\"}]}",
 	  "w.json:1:102: mounts[1].source: missing (a path on the host)" },
+	{ "bind source in nsrun's own directory",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+	  "\"mounts\":[{\"type\":\"bind\",\"source\":\"/run//nsrun/./x\",\"target\":\"/x\"}]}",
+	  "w.json:1:95: mounts[0].source: expected a path outside /run/nsrun (nsrun's own directory), got \"/run//nsrun/./x\"" },
+	{ "bind sources beside nsrun's own directory valid",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+	  "\"mounts\":[{\"type\":\"bind\",\"source\":\"/run/nsrunx\",\"target\":\"/x\"},"
+	  "{\"type\":\"bind\",\"source\":\"/run\",\"target\":\"/y\"}]}", NULL },
+	{ "root path in nsrun's own directory",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/run/nsrun\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:30: root.path: expected a path outside /run/nsrun (nsrun's own directory), got \"/run/nsrun\"" },
 	{ "mount bind key on tmpfs",
 	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
 	  "\"mounts\":[{\"type\":\"tmpfs\",\"target\":\"/t\",\"readonly\":true}]}",

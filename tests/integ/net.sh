@@ -444,6 +444,36 @@ lo"
 fi
 end
 
+# With a user namespace nsrun builds the root in a mount namespace of its own,
+# where the work tmpfs covers /run/nsrun until the clone's copy is made; the
+# net lock (an flock on /run/nsrun) must still be the host's directory: the
+# app does not run before another holder lets it go (uptimes compared: the
+# app's, printed first thing, and the holder's at its release).  The
+# container's /etc/hosts (made in the work tmpfs) is there, its address is
+# on eth0, and the bridge nsrun made goes with it.
+begin net_with_userns_takes_the_host_lock
+if netns_up; then
+	cfg=$(mkcfg t-net-user namespaces '["pid", "mount", "uts", "ipc", "net", "user"]' \
+		uid_map '[[0, 100000, 65536]]' gid_map '[[0, 100000, 65536]]' \
+		process '{"args": ["/bin/busybox", "sh", "-c", "cut -d\" \" -f1 /proc/uptime; grep -q \"^10.74.0.2\tt-net-user$\" /etc/hosts && ip -o addr show eth0 | grep -q \" 10.74.0.2/24 \""]}' \
+		net '{"bridge": "br-tu", "bridge_address": "10.74.0.1/24", "address": "10.74.0.2/24"}')
+	rm -f "$T/locked" "$T/released"
+	flock "$RUNDIR" sh -c "touch '$T/locked'; sleep 1; cut -d' ' -f1 /proc/uptime >'$T/released'" &
+	holder=$!
+	for ((i = 0; i < 300; i++)); do [ -e "$T/locked" ] && break; sleep 0.01; done
+	[ -e "$T/locked" ] || bad "the lock holder never took the lock"
+	run_nsrun run "$cfg" </dev/null
+	wait "$holder"
+	expect_rc 0
+	expect_eq stderr "$ERR" ""
+	released=$(cat "$T/released" 2>/dev/null)
+	awk -v a="$OUT" -v r="$released" 'BEGIN { exit !(a != "" && r != "" && a + 0 >= r + 0) }' ||
+		bad "the app ran at uptime ${OUT:-?}, before the lock on $RUNDIR was let go at ${released:-?}"
+	expect_eq "links after" "$(links_settle lo)" "lo"
+	netns_down
+fi
+end
+
 # ---- start errors ----------------------------------------------------------------
 
 begin net_missing_bridge

@@ -3469,6 +3469,20 @@ static void app_signals_default(const struct run *r)
 			signal(s, SIG_DFL);
 }
 
+/* The app's ids, unless it has them already (root of its namespaces, no
+ * supplementary groups: the usual case): each change of credentials makes
+ * a new set and frees the old one after an RCU grace period. */
+static int app_ids(uid_t uid, gid_t gid)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (getresuid(&ru, &eu, &su) == 0 && getresgid(&rg, &eg, &sg) == 0 && ru == uid && eu == uid &&
+	    su == uid && rg == gid && eg == gid && sg == gid && getgroups(0, NULL) == 0)
+		return 0;
+	return set_ids(uid, gid);
+}
+
 /* The app's process: clean signal state, its user, its cwd, then exec.
  * A name without '/' is looked up in the container's PATH (not nsrun's).
  * Exec failures are the app's: 127 not found, 126 cannot execute. */
@@ -3484,11 +3498,14 @@ static void app_exec(struct run *r)
 	app_signals_default(r);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (step(S_app_creds) < 0 || set_ids(c->uid, c->gid) < 0) {
+	if (step(S_app_creds) < 0 || app_ids(c->uid, c->gid) < 0) {
 		fail("set user %u:%u", (unsigned)c->uid, (unsigned)c->gid);
 		child_die(r);
 	}
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || step(S_app_cwd) < 0 || chdir(c->cwd) < 0) {
+	/* In a pid namespace init's death kills the app anyway; init's cwd
+	 * is "/" since the pivot, and the app has a copy of it. */
+	if ((!(c->ns & NS_PID) && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) || step(S_app_cwd) < 0 ||
+	    (strcmp(c->cwd, "/") && chdir(c->cwd) < 0)) {
 		fail("chdir %s", c->cwd);
 		child_die(r);
 	}

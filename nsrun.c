@@ -222,14 +222,20 @@ void *calloc(size_t a, size_t b)
 
 void *realloc(void *ptr, size_t n)
 {
-	size_t old;
+	unsigned char *b = (unsigned char *)ptr - ARENA_HDR;
+	size_t old, need = (n + ARENA_HDR + 15) & ~(size_t)15;
 	void *p;
 
 	if (!ptr)
 		return malloc(n);
-	memcpy(&old, (unsigned char *)ptr - ARENA_HDR, sizeof old);
-	if (n + ARENA_HDR <= old)
+	memcpy(&old, b, sizeof old);
+	if (n <= ARENA_SIZE && need <= old) {
+		if (b + old == g_arena + g_arena_used) {        /* the newest block: give back the rest */
+			g_arena_used -= old - need;
+			memcpy(b, &need, sizeof need);
+		}
 		return ptr;
+	}
 	if ((p = malloc(n)))
 		memcpy(p, ptr, old - ARENA_HDR);
 	return p;
@@ -1542,29 +1548,28 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
 	return 0;
 }
 
-int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len)
+/* Parse and check BUF (LEN bytes and a NUL, from malloc: C keeps it, or
+ * it is freed on error). */
+static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 {
-	struct ctx x = { file, text, NULL };
+	struct ctx x = { file, buf, NULL };
 	const char *end = NULL;
 	cJSON *root;
 	int line, col;
-
-	char *buf;
 	int rc = -1;
 
 	memset(c, 0, sizeof *c);
 	c->file = file;
 	c->cwd = "/";
 	memcpy(c->env, default_env, sizeof default_env);
-	if (len > NSRUN_CONFIG_MAX)
-		return failx("%s: config larger than %d bytes", file, NSRUN_CONFIG_MAX);
-	if (memchr(text, 0, len))
-		return failx("%s: not a text file (it has a NUL byte)", file);
-	if (!(buf = malloc(len + 1)))
-		return fail("%s: read config", file);
-	memcpy(buf, text, len);
-	buf[len] = 0;
-	x.text = buf;
+	if (len > NSRUN_CONFIG_MAX || memchr(buf, 0, len)) {
+		if (len > NSRUN_CONFIG_MAX)
+			failx("%s: config larger than %d bytes", file, NSRUN_CONFIG_MAX);
+		else
+			failx("%s: not a text file (it has a NUL byte)", file);
+		free(buf);
+		return -1;
+	}
 	root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);     /* len + 1: the NUL */
 	if (!root && g_arena_full) {
 		failx("%s: config too large to hold in memory", file);
@@ -1586,6 +1591,20 @@ int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len)
 	}
 	free(buf);
 	return rc;
+}
+
+/* TEXT (LEN bytes, no NUL needed) as a config: a copy is parsed. */
+int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len)
+{
+	char *buf = malloc(len + 1);
+
+	if (!buf) {
+		memset(c, 0, sizeof *c);
+		return fail("%s: read config", file);
+	}
+	memcpy(buf, text, len);
+	buf[len] = 0;
+	return cfg_parse_buf(c, file, buf, len);
 }
 
 void cfg_free(struct cfg *c)
@@ -1614,23 +1633,33 @@ static int cfg_err_at(const struct cfg *c, const void *node, const char *field, 
 /* Read FILE (at most NSRUN_CONFIG_MAX bytes) and parse it. */
 static int cfg_load(const char *file, struct cfg *c)
 {
-	static char text[NSRUN_CONFIG_MAX + 1];
+	/* Read into the arena, right where cJSON's nodes will follow once the
+	 * block is cut to the text's size: one page touched for both. */
+	char *buf = malloc(NSRUN_CONFIG_MAX + 2);
 	size_t len = 0;
-	ssize_t n;
+	ssize_t n = -1;
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return fail("%s: open config", file);
-	while ((n = read(fd, text + len, sizeof text - len)) > 0)
-		if ((len += (size_t)n) == sizeof text)
+	if (fd < 0 || !buf) {
+		fail("%s: %s config", file, fd < 0 ? "open" : "read");
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((n = read(fd, buf + len, NSRUN_CONFIG_MAX + 1 - len)) > 0)
+		if ((len += (size_t)n) == NSRUN_CONFIG_MAX + 1)
 			break;
 	if (n < 0) {
 		fail("%s: read config", file);
 		close(fd);
+		free(buf);
 		return -1;
 	}
 	close(fd);
-	return cfg_parse(c, file, text, len);
+	buf = realloc(buf, len + 1);    /* smaller: the same block */
+	buf[len] = 0;
+	return cfg_parse_buf(c, file, buf, len);
 }
 
 /* ==[ 5. image ]===========================================================

@@ -21,17 +21,25 @@
  *   forkbomb N      fork up to N children that sleep; "forked=K failed=F",
  *                   then end them all and exit 0
  *   spin MS         burn CPU for MS milliseconds of wall time
+ *   lock PATH MS    (on the host) flock PATH (a directory will do), print
+ *                   "locked", hold it MS milliseconds, print "released=T"
+ *                   (T: /proc/uptime's first field) and let go by exiting
+ *   groups LIST PROG ARG...
+ *                   (on the host, as root) set the supplementary groups to
+ *                   LIST (comma-separated gids; "-" for none), exec PROG
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -43,7 +51,7 @@ extern char **environ;
 static int usage(void)
 {
 	fputs("usage: payload exit N | kill N | trap | orphans N | status | ns | write PATH\n"
-	      "               | cat | echo2 TEXT | monotonic | sleep MS\n", stderr);
+	      "               | cat | echo2 TEXT | monotonic | sleep MS | groups LIST PROG ARG...\n", stderr);
 	return 2;
 }
 
@@ -396,6 +404,49 @@ static int do_spin(long ms)
 	return 0;
 }
 
+/* Hold an exclusive flock on PATH for MS milliseconds. */
+static int do_lock(const char *path, long ms)
+{
+	char up[64] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC), u;
+	ssize_t n;
+
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		printf("error=lock %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	printf("locked\n");
+	fflush(stdout);
+	sleep_ms(ms);
+	if ((u = open("/proc/uptime", O_RDONLY | O_CLOEXEC)) >= 0 && (n = read(u, up, sizeof up - 1)) > 0)
+		up[strcspn(up, " \n")] = 0;
+	printf("released=%s\n", up);
+	return 0;
+}
+
+/* Start PROG with exactly the supplementary groups in LIST. */
+static int do_groups(const char *list, char **argv)
+{
+	gid_t g[32];
+	size_t n = 0;
+
+	for (const char *p = list; strcmp(list, "-") && *p && n < sizeof g / sizeof g[0]; n++) {
+		char *end;
+
+		g[n] = (gid_t)strtoul(p, &end, 10);
+		if (end == p || (*end && *end != ','))
+			return usage();
+		p = *end ? end + 1 : end;
+	}
+	if (setgroups(n, g) < 0) {
+		printf("error=setgroups: %s\n", strerror(errno));
+		return 1;
+	}
+	execv(argv[0], argv);
+	printf("error=exec %s: %s\n", argv[0], strerror(errno));
+	return 127;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -432,6 +483,10 @@ int main(int argc, char **argv)
 		return do_forkbomb(n);
 	if (!strcmp(cmd, "spin") && n >= 0)
 		return do_spin(n);
+	if (!strcmp(cmd, "lock") && arg && argc > 3 && num(argv[3]) >= 0)
+		return do_lock(arg, num(argv[3]));
+	if (!strcmp(cmd, "groups") && arg && argc > 3)
+		return do_groups(arg, argv + 3);
 	if (!strcmp(cmd, "sleep") && n >= 0) {
 		sleep_ms(n);
 		return 0;

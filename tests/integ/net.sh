@@ -457,16 +457,15 @@ if netns_up; then
 		uid_map '[[0, 100000, 65536]]' gid_map '[[0, 100000, 65536]]' \
 		process '{"args": ["/bin/busybox", "sh", "-c", "cut -d\" \" -f1 /proc/uptime; grep -q \"^10.74.0.2\tt-net-user$\" /etc/hosts && ip -o addr show eth0 | grep -q \" 10.74.0.2/24 \""]}' \
 		net '{"bridge": "br-tu", "bridge_address": "10.74.0.1/24", "address": "10.74.0.2/24"}')
-	rm -f "$T/locked" "$T/released"
-	flock "$RUNDIR" sh -c "touch '$T/locked'; sleep 1; cut -d' ' -f1 /proc/uptime >'$T/released'" &
+	"$PAYLOAD" lock "$RUNDIR" 1000 >"$T/holder" &
 	holder=$!
-	for ((i = 0; i < 300; i++)); do [ -e "$T/locked" ] && break; sleep 0.01; done
-	[ -e "$T/locked" ] || bad "the lock holder never took the lock"
+	for ((i = 0; i < 300; i++)); do grep -q '^locked$' "$T/holder" && break; sleep 0.01; done
+	grep -q '^locked$' "$T/holder" || bad "the lock holder never took the lock: $(cat "$T/holder")"
 	run_nsrun run "$cfg" </dev/null
 	wait "$holder"
 	expect_rc 0
 	expect_eq stderr "$ERR" ""
-	released=$(cat "$T/released" 2>/dev/null)
+	released=$(sed -n 's/^released=//p' "$T/holder")
 	awk -v a="$OUT" -v r="$released" 'BEGIN { exit !(a != "" && r != "" && a + 0 >= r + 0) }' ||
 		bad "the app ran at uptime ${OUT:-?}, before the lock on $RUNDIR was let go at ${released:-?}"
 	expect_eq "links after" "$(links_settle lo)" "lo"

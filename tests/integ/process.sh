@@ -76,21 +76,20 @@ fi
 end
 
 # The app has no supplementary groups whether nsrun had some (it drops them)
-# or none (nothing to change: nsrun leaves the app's credentials alone).
+# or none (nothing to change: nsrun leaves the app's credentials alone);
+# nsrun is started through `payload groups` (setgroups, then exec).
 begin default_user_groups
-if SETPRIV=$(type -P setpriv); then
-	cfg=$(mkcfg t-groups process '{"args": ["/bin/payload", "status"]}')
-	for g in --clear-groups --groups=4,27; do
-		printf '#!/bin/sh\nexec %s %s -- %s "$@"\n' "$SETPRIV" "$g" "$NSRUN" >"$T/nsrun-setpriv"
-		chmod +x "$T/nsrun-setpriv"
-		NSRUN=$T/nsrun-setpriv run_nsrun run "$cfg" </dev/null
-		expect_rc 0 &&
-			expect_eq "nsrun under setpriv $g: cwd uid gid groups" \
-				"$(val cwd) $(val uid) $(val gid) $(val groups)" "/ 0 0 0"
-	done
-else
-	echo "note: default_user_groups: no setpriv here; default_user_cwd checked the groups alone"
-fi
+cfg=$(mkcfg t-groups process '{"args": ["/bin/payload", "status"]}')
+expect_eq "the launcher itself: groups of 'payload groups 4,27 payload status'" \
+	"$("$PAYLOAD" groups 4,27 "$PAYLOAD" status | sed -n 's/^groups=//p')" 2
+for g in - 4,27; do
+	printf '#!/bin/sh\nexec %s groups %s %s "$@"\n' "$PAYLOAD" "$g" "$NSRUN" >"$T/nsrun-groups"
+	chmod +x "$T/nsrun-groups"
+	NSRUN=$T/nsrun-groups run_nsrun run "$cfg" </dev/null
+	expect_rc 0 &&
+		expect_eq "nsrun started with groups $g: cwd uid gid groups" \
+			"$(val cwd) $(val uid) $(val gid) $(val groups)" "/ 0 0 0"
+done
 end
 
 # nsrun is started with signals ignored (as a careless supervisor may do):

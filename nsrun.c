@@ -320,8 +320,8 @@ static void undo_all(void)
 			if (umount2(u->path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
 				warn("unmount %s", u->path);
 			break;
-		case U_UNLINK:
-			if (unlink(u->path) < 0 && errno != ENOENT)
+		case U_UNLINK:          /* the state file: through g_rundir, never covered */
+			if (unlinkat(g_rundir, u->path + sizeof NSRUN_RUNDIR, 0) < 0 && errno != ENOENT)
 				warn("remove %s", u->path);
 			break;
 		case U_CGROUP:
@@ -1635,7 +1635,7 @@ static int cfg_load(const char *file, struct cfg *c)
 {
 	/* Read into the arena, right where cJSON's nodes will follow once the
 	 * block is cut to the text's size: one page touched for both. */
-	char *buf = malloc(NSRUN_CONFIG_MAX + 2);
+	char *buf = malloc(NSRUN_CONFIG_MAX + 2), *p;
 	size_t len = 0;
 	ssize_t n = -1;
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -1657,7 +1657,8 @@ static int cfg_load(const char *file, struct cfg *c)
 		return -1;
 	}
 	close(fd);
-	buf = realloc(buf, len + 1);    /* smaller: the same block */
+	if ((p = realloc(buf, len + 1)))        /* smaller: the same block */
+		buf = p;
 	buf[len] = 0;
 	return cfg_parse_buf(c, file, buf, len);
 }
@@ -3823,7 +3824,7 @@ out:
  * ====================================================================== */
 static int state_lock(struct run *r)
 {
-	const char *name = r->state + sizeof NSRUN_RUNDIR;      /* NAME.pid */
+	const char *name = r->state + sizeof NSRUN_RUNDIR;      /* NAME.pid, as U_UNLINK takes it */
 	char buf[32];
 	struct stat a;
 	ssize_t n;

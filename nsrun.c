@@ -245,15 +245,15 @@ static int g_arena_full;
 #endif
 
 /* ==[ 2. undo ]============================================================
- * Owns:  what outlives nsrun's process unless removed: the state file,
- *        nsrun's own mounts (with a user namespace, until the clone), the
- *        container's first process.  Everything else (the container's
- *        mounts, loop devices with autoclear) the kernel releases when the
- *        namespaces die.
+ * Owns:  what outlives nsrun's process unless removed: the state file, the
+ *        container's first process, its cgroup and veth.  Everything else
+ *        (the mounts, in the container's namespace or nsrun's own; loop
+ *        devices with autoclear) the kernel releases when the namespaces
+ *        die.
  * Entry: undo_add() right after a thing exists; undo_all() pops LIFO, on
  *        success and on failure alike, so every run exercises the rollback.
  * ====================================================================== */
-enum undo_kind { U_UNLINK, U_UMOUNT, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE };
+enum undo_kind { U_UNLINK, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE };
 
 struct undo {
 	enum undo_kind kind;
@@ -315,10 +315,6 @@ static void undo_all(void)
 				warn("kill container pid %d", (int)u->pid);
 			while (waitpid(u->pid, &st, 0) < 0 && errno == EINTR)
 				;
-			break;
-		case U_UMOUNT:
-			if (umount2(u->path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-				warn("unmount %s", u->path);
 			break;
 		case U_UNLINK:          /* the state file: through g_rundir, never covered */
 			if (unlinkat(g_rundir, u->path + sizeof NSRUN_RUNDIR, 0) < 0 && errno != ENOENT)
@@ -1679,11 +1675,15 @@ static int cfg_load(const char *file, struct cfg *c)
  *          tear down at exit (each costs an RCU grace period);
  *        - with a user namespace, by nsrun before the clone, in a private
  *          mount namespace of its own (squashfs cannot be mounted from
- *          inside a user namespace); the clone copies them and nsrun
- *          detaches its own right after.
+ *          inside a user namespace); the clone copies them.  nsrun keeps
+ *          its copy until it exits and the namespace goes with it: a
+ *          detach would cost a grace period of its own while the
+ *          container's pivot waits for one (they serialize), and the
+ *          namespace's teardown at exit costs one anyway.  Meanwhile
+ *          NSRUN_RUNDIR is covered there: nsrun reaches it through g_rundir.
  * Entry: img_prepare() (nsrun); img_mount() through img_root() (section 8),
  *        on the side that mounts
- * Undo:  U_UMOUNT NSRUN_RUNDIR (nsrun's own mounts, until the clone)
+ * Undo:  none: the mounts go with their namespace
  * ====================================================================== */
 #define WORK_DIR NSRUN_RUNDIR           /* the work tmpfs's mount point */
 #define WORK_ROOT WORK_DIR "/root"      /* the container's root */
@@ -1691,7 +1691,7 @@ struct run {
 	struct cfg *c;
 	char state[256];                /* NSRUN_RUNDIR/NAME.pid */
 	int state_fd;
-	struct undo *u_umount, *u_child;
+	struct undo *u_child;
 	uid_t root_uid;                 /* host ids of the container's root */
 	gid_t root_gid;
 	pid_t child;
@@ -1963,8 +1963,6 @@ static int img_mount(struct run *r)
 		 (unsigned long long)(c->overlay ? c->overlay : 16384));
 	if (step(S_mount_work) < 0 || mount("nsrun", WORK_DIR, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		return fail("mount tmpfs on %s", WORK_DIR);
-	if (r->own_ns && !(r->u_umount = undo_add(U_UMOUNT, WORK_DIR, 0)))
-		return -1;
 
 	at = c->overlay ? lower : WORK_ROOT;
 	if (mkdir(WORK_ROOT, 0755) < 0 || (c->overlay && mkdir(lower, 0755) < 0))
@@ -3795,15 +3793,6 @@ static int ns_start(struct run *r, const sigset_t *mask)
 	}
 	if (WITH_NET && c->net && net_mark(c) < 0)
 		goto out;
-	/* The child has its own copy of our mounts: drop ours (while it sets
-	 * up, on the other CPU). */
-	if (r->own_ns) {
-		if (umount2(WORK_DIR, MNT_DETACH) < 0) {
-			fail("detach %s", WORK_DIR);
-			goto out;
-		}
-		undo_done(r->u_umount);
-	}
 	return 0;
 out:
 	/* A step of ours failed after the clone: if the container failed first

@@ -1869,8 +1869,10 @@ static int img_loop_attach(int ffd, const char *file, char *dev, size_t devlen)
 }
 
 /* The image's loop device, reused or attached, open in r->img_loop.
- * Starts of the same image take turns (a lock on the image, held until it
- * is mounted): the first attaches, the others find its device.  The lock
+ * Starts of the same image share a lock on it while they look (a device
+ * found is held open: it can be neither cleared nor rebound), and take it
+ * alone to attach: the first attaches, the others find its device.  The
+ * lock is held until the image is mounted.  The lock
  * is on its own open file description: the loop device keeps the one it
  * was given (a second one, opened only to attach) for as long as it is
  * bound, and a lock on that one would outlive the start.  Whoever mounts
@@ -1883,7 +1885,14 @@ static int img_loop(struct run *r)
 
 	if (step(S_loop_attach) < 0 || (r->img_lock = open(file, O_RDONLY | O_CLOEXEC)) < 0)
 		return fail("open image %s", file);
-	if (flock(r->img_lock, LOCK_EX) < 0 || fstat(r->img_lock, &st) < 0)
+	if (flock(r->img_lock, LOCK_SH) < 0 || fstat(r->img_lock, &st) < 0)
+		return fail("lock image %s", file);
+	if ((r->img_loop = img_loop_find(&st, r->img_dev, sizeof r->img_dev)) >= 0)
+		return 0;
+	/* None: alone now (the shared lock is dropped first, so two starts
+	 * that both missed cannot wait on each other), then look again: the
+	 * start that had the lock before us may have attached it. */
+	if (flock(r->img_lock, LOCK_EX) < 0)
 		return fail("lock image %s", file);
 	if ((r->img_loop = img_loop_find(&st, r->img_dev, sizeof r->img_dev)) >= 0)
 		return 0;

@@ -62,3 +62,35 @@ done
 wait_bg
 [ "$n" = 1 ] || bad "$n loop devices bound to the image at once, want 1"
 end
+
+begin image_first_starts_at_once_attach_once
+# No device bound yet and eight starts at once, three times.  The image's
+# lock is held from outside while they start (payload lock), so all eight
+# wait on it and look at the same moment: each finds nothing under the
+# shared lock, takes it alone and looks again; only the first attaches, the
+# others find its device.
+for round in 1 2 3; do
+	[ -z "$(loops_of "$IMG")" ] || { bad "round $round: a device is still bound to the image"; break; }
+	"$PAYLOAD" lock "$IMG" 700 >"$T/holder" &
+	holder=$!
+	for ((i = 0; i < 300; i++)); do grep -q '^locked$' "$T/holder" && break; sleep 0.01; done
+	pids=()
+	for i in 0 1 2 3 4 5 6 7; do
+		timeout 30 "$NSRUN" run "$(mkcfg "t-imgf$i" process '{"args": ["/bin/payload", "sleep", "400"]}')" \
+			>"$T/f$i.out" 2>&1 </dev/null &
+		pids+=($!)
+	done
+	wait "$holder"
+	n=0
+	for ((i = 0; i < 16; i++)); do
+		c=$(loops_of "$IMG" | grep -c .)
+		((c > n)) && n=$c
+		sleep 0.05
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" || bad "round $round: a start failed: $(cat "$T"/f*.out | head -c 300)"
+	done
+	[ "$n" = 1 ] || bad "round $round: $n loop devices bound to the image at once, want 1"
+	for ((i = 0; i < 100; i++)); do [ -z "$(loops_of "$IMG")" ] && break; sleep 0.02; done
+done
+end

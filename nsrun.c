@@ -2696,11 +2696,11 @@ static void net_up_msg(struct nl *m, int index)
  * lock on the state directory itself (no lock file to leave behind). */
 static int net_lock(void)
 {
-	/* Through g_rundir: NSRUN_RUNDIR may be covered by the work tmpfs in
-	 * nsrun's own mount namespace (with a user namespace, until the clone's
-	 * copy is made), and "." of the descriptor is the host's directory. */
-	int fd = g_rundir >= 0 ? openat(g_rundir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-			       : open(NSRUN_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Through g_rundir (opened by state_lock, before any step that locks):
+	 * NSRUN_RUNDIR is covered by the work tmpfs in nsrun's own mount
+	 * namespace (with a user namespace), and "." of the descriptor is the
+	 * host's directory. */
+	int fd = openat(g_rundir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
 		fail("lock %s", NSRUN_RUNDIR);

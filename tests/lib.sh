@@ -199,6 +199,17 @@ run_nsrun() {
 	return 0
 }
 
+# hold_lock PATH MS: an flock on PATH held from outside for MS ms (payload
+# lock, in the background: $HOLDER, its output $T/holder, "released=UPTIME"
+# at the end); returns once it is held, or records a failure.
+hold_lock() {
+	local i
+	"$PAYLOAD" lock "$1" "$2" >"$T/holder" &
+	HOLDER=$!
+	for ((i = 0; i < 300; i++)); do grep -q '^locked$' "$T/holder" && return 0; sleep 0.01; done
+	bad "the lock holder never took the lock on $1: $(cat "$T/holder")"
+}
+
 # bg_nsrun ARG...: nsrun in the background (no wrapper, so $BG_PID is
 # nsrun's own pid and a signal sent to it reaches nsrun itself).  Its output
 # goes to $T/bg.out and $T/bg.err.  Reap it with wait_bg.

@@ -12,6 +12,39 @@ loops_of() {
 	losetup -j "$1" -O NAME --noheadings 2>/dev/null | sort
 }
 
+# starts_at_once PREFIX COUNT MS: COUNT starts of the test image in the
+# background, named PREFIX0..., each app sleeping MS ms; $PIDS, output in
+# $T/PREFIX*.out.
+starts_at_once() {
+	local i
+	PIDS=()
+	for ((i = 0; i < $2; i++)); do
+		timeout 30 "$NSRUN" run "$(mkcfg "$1$i" process "{\"args\": [\"/bin/payload\", \"sleep\", \"$3\"]}")" \
+			>"$T/$1$i.out" 2>&1 </dev/null &
+		PIDS+=($!)
+	done
+}
+
+# most_loops SAMPLES: the most loop devices bound to the image at once, over
+# SAMPLES looks 50 ms apart.
+most_loops() {
+	local i c n=0
+	for ((i = 0; i < $1; i++)); do
+		c=$(loops_of "$IMG" | grep -c .)
+		((c > n)) && n=$c
+		sleep 0.05
+	done
+	echo "$n"
+}
+
+# wait_starts PREFIX WHAT: reap $PIDS; a failed start is WHAT's failure.
+wait_starts() {
+	local p
+	for p in "${PIDS[@]}"; do
+		wait "$p" || bad "$2: a start failed: $(cat "$T/$1"*.out | head -c 300)"
+	done
+}
+
 begin image_loop_shared_by_two_containers
 bg_nsrun run "$(mkcfg t-img1 process '{"args": ["/bin/payload", "sleep", "1500"]}')"
 for ((i = 0; i < 100; i++)); do [ -n "$(loops_of "$IMG")" ] && break; sleep 0.02; done
@@ -44,21 +77,9 @@ begin image_parallel_starts_attach_once
 # Ten starts at once: each waits on the image's lock, then finds the device
 # the first one attached (all of them overlap with the first's sleep).
 bg_nsrun run "$(mkcfg t-imgp process '{"args": ["/bin/payload", "sleep", "2500"]}')"
-pids=()
-for i in 0 1 2 3 4 5 6 7 8 9; do
-	timeout 30 "$NSRUN" run "$(mkcfg "t-imgp$i" process '{"args": ["/bin/payload", "sleep", "300"]}')" \
-		>"$T/p$i.out" 2>&1 </dev/null &
-	pids+=($!)
-done
-n=0
-for ((i = 0; i < 40; i++)); do
-	c=$(loops_of "$IMG" | grep -c .)
-	((c > n)) && n=$c
-	sleep 0.05
-done
-for p in "${pids[@]}"; do
-	wait "$p" || bad "a parallel start failed: $(cat "$T"/p*.out | head -c 300)"
-done
+starts_at_once t-imgp 10 300
+n=$(most_loops 40)
+wait_starts t-imgp "parallel starts"
 wait_bg
 [ "$n" = 1 ] || bad "$n loop devices bound to the image at once, want 1"
 end
@@ -71,25 +92,11 @@ begin image_first_starts_at_once_attach_once
 # others find its device.
 for round in 1 2 3; do
 	[ -z "$(loops_of "$IMG")" ] || { bad "round $round: a device is still bound to the image"; break; }
-	"$PAYLOAD" lock "$IMG" 700 >"$T/holder" &
-	holder=$!
-	for ((i = 0; i < 300; i++)); do grep -q '^locked$' "$T/holder" && break; sleep 0.01; done
-	pids=()
-	for i in 0 1 2 3 4 5 6 7; do
-		timeout 30 "$NSRUN" run "$(mkcfg "t-imgf$i" process '{"args": ["/bin/payload", "sleep", "400"]}')" \
-			>"$T/f$i.out" 2>&1 </dev/null &
-		pids+=($!)
-	done
-	wait "$holder"
-	n=0
-	for ((i = 0; i < 16; i++)); do
-		c=$(loops_of "$IMG" | grep -c .)
-		((c > n)) && n=$c
-		sleep 0.05
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" || bad "round $round: a start failed: $(cat "$T"/f*.out | head -c 300)"
-	done
+	hold_lock "$IMG" 700
+	starts_at_once t-imgf 8 400
+	wait "$HOLDER"
+	n=$(most_loops 16)
+	wait_starts t-imgf "round $round"
 	[ "$n" = 1 ] || bad "round $round: $n loop devices bound to the image at once, want 1"
 	for ((i = 0; i < 100; i++)); do [ -z "$(loops_of "$IMG")" ] && break; sleep 0.02; done
 done

@@ -445,7 +445,7 @@ fi
 end
 
 # With a user namespace nsrun builds the root in a mount namespace of its own,
-# where the work tmpfs covers /run/nsrun until the clone's copy is made; the
+# where the work tmpfs covers /run/nsrun as long as nsrun runs; the
 # net lock (an flock on /run/nsrun) must still be the host's directory: the
 # app does not run before another holder lets it go (uptimes compared: the
 # app's, printed first thing, and the holder's at its release).  The
@@ -457,12 +457,9 @@ if netns_up; then
 		uid_map '[[0, 100000, 65536]]' gid_map '[[0, 100000, 65536]]' \
 		process '{"args": ["/bin/busybox", "sh", "-c", "cut -d\" \" -f1 /proc/uptime; grep -q \"^10.74.0.2\tt-net-user$\" /etc/hosts && ip -o addr show eth0 | grep -q \" 10.74.0.2/24 \""]}' \
 		net '{"bridge": "br-tu", "bridge_address": "10.74.0.1/24", "address": "10.74.0.2/24"}')
-	"$PAYLOAD" lock "$RUNDIR" 1000 >"$T/holder" &
-	holder=$!
-	for ((i = 0; i < 300; i++)); do grep -q '^locked$' "$T/holder" && break; sleep 0.01; done
-	grep -q '^locked$' "$T/holder" || bad "the lock holder never took the lock: $(cat "$T/holder")"
+	hold_lock "$RUNDIR" 1000
 	run_nsrun run "$cfg" </dev/null
-	wait "$holder"
+	wait "$HOLDER"
 	expect_rc 0
 	expect_eq stderr "$ERR" ""
 	released=$(sed -n 's/^released=//p' "$T/holder")

@@ -872,18 +872,18 @@ static int cfg_root(const struct ctx *x, const cJSON *r, struct cfg *c)
 	if (cfg_want(x, r, "root", cJSON_Object, "an object") < 0 ||
 	    cfg_keys(x, r, "root", keys, 3) < 0)
 		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(r, "image")) && cfg_string(x, v, "root.image", &c->image) < 0)
+	if ((v = cJSON_GetObjectItemCaseSensitive(r, "image")) && cfg_string(x, v, "root.image", &c->root.image) < 0)
 		return -1;
 	if ((v = cJSON_GetObjectItemCaseSensitive(r, "path")) &&
-	    (cfg_string(x, v, "root.path", &c->path) < 0 || cfg_outside_rundir(x, v, "root.path", c->path) < 0))
+	    (cfg_string(x, v, "root.path", &c->root.path) < 0 || cfg_outside_rundir(x, v, "root.path", c->root.path) < 0))
 		return -1;
-	if (c->image && c->path)
+	if (c->root.image && c->root.path)
 		return cfg_err(x, v, 1, "root.path", "give exactly one of \"image\" and \"path\"");
-	if (!c->image && !c->path)
+	if (!c->root.image && !c->root.path)
 		return cfg_err(x, r, 0, "root", "missing \"image\" (a squashfs file) or \"path\" (a directory)");
 	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "overlay")) || cJSON_IsFalse(v))
 		return 0;
-	return cfg_size(x, v, "root.overlay", " or false", &c->overlay);
+	return cfg_size(x, v, "root.overlay", " or false", &c->root.overlay);
 }
 
 static int cfg_user(const struct ctx *x, const cJSON *v, struct cfg *c)
@@ -899,7 +899,7 @@ static int cfg_user(const struct ctx *x, const cJSON *v, struct cfg *c)
 	if (*s >= '0' && *s <= '9' && *e == ':' && e[1] >= '0' && e[1] <= '9') {
 		g = strtoul(e + 1, &e, 10);
 		if (!*e && !errno && u < 0xffffffffUL && g < 0xffffffffUL) {
-			c->uid = (uid_t)u, c->gid = (gid_t)g;
+			c->proc.uid = (uid_t)u, c->proc.gid = (gid_t)g;
 			return 0;
 		}
 	}
@@ -918,11 +918,11 @@ static int cfg_process(const struct ctx *x, const cJSON *p, struct cfg *c)
 		return -1;
 	if (!(v = cJSON_GetObjectItemCaseSensitive(p, "args")))
 		return cfg_err(x, p, 0, "process.args", "missing (the program and its arguments)");
-	if (cfg_strlist(x, v, "process.args", c->args, 0) < 0)
+	if (cfg_strlist(x, v, "process.args", c->proc.args, 0) < 0)
 		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(p, "env")) && cfg_strlist(x, v, "process.env", c->env, 1) < 0)
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "env")) && cfg_strlist(x, v, "process.env", c->proc.env, 1) < 0)
 		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(p, "cwd")) && cfg_abspath(x, v, "process.cwd", &c->cwd) < 0)
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "cwd")) && cfg_abspath(x, v, "process.cwd", &c->proc.cwd) < 0)
 		return -1;
 	if ((v = cJSON_GetObjectItemCaseSensitive(p, "user")) && cfg_user(x, v, c) < 0)
 		return -1;
@@ -1007,10 +1007,10 @@ static int cfg_time(const struct ctx *x, const cJSON *v, struct cfg *c)
 	/* The kernel refuses offsets that could make a clock negative or wrap;
 	 * ten years either way is far inside its bounds. */
 	if ((e = cJSON_GetObjectItemCaseSensitive(v, "monotonic")) &&
-	    cfg_int(x, e, "time_offsets.monotonic", -315576000, 315576000, &c->off_monotonic) < 0)
+	    cfg_int(x, e, "time_offsets.monotonic", -315576000, 315576000, &c->time.monotonic) < 0)
 		return -1;
 	if ((e = cJSON_GetObjectItemCaseSensitive(v, "boottime")) &&
-	    cfg_int(x, e, "time_offsets.boottime", -315576000, 315576000, &c->off_boottime) < 0)
+	    cfg_int(x, e, "time_offsets.boottime", -315576000, 315576000, &c->time.boottime) < 0)
 		return -1;
 	return 0;
 }
@@ -1248,12 +1248,12 @@ static int cfg_cgroup(const struct ctx *x, const cJSON *g, struct cfg *c)
 	if (cfg_want(x, g, "cgroup", cJSON_Object, "an object") < 0 ||
 	    cfg_keys(x, g, "cgroup", keys, (int)(sizeof keys / sizeof keys[0])) < 0)
 		return -1;
-	c->cgroup = 1;
-	c->cg_node = g;
+	c->cg.on = 1;
+	c->cg.node = g;
 	if ((v = cJSON_GetObjectItemCaseSensitive(g, "parent"))) {
-		if (cfg_abspath(x, v, "cgroup.parent", &c->cg_parent) < 0)
+		if (cfg_abspath(x, v, "cgroup.parent", &c->cg.parent) < 0)
 			return -1;
-		if (c->cg_parent[strspn(c->cg_parent, "/")] == 0)
+		if (c->cg.parent[strspn(c->cg.parent, "/")] == 0)
 			return cfg_err(x, v, 0, "cgroup.parent", "expected a cgroup below a cgroup2 mount, got \"/\"");
 	}
 	for (size_t i = 0; i < sizeof cg_keys / sizeof cg_keys[0]; i++) {
@@ -1269,17 +1269,17 @@ static int cfg_cgroup(const struct ctx *x, const cJSON *g, struct cfg *c)
 				return -1;
 			for (const cJSON *e = v->child; e; e = e->next, n++) {
 				snprintf(field, sizeof field, "cgroup.%s[%d]", k->key, n);
-				if (c->n_cg == NSRUN_CG_WRITES)
+				if (c->cg.n == NSRUN_CG_WRITES)
 					return cfg_err(x, e, 0, field, "too many entries");
-				if (cfg_cg_value(x, e, k, field, &c->cg[c->n_cg++]) < 0)
+				if (cfg_cg_value(x, e, k, field, &c->cg.w[c->cg.n++]) < 0)
 					return -1;
 			}
 			continue;
 		}
-		if (cfg_cg_value(x, v, k, field, &c->cg[c->n_cg++]) < 0)
+		if (cfg_cg_value(x, v, k, field, &c->cg.w[c->cg.n++]) < 0)
 			return -1;
 		if (!strcmp(k->key, "memory_max"))
-			c->memory_max = cJSON_IsString(v) ? v->valuestring : c->cg[c->n_cg - 1].num;
+			c->cg.memory_max = cJSON_IsString(v) ? v->valuestring : c->cg.w[c->cg.n - 1].num;
 	}
 	return 0;
 }
@@ -1370,14 +1370,14 @@ static int cfg_net(const struct ctx *x, const cJSON *v, struct cfg *c)
 		{ "gateway6", 1, NULL }, { "mtu", 1, NULL }, { "mac", 1, NULL }, { "dns", 1, NULL },
 		{ "hosts", 1, NULL },
 	};
-	struct net_cfg *nc = &c->nc;
+	struct net_cfg *nc = &c->net;
 	const cJSON *e;
 	int n;
 
 	if (cfg_want(x, v, "net", cJSON_Object, "an object") < 0 ||
 	    cfg_keys(x, v, "net", keys, (int)(sizeof keys / sizeof keys[0])) < 0)
 		return -1;
-	c->net = 1;
+	c->net.on = 1;
 	if (!(e = cJSON_GetObjectItemCaseSensitive(v, "bridge")))
 		return cfg_err(x, v, 0, "net.bridge", "missing (the bridge the container's veth joins)");
 	if (cfg_ifname(x, e, "net.bridge", &nc->bridge) < 0)
@@ -1512,8 +1512,8 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
 	if (c->ns & NS_USER) {
 		if (!v || !hv)
 			return cfg_err(x, r, 0, v ? "gid_map" : "uid_map", "missing (required with the \"user\" namespace)");
-		if (cfg_idmap(x, v, "uid_map", c->uid_map, &c->n_uid_map) < 0 ||
-		    cfg_idmap(x, hv, "gid_map", c->gid_map, &c->n_gid_map) < 0)
+		if (cfg_idmap(x, v, "uid_map", c->userns.uid_map, &c->userns.n_uid_map) < 0 ||
+		    cfg_idmap(x, hv, "gid_map", c->userns.gid_map, &c->userns.n_gid_map) < 0)
 			return -1;
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(r, "time_offsets"))) {
@@ -1556,8 +1556,8 @@ static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 
 	memset(c, 0, sizeof *c);
 	c->file = file;
-	c->cwd = "/";
-	memcpy(c->env, default_env, sizeof default_env);
+	c->proc.cwd = "/";
+	memcpy(c->proc.env, default_env, sizeof default_env);
 	if (len > NSRUN_CONFIG_MAX || memchr(buf, 0, len)) {
 		if (len > NSRUN_CONFIG_MAX)
 			failx("%s: config larger than %d bytes", file, NSRUN_CONFIG_MAX);
@@ -1880,7 +1880,7 @@ static int img_loop_attach(int ffd, const char *file, char *dev, size_t devlen)
  * them by dying. */
 static int img_loop(struct run *r)
 {
-	const char *file = r->c->image;
+	const char *file = r->c->root.image;
 	struct stat st, st2;
 
 	if (step(S_loop_attach) < 0 || (r->img_lock = open(file, O_RDONLY | O_CLOEXEC)) < 0)
@@ -1945,12 +1945,12 @@ static void img_root_ids(struct run *r)
 	struct cfg *c = r->c;
 
 	r->root_uid = 0, r->root_gid = 0;
-	for (int i = 0; i < c->n_uid_map; i++)
-		if (c->uid_map[i].inside == 0)
-			r->root_uid = c->uid_map[i].outside;
-	for (int i = 0; i < c->n_gid_map; i++)
-		if (c->gid_map[i].inside == 0)
-			r->root_gid = c->gid_map[i].outside;
+	for (int i = 0; i < c->userns.n_uid_map; i++)
+		if (c->userns.uid_map[i].inside == 0)
+			r->root_uid = c->userns.uid_map[i].outside;
+	for (int i = 0; i < c->userns.n_gid_map; i++)
+		if (c->userns.gid_map[i].inside == 0)
+			r->root_gid = c->userns.gid_map[i].outside;
 }
 
 /* The work tmpfs over WORK_DIR, the image or directory, the overlay: by
@@ -1969,29 +1969,29 @@ static int img_mount(struct run *r)
 	/* 0711: the container's root (in its user namespace) walks through to
 	 * root/ but cannot list or read what is beside it. */
 	snprintf(opts, sizeof opts, "mode=0711,size=%llu",
-		 (unsigned long long)(c->overlay ? c->overlay : 16384));
+		 (unsigned long long)(c->root.overlay ? c->root.overlay : 16384));
 	if (step(S_mount_work) < 0 || mount("nsrun", WORK_DIR, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		return fail("mount tmpfs on %s", WORK_DIR);
 
-	at = c->overlay ? lower : WORK_ROOT;
-	if (mkdir(WORK_ROOT, 0755) < 0 || (c->overlay && mkdir(lower, 0755) < 0))
+	at = c->root.overlay ? lower : WORK_ROOT;
+	if (mkdir(WORK_ROOT, 0755) < 0 || (c->root.overlay && mkdir(lower, 0755) < 0))
 		return fail("create directories in %s", WORK_DIR);
 
-	if (c->image) {
+	if (c->root.image) {
 		int e = step(S_mount_image) < 0 ? -1 : mount(r->img_dev, at, "squashfs", MS_RDONLY, NULL);
 
 		if (e < 0)
-			fail("mount squashfs %s (%s)", c->image, r->img_dev);
+			fail("mount squashfs %s (%s)", c->root.image, r->img_dev);
 		img_release(r);
 		if (e < 0)
 			return -1;
 	} else {
-		if (step(S_mount_rootdir) < 0 || mount(c->path, at, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return fail("bind root directory %s", c->path);
-		if (!c->overlay && (step(S_remount_ro) < 0 || mnt_ro(at) < 0))
-			return fail("make root %s read-only", c->path);
+		if (step(S_mount_rootdir) < 0 || mount(c->root.path, at, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return fail("bind root directory %s", c->root.path);
+		if (!c->root.overlay && (step(S_remount_ro) < 0 || mnt_ro(at) < 0))
+			return fail("make root %s read-only", c->root.path);
 	}
-	if (!c->overlay)
+	if (!c->root.overlay)
 		return 0;
 
 	/* upper/ is the container's /: the image root's mode exactly (no umask;
@@ -2022,7 +2022,7 @@ static int img_prepare(struct run *r)
 	r->own_ns = !!(c->ns & NS_USER);
 	if (r->own_ns && (step(S_mount_ns) < 0 || unshare(CLONE_NEWNS) < 0))
 		return fail("unshare mount namespace");
-	return c->image ? img_loop(r) : 0;
+	return c->root.image ? img_loop(r) : 0;
 }
 
 /* ==[ 6. cgroup ]=========================================================
@@ -2204,10 +2204,10 @@ static void cg_needed(const struct cfg *c, char *plus, size_t len)
 	size_t n = 0;
 
 	*plus = 0;
-	for (int i = 0; i < c->n_cg; i++) {
+	for (int i = 0; i < c->cg.n; i++) {
 		char word[16];
 
-		snprintf(word, sizeof word, "+%s", c->cg[i].ctrl);
+		snprintf(word, sizeof word, "+%s", c->cg.w[i].ctrl);
 		if (!has_word(plus, word))
 			n += (size_t)snprintf(plus + n, len - n, "%s%s", n ? " " : "", word);
 	}
@@ -2227,16 +2227,16 @@ static int cg_parents(struct run *r, const char *mnt, const char *parent, const 
 		if (read_small(f, have, sizeof have) < 0)
 			return fail("read %s", f);
 		have[strcspn(have, "\n")] = 0;
-		for (int i = 0; i < c->n_cg; i++) {
+		for (int i = 0; i < c->cg.n; i++) {
 			char why[NSRUN_PATH_MAX + 64];
 			char field[64];
 
-			if (has_word(have, c->cg[i].ctrl))
+			if (has_word(have, c->cg.w[i].ctrl))
 				continue;
-			cg_v1_owner(c->cg[i].ctrl, why, sizeof why);
-			snprintf(field, sizeof field, "cgroup.%s", c->cg[i].key);
-			return cfg_err_at(c, c->cg[i].node, field, "controller \"%s\" is not available (%s: %s%s)",
-					  c->cg[i].ctrl, f, *have ? have : "none", why);
+			cg_v1_owner(c->cg.w[i].ctrl, why, sizeof why);
+			snprintf(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
+			return cfg_err_at(c, c->cg.w[i].node, field, "controller \"%s\" is not available (%s: %s%s)",
+					  c->cg.w[i].ctrl, f, *have ? have : "none", why);
 		}
 		if (*plus) {
 			char need[128] = "";
@@ -2278,18 +2278,18 @@ static int cg_setup(struct run *r)
 	char mnt[NSRUN_PATH_MAX], parent[NSRUN_PATH_MAX], plus[128], f[NSRUN_PATH_MAX + 48];
 	struct statfs sf;
 
-	if (cg_find_mount(c->cg_parent, mnt, sizeof mnt) < 0)
+	if (cg_find_mount(c->cg.parent, mnt, sizeof mnt) < 0)
 		return -1;
-	if (!*mnt && c->cg_parent)
-		return cfg_err_at(c, cJSON_GetObjectItemCaseSensitive(c->cg_node, "parent"), "cgroup.parent",
-				  "%s is not inside a cgroup2 mount", c->cg_parent);
+	if (!*mnt && c->cg.parent)
+		return cfg_err_at(c, cJSON_GetObjectItemCaseSensitive(c->cg.node, "parent"), "cgroup.parent",
+				  "%s is not inside a cgroup2 mount", c->cg.parent);
 	if (!*mnt)
-		return cfg_err_at(c, c->cg_node, "cgroup", "no cgroup v2 hierarchy is mounted "
+		return cfg_err_at(c, c->cg.node, "cgroup", "no cgroup v2 hierarchy is mounted "
 				  "(mount -t cgroup2 none /sys/fs/cgroup)");
 	if (statfs(mnt, &sf) < 0 || sf.f_type != NSRUN_CGROUP2_MAGIC)
 		return failx("%s is not a cgroup2 mount", mnt);
-	snprintf(parent, sizeof parent, "%s", c->cg_parent ? c->cg_parent : mnt);
-	if (!c->cg_parent)
+	snprintf(parent, sizeof parent, "%s", c->cg.parent ? c->cg.parent : mnt);
+	if (!c->cg.parent)
 		snprintf(parent + strlen(parent), sizeof parent - strlen(parent), "/nsrun");
 	cg_needed(c, plus, sizeof plus);
 	snprintf(r->cg, sizeof r->cg, "%s/%s", parent, c->name);
@@ -2309,13 +2309,13 @@ static int cg_setup(struct run *r)
 	}
 	if (!undo_add(U_CGROUP, r->cg, 0))
 		return -1;
-	for (int i = 0; i < c->n_cg; i++) {
+	for (int i = 0; i < c->cg.n; i++) {
 		char field[64];
 
-		snprintf(f, sizeof f, "%s/%s", r->cg, c->cg[i].file);
-		snprintf(field, sizeof field, "cgroup.%s", c->cg[i].key);
-		if (step(S_cg_limits) < 0 || write_file(f, c->cg[i].value) < 0)
-			return cfg_err_at(c, c->cg[i].node, field, "write \"%s\" to %s: %s", c->cg[i].value, f,
+		snprintf(f, sizeof f, "%s/%s", r->cg, c->cg.w[i].file);
+		snprintf(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
+		if (step(S_cg_limits) < 0 || write_file(f, c->cg.w[i].value) < 0)
+			return cfg_err_at(c, c->cg.w[i].node, field, "write \"%s\" to %s: %s", c->cg.w[i].value, f,
 					  strerror(errno));
 	}
 	if ((r->cg_fd = open(r->cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -2341,7 +2341,7 @@ static void cg_report(struct run *r)
 	}
 	if (oom_kill > 0)
 		fprintf(stderr, "nsrun: %s: killed by the OOM killer (memory_max %s; oom_kill %ld, max %ld)\n",
-			r->c->name, r->c->memory_max ? r->c->memory_max : "max", oom_kill, max);
+			r->c->name, r->c->cg.memory_max ? r->c->cg.memory_max : "max", oom_kill, max);
 }
 
 /* ==[ 7. net ]============================================================
@@ -2714,7 +2714,7 @@ static int net_lock(void)
 /* The bridge: found, or created (with its addresses, marked, up). */
 static int net_bridge(int fd, struct cfg *c)
 {
-	struct net_cfg *nc = &c->nc;
+	struct net_cfg *nc = &c->net;
 	struct link_info li;
 	struct rtattr *info;
 	char buf[1024], what[160], ext[160];
@@ -2851,7 +2851,7 @@ static int net_leftover(int fd, const char *name, const char *host_if)
  * host end on the bridge and up). */
 static int net_host(struct cfg *c, pid_t child)
 {
-	struct net_cfg *nc = &c->nc;
+	struct net_cfg *nc = &c->net;
 	char buf[512];
 	struct nl m;
 	int fd, lock, br, rc = -1;
@@ -2895,9 +2895,9 @@ static int net_mark(struct cfg *c)
 		return -1;
 	snprintf(alias, sizeof alias, "%s%s", NET_VETH_ALIAS, c->name);
 	if (step(S_net_alias) < 0)
-		rc = fail("mark %s as %s", c->nc.host_if, alias);
+		rc = fail("mark %s as %s", c->net.host_if, alias);
 	else
-		rc = net_link_alias(fd, c->nc.host_if, alias, 0);
+		rc = net_link_alias(fd, c->net.host_if, alias, 0);
 	close(fd);
 	return rc;
 }
@@ -2925,7 +2925,7 @@ static int net_inside_fail(const struct net_cfg *nc, int failed, int e, const ch
  * for the kernel's lock on its own). */
 static int net_inside(struct cfg *c)
 {
-	struct net_cfg *nc = &c->nc;
+	struct net_cfg *nc = &c->net;
 	struct ifreq ifr = { 0 };
 	char buf[1024], ext[160];
 	struct nl m;
@@ -2985,8 +2985,8 @@ static void net_link_del(const char *name)
  * the pair with it (the section's head says why nsrun does not). */
 static void net_leave(const struct cfg *c)
 {
-	if (c->net && (c->ns & NS_PID))
-		snprintf(g_net_left, sizeof g_net_left, "%s", c->nc.host_if);
+	if (c->net.on && (c->ns & NS_PID))
+		snprintf(g_net_left, sizeof g_net_left, "%s", c->net.host_if);
 }
 
 /* Teardown of a bridge nsrun created: gone when no port is left.  A host
@@ -3025,7 +3025,7 @@ out:
 static int net_files(struct run *r)
 {
 	struct cfg *c = r->c;
-	struct net_cfg *nc = &c->nc;
+	struct net_cfg *nc = &c->net;
 	static const char resolv[] = WORK_DIR "/resolv.conf", hosts[] = WORK_DIR "/hosts";
 	char buf[4096], ip[INET6_ADDRSTRLEN];
 	size_t n = 0;
@@ -3464,7 +3464,7 @@ static int ns_setup(struct run *r)
 		return -1;
 	if (early && ns_go(r, 1) < 0)
 		return -1;
-	if (WITH_NET && c->net)
+	if (WITH_NET && c->net.on)
 		return net_inside(c);           /* lo up too */
 	if ((c->ns & NS_NET) && ns_lo_up() < 0)
 		return -1;
@@ -3474,9 +3474,9 @@ static int ns_setup(struct run *r)
 /* The container's environment's PATH, or the default. */
 static const char *app_path(struct cfg *c)
 {
-	for (int i = 0; c->env[i]; i++)
-		if (!strncmp(c->env[i], "PATH=", 5))
-			return c->env[i] + 5;
+	for (int i = 0; c->proc.env[i]; i++)
+		if (!strncmp(c->proc.env[i], "PATH=", 5))
+			return c->proc.env[i] + 5;
 	return default_env[0] + 5;
 }
 
@@ -3527,7 +3527,7 @@ __attribute__((noreturn))
 static void app_exec(struct run *r)
 {
 	struct cfg *c = r->c;
-	const char *file = c->args[0], *path = app_path(c);
+	const char *file = c->proc.args[0], *path = app_path(c);
 	char buf[NSRUN_PATH_MAX];
 	sigset_t none;
 	int err = ENOENT;
@@ -3535,19 +3535,19 @@ static void app_exec(struct run *r)
 	app_signals_default(r);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (step(S_app_creds) < 0 || app_ids(c->uid, c->gid) < 0) {
-		fail("set user %u:%u", (unsigned)c->uid, (unsigned)c->gid);
+	if (step(S_app_creds) < 0 || app_ids(c->proc.uid, c->proc.gid) < 0) {
+		fail("set user %u:%u", (unsigned)c->proc.uid, (unsigned)c->proc.gid);
 		child_die(r);
 	}
 	/* In a pid namespace init's death kills the app anyway; init's cwd
 	 * is "/" since the pivot, and the app has a copy of it. */
 	if ((!(c->ns & NS_PID) && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) || step(S_app_cwd) < 0 ||
-	    (strcmp(c->cwd, "/") && chdir(c->cwd) < 0)) {
-		fail("chdir %s", c->cwd);
+	    (strcmp(c->proc.cwd, "/") && chdir(c->proc.cwd) < 0)) {
+		fail("chdir %s", c->proc.cwd);
 		child_die(r);
 	}
 	if (strchr(file, '/')) {
-		execve(file, (char *const *)c->args, (char *const *)c->env);
+		execve(file, (char *const *)c->proc.args, (char *const *)c->proc.env);
 		err = errno;
 	} else {
 		for (const char *p = path;; p++) {
@@ -3555,7 +3555,7 @@ static void app_exec(struct run *r)
 
 			if (n + strlen(file) + 2 <= sizeof buf) {
 				snprintf(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", file);
-				execve(buf, (char *const *)c->args, (char *const *)c->env);
+				execve(buf, (char *const *)c->proc.args, (char *const *)c->proc.env);
 				if (errno != ENOENT && errno != ENOTDIR)
 					err = errno;    /* found but not runnable: remember */
 			}
@@ -3663,7 +3663,7 @@ static int img_root(struct run *r)
 {
 	if ((!r->own_ns && step(S_mount_ns) < 0) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return fail("make / a slave mount");
-	return img_mount(r) < 0 || (WITH_NET && r->c->net && net_files(r) < 0) ? -1 : 0;
+	return img_mount(r) < 0 || (WITH_NET && r->c->net.on && net_files(r) < 0) ? -1 : 0;
 }
 
 /* The container's first process.  Without a user namespace it mounts its
@@ -3699,8 +3699,8 @@ static int ns_time(struct cfg *c)
 
 	if (step(S_time_ns) < 0 || unshare(CLONE_NEWTIME) < 0)
 		return fail("unshare time namespace");
-	snprintf(buf, sizeof buf, "%d %lld 0\n%d %lld 0\n", CLOCK_MONOTONIC, (long long)c->off_monotonic,
-		 CLOCK_BOOTTIME, (long long)c->off_boottime);
+	snprintf(buf, sizeof buf, "%d %lld 0\n%d %lld 0\n", CLOCK_MONOTONIC, (long long)c->time.monotonic,
+		 CLOCK_BOOTTIME, (long long)c->time.boottime);
 	if (step(S_time_offsets) < 0 || write_file("/proc/self/timens_offsets", buf) < 0)
 		return fail("write /proc/self/timens_offsets");
 	return 0;
@@ -3790,17 +3790,17 @@ static int ns_start(struct run *r, const sigset_t *mask)
 	r->child = pid;
 	if (!(r->u_child = undo_add(U_KILL, NULL, pid)))
 		goto out;
-	if ((c->ns & NS_USER) && (ns_write_map(pid, "uid_map", c->uid_map, c->n_uid_map) < 0 ||
-				  ns_write_map(pid, "gid_map", c->gid_map, c->n_gid_map) < 0))
+	if ((c->ns & NS_USER) && (ns_write_map(pid, "uid_map", c->userns.uid_map, c->userns.n_uid_map) < 0 ||
+				  ns_write_map(pid, "gid_map", c->userns.gid_map, c->userns.n_gid_map) < 0))
 		goto out;
-	if (WITH_NET && c->net && net_host(c, pid) < 0)
+	if (WITH_NET && c->net.on && net_host(c, pid) < 0)
 		goto out;
 	r->sig_ign = sig_ignored();
 	if (write(r->go[1], &r->sig_ign, sizeof r->sig_ign) != sizeof r->sig_ign) {
 		fail("start the container");
 		goto out;
 	}
-	if (WITH_NET && c->net && net_mark(c) < 0)
+	if (WITH_NET && c->net.on && net_mark(c) < 0)
 		goto out;
 	return 0;
 out:
@@ -3935,12 +3935,12 @@ static int run(struct cfg *c, int *status)
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
 	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || (r.own_ns && img_root(&r) < 0) ||
-	    (WITH_CGROUP && c->cgroup && cg_setup(&r) < 0) || ns_start(&r, &mask) < 0)
+	    (WITH_CGROUP && c->cg.on && cg_setup(&r) < 0) || ns_start(&r, &mask) < 0)
 		return -1;
 	*status = run_wait(&r, &mask);
 	if (WITH_NET && *status >= 0)
 		net_leave(c);
-	if (WITH_CGROUP && c->cgroup)
+	if (WITH_CGROUP && c->cg.on)
 		cg_report(&r);
 	return *status < 0 ? -1 : 0;
 }
@@ -3965,9 +3965,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (int i = 0; i < o.nargs; i++)
-		c.args[i] = o.args[i];
+		c.proc.args[i] = o.args[i];
 	if (o.nargs)
-		c.args[o.nargs] = NULL;
+		c.proc.args[o.nargs] = NULL;
 	if (run(&c, &status) < 0)
 		status = 125;
 	undo_all();                     /* teardown == rollback: same code, every run */

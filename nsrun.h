@@ -171,7 +171,8 @@ struct net_addr {
 	const char *text;               /* as written, prefix included */
 };
 
-struct net_cfg {
+struct net_cfg {                        /* "net" */
+	int on;                         /* the section is present */
 	const char *bridge;
 	const char *host_if;            /* default "ve-NAME" */
 	const char *container_if;       /* default "eth0" */
@@ -189,32 +190,51 @@ struct net_cfg {
 	char host_if_buf[16];
 };
 
-struct cfg {
-	const char *file;               /* as given on the command line */
-	const char *name;
-	const char *hostname;           /* NULL: no uts namespace */
+struct root_cfg {                       /* "root" */
 	const char *image;              /* exactly one of image and path */
 	const char *path;
 	uint64_t overlay;               /* bytes of the tmpfs upper; 0 = read-only root */
+};
+
+struct proc_cfg {                       /* "process" */
 	const char *args[NSRUN_ARGS_MAX + 1];
 	const char *env[NSRUN_ARGS_MAX + 1];
 	const char *cwd;
 	uid_t uid;
 	gid_t gid;
-	unsigned ns;                    /* enum ns_bit */
+};
+
+struct userns_cfg {                     /* "uid_map", "gid_map" */
 	struct idmap uid_map[NSRUN_IDMAP_MAX], gid_map[NSRUN_IDMAP_MAX];
 	int n_uid_map, n_gid_map;
-	int64_t off_monotonic, off_boottime;
+};
+
+struct time_cfg {                       /* "time_offsets" */
+	int64_t monotonic, boottime;
+};
+
+struct cg_cfg {                         /* "cgroup" */
+	int on;                         /* the section is present */
+	const char *parent;             /* NULL: "nsrun" under the cgroup2 mount */
+	const void *node;               /* the "cgroup" object */
+	const char *memory_max;         /* as written in the config, for the OOM line */
+	struct cg_write w[NSRUN_CG_WRITES];
+	int n;
+};
+
+struct cfg {
+	const char *file;               /* as given on the command line */
+	const char *name;
+	const char *hostname;           /* NULL: no uts namespace */
+	unsigned ns;                    /* enum ns_bit */
+	struct root_cfg root;
+	struct proc_cfg proc;
+	struct userns_cfg userns;
+	struct time_cfg time;
 	struct mount_cfg mounts[NSRUN_MOUNTS_MAX + 2];  /* + net's resolv.conf and hosts */
 	int n_mounts;
-	int net;                        /* a "net" section is present */
-	struct net_cfg nc;
-	int cgroup;                     /* a "cgroup" section is present */
-	const char *cg_parent;          /* NULL: "nsrun" under the cgroup2 mount */
-	const void *cg_node;            /* the "cgroup" object */
-	const char *memory_max;         /* as written in the config, for the OOM line */
-	struct cg_write cg[NSRUN_CG_WRITES];
-	int n_cg;
+	struct cg_cfg cg;
+	struct net_cfg net;
 	void *json;                     /* the cJSON tree; freed by cfg_free */
 	char *text;                     /* the config's text, for errors found at start */
 };

@@ -390,10 +390,10 @@ static void test_defaults(void)
 	}
 	check(c.ns == (NS_PID | NS_MOUNT | NS_UTS | NS_IPC | NS_NET | NS_CGROUP), "default namespaces", "ns=%#x", c.ns);
 	check(c.hostname && !strcmp(c.hostname, "web"), "default hostname is the name", "%s", c.hostname);
-	check(c.overlay == 0, "default overlay off (read-only root)", "%llu", (unsigned long long)c.overlay);
-	check(!strcmp(c.cwd, "/") && c.uid == 0 && c.gid == 0, "default cwd / user 0:0", "cwd=%s", c.cwd);
-	check(c.env[0] && !strcmp(c.env[0], "PATH=/usr/sbin:/usr/bin:/sbin:/bin") && !c.env[1],
-	      "default env is PATH only", "%s", c.env[0]);
+	check(c.root.overlay == 0, "default overlay off (read-only root)", "%llu", (unsigned long long)c.root.overlay);
+	check(!strcmp(c.proc.cwd, "/") && c.proc.uid == 0 && c.proc.gid == 0, "default cwd / user 0:0", "cwd=%s", c.proc.cwd);
+	check(c.proc.env[0] && !strcmp(c.proc.env[0], "PATH=/usr/sbin:/usr/bin:/sbin:/bin") && !c.proc.env[1],
+	      "default env is PATH only", "%s", c.proc.env[0]);
 	check(!strcmp(app_path(&c), "/usr/sbin:/usr/bin:/sbin:/bin"), "app_path default", "%s", app_path(&c));
 	cfg_free(&c);
 
@@ -408,13 +408,13 @@ static void test_defaults(void)
 		check(0, "config full", "%s", nsrun_error());
 		return;
 	}
-	check(c.overlay == 8 << 20 && !strcmp(c.path, "/r") && !c.image, "full root", " ");
+	check(c.root.overlay == 8 << 20 && !strcmp(c.root.path, "/r") && !c.root.image, "full root", " ");
 	check(!c.hostname && c.ns == (NS_MOUNT | NS_USER | NS_TIME), "full namespaces, no hostname", "ns=%#x", c.ns);
-	check(c.uid == 1000 && c.gid == 100 && !strcmp(c.cwd, "/srv"), "full user and cwd", " ");
-	check(!strcmp(app_path(&c), "/x:/y") && !strcmp(c.args[1], "b") && !c.args[2], "full args and PATH", " ");
-	check(c.n_uid_map == 2 && c.uid_map[1].inside == 65536 && c.uid_map[1].outside == 1 &&
-	      c.n_gid_map == 1 && c.gid_map[0].outside == 200000, "full id maps", " ");
-	check(c.off_monotonic == -5 && c.off_boottime == 7, "full time offsets", " ");
+	check(c.proc.uid == 1000 && c.proc.gid == 100 && !strcmp(c.proc.cwd, "/srv"), "full user and cwd", " ");
+	check(!strcmp(app_path(&c), "/x:/y") && !strcmp(c.proc.args[1], "b") && !c.proc.args[2], "full args and PATH", " ");
+	check(c.userns.n_uid_map == 2 && c.userns.uid_map[1].inside == 65536 && c.userns.uid_map[1].outside == 1 &&
+	      c.userns.n_gid_map == 1 && c.userns.gid_map[0].outside == 200000, "full id maps", " ");
+	check(c.time.monotonic == -5 && c.time.boottime == 7, "full time offsets", " ");
 	check(c.n_mounts == 2 && c.mounts[0].type == M_TMPFS && c.mounts[0].size == 4096 &&
 	      c.mounts[0].mode == 0700 && c.mounts[1].type == M_BIND && c.mounts[1].readonly &&
 	      !strcmp(c.mounts[1].source, "/s"), "full mounts", " ");
@@ -428,15 +428,15 @@ static void test_defaults(void)
 		check(0, "config cgroup", "%s", nsrun_error());
 		return;
 	}
-	check(c.cgroup && !c.cg_parent && c.n_cg == 7, "cgroup writes counted", "n=%d", c.n_cg);
-	check(!strcmp(c.cg[0].file, "memory.max") && !strcmp(c.cg[0].value, "33554432") &&
-	      !strcmp(c.cg[0].ctrl, "memory"), "cgroup memory_max -> memory.max bytes", "%s=%s", c.cg[0].file, c.cg[0].value);
-	check(!strcmp(c.cg[1].file, "memory.swap.max") && !strcmp(c.cg[1].value, "0"), "cgroup memory_swap_max 0", "%s", c.cg[1].value);
-	check(!strcmp(c.cg[2].file, "pids.max") && !strcmp(c.cg[2].value, "max"), "cgroup pids_max max", "%s", c.cg[2].value);
-	check(!strcmp(c.cg[3].value, "50000 100000"), "cgroup cpu_max default period", "%s", c.cg[3].value);
-	check(!strcmp(c.cg[4].file, "io.max") && !strcmp(c.cg[5].value, "8:16 wiops=max"), "cgroup io_max one write each", " ");
-	check(!strcmp(c.cg[6].file, "io.weight") && !strcmp(c.cg[6].value, "default 100"), "cgroup io_weight default N", "%s", c.cg[6].value);
-	check(c.memory_max && !strcmp(c.memory_max, "32M"), "cgroup memory_max kept for the OOM line", " ");
+	check(c.cg.on && !c.cg.parent && c.cg.n == 7, "cgroup writes counted", "n=%d", c.cg.n);
+	check(!strcmp(c.cg.w[0].file, "memory.max") && !strcmp(c.cg.w[0].value, "33554432") &&
+	      !strcmp(c.cg.w[0].ctrl, "memory"), "cgroup memory_max -> memory.max bytes", "%s=%s", c.cg.w[0].file, c.cg.w[0].value);
+	check(!strcmp(c.cg.w[1].file, "memory.swap.max") && !strcmp(c.cg.w[1].value, "0"), "cgroup memory_swap_max 0", "%s", c.cg.w[1].value);
+	check(!strcmp(c.cg.w[2].file, "pids.max") && !strcmp(c.cg.w[2].value, "max"), "cgroup pids_max max", "%s", c.cg.w[2].value);
+	check(!strcmp(c.cg.w[3].value, "50000 100000"), "cgroup cpu_max default period", "%s", c.cg.w[3].value);
+	check(!strcmp(c.cg.w[4].file, "io.max") && !strcmp(c.cg.w[5].value, "8:16 wiops=max"), "cgroup io_max one write each", " ");
+	check(!strcmp(c.cg.w[6].file, "io.weight") && !strcmp(c.cg.w[6].value, "default 100"), "cgroup io_weight default N", "%s", c.cg.w[6].value);
+	check(c.cg.memory_max && !strcmp(c.cg.memory_max, "32M"), "cgroup memory_max kept for the OOM line", " ");
 	cfg_free(&c);
 }
 

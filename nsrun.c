@@ -123,11 +123,6 @@ static int failx(const char *fmt, ...)
 	return -1;
 }
 
-const char *nsrun_error(void)
-{
-	return g_err;
-}
-
 void err_reset(void)
 {
 	g_err[0] = 0;
@@ -171,8 +166,12 @@ static void warn(const char *fmt, ...)
  * arena in .bss replaces libc's allocator (7 KiB of code): untouched pages
  * cost no RAM, the size is a hard bound, and freeing the newest block
  * reclaims it, which is the pattern of fopen/fclose and opendir/closedir.
- * Unit and fuzz builds keep the libc allocator, for the sanitizers. */
-#ifndef NSRUN_UNIT
+ * Unit and fuzz builds, and a sanitizer build of nsrun itself
+ * (-DNSRUN_LIBC_MALLOC), keep the libc allocator, which ASan replaces. */
+#if defined(NSRUN_UNIT) && !defined(NSRUN_LIBC_MALLOC)
+#define NSRUN_LIBC_MALLOC 1
+#endif
+#ifndef NSRUN_LIBC_MALLOC
 #define ARENA_SIZE (4u << 20)
 #define ARENA_HDR 16u                   /* a block's size, kept in front of it */
 
@@ -441,6 +440,7 @@ struct ctx {
 	const char *file;
 	const char *text;
 	const cJSON *root;
+	struct cfg *c;                  /* what the rows fill */
 };
 
 /* Sizes: bytes, or a number with one of K M G (powers of 1024). */
@@ -636,51 +636,6 @@ static int edit_distance(const char *a, const char *b)
 	return row[n];
 }
 
-struct key {
-	const char *name;
-	int feature_on;                 /* WITH_X of the feature the key needs */
-	const char *feature;            /* its name; NULL: always there */
-};
-
-/* Every key of OBJ must be known, present once, and in this build.  A key
- * that is fine costs a strcmp per known key: the field's name and the edit
- * distances are worked out only for a message. */
-static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *prefix,
-		    const struct key *keys, int nkeys)
-{
-	char field[128];
-
-	for (const cJSON *c = obj->child; c; c = c->next) {
-		const struct key *k = NULL, *near = NULL;
-		const cJSON *d = obj->child;
-		int best = 3;
-
-		while (d != c && strcmp(d->string, c->string))
-			d = d->next;
-		for (int i = 0; i < nkeys && !k; i++)
-			if (!strcmp(c->string, keys[i].name))
-				k = &keys[i];
-		if (d == c && k && (!k->feature || k->feature_on))
-			continue;
-		snprintf(field, sizeof field, "%s%s%s", prefix, *prefix ? "." : "", c->string);
-		if (d != c)
-			return cfg_err(x, c, 1, field, "duplicate key");
-		if (k)
-			return cfg_err(x, c, 1, field, "feature '%s' was compiled out of this nsrun "
-				       "(see nsrun --version)", k->feature);
-		for (int i = 0; i < nkeys; i++) {
-			int dist = edit_distance(c->string, keys[i].name);
-
-			if (dist < best && dist < (int)strlen(keys[i].name))
-				best = dist, near = &keys[i];
-		}
-		if (near)
-			return cfg_err(x, c, 1, field, "unknown key; did you mean \"%s\"?", near->name);
-		return cfg_err(x, c, 1, field, "unknown key");
-	}
-	return 0;
-}
-
 static int cfg_want(const struct ctx *x, const cJSON *v, const char *field, int type,
 		    const char *what)
 {
@@ -838,280 +793,507 @@ static int cfg_outside_rundir(const struct ctx *x, const cJSON *v, const char *f
 	return 0;
 }
 
-static int cfg_strlist(const struct ctx *x, const cJSON *v, const char *field,
-		       const char **out, int env)
-{
-	char f[64];
-	int n = 0;
+/* ---- the schema ---------------------------------------------------------
+ * One row per config key, in the order they are checked.  PATH is the key's
+ * place: "root.overlay"; a key of each element of a list "mounts[].target".
+ * cfg_obj() walks an object by its rows: it refuses a key without a row
+ * (with a "did you mean"), a key given twice and a key of a compiled-out
+ * feature, says which required key is missing, and hands each value to
+ * its row's parser with the field it fills (OFF: in struct cfg, or in the
+ * list element for "mounts[]."); a list's parser stops at its row's MAX.
+ * The same rows make the README's config tables, the fuzz dictionary and
+ * its seeds (tests/schema.c prints them; the suite checks the README), so
+ * none of them can drift from the parser.  The README columns and seed
+ * values exist only in NSRUN_DOCS builds: nsrun carries none of that text.
+ * ====================================================================== */
+struct field;
+typedef int (*cfg_fn)(const struct ctx *x, const cJSON *v, const char *name, const struct field *f,
+		      void *out);
 
-	if (cfg_want(x, v, field, cJSON_Array, "an array of strings") < 0)
-		return -1;
-	for (const cJSON *e = v->child; e; e = e->next, n++) {
-		snprintf(f, sizeof f, "%s[%d]", field, n);
-		if (n == NSRUN_ARGS_MAX)
-			return cfg_err(x, e, 0, f, "more than %d entries", NSRUN_ARGS_MAX);
-		if (cfg_want(x, e, f, cJSON_String, "a string") < 0)
-			return -1;
-		if (env && (e->valuestring[0] == '=' || !strchr(e->valuestring, '=')))
-			return cfg_err(x, e, 0, f, "expected \"NAME=value\", got \"%s\"", e->valuestring);
-		out[n] = e->valuestring;
+struct field {
+	const char *path;
+	cfg_fn parse;
+	unsigned short off, off_n;      /* the field; a list's count (int) */
+	unsigned short max;             /* a list: at most this many UNIT */
+	unsigned char feature;          /* enum feature: refused when compiled out */
+	unsigned char only;             /* mounts[]: a key of type ONLY - 1 alone */
+	unsigned char needs;            /* enum ns_bit: an error without that namespace */
+	unsigned char req_ns;           /* with MISSING: required only with this namespace */
+	const char *missing;            /* required: what it is, for "missing (...)" */
+	const char *unit;
+	const void *arg;                /* the parser's: a cg_key */
+#if NSRUN_DOCS
+	const char *type, *def, *what;  /* README: type, default (or file), what the kernel sees */
+	const char *example, *with;     /* a valid value; the members it needs beside it */
+#endif
+};
+
+#if NSRUN_DOCS
+#define DOC(t, d, w, ex, wi) .type = t, .def = d, .what = w, .example = ex, .with = wi
+#else
+#define DOC(t, d, w, ex, wi)
+#endif
+#define OFF(member) offsetof(struct cfg, member)
+#define MOFF(member) offsetof(struct mount_cfg, member)
+
+static const struct field schema[];
+static const size_t schema_len;
+
+static const char *const feature_names[] = {
+	NULL,
+#define X(name, FLAG, what) #name,
+	NSRUN_FEATURES(X)
+#undef X
+};
+static const unsigned char feature_on[] = {
+	1,
+#define X(name, FLAG, what) WITH_##FLAG,
+	NSRUN_FEATURES(X)
+#undef X
+};
+
+static const char *const ns_names[] = { "pid", "mount", "uts", "ipc", "net", "cgroup", "user", "time" };
+
+static const char *ns_name(unsigned bit)
+{
+	return ns_names[__builtin_ctz(bit)];
+}
+
+static const char *row_leaf(const struct field *f)
+{
+	const char *dot = strrchr(f->path, '.');
+
+	return dot ? dot + 1 : f->path;
+}
+
+/* Is row F a key of the object at PARENT ("" the top, "mounts[]" an
+ * element), for an element of type VARIANT? */
+static int row_in(const struct field *f, const char *parent, int variant)
+{
+	const char *leaf = row_leaf(f);
+	size_t n = strlen(parent);
+
+	if (leaf == f->path)
+		return n == 0;
+	return (size_t)(leaf - 1 - f->path) == n && !strncmp(f->path, parent, n) &&
+	       (!f->only || f->only == variant);
+}
+
+/* "SHOWN.KEY", or KEY at the top. */
+static const char *field_name(char *buf, size_t len, const char *shown, const char *key)
+{
+	snprintf(buf, len, "%s%s%s", shown, *shown ? "." : "", key);
+	return buf;
+}
+
+/* Every key of OBJ must have a row, be present once, and be in this build.
+ * A key that is fine costs a strcmp per row: the edit distances are worked
+ * out only for a message. */
+static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *parent, const char *shown,
+		    int variant)
+{
+	char field[128];
+
+	for (const cJSON *c = obj->child; c; c = c->next) {
+		const struct field *k = NULL, *near = NULL;
+		const cJSON *d = obj->child;
+		int best = 3;
+
+		while (d != c && strcmp(d->string, c->string))
+			d = d->next;
+		for (size_t i = 0; i < schema_len && !k; i++)
+			if (row_in(&schema[i], parent, variant) && !strcmp(c->string, row_leaf(&schema[i])))
+				k = &schema[i];
+		if (d == c && k && feature_on[k->feature])
+			continue;
+		field_name(field, sizeof field, shown, c->string);
+		if (d != c)
+			return cfg_err(x, c, 1, field, "duplicate key");
+		if (k)
+			return cfg_err(x, c, 1, field, "feature '%s' was compiled out of this nsrun "
+				       "(see nsrun --version)", feature_names[k->feature]);
+		for (size_t i = 0; i < schema_len; i++) {
+			const char *leaf = row_leaf(&schema[i]);
+			int dist;
+
+			if (!row_in(&schema[i], parent, variant))
+				continue;
+			dist = edit_distance(c->string, leaf);
+			if (dist < best && dist < (int)strlen(leaf))
+				best = dist, near = &schema[i];
+		}
+		if (near)
+			return cfg_err(x, c, 1, field, "unknown key; did you mean \"%s\"?", row_leaf(near));
+		return cfg_err(x, c, 1, field, "unknown key");
 	}
-	out[n] = NULL;
-	if (!env && (n == 0 || !*out[0]))
-		return cfg_err(x, v, 0, field, "expected a non-empty array whose first entry names the program");
 	return 0;
 }
 
-static int cfg_root(const struct ctx *x, const cJSON *r, struct cfg *c)
+/* The object OBJ, shown as SHOWN, by the rows of PARENT; BASE is what their
+ * offsets are in. */
+static int cfg_obj(const struct ctx *x, const cJSON *obj, const char *parent, const char *shown,
+		   void *base, int variant)
 {
-	static const struct key keys[] = {
-		{ "image", WITH_SQUASHFS, "squashfs" }, { "path", 1, NULL }, { "overlay", 1, NULL },
-	};
-	const cJSON *v;
+	char name[128];
 
-	if (cfg_want(x, r, "root", cJSON_Object, "an object") < 0 ||
-	    cfg_keys(x, r, "root", keys, 3) < 0)
+	if (cfg_want(x, obj, *shown ? shown : "(top level)", cJSON_Object, "an object") < 0 ||
+	    cfg_keys(x, obj, parent, shown, variant) < 0)
 		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(r, "image")) && cfg_string(x, v, "root.image", &c->root.image) < 0)
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(r, "path")) &&
-	    (cfg_string(x, v, "root.path", &c->root.path) < 0 || cfg_outside_rundir(x, v, "root.path", c->root.path) < 0))
-		return -1;
-	if (c->root.image && c->root.path)
-		return cfg_err(x, v, 1, "root.path", "give exactly one of \"image\" and \"path\"");
-	if (!c->root.image && !c->root.path)
-		return cfg_err(x, r, 0, "root", "missing \"image\" (a squashfs file) or \"path\" (a directory)");
-	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "overlay")) || cJSON_IsFalse(v))
-		return 0;
-	return cfg_size(x, v, "root.overlay", " or false", &c->root.overlay);
+	for (size_t i = 0; i < schema_len; i++) {
+		const struct field *f = &schema[i];
+		const cJSON *v;
+
+		if (!row_in(f, parent, variant))
+			continue;
+		field_name(name, sizeof name, shown, row_leaf(f));
+		if (!(v = cJSON_GetObjectItemCaseSensitive(obj, row_leaf(f)))) {
+			if (f->missing && (!f->req_ns || (x->c->ns & f->req_ns)))
+				return cfg_err(x, obj, 0, name, "missing (%s)", f->missing);
+			continue;
+		}
+		if (f->needs && !(x->c->ns & f->needs))
+			return cfg_err(x, v, 1, name, "needs the \"%s\" namespace", ns_name(f->needs));
+		if (f->parse(x, v, name, f, (char *)base + f->off) < 0)
+			return -1;
+	}
+	return 0;
 }
 
-static int cfg_user(const struct ctx *x, const cJSON *v, struct cfg *c)
-{
-	unsigned long u, g;
-	char *e;
-	const char *s;
+typedef int (*cfg_elem_fn)(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+			   void *out, int i);
 
-	if (cfg_string(x, v, "process.user", &s) < 0)
+/* The list V, at most F->max elements: FN for each, then its count (at
+ * OFF_N of the same base as OUT).  An empty list is allowed here. */
+static int cfg_each(const struct ctx *x, const cJSON *v, const char *name, const struct field *f,
+		    void *out, cfg_elem_fn fn)
+{
+	char el[128];
+	int i = 0;
+
+	if (cfg_want(x, v, name, cJSON_Array, "an array") < 0)
+		return -1;
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		snprintf(el, sizeof el, "%s[%d]", name, i);
+		if (i == f->max)
+			return cfg_err(x, e, 0, el, "more than %d %s", f->max, f->unit);
+		if (fn(x, e, el, f, out, i) < 0)
+			return -1;
+	}
+	if (f->off_n)
+		*(int *)((char *)out - f->off + f->off_n) = i;
+	return i;
+}
+
+/* ---- the parsers: (config, value, its name, its row, the field) -------- */
+static int p_string(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)f;
+	return cfg_string(x, v, name, out);
+}
+
+static int p_abspath(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)f;
+	return cfg_abspath(x, v, name, out);
+}
+
+static int p_bool(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)f;
+	if (cfg_want(x, v, name, cJSON_True, "true or false") < 0)
+		return -1;
+	*(int *)out = cJSON_IsTrue(v);
+	return 0;
+}
+
+static int p_name(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)f;
+	if (cfg_want(x, v, name, cJSON_String, "a string") < 0)
+		return -1;
+	if (!valid_name(v->valuestring))
+		return cfg_err(x, v, 0, name, "expected 1-12 characters of [a-z0-9_-] starting with a letter or "
+			       "digit, got \"%s\"", v->valuestring);
+	*(const char **)out = v->valuestring;
+	return 0;
+}
+
+static int p_hostname(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)f;
+	if (cfg_string(x, v, name, out) < 0)
+		return -1;
+	if (strlen(v->valuestring) > 64)
+		return cfg_err(x, v, 0, name, "longer than 64 bytes");
+	return 0;
+}
+
+static int p_namespace(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+		       void *out, int i)
+{
+	unsigned *ns = out, bit = 0;
+
+	(void)f, (void)i;
+	if (cfg_want(x, e, name, cJSON_String, "a namespace name") < 0)
+		return -1;
+	for (unsigned j = 0; j < 8; j++)
+		if (!strcmp(e->valuestring, ns_names[j]))
+			bit = 1u << j;
+	if (!bit)
+		return cfg_err(x, e, 0, name, "unknown namespace \"%s\" (expected pid mount uts ipc net cgroup user time)",
+			       e->valuestring);
+	if (*ns & bit)
+		return cfg_err(x, e, 0, name, "\"%s\" is listed twice", e->valuestring);
+	if ((bit == NS_USER && !WITH_USERNS) || (bit == NS_TIME && !WITH_TIMENS))
+		return cfg_err(x, e, 0, name, "feature '%s' was compiled out of this nsrun (see nsrun --version)",
+			       bit == NS_USER ? "userns" : "timens");
+	*ns |= bit;
+	return 0;
+}
+
+static int p_namespaces(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	if (cfg_want(x, v, name, cJSON_Array, "an array of namespace names") < 0)
+		return -1;
+	*(unsigned *)out = 0;
+	if (cfg_each(x, v, name, f, out, p_namespace) < 0)
+		return -1;
+	if (!(*(unsigned *)out & NS_MOUNT))
+		return cfg_err(x, v, 0, name, "\"mount\" is required");
+	return 0;
+}
+
+/* An object whose keys are rows of their own (their offsets in struct cfg). */
+static int p_object(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)out;
+	return cfg_obj(x, v, f->path, name, x->c, 0);
+}
+
+static int p_root(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	const struct root_cfg *r = out;
+
+	if (p_object(x, v, name, f, out) < 0)
+		return -1;
+	if (r->image && r->path)
+		return cfg_err(x, cJSON_GetObjectItemCaseSensitive(v, "path"), 1, "root.path",
+			       "give exactly one of \"image\" and \"path\"");
+	if (!r->image && !r->path)
+		return cfg_err(x, v, 0, name, "missing \"image\" (a squashfs file) or \"path\" (a directory)");
+	return 0;
+}
+
+static int p_rootpath(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)f;
+	return cfg_string(x, v, name, out) < 0 ? -1 : cfg_outside_rundir(x, v, name, *(const char **)out);
+}
+
+/* The overlay's tmpfs holds at least a page: the kernel rounds smaller
+ * sizes up to one, which no upper layer fits in. */
+static int p_overlay(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	char shown[64];
+
+	(void)f;
+	if (cJSON_IsFalse(v))
+		return 0;
+	if (cfg_size(x, v, name, " or false", out) < 0)
+		return -1;
+	if (*(uint64_t *)out < 4096)
+		return cfg_err(x, v, 0, name, "expected at least 4096 bytes (\"4K\", one page), got %s",
+			       js_show(x, v, shown, sizeof shown));
+	return 0;
+}
+
+static int p_str_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+		      void *out, int i)
+{
+	if (cfg_want(x, e, name, cJSON_String, "a string") < 0)
+		return -1;
+	if (f->arg && (e->valuestring[0] == '=' || !strchr(e->valuestring, '=')))
+		return cfg_err(x, e, 0, name, "expected \"NAME=value\", got \"%s\"", e->valuestring);
+	((const char **)out)[i] = e->valuestring;
+	((const char **)out)[i + 1] = NULL;
+	return 0;
+}
+
+/* process.args (ARG NULL) and process.env (ARG set: "NAME=value"). */
+static int p_strlist(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	const char **list = out;
+	int n;
+
+	if (cfg_want(x, v, name, cJSON_Array, "an array of strings") < 0)
+		return -1;
+	list[0] = NULL;
+	if ((n = cfg_each(x, v, name, f, out, p_str_elem)) < 0)
+		return -1;
+	if (!f->arg && (n == 0 || !*list[0]))
+		return cfg_err(x, v, 0, name, "expected a non-empty array whose first entry names the program");
+	return 0;
+}
+
+static int p_user(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct proc_cfg *p = (struct proc_cfg *)((char *)out - offsetof(struct proc_cfg, uid));
+	unsigned long u, g;
+	const char *s;
+	char *e;
+
+	(void)f;
+	if (cfg_string(x, v, name, &s) < 0)
 		return -1;
 	errno = 0;
 	u = strtoul(s, &e, 10);
 	if (*s >= '0' && *s <= '9' && *e == ':' && e[1] >= '0' && e[1] <= '9') {
 		g = strtoul(e + 1, &e, 10);
 		if (!*e && !errno && u < 0xffffffffUL && g < 0xffffffffUL) {
-			c->proc.uid = (uid_t)u, c->proc.gid = (gid_t)g;
+			p->uid = (uid_t)u, p->gid = (gid_t)g;
 			return 0;
 		}
 	}
-	return cfg_err(x, v, 0, "process.user", "expected \"UID:GID\" (numbers), got \"%s\"", s);
+	return cfg_err(x, v, 0, name, "expected \"UID:GID\" (numbers), got \"%s\"", s);
 }
 
-static int cfg_process(const struct ctx *x, const cJSON *p, struct cfg *c)
+static int p_idrange(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+		     void *out, int i)
 {
-	static const struct key keys[] = {
-		{ "args", 1, NULL }, { "env", 1, NULL }, { "cwd", 1, NULL }, { "user", 1, NULL },
-	};
-	const cJSON *v;
+	int64_t t[3];
+	int k = 0;
 
-	if (cfg_want(x, p, "process", cJSON_Object, "an object") < 0 ||
-	    cfg_keys(x, p, "process", keys, 4) < 0)
-		return -1;
-	if (!(v = cJSON_GetObjectItemCaseSensitive(p, "args")))
-		return cfg_err(x, p, 0, "process.args", "missing (the program and its arguments)");
-	if (cfg_strlist(x, v, "process.args", c->proc.args, 0) < 0)
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(p, "env")) && cfg_strlist(x, v, "process.env", c->proc.env, 1) < 0)
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(p, "cwd")) && cfg_abspath(x, v, "process.cwd", &c->proc.cwd) < 0)
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(p, "user")) && cfg_user(x, v, c) < 0)
-		return -1;
-	return 0;
-}
+	(void)f;
+	if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 3)
+		return cfg_err(x, e, 0, name, "expected [inside, outside, count]");
+	for (const cJSON *n3 = e->child; n3; n3 = n3->next, k++) {
+		char fk[160];
 
-static const char *const ns_names[] = { "pid", "mount", "uts", "ipc", "net", "cgroup", "user", "time" };
-
-static int cfg_namespaces(const struct ctx *x, const cJSON *v, struct cfg *c)
-{
-	char f[32];
-	int i = 0;
-
-	if (cfg_want(x, v, "namespaces", cJSON_Array, "an array of namespace names") < 0)
-		return -1;
-	c->ns = 0;
-	for (const cJSON *e = v->child; e; e = e->next, i++) {
-		unsigned bit = 0;
-
-		snprintf(f, sizeof f, "namespaces[%d]", i);
-		if (cfg_want(x, e, f, cJSON_String, "a namespace name") < 0)
+		snprintf(fk, sizeof fk, "%s[%d]", name, k);
+		if (cfg_int(x, n3, fk, k == 2 ? 1 : 0, 4294967295LL, &t[k]) < 0)
 			return -1;
-		for (unsigned j = 0; j < 8; j++)
-			if (!strcmp(e->valuestring, ns_names[j]))
-				bit = 1u << j;
-		if (!bit)
-			return cfg_err(x, e, 0, f, "unknown namespace \"%s\" (expected pid mount uts ipc net cgroup user time)",
-				       e->valuestring);
-		if (c->ns & bit)
-			return cfg_err(x, e, 0, f, "\"%s\" is listed twice", e->valuestring);
-		if ((bit == NS_USER && !WITH_USERNS) || (bit == NS_TIME && !WITH_TIMENS))
-			return cfg_err(x, e, 0, f, "feature '%s' was compiled out of this nsrun (see nsrun --version)",
-				       bit == NS_USER ? "userns" : "timens");
-		c->ns |= bit;
 	}
-	if (!(c->ns & NS_MOUNT))
-		return cfg_err(x, v, 0, "namespaces", "\"mount\" is required");
+	if (t[0] + t[2] > 4294967296LL || t[1] + t[2] > 4294967296LL)
+		return cfg_err(x, e, 0, name, "range runs past 4294967295");
+	((struct idmap *)out)[i] = (struct idmap){ (uint32_t)t[0], (uint32_t)t[1], (uint32_t)t[2] };
 	return 0;
 }
 
-static int cfg_idmap(const struct ctx *x, const cJSON *v, const char *field, struct idmap *m, int *n)
+static int p_idmap(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	char f[64];
-	int i = 0;
+	int n;
 
-	if (cfg_want(x, v, field, cJSON_Array, "an array of [inside, outside, count]") < 0)
+	if (cfg_want(x, v, name, cJSON_Array, "an array of [inside, outside, count]") < 0 ||
+	    (n = cfg_each(x, v, name, f, out, p_idrange)) < 0)
 		return -1;
-	for (const cJSON *e = v->child; e; e = e->next, i++) {
-		int64_t t[3];
-		int k = 0;
-
-		snprintf(f, sizeof f, "%s[%d]", field, i);
-		if (i == NSRUN_IDMAP_MAX)
-			return cfg_err(x, e, 0, f, "more than %d ranges", NSRUN_IDMAP_MAX);
-		if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 3)
-			return cfg_err(x, e, 0, f, "expected [inside, outside, count]");
-		for (const cJSON *n3 = e->child; n3; n3 = n3->next, k++) {
-			char fk[80];
-
-			snprintf(fk, sizeof fk, "%s[%d]", f, k);
-			if (cfg_int(x, n3, fk, k == 2 ? 1 : 0, 4294967295LL, &t[k]) < 0)
-				return -1;
-		}
-		if (t[0] + t[2] > 4294967296LL || t[1] + t[2] > 4294967296LL)
-			return cfg_err(x, e, 0, f, "range runs past 4294967295");
-		m[i] = (struct idmap){ (uint32_t)t[0], (uint32_t)t[1], (uint32_t)t[2] };
-	}
-	if (i == 0)
-		return cfg_err(x, v, 0, field, "expected at least one [inside, outside, count]");
-	*n = i;
+	if (n == 0)
+		return cfg_err(x, v, 0, name, "expected at least one [inside, outside, count]");
 	return 0;
 }
 
-static int cfg_time(const struct ctx *x, const cJSON *v, struct cfg *c)
+/* The kernel refuses offsets that could make a clock negative or wrap;
+ * ten years either way is far inside its bounds. */
+static int p_offset(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	static const struct key keys[] = { { "monotonic", 1, NULL }, { "boottime", 1, NULL } };
-	const cJSON *e;
-
-	if (cfg_want(x, v, "time_offsets", cJSON_Object, "an object") < 0 ||
-	    cfg_keys(x, v, "time_offsets", keys, 2) < 0)
-		return -1;
-	/* The kernel refuses offsets that could make a clock negative or wrap;
-	 * ten years either way is far inside its bounds. */
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "monotonic")) &&
-	    cfg_int(x, e, "time_offsets.monotonic", -315576000, 315576000, &c->time.monotonic) < 0)
-		return -1;
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "boottime")) &&
-	    cfg_int(x, e, "time_offsets.boottime", -315576000, 315576000, &c->time.boottime) < 0)
-		return -1;
-	return 0;
+	(void)f;
+	return cfg_int(x, v, name, -315576000, 315576000, out);
 }
 
-static int cfg_mode(const struct ctx *x, const cJSON *v, const char *field, unsigned *out)
+static int p_mode(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	const char *s;
 	char *e;
 
-	if (cfg_string(x, v, field, &s) < 0)
+	(void)f;
+	if (cfg_string(x, v, name, &s) < 0)
 		return -1;
-	*out = (unsigned)strtoul(s, &e, 8);
+	*(unsigned *)out = (unsigned)strtoul(s, &e, 8);
 	if (*e || strlen(s) > 4 || strspn(s, "01234567") != strlen(s))
-		return cfg_err(x, v, 0, field, "expected an octal mode like \"1777\", got \"%s\"", s);
+		return cfg_err(x, v, 0, name, "expected an octal mode like \"1777\", got \"%s\"", s);
 	return 0;
 }
 
-static int cfg_mount(const struct ctx *x, const cJSON *m, int i, struct mount_cfg *mc)
+static int p_size(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	static const struct key bind_keys[] = {
-		{ "type", 1, NULL }, { "source", 1, NULL }, { "target", 1, NULL }, { "readonly", 1, NULL },
-	};
-	static const struct key tmpfs_keys[] = {
-		{ "type", 1, NULL }, { "target", 1, NULL }, { "size", 1, NULL }, { "mode", 1, NULL },
-	};
-	char f[64], ff[80];
-	const cJSON *v;
+	(void)f;
+	return cfg_size(x, v, name, "", out);
+}
+
+static int p_mtype(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
 	const char *type;
 
-	snprintf(f, sizeof f, "mounts[%d]", i);
-	if (cfg_want(x, m, f, cJSON_Object, "an object") < 0)
-		return -1;
-	snprintf(ff, sizeof ff, "%s.type", f);
-	if (!(v = cJSON_GetObjectItemCaseSensitive(m, "type")))
-		return cfg_err(x, m, 0, ff, "missing (\"bind\" or \"tmpfs\")");
-	if (cfg_string(x, v, ff, &type) < 0)
+	(void)f;
+	if (cfg_string(x, v, name, &type) < 0)
 		return -1;
 	if (!strcmp(type, "bind"))
-		mc->type = M_BIND;
+		*(int *)out = M_BIND;
 	else if (!strcmp(type, "tmpfs"))
-		mc->type = M_TMPFS;
+		*(int *)out = M_TMPFS;
 	else
-		return cfg_err(x, v, 0, ff, "expected \"bind\" or \"tmpfs\", got \"%s\"", type);
-	if (cfg_keys(x, m, f, mc->type == M_BIND ? bind_keys : tmpfs_keys, 4) < 0)
-		return -1;
-	snprintf(ff, sizeof ff, "%s.target", f);
-	if (!(v = cJSON_GetObjectItemCaseSensitive(m, "target")))
-		return cfg_err(x, m, 0, ff, "missing (an absolute path inside the container)");
-	if (cfg_abspath(x, v, ff, &mc->target) < 0)
-		return -1;
-	if (mc->target[strspn(mc->target, "/")] == 0)
-		return cfg_err(x, v, 0, ff, "cannot mount over the root itself");
-	if (mc->type == M_BIND) {
-		snprintf(ff, sizeof ff, "%s.source", f);
-		if (!(v = cJSON_GetObjectItemCaseSensitive(m, "source")))
-			return cfg_err(x, m, 0, ff, "missing (a path on the host)");
-		if (cfg_string(x, v, ff, &mc->source) < 0)
-			return -1;
-		if (*mc->source != '/')
-			return cfg_err(x, v, 0, ff, "expected an absolute path on the host, got \"%s\"", mc->source);
-		if (cfg_outside_rundir(x, v, ff, mc->source) < 0)
-			return -1;
-		snprintf(ff, sizeof ff, "%s.readonly", f);
-		if ((v = cJSON_GetObjectItemCaseSensitive(m, "readonly"))) {
-			if (cfg_want(x, v, ff, cJSON_True, "true or false") < 0)
-				return -1;
-			mc->readonly = cJSON_IsTrue(v);
-		}
-		return 0;
-	}
-	snprintf(ff, sizeof ff, "%s.size", f);
-	if ((v = cJSON_GetObjectItemCaseSensitive(m, "size")) && cfg_size(x, v, ff, "", &mc->size) < 0)
-		return -1;
-	mc->mode = 01777;
-	snprintf(ff, sizeof ff, "%s.mode", f);
-	if ((v = cJSON_GetObjectItemCaseSensitive(m, "mode")) && cfg_mode(x, v, ff, &mc->mode) < 0)
-		return -1;
-	mc->has_mode = v != NULL;
+		return cfg_err(x, v, 0, name, "expected \"bind\" or \"tmpfs\", got \"%s\"", type);
 	return 0;
 }
 
-/* The "cgroup" keys: each is the cgroup v2 file with '.' written as '_'. */
+static int p_target(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	const char **t = out;
+
+	(void)f;
+	if (cfg_abspath(x, v, name, t) < 0)
+		return -1;
+	if ((*t)[strspn(*t, "/")] == 0)
+		return cfg_err(x, v, 0, name, "cannot mount over the root itself");
+	return 0;
+}
+
+static int p_source(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	const char **s = out;
+
+	(void)f;
+	if (cfg_string(x, v, name, s) < 0)
+		return -1;
+	if (**s != '/')
+		return cfg_err(x, v, 0, name, "expected an absolute path on the host, got \"%s\"", *s);
+	return cfg_outside_rundir(x, v, name, *s);
+}
+
+/* One of "mounts": its type first, which decides the keys it may have. */
+static int p_mount(const struct ctx *x, const cJSON *m, const char *name, const struct field *f,
+		   void *out, int i)
+{
+	struct mount_cfg *mc = (struct mount_cfg *)out + i;
+	const cJSON *t;
+	char tn[160];
+
+	(void)f;
+	if (cfg_want(x, m, name, cJSON_Object, "an object") < 0)
+		return -1;
+	field_name(tn, sizeof tn, name, "type");
+	if (!(t = cJSON_GetObjectItemCaseSensitive(m, "type")))
+		return cfg_err(x, m, 0, tn, "missing (\"bind\" or \"tmpfs\")");
+	if (p_mtype(x, t, tn, f, &mc->type) < 0)
+		return -1;
+	mc->mode = 01777;
+	return cfg_obj(x, m, "mounts[]", name, mc, 1 + (int)mc->type);
+}
+
+static int p_mounts(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	if (cfg_want(x, v, name, cJSON_Array, "an array of mounts") < 0)
+		return -1;
+	return cfg_each(x, v, name, f, out, p_mount) < 0 ? -1 : 0;
+}
+
 enum cg_kind { CG_SIZE, CG_COUNT, CG_CPUMAX, CG_WEIGHT, CG_CPUSET, CG_IOMAX };
-#define CG_KEYS(X)                                                    \
-	X(memory_max,      "memory.max",      "memory", CG_SIZE)     \
-	X(memory_high,     "memory.high",     "memory", CG_SIZE)     \
-	X(memory_swap_max, "memory.swap.max", "memory", CG_SIZE)     \
-	X(pids_max,        "pids.max",        "pids",   CG_COUNT)    \
-	X(cpu_max,         "cpu.max",         "cpu",    CG_CPUMAX)   \
-	X(cpu_weight,      "cpu.weight",      "cpu",    CG_WEIGHT)   \
-	X(cpuset_cpus,     "cpuset.cpus",     "cpuset", CG_CPUSET)   \
-	X(cpuset_mems,     "cpuset.mems",     "cpuset", CG_CPUSET)   \
-	X(io_max,          "io.max",          "io",     CG_IOMAX)    \
-	X(io_weight,       "io.weight",       "io",     CG_WEIGHT)
 
 static const struct cg_key {
 	const char *key, *file, *ctrl;
 	enum cg_kind kind;
 } cg_keys[] = {
-#define X(k, f, ctl, kind) { #k, f, ctl, kind },
-	CG_KEYS(X)
+#define X(k, f, ctl, kind) { #k, f, ctl, CG_##kind },
+	NSRUN_CG_KEYS(X)
 #undef X
 };
 
@@ -1234,57 +1416,51 @@ static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key
 	return 0;
 }
 
-static int cfg_cgroup(const struct ctx *x, const cJSON *g, struct cfg *c)
+static int p_cg_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+		     void *out, int i)
 {
-	static const struct key keys[] = {
-		{ "parent", 1, NULL },
-#define X(k, f, ctl, kind) { #k, 1, NULL },
-		CG_KEYS(X)
-#undef X
-	};
-	char field[64];
-	const cJSON *v;
+	struct cg_cfg *cg = out;
 
-	if (cfg_want(x, g, "cgroup", cJSON_Object, "an object") < 0 ||
-	    cfg_keys(x, g, "cgroup", keys, (int)(sizeof keys / sizeof keys[0])) < 0)
+	(void)i;
+	return cfg_cg_value(x, e, f->arg, name, &cg->w[cg->n++]);
+}
+
+/* One "cgroup" key: a write into its file; io_max one for each entry. */
+static int p_cg(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct cg_cfg *cg = out;
+	const struct cg_key *k = f->arg;
+
+	if (k->kind == CG_IOMAX)
+		return cfg_want(x, v, name, cJSON_Array, "an array of \"MAJ:MIN KEY=VAL...\"") < 0 ||
+		       cfg_each(x, v, name, f, out, p_cg_elem) < 0 ? -1 : 0;
+	if (p_cg_elem(x, v, name, f, out, 0) < 0)
 		return -1;
-	c->cg.on = 1;
-	c->cg.node = g;
-	if ((v = cJSON_GetObjectItemCaseSensitive(g, "parent"))) {
-		if (cfg_abspath(x, v, "cgroup.parent", &c->cg.parent) < 0)
-			return -1;
-		if (c->cg.parent[strspn(c->cg.parent, "/")] == 0)
-			return cfg_err(x, v, 0, "cgroup.parent", "expected a cgroup below a cgroup2 mount, got \"/\"");
-	}
-	for (size_t i = 0; i < sizeof cg_keys / sizeof cg_keys[0]; i++) {
-		const struct cg_key *k = &cg_keys[i];
-
-		if (!(v = cJSON_GetObjectItemCaseSensitive(g, k->key)))
-			continue;
-		snprintf(field, sizeof field, "cgroup.%s", k->key);
-		if (k->kind == CG_IOMAX) {
-			int n = 0;
-
-			if (cfg_want(x, v, field, cJSON_Array, "an array of \"MAJ:MIN KEY=VAL...\"") < 0)
-				return -1;
-			for (const cJSON *e = v->child; e; e = e->next, n++) {
-				snprintf(field, sizeof field, "cgroup.%s[%d]", k->key, n);
-				if (c->cg.n == NSRUN_CG_WRITES)
-					return cfg_err(x, e, 0, field, "too many entries");
-				if (cfg_cg_value(x, e, k, field, &c->cg.w[c->cg.n++]) < 0)
-					return -1;
-			}
-			continue;
-		}
-		if (cfg_cg_value(x, v, k, field, &c->cg.w[c->cg.n++]) < 0)
-			return -1;
-		if (!strcmp(k->key, "memory_max"))
-			c->cg.memory_max = cJSON_IsString(v) ? v->valuestring : c->cg.w[c->cg.n - 1].num;
-	}
+	if (!strcmp(k->key, "memory_max"))
+		cg->memory_max = cJSON_IsString(v) ? v->valuestring : cg->w[cg->n - 1].num;
 	return 0;
 }
 
-/* An interface name the kernel takes: 1-15 bytes, no '/', ':' or space. */
+static int p_cgparent(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	const char **p = out;
+
+	(void)f;
+	if (cfg_abspath(x, v, name, p) < 0)
+		return -1;
+	if ((*p)[strspn(*p, "/")] == 0)
+		return cfg_err(x, v, 0, name, "expected a cgroup below a cgroup2 mount, got \"/\"");
+	return 0;
+}
+
+static int p_cgroup(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct cg_cfg *cg = out;
+
+	cg->on = 1;
+	cg->node = v;
+	return p_object(x, v, name, f, out);
+}
 static int cfg_ifname(const struct ctx *x, const cJSON *v, const char *field, const char **out)
 {
 	const char *s;
@@ -1362,185 +1538,276 @@ static int cfg_addrs(const struct ctx *x, const cJSON *v, const char *field, int
 	return 0;
 }
 
-static int cfg_net(const struct ctx *x, const cJSON *v, struct cfg *c)
+static int p_ifname(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	static const struct key keys[] = {
-		{ "bridge", 1, NULL }, { "bridge_address", 1, NULL }, { "host_if", 1, NULL },
-		{ "container_if", 1, NULL }, { "address", 1, NULL }, { "gateway", 1, NULL },
-		{ "gateway6", 1, NULL }, { "mtu", 1, NULL }, { "mac", 1, NULL }, { "dns", 1, NULL },
-		{ "hosts", 1, NULL },
-	};
-	struct net_cfg *nc = &c->net;
-	const cJSON *e;
+	(void)f;
+	return cfg_ifname(x, v, name, out);
+}
+
+/* A list of addresses (or one); its count at OFF_N.  ARG: with a prefix. */
+static int p_addrs(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	return cfg_addrs(x, v, name, f->arg != NULL, 0, out, f->max, (int *)((char *)out - f->off + f->off_n));
+}
+
+/* One gateway: IPv4 for "gateway", IPv6 for "gateway6". */
+static int p_gateway(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	int family = f->arg ? AF_INET6 : AF_INET, n;
+
+	if (!cJSON_IsArray(v) && cfg_addrs(x, v, name, 0, family, out, 1, &n) == 0)
+		return 0;
+	return g_err[0] ? -1 : cfg_err(x, v, 0, name, "expected one %s address", f->arg ? "IPv6" : "IPv4");
+}
+
+static int p_mtu(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	int64_t mtu;
+
+	(void)f;
+	if (cfg_int(x, v, name, 68, 65535, &mtu) < 0)
+		return -1;
+	*(unsigned *)out = (unsigned)mtu;
+	return 0;
+}
+
+static int p_mac(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct net_cfg *nc = (struct net_cfg *)((char *)out - offsetof(struct net_cfg, mac));
+	unsigned char *m = nc->mac;
+	const char *s = cJSON_IsString(v) ? v->valuestring : "";
+	int ok = strlen(s) == 17;
+	char shown[64];
+
+	(void)f;
+	for (int i = 0; ok && i < 6; i++) {
+		char h[3] = { s[3 * i], s[3 * i + 1], 0 }, *end;
+
+		m[i] = (unsigned char)strtoul(h, &end, 16);
+		ok = !*end && isxdigit((unsigned char)h[0]) && (i == 5 || s[3 * i + 2] == ':');
+	}
+	if (!ok || (m[0] & 1) || !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
+		return cfg_err(x, v, 0, name, "expected a unicast MAC like \"02:42:0a:2a:00:02\", got %s",
+			       js_show(x, v, shown, sizeof shown));
+	nc->has_mac = 1;
+	return 0;
+}
+
+/* "hosts": its keys are host names, not rows. */
+static int p_hosts(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct net_cfg *nc = (struct net_cfg *)((char *)out - offsetof(struct net_cfg, host_name));
+	char hf[128];
 	int n;
 
-	if (cfg_want(x, v, "net", cJSON_Object, "an object") < 0 ||
-	    cfg_keys(x, v, "net", keys, (int)(sizeof keys / sizeof keys[0])) < 0)
+	if (cfg_want(x, v, name, cJSON_Object, "an object of \"name\": \"address\"") < 0)
 		return -1;
-	c->net.on = 1;
-	if (!(e = cJSON_GetObjectItemCaseSensitive(v, "bridge")))
-		return cfg_err(x, v, 0, "net.bridge", "missing (the bridge the container's veth joins)");
-	if (cfg_ifname(x, e, "net.bridge", &nc->bridge) < 0)
-		return -1;
-	snprintf(nc->host_if_buf, sizeof nc->host_if_buf, "ve-%s", c->name);
-	nc->host_if = nc->host_if_buf;
-	nc->container_if = "eth0";
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "host_if")) && cfg_ifname(x, e, "net.host_if", &nc->host_if) < 0)
-		return -1;
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "container_if")) &&
-	    cfg_ifname(x, e, "net.container_if", &nc->container_if) < 0)
-		return -1;
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "bridge_address")) &&
-	    cfg_addrs(x, e, "net.bridge_address", 1, 0, nc->bridge_addr, NSRUN_NET_ADDRS, &nc->n_bridge_addr) < 0)
-		return -1;
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "address")) &&
-	    cfg_addrs(x, e, "net.address", 1, 0, nc->addr, NSRUN_NET_ADDRS, &nc->n_addr) < 0)
-		return -1;
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "gateway")) &&
-	    (cJSON_IsArray(e) || cfg_addrs(x, e, "net.gateway", 0, AF_INET, &nc->gw, 1, &n) < 0))
-		return g_err[0] ? -1 : cfg_err(x, e, 0, "net.gateway", "expected one IPv4 address");
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "gateway6")) &&
-	    (cJSON_IsArray(e) || cfg_addrs(x, e, "net.gateway6", 0, AF_INET6, &nc->gw6, 1, &n) < 0))
-		return g_err[0] ? -1 : cfg_err(x, e, 0, "net.gateway6", "expected one IPv6 address");
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "mtu"))) {
-		int64_t mtu;
+	for (const cJSON *h = v->child; h; h = h->next) {
+		const char *host = h->string;
 
-		if (cfg_int(x, e, "net.mtu", 68, 65535, &mtu) < 0)
-			return -1;
-		nc->mtu = (unsigned)mtu;
-	}
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "mac"))) {
-		unsigned char *m = nc->mac;
-		const char *s = cJSON_IsString(e) ? e->valuestring : "";
-		int ok = strlen(s) == 17;
-
-		for (int i = 0; ok && i < 6; i++) {
-			char h[3] = { s[3 * i], s[3 * i + 1], 0 }, *end;
-
-			m[i] = (unsigned char)strtoul(h, &end, 16);
-			ok = !*end && isxdigit((unsigned char)h[0]) && (i == 5 || s[3 * i + 2] == ':');
-		}
-		if (!ok || (m[0] & 1) || !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5])) {
-			char shown[64];
-
-			return cfg_err(x, e, 0, "net.mac", "expected a unicast MAC like \"02:42:0a:2a:00:02\", got %s",
-				       js_show(x, e, shown, sizeof shown));
-		}
-		nc->has_mac = 1;
-	}
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "dns")) &&
-	    cfg_addrs(x, e, "net.dns", 0, 0, nc->dns, NSRUN_DNS_MAX, &nc->n_dns) < 0)
-		return -1;
-	if ((e = cJSON_GetObjectItemCaseSensitive(v, "hosts"))) {
-		char f[96];
-
-		if (cfg_want(x, e, "net.hosts", cJSON_Object, "an object of \"name\": \"address\"") < 0)
-			return -1;
-		for (const cJSON *h = e->child; h; h = h->next) {
-			const char *name = h->string;
-
-			snprintf(f, sizeof f, "net.hosts.%.64s", name);
-			if (nc->n_hosts == NSRUN_HOSTS_MAX)
-				return cfg_err(x, h, 1, f, "more than %d hosts", NSRUN_HOSTS_MAX);
-			if (!*name || strlen(name) > 253 || strspn(name, "abcdefghijklmnopqrstuvwxyz"
-				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != strlen(name) || *name == '-')
-				return cfg_err(x, h, 1, f, "expected a host name of letters, digits, '.', '-' and '_'");
-			for (const cJSON *d = e->child; d != h; d = d->next)
-				if (!strcmp(d->string, name))
-					return cfg_err(x, h, 1, f, "duplicate key");
-			if (cfg_addrs(x, h, f, 0, 0, &nc->host_addr[nc->n_hosts], 1, &n) < 0 || cJSON_IsArray(h))
-				return g_err[0] ? -1 : cfg_err(x, h, 0, f, "expected one address");
-			nc->host_name[nc->n_hosts++] = name;
-		}
+		snprintf(hf, sizeof hf, "%s.%.64s", name, host);
+		if (nc->n_hosts == f->max)
+			return cfg_err(x, h, 1, hf, "more than %d %s", f->max, f->unit);
+		if (!*host || strlen(host) > 253 || strspn(host, "abcdefghijklmnopqrstuvwxyz"
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != strlen(host) || *host == '-')
+			return cfg_err(x, h, 1, hf, "expected a host name of letters, digits, '.', '-' and '_'");
+		for (const cJSON *d = v->child; d != h; d = d->next)
+			if (!strcmp(d->string, host))
+				return cfg_err(x, h, 1, hf, "duplicate key");
+		if (cfg_addrs(x, h, hf, 0, 0, &nc->host_addr[nc->n_hosts], 1, &n) < 0 || cJSON_IsArray(h))
+			return g_err[0] ? -1 : cfg_err(x, h, 0, hf, "expected one address");
+		nc->host_name[nc->n_hosts++] = host;
 	}
 	return 0;
 }
 
+static int p_net(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct net_cfg *nc = out;
+
+	nc->on = 1;
+	snprintf(nc->host_if_buf, sizeof nc->host_if_buf, "ve-%s", x->c->name);
+	nc->host_if = nc->host_if_buf;
+	nc->container_if = "eth0";
+	return p_object(x, v, name, f, out);
+}
+
+/* ---- the rows ------------------------------------------------------------ */
+#define CG_ROW(k, f, ctl, kind) \
+	{ .path = "cgroup." #k, .parse = p_cg, .off = OFF(cg), .max = CG_MAX_##kind, .unit = "entries", \
+	  .arg = &cg_keys[CGK_##k], DOC(CG_DOC_TYPE_##kind, "`" f "`", CG_DOC_##k, CG_EX_##kind, NULL) },
+#define X(k, f, ctl, kind) CGK_##k,
+enum { NSRUN_CG_KEYS(X) };
+#undef X
+#define CG_MAX_SIZE 0
+#define CG_MAX_COUNT 0
+#define CG_MAX_CPUMAX 0
+#define CG_MAX_WEIGHT 0
+#define CG_MAX_CPUSET 0
+#define CG_MAX_IOMAX NSRUN_IO_MAX             /* a list: one write each */
+#define CG_DOC_TYPE_SIZE "size or `\"max\"`"
+#define CG_DOC_TYPE_COUNT "1–4194304 or `\"max\"`"
+#define CG_DOC_TYPE_CPUMAX "`\"QUOTA PERIOD\"` or `\"QUOTA\"` or `\"max\"`"
+#define CG_DOC_TYPE_WEIGHT "1–10000"
+#define CG_DOC_TYPE_CPUSET "`\"0-1,3\"`"
+#define CG_DOC_TYPE_IOMAX "array of `\"MAJ:MIN KEY=N ...\"` (≤ 16)"
+#define CG_EX_SIZE "\"32M\""
+#define CG_EX_COUNT "64"
+#define CG_EX_CPUMAX "\"50000 100000\""
+#define CG_EX_WEIGHT "100"
+#define CG_EX_CPUSET "\"0\""
+#define CG_EX_IOMAX "\"254:0 rbps=1048576 wbps=max\""
+#define CG_DOC_memory_max "bytes, `K M G` suffixes"
+#define CG_DOC_memory_high "as above"
+#define CG_DOC_memory_swap_max "as above; `0` forbids swap"
+#define CG_DOC_pids_max "the number of tasks"
+#define CG_DOC_cpu_max "µs; quota ≥ 1000, period 1000–1000000 (default 100000)"
+#define CG_DOC_cpu_weight "relative share (100 = default)"
+#define CG_DOC_cpuset_cpus "CPU list"
+#define CG_DOC_cpuset_mems "memory node list"
+#define CG_DOC_io_max "one write per entry; keys `rbps wbps riops wiops`, N a number or `max`"
+#define CG_DOC_io_weight "written as `default N`"
+
+static const struct field schema[] = {
+	{ .path = "name", .parse = p_name, .off = OFF(name), .missing = "1-12 characters of [a-z0-9_-]",
+	  DOC("string, required", "—", "1–12 of `[a-z0-9_-]`, first a letter or digit; names `/run/nsrun/NAME.pid`",
+	      "\"web\"", NULL) },
+	{ .path = "namespaces", .parse = p_namespaces, .off = OFF(ns), .max = 8, .unit = "namespaces",
+	  DOC("array of `pid mount uts ipc net cgroup user time`", "`[\"pid\",\"mount\",\"uts\",\"ipc\",\"net\",\"cgroup\"]`",
+	      "`clone()` flags; `mount` is required; `time` uses `unshare(CLONE_NEWTIME)` before the clone",
+	      "[\"pid\",\"mount\",\"uts\",\"ipc\",\"net\",\"cgroup\"]", NULL) },
+	{ .path = "hostname", .parse = p_hostname, .off = OFF(hostname), .needs = NS_UTS,
+	  DOC("string ≤ 64 bytes", "`name` when `uts` is on",
+	      "`sethostname()` in the new uts namespace; an error without `uts`", "\"web\"", NULL) },
+	{ .path = "root", .parse = p_root, .off = OFF(root), .missing = "an object with \"image\" or \"path\"",
+	  DOC(NULL, NULL, NULL, NULL, NULL) },
+	{ .path = "root.image", .parse = p_string, .off = OFF(root.image), .feature = FEAT_squashfs,
+	  DOC("path, feature `squashfs`", "—", "attached read-only to a free loop device with autoclear "
+	      "(`LOOP_CONFIGURE`, else `LOOP_SET_FD` + `LOOP_SET_STATUS64`), mounted `squashfs` read-only",
+	      "\"/x.sqfs\"", NULL) },
+	{ .path = "root.path", .parse = p_rootpath, .off = OFF(root.path),
+	  DOC("path", "—", "a directory, recursively bind-mounted; exactly one of `image` and `path`; not inside "
+	      "`/run/nsrun`", NULL, NULL) },
+	{ .path = "root.overlay", .parse = p_overlay, .off = OFF(root.overlay),
+	  DOC("size ≥ 4K or `false`", "`false`", "a size: overlayfs with the image as lower layer and a tmpfs of "
+	      "that size holding upper and work; writes go to RAM and vanish at exit. `false`: the root is "
+	      "read-only (a directory root is remounted read-only)", "\"8M\"", NULL) },
+	{ .path = "process", .parse = p_object, .off = OFF(proc), .missing = "an object with \"args\"",
+	  DOC(NULL, NULL, NULL, NULL, NULL) },
+	{ .path = "process.args", .parse = p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX,
+	  .unit = "entries", .missing = "the program and its arguments",
+	  DOC("array of strings, required", "—", "`execve()` argv; `args[0]` without `/` is searched in the "
+	      "container's `PATH`; `nsrun run CONFIG -- ARG...` replaces it", "\"/bin/true\"", NULL) },
+	{ .path = "process.env", .parse = p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX,
+	  .unit = "entries", .arg = "=",
+	  DOC("array of `\"NAME=value\"`", "`[\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\"]`",
+	      "exactly the app's environment: nothing of the host's", "\"TZ=UTC\"", NULL) },
+	{ .path = "process.cwd", .parse = p_abspath, .off = OFF(proc.cwd),
+	  DOC("absolute path", "`/`", "`chdir()` after the user change", "\"/\"", NULL) },
+	{ .path = "process.user", .parse = p_user, .off = OFF(proc.uid),
+	  DOC("`\"UID:GID\"` (numbers)", "`\"0:0\"`", "`setgroups(0)` (no supplementary groups), `setresgid`, "
+	      "`setresuid`", "\"1000:1000\"", NULL) },
+	{ .path = "uid_map", .parse = p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
+	  .missing = "required with the \"user\" namespace",
+	  DOC("`[[inside, outside, count], …]` (≤ 5), feature `userns`", "—", "required with `user`, an error "
+	      "without it; written by nsrun to `/proc/PID/uid_map` before the container goes on",
+	      "[0,100000,65536]", "\"namespaces\":[\"mount\",\"user\"],\"gid_map\":[[0,100000,65536]]") },
+	{ .path = "gid_map", .parse = p_idmap, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
+	  .missing = "required with the \"user\" namespace",
+	  DOC("as `uid_map`", "—", "`/proc/PID/gid_map`, likewise", "[0,100000,65536]",
+	      "\"namespaces\":[\"mount\",\"user\"],\"uid_map\":[[0,100000,65536]]") },
+	{ .path = "time_offsets", .parse = p_object, .off = OFF(time), .feature = FEAT_timens, .needs = NS_TIME,
+	  DOC(NULL, NULL, NULL, NULL, NULL) },
+	{ .path = "time_offsets.monotonic", .parse = p_offset, .off = OFF(time.monotonic),
+	  DOC("integer seconds, ±10 years, feature `timens`", "0", "`/proc/self/timens_offsets`, written before "
+	      "the container's first process enters the namespace; an error without `time`", "86400",
+	      "\"namespaces\":[\"mount\",\"time\"]") },
+	{ .path = "time_offsets.boottime", .parse = p_offset, .off = OFF(time.boottime),
+	  DOC("as `monotonic`", "0", "likewise, for `CLOCK_BOOTTIME`", "-86400", "\"namespaces\":[\"mount\",\"time\"]") },
+	{ .path = "mounts", .parse = p_mounts, .off = OFF(mounts), .off_n = OFF(n_mounts),
+	  .max = NSRUN_MOUNTS_MAX, .unit = "mounts",
+	  DOC(NULL, NULL, NULL, "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
+	{ .path = "mounts[].type", .parse = p_mtype, .off = MOFF(type),
+	  DOC("`\"bind\"` or `\"tmpfs\"`", "—", "", "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
+	{ .path = "mounts[].target", .parse = p_target, .off = MOFF(target),
+	  .missing = "an absolute path inside the container",
+	  DOC("absolute path, no `..`", "—", "resolved inside the root as if it were `/` (symlinks and `..` in "
+	      "the image never lead out); created when missing (needs a writable root, i.e. an overlay, unless it "
+	      "exists in the image)", "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
+	{ .path = "mounts[].source", .parse = p_source, .off = MOFF(source), .only = 1 + M_BIND,
+	  .missing = "a path on the host",
+	  DOC("absolute host path (bind), not inside `/run/nsrun`", "—", "`MS_BIND \\| MS_REC`",
+	      "{\"type\":\"bind\",\"source\":\"/srv\",\"target\":\"/data\"}", NULL) },
+	{ .path = "mounts[].readonly", .parse = p_bool, .off = MOFF(readonly), .only = 1 + M_BIND,
+	  DOC("boolean (bind)", "`false`", "`mount_setattr(MOUNT_ATTR_RDONLY, AT_RECURSIVE)`; before 5.12 a "
+	      "read-only remount of the top mount", "{\"type\":\"bind\",\"source\":\"/srv\",\"target\":\"/data\","
+	      "\"readonly\":true}", NULL) },
+	{ .path = "mounts[].size", .parse = p_size, .off = MOFF(size), .only = 1 + M_TMPFS,
+	  DOC("size (tmpfs)", "the kernel's (half of RAM)", "`size=`",
+	      "{\"type\":\"tmpfs\",\"target\":\"/t\",\"size\":\"4M\"}", NULL) },
+	{ .path = "mounts[].mode", .parse = p_mode, .off = MOFF(mode), .only = 1 + M_TMPFS,
+	  DOC("octal string (tmpfs)", "`\"1777\"`", "`mode=`",
+	      "{\"type\":\"tmpfs\",\"target\":\"/t\",\"mode\":\"0755\"}", NULL) },
+	{ .path = "cgroup", .parse = p_cgroup, .off = OFF(cg), .feature = FEAT_cgroup,
+	  DOC(NULL, NULL, NULL, NULL, NULL) },
+	{ .path = "cgroup.parent", .parse = p_cgparent, .off = OFF(cg.parent),
+	  DOC("absolute path", "—", "the parent cgroup; default `nsrun` under the cgroup2 mount that "
+	      "`/proc/self/mountinfo` shows (usually `/sys/fs/cgroup`). Created when missing, marked with the "
+	      "xattr `trusted.nsrun`, and removed by the last container that leaves it empty; a parent nsrun did "
+	      "not create is never removed", "\"/sys/fs/cgroup/apps\"", NULL) },
+	NSRUN_CG_KEYS(CG_ROW)
+	{ .path = "net", .parse = p_net, .off = OFF(net), .feature = FEAT_net, .needs = NS_NET,
+	  DOC(NULL, NULL, NULL, NULL, NULL) },
+	{ .path = "net.bridge", .parse = p_ifname, .off = OFF(net.bridge),
+	  .missing = "the bridge the container's veth joins",
+	  DOC("interface name, required", "—", "the bridge the host end joins (`IFLA_MASTER`); must exist unless "
+	      "`bridge_address` is given", "\"br-lan\"", NULL) },
+	{ .path = "net.bridge_address", .parse = p_addrs, .off = OFF(net.bridge_addr),
+	  .off_n = OFF(net.n_bridge_addr), .max = NSRUN_NET_ADDRS, .unit = "addresses", .arg = "/",
+	  DOC("CIDR or list of CIDRs (IPv4, IPv6)", "—", "when the bridge is missing nsrun creates it, marks it "
+	      "with the alias `nsrun`, gives it these addresses and sets it up; the last nsrun container to leave "
+	      "it with no port removes it. A bridge nsrun did not create is never changed beyond its own veth "
+	      "joining and leaving", "\"10.42.0.1/24\"", NULL) },
+	{ .path = "net.host_if", .parse = p_ifname, .off = OFF(net.host_if),
+	  DOC("interface name", "`ve-NAME`", "the host end of the pair", "\"ve-web\"", NULL) },
+	{ .path = "net.container_if", .parse = p_ifname, .off = OFF(net.container_if),
+	  DOC("interface name", "`eth0`", "the peer, inside", "\"eth0\"", NULL) },
+	{ .path = "net.address", .parse = p_addrs, .off = OFF(net.addr), .off_n = OFF(net.n_addr),
+	  .max = NSRUN_NET_ADDRS, .unit = "addresses", .arg = "/",
+	  DOC("CIDR or list of CIDRs", "none", "`RTM_NEWADDR` on the peer (IPv6 without duplicate detection, so "
+	      "usable at once)", "\"10.42.0.2/24\"", NULL) },
+	{ .path = "net.gateway", .parse = p_gateway, .off = OFF(net.gw),
+	  DOC("IPv4 address", "none", "default route via it", "\"10.42.0.1\"", NULL) },
+	{ .path = "net.gateway6", .parse = p_gateway, .off = OFF(net.gw6), .arg = "6",
+	  DOC("IPv6 address", "none", "default IPv6 route via it", "\"fd42::1\"", NULL) },
+	{ .path = "net.mtu", .parse = p_mtu, .off = OFF(net.mtu),
+	  DOC("68–65535", "the kernel's", "`IFLA_MTU` of both ends", "1500", NULL) },
+	{ .path = "net.mac", .parse = p_mac, .off = OFF(net.mac),
+	  DOC("`\"02:42:0a:2a:00:02\"` (unicast)", "random", "`IFLA_ADDRESS` of the peer",
+	      "\"02:42:0a:2a:00:02\"", NULL) },
+	{ .path = "net.dns", .parse = p_addrs, .off = OFF(net.dns), .off_n = OFF(net.n_dns),
+	  .max = NSRUN_DNS_MAX, .unit = "addresses",
+	  DOC("list of ≤ 3 addresses", "none", "`/etc/resolv.conf`, bound read-only over the image's",
+	      "\"10.42.0.1\"", NULL) },
+	{ .path = "net.hosts", .parse = p_hosts, .off = OFF(net.host_name), .max = NSRUN_HOSTS_MAX, .unit = "hosts",
+	  DOC("object `\"name\": \"address\"` (≤ 32)", "none; `/etc/hosts` is written whenever `net.address` "
+	      "is set", "`/etc/hosts` with `localhost`, the container's own addresses as its hostname, and these; "
+	      "bound read-only over the image's", "{\"nas\":\"10.42.0.10\"}", NULL) },
+};
+static const size_t schema_len = sizeof schema / sizeof schema[0];
+
 static const char *const default_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 
+/* The whole config: defaults, then the rows from the top. */
 static int cfg_check(const struct ctx *x, struct cfg *c)
 {
-	static const struct key keys[] = {
-		{ "name", 1, NULL }, { "hostname", 1, NULL }, { "root", 1, NULL },
-		{ "process", 1, NULL }, { "namespaces", 1, NULL },
-		{ "uid_map", WITH_USERNS, "userns" }, { "gid_map", WITH_USERNS, "userns" },
-		{ "time_offsets", WITH_TIMENS, "timens" }, { "mounts", 1, NULL },
-		{ "cgroup", WITH_CGROUP, "cgroup" }, { "net", WITH_NET, "net" },
-	};
-	const cJSON *r = x->root, *v, *hv;
-	int i = 0;
-
-	if (cfg_want(x, r, "(top level)", cJSON_Object, "an object") < 0 ||
-	    cfg_keys(x, r, "", keys, 11) < 0)
-		return -1;
-	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "name")))
-		return cfg_err(x, r, 0, "name", "missing (1-12 characters of [a-z0-9_-])");
-	if (cfg_want(x, v, "name", cJSON_String, "a string") < 0)
-		return -1;
-	if (!valid_name(v->valuestring))
-		return cfg_err(x, v, 0, "name", "expected 1-12 characters of [a-z0-9_-] starting with a letter or digit, got \"%s\"",
-			       v->valuestring);
-	c->name = v->valuestring;
-
 	c->ns = NS_PID | NS_MOUNT | NS_UTS | NS_IPC | NS_NET | NS_CGROUP;
-	if ((v = cJSON_GetObjectItemCaseSensitive(r, "namespaces")) && cfg_namespaces(x, v, c) < 0)
+	if (cfg_obj(x, x->root, "", "", c, 0) < 0)
 		return -1;
-	if ((hv = cJSON_GetObjectItemCaseSensitive(r, "hostname"))) {
-		if (cfg_string(x, hv, "hostname", &c->hostname) < 0)
-			return -1;
-		if (strlen(c->hostname) > 64)
-			return cfg_err(x, hv, 0, "hostname", "longer than 64 bytes");
-		if (!(c->ns & NS_UTS))
-			return cfg_err(x, hv, 1, "hostname", "needs the \"uts\" namespace");
-	} else if (c->ns & NS_UTS) {
+	if (!c->hostname && (c->ns & NS_UTS))
 		c->hostname = c->name;
-	}
-
-	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "root")))
-		return cfg_err(x, r, 0, "root", "missing (an object with \"image\" or \"path\")");
-	if (cfg_root(x, v, c) < 0)
-		return -1;
-	if (!(v = cJSON_GetObjectItemCaseSensitive(r, "process")))
-		return cfg_err(x, r, 0, "process", "missing (an object with \"args\")");
-	if (cfg_process(x, v, c) < 0)
-		return -1;
-
-	v = cJSON_GetObjectItemCaseSensitive(r, "uid_map");
-	hv = cJSON_GetObjectItemCaseSensitive(r, "gid_map");
-	if (!(c->ns & NS_USER) && (v || hv))
-		return cfg_err(x, v ? v : hv, 1, v ? "uid_map" : "gid_map", "needs the \"user\" namespace");
-	if (c->ns & NS_USER) {
-		if (!v || !hv)
-			return cfg_err(x, r, 0, v ? "gid_map" : "uid_map", "missing (required with the \"user\" namespace)");
-		if (cfg_idmap(x, v, "uid_map", c->userns.uid_map, &c->userns.n_uid_map) < 0 ||
-		    cfg_idmap(x, hv, "gid_map", c->userns.gid_map, &c->userns.n_gid_map) < 0)
-			return -1;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(r, "time_offsets"))) {
-		if (!(c->ns & NS_TIME))
-			return cfg_err(x, v, 1, "time_offsets", "needs the \"time\" namespace");
-		if (cfg_time(x, v, c) < 0)
-			return -1;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(r, "mounts"))) {
-		if (cfg_want(x, v, "mounts", cJSON_Array, "an array of mounts") < 0)
-			return -1;
-		for (const cJSON *m = v->child; m; m = m->next, i++) {
-			if (i == NSRUN_MOUNTS_MAX)
-				return cfg_err(x, m, 0, "mounts", "more than %d mounts", NSRUN_MOUNTS_MAX);
-			if (cfg_mount(x, m, i, &c->mounts[i]) < 0)
-				return -1;
-		}
-		c->n_mounts = i;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(r, "cgroup")) && cfg_cgroup(x, v, c) < 0)
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(r, "net"))) {
-		if (!(c->ns & NS_NET))
-			return cfg_err(x, v, 1, "net", "needs the \"net\" namespace");
-		if (cfg_net(x, v, c) < 0)
-			return -1;
-	}
 	return 0;
 }
 
@@ -1548,7 +1815,7 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
  * it is freed on error). */
 static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 {
-	struct ctx x = { file, buf, NULL };
+	struct ctx x = { file, buf, NULL, c };
 	const char *end = NULL;
 	cJSON *root;
 	int line, col;
@@ -1616,7 +1883,7 @@ void cfg_free(struct cfg *c)
 __attribute__((format(printf, 4, 5)))
 static int cfg_err_at(const struct cfg *c, const void *node, const char *field, const char *fmt, ...)
 {
-	struct ctx x = { c->file, c->text, c->json };
+	struct ctx x = { c->file, c->text, c->json, (struct cfg *)c };
 	char msg[400];
 	va_list ap;
 

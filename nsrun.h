@@ -47,6 +47,9 @@
 #define X(name, FLAG, what) enum { feature_check_##name = WITH_##FLAG };
 NSRUN_FEATURES(X)               /* a row without a default fails to compile */
 #undef X
+#define X(name, FLAG, what) FEAT_##name,
+enum feature { FEAT_NONE, NSRUN_FEATURES(X) FEAT__COUNT };  /* FEAT_NONE: always there */
+#undef X
 
 /* ==[ setup steps ]=======================================================
  * Every step of a start that can fail, in the order a start runs them.
@@ -115,7 +118,7 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_MOUNTS_MAX  32
 #define NSRUN_IDMAP_MAX   5             /* the kernel's limit before 4.15 */
 #define NSRUN_PATH_MAX    1024
-#define NSRUN_CG_WRITES   24            /* cgroup files written at start (io_max: one each) */
+#define NSRUN_IO_MAX      16            /* cgroup.io_max entries (one write each) */
 #define NSRUN_NET_ADDRS   8             /* addresses of the container, of the bridge */
 #define NSRUN_DNS_MAX     3             /* resolv.conf's limit */
 #define NSRUN_HOSTS_MAX   32
@@ -150,8 +153,26 @@ struct mount_cfg {
 	int readonly;
 	uint64_t size;                  /* tmpfs; 0 = the kernel's default */
 	unsigned mode;                  /* tmpfs; 01777 when not given */
-	int has_mode;
 };
+
+/* The "cgroup" keys: each is the cgroup v2 file with '.' written as '_'.
+ *   key              file               controller  kind (cfg_cg_value) */
+#define NSRUN_CG_KEYS(X)                                              \
+	X(memory_max,      "memory.max",      "memory", SIZE)        \
+	X(memory_high,     "memory.high",     "memory", SIZE)        \
+	X(memory_swap_max, "memory.swap.max", "memory", SIZE)        \
+	X(pids_max,        "pids.max",        "pids",   COUNT)       \
+	X(cpu_max,         "cpu.max",         "cpu",    CPUMAX)      \
+	X(cpu_weight,      "cpu.weight",      "cpu",    WEIGHT)      \
+	X(cpuset_cpus,     "cpuset.cpus",     "cpuset", CPUSET)      \
+	X(cpuset_mems,     "cpuset.mems",     "cpuset", CPUSET)      \
+	X(io_max,          "io.max",          "io",     IOMAX)       \
+	X(io_weight,       "io.weight",       "io",     WEIGHT)
+#define X(k, f, ctl, kind) + 1
+enum { NSRUN_CG_NKEYS = 0 NSRUN_CG_KEYS(X) };
+#undef X
+/* Files written at start: one a key, io_max one an entry. */
+#define NSRUN_CG_WRITES (NSRUN_CG_NKEYS - 1 + NSRUN_IO_MAX)
 
 /* One write into the container's cgroup: FILE gets VALUE.  NODE is the
  * config value it came from, for errors found at start (file:line:col). */
@@ -240,7 +261,6 @@ struct cfg {
 };
 
 /* ==[ entry points used by tests/unit.c and tests/fuzz.c ]================ */
-const char *nsrun_error(void);           /* the one error message, or "" */
 void err_reset(void);
 int parse_size(const char *s, uint64_t *out);
 int valid_name(const char *s);

@@ -2,7 +2,8 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ibuild/cjson \
  *         tests/fuzz.c build/cjson/cJSON.c -o build/fuzz
- *   build/fuzz -max_total_time=20 -dict=tests/fuzz.dict CORPUS_DIR tests/corpus
+ *   build/schema dict build/fuzz.dict; build/schema seeds CORPUS_DIR
+ *   build/fuzz -max_total_time=20 -dict=build/fuzz.dict CORPUS_DIR tests/corpus
  *
  * nsrun.c is included whole, as tests/unit.c does: NSRUN_UNIT renames its
  * main, so libFuzzer's main is the only one.  Any input may fail to parse;

@@ -354,6 +354,42 @@ static const struct fixture {
 	  "w.json:1:22: root: expected an object, got a string" },
 };
 
+/* Issue 12's crash: 24 io_max entries and a key after io_max wrote one
+ * past the cgroup write table.  Every list stops at its row's bound now,
+ * and the table holds every key once plus the most io_max entries. */
+static void test_cgroup_writes_bound(void)
+{
+	char j[4096], entries[2048] = "";
+	size_t n = 0;
+	struct cfg c;
+	int rc;
+
+	for (int k = 0; k < 24; k++)
+		n += (size_t)snprintf(entries + n, sizeof entries - n, "%s\"8:%d rbps=1\"", k ? "," : "", k);
+	snprintf(j, sizeof j, "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+		 "\"cgroup\":{\"io_max\":[%s],\"io_weight\":100}}", entries);
+	err_reset();
+	rc = cfg_parse(&c, "w.json", j, strlen(j));
+	check(rc < 0 && strstr(g_err, "cgroup.io_max[16]: more than 16 entries"), "config 24 io_max entries refused",
+	      "rc %d: %s", rc, g_err);
+	if (rc == 0)
+		cfg_free(&c);
+	/* 16 entries and every other key: the table's exact size */
+	entries[0] = 0, n = 0;
+	for (int k = 0; k < NSRUN_IO_MAX; k++)
+		n += (size_t)snprintf(entries + n, sizeof entries - n, "%s\"8:%d rbps=1\"", k ? "," : "", k);
+	snprintf(j, sizeof j, "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+		 "\"cgroup\":{\"memory_max\":1,\"memory_high\":1,\"memory_swap_max\":1,\"pids_max\":1,"
+		 "\"cpu_max\":\"max\",\"cpu_weight\":1,\"cpuset_cpus\":\"0\",\"cpuset_mems\":\"0\","
+		 "\"io_max\":[%s],\"io_weight\":100}}", entries);
+	err_reset();
+	rc = cfg_parse(&c, "w.json", j, strlen(j));
+	check(rc == 0 && c.cg.n == NSRUN_CG_WRITES, "config every cgroup key and 16 io_max entries",
+	      "rc %d n %d: %s", rc, rc == 0 ? c.cg.n : -1, g_err);
+	if (rc == 0)
+		cfg_free(&c);
+}
+
 static void test_fixtures(void)
 {
 	char name[96];
@@ -367,13 +403,13 @@ static void test_fixtures(void)
 		rc = cfg_parse(&c, "w.json", f->json, strlen(f->json));
 		snprintf(name, sizeof name, "config %s", f->name);
 		if (!f->err) {
-			check(rc == 0, name, "unexpected error: %s", nsrun_error());
+			check(rc == 0, name, "unexpected error: %s", g_err);
 			if (rc == 0)
 				cfg_free(&c);
 			continue;
 		}
-		check(rc < 0 && !strcmp(nsrun_error(), f->err), name, "got \"%s\", want \"%s\"",
-		      nsrun_error(), f->err);
+		check(rc < 0 && !strcmp(g_err, f->err), name, "got \"%s\", want \"%s\"",
+		      g_err, f->err);
 	}
 }
 
@@ -385,7 +421,7 @@ static void test_defaults(void)
 
 	err_reset();
 	if (cfg_parse(&c, "d.json", j, strlen(j)) < 0) {
-		check(0, "config defaults", "%s", nsrun_error());
+		check(0, "config defaults", "%s", g_err);
 		return;
 	}
 	check(c.ns == (NS_PID | NS_MOUNT | NS_UTS | NS_IPC | NS_NET | NS_CGROUP), "default namespaces", "ns=%#x", c.ns);
@@ -405,7 +441,7 @@ static void test_defaults(void)
 	    "{\"type\":\"bind\",\"source\":\"/s\",\"target\":\"/d\",\"readonly\":true}]}";
 	err_reset();
 	if (cfg_parse(&c, "f.json", j, strlen(j)) < 0) {
-		check(0, "config full", "%s", nsrun_error());
+		check(0, "config full", "%s", g_err);
 		return;
 	}
 	check(c.root.overlay == 8 << 20 && !strcmp(c.root.path, "/r") && !c.root.image, "full root", " ");
@@ -425,7 +461,7 @@ static void test_defaults(void)
 	    "\"io_max\":[\"8:0 rbps=1\",\"8:16 wiops=max\"]}}";
 	err_reset();
 	if (cfg_parse(&c, "g.json", j, strlen(j)) < 0) {
-		check(0, "config cgroup", "%s", nsrun_error());
+		check(0, "config cgroup", "%s", g_err);
 		return;
 	}
 	check(c.cg.on && !c.cg.parent && c.cg.n == 7, "cgroup writes counted", "n=%d", c.cg.n);
@@ -531,7 +567,7 @@ static void test_netlink(void)
 	err_reset();
 	snprintf(want, sizeof want, "create veth ve-web: %s", strerror(EMSGSIZE));     /* libc's words */
 	check(m.overflow && nl_talk(-1, &m, NULL, NULL, 0, "create veth %s", "ve-web") < 0 &&
-	      !strcmp(nsrun_error(), want), "overflow is EMSGSIZE", "%s", nsrun_error());
+	      !strcmp(g_err, want), "overflow is EMSGSIZE", "%s", g_err);
 }
 
 /* A batch (net_inside's shape): requests back to back, each aligned and
@@ -739,7 +775,7 @@ static void test_locate(void)
 {
 	const char *j = "{\n  \"a\": 1,\n  \"b\": {\n    \"c\": [10, {\"d\": \"x\"}],\n    \"e\": true\n  }\n}";
 	cJSON *root = cJSON_Parse(j);
-	struct ctx x = { "l.json", j, root };
+	struct ctx x = { "l.json", j, root, NULL };
 	const cJSON *b = cJSON_GetObjectItem(root, "b"), *c = cJSON_GetObjectItem(b, "c");
 	const cJSON *d = cJSON_GetObjectItem(cJSON_GetArrayItem(c, 1), "d");
 	int line, col;
@@ -849,6 +885,7 @@ int main(void)
 	test_names();
 	test_exit_codes();
 	test_fixtures();
+	test_cgroup_writes_bound();
 	test_defaults();
 	test_locate();
 	test_mountinfo();

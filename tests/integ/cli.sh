@@ -57,20 +57,31 @@ done
 grep -qi cjson <<<"$OUT" || bad "--version does not name the cJSON version: '$OUT'"
 end
 
-# The README documents every config key and every feature of nsrun.h.
+# The README's config tables are the schema's (tests/schema.c prints them from
+# nsrun.c's rows): every row there, word for word, and no row beside them; and
+# the README names every feature --version lists.
 begin readme_documents_config_and_features
-# The keys come from nsrun.c's own schema tables (struct key rows and the
-# CG_KEYS rows), so a new key cannot be left out of the README.
-keys=$({ grep -oE '\{ "[a-z_]+", (1, NULL|WITH_[A-Z_]+, "[a-z]+") \}' "$ROOT/nsrun.c" | sed -E 's/\{ "([a-z_]+)".*/\1/'
-	sed -n 's/^[[:space:]]*X(\([a-z_]*\), *"[a-z.]*",.*/\1/p' "$ROOT/nsrun.c"; } | sort -u)
-[ "$(wc -w <<<"$keys")" -ge 30 ] || bad "found only $(wc -w <<<"$keys") config keys in nsrun.c"
-feats=$(sed -n 's/^[[:space:]]*X(\([a-z_]*\), *[A-Z_]*,.*/\1/p' "$ROOT/nsrun.h")
-[ -n "$feats" ] || bad "no feature rows found in nsrun.h"
-for k in $keys $feats; do
-	# as a field path in backquotes: `k`, `root.k`, `mounts[].k`, `k.x`, `.k`
-	grep -qE "\`([a-z_]*(\[\])?\.)?$k((\[\])?\.[a-z_]+)*\`" "$ROOT/README.md" 2>/dev/null ||
-		{ bad "README.md does not document \`$k\`"; break; }
+SCHEMA=$BUILD/schema
+if [ ! -x "$SCHEMA" ]; then
+	bad "$SCHEMA is missing (tests/run builds it in the unit tier)"
+else
+	"$SCHEMA" readme >"$T/tables" || bad "schema readme failed"
+	[ "$(grep -c '^| `' "$T/tables")" -ge 40 ] || bad "schema readme printed only $(grep -c '^| `' "$T/tables") rows"
+	while IFS= read -r line; do
+		grep -qxF -- "$line" "$ROOT/README.md" || { bad "README.md lacks the schema's row '$line'"; break; }
+	done <"$T/tables"
+	# Rows of the config reference's tables (up to "### Inside") the schema has not.
+	sed -n '/^## Config reference/,/^### Inside/p' "$ROOT/README.md" | grep '^| `' |
+		while IFS= read -r line; do
+			grep -qxF -- "$line" "$T/tables" || { echo "$line"; break; }
+		done >"$T/stale"
+	[ ! -s "$T/stale" ] || bad "README.md has a config row the schema lacks: $(cat "$T/stale")"
+fi
+run_nsrun --version
+for f in $(sed -n 's/^  [+-]\([a-z_]*\) .*/\1/p' <<<"$OUT"); do
+	grep -qF "\`$f\`" "$ROOT/README.md" || { bad "README.md does not document feature \`$f\`"; break; }
 done
+[ -n "$(sed -n 's/^  [+-]\([a-z_]*\) .*/\1/p' <<<"$OUT")" ] || bad "--version lists no feature rows"
 end
 
 # ---- the sample configs --------------------------------------------------------

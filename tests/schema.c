@@ -1,0 +1,278 @@
+/* schema.c — what nsrun.c's config schema (the rows of `schema[]`) makes
+ * besides the parser, so that none of it is written twice:
+ *
+ *   build/schema readme        the README's config tables, row for row
+ *   build/schema dict FILE     the fuzz dictionary: every key, every example value
+ *   build/schema seeds DIR     fuzz seeds: every key alone; every list below, at
+ *                              and above its bound
+ *   build/schema check         parses each seed: "PASS unit: ..." / "FAIL unit: ..."
+ *                              (an at-bound list accepted, one above refused
+ *                              with "more than N UNIT", every example valid)
+ *
+ * nsrun.c is included whole with NSRUN_DOCS, which keeps the README text and
+ * the example values in the rows (nsrun itself carries none of it).  Built
+ * by tests/run with -fsanitize=address,undefined.
+ */
+#define NSRUN_UNIT 1
+#define NSRUN_DOCS 1
+#include "../nsrun.c"
+#undef main
+
+static int n_fail;
+
+/* ---- building a config around one row ------------------------------------ */
+
+/* The object at PARENT ("root", "cgroup", ""; "mounts[]" is not one) in
+ * TOP, made with its required keys when missing. */
+static cJSON *obj_at(cJSON *top, const char *parent)
+{
+	cJSON *o;
+
+	if (!*parent)
+		return top;
+	if ((o = cJSON_GetObjectItemCaseSensitive(top, parent)))
+		return o;
+	o = cJSON_AddObjectToObject(top, parent);
+	for (size_t i = 0; i < schema_len; i++) {
+		const struct field *f = &schema[i];
+
+		if (row_in(f, parent, 0) && f->missing && !f->req_ns && f->example)
+			cJSON_AddItemToObject(o, row_leaf(f), cJSON_Parse(f->example));
+	}
+	return o;
+}
+
+/* Members "a": 1, "b": 2 (a row's WITH) added to TOP. */
+static void add_with(cJSON *top, const char *with)
+{
+	char buf[512];
+	cJSON *w;
+
+	if (!with)
+		return;
+	snprintf(buf, sizeof buf, "{%s}", with);
+	w = cJSON_Parse(buf);
+	for (cJSON *m = w ? w->child : NULL; m; m = m->next)
+		cJSON_AddItemToObject(top, m->string, cJSON_Duplicate(m, 1));
+	cJSON_Delete(w);
+}
+
+/* The value row F gets: its example; a list row N copies of it (N -1: one;
+ * a hosts object N distinct names); NULL where N copies cannot be valid
+ * (the namespaces, each listed once). */
+static cJSON *value_for(const struct field *f, int n)
+{
+	cJSON *v;
+
+	if (!strcmp(f->path, "namespaces"))     /* the example is the whole list */
+		return n < 0 ? cJSON_Parse(f->example) : NULL;
+	if (!f->max)
+		return cJSON_Parse(f->example);
+	if (n < 0)
+		n = 1;
+	v = strcmp(f->path, "net.hosts") ? cJSON_CreateArray() : cJSON_CreateObject();
+	for (int i = 0; i < n; i++) {
+		cJSON *e = cJSON_Parse(f->example);
+
+		if (cJSON_IsObject(v) && e && e->child) {
+			char k[16];
+
+			snprintf(k, sizeof k, "h%d", i);
+			cJSON_AddItemToObject(v, k, cJSON_Duplicate(e->child, 1));
+			cJSON_Delete(e);
+		} else {
+			cJSON_AddItemToArray(v, e);
+		}
+	}
+	return v;
+}
+
+/* A whole config holding row F's value (N elements for a list; -1: the
+ * example as it is), as text to free; NULL when F has no example. */
+static char *config_for(const struct field *f, int n)
+{
+	const char *leaf = row_leaf(f);
+	char parent[64];
+	cJSON *top, *v, *at;
+	char *text;
+
+	if (!f->example || !(v = value_for(f, n)))
+		return NULL;
+	top = cJSON_CreateObject();
+	cJSON_AddStringToObject(top, "name", "web");
+	at = cJSON_AddObjectToObject(top, "root");
+	if (strcmp(f->path, "root.path"))
+		cJSON_AddStringToObject(at, "image", "/x.sqfs");
+	at = cJSON_AddObjectToObject(top, "process");
+	cJSON_AddItemToObject(at, "args", cJSON_Parse("[\"/bin/true\"]"));
+	add_with(top, f->with);
+	snprintf(parent, sizeof parent, "%.*s", leaf == f->path ? 0 : (int)(leaf - 1 - f->path), f->path);
+	if (!strcmp(parent, "mounts[]")) {        /* the example is the whole element */
+		cJSON *list = cJSON_AddArrayToObject(top, "mounts");
+
+		cJSON_AddItemToArray(list, v);
+	} else {
+		at = obj_at(top, parent);
+		cJSON_DeleteItemFromObjectCaseSensitive(at, leaf);
+		cJSON_AddItemToObject(at, leaf, v);
+	}
+	text = cJSON_Print(top);
+	cJSON_Delete(top);
+	return text;
+}
+
+/* ---- the verbs ---------------------------------------------------------- */
+
+static const char *cell(const char *s)
+{
+	return s ? s : "";
+}
+
+/* The README's three tables: the top keys, then "cgroup" and "net". */
+static int readme(void)
+{
+	static const struct { const char *prefix, *head; } tables[] = {
+		{ NULL, "| field | type | default | what the kernel sees |" },
+		{ "cgroup.", "| field | type | file | accepted values |" },
+		{ "net.", "| field | type | default | what the kernel sees |" },
+	};
+
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+		printf("%s%s\n|---|---|---|---|\n", t ? "\n" : "", tables[t].head);
+		for (size_t i = 0; i < schema_len; i++) {
+			const struct field *f = &schema[i];
+			int in = tables[t].prefix ? !strncmp(f->path, tables[t].prefix, strlen(tables[t].prefix))
+						  : strncmp(f->path, "cgroup.", 7) && strncmp(f->path, "net.", 4);
+
+			if (in && f->type)      /* objects have no row of their own */
+				printf("| `%s` | %s | %s | %s |\n", f->path, f->type, cell(f->def), cell(f->what));
+		}
+	}
+	return 0;
+}
+
+/* A libFuzzer dictionary entry: "..." with \" \\ and \xNN escapes. */
+static void dict_entry(FILE *o, const char *s)
+{
+	fputc('"', o);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(o, "\\%c", ch);
+		else if (ch < 32 || ch > 126)
+			fprintf(o, "\\x%02X", ch);
+		else
+			fputc(ch, o);
+	}
+	fputs("\"\n", o);
+}
+
+/* What the values' parsers look at closely: JSON's own words and number
+ * shapes, sizes, the edges of ranges, escapes, comments. */
+static const char *const json_tokens[] = {
+	"true", "false", "null", "{}", "[]", "-0", "1e5", "1.5", "-1", "0", "4294967295", "4294967296",
+	"18446744073709551616", "\"max\"", "\"4K\"", "\"1G\"", "\\u0000", "\\\"", "//", "/*", "\xEF\xBB\xBF",
+	"\"bind\"", "\"tmpfs\"", "\"..\"", "\"/run/nsrun\"", "\"rbps=\"", "\"::1\"", "\"/24\"",
+};
+
+static int dict(const char *file)
+{
+	FILE *o = fopen(file, "w");
+	char key[64];
+
+	if (!o) {
+		perror(file);
+		return 1;
+	}
+	fprintf(o, "# Made by tests/schema.c from nsrun.c's schema rows: do not edit.\n");
+	for (size_t i = 0; i < schema_len; i++) {
+		snprintf(key, sizeof key, "\"%s\"", row_leaf(&schema[i]));
+		dict_entry(o, key);
+		if (schema[i].example)
+			dict_entry(o, schema[i].example);
+	}
+	for (unsigned j = 0; j < 8; j++) {
+		snprintf(key, sizeof key, "\"%s\"", ns_names[j]);
+		dict_entry(o, key);
+	}
+	for (size_t i = 0; i < sizeof json_tokens / sizeof json_tokens[0]; i++)
+		dict_entry(o, json_tokens[i]);
+	return fclose(o) ? 1 : 0;
+}
+
+/* Every seed: (row, count, config text); count -1 for a plain value. */
+typedef void (*seed_fn)(const struct field *f, int n, const char *text, void *arg);
+
+static void each_seed(seed_fn fn, void *arg)
+{
+	for (size_t i = 0; i < schema_len; i++) {
+		const struct field *f = &schema[i];
+		int counts[] = { -1, (int)f->max - 1, (int)f->max, (int)f->max + 1 };
+
+		for (size_t k = 0; k < (f->max ? 4u : 1u); k++) {
+			char *text = config_for(f, counts[k]);
+
+			if (text)
+				fn(f, counts[k], text, arg);
+			free(text);
+		}
+	}
+}
+
+static void write_seed(const struct field *f, int n, const char *text, void *arg)
+{
+	char file[512], *p;
+	FILE *o;
+
+	snprintf(file, sizeof file, "%s/schema-%s-%d.json", (const char *)arg, f->path, n);
+	for (p = strrchr(file, '/') + 1; *p; p++)
+		if (*p == '[' || *p == ']')
+			*p = '_';
+	if (!(o = fopen(file, "w")) || fputs(text, o) < 0 || fclose(o)) {
+		perror(file);
+		n_fail++;
+	}
+}
+
+static void check_seed(const struct field *f, int n, const char *text, void *arg)
+{
+	char name[160], want[160];
+	struct cfg c;
+	int rc;
+
+	(void)arg;
+	err_reset();
+	rc = cfg_parse(&c, "s.json", text, strlen(text));
+	if (rc == 0)
+		cfg_free(&c);
+	if (n < 0)
+		snprintf(name, sizeof name, "schema %s: its example is valid", f->path);
+	else
+		snprintf(name, sizeof name, "schema %s: %d of at most %d", f->path, n, f->max);
+	snprintf(want, sizeof want, ": more than %d %s", f->max, f->unit);
+	if (n <= f->max ? rc == 0 : rc < 0 && strstr(g_err, want)) {
+		printf("PASS unit: %s\n", name);
+		return;
+	}
+	n_fail++;
+	printf("FAIL unit: %s: %s\n", name, rc == 0 ? "accepted" : g_err);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "readme"))
+		return readme();
+	if (argc == 3 && !strcmp(argv[1], "dict"))
+		return dict(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "seeds")) {
+		each_seed(write_seed, argv[2]);
+		return n_fail ? 1 : 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "check")) {
+		each_seed(check_seed, NULL);
+		return n_fail ? 1 : 0;
+	}
+	fprintf(stderr, "usage: schema readme | dict FILE | seeds DIR | check\n");
+	return 2;
+}

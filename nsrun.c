@@ -84,6 +84,27 @@ static const char *g_fault;             /* the step whose fault was injected */
 static const char *const step_names[] = { NSRUN_STEPS(X) };
 #undef X
 
+/* The message stays one line: a control byte in it (a config value with a
+ * newline, a file name with one) is written as \xNN. */
+static void one_line(char *s, size_t size)
+{
+	size_t len = strlen(s);
+	char hex[5];
+
+	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)s[i] >= 32)
+			continue;
+		if (len + 3 >= size) {
+			s[i] = '?';
+			continue;
+		}
+		snprintf(hex, sizeof hex, "\\x%02x", (unsigned char)s[i]);
+		memmove(s + i + 4, s + i + 1, len - i);        /* the rest and its NUL */
+		memcpy(s + i, hex, 4);
+		len += 3, i += 3;
+	}
+}
+
 static void vfail(int e, const char *fmt, va_list ap)
 {
 	size_t n;
@@ -91,6 +112,7 @@ static void vfail(int e, const char *fmt, va_list ap)
 	if (g_err[0])
 		return;
 	vsnprintf(g_err, sizeof g_err, fmt, ap);
+	one_line(g_err, sizeof g_err);
 	n = strlen(g_err);
 	if (e)
 		snprintf(g_err + n, sizeof g_err - n, ": %s", strerror(e));
@@ -337,31 +359,42 @@ static void undo_all(void)
 }
 
 /* ==[ 3. cli ]=============================================================
- * Owns:  argv.  The usage text is the README's CLI block (a test diffs them).
- * Entry: cli_parse(); usage errors exit 125 with "(see nsrun --help)".
+ * Owns:  argv: the table of verbs (name, its lines of --help, whether this
+ *        build has it, its function, defined with main at the end).  --help
+ *        is made from the table; the README's CLI block is it, word for word
+ *        (a test compares them).
+ * Entry: main() dispatches; usage errors exit 125 with "(see nsrun --help)".
  * ====================================================================== */
-static const char usage_text[] =
-	"Usage:\n"
-	"  nsrun run CONFIG [-- ARG...]   run the container in the foreground;\n"
-	"                                 ARG... replaces process.args\n"
-	"  nsrun check CONFIG             validate CONFIG alone (syntax, schema,\n"
-	"                                 this build's features); exit 0 or 1\n"
-	"  nsrun --version                version, cJSON version, feature table\n"
-	"  nsrun --help                   this text\n"
+struct verb {
+	const char *name;
+	const char *usage;              /* its lines of --help; NULL: an alias, or not shown */
+	int on;                         /* in this build (WITH_X of the feature it needs) */
+	int (*fn)(int argc, char **argv);       /* argv[0] is the verb */
+};
+
+static int v_run(int argc, char **argv);
+static int v_check(int argc, char **argv);
+static int v_version(int argc, char **argv);
+static int v_help(int argc, char **argv);
+static int v_fault_points(int argc, char **argv);
+
+static const struct verb verbs[] = {
+	{ "run", "  nsrun run CONFIG [-- ARG...]   run the container in the foreground;\n"
+		 "                                 ARG... replaces process.args\n", 1, v_run },
+	{ "check", "  nsrun check CONFIG             validate CONFIG alone (syntax, schema,\n"
+		   "                                 this build's features); exit 0 or 1\n", 1, v_check },
+	{ "--version", "  nsrun --version                version, cJSON version, feature table\n", 1, v_version },
+	{ "--help", "  nsrun --help                   this text\n", 1, v_help },
+	{ "-h", NULL, 1, v_help },
+	{ "--fault-points", NULL, WITH_FAULTS, v_fault_points },
+};
+
+static const char usage_tail[] =
 	"\n"
 	"Exit status of run: the app's; 128+N if a signal N killed it; 125 if\n"
 	"nsrun failed (one line on stderr starting \"nsrun: \"); 126 if the app\n"
 	"cannot be executed; 127 if it is not found.\n"
 	"State: " NSRUN_RUNDIR "/NAME.pid while a container runs.\n";
-
-enum verb { V_RUN, V_CHECK };
-
-struct opts {
-	enum verb verb;
-	const char *config;
-	char **args;                    /* after "--": replaces process.args */
-	int nargs;
-};
 
 __attribute__((noreturn, format(printf, 1, 2)))
 static void usage_die(const char *fmt, ...)
@@ -376,57 +409,14 @@ static void usage_die(const char *fmt, ...)
 	exit(125);
 }
 
-static void print_version(void)
+/* VERB CONFIG, nothing after it but (when REST) "-- ARG...". */
+static const char *cli_config(int argc, char **argv, int rest)
 {
-	printf("nsrun " NSRUN_VERSION);
-#define X(name, FLAG, what) printf(" %c%s", WITH_##FLAG ? '+' : '-', #name);
-	NSRUN_FEATURES(X)
-#undef X
-	printf("\ncJSON %s (Debian source %s)\n", cJSON_Version(), NSRUN_CJSON_VERSION);
-#define X(name, FLAG, what) printf("  %c%-9s %s\n", WITH_##FLAG ? '+' : '-', #name, what);
-	NSRUN_FEATURES(X)
-#undef X
-	if (WITH_FAULTS)
-		printf("fault points built in (nsrun --fault-points; NSRUN_FAULT=STEP)\n");
-}
-
-static void cli_parse(int argc, char **argv, struct opts *o)
-{
-	memset(o, 0, sizeof *o);
-	if (argc < 2)
-		usage_die("missing verb");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage_text, stdout);
-		exit(0);
-	}
-	if (!strcmp(argv[1], "--version")) {
-		print_version();
-		exit(0);
-	}
-	if (WITH_FAULTS && !strcmp(argv[1], "--fault-points")) {
-		for (int i = 0; i < S__COUNT; i++)
-			puts(step_names[i]);
-		exit(0);
-	}
-	if (!strcmp(argv[1], "run"))
-		o->verb = V_RUN;
-	else if (!strcmp(argv[1], "check"))
-		o->verb = V_CHECK;
-	else
-		usage_die("unknown verb '%s'", argv[1]);
-	if (argc < 3 || !strcmp(argv[2], "--"))
-		usage_die("%s: missing CONFIG", argv[1]);
-	o->config = argv[2];
-	if (argc == 3)
-		return;
-	if (o->verb != V_RUN || strcmp(argv[3], "--"))
-		usage_die("%s: unexpected argument '%s'", argv[1], argv[3]);
-	o->args = argv + 4;
-	o->nargs = argc - 4;
-	if (o->nargs == 0)
-		usage_die("run: no ARG after '--'");
-	if (o->nargs > NSRUN_ARGS_MAX)
-		usage_die("run: more than %d ARGs", NSRUN_ARGS_MAX);
+	if (argc < 2 || !strcmp(argv[1], "--"))
+		usage_die("%s: missing CONFIG", argv[0]);
+	if (argc > 2 && (!rest || strcmp(argv[2], "--")))
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[2]);
+	return argv[1];
 }
 
 /* ==[ 4. config ]==========================================================
@@ -943,8 +933,8 @@ static int cfg_obj(const struct ctx *x, const cJSON *obj, const char *parent, co
 		const struct field *f = &schema[i];
 		const cJSON *v;
 
-		if (!row_in(f, parent, variant))
-			continue;
+		if (!row_in(f, parent, variant) || !feature_on[f->feature])
+			continue;               /* (present, cfg_keys refused it) */
 		field_name(name, sizeof name, shown, row_leaf(f));
 		if (!(v = cJSON_GetObjectItemCaseSensitive(obj, row_leaf(f)))) {
 			if (f->missing && (!f->req_ns || (x->c->ns & f->req_ns)))
@@ -1036,17 +1026,18 @@ static int p_namespace(const struct ctx *x, const cJSON *e, const char *name, co
 	(void)f, (void)i;
 	if (cfg_want(x, e, name, cJSON_String, "a namespace name") < 0)
 		return -1;
-	for (unsigned j = 0; j < 8; j++)
-		if (!strcmp(e->valuestring, ns_names[j]))
-			bit = 1u << j;
-	if (!bit)
+	unsigned j = 0;
+
+	while (j < 8 && strcmp(e->valuestring, ns_names[j]))
+		j++;
+	if (j == 8)
 		return cfg_err(x, e, 0, name, "unknown namespace \"%s\" (expected pid mount uts ipc net cgroup user time)",
 			       e->valuestring);
-	if (*ns & bit)
+	if (*ns & (bit = 1u << j))
 		return cfg_err(x, e, 0, name, "\"%s\" is listed twice", e->valuestring);
-	if ((bit == NS_USER && !WITH_USERNS) || (bit == NS_TIME && !WITH_TIMENS))
+	if (!(bit & (NS_PID | NS_MOUNT | NS_UTS | NS_IPC | NS_NET | NS_CGROUP | NS_USER | NS_TIME)))
 		return cfg_err(x, e, 0, name, "feature '%s' was compiled out of this nsrun (see nsrun --version)",
-			       bit == NS_USER ? "userns" : "timens");
+			       j == 6 ? "userns" : "timens");
 	*ns |= bit;
 	return 0;
 }
@@ -1811,6 +1802,23 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
 	return 0;
 }
 
+/* Byte B as an error line shows it: itself, or escaped ('\n', '\x01'),
+ * so the line stays one line. */
+static const char *show_byte(char b, char buf[8])
+{
+	static const char esc[] = "\nn\tt\rr";
+	const char *e = b ? strchr(esc, b) : NULL;
+	unsigned char u = (unsigned char)b;
+
+	if (e && (e - esc) % 2 == 0)
+		snprintf(buf, 8, "\\%c", e[1]);
+	else if (u < 32 || u == 127)
+		snprintf(buf, 8, "\\x%02x", u);
+	else
+		snprintf(buf, 8, "%c", b);
+	return buf;
+}
+
 /* Parse and check BUF (LEN bytes and a NUL, from malloc: C keeps it, or
  * it is freed on error). */
 static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
@@ -1826,10 +1834,14 @@ static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 	c->proc.cwd = "/";
 	memcpy(c->proc.env, default_env, sizeof default_env);
 	if (len > NSRUN_CONFIG_MAX || memchr(buf, 0, len)) {
-		if (len > NSRUN_CONFIG_MAX)
-			failx("%s: config larger than %d bytes", file, NSRUN_CONFIG_MAX);
+		const char *nul = memchr(buf, 0, len);
+		size_t off = nul && nul - buf <= NSRUN_CONFIG_MAX ? (size_t)(nul - buf) : NSRUN_CONFIG_MAX;
+
+		line_col(buf, off, &line, &col);
+		if (off == NSRUN_CONFIG_MAX)
+			failx("%s:%d:%d: config larger than %d bytes", file, line, col, NSRUN_CONFIG_MAX);
 		else
-			failx("%s: not a text file (it has a NUL byte)", file);
+			failx("%s:%d:%d: not a text file (a NUL byte)", file, line, col);
 		free(buf);
 		return -1;
 	}
@@ -1838,12 +1850,16 @@ static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 		failx("%s: config too large to hold in memory", file);
 	} else if (!root) {
 		size_t off = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
+		char near[8];
 
+		/* A comment ("//", "slash-star"): cJSON stops at its second byte. */
+		if (off > 0 && off < len && buf[off - 1] == '/' && (buf[off] == '/' || buf[off] == '*'))
+			off--;
 		line_col(buf, off, &line, &col);
 		if (off >= len)
 			failx("%s:%d:%d: syntax error: unexpected end of input", file, line, col);
 		else
-			failx("%s:%d:%d: syntax error near '%c'", file, line, col, buf[off]);
+			failx("%s:%d:%d: syntax error near '%s'", file, line, col, show_byte(buf[off], near));
 	} else {
 		c->json = root;
 		c->text = buf;
@@ -2244,7 +2260,7 @@ static int img_mount(struct run *r)
 	if (mkdir(WORK_ROOT, 0755) < 0 || (c->root.overlay && mkdir(lower, 0755) < 0))
 		return fail("create directories in %s", WORK_DIR);
 
-	if (c->root.image) {
+	if (WITH_SQUASHFS && c->root.image) {
 		int e = step(S_mount_image) < 0 ? -1 : mount(r->img_dev, at, "squashfs", MS_RDONLY, NULL);
 
 		if (e < 0)
@@ -2289,7 +2305,7 @@ static int img_prepare(struct run *r)
 	r->own_ns = !!(c->ns & NS_USER);
 	if (r->own_ns && (step(S_mount_ns) < 0 || unshare(CLONE_NEWNS) < 0))
 		return fail("unshare mount namespace");
-	return c->root.image ? img_loop(r) : 0;
+	return WITH_SQUASHFS && c->root.image ? img_loop(r) : 0;
 }
 
 /* ==[ 6. cgroup ]=========================================================
@@ -4080,11 +4096,24 @@ out:
 	return -1;
 }
 
-/* ==[ 9. teardown ]========================================================
- * Owns:  the state file (NSRUN_RUNDIR/NAME.pid, flock'd for the run: a
- *        file whose lock is free was left by a killed nsrun and is reused),
- *        the host-side wait with signal forwarding, the exit status.
- * Entry: state_lock(), run_wait(); teardown itself is undo_all().
+/* ==[ 9. state ]============================================================
+ * Owns:  the state file NSRUN_RUNDIR/NAME.pid: flock'd by the nsrun that
+ *        runs NAME for as long as it runs (a file whose lock is free was
+ *        left by a killed nsrun and is reused); the host-side wait with
+ *        signal forwarding; the exit status.  Line 1 is nsrun's pid, from
+ *        the lock on; once the container runs (after "go") the file is
+ *        replaced whole (written beside it, locked, renamed over it) by the
+ *        record the lifecycle verbs read, KEY=VALUE lines:
+ *          init_pid=   the container's first process, as the host sees it
+ *          init_start= its start time (/proc/PID/stat field 22, clock ticks
+ *                      since boot): a pid reused by another process has
+ *                      another start time, so it is never taken for it
+ *          config=     the config's absolute path
+ *          started=    the start, in seconds since the epoch
+ *          status=     running
+ *        The owner of a running container is the nsrun that holds the lock
+ *        (run: the foreground process): only it ever runs its undo stack.
+ * Entry: state_lock(), state_record(), run_wait(); teardown is undo_all().
  * Undo:  U_UNLINK NAME.pid
  * ====================================================================== */
 static int state_lock(struct run *r)
@@ -4138,6 +4167,60 @@ static int state_lock(struct run *r)
 	if (step(S_state_write) < 0 || (a.st_size > 0 && ftruncate(r->state_fd, 0) < 0) ||
 	    pwrite(r->state_fd, buf, (size_t)n, 0) != n)
 		return fail("write %s", r->state);
+	return 0;
+}
+
+/* Field 22 of /proc/PID/stat: when PID started, in clock ticks since boot. */
+static int proc_start_time(pid_t pid, unsigned long long *ticks)
+{
+	char path[32], buf[512], *p;
+	int fd, n, field = 2;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = (int)read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0 || !(p = memrchr(buf, ')', (size_t)n)))   /* the name may hold anything */
+		return errno = EPROTO, -1;
+	buf[n] = 0;
+	while (field < 22 && (p = strchr(p + 1, ' ')))
+		field++;
+	if (!p)
+		return errno = EPROTO, -1;
+	*ticks = strtoull(p + 1, NULL, 10);
+	return 0;
+}
+
+/* The state record (the section's head), once "go" is written: while the
+ * container sets up on its side, not on the way to the app. */
+static int state_record(struct run *r)
+{
+	const char *name = r->state + sizeof NSRUN_RUNDIR;
+	char tmp[64], buf[NSRUN_PATH_MAX + 256], cwd[NSRUN_PATH_MAX] = "";
+	unsigned long long start;
+	int fd, n;
+
+	if (r->c->file[0] != '/' && !getcwd(cwd, sizeof cwd))
+		return fail("write %s: getcwd", r->state);
+	if (proc_start_time(r->child, &start) < 0)
+		return fail("write %s: read /proc/%d/stat", r->state, (int)r->child);
+	n = snprintf(buf, sizeof buf, "%d\ninit_pid=%d\ninit_start=%llu\nconfig=%s%s%s\nstarted=%lld\nstatus=running\n",
+		     (int)getpid(), (int)r->child, start, cwd, *cwd ? "/" : "", r->c->file, (long long)time(NULL));
+	snprintf(tmp, sizeof tmp, "%s.new", name);
+	fd = step(S_state_record) < 0 || n >= (int)sizeof buf ? -1
+	     : openat(g_rundir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || write(fd, buf, (size_t)n) != n ||
+	    renameat(g_rundir, tmp, g_rundir, name) < 0) {
+		fail("write %s", r->state);
+		if (fd >= 0) {
+			unlinkat(g_rundir, tmp, 0);
+			close(fd);
+		}
+		return -1;
+	}
+	close(r->state_fd);             /* the old file: renamed over, its lock goes */
+	r->state_fd = fd;
 	return 0;
 }
 
@@ -4202,7 +4285,8 @@ static int run(struct cfg *c, int *status)
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
 	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || (r.own_ns && img_root(&r) < 0) ||
-	    (WITH_CGROUP && c->cg.on && cg_setup(&r) < 0) || ns_start(&r, &mask) < 0)
+	    (WITH_CGROUP && c->cg.on && cg_setup(&r) < 0) || ns_start(&r, &mask) < 0 ||
+	    state_record(&r) < 0)
 		return -1;
 	*status = run_wait(&r, &mask);
 	if (WITH_NET && *status >= 0)
@@ -4212,29 +4296,25 @@ static int run(struct cfg *c, int *status)
 	return *status < 0 ? -1 : 0;
 }
 
-/* ==[ 10. main ]============================================================ */
-#ifdef NSRUN_UNIT
-#define main nsrun_main
-#endif
-int main(int argc, char **argv)
+/* ==[ 10. main: the verbs ]================================================ */
+static int v_run(int argc, char **argv)
 {
-	struct opts o;
+	const char *file = cli_config(argc, argv, 1);
+	int nargs = argc > 3 ? argc - 3 : 0, status = 125;
 	struct cfg c;
-	int status = 125;
 
-	cli_parse(argc, argv, &o);
-	if (cfg_load(o.config, &c) < 0) {
+	if (argc == 3)
+		usage_die("run: no ARG after '--'");
+	if (nargs > NSRUN_ARGS_MAX)
+		usage_die("run: more than %d ARGs", NSRUN_ARGS_MAX);
+	if (cfg_load(file, &c) < 0) {
 		fprintf(stderr, "nsrun: %s\n", g_err);
-		return o.verb == V_CHECK ? 1 : 125;
+		return 125;
 	}
-	if (o.verb == V_CHECK) {
-		cfg_free(&c);
-		return 0;
-	}
-	for (int i = 0; i < o.nargs; i++)
-		c.proc.args[i] = o.args[i];
-	if (o.nargs)
-		c.proc.args[o.nargs] = NULL;
+	for (int i = 0; i < nargs; i++)
+		c.proc.args[i] = argv[3 + i];
+	if (nargs)
+		c.proc.args[nargs] = NULL;
 	if (run(&c, &status) < 0)
 		status = 125;
 	undo_all();                     /* teardown == rollback: same code, every run */
@@ -4242,4 +4322,64 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nsrun: %s\n", g_err);
 	cfg_free(&c);
 	return status;
+}
+
+static int v_check(int argc, char **argv)
+{
+	struct cfg c;
+
+	if (cfg_load(cli_config(argc, argv, 0), &c) < 0) {
+		fprintf(stderr, "nsrun: %s\n", g_err);
+		return 1;
+	}
+	cfg_free(&c);
+	return 0;
+}
+
+static int v_version(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	printf("nsrun " NSRUN_VERSION);
+#define X(name, FLAG, what) printf(" %c%s", WITH_##FLAG ? '+' : '-', #name);
+	NSRUN_FEATURES(X)
+#undef X
+	printf("\ncJSON %s (Debian source %s)\n", cJSON_Version(), NSRUN_CJSON_VERSION);
+#define X(name, FLAG, what) printf("  %c%-9s %s\n", WITH_##FLAG ? '+' : '-', #name, what);
+	NSRUN_FEATURES(X)
+#undef X
+	if (WITH_FAULTS)
+		printf("fault points built in (nsrun --fault-points; NSRUN_FAULT=STEP)\n");
+	return 0;
+}
+
+static int v_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	fputs("Usage:\n", stdout);
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (verbs[i].on && verbs[i].usage)
+			fputs(verbs[i].usage, stdout);
+	fputs(usage_tail, stdout);
+	return 0;
+}
+
+static int v_fault_points(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	for (int i = 0; i < S__COUNT; i++)
+		puts(step_names[i]);
+	return 0;
+}
+
+#ifdef NSRUN_UNIT
+#define main nsrun_main
+#endif
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage_die("missing verb");
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (verbs[i].on && !strcmp(argv[1], verbs[i].name))
+			return verbs[i].fn(argc - 1, argv + 1);
+	usage_die("unknown verb '%s'", argv[1]);
 }

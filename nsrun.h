@@ -81,6 +81,7 @@ enum feature { FEAT_NONE, NSRUN_FEATURES(X) FEAT__COUNT };  /* FEAT_NONE: always
 	X(net_bridge)     /* create the bridge, when asked to */             \
 	X(net_veth)       /* the pair, its peer inside the container */      \
 	X(net_alias)      /* mark the host end nsrun:NAME */                  \
+	X(state_record)   /* the state file's record, after "go" */          \
 	X(cg_join)        /* cgroup.procs, when clone3 cannot place it */    \
 	X(child_creds)    /* become root of the user namespace */            \
 	X(cgroup_ns)      /* unshare(CLONE_NEWCGROUP) inside its cgroup */   \
@@ -138,8 +139,10 @@ enum ns_bit {                           /* order of the "namespaces" names */
 	NS_IPC    = 1 << 3,
 	NS_NET    = 1 << 4,
 	NS_CGROUP = 1 << 5,
-	NS_USER   = 1 << 6,
-	NS_TIME   = 1 << 7,
+	/* 0 when compiled out: every `c->ns & NS_USER` is then a constant 0,
+	 * and the compiler leaves the code it guards out of the binary. */
+	NS_USER   = WITH_USERNS ? 1 << 6 : 0,
+	NS_TIME   = WITH_TIMENS ? 1 << 7 : 0,
 };
 
 struct idmap {

@@ -268,6 +268,20 @@ static const struct fixture {
 	{ "syntax truncated",
 	  "{\"name\":\"web\",\n\"root\":",
 	  "w.json:2:8: syntax error: unexpected end of input" },
+	{ "syntax error at a comment names its first slash",
+	  "{\"name\":\"web\", // no comments in JSON\n}",
+	  "w.json:1:16: syntax error near '/'" },
+	{ "syntax error at a block comment names its slash",
+	  "{\"name\":\"web\" /* x */}",
+	  "w.json:1:15: syntax error near '/'" },
+	{ "a newline in a value stays escaped in the one line",
+	  "{\"name\":\"we\nb\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:9: name: expected 1-12 characters of [a-z0-9_-] starting with a letter or digit, got \"we\\x0ab\"" },
+	{ "overlay below a page",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x\",\"overlay\":8},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:46: root.overlay: expected at least 4096 bytes (\"4K\", one page), got 8" },
+	{ "overlay of one page valid",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x\",\"overlay\":\"4K\"},\"process\":{\"args\":[\"/a\"]}}", NULL },
 	{ "top level array",
 	  "[1,2]",
 	  "w.json:1:1: (top level): expected an object, got an array" },
@@ -388,6 +402,28 @@ static void test_cgroup_writes_bound(void)
 	      "rc %d n %d: %s", rc, rc == 0 ? c.cg.n : -1, g_err);
 	if (rc == 0)
 		cfg_free(&c);
+}
+
+/* A NUL byte and an over-size config: the place of the byte, of the limit. */
+static void test_text_limits(void)
+{
+	static char big[NSRUN_CONFIG_MAX + 10];
+	struct cfg c;
+	int rc;
+
+	err_reset();
+	rc = cfg_parse(&c, "w.json", "{\"name\":\n \"w\0eb\"}", 17);
+	check(rc < 0 && !strcmp(g_err, "w.json:2:4: not a text file (a NUL byte)"), "config NUL byte placed",
+	      "%s", g_err);
+	memset(big, ' ', sizeof big);
+	big[0] = '{', big[1] = '\n';
+	err_reset();
+	rc = cfg_parse(&c, "w.json", big, sizeof big);
+	check(rc < 0 && !strcmp(g_err, "w.json:2:65535: config larger than 65536 bytes"), "config size limit placed",
+	      "%s", g_err);
+	err_reset();
+	check(!strcmp(show_byte('\n', (char[8]){ 0 }), "\\n") && !strcmp(show_byte('\x01', (char[8]){ 0 }), "\\x01") &&
+	      !strcmp(show_byte('x', (char[8]){ 0 }), "x"), "syntax error byte escaped", " ");
 }
 
 static void test_fixtures(void)
@@ -864,7 +900,7 @@ static void test_version(void)
 
 	fflush(stdout);
 	dup2(fileno(f), 1);
-	print_version();
+	v_version(0, NULL);
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);
@@ -886,6 +922,7 @@ int main(void)
 	test_exit_codes();
 	test_fixtures();
 	test_cgroup_writes_bound();
+	test_text_limits();
 	test_defaults();
 	test_locate();
 	test_mountinfo();

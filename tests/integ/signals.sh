@@ -151,3 +151,42 @@ run_nsrun run "$cfg" </dev/null
 expect_rc 0
 rm -f "$RUNDIR/t-stale2.pid"   # whatever happened, it is ours
 end
+
+# Once the container runs, its state file holds the record the lifecycle
+# verbs read: nsrun's pid first, then the container's first process (as the
+# host sees it) with its start time, the config's absolute path, the start,
+# the status.  Replaced whole (renamed over), and gone after the exit.
+begin state_file_record
+trap_cfg t-staterec >/dev/null
+(cd "$T" && env --default-signal "$NSRUN" run t-staterec.json >"$T/bg.out" 2>"$T/bg.err" </dev/null) &
+BG_PID=$!
+BG_PIDS+=("$BG_PID")
+if wait_for "$T/bg.out" '^ready$'; then
+	f=$RUNDIR/t-staterec.pid
+	# nsrun records it after "go", beside the container's own setup: the
+	# app may print first.
+	for ((i = 0; i < 200; i++)); do
+		rec=$(cat "$f" 2>/dev/null)
+		grep -q '^status=' <<<"$rec" && break
+		sleep 0.01
+	done
+	owner=$(head -n 1 <<<"$rec")
+	init=$(sed -n 's/^init_pid=//p' <<<"$rec")
+	expect_eq "line 1 (nsrun's pid; the subshell execs nothing, so its child)" \
+		"$(ps -o ppid= -p "$owner" 2>/dev/null | tr -d ' ')" "$BG_PID"
+	expect_eq "init_start" "$(sed -n 's/^init_start=//p' <<<"$rec")" \
+		"$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$init/stat" 2>/dev/null)"
+	expect_eq "the init's pid inside" "$(awk '/^NSpid:/ { print $NF }' "/proc/$init/status" 2>/dev/null)" 1
+	expect_eq "the init's parent" "$(ps -o ppid= -p "$init" 2>/dev/null | tr -d ' ')" "$owner"
+	expect_eq "config" "$(sed -n 's/^config=//p' <<<"$rec")" "$T/t-staterec.json"
+	started=$(sed -n 's/^started=//p' <<<"$rec")
+	now=$(date +%s)
+	[ -n "$started" ] && ((now - started >= 0 && now - started < 60)) || bad "started=$started, now $now"
+	expect_eq "status" "$(sed -n 's/^status=//p' <<<"$rec")" running
+	[ ! -e "$f.new" ] || bad "$f.new left beside the record"
+	kill -TERM "$owner"
+fi
+wait_bg
+expect_rc 42
+[ ! -e "$RUNDIR/t-staterec.pid" ] || bad "the state file outlived the run"
+end

@@ -809,9 +809,9 @@ struct field {
 	unsigned char only;             /* mounts[]: a key of type ONLY - 1 alone */
 	unsigned char needs;            /* enum ns_bit: an error without that namespace */
 	unsigned char req_ns;           /* with MISSING: required only with this namespace */
+	unsigned char arg;              /* the parser's: a cg_keys index; or a flag */
 	const char *missing;            /* required: what it is, for "missing (...)" */
 	const char *unit;
-	const void *arg;                /* the parser's: a cg_key */
 #if NSRUN_DOCS
 	const char *type, *def, *what;  /* README: type, default (or file), what the kernel sees */
 	const char *example, *with;     /* a valid value; the members it needs beside it */
@@ -1110,7 +1110,7 @@ static int p_str_elem(const struct ctx *x, const cJSON *e, const char *name, con
 	return 0;
 }
 
-/* process.args (ARG NULL) and process.env (ARG set: "NAME=value"). */
+/* process.args (ARG 0) and process.env (ARG 1: "NAME=value"). */
 static int p_strlist(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	const char **list = out;
@@ -1413,14 +1413,14 @@ static int p_cg_elem(const struct ctx *x, const cJSON *e, const char *name, cons
 	struct cg_cfg *cg = out;
 
 	(void)i;
-	return cfg_cg_value(x, e, f->arg, name, &cg->w[cg->n++]);
+	return cfg_cg_value(x, e, &cg_keys[f->arg], name, &cg->w[cg->n++]);
 }
 
 /* One "cgroup" key: a write into its file; io_max one for each entry. */
 static int p_cg(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	struct cg_cfg *cg = out;
-	const struct cg_key *k = f->arg;
+	const struct cg_key *k = &cg_keys[f->arg];
 
 	if (k->kind == CG_IOMAX)
 		return cfg_want(x, v, name, cJSON_Array, "an array of \"MAJ:MIN KEY=VAL...\"") < 0 ||
@@ -1535,10 +1535,10 @@ static int p_ifname(const struct ctx *x, const cJSON *v, const char *name, const
 	return cfg_ifname(x, v, name, out);
 }
 
-/* A list of addresses (or one); its count at OFF_N.  ARG: with a prefix. */
+/* A list of addresses (or one); its count at OFF_N.  ARG 1: with a prefix. */
 static int p_addrs(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	return cfg_addrs(x, v, name, f->arg != NULL, 0, out, f->max, (int *)((char *)out - f->off + f->off_n));
+	return cfg_addrs(x, v, name, f->arg, 0, out, f->max, (int *)((char *)out - f->off + f->off_n));
 }
 
 /* One gateway: IPv4 for "gateway", IPv6 for "gateway6". */
@@ -1626,7 +1626,7 @@ static int p_net(const struct ctx *x, const cJSON *v, const char *name, const st
 /* ---- the rows ------------------------------------------------------------ */
 #define CG_ROW(k, f, ctl, kind) \
 	{ .path = "cgroup." #k, .parse = p_cg, .off = OFF(cg), .max = CG_MAX_##kind, .unit = "entries", \
-	  .arg = &cg_keys[CGK_##k], DOC(CG_DOC_TYPE_##kind, "`" f "`", CG_DOC_##k, CG_EX_##kind, NULL) },
+	  .arg = CGK_##k, DOC(CG_DOC_TYPE_##kind, "`" f "`", CG_DOC_##k, CG_EX_##kind, NULL) },
 #define X(k, f, ctl, kind) CGK_##k,
 enum { NSRUN_CG_KEYS(X) };
 #undef X
@@ -1690,7 +1690,7 @@ static const struct field schema[] = {
 	  DOC("array of strings, required", "—", "`execve()` argv; `args[0]` without `/` is searched in the "
 	      "container's `PATH`; `nsrun run CONFIG -- ARG...` replaces it", "\"/bin/true\"", NULL) },
 	{ .path = "process.env", .parse = p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX,
-	  .unit = "entries", .arg = "=",
+	  .unit = "entries", .arg = 1,
 	  DOC("array of `\"NAME=value\"`", "`[\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\"]`",
 	      "exactly the app's environment: nothing of the host's", "\"TZ=UTC\"", NULL) },
 	{ .path = "process.cwd", .parse = p_abspath, .off = OFF(proc.cwd),
@@ -1756,7 +1756,7 @@ static const struct field schema[] = {
 	  DOC("interface name, required", "—", "the bridge the host end joins (`IFLA_MASTER`); must exist unless "
 	      "`bridge_address` is given", "\"br-lan\"", NULL) },
 	{ .path = "net.bridge_address", .parse = p_addrs, .off = OFF(net.bridge_addr),
-	  .off_n = OFF(net.n_bridge_addr), .max = NSRUN_NET_ADDRS, .unit = "addresses", .arg = "/",
+	  .off_n = OFF(net.n_bridge_addr), .max = NSRUN_NET_ADDRS, .unit = "addresses", .arg = 1,
 	  DOC("CIDR or list of CIDRs (IPv4, IPv6)", "—", "when the bridge is missing nsrun creates it, marks it "
 	      "with the alias `nsrun`, gives it these addresses and sets it up; the last nsrun container to leave "
 	      "it with no port removes it. A bridge nsrun did not create is never changed beyond its own veth "
@@ -1766,12 +1766,12 @@ static const struct field schema[] = {
 	{ .path = "net.container_if", .parse = p_ifname, .off = OFF(net.container_if),
 	  DOC("interface name", "`eth0`", "the peer, inside", "\"eth0\"", NULL) },
 	{ .path = "net.address", .parse = p_addrs, .off = OFF(net.addr), .off_n = OFF(net.n_addr),
-	  .max = NSRUN_NET_ADDRS, .unit = "addresses", .arg = "/",
+	  .max = NSRUN_NET_ADDRS, .unit = "addresses", .arg = 1,
 	  DOC("CIDR or list of CIDRs", "none", "`RTM_NEWADDR` on the peer (IPv6 without duplicate detection, so "
 	      "usable at once)", "\"10.42.0.2/24\"", NULL) },
 	{ .path = "net.gateway", .parse = p_gateway, .off = OFF(net.gw),
 	  DOC("IPv4 address", "none", "default route via it", "\"10.42.0.1\"", NULL) },
-	{ .path = "net.gateway6", .parse = p_gateway, .off = OFF(net.gw6), .arg = "6",
+	{ .path = "net.gateway6", .parse = p_gateway, .off = OFF(net.gw6), .arg = 1,
 	  DOC("IPv6 address", "none", "default IPv6 route via it", "\"fd42::1\"", NULL) },
 	{ .path = "net.mtu", .parse = p_mtu, .off = OFF(net.mtu),
 	  DOC("68–65535", "the kernel's", "`IFLA_MTU` of both ends", "1500", NULL) },
@@ -4366,7 +4366,7 @@ static int v_help(int argc, char **argv)
 static int v_fault_points(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	for (int i = 0; i < S__COUNT; i++)
+	for (int i = 0; WITH_FAULTS && i < S__COUNT; i++)       /* (no names in other builds) */
 		puts(step_names[i]);
 	return 0;
 }

@@ -2474,16 +2474,21 @@ static struct rtattr *nl_put(struct nl *m, int type, const void *data, size_t le
 	return a;
 }
 
-static void nl_put_u32(struct nl *m, int type, uint32_t v)
-{
-	nl_put(m, type, &v, sizeof v);
-}
+/* Host order for rtnetlink; nfnetlink's numbers are big-endian (be16/be32). */
+static inline void nl_put_u8(struct nl *m, int type, uint8_t v) { nl_put(m, type, &v, sizeof v); }
+static inline void nl_put_u16(struct nl *m, int type, uint16_t v) { nl_put(m, type, &v, sizeof v); }
+static inline void nl_put_u32(struct nl *m, int type, uint32_t v) { nl_put(m, type, &v, sizeof v); }
+static inline void nl_put_u64(struct nl *m, int type, uint64_t v) { nl_put(m, type, &v, sizeof v); }
+static inline void nl_put_be16(struct nl *m, int type, uint16_t v) { nl_put_u16(m, type, htons(v)); }
+static inline void nl_put_be32(struct nl *m, int type, uint32_t v) { nl_put_u32(m, type, htonl(v)); }
 
 static void nl_put_str(struct nl *m, int type, const char *s)
 {
 	nl_put(m, type, s, strlen(s) + 1);
 }
 
+/* A nested attribute (TYPE | NLA_F_NESTED for nfnetlink): what is put
+ * until nl_nest_end(). */
 static struct rtattr *nl_nest(struct nl *m, int type)
 {
 	return nl_put(m, type, NULL, 0);

@@ -582,6 +582,54 @@ static void test_nl_batch(void)
 	      m.count);
 }
 
+/* Attributes as the kernel reads them: sizes, byte order, padding, and a
+ * nest whose length covers exactly its children. */
+static void test_nl_puts(void)
+{
+	static const unsigned char be[] = { 0x12, 0x34, 0, 0, 0xde, 0xad, 0xbe, 0xef };
+	uint64_t v64 = 0x0102030405060708ULL;
+	uint16_t v16 = 0xbeef;
+	char buf[256];
+	const struct rtattr *a;
+	struct rtattr *nest;
+	const char *p;
+	struct nl m;
+	int len;
+
+	nl_init(&m, buf, sizeof buf);
+	nl_add(&m, NLMSG_NOOP, 0, 0, "puts");
+	nl_put_be16(&m, 1, 0x1234);
+	nl_put_be32(&m, 2, 0xdeadbeef);
+	nl_put_u64(&m, 3, v64);
+	nl_put_u8(&m, 4, 0x7f);
+	nl_put_u16(&m, 5, v16);
+	nest = nl_nest(&m, 6 | NLA_F_NESTED);
+	nl_put_be32(&m, 1, 7);
+	nl_put_str(&m, 2, "nat");
+	nl_nest_end(&m, nest);
+	nl_put_u32(&m, 7, 9);
+	p = (const char *)NLMSG_DATA(m.h);
+	len = (int)m.h->nlmsg_len - NLMSG_HDRLEN;
+	check(!m.overflow && attrs_fill(p, len), "puts: attributes fill the message", " ");
+	a = attr_find(p, len, 1);
+	check(a && a->rta_len == RTA_LENGTH(2) && !memcmp(RTA_DATA(a), be, 2) && RTA_ALIGN(a->rta_len) == 8 &&
+	      a == (const void *)p, "puts: be16 is big-endian, padded to 8", " ");
+	a = attr_find(p, len, 2);
+	check(a && a->rta_len == RTA_LENGTH(4) && !memcmp(RTA_DATA(a), be + 4, 4), "puts: be32 is big-endian", " ");
+	a = attr_find(p, len, 3);
+	check(a && a->rta_len == RTA_LENGTH(8) && !memcmp(RTA_DATA(a), &v64, 8), "puts: u64 in host order", " ");
+	a = attr_find(p, len, 4);
+	check(a && a->rta_len == RTA_LENGTH(1) && *(const unsigned char *)RTA_DATA(a) == 0x7f, "puts: u8", " ");
+	a = attr_find(p, len, 5);
+	check(a && a->rta_len == RTA_LENGTH(2) && !memcmp(RTA_DATA(a), &v16, 2), "puts: u16 in host order", " ");
+	a = attr_find(p, len, 6 | NLA_F_NESTED);
+	check(a && a->rta_len == RTA_LENGTH(8) + RTA_LENGTH(4) && attrs_fill(RTA_DATA(a), (int)RTA_PAYLOAD(a)) &&
+	      attr_str_is(attr_find(RTA_DATA(a), (int)RTA_PAYLOAD(a), 2), "nat"),
+	      "puts: a nest's length covers exactly its children", "len=%d", a ? a->rta_len : -1);
+	a = attr_find(p, len, 7);
+	check(a && *(const uint32_t *)RTA_DATA(a) == 9, "puts: after the nest, at the top level again", " ");
+}
+
 /* Replies as the kernel writes them, into BUF at *N. */
 static void reply(char *buf, size_t *n, int type, uint32_t seq, int error, const char *ext)
 {
@@ -987,6 +1035,7 @@ int main(void)
 	test_netlink();
 	test_nl_replies();
 	test_nl_batch();
+	test_nl_puts();
 	test_nl_talk();
 	test_link_ports();
 	test_edit_distance();

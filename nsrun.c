@@ -2654,15 +2654,38 @@ static void cg_report(struct run *r)
 #define NET_VETH_ALIAS "nsrun:"         /* + NAME: the host end of NAME's pair */
 #define NET_LEFT_ALIAS "nsrun left"     /* a host end its container has left */
 
-/* A request, or a batch of them sent at once (nl_add): BASE holds them
- * back to back, H is the one being built, CAP the room from H on. */
+/* A request, or a batch of them sent at once: BASE holds them back to
+ * back, H is the one being built, CAP the room from H on.  Each request
+ * carries a label saying what it does ("add address 10.42.0.2/24 to
+ * eth0"), so that a refusal names it.  Replies are matched to requests
+ * by sequence number, not by order: a request may get no answer at all
+ * (NL_NOACK: nfnetlink's batch begin and end). */
+#define NL_REQS 16                      /* requests in one batch */
+#define NL_WHAT 96                      /* a label: "add default route via ADDR dev IF" */
+#define NL_NOACK 0x10000                /* nl_add: the kernel answers it only to refuse it */
+
 struct nl {
 	void *base;
 	struct nlmsghdr *h;
 	size_t cap;
 	int count;
 	int overflow;                   /* sticky, like ferror(): reported once, by nl_talk */
+	uint32_t acks;                  /* bit I: request I expects an answer */
+	uint32_t want;                  /* nl_talk: the answers still awaited */
+	uint32_t seq;                   /* nl_talk: request 0's sequence number */
+	int failed, err;                /* the first refused request (batch order), its errno */
+	char ext[160];                  /* ... the kernel's extended ack text, "" if none */
+	char what[NL_REQS][NL_WHAT];
 };
+
+static uint32_t nl_seq;                 /* the last sequence number sent, on any socket */
+
+static void nl_init(struct nl *m, void *buf, size_t cap)
+{
+	memset(m, 0, sizeof *m);
+	m->base = m->h = buf;
+	m->cap = cap;
+}
 
 /* Append LEN zeroed bytes, 4-aligned; NULL (and overflow) if they do not fit. */
 static void *nl_reserve(struct nl *m, size_t len)
@@ -2678,36 +2701,47 @@ static void *nl_reserve(struct nl *m, size_t len)
 	return (char *)m->h + at;
 }
 
-/* Start one more request after those in M; returns its zeroed family
- * header (NULL on overflow). */
-static void *nl_add(struct nl *m, int type, int flags, size_t famlen)
+/* Start one more request after those in M, labelled FMT...; returns its
+ * zeroed family header of FAMLEN bytes (NULL on overflow).  FLAGS: NLM_F_*,
+ * and NL_NOACK for a request without NLM_F_ACK. */
+static void *nl_vadd(struct nl *m, int type, int flags, size_t famlen, const char *fmt, va_list ap)
 {
 	size_t at = m->count ? NLMSG_ALIGN(m->h->nlmsg_len) : 0;
+	int i = m->count;
 
-	if (m->overflow || at + NLMSG_HDRLEN > m->cap) {
+	if (m->overflow || i == NL_REQS) {
 		m->overflow = 1;
 		return NULL;
 	}
+	m->count++;                     /* counted even if it does not fit: its label names the overflow */
+	vsnprintf(m->what[i], NL_WHAT, fmt, ap);
+	if (at + NLMSG_HDRLEN > m->cap) {
+		m->overflow = 1;
+		return NULL;
+	}
+	if (!(flags & NL_NOACK)) {
+		flags |= NLM_F_ACK;
+		m->acks |= 1u << i;
+	}
 	m->h = (struct nlmsghdr *)((char *)m->h + at);
 	m->cap -= at;
-	m->count++;
 	memset(m->h, 0, NLMSG_HDRLEN);
 	m->h->nlmsg_len = NLMSG_HDRLEN;
 	m->h->nlmsg_type = (uint16_t)type;
-	m->h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags);
+	m->h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
 	return nl_reserve(m, famlen);
 }
 
-static void nl_init(struct nl *m, void *buf, size_t cap)
+__attribute__((format(printf, 5, 6)))
+static void *nl_add(struct nl *m, int type, int flags, size_t famlen, const char *fmt, ...)
 {
-	*m = (struct nl){ .base = buf, .h = buf, .cap = cap };
-}
+	va_list ap;
+	void *p;
 
-/* Start a request in BUF; returns its zeroed family header. */
-static void *nl_begin(struct nl *m, void *buf, size_t cap, int type, int flags, size_t famlen)
-{
-	nl_init(m, buf, cap);
-	return nl_add(m, type, flags, famlen);
+	va_start(ap, fmt);
+	p = nl_vadd(m, type, flags, famlen, fmt, ap);
+	va_end(ap);
+	return p;
 }
 
 static struct rtattr *nl_put(struct nl *m, int type, const void *data, size_t len)
@@ -2723,16 +2757,21 @@ static struct rtattr *nl_put(struct nl *m, int type, const void *data, size_t le
 	return a;
 }
 
-static void nl_put_u32(struct nl *m, int type, uint32_t v)
-{
-	nl_put(m, type, &v, sizeof v);
-}
+/* Host order for rtnetlink; nfnetlink's numbers are big-endian (be16/be32). */
+static inline void nl_put_u8(struct nl *m, int type, uint8_t v) { nl_put(m, type, &v, sizeof v); }
+static inline void nl_put_u16(struct nl *m, int type, uint16_t v) { nl_put(m, type, &v, sizeof v); }
+static inline void nl_put_u32(struct nl *m, int type, uint32_t v) { nl_put(m, type, &v, sizeof v); }
+static inline void nl_put_u64(struct nl *m, int type, uint64_t v) { nl_put(m, type, &v, sizeof v); }
+static inline void nl_put_be16(struct nl *m, int type, uint16_t v) { nl_put_u16(m, type, htons(v)); }
+static inline void nl_put_be32(struct nl *m, int type, uint32_t v) { nl_put_u32(m, type, htonl(v)); }
 
 static void nl_put_str(struct nl *m, int type, const char *s)
 {
 	nl_put(m, type, s, strlen(s) + 1);
 }
 
+/* A nested attribute (TYPE | NLA_F_NESTED for nfnetlink): what is put
+ * until nl_nest_end(). */
 static struct rtattr *nl_nest(struct nl *m, int type)
 {
 	return nl_put(m, type, NULL, 0);
@@ -2744,135 +2783,121 @@ static void nl_nest_end(struct nl *m, struct rtattr *a)
 		a->rta_len = (unsigned short)((char *)m->h + m->h->nlmsg_len - (char *)a);
 }
 
-static int nl_open(void)
+/* A socket for PROTO (NETLINK_ROUTE, NETLINK_NETFILTER); -1 and errno if
+ * none.  No message: teardown opens one too. */
+static int nl_open(int proto)
 {
-	int one = 1, fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int one = 1, fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
 
-	if (fd < 0)
-		return fail("open a NETLINK_ROUTE socket");
-	/* Best effort: older kernels lack these and still answer. */
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+	if (fd >= 0) {          /* best effort: older kernels lack these and still answer */
+		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
+		setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+	}
 	return fd;
 }
 
-/* A reply that is not the ACK: a RTM_NEWLINK answering a GET or a dump. */
+/* A reply that is not an answer: a RTM_NEWLINK answering a GET or a dump. */
 typedef void (*nl_cb)(const struct nlmsghdr *h, void *arg);
 
-/* One buffer of replies to the requests *SEQ..LAST, answered in order.
- * Returns 1 when the answer to LAST is complete (its ACK, or a dump's end),
- * 0 to read on (*SEQ: the one still awaited), -1 when the kernel refused
- * request *SEQ: *ERR its errno, EXT its extended ack text ("" if none).
- * Other replies (a GET's answer, a dump's parts) go to CB.  Pure:
- * unit-tested. */
-static int nl_replies(const void *buf, size_t n, uint32_t *seq, uint32_t last, nl_cb cb, void *arg,
-		      int *err, char *ext, size_t extlen)
+/* One buffer of replies to the batch M, each matched to its request by
+ * sequence number: an ACK, a refusal or a dump's end answers it (clears
+ * its bit of M->want); a refusal also records M->failed, M->err and
+ * M->ext if it is the first in batch order.  A request that expects no
+ * answer and is refused ends the batch: nfnetlink then drops the rest.
+ * Other replies go to CB.  Pure: unit-tested. */
+static void nl_replies(struct nl *m, const void *buf, size_t n, nl_cb cb, void *arg)
 {
 	int len = (int)n;
 
-	*ext = 0;
 	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, (unsigned)len); h = NLMSG_NEXT(h, len)) {
 		const struct nlmsgerr *e = NLMSG_DATA(h);
+		uint32_t i = h->nlmsg_seq - m->seq;
 		const struct rtattr *a;
-		int alen;
+		int err, alen;
 
-		if (h->nlmsg_seq != *seq)
-			continue;
+		if (i >= (uint32_t)m->count)
+			continue;               /* not this batch's */
 		if (h->nlmsg_type != NLMSG_ERROR && h->nlmsg_type != NLMSG_DONE) {
 			if (cb)
 				cb(h, arg);
 			continue;
 		}
-		if (h->nlmsg_type == NLMSG_ERROR && h->nlmsg_len < NLMSG_LENGTH(sizeof *e)) {
-			*err = EPROTO;
-			return -1;
-		}
-		if (h->nlmsg_type == NLMSG_DONE || e->error == 0) {
-			if (*seq == last)
-				return 1;
-			++*seq;
+		if (h->nlmsg_type == NLMSG_DONE)        /* a dump's end: its error, if any */
+			err = h->nlmsg_len < NLMSG_LENGTH(sizeof(int)) ? 0 : -e->error;
+		else
+			err = h->nlmsg_len < NLMSG_LENGTH(sizeof *e) ? EPROTO : -e->error;
+		m->want &= ~(1u << i);
+		if (err && !(m->acks & 1u << i))
+			m->want = 0;
+		if (!err || i >= (uint32_t)m->failed)
 			continue;
-		}
-		*err = -e->error;
+		m->failed = (int)i;
+		m->err = err;
+		m->ext[0] = 0;
 		/* With CAP_ACK the request is not echoed back: the TLVs follow. */
 		a = (const struct rtattr *)(e + 1);
 		alen = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *e);
-		if (!(h->nlmsg_flags & NLM_F_ACK_TLVS) || !(h->nlmsg_flags & NLM_F_CAPPED))
+		if (h->nlmsg_type != NLMSG_ERROR || (h->nlmsg_flags & (NLM_F_ACK_TLVS | NLM_F_CAPPED)) !=
+		    (NLM_F_ACK_TLVS | NLM_F_CAPPED))
 			alen = 0;
 		for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
 			if (a->rta_type == NLMSGERR_ATTR_MSG && RTA_PAYLOAD(a) > 0)
-				snprintf(ext, extlen, "%.*s", (int)strnlen(RTA_DATA(a), RTA_PAYLOAD(a)),
+				snprintf(m->ext, sizeof m->ext, "%.*s", (int)strnlen(RTA_DATA(a), RTA_PAYLOAD(a)),
 					 (const char *)RTA_DATA(a));
-		ext[strcspn(ext, "\n")] = 0;
-		return -1;
+		m->ext[strcspn(m->ext, "\n")] = 0;
 	}
-	return 0;
 }
 
-/* Send the requests in M at once and read their answers.  Returns 0, or
- * -1 with errno the kernel's answer to request *FAILED (0-based) and EXT
- * its extended ack text.  The kernel goes on with the later ones. */
-static int nl_send(int fd, struct nl *m, nl_cb cb, void *arg, int *failed, char *ext, size_t extlen)
+/* Send the requests in M at once and read until each that expects an
+ * answer has one.  Returns 0, or -1 with errno the kernel's answer to
+ * request M->failed (the first refused; the kernel goes on with the later
+ * ones) and M->ext its extended ack text; nl_fail() says so.  Replies
+ * that are not answers go to CB. */
+static int nl_talk(int fd, struct nl *m, nl_cb cb, void *arg)
 {
-	static uint32_t seq;
 	char buf[8192];
 	char *p = m->base, *end = (char *)m->h + m->h->nlmsg_len;
-	uint32_t first = seq + 1, at = first;
-	ssize_t n;
-	int e = 0, rc = 0;
+	ssize_t n = 0;
 
-	*failed = 0;
-	*ext = 0;
+	m->want = m->acks;
+	m->seq = nl_seq + 1;
+	m->failed = -1;
+	m->ext[0] = 0;
 	if (m->overflow) {
-		errno = EMSGSIZE;
-		return -1;
+		m->failed = m->count - 1;
+		m->err = EMSGSIZE;
+	} else {
+		for (struct nlmsghdr *h; p < end; p += NLMSG_ALIGN(h->nlmsg_len))
+			(h = (struct nlmsghdr *)p)->nlmsg_seq = ++nl_seq;
+		if (send(fd, m->base, (size_t)(end - (char *)m->base), 0) < 0)
+			n = -1;
+		while (n >= 0 && m->want) {
+			n = recv(fd, buf, sizeof buf, 0);
+			if (n > 0)
+				nl_replies(m, buf, (size_t)n, cb, arg);
+			else if (n < 0 && errno == EINTR)
+				n = 0;
+		}
+		if (n < 0 && m->failed < 0) {   /* the socket's error: the first request unanswered */
+			m->err = errno;
+			m->failed = m->want ? __builtin_ctz(m->want) : 0;
+		}
 	}
-	for (struct nlmsghdr *h; p < end; p += NLMSG_ALIGN(h->nlmsg_len))
-		(h = (struct nlmsghdr *)p)->nlmsg_seq = ++seq;
-	if (send(fd, m->base, (size_t)(end - (char *)m->base), 0) < 0)
-		return -1;
-	while (!e && rc == 0) {
-		n = recv(fd, buf, sizeof buf, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			e = errno;
-		else if ((rc = nl_replies(buf, (size_t)n, &at, seq, cb, arg, &e, ext, extlen)) > 0)
-			return 0;
-	}
-	*failed = (int)(at - first);
-	errno = e;
+	if (m->failed < 0)
+		return 0;
+	errno = m->err;
 	return -1;
 }
 
-/* WHAT failed with errno E; the kernel's extended ack EXT if any. */
-static int nl_fail(const char *what, int e, const char *ext)
+/* The message of nl_talk's failure: "WHAT: strerror (kernel: extack)". */
+static int nl_fail(const struct nl *m)
 {
-	errno = e;
-	if (*ext)
-		return failx("%s: %s (kernel: %s)", what, strerror(e), ext);
+	const char *what = m->what[m->failed];
+
+	errno = m->err;
+	if (*m->ext)
+		return failx("%s: %s (kernel: %s)", what, strerror(m->err), m->ext);
 	return fail("%s", what);
-}
-
-/* One request: send it and read its answer.  On failure errno is the
- * kernel's answer and the message "WHAT: strerror (kernel: extack)";
- * QUIET: no message, errno only. */
-__attribute__((format(printf, 6, 7)))
-static int nl_talk(int fd, struct nl *m, nl_cb cb, void *arg, int quiet, const char *fmt, ...)
-{
-	char what[160], ext[160];
-	va_list ap;
-	int failed, e;
-
-	if (nl_send(fd, m, cb, arg, &failed, ext, sizeof ext) == 0)
-		return 0;
-	if (quiet)
-		return -1;
-	e = errno;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	return nl_fail(what, e, ext);
 }
 
 struct link_info {
@@ -2911,30 +2936,37 @@ static int net_link_get(int fd, const char *name, struct link_info *li)
 	struct nl m;
 
 	memset(li, 0, sizeof *li);
-	nl_begin(&m, buf, sizeof buf, RTM_GETLINK, 0, sizeof(struct ifinfomsg));
+	nl_init(&m, buf, sizeof buf);
+	nl_add(&m, RTM_GETLINK, 0, sizeof(struct ifinfomsg), "look up link %s", name);
 	nl_put_str(&m, IFLA_IFNAME, name);
 	nl_put_u32(&m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);        /* name, index, alias: enough */
-	if (nl_talk(fd, &m, link_info_cb, li, 1, "%s", name) < 0)
-		return errno == ENODEV ? 0 : fail("look up link %s", name);
+	if (nl_talk(fd, &m, link_info_cb, li) < 0 && errno != ENODEV)
+		return nl_fail(&m);
 	return 0;
 }
 
-/* The alias of the link NAME (by name: index 0); QUIET as nl_talk's. */
+/* The alias of the link NAME (by name: index 0); QUIET: errno only, no
+ * message. */
 static int net_link_alias(int fd, const char *name, const char *alias, int quiet)
 {
 	char buf[128];
 	struct nl m;
 
-	nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	nl_init(&m, buf, sizeof buf);
+	nl_add(&m, RTM_NEWLINK, 0, sizeof(struct ifinfomsg), "mark %s as %s", name, alias);
 	nl_put_str(&m, IFLA_IFNAME, name);
 	nl_put_str(&m, IFLA_IFALIAS, alias);
-	return nl_talk(fd, &m, NULL, NULL, quiet, "mark %s as %s", name, alias);
+	if (nl_talk(fd, &m, NULL, NULL) == 0)
+		return 0;
+	return quiet ? -1 : nl_fail(&m);
 }
 
-/* Requests appended to M (nl_add): an address, a default route. */
-static void net_addr_msg(struct nl *m, int index, const struct net_addr *a)
+/* Requests appended to M: an address of link INDEX (named IFNAME in its
+ * label), a default route through it. */
+static void net_addr_msg(struct nl *m, int index, const struct net_addr *a, const char *ifname)
 {
-	struct ifaddrmsg *ifa = nl_add(m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
+	struct ifaddrmsg *ifa = nl_add(m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa,
+				       "add address %s to %s", a->text, ifname);
 	size_t len = a->family == AF_INET ? 4 : 16;
 
 	if (!ifa)
@@ -2949,9 +2981,10 @@ static void net_addr_msg(struct nl *m, int index, const struct net_addr *a)
 	nl_put(m, IFA_ADDRESS, a->a, len);
 }
 
-static void net_route_msg(struct nl *m, int index, const struct net_addr *gw)
+static void net_route_msg(struct nl *m, int index, const struct net_addr *gw, const char *ifname)
 {
-	struct rtmsg *rt = nl_add(m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
+	struct rtmsg *rt = nl_add(m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt,
+				  "add default route via %s dev %s", gw->text, ifname);
 
 	if (!rt)
 		return;
@@ -2964,14 +2997,21 @@ static void net_route_msg(struct nl *m, int index, const struct net_addr *gw)
 	nl_put_u32(m, RTA_OIF, (uint32_t)index);
 }
 
-/* A request appended to M: link INDEX up. */
-static void net_up_msg(struct nl *m, int index)
+/* A request appended to M, labelled FMT...: link INDEX up (UP) or down;
+ * the caller may put attributes after it. */
+__attribute__((format(printf, 4, 5)))
+static void net_link_msg(struct nl *m, int index, int up, const char *fmt, ...)
 {
-	struct ifinfomsg *ifi = nl_add(m, RTM_NEWLINK, 0, sizeof *ifi);
+	struct ifinfomsg *ifi;
+	va_list ap;
 
+	va_start(ap, fmt);
+	ifi = nl_vadd(m, RTM_NEWLINK, 0, sizeof *ifi, fmt, ap);
+	va_end(ap);
 	if (ifi) {
 		ifi->ifi_index = index;
-		ifi->ifi_flags = ifi->ifi_change = IFF_UP;
+		ifi->ifi_change = IFF_UP;
+		ifi->ifi_flags = up ? IFF_UP : 0;
 	}
 }
 
@@ -3000,40 +3040,34 @@ static int net_bridge(int fd, struct cfg *c)
 	struct net_cfg *nc = &c->net;
 	struct link_info li;
 	struct rtattr *info;
-	char buf[1024], what[160], ext[160];
+	char buf[1024];
 	struct nl m;
-	int failed, e;
 
 	if (net_link_get(fd, nc->bridge, &li) < 0)
 		return -1;
 	if (!li.index && !nc->n_bridge_addr)
 		return failx("bridge %s does not exist (give net.bridge_address to let nsrun create it)", nc->bridge);
 	if (!li.index) {
-		nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+		nl_init(&m, buf, sizeof buf);
+		nl_add(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg), "create bridge %s",
+		       nc->bridge);
 		nl_put_str(&m, IFLA_IFNAME, nc->bridge);
 		info = nl_nest(&m, IFLA_LINKINFO);
 		nl_put_str(&m, IFLA_INFO_KIND, "bridge");
 		nl_nest_end(&m, info);
 		if (step(S_net_bridge) < 0)
 			return fail("create bridge %s", nc->bridge);
-		if (nl_talk(fd, &m, NULL, NULL, 0, "create bridge %s", nc->bridge) < 0)
-			return -1;
+		if (nl_talk(fd, &m, NULL, NULL) < 0)
+			return nl_fail(&m);
 		if (!undo_add(U_BRIDGE, nc->bridge, 0) || net_link_get(fd, nc->bridge, &li) < 0)
 			return -1;
 		nl_init(&m, buf, sizeof buf);
-		net_up_msg(&m, li.index);
+		net_link_msg(&m, li.index, 1, "set bridge %s up", nc->bridge);
 		nl_put_str(&m, IFLA_IFALIAS, NET_ALIAS);
 		for (int i = 0; i < nc->n_bridge_addr; i++)
-			net_addr_msg(&m, li.index, &nc->bridge_addr[i]);
-		if (nl_send(fd, &m, NULL, NULL, &failed, ext, sizeof ext) < 0) {
-			e = errno;
-			if (failed == 0)
-				snprintf(what, sizeof what, "set bridge %s up", nc->bridge);
-			else
-				snprintf(what, sizeof what, "add address %s to %s", nc->bridge_addr[failed - 1].text,
-					 nc->bridge);
-			return nl_fail(what, e, ext);
-		}
+			net_addr_msg(&m, li.index, &nc->bridge_addr[i], nc->bridge);
+		if (nl_talk(fd, &m, NULL, NULL) < 0)
+			return nl_fail(&m);
 		return li.index;
 	}
 	if (!strcmp(li.alias, NET_ALIAS) && !undo_add(U_BRIDGE, nc->bridge, 0))
@@ -3051,9 +3085,11 @@ static int net_bridge(int fd, struct cfg *c)
 static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_cfg *nc, pid_t pid,
 			 int master)
 {
-	struct ifinfomsg *ifi = nl_begin(m, buf, cap, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifi);
+	struct ifinfomsg *ifi;
 	struct rtattr *info, *data, *peer;
 
+	nl_init(m, buf, cap);
+	ifi = nl_add(m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifi, "create veth %s", nc->host_if);
 	if (ifi)
 		ifi->ifi_flags = ifi->ifi_change = IFF_UP;
 	nl_put_str(m, IFLA_IFNAME, nc->host_if);
@@ -3082,17 +3118,16 @@ static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_c
 
 /* Rename the link INDEX "nsrun-left%d", mark it left and set it down, in
  * one request (renamed first: since 6.2 a link that is up can be). */
-static int net_put_left(int fd, int index, const char *what)
+static int net_put_left(int fd, int index, const char *name)
 {
 	char buf[128];
 	struct nl m;
-	struct ifinfomsg *ifi = nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof *ifi);
 
-	ifi->ifi_index = index;
-	ifi->ifi_change = IFF_UP;
+	nl_init(&m, buf, sizeof buf);
+	net_link_msg(&m, index, 0, "put %s out of the way", name);
 	nl_put_str(&m, IFLA_IFNAME, "nsrun-left%d");
 	nl_put_str(&m, IFLA_IFALIAS, NET_LEFT_ALIAS);
-	return nl_talk(fd, &m, NULL, NULL, 1, "%s", what);
+	return nl_talk(fd, &m, NULL, NULL);
 }
 
 /* HOST_IF exists: if it is the host end of an earlier run of NAME or one
@@ -3106,7 +3141,6 @@ static int net_leftover(int fd, const char *name, const char *host_if)
 {
 	char mine[sizeof NET_VETH_ALIAS + NSRUN_NAME_MAX], buf[128];
 	struct link_info li;
-	struct ifinfomsg *ifi;
 	struct nl m;
 
 	snprintf(mine, sizeof mine, "%s%s", NET_VETH_ALIAS, name);
@@ -3118,10 +3152,9 @@ static int net_leftover(int fd, const char *name, const char *host_if)
 	if (!li.index || net_put_left(fd, li.index, host_if) == 0 || errno == ENODEV)
 		return 1;               /* gone meanwhile, or out of the way */
 	if (errno == EBUSY) {
-		ifi = nl_begin(&m, buf, sizeof buf, RTM_NEWLINK, 0, sizeof *ifi);
-		ifi->ifi_index = li.index;
-		ifi->ifi_change = IFF_UP;
-		if (nl_talk(fd, &m, NULL, NULL, 1, "%s", host_if) == 0 &&
+		nl_init(&m, buf, sizeof buf);
+		net_link_msg(&m, li.index, 0, "set %s down", host_if);
+		if (nl_talk(fd, &m, NULL, NULL) == 0 &&
 		    (net_put_left(fd, li.index, host_if) == 0 || errno == ENODEV))
 			return 1;
 	}
@@ -3139,8 +3172,8 @@ static int net_host(struct cfg *c, pid_t child)
 	struct nl m;
 	int fd, lock, br, rc = -1;
 
-	if ((fd = nl_open()) < 0)
-		return -1;
+	if ((fd = nl_open(NETLINK_ROUTE)) < 0)
+		return fail("open a NETLINK_ROUTE socket");
 	if ((lock = net_lock()) < 0) {
 		close(fd);
 		return -1;
@@ -3152,12 +3185,15 @@ static int net_host(struct cfg *c, pid_t child)
 		fail("create veth %s", nc->host_if);
 		goto out;
 	}
-	if (nl_talk(fd, &m, NULL, NULL, 0, "create veth %s", nc->host_if) < 0) {
-		if (errno != EEXIST || !net_leftover(fd, c->name, nc->host_if))
+	if (nl_talk(fd, &m, NULL, NULL) < 0) {
+		nl_fail(&m);
+		if (m.err != EEXIST || !net_leftover(fd, c->name, nc->host_if))
 			goto out;
 		err_reset();            /* an old host end of ours, out of the way: again */
-		if (nl_talk(fd, &m, NULL, NULL, 0, "create veth %s", nc->host_if) < 0)
+		if (nl_talk(fd, &m, NULL, NULL) < 0) {
+			nl_fail(&m);
 			goto out;
+		}
 	}
 	rc = undo_add(U_LINK, nc->host_if, 0) ? 0 : -1;
 out:
@@ -3172,10 +3208,10 @@ out:
 static int net_mark(struct cfg *c)
 {
 	char alias[sizeof NET_VETH_ALIAS + NSRUN_NAME_MAX];
-	int fd = nl_open(), rc;
+	int fd = nl_open(NETLINK_ROUTE), rc;
 
 	if (fd < 0)
-		return -1;
+		return fail("open a NETLINK_ROUTE socket");
 	snprintf(alias, sizeof alias, "%s%s", NET_VETH_ALIAS, c->name);
 	if (step(S_net_alias) < 0)
 		rc = fail("mark %s as %s", c->net.host_if, alias);
@@ -3185,24 +3221,6 @@ static int net_mark(struct cfg *c)
 	return rc;
 }
 
-/* Request FAILED (0-based) of net_inside()'s batch failed with errno E. */
-static int net_inside_fail(const struct net_cfg *nc, int failed, int e, const char *ext)
-{
-	char what[160];
-	int k = failed - 1 - nc->n_addr;        /* past the addresses: 0 the link, 1.. routes */
-
-	if (failed == 0)
-		snprintf(what, sizeof what, "bring up lo");
-	else if (k < 0)
-		snprintf(what, sizeof what, "add address %s to %s", nc->addr[failed - 1].text, nc->container_if);
-	else if (k == 0)
-		snprintf(what, sizeof what, "set %s up", nc->container_if);
-	else
-		snprintf(what, sizeof what, "add default route via %s dev %s",
-			 (k == 1 && nc->gw.family ? &nc->gw : &nc->gw6)->text, nc->container_if);
-	return nl_fail(what, e, ext);
-}
-
 /* In the container, after pivot_root: lo up, its link's addresses, the
  * link up, its default routes, in one batch (one request each would wait
  * for the kernel's lock on its own). */
@@ -3210,12 +3228,12 @@ static int net_inside(struct cfg *c)
 {
 	struct net_cfg *nc = &c->net;
 	struct ifreq ifr = { 0 };
-	char buf[1024], ext[160];
+	char buf[1024];
 	struct nl m;
-	int fd = nl_open(), index, failed, rc;
+	int fd = nl_open(NETLINK_ROUTE), index, rc;
 
 	if (fd < 0)
-		return -1;
+		return fail("open a NETLINK_ROUTE socket");
 	/* Any socket answers this, without the kernel's rtnl lock. */
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", nc->container_if);
 	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
@@ -3224,22 +3242,22 @@ static int net_inside(struct cfg *c)
 	}
 	index = ifr.ifr_ifindex;
 	nl_init(&m, buf, sizeof buf);
-	net_up_msg(&m, 1);                      /* lo: index 1 in every namespace */
+	net_link_msg(&m, 1, 1, "bring up lo");  /* lo: index 1 in every namespace */
 	for (int i = 0; i < nc->n_addr; i++)
-		net_addr_msg(&m, index, &nc->addr[i]);
-	net_up_msg(&m, index);
+		net_addr_msg(&m, index, &nc->addr[i], nc->container_if);
+	net_link_msg(&m, index, 1, "set %s up", nc->container_if);
 	if (nc->gw.family)
-		net_route_msg(&m, index, &nc->gw);
+		net_route_msg(&m, index, &nc->gw, nc->container_if);
 	if (nc->gw6.family)
-		net_route_msg(&m, index, &nc->gw6);
+		net_route_msg(&m, index, &nc->gw6, nc->container_if);
 	if (step(S_lo_up) < 0)
 		rc = fail("bring up lo");
 	else if (step(S_net_addr) < 0)
 		rc = fail("add address to %s", nc->container_if);
 	else if (step(S_net_route) < 0)
 		rc = fail("add default route");
-	else if ((rc = nl_send(fd, &m, NULL, NULL, &failed, ext, sizeof ext)) < 0)
-		rc = net_inside_fail(nc, failed, errno, ext);
+	else if ((rc = nl_talk(fd, &m, NULL, NULL)) < 0)
+		rc = nl_fail(&m);
 	close(fd);
 	return rc;
 }
@@ -3250,16 +3268,17 @@ static void net_link_del(const char *name)
 {
 	char buf[128];
 	struct nl m;
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int fd = nl_open(NETLINK_ROUTE);
 
 	if (fd < 0) {
 		warn("delete link %s: netlink socket", name);
 		return;
 	}
-	nl_begin(&m, buf, sizeof buf, RTM_DELLINK, 0, sizeof(struct ifinfomsg));
+	nl_init(&m, buf, sizeof buf);
+	nl_add(&m, RTM_DELLINK, 0, sizeof(struct ifinfomsg), "delete link %s", name);
 	nl_put_str(&m, IFLA_IFNAME, name);
-	if (nl_talk(fd, &m, NULL, NULL, 1, "%s", name) < 0 && errno != ENODEV)
-		warn("delete link %s", name);
+	if (nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENODEV)
+		warn("%s", m.what[0]);
 	close(fd);
 }
 
@@ -3281,16 +3300,17 @@ static void net_bridge_remove(const char *name)
 	struct link_info li, ports = { 0 };
 	char buf[128];
 	struct nl m;
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), lock = net_lock();
+	int fd = nl_open(NETLINK_ROUTE), lock = net_lock();
 
 	if (fd < 0 || lock < 0 || net_link_get(fd, name, &li) < 0 || !li.index || strcmp(li.alias, NET_ALIAS))
 		goto out;
 	if (g_net_left[0] && net_link_alias(fd, g_net_left, NET_LEFT_ALIAS, 1) < 0 && errno != ENODEV)
 		warn("mark %s as left", g_net_left);
 	ports.master = li.index;
-	nl_begin(&m, buf, sizeof buf, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg));
-	if (nl_talk(fd, &m, link_info_cb, &ports, 1, "%s", name) < 0) {
-		warn("list the ports of bridge %s", name);
+	nl_init(&m, buf, sizeof buf);
+	nl_add(&m, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg), "list the ports of bridge %s", name);
+	if (nl_talk(fd, &m, link_info_cb, &ports) < 0) {
+		warn("%s", m.what[0]);
 		goto out;
 	}
 	if (ports.ports == 0)

@@ -602,128 +602,308 @@ static void test_netlink(void)
 	net_veth_msg(&m, buf, 64, &nc, 4242, 7);
 	err_reset();
 	snprintf(want, sizeof want, "create veth ve-web: %s", strerror(EMSGSIZE));     /* libc's words */
-	check(m.overflow && nl_talk(-1, &m, NULL, NULL, 0, "create veth %s", "ve-web") < 0 &&
+	check(m.overflow && nl_talk(-1, &m, NULL, NULL) < 0 && errno == EMSGSIZE && nl_fail(&m) < 0 &&
 	      !strcmp(g_err, want), "overflow is EMSGSIZE", "%s", g_err);
 }
 
-/* A batch (net_inside's shape): requests back to back, each aligned and
- * whole; one that does not fit is an overflow, not a short message. */
+/* A batch (net_inside's shape): requests back to back, each aligned, whole,
+ * labelled and expecting its ACK; one that does not fit is an overflow
+ * named by its label, not a short message. */
 static void test_nl_batch(void)
 {
-	struct net_addr a4 = { .family = AF_INET, .prefix = 24, .a = { 10, 42, 0, 2 } };
-	struct net_addr gw = { .family = AF_INET, .a = { 10, 42, 0, 1 } };
+	struct net_addr a4 = { .family = AF_INET, .prefix = 24, .a = { 10, 42, 0, 2 }, .text = "10.42.0.2/24" };
+	struct net_addr gw = { .family = AF_INET, .a = { 10, 42, 0, 1 }, .text = "10.42.0.1" };
 	static const int types[] = { RTM_NEWLINK, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE };
-	char buf[512];
+	static const char *const what[] = { "bring up lo", "add address 10.42.0.2/24 to eth0", "set eth0 up",
+					    "add default route via 10.42.0.1 dev eth0" };
+	char buf[512], want[96];
 	const char *p, *end;
 	struct nl m;
 	int n = 0, ok = 1;
 
 	nl_init(&m, buf, sizeof buf);
-	net_up_msg(&m, 1);
-	net_addr_msg(&m, 5, &a4);
-	net_up_msg(&m, 5);
-	net_route_msg(&m, 5, &gw);
+	net_link_msg(&m, 1, 1, "bring up lo");
+	net_addr_msg(&m, 5, &a4, "eth0");
+	net_link_msg(&m, 5, 1, "set %s up", "eth0");
+	net_route_msg(&m, 5, &gw, "eth0");
 	end = (const char *)m.h + m.h->nlmsg_len;
 	for (p = buf; p < end; p += NLMSG_ALIGN(((const struct nlmsghdr *)p)->nlmsg_len), n++) {
 		const struct nlmsghdr *h = (const void *)p;
 
 		ok = ok && n < 4 && h->nlmsg_type == types[n] && (h->nlmsg_flags & NLM_F_ACK) &&
-		     h->nlmsg_len >= NLMSG_HDRLEN && p + h->nlmsg_len <= end;
+		     h->nlmsg_len >= NLMSG_HDRLEN && p + h->nlmsg_len <= end && !strcmp(m.what[n], what[n]);
 	}
-	check(ok && n == 4 && m.count == 4 && p == end && !m.overflow, "batch: four whole requests", "n=%d count=%d",
-	      n, m.count);
+	check(ok && n == 4 && m.count == 4 && p == end && !m.overflow && m.acks == 0xf,
+	      "batch: four whole requests, labelled, each expecting its ACK", "n=%d count=%d acks=%#x", n, m.count,
+	      m.acks);
 	check(((const struct ifinfomsg *)NLMSG_DATA((const struct nlmsghdr *)buf))->ifi_index == 1,
 	      "batch: lo first", " ");
 	nl_init(&m, buf, 80);
-	net_up_msg(&m, 1);
-	net_addr_msg(&m, 5, &a4);
-	net_up_msg(&m, 5);
-	check(m.overflow, "batch: no room for the third is an overflow", "count=%d", m.count);
+	net_link_msg(&m, 1, 1, "bring up lo");
+	net_addr_msg(&m, 5, &a4, "eth0");
+	net_link_msg(&m, 5, 1, "set %s up", "eth0");
+	err_reset();
+	snprintf(want, sizeof want, "set eth0 up: %s", strerror(EMSGSIZE));
+	check(m.overflow && nl_talk(-1, &m, NULL, NULL) < 0 && errno == EMSGSIZE && nl_fail(&m) < 0 &&
+	      !strcmp(g_err, want), "batch: no room for the third is an overflow named by it", "%s",
+	      g_err);
+	nl_init(&m, buf, sizeof buf);
+	for (int i = 0; i <= NL_REQS; i++)
+		nl_add(&m, NLMSG_NOOP, 0, 0, "noop %d", i);
+	check(m.overflow && m.count == NL_REQS, "batch: more than NL_REQS requests is an overflow", "count=%d",
+	      m.count);
 }
 
-/* nl_replies() awaiting only request SEQ. */
-static int rep(const struct nlmsghdr *h, uint32_t seq, nl_cb cb, void *arg, int *err, char *ext, size_t extlen)
+/* Attributes as the kernel reads them: sizes, byte order, padding, and a
+ * nest whose length covers exactly its children. */
+static void test_nl_puts(void)
 {
-	return nl_replies(h, h->nlmsg_len, &seq, seq, cb, arg, err, ext, extlen);
+	static const unsigned char be[] = { 0x12, 0x34, 0, 0, 0xde, 0xad, 0xbe, 0xef };
+	uint64_t v64 = 0x0102030405060708ULL;
+	uint16_t v16 = 0xbeef;
+	char buf[256];
+	const struct rtattr *a;
+	struct rtattr *nest;
+	const char *p;
+	struct nl m;
+	int len;
+
+	nl_init(&m, buf, sizeof buf);
+	nl_add(&m, NLMSG_NOOP, 0, 0, "puts");
+	nl_put_be16(&m, 1, 0x1234);
+	nl_put_be32(&m, 2, 0xdeadbeef);
+	nl_put_u64(&m, 3, v64);
+	nl_put_u8(&m, 4, 0x7f);
+	nl_put_u16(&m, 5, v16);
+	nest = nl_nest(&m, 6 | NLA_F_NESTED);
+	nl_put_be32(&m, 1, 7);
+	nl_put_str(&m, 2, "nat");
+	nl_nest_end(&m, nest);
+	nl_put_u32(&m, 7, 9);
+	p = (const char *)NLMSG_DATA(m.h);
+	len = (int)m.h->nlmsg_len - NLMSG_HDRLEN;
+	check(!m.overflow && attrs_fill(p, len), "puts: attributes fill the message", " ");
+	a = attr_find(p, len, 1);
+	check(a && a->rta_len == RTA_LENGTH(2) && !memcmp(RTA_DATA(a), be, 2) && RTA_ALIGN(a->rta_len) == 8 &&
+	      a == (const void *)p, "puts: be16 is big-endian, padded to 8", " ");
+	a = attr_find(p, len, 2);
+	check(a && a->rta_len == RTA_LENGTH(4) && !memcmp(RTA_DATA(a), be + 4, 4), "puts: be32 is big-endian", " ");
+	a = attr_find(p, len, 3);
+	check(a && a->rta_len == RTA_LENGTH(8) && !memcmp(RTA_DATA(a), &v64, 8), "puts: u64 in host order", " ");
+	a = attr_find(p, len, 4);
+	check(a && a->rta_len == RTA_LENGTH(1) && *(const unsigned char *)RTA_DATA(a) == 0x7f, "puts: u8", " ");
+	a = attr_find(p, len, 5);
+	check(a && a->rta_len == RTA_LENGTH(2) && !memcmp(RTA_DATA(a), &v16, 2), "puts: u16 in host order", " ");
+	a = attr_find(p, len, 6 | NLA_F_NESTED);
+	check(a && a->rta_len == RTA_LENGTH(8) + RTA_LENGTH(4) && attrs_fill(RTA_DATA(a), (int)RTA_PAYLOAD(a)) &&
+	      attr_str_is(attr_find(RTA_DATA(a), (int)RTA_PAYLOAD(a), 2), "nat"),
+	      "puts: a nest's length covers exactly its children", "len=%d", a ? a->rta_len : -1);
+	a = attr_find(p, len, 7);
+	check(a && *(const uint32_t *)RTA_DATA(a) == 9, "puts: after the nest, at the top level again", " ");
 }
 
-/* Replies as the kernel sends them: ACK, error without and with extack,
- * another request's answer, a dump part and its end. */
+/* Replies as the kernel writes them, into BUF at *N. */
+static void reply(char *buf, size_t *n, int type, uint32_t seq, int error, const char *ext)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)(buf + *n);
+	struct nlmsgerr *e = NLMSG_DATA(h);
+	struct rtattr *a = (struct rtattr *)(e + 1);
+
+	memset(h, 0, NLMSG_LENGTH(sizeof *e) + 128);
+	h->nlmsg_type = (uint16_t)type;
+	h->nlmsg_seq = seq;
+	h->nlmsg_len = type == NLMSG_ERROR ? NLMSG_LENGTH(sizeof *e) : NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	e->error = -error;
+	if (ext) {
+		h->nlmsg_flags = NLM_F_ACK_TLVS | NLM_F_CAPPED;
+		a->rta_type = NLMSGERR_ATTR_MSG;
+		a->rta_len = (unsigned short)RTA_LENGTH(strlen(ext) + 1);
+		memcpy(RTA_DATA(a), ext, strlen(ext) + 1);
+		h->nlmsg_len += RTA_ALIGN(a->rta_len);
+	}
+	*n += NLMSG_ALIGN(h->nlmsg_len);
+}
+
+/* A batch of N requests labelled "request 0".., flags FLAGS[i], as
+ * nl_talk() leaves it before reading: request 0 has sequence number 100. */
+static void batch(struct nl *m, char *buf, size_t cap, int n, const int *flags)
+{
+	nl_init(m, buf, cap);
+	for (int i = 0; i < n; i++)
+		nl_add(m, RTM_NEWLINK, flags ? flags[i] : 0, sizeof(struct ifinfomsg), "request %d", i);
+	m->want = m->acks;
+	m->seq = 100;
+	m->failed = -1;
+}
+
+/* nl_replies(): each reply answers the request with its sequence number,
+ * in whatever order; the first refused in batch order is the one named. */
 static void test_nl_replies(void)
 {
-	union { char b[512]; struct nlmsghdr h; } u;
-	struct nlmsghdr *h = &u.h;
-	struct nlmsgerr *e;
-	struct rtattr *a;
-	char ext[160];
-	int err = 0, rc, calls = 0;
+	union { char b[1024]; struct nlmsghdr h; } r;
+	char buf[512];
+	struct nl m;
+	size_t n = 0;
+	int calls = 0;
 	const char *msg = "Attribute failed policy validation";
 
-	memset(&u, 0, sizeof u);
-	h->nlmsg_type = NLMSG_ERROR;
-	h->nlmsg_seq = 5;
-	h->nlmsg_len = NLMSG_LENGTH(sizeof *e);
-	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
-	check(rc == 1, "reply ACK", "rc=%d", rc);
-	rc = rep(h, 6, NULL, NULL, &err, ext, sizeof ext);
-	check(rc == 0, "reply to another request is skipped", "rc=%d", rc);
-	e = NLMSG_DATA(h);
-	e->error = -EEXIST;
-	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
-	check(rc == -1 && err == EEXIST && !*ext, "reply error without extack", "rc=%d err=%d ext=%s", rc, err, ext);
-	a = (struct rtattr *)(e + 1);
-	a->rta_type = NLMSGERR_ATTR_MSG;
-	a->rta_len = (unsigned short)RTA_LENGTH(strlen(msg) + 1);
-	memcpy(RTA_DATA(a), msg, strlen(msg) + 1);
-	h->nlmsg_len = NLMSG_LENGTH(sizeof *e) + RTA_ALIGN(a->rta_len);
-	e->error = -ERANGE;
-	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
-	check(rc == -1 && err == ERANGE && !*ext, "extack ignored without NLM_F_ACK_TLVS", "ext=%s", ext);
-	h->nlmsg_flags = NLM_F_ACK_TLVS | NLM_F_CAPPED;
-	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
-	check(rc == -1 && err == ERANGE && !strcmp(ext, msg), "reply error with extack", "ext=%s", ext);
-	h->nlmsg_len = NLMSG_LENGTH(4);
-	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
-	check(rc == -1 && err == EPROTO, "truncated error reply", "rc=%d", rc);
+	batch(&m, buf, sizeof buf, 1, NULL);
+	reply(r.b, &n, NLMSG_ERROR, 100, 0, NULL);
+	nl_replies(&m, r.b, n, NULL, NULL);
+	check(!m.want && m.failed < 0, "reply ACK", "want=%#x failed=%d", m.want, m.failed);
+	batch(&m, buf, sizeof buf, 1, NULL);
+	n = 0;
+	reply(r.b, &n, NLMSG_ERROR, 99, EEXIST, NULL);
+	reply(r.b, &n, NLMSG_ERROR, 101, EEXIST, NULL);
+	nl_replies(&m, r.b, n, NULL, NULL);
+	check(m.want == 1 && m.failed < 0, "replies to other batches are skipped", "want=%#x", m.want);
+	n = 0;
+	reply(r.b, &n, NLMSG_ERROR, 100, EEXIST, NULL);
+	nl_replies(&m, r.b, n, NULL, NULL);
+	check(!m.want && m.failed == 0 && m.err == EEXIST && !*m.ext, "reply error without extack",
+	      "failed=%d err=%d ext=%s", m.failed, m.err, m.ext);
+	batch(&m, buf, sizeof buf, 1, NULL);
+	n = 0;
+	reply(r.b, &n, NLMSG_ERROR, 100, ERANGE, msg);
+	r.h.nlmsg_flags = NLM_F_ACK_TLVS;
+	nl_replies(&m, r.b, n, NULL, NULL);
+	check(m.err == ERANGE && !*m.ext, "extack ignored without NLM_F_CAPPED", "ext=%s", m.ext);
+	batch(&m, buf, sizeof buf, 1, NULL);
+	r.h.nlmsg_flags = NLM_F_ACK_TLVS | NLM_F_CAPPED;
+	nl_replies(&m, r.b, n, NULL, NULL);
+	check(m.err == ERANGE && !strcmp(m.ext, msg), "reply error with extack", "ext=%s", m.ext);
+	batch(&m, buf, sizeof buf, 1, NULL);
+	r.h.nlmsg_len = NLMSG_LENGTH(4);
+	nl_replies(&m, r.b, NLMSG_ALIGN(r.h.nlmsg_len), NULL, NULL);
+	check(!m.want && m.failed == 0 && m.err == EPROTO, "truncated error reply", "err=%d", m.err);
 
-	memset(&u, 0, sizeof u);
-	h->nlmsg_type = RTM_NEWLINK;
-	h->nlmsg_seq = 5;
-	h->nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	rc = rep(h, 5, count_cb, &calls, &err, ext, sizeof ext);
-	check(rc == 0 && calls == 1, "dump part goes to the callback", "rc=%d calls=%d", rc, calls);
-	h->nlmsg_type = NLMSG_DONE;
-	rc = rep(h, 5, NULL, NULL, &err, ext, sizeof ext);
-	check(rc == 1, "dump end", "rc=%d", rc);
+	/* A dump: its parts go to the callback, its end answers it. */
+	batch(&m, buf, sizeof buf, 1, NULL);
+	n = 0;
+	reply(r.b, &n, RTM_NEWLINK, 100, 0, NULL);
+	reply(r.b, &n, RTM_NEWLINK, 100, 0, NULL);
+	nl_replies(&m, r.b, n, count_cb, &calls);
+	check(m.want == 1 && calls == 2, "dump parts go to the callback", "want=%#x calls=%d", m.want, calls);
+	n = 0;
+	reply(r.b, &n, NLMSG_DONE, 100, 0, NULL);
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(int));
+	nl_replies(&m, r.b, n, NULL, NULL);
+	check(!m.want && m.failed < 0, "dump end", "want=%#x failed=%d", m.want, m.failed);
+	batch(&m, buf, sizeof buf, 1, NULL);
+	r.h.nlmsg_len = NLMSG_HDRLEN;
+	nl_replies(&m, r.b, NLMSG_HDRLEN, NULL, NULL);
+	check(!m.want && m.failed < 0, "dump end without its error field", "failed=%d", m.failed);
+	batch(&m, buf, sizeof buf, 1, NULL);
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(int));
+	((struct nlmsgerr *)NLMSG_DATA(&r.h))->error = -EINTR;
+	nl_replies(&m, r.b, n, NULL, NULL);
+	check(!m.want && m.failed == 0 && m.err == EINTR, "dump end with an error", "err=%d", m.err);
 
-	/* A batch of three (seq 7..9): ACKs may come in one buffer or several;
-	 * the first refusal names its request. */
+	/* Out of order, over several buffers: done when each is answered. */
+	batch(&m, buf, sizeof buf, 3, NULL);
+	n = 0;
+	reply(r.b, &n, NLMSG_ERROR, 102, 0, NULL);
+	reply(r.b, &n, NLMSG_ERROR, 100, 0, NULL);
+	nl_replies(&m, r.b, n, NULL, NULL);
+	check(m.want == 2 && m.failed < 0, "batch: two ACKs out of order, the third awaited", "want=%#x", m.want);
+	n = 0;
+	reply(r.b, &n, NLMSG_ERROR, 101, 0, NULL);
+	nl_replies(&m, r.b, n, NULL, NULL);
+	check(!m.want && m.failed < 0, "batch: the last ACK completes it", "want=%#x", m.want);
+
+	/* The later refusal arrives first; the earlier one is named. */
+	batch(&m, buf, sizeof buf, 4, NULL);
+	n = 0;
+	reply(r.b, &n, NLMSG_ERROR, 103, ENETUNREACH, "Nexthop has invalid gateway");
+	reply(r.b, &n, NLMSG_ERROR, 100, 0, NULL);
+	reply(r.b, &n, NLMSG_ERROR, 102, 0, NULL);
+	reply(r.b, &n, NLMSG_ERROR, 101, EEXIST, NULL);
+	nl_replies(&m, r.b, n, NULL, NULL);
+	check(!m.want && m.failed == 1 && m.err == EEXIST && !*m.ext,
+	      "batch: the first refused in batch order is named, with its own extack", "failed=%d err=%d ext=%s",
+	      m.failed, m.err, m.ext);
+
+	/* nfnetlink: begin and end get no answer unless the batch is refused. */
 	{
-		union { char b[512]; struct nlmsghdr h; } v;
-		size_t one = NLMSG_ALIGN(NLMSG_LENGTH(sizeof *e));
-		uint32_t at = 7;
+		static const int nf[] = { NL_NOACK, NLM_F_CREATE, NLM_F_CREATE, NL_NOACK };
 
-		memset(&v, 0, sizeof v);
-		for (int i = 0; i < 3; i++) {
-			struct nlmsghdr *r = (struct nlmsghdr *)(v.b + i * one);
-
-			r->nlmsg_type = NLMSG_ERROR;
-			r->nlmsg_seq = (uint32_t)(7 + i);
-			r->nlmsg_len = NLMSG_LENGTH(sizeof *e);
-		}
-		rc = nl_replies(v.b, 2 * one, &at, 9, NULL, NULL, &err, ext, sizeof ext);
-		check(rc == 0 && at == 9, "batch: two ACKs of three, read on", "rc=%d at=%u", rc, at);
-		rc = nl_replies(v.b + 2 * one, one, &at, 9, NULL, NULL, &err, ext, sizeof ext);
-		check(rc == 1, "batch: last ACK completes it", "rc=%d", rc);
-		at = 7;
-		((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)(v.b + one)))->error = -EADDRINUSE;
-		rc = nl_replies(v.b, 3 * one, &at, 9, NULL, NULL, &err, ext, sizeof ext);
-		check(rc == -1 && at == 8 && err == EADDRINUSE, "batch: the refused request is named",
-		      "rc=%d at=%u err=%d", rc, at, err);
-		at = 8;
-		rc = nl_replies(v.b, one, &at, 9, NULL, NULL, &err, ext, sizeof ext);
-		check(rc == 0 && at == 8, "batch: an earlier request's ACK is skipped", "rc=%d at=%u", rc, at);
+		batch(&m, buf, sizeof buf, 4, nf);
+		check(m.acks == 6, "no-ACK requests expect no answer", "acks=%#x", m.acks);
+		n = 0;
+		reply(r.b, &n, NLMSG_ERROR, 102, 0, NULL);
+		reply(r.b, &n, NLMSG_ERROR, 101, 0, NULL);
+		nl_replies(&m, r.b, n, NULL, NULL);
+		check(!m.want && m.failed < 0, "no-ACK: the batch completes with the middle ones answered",
+		      "want=%#x", m.want);
+		batch(&m, buf, sizeof buf, 4, nf);
+		n = 0;
+		reply(r.b, &n, NLMSG_ERROR, 100, EPERM, NULL);
+		nl_replies(&m, r.b, n, NULL, NULL);
+		check(!m.want && m.failed == 0 && m.err == EPERM, "no-ACK: a refused batch begin ends the batch",
+		      "want=%#x failed=%d", m.want, m.failed);
 	}
+}
+
+/* nl_talk() and nl_fail() end to end, the kernel played by the other end
+ * of a socket pair (replies written before the batch is sent). */
+static void test_nl_talk(void)
+{
+	static const int nf[] = { NL_NOACK, 0, 0, NL_NOACK };
+	struct timeval tv = { .tv_usec = 200000 };
+	union { char b[1024]; struct nlmsghdr h; } r;
+	char buf[512], want[160];
+	const struct nlmsghdr *h;
+	struct nl m;
+	int sv[2], ok = 1;
+	size_t n;
+	uint32_t s;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
+		check(0, "talk: socket pair", "%s", strerror(errno));
+		return;
+	}
+	/* begin, two requests, end: answers to the middle two, in two reads */
+	batch(&m, buf, sizeof buf, 4, nf);
+	s = nl_seq + 1;
+	n = 0;
+	reply(r.b, &n, NLMSG_ERROR, s + 2, 0, NULL);
+	send(sv[1], r.b, n, 0);
+	n = 0;
+	reply(r.b, &n, NLMSG_ERROR, s + 1, 0, NULL);
+	send(sv[1], r.b, n, 0);
+	check(nl_talk(sv[0], &m, NULL, NULL) == 0, "talk: no-ACK batch, answers out of order", "%s",
+	      strerror(errno));
+	n = (size_t)recv(sv[1], r.b, sizeof r.b, 0);
+	h = &r.h;
+	for (int i = 0; i < 4; i++, h = (const void *)((const char *)h + NLMSG_ALIGN(h->nlmsg_len)))
+		ok = ok && h->nlmsg_seq == s + (uint32_t)i && !!(h->nlmsg_flags & NLM_F_ACK) == (i == 1 || i == 2);
+	check(ok && (const char *)h == r.b + n, "talk: sequence numbers in order, NLM_F_ACK but on begin and end",
+	      " ");
+
+	/* an error names its request's label, with the kernel's words */
+	batch(&m, buf, sizeof buf, 3, NULL);
+	s = nl_seq + 1;
+	n = 0;
+	reply(r.b, &n, NLMSG_ERROR, s, 0, NULL);
+	reply(r.b, &n, NLMSG_ERROR, s + 2, 0, NULL);
+	reply(r.b, &n, NLMSG_ERROR, s + 1, EEXIST, "Address already assigned");
+	send(sv[1], r.b, n, 0);
+	err_reset();
+	snprintf(want, sizeof want, "request 1: %s (kernel: Address already assigned)", strerror(EEXIST));
+	check(nl_talk(sv[0], &m, NULL, NULL) < 0 && errno == EEXIST && nl_fail(&m) < 0 && errno == EEXIST &&
+	      !strcmp(g_err, want), "talk: the refused request is named", "%s", g_err);
+	recv(sv[1], r.b, sizeof r.b, 0);
+
+	/* no answer at all: the socket's error names the first awaited */
+	batch(&m, buf, sizeof buf, 2, NULL);
+	n = 0;
+	reply(r.b, &n, NLMSG_ERROR, nl_seq + 1, 0, NULL);
+	send(sv[1], r.b, n, 0);
+	check(nl_talk(sv[0], &m, NULL, NULL) < 0 && errno == EAGAIN && m.failed == 1,
+	      "talk: a socket error names the first unanswered request", "errno=%d failed=%d", errno, m.failed);
+	close(sv[0]);
+	close(sv[1]);
 }
 
 /* A bridge's ports as net_bridge_remove() counts them from a link dump:
@@ -929,6 +1109,8 @@ int main(void)
 	test_netlink();
 	test_nl_replies();
 	test_nl_batch();
+	test_nl_puts();
+	test_nl_talk();
 	test_link_ports();
 	test_edit_distance();
 	test_in_root();

@@ -1,14 +1,22 @@
 #!/bin/bash
 # build.sh — build nsrun: one static, stripped musl binary with cJSON compiled in,
-# for x86_64 or, cross-compiled, for armhf, aarch64, mipsel and mips.
+# for x86_64 or, cross-compiled, for armhf, aarch64, mipsel and mips; the
+# matrix of every arch x feature set (--matrix, --sizes) and the demo.
 #
 # Run as root on Debian 12: whatever is missing (musl-tools, the cross toolchains,
 # dpkg-dev, cJSON's source, mips's soft-float musl) is installed, fetched or built on
 # the way, so a fresh machine needs nothing beforehand.  Everything generated goes
 # under build/ and out/ (git-ignored), except ./nsrun and the images that
-# images/mkimage.sh writes.
+# images/mkimage.sh writes.  Two helpers, sourced:
+#   tests/debian-pkgs.sh  apt-get and dpkg: need_pkgs (install what is missing,
+#                         also `./build.sh deps` for the other scripts),
+#                         foreign architectures, deb-src, source packages
+#   tests/musl-mips.sh    the soft-float musl toolchain for big-endian mips,
+#                         built once into build/musl-mips
 set -eu
 cd "$(dirname "$0")"
+. tests/debian-pkgs.sh
+. tests/musl-mips.sh
 
 usage() {
 	cat <<'EOF'
@@ -49,33 +57,6 @@ EOF
 die() {				# die STATUS MESSAGE
 	echo "build.sh: $2" >&2
 	exit "$1"
-}
-
-# ---- apt: install only what is missing --------------------------------------
-# One place for apt-get, so images/mkimage.sh and tests/run reuse it through
-# `./build.sh deps PACKAGE...` and every install waits for the dpkg lock the same way.
-apt_fresh=0
-
-apt_update() {
-	[ "$apt_fresh" = 1 ] && return 0
-	# A mirror in mid-sync can make `apt-get update` fail for one index; a
-	# retry usually clears it, and a real failure shows up at install time.
-	apt-get update || { sleep 5; apt-get update; } ||
-		echo "build.sh: warning: apt-get update failed; trying with the old indexes" >&2
-	apt_fresh=1
-}
-
-need_pkgs() {			# need_pkgs PACKAGE...
-	local p missing=()
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' ||
-			missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	[ "$(id -u)" = 0 ] || die 1 "need root to install: ${missing[*]}"
-	apt_update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		-o DPkg::Lock::Timeout=600 "${missing[@]}"
 }
 
 # ---- features: the rows of NSRUN_FEATURES(X) in nsrun.h -----------------------
@@ -143,8 +124,9 @@ arch_setup() {
 		;;
 	mips)
 		# Big-endian MIPS32r2, soft-float (OpenWrt's ath79): Debian 12
-		# has the cross gcc but no musl for it, so musl_mips below builds
-		# one (and the soft-float helpers Debian's hard-float libgcc lacks).
+		# has the cross gcc but no musl for it, so musl_mips
+		# (tests/musl-mips.sh) builds one, and the soft-float helpers
+		# Debian's hard-float libgcc lacks.
 		gnu=mips-linux-gnu
 		CC=$PWD/build/musl-mips/bin/mips-linux-musl-gcc
 		arch_pkgs=(gcc-mips-linux-gnu)
@@ -165,20 +147,10 @@ arch_setup() {
 	fi
 }
 
-# Multiarch packages (musl-dev:armhf) need their architecture known to dpkg,
-# and apt needs that architecture's indexes.
-add_foreign_arch() {
-	[ -n "$foreign" ] || return 0
-	dpkg --print-foreign-architectures | grep -qx "$foreign" && return 0
-	[ "$(id -u)" = 0 ] || die 1 "need root to add the $foreign architecture to dpkg"
-	dpkg --add-architecture "$foreign"
-	apt_fresh=0
-}
-
 toolchain_setup() {
 	arch_setup
 	if [ ${#arch_pkgs[@]} -gt 0 ]; then
-		add_foreign_arch
+		[ -z "$foreign" ] || add_dpkg_arch "$foreign"
 		need_pkgs "${arch_pkgs[@]}"
 	fi
 	if [ "$ARCH" = mips ] && [ -z "$user_cc" ]; then
@@ -204,186 +176,7 @@ kinc_setup() {
 	ln -sfn "$kgeneric" "$kinc/asm-generic"
 }
 
-# ---- mips: a soft-float musl of our own ---------------------------------------------
-# Debian's mips-linux-gnu-gcc defaults to hard float (FPXX), and its libgcc's
-# float helpers are FPU instructions (__adddf3 is one add.d).  A router kernel
-# without the FPU emulator kills such code with SIGILL, so the mips build is
-# soft-float all through: musl from Debian's source package, built with
-# -msoft-float into build/musl-mips; libgcc's soft-float helpers from the
-# soft-fp code that glibc's source package carries (the same files as
-# libgcc's, with the same link exception), replacing the hard-float members
-# of a private copy of Debian's libgcc.a; and a wrapper that compiles with
-# -msoft-float against that musl and links that libgcc.
-MUSL_MIPS=build/musl-mips
-
-# .done names the prefix: the specs and the wrapper hold absolute paths, so a
-# moved checkout builds it again.
-musl_mips_done() {
-	[ "$(cat $MUSL_MIPS/.done 2>/dev/null)" = "$PWD/$MUSL_MIPS" ]
-}
-
-musl_mips() {
-	musl_mips_done && return 0
-	mkdir -p build
-	{
-		flock 9
-		if ! musl_mips_done; then
-			musl_mips_build
-		fi
-	} 9>build/.musl-mips.lock
-}
-
-# build/src/NAME: Debian's source of package NAME, extracted (patches applied).
-deb_source() {			# deb_source NAME
-	[ -d "build/src/$1" ] && return 0
-	need_pkgs dpkg-dev
-	[ "$(id -u)" = 0 ] || die 1 "need root to fetch $1's source (once)"
-	has_deb_src || add_deb_src
-	apt_update
-	rm -rf "build/src/$1.tmp"
-	mkdir -p "build/src/$1.tmp"
-	(cd "build/src/$1.tmp" && apt-get source "$1")
-	local d
-	d=$(find "build/src/$1.tmp" -mindepth 1 -maxdepth 1 -type d | head -n 1)
-	[ -n "$d" ] || die 1 "apt-get source $1 left no source tree"
-	mv "$d" "build/src/$1"
-	rm -rf "build/src/$1.tmp"
-}
-
-# build/src/softfp: glibc's soft-fp directory, its mips32 sfp-machine.h and
-# longlong.h; nothing else of its 19 MB source is kept (its Debian patches do
-# not touch these files, so the upstream tarball is taken as it is).
-softfp_source() {
-	[ -f build/src/softfp/soft-fp.h ] && return 0
-	need_pkgs dpkg-dev xz-utils
-	has_deb_src || add_deb_src
-	apt_update
-	local dl=build/src/glibc.dl tar
-	rm -rf "$dl" build/src/softfp.tmp
-	mkdir -p "$dl" build/src/softfp.tmp
-	(cd "$dl" && apt-get source --download-only glibc)
-	tar=$(find "$dl" -name 'glibc_*.orig.tar.*' | head -n 1)
-	[ -n "$tar" ] || die 1 "apt-get source --download-only glibc brought no orig tarball"
-	tar -xf "$tar" -C build/src/softfp.tmp --strip-components=1 --wildcards \
-		'glibc-*/soft-fp/*' 'glibc-*/sysdeps/mips/mips32/sfp-machine.h' 'glibc-*/stdlib/longlong.h'
-	mv build/src/softfp.tmp/soft-fp/* build/src/softfp.tmp/
-	mv build/src/softfp.tmp/sysdeps/mips/mips32/sfp-machine.h build/src/softfp.tmp/sfp-machine-mips32.h
-	mv build/src/softfp.tmp/stdlib/longlong.h build/src/softfp.tmp/
-	rm -rf build/src/softfp.tmp/soft-fp build/src/softfp.tmp/sysdeps build/src/softfp.tmp/stdlib
-	basename "$tar" >build/src/softfp.tmp/SOURCE
-	rm -rf build/src/softfp "$dl"
-	mv build/src/softfp.tmp build/src/softfp
-}
-
-musl_mips_build() {
-	local top=$PWD prefix=$PWD/$MUSL_MIPS work=$PWD/build/musl-mips.work f o libgcc
-	need_pkgs gcc-mips-linux-gnu make
-	deb_source musl
-	softfp_source
-	rm -rf "$prefix" "$work"
-	mkdir -p "$work/musl" "$work/softfp" "$prefix/lib"
-	echo "build.sh: building a soft-float musl for mips into $MUSL_MIPS (once)" >&2
-	# musl: out-of-tree, static only.  -msoft-float makes its configure pick
-	# the mips-sf subarch.
-	(cd "$work/musl" && "$top/build/src/musl/configure" --prefix="$prefix" \
-		--target=mips-linux-gnu --disable-shared --enable-wrapper=gcc CC=mips-linux-gnu-gcc \
-		CFLAGS="-msoft-float -Os" >configure.log &&
-		make -j"$(nproc)" >make.log 2>&1 && make install >install.log 2>&1) ||
-		die 1 "musl for mips failed to build (see $work/musl/*.log)"
-
-	# musl's specs with a libgcc of our own (below), and a wrapper that
-	# always says -msoft-float.
-	libgcc=$prefix/lib/libgcc.a
-	sed -i "s|^libgcc.a%s|$libgcc|" "$prefix/lib/musl-gcc.specs"
-	grep -q "^$libgcc" "$prefix/lib/musl-gcc.specs" ||
-		die 1 "musl's specs have no libgcc line to point at $libgcc"
-	mkdir -p "$prefix/bin"
-	cat >"$prefix/bin/mips-linux-musl-gcc" <<WRAP
-#!/bin/sh
-# Written by build.sh: soft-float big-endian MIPS with the musl in $MUSL_MIPS.
-exec mips-linux-gnu-gcc -msoft-float "\$@" -specs "$prefix/lib/musl-gcc.specs"
-WRAP
-	chmod 755 "$prefix/bin/mips-linux-musl-gcc"
-	# The helpers for single and double precision and their conversions to
-	# and from 32/64-bit integers; the quad/half/extended/128-bit-int ones
-	# are not used on o32 (long double is double there).
-	cat >"$work/softfp/sfp-machine.h" <<'SFP'
-/* glibc's mips32 sfp-machine.h outside glibc: the byte order from musl's
- * <endian.h>, and strong_alias for the comparison helpers' other names. */
-#include <endian.h>
-#define strong_alias(name, aliasname) \
-	extern __typeof(name) aliasname __attribute__((alias(#name)));
-#include "sfp-machine-mips32.h"
-SFP
-	for f in build/src/softfp/*.c; do
-		case ${f##*/} in
-		*tf* | *hf* | *xf* | *ti*) continue ;;	# (testit.c too)
-		esac
-		o=$work/softfp/$(basename "$f" .c).o
-		"$prefix/bin/mips-linux-musl-gcc" -O2 -w -I"$work/softfp" -Ibuild/src/softfp \
-			-c "$f" -o "$o" || die 1 "soft-fp: $f failed to compile"
-	done
-	# libgcc: Debian's, less every member that defines one of those helpers
-	# (in FPU instructions), plus the soft-float ones.
-	cp "$(mips-linux-gnu-gcc -print-libgcc-file-name)" "$libgcc"
-	local helpers members m
-	helpers=$(mips-linux-gnu-nm -g --defined-only "$work"/softfp/*.o | awk 'NF == 3 { print $3 }' | sort -u)
-	members=$(mips-linux-gnu-nm -g --defined-only -A "$libgcc" 2>/dev/null |
-		awk -F'[: ]+' 'NF >= 4 { print $2, $NF }' | grep -wFf <(echo "$helpers") |
-		awk '{ print $1 }' | sort -u)
-	# shellcheck disable=SC2086 # member names have no spaces
-	[ -z "$members" ] || mips-linux-gnu-ar d "$libgcc" $members
-	# The rest (64-bit division, bit counts, ...) and gcc's crtbeginS.o and
-	# crtendS.o are integer code, but tagged hard-float like everything
-	# Debian's gcc builds, and ld warns when a tag differs.  Where objdump
-	# finds no FPU instruction the tags go (ld then takes the object as
-	# "any float ABI"); a member that has one keeps its tag, so linking it
-	# into a soft-float nsrun fails the build.
-	mkdir "$work/libgcc"
-	(cd "$work/libgcc" && mips-linux-gnu-ar x "$libgcc")
-	for f in crtbeginS.o crtendS.o; do
-		cp "$(mips-linux-gnu-gcc -print-file-name="$f")" "$work/libgcc/$f"
-	done
-	for o in "$work"/libgcc/*.o; do
-		[ "$(fpu_insns "$o")" = 0 ] || continue
-		mips-linux-gnu-objcopy -R .gnu.attributes -R .MIPS.abiflags "$o"
-	done
-	mv "$work/libgcc/crtbeginS.o" "$work/libgcc/crtendS.o" "$prefix/lib/"
-	rm -f "$libgcc"
-	# In the original order (ar t), then the soft-float helpers.
-	for m in $(mips-linux-gnu-ar t "$(mips-linux-gnu-gcc -print-libgcc-file-name)"); do
-		[ ! -f "$work/libgcc/$m" ] || echo "$work/libgcc/$m"
-	done | xargs mips-linux-gnu-ar rc "$libgcc"
-	mips-linux-gnu-ar rcs "$libgcc" "$work"/softfp/*.o
-	sed -i "s|crtbeginS.o%s|$prefix/lib/crtbeginS.o|; s|crtendS.o%s|$prefix/lib/crtendS.o|" \
-		"$prefix/lib/musl-gcc.specs"
-	dpkg-parsechangelog -l build/src/musl/debian/changelog -S Version >"$prefix/VERSION"
-	rm -rf "$work"
-	echo "$prefix" >"$prefix/.done"
-}
-
 # ---- cJSON: Debian's patched source, never committed -----------------------------
-has_deb_src() {
-	grep -qsE '^[[:space:]]*(deb-src[[:space:]]|Types:.*[[:space:]]deb-src([[:space:]]|$))' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources
-}
-
-# Debian 12 images here list only binary sources; a deb-src twin of the
-# existing entries points at the same mirror, so no mirror is hard-coded.
-add_deb_src() {
-	local d=/etc/apt/sources.list.d
-	if [ -f $d/debian.sources ]; then
-		sed 's/^Types: deb$/Types: deb-src/' $d/debian.sources >$d/debian-src.sources.tmp
-		mv $d/debian-src.sources.tmp $d/debian-src.sources
-	elif grep -qs '^deb ' /etc/apt/sources.list; then	# one-line format (installer)
-		sed -n 's/^deb /deb-src /p' /etc/apt/sources.list >$d/debian-src.list.tmp
-		mv $d/debian-src.list.tmp $d/debian-src.list
-	else
-		die 1 "no deb-src entry and no Debian source list to copy one from"
-	fi
-	apt_fresh=0			# the new entry needs its indexes
-}
-
 cjson_fetch() {
 	[ -f build/cjson/cJSON.c ] && return 0
 	# The test suite may start several builds at once on a fresh tree: one fetches.
@@ -396,26 +189,14 @@ cjson_fetch() {
 	} 9>build/.cjson.lock
 }
 
+# build/cjson: the three files of Debian's patched source that nsrun needs,
+# and VERSION (Debian's version, which --version prints).
 cjson_download() {
-	need_pkgs dpkg-dev		# apt-get source extracts with dpkg-source
-	[ "$(id -u)" = 0 ] || die 1 "need root to fetch cJSON's source (once)"
-	if ! has_deb_src; then
-		add_deb_src
-	fi
-	apt_update
-	rm -rf build/cjson-src build/cjson.tmp
-	mkdir -p build/cjson-src build/cjson.tmp
-	(cd build/cjson-src && apt-get source cjson)
-	# The extracted tree has Debian's security patches applied; the
-	# .orig tarball next to it does not, so never take files from that.
-	local dsc src
-	dsc=$(echo build/cjson-src/cjson_*.dsc)
-	src=$(find build/cjson-src -mindepth 1 -maxdepth 1 -type d -name 'cjson-*' | head -n 1)
-	if [ ! -f "$dsc" ] || [ -z "$src" ]; then
-		die 1 "apt-get source cjson left no .dsc or no source tree"
-	fi
-	sed -n 's/^Version: //p' "$dsc" >build/cjson.tmp/VERSION
-	cp "$src/cJSON.c" "$src/cJSON.h" "$src/LICENSE" build/cjson.tmp/
+	deb_source cjson
+	rm -rf build/cjson.tmp
+	mkdir -p build/cjson.tmp
+	deb_source_version cjson >build/cjson.tmp/VERSION
+	cp build/src/cjson/cJSON.c build/src/cjson/cJSON.h build/src/cjson/LICENSE build/cjson.tmp/
 	rm -rf build/cjson
 	mv build/cjson.tmp build/cjson	# cJSON.c appears complete or not at all
 }
@@ -581,14 +362,6 @@ softfloat_check() {
 		echo "matrix: $ARCH: nsrun-all has $n FPU instructions (Debian's musl-dev:$foreign is hard-float)"
 	fi
 	return "$bad"
-}
-
-# The number of MIPS FPU instructions in FILE: coprocessor 1 loads, stores,
-# moves and branches, and every mnemonic with a format suffix (add.d, c.lt.s,
-# cvt.d.w, mov.s...).
-fpu_insns() {
-	"$gnu-objdump" -d "$1" | awk -F'\t' 'NF >= 3 { print $3 }' |
-		grep -cE '^([lsd][wd]x?c1|[ls]uxc1|m[ft]h?c1|[cm][ft]c1|bc1[ft]l?)$|\.(s|d|w|l|ps)$' || true
 }
 
 # Loadable with 4K, 16K and 64K pages: the kernel maps each PT_LOAD at

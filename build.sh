@@ -26,6 +26,8 @@ targets:
   nsrun              build the runtime (the default)
   demo               build it and images/busybox.sqfs, then run images/demo.json
   deps PACKAGE...    install the Debian packages that are missing (for scripts)
+  features           print nsrun.h's feature rows as `name FLAG` lines (the C
+                     preprocessor expands NSRUN_FEATURES; for scripts)
   cc ARG...          run ARCH's compiler (as --arch and CC choose it, installed
                      when missing) with the kernel headers it needs and ARG...
                      (for the tests: payload and unit tests for ARCH)
@@ -60,21 +62,41 @@ die() {				# die STATUS MESSAGE
 }
 
 # ---- features: the rows of NSRUN_FEATURES(X) in nsrun.h -----------------------
-# Each row `X(name, FLAG, "what")` becomes `name:FLAG`; a new row is a new --without-name.
-features=$(sed -n 's/^[[:space:]]*X(\([a-z_]*\), *\([A-Z_]*\),.*/\1:\2/p' nsrun.h)
-[ -n "$features" ] || die 1 "no feature rows found in nsrun.h (has NSRUN_FEATURES changed shape?)"
+# The C preprocessor expands the table (no regular expression reads C text):
+# each row X(name, FLAG, "what") becomes `@feature name FLAG@`, printed as
+# `name FLAG`; a new row is a new --without-name.  `./build.sh features`
+# prints these lines for the test scripts.
+list_features() {
+	local rows
+	need_pkgs cpp libc6-dev >&2	# nsrun.h includes <sys/types.h>
+	rows=$(printf '%s\n' '#include "nsrun.h"' \
+		'#define NSRUN_BUILD_ROW(name, FLAG, what) @feature name FLAG@' \
+		'NSRUN_FEATURES(NSRUN_BUILD_ROW)' | cpp -P -I. -x c - |
+		grep -oE '@feature [a-z0-9_]+ [A-Z0-9_]+@' | sed 's/^@feature //; s/@$//')
+	[ -n "$rows" ] || die 1 "no feature rows from the C preprocessor on nsrun.h (is NSRUN_FEATURES there?)"
+	echo "$rows"
+}
+
+features=			# "name FLAG" lines, read once by load_features
+
+load_features() {
+	[ -n "$features" ] || features=$(list_features)
+	[ -n "$features" ] || exit 1	# (list_features said why)
+}
 
 feature_names() {
-	local f names=
-	for f in $features; do names="$names ${f%%:*}"; done
+	local name flag names=
+	load_features
+	while read -r name flag; do names="$names $name"; done <<<"$features"
 	echo "${names# }"
 }
 
 feature_flag() {		# feature_flag NAME -> prints FLAG, or fails
-	local f
-	for f in $features; do
-		[ "${f%%:*}" = "$1" ] && { echo "${f#*:}"; return 0; }
-	done
+	local name flag
+	load_features
+	while read -r name flag; do
+		[ "$name" = "$1" ] && { echo "$flag"; return 0; }
+	done <<<"$features"
 	return 1
 }
 
@@ -271,6 +293,7 @@ variant_opts() {		# variant_opts VARIANT -> build.sh options
 matrix() {
 	local a v o f jobs=0 bad=0 opts
 	[ -z "$user_cc" ] || die 2 "CC names one arch's compiler: use it with --arch, not with --matrix or --sizes"
+	load_features
 	# One matrix at a time: it starts by removing the last one.
 	mkdir -p build
 	exec 8>build/.matrix.lock
@@ -444,6 +467,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--without-*)
 		name=${1#--without-}
+		load_features
 		flag=$(feature_flag "$name") ||
 			die 2 "unknown feature '$name'; valid features: $(feature_names)"
 		defs+=("-DWITH_$flag=0")
@@ -466,7 +490,7 @@ while [ $# -gt 0 ]; do
 	--sizes) sizes=1 ;;
 	-h | --help) usage; exit 0 ;;
 	-*) die 2 "unknown option '$1' (see ./build.sh --help)" ;;
-	nsrun | demo) target=$1 ;;
+	nsrun | demo | features) target=$1 ;;
 	deps) shift; target=deps; pkgs=("$@"); break ;;
 	cc) shift; target=cc; pkgs=("$@"); break ;;
 	*) die 2 "unknown target '$1' (see ./build.sh --help)" ;;
@@ -482,6 +506,10 @@ case $out in */*) ;; *) out=./$out ;; esac	# so the demo runs it, not a PATH loo
 
 case $target in
 deps) need_pkgs "${pkgs[@]}" ;;
+features)
+	load_features
+	echo "$features"
+	;;
 cc)
 	toolchain_setup >&2
 	exec $CC ${kinc_flags[@]+"${kinc_flags[@]}"} ${pkgs[@]+"${pkgs[@]}"}

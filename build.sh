@@ -294,6 +294,7 @@ matrix() {
 	local a v o f jobs=0 bad=0 opts
 	[ -z "$user_cc" ] || die 2 "CC names one arch's compiler: use it with --arch, not with --matrix or --sizes"
 	load_features
+	need_pkgs file mawk		# the checks below
 	# One matrix at a time: it starts by removing the last one.
 	mkdir -p build
 	exec 8>build/.matrix.lock
@@ -395,7 +396,7 @@ pages_check() {			# pages_check FILE
 	while read -r type off va rest; do
 		[ "$type" = LOAD ] || continue
 		((off % 65536 == va % 65536)) || bad="$bad $off@$va"
-	done < <(readelf -lW "$1")
+	done < <("$gnu-readelf" -lW "$1")
 	if [ -n "$bad" ]; then
 		echo "FAIL matrix: aarch64/64k-pages: PT_LOAD offset and address differ modulo 64 KiB: $bad"
 		return 1

@@ -46,8 +46,10 @@ options:
                      each with `file`, the soft-float rules and the aarch64
                      page layout, and that each variant but all is smaller
                      than all; exit 1 when one fails
-  --sizes            print the table of stripped sizes, arch x variant
-                     (builds the matrix)
+  --sizes            print the table of stripped sizes, arch x variant, and
+                     what each feature costs (builds the matrix)
+  --readme           with --sizes: also put that table into README.md's
+                     Sizes section (between its two marker lines)
   -h, --help         show this text
 
 environment:
@@ -432,9 +434,13 @@ pages_check() {			# pages_check FILE
 	echo "PASS matrix: aarch64/64k-pages: every PT_LOAD is congruent modulo 64 KiB ($(stat -c %s "$1") bytes)"
 }
 
-# The README's size table: stripped bytes, arch x variant, from out/matrix.
+# The README's Sizes block, from out/matrix: stripped bytes, arch x variant;
+# what each feature costs (all minus no-FEATURE; all minus none for all of
+# them together); the compilers.  README.md holds it between two marker
+# lines, which --readme fills in.
 sizes() {
-	local a v row f
+	local a v f all row cost
+	load_features
 	printf '| arch |'
 	for v in $(variants); do printf ' %s |' "$v"; done
 	printf '\n|---|'
@@ -445,10 +451,36 @@ sizes() {
 		for v in $(variants); do
 			f=out/matrix/$a/nsrun-$v
 			if [ -s "$f" ]; then
-				row="$row $(stat -c %s "$f" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta') |"
+				row="$row $(commas "$(stat -c %s "$f")") |"
 			else
 				row="$row failed |"
 			fi
+		done
+		echo "$row"
+	done
+	echo
+	echo "What each feature costs: all minus no-FEATURE (together: all minus none), stripped bytes."
+	echo
+	printf '| arch |'
+	for v in $(variants); do
+		case $v in no-*) printf ' %s |' "${v#no-}" ;; esac
+	done
+	printf ' together |\n|---|'
+	for v in $(variants); do
+		[ "$v" = all ] || printf -- '---:|'
+	done
+	printf '\n'
+	for a in $ARCHES; do
+		row="| $a |"
+		all=out/matrix/$a/nsrun-all
+		for v in $(variants); do
+			[ "$v" != all ] || continue
+			f=out/matrix/$a/nsrun-$v
+			cost=failed
+			if [ -s "$f" ] && [ -s "$all" ]; then
+				cost=$(commas $(($(stat -c %s "$all") - $(stat -c %s "$f"))))
+			fi
+			row="$row $cost |"
 		done
 		echo "$row"
 	done
@@ -459,6 +491,24 @@ sizes() {
 		arch_setup
 		echo "- $a: $(compiler_version)"
 	done
+}
+
+commas() {			# commas N: 1234567 -> 1,234,567 (and -4,096)
+	sed ':a; s/\B[0-9]\{3\}\>/,&/; ta' <<<"$1"
+}
+
+# Replace the lines between README.md's two marker lines with FILE.
+readme_sizes() {		# readme_sizes FILE
+	local begin='<!-- ./build.sh --sizes: begin -->' end='<!-- ./build.sh --sizes: end -->'
+	if ! grep -qxF -- "$begin" README.md || ! grep -qxF -- "$end" README.md; then
+		die 1 "README.md has no lines '$begin' and '$end' to put the sizes between"
+	fi
+	awk -v b="$begin" -v e="$end" -v f="$1" '
+		$0 == e { skip = 0; print ""; }
+		!skip { print }
+		$0 == b { print ""; while ((getline l < f) > 0) print l; skip = 1 }' README.md >README.md.tmp
+	mv README.md.tmp README.md
+	echo "build.sh: README.md: the Sizes block replaced" >&2
 }
 
 compiler_version() {
@@ -490,6 +540,7 @@ out=
 target=nsrun
 arch_given=0
 sizes=0
+readme=0
 defs=()
 pkgs=()
 while [ $# -gt 0 ]; do
@@ -517,6 +568,7 @@ while [ $# -gt 0 ]; do
 	--arch=*) ARCH=${1#--arch=} arch_given=1 ;;
 	--matrix) target=matrix ;;
 	--sizes) sizes=1 ;;
+	--readme) readme=1 ;;
 	-h | --help) usage; exit 0 ;;
 	-*) die 2 "unknown option '$1' (see ./build.sh --help)" ;;
 	nsrun | demo | features) target=$1 ;;
@@ -532,6 +584,18 @@ if [ -z "$out" ]; then
 	[ "$arch_given" = 0 ] || out=out/$ARCH/nsrun
 fi
 case $out in */*) ;; *) out=./$out ;; esac	# so the demo runs it, not a PATH lookup
+[ "$readme" = 0 ] || [ "$sizes" = 1 ] || die 2 "--readme goes with --sizes (see ./build.sh --help)"
+
+# The Sizes block on stdout; with --readme also into README.md.
+print_sizes() {
+	if [ "$readme" = 0 ]; then
+		sizes
+		return
+	fi
+	sizes >build/sizes.md
+	cat build/sizes.md
+	readme_sizes build/sizes.md
+}
 
 case $target in
 deps) need_pkgs "${pkgs[@]}" ;;
@@ -546,7 +610,7 @@ cc)
 nsrun)
 	if [ "$sizes" = 1 ]; then
 		matrix >/dev/null || true
-		sizes
+		print_sizes
 	else
 		build_nsrun
 	fi
@@ -554,7 +618,7 @@ nsrun)
 matrix)
 	rc=0
 	matrix || rc=$?
-	[ "$sizes" = 0 ] || sizes
+	[ "$sizes" = 0 ] || print_sizes
 	exit "$rc"
 	;;
 demo)

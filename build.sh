@@ -1,14 +1,22 @@
 #!/bin/bash
 # build.sh — build nsrun: one static, stripped musl binary with cJSON compiled in,
-# for x86_64 or, cross-compiled, for armhf, aarch64, mipsel and mips.
+# for x86_64 or, cross-compiled, for armhf, aarch64, mipsel and mips; the
+# matrix of every arch x feature set (--matrix, --sizes) and the demo.
 #
 # Run as root on Debian 12: whatever is missing (musl-tools, the cross toolchains,
 # dpkg-dev, cJSON's source, mips's soft-float musl) is installed, fetched or built on
 # the way, so a fresh machine needs nothing beforehand.  Everything generated goes
 # under build/ and out/ (git-ignored), except ./nsrun and the images that
-# images/mkimage.sh writes.
+# images/mkimage.sh writes.  Two helpers, sourced:
+#   tests/debian-pkgs.sh  apt-get and dpkg: need_pkgs (install what is missing,
+#                         also `./build.sh deps` for the other scripts),
+#                         foreign architectures, deb-src, source packages
+#   tests/musl-mips.sh    the soft-float musl toolchain for big-endian mips,
+#                         built once into build/musl-mips
 set -eu
 cd "$(dirname "$0")"
+. tests/debian-pkgs.sh
+. tests/musl-mips.sh
 
 usage() {
 	cat <<'EOF'
@@ -18,6 +26,8 @@ targets:
   nsrun              build the runtime (the default)
   demo               build it and images/busybox.sqfs, then run images/demo.json
   deps PACKAGE...    install the Debian packages that are missing (for scripts)
+  features           print nsrun.h's feature rows as `name FLAG` lines (the C
+                     preprocessor expands NSRUN_FEATURES; for scripts)
   cc ARG...          run ARCH's compiler (as --arch and CC choose it, installed
                      when missing) with the kernel headers it needs and ARG...
                      (for the tests: payload and unit tests for ARCH)
@@ -34,9 +44,12 @@ options:
   --matrix           build every arch with all features, with none, and with
                      each one left out (out/matrix/ARCH/nsrun-VARIANT); check
                      each with `file`, the soft-float rules and the aarch64
-                     page layout; exit 1 when one fails
-  --sizes            print the table of stripped sizes, arch x variant
-                     (builds the matrix)
+                     page layout, and that each variant but all is smaller
+                     than all; exit 1 when one fails
+  --sizes            print the table of stripped sizes, arch x variant, and
+                     what each feature costs (builds the matrix)
+  --readme           with --sizes: also put that table into README.md's
+                     Sizes section (between its two marker lines)
   -h, --help         show this text
 
 environment:
@@ -51,49 +64,42 @@ die() {				# die STATUS MESSAGE
 	exit "$1"
 }
 
-# ---- apt: install only what is missing --------------------------------------
-# One place for apt-get, so images/mkimage.sh and tests/run reuse it through
-# `./build.sh deps PACKAGE...` and every install waits for the dpkg lock the same way.
-apt_fresh=0
-
-apt_update() {
-	[ "$apt_fresh" = 1 ] && return 0
-	# A mirror in mid-sync can make `apt-get update` fail for one index; a
-	# retry usually clears it, and a real failure shows up at install time.
-	apt-get update || { sleep 5; apt-get update; } ||
-		echo "build.sh: warning: apt-get update failed; trying with the old indexes" >&2
-	apt_fresh=1
-}
-
-need_pkgs() {			# need_pkgs PACKAGE...
-	local p missing=()
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' ||
-			missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	[ "$(id -u)" = 0 ] || die 1 "need root to install: ${missing[*]}"
-	apt_update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		-o DPkg::Lock::Timeout=600 "${missing[@]}"
-}
-
 # ---- features: the rows of NSRUN_FEATURES(X) in nsrun.h -----------------------
-# Each row `X(name, FLAG, "what")` becomes `name:FLAG`; a new row is a new --without-name.
-features=$(sed -n 's/^[[:space:]]*X(\([a-z_]*\), *\([A-Z_]*\),.*/\1:\2/p' nsrun.h)
-[ -n "$features" ] || die 1 "no feature rows found in nsrun.h (has NSRUN_FEATURES changed shape?)"
+# The C preprocessor expands the table (no regular expression reads C text):
+# each row X(name, FLAG, "what") becomes `@feature name FLAG@`, printed as
+# `name FLAG`; a new row is a new --without-name.  `./build.sh features`
+# prints these lines for the test scripts.
+list_features() {
+	local rows
+	need_pkgs cpp libc6-dev >&2	# nsrun.h includes <sys/types.h>
+	rows=$(printf '%s\n' '#include "nsrun.h"' \
+		'#define NSRUN_BUILD_ROW(name, FLAG, what) @feature name FLAG@' \
+		'NSRUN_FEATURES(NSRUN_BUILD_ROW)' | cpp -P -I. -x c - |
+		grep -oE '@feature [a-z0-9_]+ [A-Z0-9_]+@' | sed 's/^@feature //; s/@$//')
+	[ -n "$rows" ] || die 1 "no feature rows from the C preprocessor on nsrun.h (is NSRUN_FEATURES there?)"
+	echo "$rows"
+}
+
+features=			# "name FLAG" lines, read once by load_features
+
+load_features() {
+	[ -n "$features" ] || features=$(list_features)
+	[ -n "$features" ] || exit 1	# (list_features said why)
+}
 
 feature_names() {
-	local f names=
-	for f in $features; do names="$names ${f%%:*}"; done
+	local name flag names=
+	load_features
+	while read -r name flag; do names="$names $name"; done <<<"$features"
 	echo "${names# }"
 }
 
 feature_flag() {		# feature_flag NAME -> prints FLAG, or fails
-	local f
-	for f in $features; do
-		[ "${f%%:*}" = "$1" ] && { echo "${f#*:}"; return 0; }
-	done
+	local name flag
+	load_features
+	while read -r name flag; do
+		[ "$name" = "$1" ] && { echo "$flag"; return 0; }
+	done <<<"$features"
 	return 1
 }
 
@@ -143,8 +149,9 @@ arch_setup() {
 		;;
 	mips)
 		# Big-endian MIPS32r2, soft-float (OpenWrt's ath79): Debian 12
-		# has the cross gcc but no musl for it, so musl_mips below builds
-		# one (and the soft-float helpers Debian's hard-float libgcc lacks).
+		# has the cross gcc but no musl for it, so musl_mips
+		# (tests/musl-mips.sh) builds one, and the soft-float helpers
+		# Debian's hard-float libgcc lacks.
 		gnu=mips-linux-gnu
 		CC=$PWD/build/musl-mips/bin/mips-linux-musl-gcc
 		arch_pkgs=(gcc-mips-linux-gnu)
@@ -165,20 +172,10 @@ arch_setup() {
 	fi
 }
 
-# Multiarch packages (musl-dev:armhf) need their architecture known to dpkg,
-# and apt needs that architecture's indexes.
-add_foreign_arch() {
-	[ -n "$foreign" ] || return 0
-	dpkg --print-foreign-architectures | grep -qx "$foreign" && return 0
-	[ "$(id -u)" = 0 ] || die 1 "need root to add the $foreign architecture to dpkg"
-	dpkg --add-architecture "$foreign"
-	apt_fresh=0
-}
-
 toolchain_setup() {
 	arch_setup
 	if [ ${#arch_pkgs[@]} -gt 0 ]; then
-		add_foreign_arch
+		[ -z "$foreign" ] || add_dpkg_arch "$foreign"
 		need_pkgs "${arch_pkgs[@]}"
 	fi
 	if [ "$ARCH" = mips ] && [ -z "$user_cc" ]; then
@@ -204,186 +201,7 @@ kinc_setup() {
 	ln -sfn "$kgeneric" "$kinc/asm-generic"
 }
 
-# ---- mips: a soft-float musl of our own ---------------------------------------------
-# Debian's mips-linux-gnu-gcc defaults to hard float (FPXX), and its libgcc's
-# float helpers are FPU instructions (__adddf3 is one add.d).  A router kernel
-# without the FPU emulator kills such code with SIGILL, so the mips build is
-# soft-float all through: musl from Debian's source package, built with
-# -msoft-float into build/musl-mips; libgcc's soft-float helpers from the
-# soft-fp code that glibc's source package carries (the same files as
-# libgcc's, with the same link exception), replacing the hard-float members
-# of a private copy of Debian's libgcc.a; and a wrapper that compiles with
-# -msoft-float against that musl and links that libgcc.
-MUSL_MIPS=build/musl-mips
-
-# .done names the prefix: the specs and the wrapper hold absolute paths, so a
-# moved checkout builds it again.
-musl_mips_done() {
-	[ "$(cat $MUSL_MIPS/.done 2>/dev/null)" = "$PWD/$MUSL_MIPS" ]
-}
-
-musl_mips() {
-	musl_mips_done && return 0
-	mkdir -p build
-	{
-		flock 9
-		if ! musl_mips_done; then
-			musl_mips_build
-		fi
-	} 9>build/.musl-mips.lock
-}
-
-# build/src/NAME: Debian's source of package NAME, extracted (patches applied).
-deb_source() {			# deb_source NAME
-	[ -d "build/src/$1" ] && return 0
-	need_pkgs dpkg-dev
-	[ "$(id -u)" = 0 ] || die 1 "need root to fetch $1's source (once)"
-	has_deb_src || add_deb_src
-	apt_update
-	rm -rf "build/src/$1.tmp"
-	mkdir -p "build/src/$1.tmp"
-	(cd "build/src/$1.tmp" && apt-get source "$1")
-	local d
-	d=$(find "build/src/$1.tmp" -mindepth 1 -maxdepth 1 -type d | head -n 1)
-	[ -n "$d" ] || die 1 "apt-get source $1 left no source tree"
-	mv "$d" "build/src/$1"
-	rm -rf "build/src/$1.tmp"
-}
-
-# build/src/softfp: glibc's soft-fp directory, its mips32 sfp-machine.h and
-# longlong.h; nothing else of its 19 MB source is kept (its Debian patches do
-# not touch these files, so the upstream tarball is taken as it is).
-softfp_source() {
-	[ -f build/src/softfp/soft-fp.h ] && return 0
-	need_pkgs dpkg-dev xz-utils
-	has_deb_src || add_deb_src
-	apt_update
-	local dl=build/src/glibc.dl tar
-	rm -rf "$dl" build/src/softfp.tmp
-	mkdir -p "$dl" build/src/softfp.tmp
-	(cd "$dl" && apt-get source --download-only glibc)
-	tar=$(find "$dl" -name 'glibc_*.orig.tar.*' | head -n 1)
-	[ -n "$tar" ] || die 1 "apt-get source --download-only glibc brought no orig tarball"
-	tar -xf "$tar" -C build/src/softfp.tmp --strip-components=1 --wildcards \
-		'glibc-*/soft-fp/*' 'glibc-*/sysdeps/mips/mips32/sfp-machine.h' 'glibc-*/stdlib/longlong.h'
-	mv build/src/softfp.tmp/soft-fp/* build/src/softfp.tmp/
-	mv build/src/softfp.tmp/sysdeps/mips/mips32/sfp-machine.h build/src/softfp.tmp/sfp-machine-mips32.h
-	mv build/src/softfp.tmp/stdlib/longlong.h build/src/softfp.tmp/
-	rm -rf build/src/softfp.tmp/soft-fp build/src/softfp.tmp/sysdeps build/src/softfp.tmp/stdlib
-	basename "$tar" >build/src/softfp.tmp/SOURCE
-	rm -rf build/src/softfp "$dl"
-	mv build/src/softfp.tmp build/src/softfp
-}
-
-musl_mips_build() {
-	local top=$PWD prefix=$PWD/$MUSL_MIPS work=$PWD/build/musl-mips.work f o libgcc
-	need_pkgs gcc-mips-linux-gnu make
-	deb_source musl
-	softfp_source
-	rm -rf "$prefix" "$work"
-	mkdir -p "$work/musl" "$work/softfp" "$prefix/lib"
-	echo "build.sh: building a soft-float musl for mips into $MUSL_MIPS (once)" >&2
-	# musl: out-of-tree, static only.  -msoft-float makes its configure pick
-	# the mips-sf subarch.
-	(cd "$work/musl" && "$top/build/src/musl/configure" --prefix="$prefix" \
-		--target=mips-linux-gnu --disable-shared --enable-wrapper=gcc CC=mips-linux-gnu-gcc \
-		CFLAGS="-msoft-float -Os" >configure.log &&
-		make -j"$(nproc)" >make.log 2>&1 && make install >install.log 2>&1) ||
-		die 1 "musl for mips failed to build (see $work/musl/*.log)"
-
-	# musl's specs with a libgcc of our own (below), and a wrapper that
-	# always says -msoft-float.
-	libgcc=$prefix/lib/libgcc.a
-	sed -i "s|^libgcc.a%s|$libgcc|" "$prefix/lib/musl-gcc.specs"
-	grep -q "^$libgcc" "$prefix/lib/musl-gcc.specs" ||
-		die 1 "musl's specs have no libgcc line to point at $libgcc"
-	mkdir -p "$prefix/bin"
-	cat >"$prefix/bin/mips-linux-musl-gcc" <<WRAP
-#!/bin/sh
-# Written by build.sh: soft-float big-endian MIPS with the musl in $MUSL_MIPS.
-exec mips-linux-gnu-gcc -msoft-float "\$@" -specs "$prefix/lib/musl-gcc.specs"
-WRAP
-	chmod 755 "$prefix/bin/mips-linux-musl-gcc"
-	# The helpers for single and double precision and their conversions to
-	# and from 32/64-bit integers; the quad/half/extended/128-bit-int ones
-	# are not used on o32 (long double is double there).
-	cat >"$work/softfp/sfp-machine.h" <<'SFP'
-/* glibc's mips32 sfp-machine.h outside glibc: the byte order from musl's
- * <endian.h>, and strong_alias for the comparison helpers' other names. */
-#include <endian.h>
-#define strong_alias(name, aliasname) \
-	extern __typeof(name) aliasname __attribute__((alias(#name)));
-#include "sfp-machine-mips32.h"
-SFP
-	for f in build/src/softfp/*.c; do
-		case ${f##*/} in
-		*tf* | *hf* | *xf* | *ti*) continue ;;	# (testit.c too)
-		esac
-		o=$work/softfp/$(basename "$f" .c).o
-		"$prefix/bin/mips-linux-musl-gcc" -O2 -w -I"$work/softfp" -Ibuild/src/softfp \
-			-c "$f" -o "$o" || die 1 "soft-fp: $f failed to compile"
-	done
-	# libgcc: Debian's, less every member that defines one of those helpers
-	# (in FPU instructions), plus the soft-float ones.
-	cp "$(mips-linux-gnu-gcc -print-libgcc-file-name)" "$libgcc"
-	local helpers members m
-	helpers=$(mips-linux-gnu-nm -g --defined-only "$work"/softfp/*.o | awk 'NF == 3 { print $3 }' | sort -u)
-	members=$(mips-linux-gnu-nm -g --defined-only -A "$libgcc" 2>/dev/null |
-		awk -F'[: ]+' 'NF >= 4 { print $2, $NF }' | grep -wFf <(echo "$helpers") |
-		awk '{ print $1 }' | sort -u)
-	# shellcheck disable=SC2086 # member names have no spaces
-	[ -z "$members" ] || mips-linux-gnu-ar d "$libgcc" $members
-	# The rest (64-bit division, bit counts, ...) and gcc's crtbeginS.o and
-	# crtendS.o are integer code, but tagged hard-float like everything
-	# Debian's gcc builds, and ld warns when a tag differs.  Where objdump
-	# finds no FPU instruction the tags go (ld then takes the object as
-	# "any float ABI"); a member that has one keeps its tag, so linking it
-	# into a soft-float nsrun fails the build.
-	mkdir "$work/libgcc"
-	(cd "$work/libgcc" && mips-linux-gnu-ar x "$libgcc")
-	for f in crtbeginS.o crtendS.o; do
-		cp "$(mips-linux-gnu-gcc -print-file-name="$f")" "$work/libgcc/$f"
-	done
-	for o in "$work"/libgcc/*.o; do
-		[ "$(fpu_insns "$o")" = 0 ] || continue
-		mips-linux-gnu-objcopy -R .gnu.attributes -R .MIPS.abiflags "$o"
-	done
-	mv "$work/libgcc/crtbeginS.o" "$work/libgcc/crtendS.o" "$prefix/lib/"
-	rm -f "$libgcc"
-	# In the original order (ar t), then the soft-float helpers.
-	for m in $(mips-linux-gnu-ar t "$(mips-linux-gnu-gcc -print-libgcc-file-name)"); do
-		[ ! -f "$work/libgcc/$m" ] || echo "$work/libgcc/$m"
-	done | xargs mips-linux-gnu-ar rc "$libgcc"
-	mips-linux-gnu-ar rcs "$libgcc" "$work"/softfp/*.o
-	sed -i "s|crtbeginS.o%s|$prefix/lib/crtbeginS.o|; s|crtendS.o%s|$prefix/lib/crtendS.o|" \
-		"$prefix/lib/musl-gcc.specs"
-	dpkg-parsechangelog -l build/src/musl/debian/changelog -S Version >"$prefix/VERSION"
-	rm -rf "$work"
-	echo "$prefix" >"$prefix/.done"
-}
-
 # ---- cJSON: Debian's patched source, never committed -----------------------------
-has_deb_src() {
-	grep -qsE '^[[:space:]]*(deb-src[[:space:]]|Types:.*[[:space:]]deb-src([[:space:]]|$))' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources
-}
-
-# Debian 12 images here list only binary sources; a deb-src twin of the
-# existing entries points at the same mirror, so no mirror is hard-coded.
-add_deb_src() {
-	local d=/etc/apt/sources.list.d
-	if [ -f $d/debian.sources ]; then
-		sed 's/^Types: deb$/Types: deb-src/' $d/debian.sources >$d/debian-src.sources.tmp
-		mv $d/debian-src.sources.tmp $d/debian-src.sources
-	elif grep -qs '^deb ' /etc/apt/sources.list; then	# one-line format (installer)
-		sed -n 's/^deb /deb-src /p' /etc/apt/sources.list >$d/debian-src.list.tmp
-		mv $d/debian-src.list.tmp $d/debian-src.list
-	else
-		die 1 "no deb-src entry and no Debian source list to copy one from"
-	fi
-	apt_fresh=0			# the new entry needs its indexes
-}
-
 cjson_fetch() {
 	[ -f build/cjson/cJSON.c ] && return 0
 	# The test suite may start several builds at once on a fresh tree: one fetches.
@@ -396,26 +214,14 @@ cjson_fetch() {
 	} 9>build/.cjson.lock
 }
 
+# build/cjson: the three files of Debian's patched source that nsrun needs,
+# and VERSION (Debian's version, which --version prints).
 cjson_download() {
-	need_pkgs dpkg-dev		# apt-get source extracts with dpkg-source
-	[ "$(id -u)" = 0 ] || die 1 "need root to fetch cJSON's source (once)"
-	if ! has_deb_src; then
-		add_deb_src
-	fi
-	apt_update
-	rm -rf build/cjson-src build/cjson.tmp
-	mkdir -p build/cjson-src build/cjson.tmp
-	(cd build/cjson-src && apt-get source cjson)
-	# The extracted tree has Debian's security patches applied; the
-	# .orig tarball next to it does not, so never take files from that.
-	local dsc src
-	dsc=$(echo build/cjson-src/cjson_*.dsc)
-	src=$(find build/cjson-src -mindepth 1 -maxdepth 1 -type d -name 'cjson-*' | head -n 1)
-	if [ ! -f "$dsc" ] || [ -z "$src" ]; then
-		die 1 "apt-get source cjson left no .dsc or no source tree"
-	fi
-	sed -n 's/^Version: //p' "$dsc" >build/cjson.tmp/VERSION
-	cp "$src/cJSON.c" "$src/cJSON.h" "$src/LICENSE" build/cjson.tmp/
+	deb_source cjson
+	rm -rf build/cjson.tmp
+	mkdir -p build/cjson.tmp
+	deb_source_version cjson >build/cjson.tmp/VERSION
+	cp build/src/cjson/cJSON.c build/src/cjson/cJSON.h build/src/cjson/LICENSE build/cjson.tmp/
 	rm -rf build/cjson
 	mv build/cjson.tmp build/cjson	# cJSON.c appears complete or not at all
 }
@@ -442,11 +248,17 @@ build_nsrun() {
 	# static binary's startup, and ld pads the file so that its end falls on
 	# a max-page-size boundary (64 KiB on aarch64: 18 KiB of zeros).  The
 	# data segment's address stays congruent to its file offset modulo that
-	# size, so the file still loads on 4K, 16K and 64K page kernels.  With Debian's
+	# size, so the file still loads on 4K, 16K and 64K page kernels.  A
+	# common page size of 64 bytes (-z common-page-size=64) keeps ld from
+	# starting the data segment on a page of its own in the file (it would
+	# pad the text up to the next 4 KiB to save a page of memory, which for
+	# a 4 KiB data segment saves nothing): the file is the code and data
+	# only, and every byte a feature costs shows in its size.  With Debian's
 	# own toolchains a link warning is an error: a soft-float object meeting
 	# a hard-float one on mips is only a warning to ld.
 	# shellcheck disable=SC2054 # -Wl,A,B is one argument
-	local ldflags=(-static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro)
+	local ldflags=(-static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro
+		-Wl,-z,common-page-size=64)
 	# shellcheck disable=SC2054
 	[ -n "$user_cc" ] || ldflags+=(-Wl,--fatal-warnings)
 	# A private object dir per run: the test suite builds several variants at once.
@@ -485,11 +297,14 @@ variant_opts() {		# variant_opts VARIANT -> build.sh options
 # Build every variant of every arch into out/matrix/ARCH/nsrun-VARIANT (the
 # log beside it), nproc builds at a time; the first build of an arch runs
 # alone, so that installing its toolchain (or building mips's musl) happens
-# once.  Then check each one.  Prints `PASS matrix: ARCH/VARIANT: ...` or
-# `FAIL matrix: ARCH/VARIANT: WHY` lines; returns 1 when one failed.
+# once.  Then check each one, and that every variant but all is smaller than
+# all.  Prints `PASS matrix: ARCH/VARIANT: ...` or `FAIL matrix:
+# ARCH/VARIANT: WHY` lines, and `matrix: ...` notes; returns 1 when one failed.
 matrix() {
 	local a v o f jobs=0 bad=0 opts
 	[ -z "$user_cc" ] || die 2 "CC names one arch's compiler: use it with --arch, not with --matrix or --sizes"
+	load_features
+	need_pkgs file mawk		# the checks below
 	# One matrix at a time: it starts by removing the last one.
 	mkdir -p build
 	exec 8>build/.matrix.lock
@@ -521,6 +336,9 @@ matrix() {
 		for v in $(variants); do
 			matrix_check "$a" "$v" "out/matrix/$a/nsrun-$v" || bad=1
 		done
+		for v in $(variants); do
+			[ "$v" = all ] || smaller_check "$a" "$v" || bad=1
+		done
 		case $a in
 		mips | mipsel) softfloat_check || bad=1 ;;
 		aarch64) pages_check out/matrix/aarch64/nsrun-all || bad=1 ;;
@@ -541,6 +359,29 @@ matrix_check() {		# matrix_check ARCH VARIANT FILE
 		return 1
 	fi
 	echo "PASS matrix: $1/$2: $(stat -c %s "$3") bytes, $desc"
+}
+
+# Leaving features out must show in the file: VARIANT (no-X, none) against
+# all, in stripped bytes.  A build that failed was reported above.  On most
+# arches the data segment starts on a 4 KiB page in the file, so a change of
+# the code smaller than a page may not change the file at all: a FAIL notes
+# how much the code itself (text + data) moved.
+smaller_check() {		# smaller_check ARCH VARIANT
+	local all=out/matrix/$1/nsrun-all f=out/matrix/$1/nsrun-$2 n m
+	[ -s "$all" ] && [ -s "$f" ] || return 0
+	n=$(stat -c %s "$f")
+	m=$(stat -c %s "$all")
+	if [ "$n" -lt "$m" ]; then
+		echo "PASS matrix: $1/$2: smaller than all ($n < $m bytes)"
+		return 0
+	fi
+	echo "FAIL matrix: $1/$2: not smaller than all ($n >= $m bytes)"
+	echo "matrix: $1/$2: text + data $(code_bytes "$f") bytes, all's $(code_bytes "$all")"
+	return 1
+}
+
+code_bytes() {			# code_bytes FILE: text + data, as `size` counts them
+	"$gnu-size" "$1" | awk 'NR == 2 { print $1 + $2 }'
 }
 
 # nsrun's own code uses no floating point (MT7621 and ath79 have no FPU, and
@@ -583,14 +424,6 @@ softfloat_check() {
 	return "$bad"
 }
 
-# The number of MIPS FPU instructions in FILE: coprocessor 1 loads, stores,
-# moves and branches, and every mnemonic with a format suffix (add.d, c.lt.s,
-# cvt.d.w, mov.s...).
-fpu_insns() {
-	"$gnu-objdump" -d "$1" | awk -F'\t' 'NF >= 3 { print $3 }' |
-		grep -cE '^([lsd][wd]x?c1|[ls]uxc1|m[ft]h?c1|[cm][ft]c1|bc1[ft]l?)$|\.(s|d|w|l|ps)$' || true
-}
-
 # Loadable with 4K, 16K and 64K pages: the kernel maps each PT_LOAD at
 # p_vaddr from file offset p_offset in whole pages, so both must agree
 # modulo the largest page size (64 KiB on aarch64).
@@ -599,7 +432,7 @@ pages_check() {			# pages_check FILE
 	while read -r type off va rest; do
 		[ "$type" = LOAD ] || continue
 		((off % 65536 == va % 65536)) || bad="$bad $off@$va"
-	done < <(readelf -lW "$1")
+	done < <("$gnu-readelf" -lW "$1")
 	if [ -n "$bad" ]; then
 		echo "FAIL matrix: aarch64/64k-pages: PT_LOAD offset and address differ modulo 64 KiB: $bad"
 		return 1
@@ -607,9 +440,13 @@ pages_check() {			# pages_check FILE
 	echo "PASS matrix: aarch64/64k-pages: every PT_LOAD is congruent modulo 64 KiB ($(stat -c %s "$1") bytes)"
 }
 
-# The README's size table: stripped bytes, arch x variant, from out/matrix.
+# The README's Sizes block, from out/matrix: stripped bytes, arch x variant;
+# what each feature costs (all minus no-FEATURE; all minus none for all of
+# them together); the compilers.  README.md holds it between two marker
+# lines, which --readme fills in.
 sizes() {
-	local a v row f
+	local a v f all row cost
+	load_features
 	printf '| arch |'
 	for v in $(variants); do printf ' %s |' "$v"; done
 	printf '\n|---|'
@@ -620,10 +457,36 @@ sizes() {
 		for v in $(variants); do
 			f=out/matrix/$a/nsrun-$v
 			if [ -s "$f" ]; then
-				row="$row $(stat -c %s "$f" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta') |"
+				row="$row $(commas "$(stat -c %s "$f")") |"
 			else
 				row="$row failed |"
 			fi
+		done
+		echo "$row"
+	done
+	echo
+	echo "What each feature costs: all minus no-FEATURE (together: all minus none), stripped bytes."
+	echo
+	printf '| arch |'
+	for v in $(variants); do
+		case $v in no-*) printf ' %s |' "${v#no-}" ;; esac
+	done
+	printf ' together |\n|---|'
+	for v in $(variants); do
+		[ "$v" = all ] || printf -- '---:|'
+	done
+	printf '\n'
+	for a in $ARCHES; do
+		row="| $a |"
+		all=out/matrix/$a/nsrun-all
+		for v in $(variants); do
+			[ "$v" != all ] || continue
+			f=out/matrix/$a/nsrun-$v
+			cost=failed
+			if [ -s "$f" ] && [ -s "$all" ]; then
+				cost=$(commas $(($(stat -c %s "$all") - $(stat -c %s "$f"))))
+			fi
+			row="$row $cost |"
 		done
 		echo "$row"
 	done
@@ -634,6 +497,24 @@ sizes() {
 		arch_setup
 		echo "- $a: $(compiler_version)"
 	done
+}
+
+commas() {			# commas N: 1234567 -> 1,234,567 (and -4,096)
+	sed ':a; s/\B[0-9]\{3\}\>/,&/; ta' <<<"$1"
+}
+
+# Replace the lines between README.md's two marker lines with FILE.
+readme_sizes() {		# readme_sizes FILE
+	local begin='<!-- ./build.sh --sizes: begin -->' end='<!-- ./build.sh --sizes: end -->'
+	if ! grep -qxF -- "$begin" README.md || ! grep -qxF -- "$end" README.md; then
+		die 1 "README.md has no lines '$begin' and '$end' to put the sizes between"
+	fi
+	awk -v b="$begin" -v e="$end" -v f="$1" '
+		$0 == e { skip = 0; print ""; }
+		!skip { print }
+		$0 == b { print ""; while ((getline l < f) > 0) print l; skip = 1 }' README.md >README.md.tmp
+	mv README.md.tmp README.md
+	echo "build.sh: README.md: the Sizes block replaced" >&2
 }
 
 compiler_version() {
@@ -665,12 +546,14 @@ out=
 target=nsrun
 arch_given=0
 sizes=0
+readme=0
 defs=()
 pkgs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--without-*)
 		name=${1#--without-}
+		load_features
 		flag=$(feature_flag "$name") ||
 			die 2 "unknown feature '$name'; valid features: $(feature_names)"
 		defs+=("-DWITH_$flag=0")
@@ -691,9 +574,10 @@ while [ $# -gt 0 ]; do
 	--arch=*) ARCH=${1#--arch=} arch_given=1 ;;
 	--matrix) target=matrix ;;
 	--sizes) sizes=1 ;;
+	--readme) readme=1 ;;
 	-h | --help) usage; exit 0 ;;
 	-*) die 2 "unknown option '$1' (see ./build.sh --help)" ;;
-	nsrun | demo) target=$1 ;;
+	nsrun | demo | features) target=$1 ;;
 	deps) shift; target=deps; pkgs=("$@"); break ;;
 	cc) shift; target=cc; pkgs=("$@"); break ;;
 	*) die 2 "unknown target '$1' (see ./build.sh --help)" ;;
@@ -706,9 +590,25 @@ if [ -z "$out" ]; then
 	[ "$arch_given" = 0 ] || out=out/$ARCH/nsrun
 fi
 case $out in */*) ;; *) out=./$out ;; esac	# so the demo runs it, not a PATH lookup
+[ "$readme" = 0 ] || [ "$sizes" = 1 ] || die 2 "--readme goes with --sizes (see ./build.sh --help)"
+
+# The Sizes block on stdout; with --readme also into README.md.
+print_sizes() {
+	if [ "$readme" = 0 ]; then
+		sizes
+		return
+	fi
+	sizes >build/sizes.md
+	cat build/sizes.md
+	readme_sizes build/sizes.md
+}
 
 case $target in
 deps) need_pkgs "${pkgs[@]}" ;;
+features)
+	load_features
+	echo "$features"
+	;;
 cc)
 	toolchain_setup >&2
 	exec $CC ${kinc_flags[@]+"${kinc_flags[@]}"} ${pkgs[@]+"${pkgs[@]}"}
@@ -716,7 +616,7 @@ cc)
 nsrun)
 	if [ "$sizes" = 1 ]; then
 		matrix >/dev/null || true
-		sizes
+		print_sizes
 	else
 		build_nsrun
 	fi
@@ -724,7 +624,7 @@ nsrun)
 matrix)
 	rc=0
 	matrix || rc=$?
-	[ "$sizes" = 0 ] || sizes
+	[ "$sizes" = 0 ] || print_sizes
 	exit "$rc"
 	;;
 demo)

@@ -1702,6 +1702,7 @@ struct run {
 	int own_ns;                     /* nsrun mounts, in its own namespace (user namespace) */
 	int img_lock, img_file, img_loop; /* the image, its lock and loop device: held until mounted */
 	char img_dev[32];
+	unsigned img_comp;              /* its squashfs compressor (img_head), for a mount's error */
 	uint64_t sig_ign;               /* the app resets these (sig_ignored) */
 };
 
@@ -1868,6 +1869,99 @@ static int img_loop_attach(int ffd, const char *file, char *dev, size_t devlen)
 	return lfd;
 }
 
+/* Squashfs compressor ids (the superblock's u16 at 20) and the kernel
+ * option that reads each (none reads lzma: mainline Linux never did). */
+static const char *const sqfs_comp[] = {
+	[1] = "gzip-compressed squashfs (CONFIG_SQUASHFS_ZLIB)",
+	[2] = "lzma-compressed squashfs (no Linux kernel can: remake it with xz)",
+	[3] = "lzo-compressed squashfs (CONFIG_SQUASHFS_LZO)",
+	[4] = "xz-compressed squashfs (CONFIG_SQUASHFS_XZ)",
+	[5] = "lz4-compressed squashfs (CONFIG_SQUASHFS_LZ4)",
+	[6] = "zstd-compressed squashfs (CONFIG_SQUASHFS_ZSTD)",
+};
+
+/* What an image that is not a squashfs looks like: magic bytes at an offset. */
+static const struct {
+	unsigned short at, len;
+	const char *magic, *what;
+} img_magic[] = {
+	{ 0, 4, "sqsh", "a big-endian squashfs (version 3 or older; Linux reads only 4.0)" },
+	{ 0, 2, "\x1f\x8b", "gzip-compressed data" }, { 0, 6, "\xfd" "7zXZ\0", "xz-compressed data" },
+	{ 0, 4, "\x7f" "ELF", "an ELF executable" }, { 0, 4, "\x27\x05\x19\x56", "a U-Boot image" },
+	{ 0, 4, "\xd0\x0d\xfe\xed", "a FIT image or device tree" }, { 0, 4, "UBI#", "a UBI image" },
+	{ 257, 5, "ustar", "a tar archive" }, { 1080, 2, "\x53\xef", "an ext2/3/4 file system" },
+};
+#define IMG_HEAD 96                     /* the squashfs superblock */
+#define IMG_LOOK 1082                   /* the bytes img_magic looks at */
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* The first N bytes H of the image (SIZE bytes; 0: a device, size unknown):
+ * the squashfs's compressor id, or -1 and WHY it is no squashfs Linux can
+ * mount (what it looks like, when N reaches IMG_LOOK).  Pure: unit-tested. */
+static int img_head(const unsigned char *h, size_t n, uint64_t size, char *why, size_t len)
+{
+	const char *what = NULL;
+	size_t i, text = 0;
+
+	if (n >= 4 && !memcmp(h, "hsqs", 4)) {
+		if (n < IMG_HEAD)
+			snprintf(why, len, "truncated: %zu bytes, shorter than a squashfs superblock", n);
+		else if (get_le(h + 28, 2) != 4)
+			snprintf(why, len, "squashfs version %u.%u (Linux reads only 4.0)", (unsigned)get_le(h + 28, 2),
+				 (unsigned)get_le(h + 30, 2));
+		else if (size && get_le(h + 40, 8) > size)
+			snprintf(why, len, "truncated: its superblock says %llu bytes, the file has %llu",
+				 (unsigned long long)get_le(h + 40, 8), (unsigned long long)size);
+		else
+			return (int)get_le(h + 20, 2);
+		return -1;
+	}
+	for (i = 0; i < sizeof img_magic / sizeof img_magic[0] && !what; i++)
+		if (n >= (size_t)img_magic[i].at + img_magic[i].len &&
+		    !memcmp(h + img_magic[i].at, img_magic[i].magic, img_magic[i].len))
+			what = img_magic[i].what;
+	while (text < n && text < IMG_HEAD && h[text] >= 9 && h[text] != 127 && (h[text] <= 13 || h[text] >= 32))
+		text++;
+	if (!what && n && text == (n < IMG_HEAD ? n : IMG_HEAD))
+		what = "text";
+	snprintf(why, len, "%snot a squashfs image%s%s%s", n ? "" : "an empty file, ", what ? " (it looks like " : "",
+		 what ? what : "", what ? ")" : "");
+	return -1;
+}
+
+/* Before any loop device is looked for: a squashfs 4.0, one read of its
+ * superblock on the image's descriptor FD; r->img_comp is its compressor.
+ * Only when it is not is the rest of IMG_LOOK read, to say what it is. */
+static int img_check(struct run *r, int fd, const struct stat *st)
+{
+	const char *file = r->c->image;
+	unsigned char h[IMG_LOOK];
+	uint64_t size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
+	char why[160];
+	ssize_t n;
+	int comp;
+
+	if (S_ISDIR(st->st_mode))
+		return failx("image %s is a directory: a directory root is root.path, not root.image", file);
+	if ((n = pread(fd, h, IMG_HEAD, 0)) < 0)
+		return fail("read image %s", file);
+	if ((comp = img_head(h, (size_t)n, size, why, sizeof why)) >= 0) {
+		r->img_comp = (unsigned)comp;
+		return 0;
+	}
+	if (n == IMG_HEAD && (n = pread(fd, h, sizeof h, 0)) > 0)
+		img_head(h, (size_t)n, size, why, sizeof why);
+	return failx("image %s: %s", file, why);
+}
+
 /* The image's loop device, reused or attached, open in r->img_loop.
  * Starts of the same image share a lock on it while they look (a device
  * found is held open: it can be neither cleared nor rebound), and take it
@@ -1887,6 +1981,8 @@ static int img_loop(struct run *r)
 		return fail("open image %s", file);
 	if (flock(r->img_lock, LOCK_SH) < 0 || fstat(r->img_lock, &st) < 0)
 		return fail("lock image %s", file);
+	if (img_check(r, r->img_lock, &st) < 0)
+		return -1;
 	if ((r->img_loop = img_loop_find(&st, r->img_dev, sizeof r->img_dev)) >= 0)
 		return 0;
 	/* None: alone now (the shared lock is dropped first, so two starts
@@ -1980,7 +2076,13 @@ static int img_mount(struct run *r)
 	if (c->image) {
 		int e = step(S_mount_image) < 0 ? -1 : mount(r->img_dev, at, "squashfs", MS_RDONLY, NULL);
 
-		if (e < 0)
+		/* EINVAL from a squashfs 4.0 that fits its file (img_check): the
+		 * kernel lacks its decompressor. */
+		if (e < 0 && errno == EINVAL && r->img_comp < sizeof sqfs_comp / sizeof sqfs_comp[0] &&
+		    sqfs_comp[r->img_comp])
+			fail("mount squashfs %s (%s): this kernel cannot read %s", c->image, r->img_dev,
+			     sqfs_comp[r->img_comp]);
+		else if (e < 0)
 			fail("mount squashfs %s (%s)", c->image, r->img_dev);
 		img_release(r);
 		if (e < 0)

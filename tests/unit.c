@@ -819,6 +819,65 @@ static void test_in_root(void)
 		check(0, "in_root cleanup", "%s", p);
 }
 
+/* img_head: the first bytes of an image, squashfs or not; the compressor
+ * names a failed mount gives. */
+static void test_img_head(void)
+{
+	static const struct {
+		const char *name;
+		size_t n;               /* bytes "read" */
+		size_t at;              /* where the test's bytes go over a valid superblock */
+		const char *bytes;
+		int rc;                 /* the compressor id, or -1 */
+		const char *want;       /* a part of the reason */
+	} t[] = {
+		{ "squashfs 4.0, zstd", IMG_HEAD, 0, "", 6, "" },
+		{ "squashfs, version 3.0", IMG_HEAD, 28, "\x03", -1, "squashfs version 3.0 (Linux reads only 4.0)" },
+		{ "squashfs, larger than its file", IMG_HEAD, 41, "\x20", -1,
+		  "truncated: its superblock says 8192 bytes, the file has 4096" },
+		{ "squashfs, shorter than its superblock", 50, 0, "", -1, "truncated: 50 bytes" },
+		{ "big-endian squashfs", IMG_LOOK, 0, "sqsh", -1, "(it looks like a big-endian squashfs" },
+		{ "ext4", IMG_LOOK, 1080, "\x53\xef", -1, "not a squashfs image (it looks like an ext2/3/4 file system)" },
+		{ "gzip", IMG_LOOK, 0, "\x1f\x8b", -1, "not a squashfs image (it looks like gzip-compressed data)" },
+		{ "text", 12, 0, "hello world\n", -1, "not a squashfs image (it looks like text)" },
+		{ "binary", IMG_LOOK, 0, "\x01\x02\x03\x04", -1, "not a squashfs image" },
+		{ "empty", 0, 0, "", -1, "an empty file, not a squashfs image" },
+	};
+	static unsigned char h[IMG_LOOK];
+	char why[160], name[80];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		int rc;
+
+		memset(h, 0, sizeof h);
+		memcpy(h, "hsqs", 4);
+		h[20] = 6;                      /* zstd */
+		h[28] = 4;                      /* version 4.0 */
+		h[41] = 0x10;                   /* bytes_used 4096 */
+		if (i == 5 || i == 8)
+			memset(h, 0, IMG_HEAD);
+		memcpy(h + t[i].at, t[i].bytes, strlen(t[i].bytes));
+		why[0] = 0;
+		rc = img_head(h, t[i].n, 4096, why, sizeof why);
+		snprintf(name, sizeof name, "img_head: %s", t[i].name);
+		check(rc == t[i].rc && strstr(why, t[i].want) &&
+		      (i != 8 || !strstr(why, "looks like")), name, "rc=%d why=%s", rc, why);
+	}
+	/* only the superblock read: an ext4 image is not looked at further */
+	memset(h, 0, sizeof h);
+	h[1080] = 0x53, h[1081] = 0xef;
+	check(img_head(h, IMG_HEAD, 0, why, sizeof why) == -1 && !strcmp(why, "not a squashfs image"),
+	      "img_head: only the superblock read", "why=%s", why);
+	check(sizeof sqfs_comp / sizeof sqfs_comp[0] == 7 && !sqfs_comp[0] &&
+	      !strcmp(sqfs_comp[1], "gzip-compressed squashfs (CONFIG_SQUASHFS_ZLIB)") &&
+	      !strncmp(sqfs_comp[2], "lzma-compressed squashfs (", 26) &&
+	      !strcmp(sqfs_comp[3], "lzo-compressed squashfs (CONFIG_SQUASHFS_LZO)") &&
+	      !strcmp(sqfs_comp[4], "xz-compressed squashfs (CONFIG_SQUASHFS_XZ)") &&
+	      !strcmp(sqfs_comp[5], "lz4-compressed squashfs (CONFIG_SQUASHFS_LZ4)") &&
+	      !strcmp(sqfs_comp[6], "zstd-compressed squashfs (CONFIG_SQUASHFS_ZSTD)"),
+	      "squashfs compressor names by id", " ");
+}
+
 /* The feature table reaches --version: every row, +name when built in. */
 static void test_version(void)
 {
@@ -858,6 +917,7 @@ int main(void)
 	test_link_ports();
 	test_edit_distance();
 	test_in_root();
+	test_img_head();
 	test_version();
 	return n_fail ? 1 : 0;
 }

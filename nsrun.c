@@ -2723,8 +2723,9 @@ static void link_info_cb(const struct nlmsghdr *h, void *arg)
 		li->index = ifi->ifi_index;
 }
 
-/* The link NAME: its index (0: none) and alias.  -1 on a real error. */
-static int net_link_get(int fd, const char *name, struct link_info *li)
+/* The link NAME: its index (0: none) and alias.  -1 on a real error;
+ * QUIET as nl_talk's (teardown warns instead). */
+static int net_link_get(int fd, const char *name, struct link_info *li, int quiet)
 {
 	char buf[256];
 	struct nl m;
@@ -2734,7 +2735,7 @@ static int net_link_get(int fd, const char *name, struct link_info *li)
 	nl_put_str(&m, IFLA_IFNAME, name);
 	nl_put_u32(&m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);        /* name, index, alias: enough */
 	if (nl_talk(fd, &m, link_info_cb, li, 1, "%s", name) < 0)
-		return errno == ENODEV ? 0 : fail("look up link %s", name);
+		return errno == ENODEV ? 0 : quiet ? -1 : fail("look up link %s", name);
 	return 0;
 }
 
@@ -2795,20 +2796,22 @@ static void net_up_msg(struct nl *m, int index)
 }
 
 /* Bridge operations of concurrent starts and teardowns are serialized by a
- * lock on the state directory itself (no lock file to leave behind). */
+ * lock on the state directory itself (no lock file to leave behind).
+ * Returns the locked descriptor, or -1 and errno: the caller says (a start
+ * fails, a teardown warns). */
 static int net_lock(void)
 {
 	/* Through g_rundir (opened by state_lock, before any step that locks):
 	 * NSRUN_RUNDIR is covered by the work tmpfs in nsrun's own mount
 	 * namespace (with a user namespace), and "." of the descriptor is the
 	 * host's directory. */
-	int fd = openat(g_rundir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(g_rundir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
 
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-		fail("lock %s", NSRUN_RUNDIR);
-		if (fd >= 0)
-			close(fd);
-		return -1;
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		fd = -1;
 	}
 	return fd;
 }
@@ -2823,7 +2826,7 @@ static int net_bridge(int fd, struct cfg *c)
 	struct nl m;
 	int failed, e;
 
-	if (net_link_get(fd, nc->bridge, &li) < 0)
+	if (net_link_get(fd, nc->bridge, &li, 0) < 0)
 		return -1;
 	if (!li.index && !nc->n_bridge_addr)
 		return failx("bridge %s does not exist (give net.bridge_address to let nsrun create it)", nc->bridge);
@@ -2837,7 +2840,7 @@ static int net_bridge(int fd, struct cfg *c)
 			return fail("create bridge %s", nc->bridge);
 		if (nl_talk(fd, &m, NULL, NULL, 0, "create bridge %s", nc->bridge) < 0)
 			return -1;
-		if (!undo_add(U_BRIDGE, nc->bridge, 0) || net_link_get(fd, nc->bridge, &li) < 0)
+		if (!undo_add(U_BRIDGE, nc->bridge, 0) || net_link_get(fd, nc->bridge, &li, 0) < 0)
 			return -1;
 		nl_init(&m, buf, sizeof buf);
 		net_up_msg(&m, li.index);
@@ -2929,7 +2932,7 @@ static int net_leftover(int fd, const char *name, const char *host_if)
 	struct nl m;
 
 	snprintf(mine, sizeof mine, "%s%s", NET_VETH_ALIAS, name);
-	if (net_link_get(fd, host_if, &li) < 0 ||
+	if (net_link_get(fd, host_if, &li, 0) < 0 ||
 	    (li.index && strcmp(li.alias, mine) && strcmp(li.alias, NET_LEFT_ALIAS))) {
 		errno = EEXIST;
 		return 0;
@@ -2961,6 +2964,7 @@ static int net_host(struct cfg *c, pid_t child)
 	if ((fd = nl_open()) < 0)
 		return -1;
 	if ((lock = net_lock()) < 0) {
+		fail("lock %s", NSRUN_RUNDIR);
 		close(fd);
 		return -1;
 	}
@@ -3094,15 +3098,21 @@ static void net_leave(const struct cfg *c)
 /* Teardown of a bridge nsrun created: gone when no port is left.  A host
  * end left to the kernel may still be a port for a moment: it is marked
  * first, under the lock, so that of two containers leaving at once the
- * second one sees both gone. */
+ * second one sees both gone.  The app has run: a failure here is a
+ * warning (g_err is the start's), and nsrun exits with the app's status. */
 static void net_bridge_remove(const char *name)
 {
 	struct link_info li, ports = { 0 };
 	char buf[128];
 	struct nl m;
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), lock = net_lock();
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), lock = fd < 0 ? -1 : net_lock();
 
-	if (fd < 0 || lock < 0 || net_link_get(fd, name, &li) < 0 || !li.index || strcmp(li.alias, NET_ALIAS))
+	if (fd < 0 || lock < 0 || net_link_get(fd, name, &li, 1) < 0) {
+		warn("bridge %s may be left: %s", name,
+		     fd < 0 ? "netlink socket" : lock < 0 ? "lock " NSRUN_RUNDIR : "look it up");
+		goto out;
+	}
+	if (!li.index || strcmp(li.alias, NET_ALIAS))
 		goto out;
 	if (g_net_left[0] && net_link_alias(fd, g_net_left, NET_LEFT_ALIAS, 1) < 0 && errno != ENODEV)
 		warn("mark %s as left", g_net_left);

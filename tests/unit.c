@@ -878,6 +878,51 @@ static void test_img_head(void)
 	      "squashfs compressor names by id", " ");
 }
 
+/* The stderr that FN writes, into BUF. */
+static void capture_stderr(void (*fn)(const char *), const char *arg, char *buf, size_t len)
+{
+	FILE *f = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	fn(arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+}
+
+/* Teardown after the app ran never writes g_err (main would print it as
+ * an error while exiting with the app's status): a bridge that cannot be
+ * locked is a warning that says it may be left. */
+static void test_teardown_warns(void)
+{
+	char err[512], dir[] = "/tmp/nsrun-unit.XXXXXX";
+	int saved = g_rundir;
+
+	err_reset();
+	g_rundir = -1;                          /* net_lock's openat fails: EBADF */
+	capture_stderr(net_bridge_remove, "rtbr0", err, sizeof err);
+	check(!g_err[0] && !strcmp(err, "nsrun: warning: bridge rtbr0 may be left: lock " NSRUN_RUNDIR
+					": Bad file descriptor\n"),
+	      "bridge teardown: no lock is one warning line, not an error", "g_err='%s' stderr='%s'", g_err, err);
+	if (!mkdtemp(dir) || (g_rundir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		check(0, "bridge teardown: a bridge already gone is silent", "temporary directory: %s", strerror(errno));
+	} else {
+		capture_stderr(net_bridge_remove, "rtnone0", err, sizeof err);
+		check(!g_err[0] && !err[0], "bridge teardown: a bridge already gone is silent",
+		      "g_err='%s' stderr='%s'", g_err, err);
+		close(g_rundir);
+	}
+	rmdir(dir);
+	g_rundir = saved;
+}
+
 /* The feature table reaches --version: every row, +name when built in. */
 static void test_version(void)
 {
@@ -918,6 +963,7 @@ int main(void)
 	test_edit_distance();
 	test_in_root();
 	test_img_head();
+	test_teardown_warns();
 	test_version();
 	return n_fail ? 1 : 0;
 }

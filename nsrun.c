@@ -3732,7 +3732,7 @@ __attribute__((noreturn))
 static void init_main(struct run *r, const sigset_t *mask)
 {
 	struct signalfd_siginfo si;
-	int sfd, st, app_st = 0, done = 0;
+	int sfd, st, app_st = 0, done = 0, left;
 	pid_t app, p;
 
 	if (step(S_init_signals) < 0 || (sfd = signalfd(-1, mask, SFD_CLOEXEC)) < 0) {
@@ -3758,12 +3758,28 @@ static void init_main(struct run *r, const sigset_t *mask)
 			if (p == app)
 				app_st = st, done = 1;
 	}
-	/* The app is gone: end what it left.  In a pid namespace our exit does
-	 * that; without one, kill our descendants and reap them. */
-	if (!(r->c->ns & NS_PID))
-		do
+	/* The app is gone.  Whatever it left is our child by now (we are PID 1,
+	 * or the subreaper): when we have none, the usual case, one waitpid
+	 * says so.  Else end them all (in a pid namespace kill(-1); without
+	 * one our descendants), reap them and count them as they go (processes,
+	 * not threads), and say so: an app that daemonizes ends its container
+	 * at once, and nothing else would tell why. */
+	if ((p = waitpid(-1, &st, WNOHANG | __WALL)) < 0)
+		_exit(exit_code(app_st));
+	left = p > 0;
+	if (r->c->ns & NS_PID)
+		kill(-1, SIGKILL);
+	for (;;) {
+		if (!(r->c->ns & NS_PID))
 			init_kill_children();
-		while (waitpid(-1, &st, 0) > 0 || errno != ECHILD);
+		if (waitpid(-1, &st, __WALL) > 0)
+			left++;
+		else if (errno == ECHILD)
+			break;
+	}
+	fprintf(stderr, "nsrun: warning: %s: the app exited and left %d process%s; %s killed "
+		"(an app must stay in the foreground)\n", r->c->name, left, left == 1 ? "" : "es",
+		left == 1 ? "it was" : "they were");
 	_exit(exit_code(app_st));
 }
 

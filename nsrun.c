@@ -3783,13 +3783,65 @@ static void init_main(struct run *r, const sigset_t *mask)
 	_exit(exit_code(app_st));
 }
 
+/* <linux/stat.h>'s struct statx and <linux/mount.h>'s statmount request,
+ * as far as nsrun reads them (those headers clash with libcs). */
+struct nsrun_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask, times[8];
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id, spare[13];
+};
+struct nsrun_mnt_id_req {
+	uint32_t size, spare;
+	uint64_t mnt_id, param;
+};
+#define NSRUN_STATX_MNT_ID_UNIQUE 0x4000
+#define NSRUN_STATMOUNT_MNT_BASIC 0x2
+#define NSRUN_SYS_statmount (SYS_mount_setattr + 15)    /* 457 in every arch's numbering */
+
+/* In a plain chroot (a build chroot, a rescue shell) "/" is no mount point,
+ * and only a mount's root can be made a slave.  Here, in a new mount
+ * namespace: bind "/" onto itself and enter the bind ("/.." steps onto
+ * what is mounted over the root), which makes it one.  Only when the mount
+ * that holds "/" is not shared: else the bind would propagate to its peers,
+ * the host's among them, and stay there.  statmount (6.8) tells; without
+ * it, or when shared, the start is refused with the way out. */
+static int root_mount_point(void)
+{
+	static const char fix[] = "make the chroot's directory a mount point before entering it "
+				  "(mount --bind DIR DIR; chroot DIR)";
+	struct nsrun_statx sx;
+	struct nsrun_mnt_id_req req = { .size = sizeof req, .param = NSRUN_STATMOUNT_MNT_BASIC };
+	uint64_t sm[64];                        /* struct statmount: mask [1], mnt_propagation [9] */
+	char cwd[NSRUN_PATH_MAX];
+
+	if (syscall(SYS_statx, AT_FDCWD, "/", 0, NSRUN_STATX_MNT_ID_UNIQUE, &sx) < 0 ||
+	    !(sx.mask & NSRUN_STATX_MNT_ID_UNIQUE) || (req.mnt_id = sx.mnt_id,
+	    syscall(NSRUN_SYS_statmount, &req, sm, sizeof sm, 0) < 0) || !(sm[1] & NSRUN_STATMOUNT_MNT_BASIC))
+		return failx("/ is not a mount point (a chroot?), and without statmount (6.8) nsrun cannot "
+			     "tell whether a mount made there would reach the host; %s", fix);
+	if (sm[9] & MS_SHARED)
+		return failx("/ is not a mount point (a chroot?) and its mount is shared, so a mount made "
+			     "there would reach the host; %s", fix);
+	if (!getcwd(cwd, sizeof cwd) || mount("/", "/", NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	    chdir("/..") < 0 || chroot(".") < 0 || chdir(cwd) < 0)
+		return fail("/ is not a mount point (a chroot?): bind it onto itself");
+	return 0;
+}
+
 /* The container's root, in a copy of the host's mounts (nsrun's own
  * namespace, or the container's: section image): that copy made a slave,
  * so nothing propagates back and a crash leaves nothing; then the mounts
- * and the files of "net" that are bound into it. */
+ * and the files of "net" that are bound into it.  In a chroot whose "/" is
+ * no mount point, made one first (EINVAL). */
 static int img_root(struct run *r)
 {
-	if ((!r->own_ns && step(S_mount_ns) < 0) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+	if ((!r->own_ns && step(S_mount_ns) < 0) ||
+	    (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 &&
+	     (errno != EINVAL || root_mount_point() < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)))
 		return fail("make / a slave mount");
 	return img_mount(r) < 0 || (WITH_NET && r->c->net && net_files(r) < 0) ? -1 : 0;
 }

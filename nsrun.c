@@ -1985,6 +1985,7 @@ struct run {
 	int own_ns;                     /* nsrun mounts, in its own namespace (user namespace) */
 	int img_lock, img_file, img_loop; /* the image, its lock and loop device: held until mounted */
 	char img_dev[32];
+	unsigned img_comp;              /* its squashfs compressor (img_head), for a mount's error */
 	uint64_t sig_ign;               /* the app resets these (sig_ignored) */
 };
 
@@ -2151,6 +2152,99 @@ static int img_loop_attach(int ffd, const char *file, char *dev, size_t devlen)
 	return lfd;
 }
 
+/* Squashfs compressor ids (the superblock's u16 at 20) and the kernel
+ * option that reads each (none reads lzma: mainline Linux never did). */
+static const char *const sqfs_comp[] = {
+	[1] = "gzip-compressed squashfs (CONFIG_SQUASHFS_ZLIB)",
+	[2] = "lzma-compressed squashfs (no Linux kernel can: remake it with xz)",
+	[3] = "lzo-compressed squashfs (CONFIG_SQUASHFS_LZO)",
+	[4] = "xz-compressed squashfs (CONFIG_SQUASHFS_XZ)",
+	[5] = "lz4-compressed squashfs (CONFIG_SQUASHFS_LZ4)",
+	[6] = "zstd-compressed squashfs (CONFIG_SQUASHFS_ZSTD)",
+};
+
+/* What an image that is not a squashfs looks like: magic bytes at an offset. */
+static const struct {
+	unsigned short at, len;
+	const char *magic, *what;
+} img_magic[] = {
+	{ 0, 4, "sqsh", "a big-endian squashfs (version 3 or older; Linux reads only 4.0)" },
+	{ 0, 2, "\x1f\x8b", "gzip-compressed data" }, { 0, 6, "\xfd" "7zXZ\0", "xz-compressed data" },
+	{ 0, 4, "\x7f" "ELF", "an ELF executable" }, { 0, 4, "\x27\x05\x19\x56", "a U-Boot image" },
+	{ 0, 4, "\xd0\x0d\xfe\xed", "a FIT image or device tree" }, { 0, 4, "UBI#", "a UBI image" },
+	{ 257, 5, "ustar", "a tar archive" }, { 1080, 2, "\x53\xef", "an ext2/3/4 file system" },
+};
+#define IMG_HEAD 96                     /* the squashfs superblock */
+#define IMG_LOOK 1082                   /* the bytes img_magic looks at */
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* The first N bytes H of the image (SIZE bytes; 0: a device, size unknown):
+ * the squashfs's compressor id, or -1 and WHY it is no squashfs Linux can
+ * mount (what it looks like, when N reaches IMG_LOOK).  Pure: unit-tested. */
+static int img_head(const unsigned char *h, size_t n, uint64_t size, char *why, size_t len)
+{
+	const char *what = NULL;
+	size_t i, text = 0;
+
+	if (n >= 4 && !memcmp(h, "hsqs", 4)) {
+		if (n < IMG_HEAD)
+			snprintf(why, len, "truncated: %zu bytes, shorter than a squashfs superblock", n);
+		else if (get_le(h + 28, 2) != 4)
+			snprintf(why, len, "squashfs version %u.%u (Linux reads only 4.0)", (unsigned)get_le(h + 28, 2),
+				 (unsigned)get_le(h + 30, 2));
+		else if (size && get_le(h + 40, 8) > size)
+			snprintf(why, len, "truncated: its superblock says %llu bytes, the file has %llu",
+				 (unsigned long long)get_le(h + 40, 8), (unsigned long long)size);
+		else
+			return (int)get_le(h + 20, 2);
+		return -1;
+	}
+	for (i = 0; i < sizeof img_magic / sizeof img_magic[0] && !what; i++)
+		if (n >= (size_t)img_magic[i].at + img_magic[i].len &&
+		    !memcmp(h + img_magic[i].at, img_magic[i].magic, img_magic[i].len))
+			what = img_magic[i].what;
+	while (text < n && text < IMG_HEAD && h[text] >= 9 && h[text] != 127 && (h[text] <= 13 || h[text] >= 32))
+		text++;
+	if (!what && n && text == (n < IMG_HEAD ? n : IMG_HEAD))
+		what = "text";
+	snprintf(why, len, "%snot a squashfs image%s%s%s", n ? "" : "an empty file, ", what ? " (it looks like " : "",
+		 what ? what : "", what ? ")" : "");
+	return -1;
+}
+
+/* Before any loop device is looked for: a squashfs 4.0, one read of its
+ * superblock on the image's descriptor FD; r->img_comp is its compressor.
+ * Only when it is not is the rest of IMG_LOOK read, to say what it is. */
+static int img_check(struct run *r, int fd, const struct stat *st)
+{
+	const char *file = r->c->root.image;
+	unsigned char h[IMG_LOOK];
+	uint64_t size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
+	char why[160];
+	ssize_t n;
+	int comp;
+
+	if (S_ISDIR(st->st_mode))
+		return failx("image %s is a directory: a directory root is root.path, not root.image", file);
+	if ((n = pread(fd, h, IMG_HEAD, 0)) < 0)
+		return fail("read image %s", file);
+	if ((comp = img_head(h, (size_t)n, size, why, sizeof why)) >= 0) {
+		r->img_comp = (unsigned)comp;
+		return 0;
+	}
+	if (n == IMG_HEAD && (n = pread(fd, h, sizeof h, 0)) > 0)
+		img_head(h, (size_t)n, size, why, sizeof why);
+	return failx("image %s: %s", file, why);
+}
+
 /* The image's loop device, reused or attached, open in r->img_loop.
  * Starts of the same image share a lock on it while they look (a device
  * found is held open: it can be neither cleared nor rebound), and take it
@@ -2170,6 +2264,8 @@ static int img_loop(struct run *r)
 		return fail("open image %s", file);
 	if (flock(r->img_lock, LOCK_SH) < 0 || fstat(r->img_lock, &st) < 0)
 		return fail("lock image %s", file);
+	if (img_check(r, r->img_lock, &st) < 0)
+		return -1;
 	if ((r->img_loop = img_loop_find(&st, r->img_dev, sizeof r->img_dev)) >= 0)
 		return 0;
 	/* None: alone now (the shared lock is dropped first, so two starts
@@ -2263,7 +2359,13 @@ static int img_mount(struct run *r)
 	if (WITH_SQUASHFS && c->root.image) {
 		int e = step(S_mount_image) < 0 ? -1 : mount(r->img_dev, at, "squashfs", MS_RDONLY, NULL);
 
-		if (e < 0)
+		/* EINVAL from a squashfs 4.0 that fits its file (img_check): the
+		 * kernel lacks its decompressor. */
+		if (e < 0 && errno == EINVAL && r->img_comp < sizeof sqfs_comp / sizeof sqfs_comp[0] &&
+		    sqfs_comp[r->img_comp])
+			fail("mount squashfs %s (%s): this kernel cannot read %s", c->root.image, r->img_dev,
+			     sqfs_comp[r->img_comp]);
+		else if (e < 0)
 			fail("mount squashfs %s (%s)", c->root.image, r->img_dev);
 		img_release(r);
 		if (e < 0)
@@ -2929,8 +3031,9 @@ static void link_info_cb(const struct nlmsghdr *h, void *arg)
 		li->index = ifi->ifi_index;
 }
 
-/* The link NAME: its index (0: none) and alias.  -1 on a real error. */
-static int net_link_get(int fd, const char *name, struct link_info *li)
+/* The link NAME: its index (0: none) and alias.  -1 on a real error;
+ * QUIET as nl_talk's (teardown warns instead). */
+static int net_link_get(int fd, const char *name, struct link_info *li, int quiet)
 {
 	char buf[256];
 	struct nl m;
@@ -2941,7 +3044,7 @@ static int net_link_get(int fd, const char *name, struct link_info *li)
 	nl_put_str(&m, IFLA_IFNAME, name);
 	nl_put_u32(&m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);        /* name, index, alias: enough */
 	if (nl_talk(fd, &m, link_info_cb, li) < 0 && errno != ENODEV)
-		return nl_fail(&m);
+		return quiet ? -1 : nl_fail(&m);
 	return 0;
 }
 
@@ -3016,20 +3119,22 @@ static void net_link_msg(struct nl *m, int index, int up, const char *fmt, ...)
 }
 
 /* Bridge operations of concurrent starts and teardowns are serialized by a
- * lock on the state directory itself (no lock file to leave behind). */
+ * lock on the state directory itself (no lock file to leave behind).
+ * Returns the locked descriptor, or -1 and errno: the caller says (a start
+ * fails, a teardown warns). */
 static int net_lock(void)
 {
 	/* Through g_rundir (opened by state_lock, before any step that locks):
 	 * NSRUN_RUNDIR is covered by the work tmpfs in nsrun's own mount
 	 * namespace (with a user namespace), and "." of the descriptor is the
 	 * host's directory. */
-	int fd = openat(g_rundir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(g_rundir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
 
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-		fail("lock %s", NSRUN_RUNDIR);
-		if (fd >= 0)
-			close(fd);
-		return -1;
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		fd = -1;
 	}
 	return fd;
 }
@@ -3043,7 +3148,7 @@ static int net_bridge(int fd, struct cfg *c)
 	char buf[1024];
 	struct nl m;
 
-	if (net_link_get(fd, nc->bridge, &li) < 0)
+	if (net_link_get(fd, nc->bridge, &li, 0) < 0)
 		return -1;
 	if (!li.index && !nc->n_bridge_addr)
 		return failx("bridge %s does not exist (give net.bridge_address to let nsrun create it)", nc->bridge);
@@ -3059,7 +3164,7 @@ static int net_bridge(int fd, struct cfg *c)
 			return fail("create bridge %s", nc->bridge);
 		if (nl_talk(fd, &m, NULL, NULL) < 0)
 			return nl_fail(&m);
-		if (!undo_add(U_BRIDGE, nc->bridge, 0) || net_link_get(fd, nc->bridge, &li) < 0)
+		if (!undo_add(U_BRIDGE, nc->bridge, 0) || net_link_get(fd, nc->bridge, &li, 0) < 0)
 			return -1;
 		nl_init(&m, buf, sizeof buf);
 		net_link_msg(&m, li.index, 1, "set bridge %s up", nc->bridge);
@@ -3144,7 +3249,7 @@ static int net_leftover(int fd, const char *name, const char *host_if)
 	struct nl m;
 
 	snprintf(mine, sizeof mine, "%s%s", NET_VETH_ALIAS, name);
-	if (net_link_get(fd, host_if, &li) < 0 ||
+	if (net_link_get(fd, host_if, &li, 0) < 0 ||
 	    (li.index && strcmp(li.alias, mine) && strcmp(li.alias, NET_LEFT_ALIAS))) {
 		errno = EEXIST;
 		return 0;
@@ -3175,6 +3280,7 @@ static int net_host(struct cfg *c, pid_t child)
 	if ((fd = nl_open(NETLINK_ROUTE)) < 0)
 		return fail("open a NETLINK_ROUTE socket");
 	if ((lock = net_lock()) < 0) {
+		fail("lock %s", NSRUN_RUNDIR);
 		close(fd);
 		return -1;
 	}
@@ -3294,15 +3400,21 @@ static void net_leave(const struct cfg *c)
 /* Teardown of a bridge nsrun created: gone when no port is left.  A host
  * end left to the kernel may still be a port for a moment: it is marked
  * first, under the lock, so that of two containers leaving at once the
- * second one sees both gone. */
+ * second one sees both gone.  The app has run: a failure here is a
+ * warning (g_err is the start's), and nsrun exits with the app's status. */
 static void net_bridge_remove(const char *name)
 {
 	struct link_info li, ports = { 0 };
 	char buf[128];
 	struct nl m;
-	int fd = nl_open(NETLINK_ROUTE), lock = net_lock();
+	int fd = nl_open(NETLINK_ROUTE), lock = fd < 0 ? -1 : net_lock();
 
-	if (fd < 0 || lock < 0 || net_link_get(fd, name, &li) < 0 || !li.index || strcmp(li.alias, NET_ALIAS))
+	if (fd < 0 || lock < 0 || net_link_get(fd, name, &li, 1) < 0) {
+		warn("bridge %s may be left: %s", name,
+		     fd < 0 ? "netlink socket" : lock < 0 ? "lock " NSRUN_RUNDIR : "look it up");
+		goto out;
+	}
+	if (!li.index || strcmp(li.alias, NET_ALIAS))
 		goto out;
 	if (g_net_left[0] && net_link_alias(fd, g_net_left, NET_LEFT_ALIAS, 1) < 0 && errno != ENODEV)
 		warn("mark %s as left", g_net_left);
@@ -3923,7 +4035,7 @@ __attribute__((noreturn))
 static void init_main(struct run *r, const sigset_t *mask)
 {
 	struct signalfd_siginfo si;
-	int sfd, st, app_st = 0, done = 0;
+	int sfd, st, app_st = 0, done = 0, left;
 	pid_t app, p;
 
 	if (step(S_init_signals) < 0 || (sfd = signalfd(-1, mask, SFD_CLOEXEC)) < 0) {
@@ -3949,22 +4061,90 @@ static void init_main(struct run *r, const sigset_t *mask)
 			if (p == app)
 				app_st = st, done = 1;
 	}
-	/* The app is gone: end what it left.  In a pid namespace our exit does
-	 * that; without one, kill our descendants and reap them. */
-	if (!(r->c->ns & NS_PID))
-		do
+	/* The app is gone.  Whatever it left is our child by now (we are PID 1,
+	 * or the subreaper): when we have none, the usual case, one waitpid
+	 * says so.  Else end them all (in a pid namespace kill(-1); without
+	 * one our descendants), reap them and count them as they go (processes,
+	 * not threads), and say so: an app that daemonizes ends its container
+	 * at once, and nothing else would tell why. */
+	if ((p = waitpid(-1, &st, WNOHANG | __WALL)) < 0)
+		_exit(exit_code(app_st));
+	left = p > 0;
+	if (r->c->ns & NS_PID)
+		kill(-1, SIGKILL);
+	for (;;) {
+		if (!(r->c->ns & NS_PID))
 			init_kill_children();
-		while (waitpid(-1, &st, 0) > 0 || errno != ECHILD);
+		if (waitpid(-1, &st, __WALL) > 0)
+			left++;
+		else if (errno == ECHILD)
+			break;
+	}
+	fprintf(stderr, "nsrun: warning: %s: the app exited and left %d process%s; %s killed "
+		"(an app must stay in the foreground)\n", r->c->name, left, left == 1 ? "" : "es",
+		left == 1 ? "it was" : "they were");
 	_exit(exit_code(app_st));
+}
+
+/* <linux/stat.h>'s struct statx and <linux/mount.h>'s statmount request,
+ * as far as nsrun reads them (those headers clash with libcs). */
+struct nsrun_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask, times[8];
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id, spare[13];
+};
+struct nsrun_mnt_id_req {
+	uint32_t size, spare;
+	uint64_t mnt_id, param;
+};
+#define NSRUN_STATX_MNT_ID_UNIQUE 0x4000
+#define NSRUN_STATMOUNT_MNT_BASIC 0x2
+#define NSRUN_SYS_statmount (SYS_mount_setattr + 15)    /* 457 in every arch's numbering */
+
+/* In a plain chroot (a build chroot, a rescue shell) "/" is no mount point,
+ * and only a mount's root can be made a slave.  Here, in a new mount
+ * namespace: bind "/" onto itself and enter the bind ("/.." steps onto
+ * what is mounted over the root), which makes it one.  Only when the mount
+ * that holds "/" is not shared: else the bind would propagate to its peers,
+ * the host's among them, and stay there.  statmount (6.8) tells; without
+ * it, or when shared, the start is refused with the way out. */
+static int root_mount_point(void)
+{
+	static const char fix[] = "make the chroot's directory a mount point before entering it "
+				  "(mount --bind DIR DIR; chroot DIR)";
+	struct nsrun_statx sx;
+	struct nsrun_mnt_id_req req = { .size = sizeof req, .param = NSRUN_STATMOUNT_MNT_BASIC };
+	uint64_t sm[64];                        /* struct statmount: mask [1], mnt_propagation [9] */
+	char cwd[NSRUN_PATH_MAX];
+
+	if (syscall(SYS_statx, AT_FDCWD, "/", 0, NSRUN_STATX_MNT_ID_UNIQUE, &sx) < 0 ||
+	    !(sx.mask & NSRUN_STATX_MNT_ID_UNIQUE) || (req.mnt_id = sx.mnt_id,
+	    syscall(NSRUN_SYS_statmount, &req, sm, sizeof sm, 0) < 0) || !(sm[1] & NSRUN_STATMOUNT_MNT_BASIC))
+		return failx("/ is not a mount point (a chroot?), and without statmount (6.8) nsrun cannot "
+			     "tell whether a mount made there would reach the host; %s", fix);
+	if (sm[9] & MS_SHARED)
+		return failx("/ is not a mount point (a chroot?) and its mount is shared, so a mount made "
+			     "there would reach the host; %s", fix);
+	if (!getcwd(cwd, sizeof cwd) || mount("/", "/", NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	    chdir("/..") < 0 || chroot(".") < 0 || chdir(cwd) < 0)
+		return fail("/ is not a mount point (a chroot?): bind it onto itself");
+	return 0;
 }
 
 /* The container's root, in a copy of the host's mounts (nsrun's own
  * namespace, or the container's: section image): that copy made a slave,
  * so nothing propagates back and a crash leaves nothing; then the mounts
- * and the files of "net" that are bound into it. */
+ * and the files of "net" that are bound into it.  In a chroot whose "/" is
+ * no mount point, made one first (EINVAL). */
 static int img_root(struct run *r)
 {
-	if ((!r->own_ns && step(S_mount_ns) < 0) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+	if ((!r->own_ns && step(S_mount_ns) < 0) ||
+	    (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 &&
+	     (errno != EINVAL || root_mount_point() < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)))
 		return fail("make / a slave mount");
 	return img_mount(r) < 0 || (WITH_NET && r->c->net.on && net_files(r) < 0) ? -1 : 0;
 }

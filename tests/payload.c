@@ -10,6 +10,9 @@
  *   trap            handle TERM INT HUP USR1 USR2 QUIT WINCH: print "ready",
  *                   then "got SIGNAME" per signal; exit 42 on TERM, 3 after 30 s
  *   orphans N       make N orphans (reparented to PID 1), wait, count zombies
+ *   daemonize N     start N daemons the classic way (fork, setsid, fork; the
+ *                   middle one exits), each with a second thread, sleeping
+ *                   60 s; once all are up print "daemons=N" and exit 3
  *   status          pid, ppid, ids, signal mask, cwd and the environment
  *   ns              the /proc/self/ns links
  *   write PATH      create PATH with "x"; exit 1 and print why on failure
@@ -35,6 +38,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +54,7 @@ extern char **environ;
 
 static int usage(void)
 {
-	fputs("usage: payload exit N | kill N | trap | orphans N | status | ns | write PATH\n"
+	fputs("usage: payload exit N | kill N | trap | orphans N | daemonize N | status | ns | write PATH\n"
 	      "               | cat | echo2 TEXT | monotonic | sleep MS | groups LIST PROG ARG...\n", stderr);
 	return 2;
 }
@@ -216,6 +220,53 @@ static int do_orphans(long n)
 		return 1;
 	printf("zombies=%d\n", z);
 	return 0;
+}
+
+/* ---- daemonize ------------------------------------------------------- */
+
+static void *daemon_thread(void *arg)
+{
+	(void)arg;
+	sleep_ms(60000);
+	return NULL;
+}
+
+static int do_daemonize(long n)
+{
+	int up[2];
+	char c;
+	long got = 0;
+
+	if (pipe(up) < 0) {
+		perror("pipe");
+		return 1;
+	}
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("fork");
+			return 1;
+		}
+		if (pid == 0) {
+			pthread_t t;
+
+			setsid();
+			if (fork() != 0)
+				_exit(0);               /* the middle one */
+			close(up[0]);
+			if (pthread_create(&t, NULL, daemon_thread, NULL) == 0 && write(up[1], "", 1) == 1)
+				close(up[1]);
+			sleep_ms(60000);
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
+	}
+	close(up[1]);
+	while (got < n && read(up[0], &c, 1) == 1)
+		got++;
+	printf("daemons=%ld\n", got);
+	return 3;
 }
 
 /* ---- status, ns -------------------------------------------------------- */
@@ -461,6 +512,8 @@ int main(int argc, char **argv)
 		return do_trap();
 	if (!strcmp(cmd, "orphans") && n >= 0)
 		return do_orphans(n);
+	if (!strcmp(cmd, "daemonize") && n >= 0)
+		return do_daemonize(n);
 	if (!strcmp(cmd, "status"))
 		return do_status();
 	if (!strcmp(cmd, "ns"))

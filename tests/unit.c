@@ -1071,6 +1071,110 @@ static void test_in_root(void)
 		check(0, "in_root cleanup", "%s", p);
 }
 
+/* img_head: the first bytes of an image, squashfs or not; the compressor
+ * names a failed mount gives. */
+static void test_img_head(void)
+{
+	static const struct {
+		const char *name;
+		size_t n;               /* bytes "read" */
+		size_t at;              /* where the test's bytes go over a valid superblock */
+		const char *bytes;
+		int rc;                 /* the compressor id, or -1 */
+		const char *want;       /* a part of the reason */
+	} t[] = {
+		{ "squashfs 4.0, zstd", IMG_HEAD, 0, "", 6, "" },
+		{ "squashfs, version 3.0", IMG_HEAD, 28, "\x03", -1, "squashfs version 3.0 (Linux reads only 4.0)" },
+		{ "squashfs, larger than its file", IMG_HEAD, 41, "\x20", -1,
+		  "truncated: its superblock says 8192 bytes, the file has 4096" },
+		{ "squashfs, shorter than its superblock", 50, 0, "", -1, "truncated: 50 bytes" },
+		{ "big-endian squashfs", IMG_LOOK, 0, "sqsh", -1, "(it looks like a big-endian squashfs" },
+		{ "ext4", IMG_LOOK, 1080, "\x53\xef", -1, "not a squashfs image (it looks like an ext2/3/4 file system)" },
+		{ "gzip", IMG_LOOK, 0, "\x1f\x8b", -1, "not a squashfs image (it looks like gzip-compressed data)" },
+		{ "text", 12, 0, "hello world\n", -1, "not a squashfs image (it looks like text)" },
+		{ "binary", IMG_LOOK, 0, "\x01\x02\x03\x04", -1, "not a squashfs image" },
+		{ "empty", 0, 0, "", -1, "an empty file, not a squashfs image" },
+	};
+	static unsigned char h[IMG_LOOK];
+	char why[160], name[80];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		int rc;
+
+		memset(h, 0, sizeof h);
+		memcpy(h, "hsqs", 4);
+		h[20] = 6;                      /* zstd */
+		h[28] = 4;                      /* version 4.0 */
+		h[41] = 0x10;                   /* bytes_used 4096 */
+		if (i == 5 || i == 8)
+			memset(h, 0, IMG_HEAD);
+		memcpy(h + t[i].at, t[i].bytes, strlen(t[i].bytes));
+		why[0] = 0;
+		rc = img_head(h, t[i].n, 4096, why, sizeof why);
+		snprintf(name, sizeof name, "img_head: %s", t[i].name);
+		check(rc == t[i].rc && strstr(why, t[i].want) &&
+		      (i != 8 || !strstr(why, "looks like")), name, "rc=%d why=%s", rc, why);
+	}
+	/* only the superblock read: an ext4 image is not looked at further */
+	memset(h, 0, sizeof h);
+	h[1080] = 0x53, h[1081] = 0xef;
+	check(img_head(h, IMG_HEAD, 0, why, sizeof why) == -1 && !strcmp(why, "not a squashfs image"),
+	      "img_head: only the superblock read", "why=%s", why);
+	check(sizeof sqfs_comp / sizeof sqfs_comp[0] == 7 && !sqfs_comp[0] &&
+	      !strcmp(sqfs_comp[1], "gzip-compressed squashfs (CONFIG_SQUASHFS_ZLIB)") &&
+	      !strncmp(sqfs_comp[2], "lzma-compressed squashfs (", 26) &&
+	      !strcmp(sqfs_comp[3], "lzo-compressed squashfs (CONFIG_SQUASHFS_LZO)") &&
+	      !strcmp(sqfs_comp[4], "xz-compressed squashfs (CONFIG_SQUASHFS_XZ)") &&
+	      !strcmp(sqfs_comp[5], "lz4-compressed squashfs (CONFIG_SQUASHFS_LZ4)") &&
+	      !strcmp(sqfs_comp[6], "zstd-compressed squashfs (CONFIG_SQUASHFS_ZSTD)"),
+	      "squashfs compressor names by id", " ");
+}
+
+/* The stderr that FN writes, into BUF. */
+static void capture_stderr(void (*fn)(const char *), const char *arg, char *buf, size_t len)
+{
+	FILE *f = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	fn(arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+}
+
+/* Teardown after the app ran never writes g_err (main would print it as
+ * an error while exiting with the app's status): a bridge that cannot be
+ * locked is a warning that says it may be left. */
+static void test_teardown_warns(void)
+{
+	char err[512], dir[] = "/tmp/nsrun-unit.XXXXXX";
+	int saved = g_rundir;
+
+	err_reset();
+	g_rundir = -1;                          /* net_lock's openat fails: EBADF */
+	capture_stderr(net_bridge_remove, "rtbr0", err, sizeof err);
+	check(!g_err[0] && !strcmp(err, "nsrun: warning: bridge rtbr0 may be left: lock " NSRUN_RUNDIR
+					": Bad file descriptor\n"),
+	      "bridge teardown: no lock is one warning line, not an error", "g_err='%s' stderr='%s'", g_err, err);
+	if (!mkdtemp(dir) || (g_rundir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		check(0, "bridge teardown: a bridge already gone is silent", "temporary directory: %s", strerror(errno));
+	} else {
+		capture_stderr(net_bridge_remove, "rtnone0", err, sizeof err);
+		check(!g_err[0] && !err[0], "bridge teardown: a bridge already gone is silent",
+		      "g_err='%s' stderr='%s'", g_err, err);
+		close(g_rundir);
+	}
+	rmdir(dir);
+	g_rundir = saved;
+}
+
 /* The feature table reaches --version: every row, +name when built in. */
 static void test_version(void)
 {
@@ -1114,6 +1218,8 @@ int main(void)
 	test_link_ports();
 	test_edit_distance();
 	test_in_root();
+	test_img_head();
+	test_teardown_warns();
 	test_version();
 	return n_fail ? 1 : 0;
 }

@@ -3,7 +3,9 @@
 # image (same inode, read-only, offset 0, no size limit), whether another
 # container or the vendor's own `mount -o loop` bound it, so the kernel hands
 # back the warm superblock; nsrun never detaches a device it did not attach;
-# starts of one image at once attach it once.
+# starts of one image at once attach it once.  An image that is not a
+# squashfs 4.0 is refused before a loop device, saying what it is; a
+# compressor the kernel lacks is named.
 . "$(dirname "$0")/../lib.sh"
 require_root
 
@@ -100,4 +102,36 @@ for round in 1 2 3; do
 	[ "$n" = 1 ] || bad "round $round: $n loop devices bound to the image at once, want 1"
 	for ((i = 0; i < 100; i++)); do [ -z "$(loops_of "$IMG")" ] && break; sleep 0.02; done
 done
+end
+
+# An image that is no squashfs Linux can mount is refused before any loop
+# device: one line that says what it is instead, and nothing attached.
+begin image_not_squashfs
+echo "not an image" >"$T/text.img"
+{ head -c 1080 /dev/zero; printf '\x53\xef'; head -c 4096 /dev/zero; } >"$T/ext.img"
+head -c 100000 "$IMG" >"$T/short.sqfs"
+for c in "text.img:not a squashfs image \(it looks like text\)" \
+	"ext.img:not a squashfs image \(it looks like an ext2/3/4 file system\)" \
+	"short.sqfs:truncated: its superblock says [0-9]+ bytes, the file has 100000"; do
+	f=$T/${c%%:*}
+	run_nsrun run "$(mkcfg rt-magic root "{\"image\": \"$f\", \"overlay\": \"8M\"}")" </dev/null
+	expect_rc 125
+	expect_one_error "^nsrun: image $f: ${c#*:}\$"
+done
+end
+
+begin image_is_a_directory
+run_nsrun run "$(mkcfg rt-imgdir root "{\"image\": \"$ROOTDIR\", \"overlay\": \"8M\"}")" </dev/null
+expect_rc 125
+expect_one_error "^nsrun: image $ROOTDIR is a directory: a directory root is root\\.path"
+end
+
+# A compressor the kernel cannot read: the mount's EINVAL names it.  No
+# kernel reads lzma (id 2): the test image with that id in its superblock.
+begin image_compressor_unknown_to_the_kernel
+cp "$IMG" "$T/lzma.sqfs"
+printf '\x02' | dd of="$T/lzma.sqfs" bs=1 seek=20 conv=notrunc status=none
+run_nsrun run "$(mkcfg rt-lzma root "{\"image\": \"$T/lzma.sqfs\", \"overlay\": \"8M\"}")" </dev/null
+expect_rc 125
+expect_one_error "^nsrun: mount squashfs $T/lzma.sqfs \\(/dev/loop[0-9]+\\): this kernel cannot read lzma-compressed squashfs \\(.*\\): Invalid argument\$"
 end

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The root filesystem and mounts: overlay writes go to RAM and vanish, a root
 # without overlay is read-only, a directory rootfs, bind and tmpfs mounts,
-# and mount targets that are symlinks pointing out of the root.
+# mount targets that are symlinks pointing out of the root, and nsrun run
+# from a chroot whose "/" is no mount point.
 . "$(dirname "$0")/../lib.sh"
 require_root
 
@@ -142,3 +143,47 @@ if expect_rc 0; then
 	expect_line "/rel -> ../../../../../$u-c" "$OUT" '^marker-ok$'
 fi
 end
+
+# nsrun in a plain chroot whose "/" is no mount point (a build chroot, a
+# rescue shell).  In its new mount namespace nsrun binds "/" onto itself and
+# enters the bind, when the mount that holds "/" is not shared (statmount
+# says, since 6.8): the app runs and its status comes back.  A shared one is
+# refused with the way out, and no mount reaches the host.  The chroot: a
+# directory on a tmpfs of the test's own, with nsrun, the image, /proc, /dev.
+CH=$T/ch/root
+mkdir -p "$T/ch"
+if mount -t tmpfs rtch "$T/ch" && track_mount "$T/ch" && mount --make-private "$T/ch" &&
+	mkdir -p "$CH/proc" "$CH/dev" "$CH/run" "$CH/tmp" && cp "$NSRUN" "$CH/nsrun" && cp "$IMG" "$CH/test.sqfs" &&
+	mount -t proc proc "$CH/proc" && track_mount "$CH/proc" &&
+	mount --bind /dev "$CH/dev" && track_mount "$CH/dev"; then
+	chroot_ok=1
+else
+	chroot_ok=0
+fi
+IFS=.- read -r kmaj kmin _ <<<"$(uname -r)"
+
+begin chroot_root_not_a_mount_point
+[ "$chroot_ok" = 1 ] || bad "could not build the chroot in $T/ch"
+cp "$(mkcfg rt-chroot root '{"image": "/test.sqfs", "overlay": "8M"}' \
+	process '{"args": ["/bin/payload", "exit", "7"]}')" "$CH/rt-chroot.json"
+NSRUN=chroot run_nsrun "$CH" /nsrun run /rt-chroot.json </dev/null
+if ((kmaj > 6 || (kmaj == 6 && kmin >= 8))); then
+	expect_rc 7 && expect_eq stderr "$ERR" ""
+else
+	expect_rc 125 && expect_one_error '^nsrun: / is not a mount point \(a chroot\?\), and without statmount'
+fi
+end
+
+begin chroot_shared_root_refused
+[ "$chroot_ok" = 1 ] || bad "could not build the chroot in $T/ch"
+mount --make-shared "$T/ch"
+cp "$(mkcfg rt-chroots root '{"image": "/test.sqfs", "overlay": "8M"}')" "$CH/rt-chroots.json"
+NSRUN=chroot run_nsrun "$CH" /nsrun run /rt-chroots.json </dev/null
+expect_rc 125
+expect_one_error '^nsrun: / is not a mount point \(a chroot\?\).* would reach the host; make the chroot.s directory a mount point .*\(mount --bind DIR DIR; chroot DIR\)$'
+end
+
+for ((i = ${#OUR_MOUNTS[@]} - 1; i >= 0; i--)); do
+	umount "${OUR_MOUNTS[i]}" || fail chroot_cleanup "umount ${OUR_MOUNTS[i]} failed"
+done
+OUR_MOUNTS=()

@@ -1,7 +1,7 @@
 #!/bin/bash
-# PID 1 and signals: forwarding, reaping, the state file, and nsrun itself
-# killed (SIGTERM: clean teardown; SIGKILL: the kernel reclaims, the next
-# start cleans the rest).
+# PID 1 and signals: forwarding, reaping, what an app that daemonizes
+# leaves, the state file, and nsrun itself killed (SIGTERM: clean teardown;
+# SIGKILL: the kernel reclaims, the next start cleans the rest).
 . "$(dirname "$0")/../lib.sh"
 require_root
 
@@ -39,6 +39,29 @@ begin zombies_reaped
 cfg=$(mkcfg t-orphans process '{"args": ["/bin/payload", "orphans", "5"]}')
 run_nsrun run "$cfg" </dev/null
 expect_rc 0 && expect_eq "payload orphans 5" "$(val zombies)" 0
+end
+
+# An app that daemonizes (its first process exits, its daemons stay) ends
+# the container: PID 1 kills what it left, with or without a pid namespace,
+# and says so once, counting processes (each daemon has a second thread).
+# The status stays the app's.
+for nss in '["pid", "mount"]' '["mount"]'; do
+	begin "app_daemonizes_$([[ $nss == *pid* ]] && echo pidns || echo no_pidns)"
+	cfg=$(mkcfg "rt-daemon$([[ $nss == *pid* ]] && echo p || echo n)" namespaces "$nss" \
+		process '{"args": ["/bin/payload", "daemonize", "2"]}')
+	run_nsrun run "$cfg" </dev/null
+	expect_rc 3 && expect_eq stdout "$OUT" daemons=2
+	expect_one_error '^nsrun: warning: rt-daemon[pn]: the app exited and left 2 processes; they were killed \(an app must stay in the foreground\)$'
+	end
+done
+
+begin app_leaves_nothing_no_warning
+cfg=$(mkcfg rt-daemon0 process '{"args": ["/bin/payload", "daemonize", "0"]}')
+run_nsrun run "$cfg" </dev/null
+expect_rc 3 && expect_eq stderr "$ERR" ""
+cfg=$(mkcfg rt-daemon0n namespaces '["mount"]' process '{"args": ["/bin/payload", "orphans", "3"]}')
+run_nsrun run "$cfg" </dev/null
+expect_rc 0 && expect_eq stderr "$ERR" ""
 end
 
 # A second start with the same name fails and leaves the first alone.
@@ -126,6 +149,7 @@ started=$SECONDS
 run_nsrun run "$cfg" </dev/null
 expect_rc 3
 ((SECONDS - started <= 5)) || bad "nsrun took $((SECONDS - started)) s to return after the app exited"
+expect_one_error '^nsrun: warning: t-leftover: the app exited and left 2 processes; they were killed '
 end
 
 # Two containers with different names run side by side.

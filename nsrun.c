@@ -426,11 +426,14 @@ static const char *cli_config(int argc, char **argv, int rest)
  *        by the index path of the offending node.
  * Entry: cfg_load() (reads the file), cfg_parse() (pure; unit-tested/fuzzed)
  * ====================================================================== */
+struct field;
 struct ctx {
 	const char *file;
 	const char *text;
 	const cJSON *root;
 	struct cfg *c;                  /* what the rows fill */
+	const struct field *rows;       /* the schema the text is read by */
+	size_t nrows;
 };
 
 /* Sizes: bytes, or a number with one of K M G (powers of 1024). */
@@ -795,6 +798,12 @@ static int cfg_outside_rundir(const struct ctx *x, const cJSON *v, const char *f
  * its seeds (tests/schema.c prints them; the suite checks the README), so
  * none of them can drift from the parser.  The README columns and seed
  * values exist only in NSRUN_DOCS builds: nsrun carries none of that text.
+ * The walker reads the table it is given (ctx.rows): an OCI config.json
+ * will be a second table of rows filling the same struct cfg, each value
+ * keeping its place in the text for FILE:LINE:COL errors; a row there
+ * accepts a field, or refuses it with a line (a compiled-out feature is
+ * refused the same way today), and an ignored field is a row whose
+ * parser takes nothing.
  * ====================================================================== */
 struct field;
 typedef int (*cfg_fn)(const struct ctx *x, const cJSON *v, const char *name, const struct field *f,
@@ -891,9 +900,9 @@ static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *parent, c
 
 		while (d != c && strcmp(d->string, c->string))
 			d = d->next;
-		for (size_t i = 0; i < schema_len && !k; i++)
-			if (row_in(&schema[i], parent, variant) && !strcmp(c->string, row_leaf(&schema[i])))
-				k = &schema[i];
+		for (size_t i = 0; i < x->nrows && !k; i++)
+			if (row_in(&x->rows[i], parent, variant) && !strcmp(c->string, row_leaf(&x->rows[i])))
+				k = &x->rows[i];
 		if (d == c && k && feature_on[k->feature])
 			continue;
 		field_name(field, sizeof field, shown, c->string);
@@ -902,15 +911,15 @@ static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *parent, c
 		if (k)
 			return cfg_err(x, c, 1, field, "feature '%s' was compiled out of this nsrun "
 				       "(see nsrun --version)", feature_names[k->feature]);
-		for (size_t i = 0; i < schema_len; i++) {
-			const char *leaf = row_leaf(&schema[i]);
+		for (size_t i = 0; i < x->nrows; i++) {
+			const char *leaf = row_leaf(&x->rows[i]);
 			int dist;
 
-			if (!row_in(&schema[i], parent, variant))
+			if (!row_in(&x->rows[i], parent, variant))
 				continue;
 			dist = edit_distance(c->string, leaf);
 			if (dist < best && dist < (int)strlen(leaf))
-				best = dist, near = &schema[i];
+				best = dist, near = &x->rows[i];
 		}
 		if (near)
 			return cfg_err(x, c, 1, field, "unknown key; did you mean \"%s\"?", row_leaf(near));
@@ -929,8 +938,8 @@ static int cfg_obj(const struct ctx *x, const cJSON *obj, const char *parent, co
 	if (cfg_want(x, obj, *shown ? shown : "(top level)", cJSON_Object, "an object") < 0 ||
 	    cfg_keys(x, obj, parent, shown, variant) < 0)
 		return -1;
-	for (size_t i = 0; i < schema_len; i++) {
-		const struct field *f = &schema[i];
+	for (size_t i = 0; i < x->nrows; i++) {
+		const struct field *f = &x->rows[i];
 		const cJSON *v;
 
 		if (!row_in(f, parent, variant) || !feature_on[f->feature])
@@ -1823,7 +1832,7 @@ static const char *show_byte(char b, char buf[8])
  * it is freed on error). */
 static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 {
-	struct ctx x = { file, buf, NULL, c };
+	struct ctx x = { file, buf, NULL, c, schema, schema_len };
 	const char *end = NULL;
 	cJSON *root;
 	int line, col;
@@ -1899,7 +1908,7 @@ void cfg_free(struct cfg *c)
 __attribute__((format(printf, 4, 5)))
 static int cfg_err_at(const struct cfg *c, const void *node, const char *field, const char *fmt, ...)
 {
-	struct ctx x = { c->file, c->text, c->json, (struct cfg *)c };
+	struct ctx x = { c->file, c->text, c->json, (struct cfg *)c, schema, schema_len };
 	char msg[400];
 	va_list ap;
 

@@ -666,6 +666,46 @@ static const char *js_show(const struct ctx *x, const cJSON *v, char *buf, size_
 	return buf;
 }
 
+/* cJSON finds where a number ends with strtod() and keeps its value as a
+ * double, which nsrun never reads: js_integer() reads every number from its
+ * text (valuedouble and valueint are 0 here: never use them).  This scan
+ * ends where strtod would on what cJSON hands it (digits, sign, '.',
+ * exponent: never "inf", "nan" or hex), with no floating point at all, so
+ * that musl's decimal-to-floating-point code (5 KiB on x86_64, more with
+ * mips's soft float) stays out of nsrun.  The unit and fuzz builds keep
+ * libc's strtod, and test this one against it. */
+__attribute__((unused))         /* where libc's strtod stays, the unit tests call it */
+static double json_strtod(const char *s, char **end)
+{
+	const char *p = s + (*s == '-' || *s == '+'), *q;
+	int digits = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (!digits) {
+		*end = (char *)s;
+		return 0;
+	}
+	if (*p == 'e' || *p == 'E') {
+		q = p + 1 + (p[1] == '-' || p[1] == '+');
+		if (*q >= '0' && *q <= '9')
+			for (p = q; *p >= '0' && *p <= '9'; p++)
+				;
+	}
+	*end = (char *)p;
+	return 0;
+}
+
+#ifndef NSRUN_LIBC_MALLOC
+double strtod(const char *restrict s, char **restrict end)
+{
+	return json_strtod(s, end);
+}
+#endif
+
 /* The integer a JSON number stands for, read from its text: nsrun.c does
  * no floating point (routers such as MT7621 and ath79 have no FPU, and
  * their toolchains are soft-float), so cJSON's double is never used.

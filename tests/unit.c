@@ -426,6 +426,30 @@ static void test_text_limits(void)
 	      !strcmp(show_byte('x', (char[8]){ 0 }), "x"), "syntax error byte escaped", " ");
 }
 
+/* nsrun's strtod for cJSON ends where libc's does on every string cJSON
+ * can hand it (made of "0123456789+-eE."); its value is always 0. */
+static void test_json_strtod(void)
+{
+	static const char *const t[] = {
+		"0", "-1", "12", "12.5", "1e5", "1E-7x", "1e", "1e+", "1e-", ".5", "5.", "-", "+", "", "1.2.3",
+		"00012", "1-2", "-.e1", "+7", "..", "e5", "1.e2", "-0", "18446744073709551616", "3.-", "2e+3e",
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *e1, *e2;
+		double a = strtod(t[i], &e1), b = json_strtod(t[i], &e2);
+
+		if (e1 != e2 || b != 0) {
+			check(0, "json_strtod ends where strtod does", "\"%s\": strtod %td (%g), ours %td (%g)", t[i],
+			      e1 - t[i], a, e2 - t[i], b);
+			bad = 1;
+		}
+	}
+	if (!bad)
+		check(1, "json_strtod ends where strtod does", " ");
+}
+
 static void test_fixtures(void)
 {
 	char name[96];
@@ -1207,6 +1231,7 @@ int main(void)
 	test_fixtures();
 	test_cgroup_writes_bound();
 	test_text_limits();
+	test_json_strtod();
 	test_defaults();
 	test_locate();
 	test_mountinfo();

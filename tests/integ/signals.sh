@@ -180,6 +180,9 @@ end
 # verbs read: nsrun's pid first, then the container's first process (as the
 # host sees it) with its start time, the config's absolute path, the start,
 # the status.  Replaced whole (renamed over), and gone after the exit.
+ppid_of() {                     # (no ps in the VM's guest)
+	awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$1/stat" 2>/dev/null
+}
 begin state_file_record
 trap_cfg t-staterec >/dev/null
 (cd "$T" && env --default-signal "$NSRUN" run t-staterec.json >"$T/bg.out" 2>"$T/bg.err" </dev/null) &
@@ -197,11 +200,11 @@ if wait_for "$T/bg.out" '^ready$'; then
 	owner=$(head -n 1 <<<"$rec")
 	init=$(sed -n 's/^init_pid=//p' <<<"$rec")
 	expect_eq "line 1 (nsrun's pid; the subshell execs nothing, so its child)" \
-		"$(ps -o ppid= -p "$owner" 2>/dev/null | tr -d ' ')" "$BG_PID"
+		"$(ppid_of "$owner")" "$BG_PID"
 	expect_eq "init_start" "$(sed -n 's/^init_start=//p' <<<"$rec")" \
 		"$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$init/stat" 2>/dev/null)"
 	expect_eq "the init's pid inside" "$(awk '/^NSpid:/ { print $NF }' "/proc/$init/status" 2>/dev/null)" 1
-	expect_eq "the init's parent" "$(ps -o ppid= -p "$init" 2>/dev/null | tr -d ' ')" "$owner"
+	expect_eq "the init's parent" "$(ppid_of "$init")" "$owner"
 	expect_eq "config" "$(sed -n 's/^config=//p' <<<"$rec")" "$T/t-staterec.json"
 	started=$(sed -n 's/^started=//p' <<<"$rec")
 	now=$(date +%s)

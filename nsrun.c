@@ -3681,12 +3681,12 @@ static int ns_setup(struct run *r)
 	return 0;
 }
 
-/* The container's environment's PATH, or the default. */
-static const char *app_path(struct cfg *c)
+/* PATH of the environment ENV, or the default. */
+static const char *app_path(const char *const *env)
 {
-	for (int i = 0; c->proc.env[i]; i++)
-		if (!strncmp(c->proc.env[i], "PATH=", 5))
-			return c->proc.env[i] + 5;
+	for (int i = 0; env[i]; i++)
+		if (!strncmp(env[i], "PATH=", 5))
+			return env[i] + 5;
 	return default_env[0] + 5;
 }
 
@@ -3708,14 +3708,6 @@ static uint64_t sig_ignored(void)
 	return ign;
 }
 
-/* Default dispositions for the app's ignored signals (r->sig_ign). */
-static void app_signals_default(const struct run *r)
-{
-	for (int s = 1; s < NSIG && s <= 64; s++)
-		if (r->sig_ign >> (s - 1) & 1)
-			signal(s, SIG_DFL);
-}
-
 /* The app's ids, unless it has them already (root of its namespaces, no
  * supplementary groups: the usual case): each change of credentials makes
  * a new set and frees the old one after an RCU grace period. */
@@ -3730,34 +3722,17 @@ static int app_ids(uid_t uid, gid_t gid)
 	return set_ids(uid, gid);
 }
 
-/* The app's process: clean signal state, its user, its cwd, then exec.
- * A name without '/' is looked up in the container's PATH (not nsrun's).
- * Exec failures are the app's: 127 not found, 126 cannot execute. */
+/* Exec FILE with ARGV and ENV; a name without '/' is looked up in PATH
+ * (the container's, not nsrun's).  Exec failures are the app's: 127 not
+ * found, 126 cannot execute. */
 __attribute__((noreturn))
-static void app_exec(struct run *r)
+static void app_execvpe(const char *file, char *const *argv, char *const *env, const char *path)
 {
-	struct cfg *c = r->c;
-	const char *file = c->proc.args[0], *path = app_path(c);
 	char buf[NSRUN_PATH_MAX];
-	sigset_t none;
 	int err = ENOENT;
 
-	app_signals_default(r);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (step(S_app_creds) < 0 || app_ids(c->proc.uid, c->proc.gid) < 0) {
-		fail("set user %u:%u", (unsigned)c->proc.uid, (unsigned)c->proc.gid);
-		child_die(r);
-	}
-	/* In a pid namespace init's death kills the app anyway; init's cwd
-	 * is "/" since the pivot, and the app has a copy of it. */
-	if ((!(c->ns & NS_PID) && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) || step(S_app_cwd) < 0 ||
-	    (strcmp(c->proc.cwd, "/") && chdir(c->proc.cwd) < 0)) {
-		fail("chdir %s", c->proc.cwd);
-		child_die(r);
-	}
 	if (strchr(file, '/')) {
-		execve(file, (char *const *)c->proc.args, (char *const *)c->proc.env);
+		execve(file, argv, env);
 		err = errno;
 	} else {
 		for (const char *p = path;; p++) {
@@ -3765,7 +3740,7 @@ static void app_exec(struct run *r)
 
 			if (n + strlen(file) + 2 <= sizeof buf) {
 				snprintf(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", file);
-				execve(buf, (char *const *)c->proc.args, (char *const *)c->proc.env);
+				execve(buf, argv, env);
 				if (errno != ENOENT && errno != ENOTDIR)
 					err = errno;    /* found but not runnable: remember */
 			}
@@ -3778,15 +3753,54 @@ static void app_exec(struct run *r)
 	_exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
 
+/* The one way into a container's process, for the app of `run` and, next,
+ * for `nsrun exec`, so both get the same hardening, in this order:
+ *   1. signals: the ones in SIG_IGN (those nsrun ignored, which execve
+ *      would keep ignored) back to their default; none blocked;
+ *   2. credentials: no supplementary groups, P's gid, P's uid (app_ids);
+ *      then PDEATHSIG (0: none), which a change of ids clears;
+ *   3. (to come, in this order: capabilities, no_new_privs, the seccomp
+ *      filter; the filter last, so it need not allow what 1-3 call);
+ *   4. the working directory, P's cwd ("/": the caller's cwd must be the
+ *      container's root, as it is after the pivot);
+ *   5. exec of P's args with P's env, looked up in its PATH.
+ * Nothing here depends on how the container was set up.  Returns only when
+ * a step before the exec fails (-1, g_err says which); a failed exec
+ * exits 127 or 126. */
+static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
+{
+	sigset_t none;
+
+	for (int s = 1; s < NSIG && s <= 64; s++)
+		if (sig_ign >> (s - 1) & 1)
+			signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (step(S_app_creds) < 0 || app_ids(p->uid, p->gid) < 0)
+		return fail("set user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
+	if (pdeathsig && prctl(PR_SET_PDEATHSIG, pdeathsig) < 0)
+		return fail("prctl PR_SET_PDEATHSIG");
+	/* 3. capabilities, no_new_privs, seccomp: here. */
+	if (step(S_app_cwd) < 0 || (strcmp(p->cwd, "/") && chdir(p->cwd) < 0))
+		return fail("chdir %s", p->cwd);
+	app_execvpe(p->args[0], (char *const *)p->args, (char *const *)p->env, app_path(p->env));
+}
+
 /* The app's process shares init's memory until its execve (init waits:
  * CLONE_VFORK), as posix_spawn does: no copy of init's page tables, no
  * copy-on-write faults after.  It runs on a stack of its own and writes
  * nothing init reads; its signal dispositions, ids and cwd are its own. */
 static unsigned char app_stack[32768] __attribute__((aligned(16)));
 
+/* The app of `run`: its setup error goes to nsrun as the container's does.
+ * In a pid namespace init's death kills the app anyway; without one, the
+ * death signal does. */
 static int app_main(void *arg)
 {
-	app_exec(arg);
+	struct run *r = arg;
+
+	become_app(&r->c->proc, r->sig_ign, r->c->ns & NS_PID ? 0 : SIGKILL);
+	child_die(r);
 }
 
 /* Without a pid namespace nsrun cannot kill(-1): end only its own

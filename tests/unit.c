@@ -394,7 +394,7 @@ static void test_defaults(void)
 	check(!strcmp(c.proc.cwd, "/") && c.proc.uid == 0 && c.proc.gid == 0, "default cwd / user 0:0", "cwd=%s", c.proc.cwd);
 	check(c.proc.env[0] && !strcmp(c.proc.env[0], "PATH=/usr/sbin:/usr/bin:/sbin:/bin") && !c.proc.env[1],
 	      "default env is PATH only", "%s", c.proc.env[0]);
-	check(!strcmp(app_path(&c), "/usr/sbin:/usr/bin:/sbin:/bin"), "app_path default", "%s", app_path(&c));
+	check(!strcmp(app_path(c.proc.env), "/usr/sbin:/usr/bin:/sbin:/bin"), "app_path default", "%s", app_path(c.proc.env));
 	cfg_free(&c);
 
 	j = "{\"name\":\"w\",\"root\":{\"path\":\"/r\",\"overlay\":\"8M\"},\"process\":{\"args\":[\"a\",\"b\"],"
@@ -411,7 +411,7 @@ static void test_defaults(void)
 	check(c.root.overlay == 8 << 20 && !strcmp(c.root.path, "/r") && !c.root.image, "full root", " ");
 	check(!c.hostname && c.ns == (NS_MOUNT | NS_USER | NS_TIME), "full namespaces, no hostname", "ns=%#x", c.ns);
 	check(c.proc.uid == 1000 && c.proc.gid == 100 && !strcmp(c.proc.cwd, "/srv"), "full user and cwd", " ");
-	check(!strcmp(app_path(&c), "/x:/y") && !strcmp(c.proc.args[1], "b") && !c.proc.args[2], "full args and PATH", " ");
+	check(!strcmp(app_path(c.proc.env), "/x:/y") && !strcmp(c.proc.args[1], "b") && !c.proc.args[2], "full args and PATH", " ");
 	check(c.userns.n_uid_map == 2 && c.userns.uid_map[1].inside == 65536 && c.userns.uid_map[1].outside == 1 &&
 	      c.userns.n_gid_map == 1 && c.userns.gid_map[0].outside == 200000, "full id maps", " ");
 	check(c.time.monotonic == -5 && c.time.boottime == 7, "full time offsets", " ");

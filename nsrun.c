@@ -3675,145 +3675,368 @@ out:
 	return e ? -1 : fd;
 }
 
-/* "proc/self/fd/N" of an O_PATH fd: mount(2) follows it to the object. */
-static const char *fd_path(int fd, char *buf, size_t len)
+/* openat2 (5.6).  Its number is 437 everywhere but on MIPS (4437 o32, 6437
+ * n32, 5437 n64) and Alpha; libcs that know it define SYS_openat2. */
+#ifndef SYS_openat2
+#if defined(__mips__) && _MIPS_SIM == _ABIO32
+#define SYS_openat2 4437
+#elif defined(__mips__) && _MIPS_SIM == _ABIN32
+#define SYS_openat2 6437
+#elif defined(__mips__)
+#define SYS_openat2 5437
+#elif defined(__alpha__)
+#define SYS_openat2 547
+#else
+#define SYS_openat2 437
+#endif
+#endif
+#define NSRUN_RESOLVE_NO_MAGICLINKS 0x02
+#define NSRUN_RESOLVE_IN_ROOT 0x10
+struct nsrun_open_how {                 /* struct open_how of <linux/openat2.h> */
+	uint64_t flags, mode, resolve;
+};
+
+static int g_no_openat2;                /* ENOSYS once: in_root_open from then on */
+
+/* PATH inside the directory ROOT as if ROOT were "/": an O_PATH fd.  OFLAGS
+ * may add O_DIRECTORY and O_NOFOLLOW (the last component itself must then
+ * not be a symlink: ENOTDIR with O_DIRECTORY).  openat2 with RESOLVE_IN_ROOT
+ * does it in one call; RESOLVE_NO_MAGICLINKS keeps /proc/PID/root and the
+ * like, once a proc is inside the root, from leading out of it.  Kernels
+ * before 5.6 get in_root_open, the same walk by hand.  EAGAIN: a rename or
+ * mount somewhere on the system raced a ".." (RESOLVE_IN_ROOT's check is
+ * global), so ask again; the hand walk ends a streak of them. */
+static int mnt_open(int root, const char *path, int oflags)
 {
-	snprintf(buf, len, "proc/self/fd/%d", fd);
+	struct nsrun_open_how how = { .flags = (uint64_t)(O_PATH | O_CLOEXEC | oflags),
+				      .resolve = NSRUN_RESOLVE_IN_ROOT | NSRUN_RESOLVE_NO_MAGICLINKS };
+	const char *last = strrchr(path, '/');
+	char dir[NSRUN_PATH_MAX];
+	int fd, dfd;
+
+	for (int tries = 0; !g_no_openat2 && tries < 4; tries++) {
+		fd = (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+		if (fd >= 0 || (errno != ENOSYS && errno != EAGAIN))
+			return fd;
+		g_no_openat2 = errno == ENOSYS;
+	}
+	if (!(oflags & O_NOFOLLOW))
+		return in_root_open(root, path, 0, 1);
+	/* The directories inside the root by hand, the last one with openat. */
+	if (!last || last == path)
+		return openat(root, last ? last + 1 : path, O_PATH | O_CLOEXEC | oflags);
+	if ((size_t)(last - path) >= sizeof dir) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dir, path, (size_t)(last - path));
+	dir[last - path] = 0;
+	if ((dfd = in_root_open(root, dir, 0, 1)) < 0)
+		return -1;
+	fd = openat(dfd, last + 1, O_PATH | O_CLOEXEC | oflags);
+	close(dfd);
+	return fd;
+}
+
+/* How mount(2) is pointed at the target an fd holds, so that the mount
+ * lands on what was resolved and not on whatever a path names by then:
+ * a directory is made the cwd and mounted on as "." (a lookup of nothing);
+ * anything else through "/proc/self/fd/N", which mount(2) follows to the
+ * fd's object.  That is the host's /proc, nsrun's mount namespace's: every
+ * mount is made before the pivot, so it is there even for the container's
+ * own /proc.  (It costs a lookup through procfs, about 2.5 us more than
+ * the fchdir on the build host.)  NULL: fchdir failed. */
+static const char *mnt_at(int fd, int dir, char *buf, size_t len)
+{
+	if (dir)
+		return fchdir(fd) < 0 ? NULL : ".";
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
 	return buf;
 }
 
-/* Config "mounts": targets resolved inside the new root (cwd), created when
- * missing, each mount made on the fd of the resolved target. */
-static int ns_volumes(struct cfg *c)
-{
-	char fp[64];
-	int rootfd;
-
-	if (c->n_mounts == 0)
-		return 0;
-	if ((rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return fail("open the new root");
-	for (int i = 0; i < c->n_mounts; i++) {
-		struct mount_cfg *m = &c->mounts[i];
-		struct stat st;
-		int fd, dir = 1, rc;
-
-		if (m->type == M_BIND && stat(m->source, &st) < 0) {
-			fail("bind %s: source", m->source);
-			break;
-		}
-		if (m->type == M_BIND)
-			dir = S_ISDIR(st.st_mode);
-		if ((fd = in_root_open(rootfd, m->target, 1, dir)) < 0) {
-			fail("create mount target %s", m->target);
-			break;
-		}
-		if (step(S_mount_volumes) < 0) {
-			rc = -1;
-		} else if (m->type == M_BIND) {
-			rc = mount(m->source, fd_path(fd, fp, sizeof fp), NULL, MS_BIND | MS_REC, NULL);
-		} else {
-			char opts[64];
-			int n = snprintf(opts, sizeof opts, "mode=%o", m->mode);
-
-			if (m->size)
-				snprintf(opts + n, sizeof opts - (size_t)n, ",size=%llu", (unsigned long long)m->size);
-			rc = mount("tmpfs", fd_path(fd, fp, sizeof fp), "tmpfs", MS_NOSUID | MS_NODEV, opts);
-		}
-		close(fd);
-		if (rc < 0) {
-			fail("mount %s on %s", m->type == M_BIND ? m->source : "tmpfs", m->target);
-			break;
-		}
-		if (m->readonly) {     /* the new mount is on top now: open it again */
-			if ((fd = in_root_open(rootfd, m->target, 0, dir)) < 0 ||
-			    mnt_ro(fd_path(fd, fp, sizeof fp)) < 0) {
-				fail("make %s read-only", m->target);
-				if (fd >= 0)
-					close(fd);
-				break;
-			}
-			close(fd);
-		}
-	}
-	close(rootfd);
-	return g_err[0] ? -1 : 0;
-}
-
-/* A filesystem of its own where this container's namespaces allow it; else,
- * inside a user namespace that does not own the matching namespace, a
- * recursive bind of the host's (the kernel refuses a fresh one there). */
-static int mount_or_bind(struct cfg *c, int own, const char *fstype, const char *target,
-			 unsigned long flags, const char *data, const char *host)
-{
-	if (own || !(c->ns & NS_USER))
-		return mount(fstype, target, fstype, flags, data);
-	if (access(host, F_OK) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (mount(host, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return -1;
-	return flags & MS_RDONLY ? mnt_ro(target) : 0;
-}
-
-static const struct {
-	const char *name;
-	unsigned maj, min;
-} dev_nodes[] = {
-	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
-	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+/* ---- mounts as data ----------------------------------------------------
+ * Every mount of the container is one row of this kind, run by mop_run(),
+ * in order: the standard rows (std_mounts), then the config's "mounts" as
+ * rows of their own (mop_volume).  Each target is opened inside the new
+ * root (mnt_open) and mounted on through its fd (mnt_at).  Masked paths,
+ * read-only paths and OCI mounts are meant to become more rows. */
+enum mop_kind {
+	MO_FS,          /* a filesystem of its own: SRC (default FSTYPE) of FSTYPE */
+	MO_BIND,        /* SRC, a host path, bound recursively */
+	MO_NODE,        /* a character device MAJ:MIN */
+	MO_LINK,        /* a symlink whose text is SRC */
 };
 
-/* /dev: a small tmpfs with the usual nodes (or, in a user namespace where
- * mknod is refused, binds of the host's), devpts, shm, mqueue, links. */
-static int ns_dev(struct cfg *c)
+struct mop {                            /* small types: 56 bytes a row */
+	const char *target;             /* absolute, inside the root */
+	unsigned char kind;             /* enum mop_kind */
+	unsigned char maj, min;         /* MO_NODE */
+	unsigned char need, unless;     /* enum ns_bit: the row runs with all of NEED, none of UNLESS */
+	/* In a user namespace that does not own the namespace OWN, the kernel
+	 * refuses a fresh instance (a device node, always): HOST, the host's,
+	 * is bound instead; for a filesystem the host has not mounted (ENOENT)
+	 * the row is skipped.  Without HOST a fresh one is always made. */
+	unsigned char own;
+	/* FOLLOW (the config's mounts): a symlink at the target is followed
+	 * inside the root, missing directories on the way are made.  Else the
+	 * target must be the image's own directory, made only in a directory
+	 * of nsrun's (/dev), never through a symlink.  An image whose /proc,
+	 * /sys or /dev is a symlink is refused (mop_refuse): following it,
+	 * even inside the root, would put proc or a tmpfs wherever the image
+	 * says, over /etc or over the root itself, and runc refuses proc and
+	 * sysfs there for that reason. */
+	unsigned char follow;
+	unsigned char step;             /* enum step: the fault point, right before the mount */
+	unsigned short make;            /* a missing target is made: S_IFDIR, S_IFREG, S_IFCHR + mode */
+	unsigned flags;                 /* MS_*; MS_RDONLY on a bind: a read-only remount after it */
+	const char *src, *fstype, *data;
+	const char *host;               /* see OWN */
+};
+
+#define MOP_NX (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+#define MOP_NODE(n, a, b) { "/dev/" n, MO_NODE, a, b, .make = S_IFCHR | 0666, .host = "/dev/" n, .step = S_mount_dev }
+#define MOP_LINK(n, to) { "/dev/" n, MO_LINK, .src = to, .step = S_mount_dev }
+static const struct mop std_mounts[] = {
+	{ "/proc", MO_FS, .fstype = "proc", .flags = MOP_NX, .own = NS_PID, .host = "/proc", .step = S_mount_proc },
+	{ "/sys", MO_FS, .fstype = "sysfs", .flags = MS_RDONLY | MOP_NX, .own = NS_NET, .host = "/sys",
+	  .step = S_mount_sys },
+	{ "/sys/fs/cgroup", MO_FS, .fstype = "cgroup2", .flags = MS_RDONLY | MOP_NX, .need = NS_CGROUP,
+	  .step = S_mount_cgroup },
+	{ "/dev", MO_FS, .fstype = "tmpfs", .flags = MS_NOSUID | MS_NOEXEC, .data = "mode=0755,size=64k",
+	  .step = S_mount_dev },
+	/* /dev's nodes and links: the step of /dev, whose mount fails first */
+	MOP_NODE("null", 1, 3), MOP_NODE("zero", 1, 5), MOP_NODE("full", 1, 7),
+	MOP_NODE("random", 1, 8), MOP_NODE("urandom", 1, 9), MOP_NODE("tty", 5, 0),
+	MOP_LINK("fd", "/proc/self/fd"), MOP_LINK("stdin", "/proc/self/fd/0"),
+	MOP_LINK("stdout", "/proc/self/fd/1"), MOP_LINK("stderr", "/proc/self/fd/2"),
+	MOP_LINK("ptmx", "pts/ptmx"),
+	/* gid 5 (tty) only where the container has its host's ids */
+	{ "/dev/pts", MO_FS, .unless = NS_USER, .make = S_IFDIR | 0755, .fstype = "devpts",
+	  .flags = MS_NOSUID | MS_NOEXEC, .data = "newinstance,ptmxmode=0666,mode=0620,gid=5", .step = S_mount_devpts },
+	{ "/dev/pts", MO_FS, .need = NS_USER, .make = S_IFDIR | 0755, .fstype = "devpts",
+	  .flags = MS_NOSUID | MS_NOEXEC, .data = "newinstance,ptmxmode=0666,mode=0620", .step = S_mount_devpts },
+	{ "/dev/shm", MO_FS, .make = S_IFDIR | 01777, .src = "shm", .fstype = "tmpfs", .flags = MS_NOSUID | MS_NODEV,
+	  .data = "mode=1777", .step = S_mount_shm },
+	{ "/dev/mqueue", MO_FS, .make = S_IFDIR | 0755, .fstype = "mqueue", .flags = MOP_NX, .own = NS_IPC,
+	  .host = "/dev/mqueue", .step = S_mount_mqueue },
+};
+#undef MOP_NX
+#undef MOP_NODE
+#undef MOP_LINK
+
+struct mnt_ctx {
+	int root;                       /* the new root, O_PATH */
+	unsigned ns;                    /* the container's enum ns_bit */
+	int dir;                        /* the directory the last target was made in, or -1, */
+	const char *dir_of;             /* kept for the next row: DIR_LEN bytes of DIR_OF name it */
+	size_t dir_len;
+	int cwd;                        /* DIR when it is the cwd, else -1 */
+};
+
+static void mop_forget_dir(struct mnt_ctx *x)
 {
-	char host[32], path[32];
-	mode_t mask;
-	static const char *const links[][2] = {
-		{ "/proc/self/fd", "dev/fd" }, { "/proc/self/fd/0", "dev/stdin" },
-		{ "/proc/self/fd/1", "dev/stdout" }, { "/proc/self/fd/2", "dev/stderr" },
-		{ "pts/ptmx", "dev/ptmx" },
-	};
+	if (x->dir >= 0)
+		close(x->dir);
+	x->dir = x->cwd = -1;
+}
 
-	if (step(S_mount_dev) < 0 ||
-	    mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
-		return fail("mount tmpfs on /dev");
-	mask = umask(0);                        /* mknod and creat obey the umask */
-	for (size_t i = 0; i < sizeof dev_nodes / sizeof dev_nodes[0]; i++) {
-		snprintf(path, sizeof path, "dev/%s", dev_nodes[i].name);
-		if (!(c->ns & NS_USER)) {
-			if (mknod(path, S_IFCHR | 0666, makedev(dev_nodes[i].maj, dev_nodes[i].min)) < 0)
-				return fail("create /%s", path);
-			continue;
-		}
-		snprintf(host, sizeof host, "/dev/%s", dev_nodes[i].name);
-		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+/* The directory of TARGET (the last one is kept: /dev's rows share it);
+ * *NAME: TARGET's last component. */
+static int mop_dir(struct mnt_ctx *x, const char *target, const char **name)
+{
+	const char *slash = strrchr(target, '/');
+	size_t len = slash ? (size_t)(slash - target) : 0;
+	char buf[NSRUN_PATH_MAX];
 
-		if (fd < 0)
-			return fail("create /%s", path);
+	*name = slash ? slash + 1 : target;
+	if (len == 0)
+		return x->root;
+	if (x->dir >= 0 && len == x->dir_len && !strncmp(target, x->dir_of, len))
+		return x->dir;
+	mop_forget_dir(x);
+	if (len >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, target, len);
+	buf[len] = 0;
+	if ((x->dir = mnt_open(x->root, buf, O_DIRECTORY)) >= 0)
+		x->dir_of = target, x->dir_len = len;
+	return x->dir;
+}
+
+/* A row's error: "mount proc on /proc", "bind /dev/null on /dev/null"... */
+static int mop_fail(const struct mop *o)
+{
+	if (o->kind == MO_NODE)
+		return fail("bind %s on %s", o->host, o->target);
+	return fail("mount %s on %s", o->kind == MO_BIND ? o->src : o->fstype, o->target);
+}
+
+/* A standard row's target would not open as a directory (ENOTDIR): one
+ * line when the image has a symlink there, else the mount's own error. */
+static int mop_refuse(struct mnt_ctx *x, const struct mop *o)
+{
+	int e = errno, fd = mnt_open(x->root, o->target, O_NOFOLLOW), link;
+	struct stat st;
+
+	link = fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
+	if (fd >= 0)
 		close(fd);
-		if (mount(host, path, NULL, MS_BIND, NULL) < 0)
-			return fail("bind %s on /%s", host, path);
+	if (link)
+		return failx("%s in the image is a symlink; it must be a directory (nsrun does not mount "
+			     "through a symlink there)", o->target);
+	errno = e;
+	return mop_fail(o);
+}
+
+/* The target of a row that mounts: NAME in DIR when it was made there
+ * (DIR >= 0); else resolved in the root, and for a FOLLOW row with CREATE
+ * made when missing, directories on the way too. */
+static int mop_open(struct mnt_ctx *x, const struct mop *o, int dir, const char *name, int create)
+{
+	int fd;
+
+	if (dir >= 0)
+		return openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC | (S_ISDIR(o->make) ? O_DIRECTORY : 0));
+	if (!o->follow)
+		return mnt_open(x->root, o->target, O_NOFOLLOW | O_DIRECTORY);
+	fd = mnt_open(x->root, o->target, 0);
+	if (fd < 0 && errno == ENOENT && create && o->make)
+		fd = in_root_open(x->root, o->target, 1, S_ISDIR(o->make));
+	return fd;
+}
+
+/* One row: its target made where the row says so, then a mount, a bind,
+ * a node or a link there; a bind made read-only after.  Moves the cwd.
+ * -1: g_err says why. */
+static int mop_run(struct mnt_ctx *x, const struct mop *o)
+{
+	int host = o->host && (x->ns & NS_USER) && !(x->ns & o->own);
+	int isdir = !S_ISREG(o->make) && o->kind != MO_NODE;
+	int dir = -1, fd = -1, made = 0, rc;
+	const char *name = NULL, *at;
+	char fp[32];
+
+	if ((x->ns & o->need) != o->need || (x->ns & o->unless))
+		return 0;
+	/* Made in a directory of nsrun's (/dev): nodes, links, mount points. */
+	if (!o->follow && (o->make || o->kind == MO_LINK)) {
+		if ((dir = mop_dir(x, o->target, &name)) < 0)
+			return fail("create %s", o->target);
+		if (o->kind == MO_LINK)
+			rc = symlinkat(o->src, dir, name);
+		else if (o->kind == MO_NODE)    /* in a user namespace, a file to bind the host's on */
+			rc = mknodat(dir, name, host ? S_IFREG | (o->make & 07777) : o->make,
+				     host ? 0 : makedev(o->maj, o->min));
+		else
+			rc = mkdirat(dir, name, o->make & 07777);
+		if (rc < 0 && !(S_ISDIR(o->make) && errno == EEXIST))
+			return fail("create %s", o->target);
+		if (o->kind == MO_LINK || (o->kind == MO_NODE && !host))
+			return 0;
+		made = rc == 0;
+	}
+	/* What nsrun has just made is mounted on by its name in its directory
+	 * (the cwd): it is nsrun's own, mkdirat and mknodat make nothing where
+	 * something is, so there is nothing to pin with an fd. */
+	if (made) {
+		if (x->cwd != dir && fchdir(dir) == 0)
+			x->cwd = dir;
+		at = x->cwd == dir ? name : NULL;
+	} else if ((fd = mop_open(x, o, dir, name, 1)) >= 0) {
+		at = mnt_at(fd, isdir, fp, sizeof fp);
+		x->cwd = -1;
+	} else if (o->follow) {
+		return fail("create mount target %s", o->target);
+	} else {
+		return errno == ENOTDIR ? mop_refuse(x, o) : mop_fail(o);
+	}
+	if (!at || step(o->step) < 0)
+		rc = -1;
+	else if (host || o->kind == MO_BIND)
+		rc = mount(host ? o->host : o->src, at, NULL, MS_BIND | MS_REC, NULL);
+	else
+		rc = mount(o->src ? o->src : o->fstype, at, o->fstype, o->flags, o->data);
+	if (fd >= 0)
+		close(fd), fd = -1;
+	if (rc < 0 && host && o->kind == MO_FS && errno == ENOENT)
+		return 0;                       /* the host has none to bind */
+	if (rc < 0)
+		return mop_fail(o);
+	/* A mount elsewhere than in the kept directory may cover it. */
+	if (x->dir >= 0 && dir != x->dir)
+		mop_forget_dir(x);
+	if ((host || o->kind == MO_BIND) && (o->flags & MS_RDONLY)) {
+		/* The new mount is on top now: a name leads into it, a cwd or
+		 * an fd taken before it does not; open it again. */
+		if (!made) {
+			at = (fd = mop_open(x, o, dir, name, 0)) < 0 ? NULL : mnt_at(fd, isdir, fp, sizeof fp);
+			x->cwd = -1;
+		}
+		rc = at ? mnt_ro(at) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (rc < 0)
+			return fail("make %s read-only", o->target);
+	}
+	return 0;
+}
+
+/* A config "mounts" entry as a row (OPTS: room for a tmpfs's options). */
+static int mop_volume(const struct mount_cfg *m, struct mop *o, char *opts, size_t len)
+{
+	struct stat st;
+	int n;
+
+	*o = (struct mop){ .target = m->target, .make = S_IFDIR | 0755, .follow = 1, .step = S_mount_volumes };
+	if (m->type == M_BIND) {
+		if (stat(m->source, &st) < 0)
+			return fail("bind %s: source", m->source);
+		o->kind = MO_BIND;
+		o->src = m->source;
+		o->flags = MS_BIND | MS_REC | (m->readonly ? MS_RDONLY : 0);
+		if (!S_ISDIR(st.st_mode))
+			o->make = S_IFREG | 0644;
+		return 0;
+	}
+	n = snprintf(opts, len, "mode=%o", m->mode);
+	if (m->size)
+		snprintf(opts + n, len - (size_t)n, ",size=%llu", (unsigned long long)m->size);
+	o->kind = MO_FS;
+	o->fstype = "tmpfs";
+	o->flags = MS_NOSUID | MS_NODEV;
+	o->data = opts;
+	return 0;
+}
+
+/* Every mount of the container, in the new root WORK_ROOT: the standard
+ * rows, then the volumes; then the root is the cwd, for the pivot.  Under
+ * umask 0: each row says its mode, the volumes' targets are made 0755 and
+ * 0644. */
+static int ns_mounts(struct cfg *c)
+{
+	struct mnt_ctx x = { .ns = c->ns, .dir = -1, .cwd = -1 };
+	mode_t mask;
+	int rc = 0;
+
+	if ((x.root = openat(AT_FDCWD, WORK_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return fail("enter the new root %s", WORK_ROOT);
+	mask = umask(0);
+	for (size_t i = 0; rc == 0 && i < sizeof std_mounts / sizeof std_mounts[0]; i++)
+		rc = mop_run(&x, &std_mounts[i]);
+	for (int i = 0; rc == 0 && i < c->n_mounts; i++) {
+		struct mop o;
+		char opts[64];
+
+		rc = mop_volume(&c->mounts[i], &o, opts, sizeof opts) < 0 ? -1 : mop_run(&x, &o);
 	}
 	umask(mask);
-	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
-		if (symlink(links[i][0], links[i][1]) < 0)
-			return fail("create /%s", links[i][1]);
-	if (mkdir("dev/pts", 0755) < 0 || mkdir("dev/shm", 01777) < 0 || mkdir("dev/mqueue", 0755) < 0)
-		return fail("create directories in /dev");
-	if (step(S_mount_devpts) < 0 ||
-	    mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		  c->ns & NS_USER ? "newinstance,ptmxmode=0666,mode=0620"
-				  : "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0)
-		return fail("mount devpts on /dev/pts");
-	if (step(S_mount_shm) < 0 ||
-	    mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
-		return fail("mount tmpfs on /dev/shm");
-	if (step(S_mount_mqueue) < 0 ||
-	    mount_or_bind(c, c->ns & NS_IPC, "mqueue", "dev/mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  NULL, "/dev/mqueue") < 0)
-		return fail("mount mqueue on /dev/mqueue");
-	return 0;
+	if (rc == 0 && fchdir(x.root) < 0)     /* ns_pivot pivots into "." */
+		rc = fail("enter the new root %s", WORK_ROOT);
+	mop_forget_dir(&x);
+	close(x.root);
+	return rc;
 }
 
 static int ns_lo_up(void)
@@ -3911,20 +4134,7 @@ static int ns_setup(struct run *r)
 	 * itself here, which makes an unlocked mount of our own to pivot into. */
 	if ((c->ns & NS_USER) && mount(WORK_ROOT, WORK_ROOT, NULL, MS_BIND, NULL) < 0)
 		return fail("bind the new root %s onto itself", WORK_ROOT);
-	if (chdir(WORK_ROOT) < 0)
-		return fail("enter the new root %s", WORK_ROOT);
-	if (step(S_mount_proc) < 0 ||
-	    mount_or_bind(c, c->ns & NS_PID, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "/proc") < 0)
-		return fail("mount proc on /proc");
-	if (step(S_mount_sys) < 0 ||
-	    mount_or_bind(c, c->ns & NS_NET, "sysfs", "sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  NULL, "/sys") < 0)
-		return fail("mount sysfs on /sys");
-	if ((c->ns & NS_CGROUP) && (step(S_mount_cgroup) < 0 ||
-				    mount("cgroup2", "sys/fs/cgroup", "cgroup2",
-					  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0))
-		return fail("mount cgroup2 on /sys/fs/cgroup");
-	if (ns_dev(c) < 0 || ns_volumes(c) < 0 || ns_pivot() < 0)
+	if (ns_mounts(c) < 0 || ns_pivot() < 0)
 		return -1;
 	if (early && ns_go(r, 1) < 0)
 		return -1;
@@ -3935,12 +4145,12 @@ static int ns_setup(struct run *r)
 	return 0;
 }
 
-/* The container's environment's PATH, or the default. */
-static const char *app_path(struct cfg *c)
+/* PATH of the environment ENV, or the default. */
+static const char *app_path(const char *const *env)
 {
-	for (int i = 0; c->proc.env[i]; i++)
-		if (!strncmp(c->proc.env[i], "PATH=", 5))
-			return c->proc.env[i] + 5;
+	for (int i = 0; env[i]; i++)
+		if (!strncmp(env[i], "PATH=", 5))
+			return env[i] + 5;
 	return default_env[0] + 5;
 }
 
@@ -3962,14 +4172,6 @@ static uint64_t sig_ignored(void)
 	return ign;
 }
 
-/* Default dispositions for the app's ignored signals (r->sig_ign). */
-static void app_signals_default(const struct run *r)
-{
-	for (int s = 1; s < NSIG && s <= 64; s++)
-		if (r->sig_ign >> (s - 1) & 1)
-			signal(s, SIG_DFL);
-}
-
 /* The app's ids, unless it has them already (root of its namespaces, no
  * supplementary groups: the usual case): each change of credentials makes
  * a new set and frees the old one after an RCU grace period. */
@@ -3984,34 +4186,17 @@ static int app_ids(uid_t uid, gid_t gid)
 	return set_ids(uid, gid);
 }
 
-/* The app's process: clean signal state, its user, its cwd, then exec.
- * A name without '/' is looked up in the container's PATH (not nsrun's).
- * Exec failures are the app's: 127 not found, 126 cannot execute. */
+/* Exec FILE with ARGV and ENV; a name without '/' is looked up in PATH
+ * (the container's, not nsrun's).  Exec failures are the app's: 127 not
+ * found, 126 cannot execute. */
 __attribute__((noreturn))
-static void app_exec(struct run *r)
+static void app_execvpe(const char *file, char *const *argv, char *const *env, const char *path)
 {
-	struct cfg *c = r->c;
-	const char *file = c->proc.args[0], *path = app_path(c);
 	char buf[NSRUN_PATH_MAX];
-	sigset_t none;
 	int err = ENOENT;
 
-	app_signals_default(r);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (step(S_app_creds) < 0 || app_ids(c->proc.uid, c->proc.gid) < 0) {
-		fail("set user %u:%u", (unsigned)c->proc.uid, (unsigned)c->proc.gid);
-		child_die(r);
-	}
-	/* In a pid namespace init's death kills the app anyway; init's cwd
-	 * is "/" since the pivot, and the app has a copy of it. */
-	if ((!(c->ns & NS_PID) && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) || step(S_app_cwd) < 0 ||
-	    (strcmp(c->proc.cwd, "/") && chdir(c->proc.cwd) < 0)) {
-		fail("chdir %s", c->proc.cwd);
-		child_die(r);
-	}
 	if (strchr(file, '/')) {
-		execve(file, (char *const *)c->proc.args, (char *const *)c->proc.env);
+		execve(file, argv, env);
 		err = errno;
 	} else {
 		for (const char *p = path;; p++) {
@@ -4019,7 +4204,7 @@ static void app_exec(struct run *r)
 
 			if (n + strlen(file) + 2 <= sizeof buf) {
 				snprintf(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", file);
-				execve(buf, (char *const *)c->proc.args, (char *const *)c->proc.env);
+				execve(buf, argv, env);
 				if (errno != ENOENT && errno != ENOTDIR)
 					err = errno;    /* found but not runnable: remember */
 			}
@@ -4032,15 +4217,54 @@ static void app_exec(struct run *r)
 	_exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
 
+/* The one way into a container's process, for the app of `run` and, next,
+ * for `nsrun exec`, so both get the same hardening, in this order:
+ *   1. signals: the ones in SIG_IGN (those nsrun ignored, which execve
+ *      would keep ignored) back to their default; none blocked;
+ *   2. credentials: no supplementary groups, P's gid, P's uid (app_ids);
+ *      then PDEATHSIG (0: none), which a change of ids clears;
+ *   3. (to come, in this order: capabilities, no_new_privs, the seccomp
+ *      filter; the filter last, so it need not allow what 1-3 call);
+ *   4. the working directory, P's cwd ("/": the caller's cwd must be the
+ *      container's root, as it is after the pivot);
+ *   5. exec of P's args with P's env, looked up in its PATH.
+ * Nothing here depends on how the container was set up.  Returns only when
+ * a step before the exec fails (-1, g_err says which); a failed exec
+ * exits 127 or 126. */
+static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
+{
+	sigset_t none;
+
+	for (int s = 1; s < NSIG && s <= 64; s++)
+		if (sig_ign >> (s - 1) & 1)
+			signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (step(S_app_creds) < 0 || app_ids(p->uid, p->gid) < 0)
+		return fail("set user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
+	if (pdeathsig && prctl(PR_SET_PDEATHSIG, pdeathsig) < 0)
+		return fail("prctl PR_SET_PDEATHSIG");
+	/* 3. capabilities, no_new_privs, seccomp: here. */
+	if (step(S_app_cwd) < 0 || (strcmp(p->cwd, "/") && chdir(p->cwd) < 0))
+		return fail("chdir %s", p->cwd);
+	app_execvpe(p->args[0], (char *const *)p->args, (char *const *)p->env, app_path(p->env));
+}
+
 /* The app's process shares init's memory until its execve (init waits:
  * CLONE_VFORK), as posix_spawn does: no copy of init's page tables, no
  * copy-on-write faults after.  It runs on a stack of its own and writes
  * nothing init reads; its signal dispositions, ids and cwd are its own. */
 static unsigned char app_stack[32768] __attribute__((aligned(16)));
 
+/* The app of `run`: its setup error goes to nsrun as the container's does.
+ * In a pid namespace init's death kills the app anyway; without one, the
+ * death signal does. */
 static int app_main(void *arg)
 {
-	app_exec(arg);
+	struct run *r = arg;
+
+	become_app(&r->c->proc, r->sig_ign, r->c->ns & NS_PID ? 0 : SIGKILL);
+	child_die(r);
 }
 
 /* Without a pid namespace nsrun cannot kill(-1): end only its own

@@ -490,7 +490,7 @@ static void test_defaults(void)
 	check(!strcmp(c.proc.cwd, "/") && c.proc.uid == 0 && c.proc.gid == 0, "default cwd / user 0:0", "cwd=%s", c.proc.cwd);
 	check(c.proc.env[0] && !strcmp(c.proc.env[0], "PATH=/usr/sbin:/usr/bin:/sbin:/bin") && !c.proc.env[1],
 	      "default env is PATH only", "%s", c.proc.env[0]);
-	check(!strcmp(app_path(&c), "/usr/sbin:/usr/bin:/sbin:/bin"), "app_path default", "%s", app_path(&c));
+	check(!strcmp(app_path(c.proc.env), "/usr/sbin:/usr/bin:/sbin:/bin"), "app_path default", "%s", app_path(c.proc.env));
 	cfg_free(&c);
 
 	j = "{\"name\":\"w\",\"root\":{\"path\":\"/r\",\"overlay\":\"8M\"},\"process\":{\"args\":[\"a\",\"b\"],"
@@ -507,7 +507,7 @@ static void test_defaults(void)
 	check(c.root.overlay == 8 << 20 && !strcmp(c.root.path, "/r") && !c.root.image, "full root", " ");
 	check(!c.hostname && c.ns == (NS_MOUNT | NS_USER | NS_TIME), "full namespaces, no hostname", "ns=%#x", c.ns);
 	check(c.proc.uid == 1000 && c.proc.gid == 100 && !strcmp(c.proc.cwd, "/srv"), "full user and cwd", " ");
-	check(!strcmp(app_path(&c), "/x:/y") && !strcmp(c.proc.args[1], "b") && !c.proc.args[2], "full args and PATH", " ");
+	check(!strcmp(app_path(c.proc.env), "/x:/y") && !strcmp(c.proc.args[1], "b") && !c.proc.args[2], "full args and PATH", " ");
 	check(c.userns.n_uid_map == 2 && c.userns.uid_map[1].inside == 65536 && c.userns.uid_map[1].outside == 1 &&
 	      c.userns.n_gid_map == 1 && c.userns.gid_map[0].outside == 200000, "full id maps", " ");
 	check(c.time.monotonic == -5 && c.time.boottime == 7, "full time offsets", " ");
@@ -1199,6 +1199,71 @@ static void test_teardown_warns(void)
 	g_rundir = saved;
 }
 
+/* mnt_open, with openat2 and with the hand walk it falls back to: targets
+ * stay inside the root; O_NOFOLLOW | O_DIRECTORY refuses a symlink at the
+ * target (an image's /proc or /dev) with ENOTDIR. */
+static void test_mnt_open(void)
+{
+	char base[] = "/tmp/nsrun-unit.XXXXXX", p[256], name[96];
+	struct stat st, want;
+	int root, fd;
+
+	if (!mkdtemp(base)) {
+		check(0, "mnt_open setup", "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(p, sizeof p, "%s/root", base);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/root/etc", base);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/root/sys", base);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/root/sys/fs", base);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/root/proc", base);
+	symlink("/etc", p);                             /* absolute: to the root's /etc */
+	snprintf(p, sizeof p, "%s/root/dev", base);
+	symlink("../../../..", p);                      /* climbs: to the root itself */
+	snprintf(p, sizeof p, "%s/root/etc", base);
+	stat(p, &want);
+	snprintf(p, sizeof p, "%s/root", base);
+	root = open(p, O_PATH | O_DIRECTORY);
+
+	for (int hand = 0; hand < 2; hand++) {
+		g_no_openat2 = hand;
+		errno = 0;
+		fd = mnt_open(root, "/proc", O_NOFOLLOW | O_DIRECTORY);
+		snprintf(name, sizeof name, "mnt_open refuses a symlinked /proc (%s)", hand ? "by hand" : "openat2");
+		check(fd < 0 && errno == ENOTDIR, name, "fd=%d errno=%d", fd, errno);
+		errno = 0;
+		fd = mnt_open(root, "/dev", O_NOFOLLOW | O_DIRECTORY);
+		snprintf(name, sizeof name, "mnt_open refuses a symlinked /dev (%s)", hand ? "by hand" : "openat2");
+		check(fd < 0 && errno == ENOTDIR, name, "fd=%d errno=%d", fd, errno);
+		fd = mnt_open(root, "/sys/fs", O_NOFOLLOW | O_DIRECTORY);
+		snprintf(name, sizeof name, "mnt_open opens a real directory (%s)", hand ? "by hand" : "openat2");
+		check(fd >= 0, name, "fd=%d errno=%d", fd, errno);
+		if (fd >= 0)
+			close(fd);
+		fd = mnt_open(root, "/proc", 0);
+		snprintf(name, sizeof name, "mnt_open follows inside the root (%s)", hand ? "by hand" : "openat2");
+		check(fd >= 0 && fstat(fd, &st) == 0 && st.st_ino == want.st_ino && st.st_dev == want.st_dev, name,
+		      "fd=%d", fd);
+		if (fd >= 0)
+			close(fd);
+		fd = mnt_open(root, "/dev/etc", 0);
+		snprintf(name, sizeof name, "mnt_open clamps .. at the root (%s)", hand ? "by hand" : "openat2");
+		check(fd >= 0 && fstat(fd, &st) == 0 && st.st_ino == want.st_ino && st.st_dev == want.st_dev, name,
+		      "fd=%d", fd);
+		if (fd >= 0)
+			close(fd);
+	}
+	g_no_openat2 = 0;
+	close(root);
+	snprintf(p, sizeof p, "rm -rf '%s'", base);
+	if (system(p) != 0)
+		check(0, "mnt_open cleanup", "%s", p);
+}
+
 /* The feature table reaches --version: every row, +name when built in. */
 static void test_version(void)
 {
@@ -1245,6 +1310,7 @@ int main(void)
 	test_in_root();
 	test_img_head();
 	test_teardown_warns();
+	test_mnt_open();
 	test_version();
 	return n_fail ? 1 : 0;
 }

@@ -1275,15 +1275,18 @@ static int p_mtype(const struct ctx *x, const cJSON *v, const char *name, const 
 	return 0;
 }
 
-static int p_target(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+/* An absolute path below "/": a mount target (ARG 0), a cgroup parent (1). */
+static int p_below_root(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
+	static const char *const why[] = {
+		"cannot mount over the root itself", "expected a cgroup below a cgroup2 mount, got \"/\"",
+	};
 	const char **t = out;
 
-	(void)f;
 	if (cfg_abspath(x, v, name, t) < 0)
 		return -1;
 	if ((*t)[strspn(*t, "/")] == 0)
-		return cfg_err(x, v, 0, name, "cannot mount over the root itself");
+		return cfg_err(x, v, 0, name, "%s", why[f->arg]);
 	return 0;
 }
 
@@ -1478,18 +1481,6 @@ static int p_cg(const struct ctx *x, const cJSON *v, const char *name, const str
 		return -1;
 	if (!strcmp(k->key, "memory_max"))
 		cg->memory_max = cJSON_IsString(v) ? v->valuestring : cg->w[cg->n - 1].num;
-	return 0;
-}
-
-static int p_cgparent(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
-{
-	const char **p = out;
-
-	(void)f;
-	if (cfg_abspath(x, v, name, p) < 0)
-		return -1;
-	if ((*p)[strspn(*p, "/")] == 0)
-		return cfg_err(x, v, 0, name, "expected a cgroup below a cgroup2 mount, got \"/\"");
 	return 0;
 }
 
@@ -1771,7 +1762,7 @@ static const struct field schema[] = {
 	  DOC(NULL, NULL, NULL, "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
 	{ .path = "mounts[].type", .parse = p_mtype, .off = MOFF(type),
 	  DOC("`\"bind\"` or `\"tmpfs\"`", "—", "", "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
-	{ .path = "mounts[].target", .parse = p_target, .off = MOFF(target),
+	{ .path = "mounts[].target", .parse = p_below_root, .off = MOFF(target),
 	  .missing = "an absolute path inside the container",
 	  DOC("absolute path, no `..`", "—", "resolved inside the root as if it were `/` (symlinks and `..` in "
 	      "the image never lead out); created when missing (needs a writable root, i.e. an overlay, unless it "
@@ -1792,7 +1783,7 @@ static const struct field schema[] = {
 	      "{\"type\":\"tmpfs\",\"target\":\"/t\",\"mode\":\"0755\"}", NULL) },
 	{ .path = "cgroup", .parse = p_cgroup, .off = OFF(cg), .feature = FEAT_cgroup,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "cgroup.parent", .parse = p_cgparent, .off = OFF(cg.parent),
+	{ .path = "cgroup.parent", .parse = p_below_root, .off = OFF(cg.parent), .arg = 1,
 	  DOC("absolute path", "—", "the parent cgroup; default `nsrun` under the cgroup2 mount that "
 	      "`/proc/self/mountinfo` shows (usually `/sys/fs/cgroup`). Created when missing, marked with the "
 	      "xattr `trusted.nsrun`, and removed by the last container that leaves it empty; a parent nsrun did "

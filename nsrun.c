@@ -58,11 +58,29 @@
 #ifndef LOOP_CONFIGURE
 #define LOOP_CONFIGURE 0x4C0A
 #endif
-#ifndef SYS_mount_setattr
-#define SYS_mount_setattr 442           /* the same number on every arch */
+/* Syscalls newer than some libcs: the number of the generic table, which
+ * every arch nsrun builds for shares since 5.1, plus the ABI's base on MIPS
+ * (o32 4000, n64 5000, n32 6000). */
+#if defined(__mips__) && _MIPS_SIM == _ABIO32
+#define NSRUN_SYS(n) (4000 + (n))
+#elif defined(__mips__) && _MIPS_SIM == _ABIN32
+#define NSRUN_SYS(n) (6000 + (n))
+#elif defined(__mips__)
+#define NSRUN_SYS(n) (5000 + (n))
+#else
+#define NSRUN_SYS(n) (n)
 #endif
 #ifndef SYS_clone3
-#define SYS_clone3 435                  /* likewise */
+#define SYS_clone3 NSRUN_SYS(435)
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 NSRUN_SYS(437)
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr NSRUN_SYS(442)
+#endif
+#ifndef SYS_statmount
+#define SYS_statmount NSRUN_SYS(457)
 #endif
 #define NSRUN_CLONE_INTO_CGROUP 0x200000000ULL
 #define NSRUN_CGROUP2_MAGIC 0x63677270
@@ -3666,21 +3684,6 @@ out:
 	return e ? -1 : fd;
 }
 
-/* openat2 (5.6).  Its number is 437 everywhere but on MIPS (4437 o32, 6437
- * n32, 5437 n64) and Alpha; libcs that know it define SYS_openat2. */
-#ifndef SYS_openat2
-#if defined(__mips__) && _MIPS_SIM == _ABIO32
-#define SYS_openat2 4437
-#elif defined(__mips__) && _MIPS_SIM == _ABIN32
-#define SYS_openat2 6437
-#elif defined(__mips__)
-#define SYS_openat2 5437
-#elif defined(__alpha__)
-#define SYS_openat2 547
-#else
-#define SYS_openat2 437
-#endif
-#endif
 #define NSRUN_RESOLVE_NO_MAGICLINKS 0x02
 #define NSRUN_RESOLVE_IN_ROOT 0x10
 struct nsrun_open_how {                 /* struct open_how of <linux/openat2.h> */
@@ -4367,7 +4370,6 @@ struct nsrun_mnt_id_req {
 };
 #define NSRUN_STATX_MNT_ID_UNIQUE 0x4000
 #define NSRUN_STATMOUNT_MNT_BASIC 0x2
-#define NSRUN_SYS_statmount (SYS_mount_setattr + 15)    /* 457 in every arch's numbering */
 
 /* In a plain chroot (a build chroot, a rescue shell) "/" is no mount point,
  * and only a mount's root can be made a slave.  Here, in a new mount
@@ -4387,7 +4389,7 @@ static int root_mount_point(void)
 
 	if (syscall(SYS_statx, AT_FDCWD, "/", 0, NSRUN_STATX_MNT_ID_UNIQUE, &sx) < 0 ||
 	    !(sx.mask & NSRUN_STATX_MNT_ID_UNIQUE) || (req.mnt_id = sx.mnt_id,
-	    syscall(NSRUN_SYS_statmount, &req, sm, sizeof sm, 0) < 0) || !(sm[1] & NSRUN_STATMOUNT_MNT_BASIC))
+	    syscall(SYS_statmount, &req, sm, sizeof sm, 0) < 0) || !(sm[1] & NSRUN_STATMOUNT_MNT_BASIC))
 		return failx("/ is not a mount point (a chroot?), and without statmount (6.8) nsrun cannot "
 			     "tell whether a mount made there would reach the host; %s", fix);
 	if (sm[9] & MS_SHARED)

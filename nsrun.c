@@ -943,24 +943,31 @@ static const char *field_name(char *buf, size_t len, const char *shown, const ch
 	return buf;
 }
 
-/* Every key of OBJ must have a row, be present once, and be in this build.
- * A key that is fine costs a strcmp per row: the edit distances are worked
- * out only for a message. */
-static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *parent, const char *shown,
-		    int variant)
+/* The rows of one object, picked from the table once per object. */
+#define CFG_OBJ_ROWS 24                 /* the most keys an object has (the top: 13) */
+struct obj_rows {
+	const struct field *f[CFG_OBJ_ROWS];
+	const char *leaf[CFG_OBJ_ROWS];
+	int n;
+};
+
+/* Every key of OBJ must have a row in O, be present once, and be in this
+ * build.  A key that is fine costs a strcmp per row of its object: the edit
+ * distances are worked out only for a message. */
+static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *shown, const struct obj_rows *o)
 {
 	char field[128];
 
 	for (const cJSON *c = obj->child; c; c = c->next) {
-		const struct field *k = NULL, *near = NULL;
+		const struct field *k = NULL;
 		const cJSON *d = obj->child;
-		int best = 3;
+		int best = 3, near = -1;
 
 		while (d != c && strcmp(d->string, c->string))
 			d = d->next;
-		for (size_t i = 0; i < x->nrows && !k; i++)
-			if (row_in(&x->rows[i], parent, variant) && !strcmp(c->string, row_leaf(&x->rows[i])))
-				k = &x->rows[i];
+		for (int i = 0; i < o->n && !k; i++)
+			if (!strcmp(c->string, o->leaf[i]))
+				k = o->f[i];
 		if (d == c && k && feature_on[k->feature])
 			continue;
 		field_name(field, sizeof field, shown, c->string);
@@ -969,18 +976,14 @@ static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *parent, c
 		if (k)
 			return cfg_err(x, c, 1, field, "feature '%s' was compiled out of this nsrun "
 				       "(see nsrun --version)", feature_names[k->feature]);
-		for (size_t i = 0; i < x->nrows; i++) {
-			const char *leaf = row_leaf(&x->rows[i]);
-			int dist;
+		for (int i = 0; i < o->n; i++) {
+			int dist = edit_distance(c->string, o->leaf[i]);
 
-			if (!row_in(&x->rows[i], parent, variant))
-				continue;
-			dist = edit_distance(c->string, leaf);
-			if (dist < best && dist < (int)strlen(leaf))
-				best = dist, near = &x->rows[i];
+			if (dist < best && dist < (int)strlen(o->leaf[i]))
+				best = dist, near = i;
 		}
-		if (near)
-			return cfg_err(x, c, 1, field, "unknown key; did you mean \"%s\"?", row_leaf(near));
+		if (near >= 0)
+			return cfg_err(x, c, 1, field, "unknown key; did you mean \"%s\"?", o->leaf[near]);
 		return cfg_err(x, c, 1, field, "unknown key");
 	}
 	return 0;
@@ -991,19 +994,29 @@ static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *parent, c
 static int cfg_obj(const struct ctx *x, const cJSON *obj, const char *parent, const char *shown,
 		   void *base, int variant)
 {
+	struct obj_rows o;
 	char name[128];
 
-	if (cfg_want(x, obj, *shown ? shown : "(top level)", cJSON_Object, "an object") < 0 ||
-	    cfg_keys(x, obj, parent, shown, variant) < 0)
-		return -1;
+	o.n = 0;
 	for (size_t i = 0; i < x->nrows; i++) {
-		const struct field *f = &x->rows[i];
+		if (!row_in(&x->rows[i], parent, variant))
+			continue;
+		if (o.n == CFG_OBJ_ROWS)
+			return failx("internal error: more than %d rows for \"%s\"", CFG_OBJ_ROWS, parent);
+		o.f[o.n] = &x->rows[i];
+		o.leaf[o.n++] = row_leaf(&x->rows[i]);
+	}
+	if (cfg_want(x, obj, *shown ? shown : "(top level)", cJSON_Object, "an object") < 0 ||
+	    cfg_keys(x, obj, shown, &o) < 0)
+		return -1;
+	for (int i = 0; i < o.n; i++) {
+		const struct field *f = o.f[i];
 		const cJSON *v;
 
-		if (!row_in(f, parent, variant) || !feature_on[f->feature])
+		if (!feature_on[f->feature])
 			continue;               /* (present, cfg_keys refused it) */
-		field_name(name, sizeof name, shown, row_leaf(f));
-		if (!(v = cJSON_GetObjectItemCaseSensitive(obj, row_leaf(f)))) {
+		field_name(name, sizeof name, shown, o.leaf[i]);
+		if (!(v = cJSON_GetObjectItemCaseSensitive(obj, o.leaf[i]))) {
 			if (f->missing && (!f->req_ns || (x->c->ns & f->req_ns)))
 				return cfg_err(x, obj, 0, name, "missing (%s)", f->missing);
 			continue;
@@ -2045,6 +2058,7 @@ struct run {
 	char img_dev[32];
 	unsigned img_comp;              /* its squashfs compressor (img_head), for a mount's error */
 	uint64_t sig_ign;               /* the app resets these (sig_ignored) */
+	unsigned long long start_ticks; /* the container's start (state_record); 0: unknown */
 };
 
 static int write_file(const char *path, const char *s)
@@ -4455,6 +4469,19 @@ static int ns_time(struct cfg *c)
 	return 0;
 }
 
+/* CLOCK_BOOTTIME in the clock ticks (USER_HZ, 100 a second) of
+ * /proc/PID/stat's start time, which the kernel takes from the same clock
+ * when it creates a process. */
+static int boot_ticks(unsigned long long *ticks)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0)
+		return -1;
+	*ticks = (unsigned long long)ts.tv_sec * 100 + (unsigned long long)ts.tv_nsec / 10000000;
+	return 0;
+}
+
 /* A raw clone: fork semantics (copy-on-write, no stack to size) with the
  * namespace flags; the child uses no libc state tied to the thread id.  With
  * a cgroup, clone3 (5.7) starts it inside; older kernels say ENOSYS, E2BIG
@@ -4515,6 +4542,7 @@ static int ns_start(struct run *r, const sigset_t *mask)
 {
 	struct cfg *c = r->c;
 	pid_t pid;
+	unsigned long long t0 = 0, t1 = 1;
 
 	if ((c->ns & NS_TIME) && ns_time(c) < 0)
 		return -1;
@@ -4525,7 +4553,10 @@ static int ns_start(struct run *r, const sigset_t *mask)
 		close(r->go[0]), close(r->go[1]);
 		return -1;
 	}
+	boot_ticks(&t0);
 	pid = ns_clone(r);
+	if (pid > 0 && boot_ticks(&t1) == 0 && t0 == t1)
+		r->start_ticks = t1;    /* the kernel stamped the child between them */
 	if (pid == 0)
 		child_main(r, mask);
 	close(r->go[0]);
@@ -4567,9 +4598,9 @@ out:
  *        runs NAME for as long as it runs (a file whose lock is free was
  *        left by a killed nsrun and is reused); the host-side wait with
  *        signal forwarding; the exit status.  Line 1 is nsrun's pid, from
- *        the lock on; once the container runs (after "go") the file is
- *        replaced whole (written beside it, locked, renamed over it) by the
- *        record the lifecycle verbs read, KEY=VALUE lines:
+ *        the lock on; once the container runs (after "go") the record the
+ *        lifecycle verbs read follows it, written with line 1 in one write
+ *        (state_record), KEY=VALUE lines:
  *          init_pid=   the container's first process, as the host sees it
  *          init_start= its start time (/proc/PID/stat field 22, clock ticks
  *                      since boot): a pid reused by another process has
@@ -4659,34 +4690,25 @@ static int proc_start_time(pid_t pid, unsigned long long *ticks)
 }
 
 /* The state record (the section's head), once "go" is written: while the
- * container sets up on its side, not on the way to the app. */
+ * container sets up on its side, not on the way to the app.  One write at
+ * offset 0 of the file nsrun holds locked: line 1 stays what it was, and
+ * the record only grows, so a reader sees line 1 alone or the whole record
+ * (its last line is status=). */
 static int state_record(struct run *r)
 {
-	const char *name = r->state + sizeof NSRUN_RUNDIR;
-	char tmp[64], buf[NSRUN_PATH_MAX + 256], cwd[NSRUN_PATH_MAX] = "";
+	char buf[NSRUN_PATH_MAX + 256], cwd[NSRUN_PATH_MAX] = "";
 	unsigned long long start;
-	int fd, n;
+	int n;
 
 	if (r->c->file[0] != '/' && !getcwd(cwd, sizeof cwd))
 		return fail("write %s: getcwd", r->state);
-	if (proc_start_time(r->child, &start) < 0)
+	/* Read back only when the clone straddled a tick (1 start in ~100). */
+	if (!(start = r->start_ticks) && proc_start_time(r->child, &start) < 0)
 		return fail("write %s: read /proc/%d/stat", r->state, (int)r->child);
 	n = snprintf(buf, sizeof buf, "%d\ninit_pid=%d\ninit_start=%llu\nconfig=%s%s%s\nstarted=%lld\nstatus=running\n",
 		     (int)getpid(), (int)r->child, start, cwd, *cwd ? "/" : "", r->c->file, (long long)time(NULL));
-	snprintf(tmp, sizeof tmp, "%s.new", name);
-	fd = step(S_state_record) < 0 || n >= (int)sizeof buf ? -1
-	     : openat(g_rundir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || write(fd, buf, (size_t)n) != n ||
-	    renameat(g_rundir, tmp, g_rundir, name) < 0) {
-		fail("write %s", r->state);
-		if (fd >= 0) {
-			unlinkat(g_rundir, tmp, 0);
-			close(fd);
-		}
-		return -1;
-	}
-	close(r->state_fd);             /* the old file: renamed over, its lock goes */
-	r->state_fd = fd;
+	if (step(S_state_record) < 0 || n >= (int)sizeof buf || pwrite(r->state_fd, buf, (size_t)n, 0) != n)
+		return fail("write %s", r->state);
 	return 0;
 }
 

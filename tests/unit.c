@@ -1043,20 +1043,30 @@ static void test_edit_distance(void)
 
 /* in_root_open: nothing outside the root is ever opened or created, whatever
  * symlinks and ".." the tree holds. */
+/* A temporary BASE with BASE/root and BASE/root/etc, for the in-root walks. */
+static int tmp_root(char *base, const char *what)
+{
+	char p[256];
+
+	if (!mkdtemp(base)) {
+		check(0, what, "mkdtemp: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(p, sizeof p, "%s/root", base);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/root/etc", base);
+	mkdir(p, 0755);
+	return 0;
+}
+
 static void test_in_root(void)
 {
 	char base[] = "/tmp/nsrun-unit.XXXXXX", p[256], q[256];
 	struct stat st;
 	int root, fd;
 
-	if (!mkdtemp(base)) {
-		check(0, "in_root setup", "mkdtemp: %s", strerror(errno));
+	if (tmp_root(base, "in_root setup") < 0)
 		return;
-	}
-	snprintf(p, sizeof p, "%s/root", base);
-	mkdir(p, 0755);
-	snprintf(p, sizeof p, "%s/root/etc", base);
-	mkdir(p, 0755);
 	snprintf(p, sizeof p, "%s/root/abs", base);
 	symlink("/etc", p);                             /* absolute: stays inside */
 	snprintf(p, sizeof p, "%s/root/up", base);
@@ -1208,14 +1218,8 @@ static void test_mnt_open(void)
 	struct stat st, want;
 	int root, fd;
 
-	if (!mkdtemp(base)) {
-		check(0, "mnt_open setup", "mkdtemp: %s", strerror(errno));
+	if (tmp_root(base, "mnt_open setup") < 0)
 		return;
-	}
-	snprintf(p, sizeof p, "%s/root", base);
-	mkdir(p, 0755);
-	snprintf(p, sizeof p, "%s/root/etc", base);
-	mkdir(p, 0755);
 	snprintf(p, sizeof p, "%s/root/sys", base);
 	mkdir(p, 0755);
 	snprintf(p, sizeof p, "%s/root/sys/fs", base);

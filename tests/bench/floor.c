@@ -33,7 +33,10 @@
  * net, user), writes the id maps and creates the veth when asked, and waits.
  * The child sets the hostname, mounts /proc, a read-only /sys, a tmpfs /dev
  * with its nodes, devpts, shm and mqueue, pivots, and becomes an init that
- * forks ARGV, waits, and exits with its status.
+ * forks ARGV, waits, and exits with its status.  /proc, /sys and /dev are
+ * mounted as nsrun mounts them since it stopped trusting the image's paths
+ * (issue 12): each opened inside the root (openat2, RESOLVE_IN_ROOT, no
+ * symlink at the target) and mounted on through that fd.
  *
  * tests/bench/run builds it static with musl (musl-gcc -static -Os -s, with
  * build.sh's kernel headers: -isystem build/kinc/x86_64).
@@ -300,10 +303,29 @@ static const char *const links[][2] = {
 	{ "pts/ptmx", "dev/ptmx" },
 };
 
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+/* Mount on DIR of the root ROOT (an fd): resolved inside it, no symlink at
+ * DIR, the mount made on what was resolved (cwd "."); back to the root. */
+static int mount_in(int root, const char *dir, const char *src, const char *fs, unsigned long fl,
+		    const char *data)
+{
+	struct { unsigned long long flags, mode, resolve; } how = {
+		O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW, 0, 0x10 | 0x02 };
+	int fd = (int)syscall(SYS_openat2, root, dir, &how, sizeof how), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fchdir(fd) < 0 || mount(src, ".", fs, fl, data) < 0 ? -1 : 0;
+	close(fd);
+	return rc < 0 || fchdir(root) < 0 ? -1 : 0;
+}
+
 __attribute__((noreturn)) static void child(void)
 {
 	char r[256], b;
-	int st;
+	int st, rootfd;
 	pid_t app;
 
 	if (go[1] >= 0)
@@ -324,12 +346,12 @@ __attribute__((noreturn)) static void child(void)
 	wpath(r, "r");
 	if (user && mount(r, r, NULL, MS_BIND, NULL) < 0)      /* unlock the copied root */
 		DIE("bind the root onto itself");
-	if (chdir(r) < 0)
+	if (chdir(r) < 0 || (rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		DIE("chdir root");
-	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (mount_in(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		DIE("mount proc");
 	if (net || !user) {
-		if (mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		if (mount_in(rootfd, "sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			DIE("mount sysfs");
 	} else {                /* a user namespace that owns no net namespace */
 		struct m_attr a = { .set = 1 };
@@ -340,7 +362,7 @@ __attribute__((noreturn)) static void child(void)
 			DIE("bind /sys");
 		close(fd);
 	}
-	if (mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
+	if (mount_in(rootfd, "dev", "tmpfs", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
 		DIE("mount /dev");
 	umask(0);
 	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {

@@ -29,6 +29,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1228,6 +1229,86 @@ static int p_user(const struct ctx *x, const cJSON *v, const char *name, const s
 	return cfg_err(x, v, 0, name, "expected \"UID:GID\" (numbers), got \"%s\"", s);
 }
 
+/* "0022": an octal string from "0000" to "0777". */
+static int p_umask(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	const char *s = cJSON_IsString(v) ? v->valuestring : "";
+	char shown[64];
+
+	(void)f;
+	if (strlen(s) != 4 || s[0] != '0' || strspn(s, "01234567") != 4)
+		return cfg_err(x, v, 0, name, "expected an octal string from \"0000\" to \"0777\", got %s",
+			       js_show(x, v, shown, sizeof shown));
+	*(unsigned *)out = (unsigned)strtoul(s, NULL, 8);
+	return 0;
+}
+
+static int p_oom(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct proc_cfg *p = (struct proc_cfg *)((char *)out - offsetof(struct proc_cfg, oom_score_adj));
+
+	(void)f;
+	p->has_oom = 1;
+	return cfg_int(x, v, name, -1000, 1000, out);
+}
+
+/* process.rlimits: the RLIMIT_ names in lower case, without the prefix. */
+static const struct { const char *name; int res; } rlim_names[NSRUN_RLIMITS] = {
+	{ "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
+	{ "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS }, { "memlock", RLIMIT_MEMLOCK },
+	{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE },
+	{ "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
+	{ "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+};
+
+/* One bound: a non-negative integer or "unlimited". */
+static int rlim_value(const struct ctx *x, const cJSON *v, uint64_t *out)
+{
+	char buf[32];
+
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "unlimited")) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	return js_uint_text(x, v, buf, sizeof buf) ? (*out = strtoull(buf, NULL, 10), 0) : -1;
+}
+
+static int p_rlimits(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct proc_cfg *p = (struct proc_cfg *)((char *)out - offsetof(struct proc_cfg, rlim));
+	char rf[96], shown[64];
+
+	(void)f;
+	if (cfg_want(x, v, name, cJSON_Object, "an object of \"name\": [soft, hard]") < 0)
+		return -1;
+	for (const cJSON *e = v->child; e; e = e->next) {
+		struct rlim_cfg *l = &p->rlim[p->n_rlim];
+		const cJSON *d = v->child;
+		int k = 0;
+
+		snprintf(rf, sizeof rf, "%s.%.32s", name, e->string);
+		while (k < NSRUN_RLIMITS && strcmp(e->string, rlim_names[k].name))
+			k++;
+		while (d != e && strcmp(d->string, e->string))
+			d = d->next;
+		if (k == NSRUN_RLIMITS)
+			return cfg_err(x, e, 1, rf, "unknown limit (expected as core cpu data fsize locks memlock "
+				       "msgqueue nice nofile nproc rss rtprio rttime sigpending stack)");
+		if (d != e)
+			return cfg_err(x, e, 1, rf, "duplicate key");
+		if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 2 || rlim_value(x, e->child, &l->soft) < 0 ||
+		    rlim_value(x, e->child->next, &l->hard) < 0)
+			return cfg_err(x, e, 0, rf, "expected [soft, hard], each a non-negative integer or "
+				       "\"unlimited\"%s%s", cJSON_IsArray(e) ? "" : ", got ",
+				       cJSON_IsArray(e) ? "" : js_show(x, e, shown, sizeof shown));
+		if (l->soft > l->hard)
+			return cfg_err(x, e, 0, rf, "the soft limit is above the hard one");
+		l->which = k;
+		p->n_rlim++;
+	}
+	return 0;
+}
+
 static int p_idrange(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
 		     void *out, int i)
 {
@@ -1769,6 +1850,18 @@ static const struct field schema[] = {
 	{ .path = "process.user", .parse = p_user, .off = OFF(proc.uid),
 	  DOC("`\"UID:GID\"` (numbers)", "`\"0:0\"`", "`setgroups(0)` (no supplementary groups), `setresgid`, "
 	      "`setresuid`", "\"1000:1000\"", NULL) },
+	{ .path = "process.no_new_privileges", .parse = p_bool, .off = OFF(proc.no_new_privs),
+	  DOC("boolean", "`true`", "`prctl(PR_SET_NO_NEW_PRIVS)` before exec: a setuid or file-capability "
+	      "binary in the image gains nothing", "false", NULL) },
+	{ .path = "process.umask", .parse = p_umask, .off = OFF(proc.umask),
+	  DOC("octal string `\"0000\"`–`\"0777\"`", "`\"0022\"`", "`umask()` of the app", "\"0027\"", NULL) },
+	{ .path = "process.oom_score_adj", .parse = p_oom, .off = OFF(proc.oom_score_adj),
+	  DOC("integer −1000…1000", "inherited", "written to the app's `/proc/self/oom_score_adj` before exec",
+	      "500", NULL) },
+	{ .path = "process.rlimits", .parse = p_rlimits, .off = OFF(proc.rlim),
+	  DOC("object `\"nofile\": [soft, hard]`; names `as core cpu data fsize locks memlock msgqueue nice "
+	      "nofile nproc rss rtprio rttime sigpending stack`; a bound an integer or `\"unlimited\"`",
+	      "inherited", "`setrlimit()` of each before exec; soft ≤ hard", "{\"nofile\":[1024,1024]}", NULL) },
 	{ .path = "uid_map", .parse = p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
 	  .missing = "required with the \"user\" namespace",
@@ -1903,6 +1996,8 @@ static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 	memset(c, 0, sizeof *c);
 	c->file = file;
 	c->proc.cwd = "/";
+	c->proc.no_new_privs = 1;
+	c->proc.umask = 022;
 	memcpy(c->proc.env, default_env, sizeof default_env);
 	if (len > NSRUN_CONFIG_MAX || memchr(buf, 0, len)) {
 		const char *nul = memchr(buf, 0, len);
@@ -4248,11 +4343,32 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 			signal(s, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* What only the container's root may do (raise a hard limit, lower
+	 * oom_score_adj), before the ids change. */
+	for (int i = 0; i < p->n_rlim; i++) {
+		/* Raw prlimit64: libc's setrlimit would apply it to every thread
+		 * (musl's __synccall, 1.5 KiB); this process has one. */
+		uint64_t rl[2] = { p->rlim[i].soft, p->rlim[i].hard };
+
+		if (syscall(SYS_prlimit64, 0, rlim_names[p->rlim[i].which].res, rl, NULL) < 0)
+			return fail("set rlimit %s to [%llu, %llu]", rlim_names[p->rlim[i].which].name,
+				    (unsigned long long)p->rlim[i].soft, (unsigned long long)p->rlim[i].hard);
+	}
+	if (p->has_oom) {
+		char v[16];
+
+		snprintf(v, sizeof v, "%d", (int)p->oom_score_adj);
+		if (write_file("/proc/self/oom_score_adj", v) < 0)
+			return fail("write %s to /proc/self/oom_score_adj", v);
+	}
 	if (step(S_app_creds) < 0 || app_ids(p->uid, p->gid) < 0)
 		return fail("set user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
 	if (pdeathsig && prctl(PR_SET_PDEATHSIG, pdeathsig) < 0)
 		return fail("prctl PR_SET_PDEATHSIG");
-	/* 3. capabilities, no_new_privs, seccomp: here. */
+	umask(p->umask);
+	/* 3. capabilities (next), no_new_privs, seccomp (next). */
+	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail("prctl PR_SET_NO_NEW_PRIVS");
 	if (step(S_app_cwd) < 0 || (strcmp(p->cwd, "/") && chdir(p->cwd) < 0))
 		return fail("chdir %s", p->cwd);
 	app_execvpe(p->args[0], (char *const *)p->args, (char *const *)p->env, app_path(p->env));

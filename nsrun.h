@@ -123,6 +123,7 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_NET_ADDRS   8             /* addresses of the container, of the bridge */
 #define NSRUN_DNS_MAX     3             /* resolv.conf's limit */
 #define NSRUN_HOSTS_MAX   32
+#define NSRUN_RLIMITS     16            /* the RLIMIT_ names process.rlimits knows */
 
 #ifndef NSRUN_RUNDIR
 #define NSRUN_RUNDIR "/run/nsrun"
@@ -220,12 +221,25 @@ struct root_cfg {                       /* "root" */
 	uint64_t overlay;               /* bytes of the tmpfs upper; 0 = read-only root */
 };
 
+/* One of process.rlimits: which (its row in nsrun.c's rlim_names), soft and
+ * hard (RLIM_INFINITY: "unlimited"). */
+struct rlim_cfg {
+	int which;
+	uint64_t soft, hard;
+};
+
 struct proc_cfg {                       /* "process" */
 	const char *args[NSRUN_ARGS_MAX + 1];
 	const char *env[NSRUN_ARGS_MAX + 1];
 	const char *cwd;
 	uid_t uid;
 	gid_t gid;
+	int no_new_privs;               /* default 1 */
+	unsigned umask;                 /* default 022 */
+	int has_oom;                    /* oom_score_adj given */
+	int64_t oom_score_adj;
+	struct rlim_cfg rlim[NSRUN_RLIMITS];
+	int n_rlim;
 };
 
 struct userns_cfg {                     /* "uid_map", "gid_map" */

@@ -46,6 +46,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -304,6 +305,24 @@ static int do_status(void)
 	printf("groups=%d\n", getgroups(0, NULL));
 	status_field("SigBlk");
 	status_field("SigIgn");
+	status_field("NoNewPrivs");
+	status_field("Umask");
+	{
+		struct rlimit rl;
+		char adj[16] = "?";
+		int fd = open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, adj, sizeof adj - 1);
+
+		if (fd >= 0)
+			close(fd);
+		if (n > 0)
+			adj[strcspn(adj, "\n")] = 0;
+		printf("oom_score_adj=%s\n", adj);
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+			printf("nofile=%llu %llu\n", (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+		if (getrlimit(RLIMIT_CORE, &rl) == 0)
+			printf("core=%llu %llu\n", (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+	}
 	printf("cwd=%s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
 	for (char **e = environ; e && *e; e++)
 		printf("env=%s\n", *e);

@@ -54,6 +54,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -397,6 +398,10 @@ __attribute__((noreturn)) static void child(void)
 	if ((app = fork()) < 0)
 		DIE("fork");
 	if (app == 0) {
+		/* nsrun's defaults since issue 13: no new privileges, umask 0022 */
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			_exit(125);
+		umask(022);
 		execve(argv_app[0], argv_app, (char *[]){ "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL });
 		_exit(127);
 	}

@@ -107,3 +107,45 @@ if expect_rc 0; then
 	expect_eq SigIgn "$(val SigIgn)" 0000000000000000
 fi
 end
+
+# The defaults: no_new_privs on, umask 0022 whatever nsrun's own, and
+# oom_score_adj and the limits nsrun has (inherited).
+begin process_defaults
+cfg=$(mkcfg t-pdefault process '{"args": ["/bin/payload", "status"]}')
+OUT=$(umask 077 && timeout -k 5 30 "$NSRUN" run "$cfg" 2>"$T/err" </dev/null); RC=$?
+expect_rc 0
+expect_eq NoNewPrivs "$(val NoNewPrivs)" 1
+expect_eq Umask "$(val Umask)" 0022
+expect_eq oom_score_adj "$(val oom_score_adj)" "$(cat /proc/self/oom_score_adj)"
+expect_eq "nofile (inherited)" "$(val nofile)" "$(ulimit -Sn) $(ulimit -Hn)"
+end
+
+# Each key reaches the app: no_new_privs off, a umask, oom_score_adj (raised
+# and lowered: the container's root may lower it before its ids change), limits.
+begin process_keys_reach_the_app
+for adj in 500 -100; do
+	cfg=$(mkcfg t-pkeys process "{\"args\": [\"/bin/payload\", \"status\"], \"user\": \"1000:1000\",
+	    \"no_new_privileges\": false, \"umask\": \"0027\", \"oom_score_adj\": $adj,
+	    \"rlimits\": {\"nofile\": [100, 200], \"core\": [0, \"unlimited\"]}}")
+	run_nsrun run "$cfg" </dev/null
+	expect_rc 0
+	expect_eq "uid" "$(val uid)" 1000
+	expect_eq NoNewPrivs "$(val NoNewPrivs)" 0
+	expect_eq Umask "$(val Umask)" 0027
+	expect_eq oom_score_adj "$(val oom_score_adj)" "$adj"
+	expect_eq nofile "$(val nofile)" "100 200"
+	expect_eq core "$(val core)" "0 18446744073709551615"
+done
+end
+
+# A limit above what nsrun may set is a start error naming it (125, one line).
+begin process_rlimit_refused
+cfg=$(mkcfg t-prlim process "{\"args\": [\"/bin/payload\", \"exit\", \"0\"], \"rlimits\": {\"nofile\": [1, 2]}}")
+run_nsrun run "$cfg" </dev/null
+expect_rc 0
+cfg=$(mkcfg t-prlim2 process "{\"args\": [\"/bin/payload\", \"exit\", \"0\"],
+    \"rlimits\": {\"nofile\": [1, 1099511627776]}}")
+run_nsrun run "$cfg" </dev/null
+expect_rc 125
+expect_one_error "^nsrun: set rlimit nofile to \\[1, 1099511627776\\]: Operation not permitted\$"
+end

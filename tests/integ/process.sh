@@ -120,10 +120,13 @@ expect_eq oom_score_adj "$(val oom_score_adj)" "$(cat /proc/self/oom_score_adj)"
 expect_eq "nofile (inherited)" "$(val nofile)" "$(ulimit -Sn) $(ulimit -Hn)"
 end
 
-# Each key reaches the app: no_new_privs off, a umask, oom_score_adj (raised
-# and lowered: the container's root may lower it before its ids change), limits.
+# Each key reaches the app: no_new_privs off, a umask, oom_score_adj (raised,
+# and lowered where nsrun may: CAP_SYS_RESOURCE, which some sandboxes drop),
+# limits.
 begin process_keys_reach_the_app
-for adj in 500 -100; do
+adjs=500
+(( 0x$(awk '/^CapEff:/ { print $2 }' /proc/self/status) >> 24 & 1 )) && adjs="500 -100"
+for adj in $adjs; do
 	cfg=$(mkcfg t-pkeys process "{\"args\": [\"/bin/payload\", \"status\"], \"user\": \"1000:1000\",
 	    \"no_new_privileges\": false, \"umask\": \"0027\", \"oom_score_adj\": $adj,
 	    \"rlimits\": {\"nofile\": [100, 200], \"core\": [0, \"unlimited\"]}}")
@@ -137,6 +140,16 @@ for adj in 500 -100; do
 	expect_eq core "$(val core)" "0 18446744073709551615"
 done
 end
+
+# Without CAP_SYS_RESOURCE a lower oom_score_adj is a start error naming it.
+if ! (( 0x$(awk '/^CapEff:/ { print $2 }' /proc/self/status) >> 24 & 1 )); then
+	begin process_oom_lower_refused
+	cfg=$(mkcfg t-poom process '{"args": ["/bin/payload", "exit", "0"], "oom_score_adj": -100}')
+	run_nsrun run "$cfg" </dev/null
+	expect_rc 125
+	expect_one_error '^nsrun: write -100 to /proc/self/oom_score_adj: Permission denied$'
+	end
+fi
 
 # A limit above what nsrun may set is a start error naming it (125, one line).
 begin process_rlimit_refused

@@ -864,7 +864,6 @@ static int cfg_outside_rundir(const struct ctx *x, const cJSON *v, const char *f
  * refused the same way today), and an ignored field is a row whose
  * parser takes nothing.
  * ====================================================================== */
-struct field;
 typedef int (*cfg_fn)(const struct ctx *x, const cJSON *v, const char *name, const struct field *f,
 		      void *out);
 
@@ -893,9 +892,6 @@ struct field {
 #endif
 #define OFF(member) offsetof(struct cfg, member)
 #define MOFF(member) offsetof(struct mount_cfg, member)
-
-static const struct field schema[];
-static const size_t schema_len;
 
 static const char *const feature_names[] = {
 	NULL,
@@ -937,6 +933,19 @@ static int row_in(const struct field *f, const char *parent, int variant)
 	       (!f->only || f->only == variant);
 }
 
+/* A key, or a namespace's name, that needs FEATURE, left out of this build. */
+static int cfg_compiled_out(const struct ctx *x, const cJSON *v, int at_key, const char *field, int feature)
+{
+	return cfg_err(x, v, at_key, field, "feature '%s' was compiled out of this nsrun (see nsrun --version)",
+		       feature_names[feature]);
+}
+
+/* Where a list row keeps its count: OFF_N of the struct whose OFF is OUT. */
+static int *list_count(void *out, const struct field *f)
+{
+	return (int *)((char *)out - f->off + f->off_n);
+}
+
 /* "SHOWN.KEY", or KEY at the top. */
 static const char *field_name(char *buf, size_t len, const char *shown, const char *key)
 {
@@ -975,8 +984,7 @@ static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *shown, co
 		if (d != c)
 			return cfg_err(x, c, 1, field, "duplicate key");
 		if (k)
-			return cfg_err(x, c, 1, field, "feature '%s' was compiled out of this nsrun "
-				       "(see nsrun --version)", feature_names[k->feature]);
+			return cfg_compiled_out(x, c, 1, field, k->feature);
 		for (int i = 0; i < o->n; i++) {
 			int dist = edit_distance(c->string, o->leaf[i]);
 
@@ -1051,7 +1059,7 @@ static int cfg_each(const struct ctx *x, const cJSON *v, const char *name, const
 			return -1;
 	}
 	if (f->off_n)
-		*(int *)((char *)out - f->off + f->off_n) = i;
+		*list_count(out, f) = i;
 	return i;
 }
 
@@ -1117,8 +1125,7 @@ static int p_namespace(const struct ctx *x, const cJSON *e, const char *name, co
 	if (*ns & (bit = 1u << j))
 		return cfg_err(x, e, 0, name, "\"%s\" is listed twice", e->valuestring);
 	if (!(bit & (NS_PID | NS_MOUNT | NS_UTS | NS_IPC | NS_NET | NS_CGROUP | NS_USER | NS_TIME)))
-		return cfg_err(x, e, 0, name, "feature '%s' was compiled out of this nsrun (see nsrun --version)",
-			       j == 6 ? "userns" : "timens");
+		return cfg_compiled_out(x, e, 0, name, bit == 1u << 6 ? FEAT_userns : FEAT_timens);
 	*ns |= bit;
 	return 0;
 }
@@ -1690,7 +1697,7 @@ static int p_ifname(const struct ctx *x, const cJSON *v, const char *name, const
 /* A list of addresses (or one); its count at OFF_N.  ARG 1: with a prefix. */
 static int p_addrs(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	return cfg_addrs(x, v, name, f->arg, 0, out, f->max, (int *)((char *)out - f->off + f->off_n));
+	return cfg_addrs(x, v, name, f->arg, 0, out, f->max, list_count(out, f));
 }
 
 /* One gateway: IPv4 for "gateway", IPv6 for "gateway6". */

@@ -123,9 +123,10 @@ end
 # Each key reaches the app: no_new_privs off, a umask, oom_score_adj (raised,
 # and lowered where nsrun may: CAP_SYS_RESOURCE, which some sandboxes drop),
 # limits.
+sys_resource=$(( 0x$(awk '/^CapEff:/ { print $2 }' /proc/self/status) >> 24 & 1 ))
 begin process_keys_reach_the_app
 adjs=500
-(( 0x$(awk '/^CapEff:/ { print $2 }' /proc/self/status) >> 24 & 1 )) && adjs="500 -100"
+[ "$sys_resource" = 1 ] && adjs="500 -100"
 for adj in $adjs; do
 	cfg=$(mkcfg t-pkeys process "{\"args\": [\"/bin/payload\", \"status\"], \"user\": \"1000:1000\",
 	    \"no_new_privileges\": false, \"umask\": \"0027\", \"oom_score_adj\": $adj,
@@ -142,7 +143,7 @@ done
 end
 
 # Without CAP_SYS_RESOURCE a lower oom_score_adj is a start error naming it.
-if ! (( 0x$(awk '/^CapEff:/ { print $2 }' /proc/self/status) >> 24 & 1 )); then
+if [ "$sys_resource" = 0 ]; then
 	begin process_oom_lower_refused
 	cfg=$(mkcfg t-poom process '{"args": ["/bin/payload", "exit", "0"], "oom_score_adj": -100}')
 	run_nsrun run "$cfg" </dev/null

@@ -74,6 +74,9 @@
 #ifndef SYS_clone3
 #define SYS_clone3 NSRUN_SYS(435)
 #endif
+#ifndef SYS_close_range
+#define SYS_close_range NSRUN_SYS(436)
+#endif
 #ifndef SYS_openat2
 #define SYS_openat2 NSRUN_SYS(437)
 #endif
@@ -85,7 +88,9 @@
 #endif
 #define NSRUN_CLONE_INTO_CGROUP 0x200000000ULL
 #define NSRUN_CGROUP2_MAGIC 0x63677270
-#define NSRUN_MOUNT_ATTR_RDONLY 0x1
+/* MOUNT_ATTR_RDONLY, _NOSUID, _NODEV and _NOEXEC are MS_RDONLY, MS_NOSUID,
+ * MS_NODEV and MS_NOEXEC: 1, 2, 4, 8. */
+#define NSRUN_MOUNT_ATTRS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 struct nsrun_mount_attr {               /* <linux/mount.h> clashes with some libcs */
 	uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
@@ -1316,6 +1321,138 @@ static int p_rlimits(const struct ctx *x, const cJSON *v, const char *name, cons
 	return 0;
 }
 
+/* The capabilities of <linux/capability.h> after "CAP_", in their numbers'
+ * order: one string, each name ended by a NUL, an empty one after the last. */
+static const char cap_names[] =
+	"CHOWN\0DAC_OVERRIDE\0DAC_READ_SEARCH\0FOWNER\0FSETID\0KILL\0SETGID\0SETUID\0SETPCAP\0"
+	"LINUX_IMMUTABLE\0NET_BIND_SERVICE\0NET_BROADCAST\0NET_ADMIN\0NET_RAW\0IPC_LOCK\0IPC_OWNER\0"
+	"SYS_MODULE\0SYS_RAWIO\0SYS_CHROOT\0SYS_PTRACE\0SYS_PACCT\0SYS_ADMIN\0SYS_BOOT\0SYS_NICE\0"
+	"SYS_RESOURCE\0SYS_TIME\0SYS_TTY_CONFIG\0MKNOD\0LEASE\0AUDIT_WRITE\0AUDIT_CONTROL\0SETFCAP\0"
+	"MAC_OVERRIDE\0MAC_ADMIN\0SYSLOG\0WAKE_ALARM\0BLOCK_SUSPEND\0AUDIT_READ\0PERFMON\0BPF\0"
+	"CHECKPOINT_RESTORE\0";
+
+#define NSRUN_CAPS 41                   /* CAP_CHOWN (0) to CAP_CHECKPOINT_RESTORE (40) */
+
+/* Capability N's name without "CAP_"; "" past the last one. */
+static const char *cap_name(int n)
+{
+	const char *s = cap_names;
+
+	while (n-- > 0 && *s)
+		s += strlen(s) + 1;
+	return s;
+}
+
+static int p_cap_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+		      void *out, int i)
+{
+	uint64_t *set = out;
+	const char *s, *c = "";
+	int n = 0;
+
+	(void)f, (void)i;
+	if (cfg_string(x, e, name, &s) < 0)
+		return -1;
+	if (!strncmp(s, "CAP_", 4))
+		while (*(c = cap_name(n)) && strcmp(c, s + 4))
+			n++;
+	if (!*c)
+		return cfg_err(x, e, 0, name, "unknown capability \"%s\"", s);
+	if (*set >> n & 1)
+		return cfg_err(x, e, 0, name, "duplicate capability \"%s\"", s);
+	*set |= 1ULL << n;
+	return 0;
+}
+
+/* process.capabilities: the set replaces the default one; [] is none. */
+static int p_caps(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	*(uint64_t *)out = 0;
+	return cfg_each(x, v, name, f, out, p_cap_elem) < 0 ? -1 : 0;
+}
+
+static int p_path_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+		       void *out, int i)
+{
+	(void)f;
+	return cfg_abspath(x, e, name, &((struct path_list *)out)->given[i]);
+}
+
+/* masked_paths, readonly_paths: the list replaces the default one. */
+static int p_paths(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct path_list *l = out;
+
+	l->path = l->given;
+	return (l->n = cfg_each(x, v, name, f, out, p_path_elem)) < 0 ? -1 : 0;
+}
+
+/* The namespaced sysctls: names with one of these prefixes (or, EXACT,
+ * this name), and the namespace each needs. */
+static const struct { const char *name; unsigned char ns, exact; } sysctl_ns[] = {
+	{ "net.", NS_NET, 0 }, { "kernel.shm", NS_IPC, 0 }, { "kernel.msg", NS_IPC, 0 },
+	{ "kernel.sem", NS_IPC, 0 }, { "fs.mqueue.", NS_IPC, 0 },
+	{ "kernel.hostname", NS_UTS, 1 }, { "kernel.domainname", NS_UTS, 1 },
+};
+
+/* Sysctl NAME as a path under /proc/sys, as sysctl(8) maps it ('.' the
+ * separator, '/' a dot in a component: "net.ipv4.conf.eth0/1.rp_filter");
+ * -1 when a component would be empty, "." or "..". */
+static int sysctl_path(const char *name, char *buf, size_t len)
+{
+	size_t n = strlen(name);
+
+	if (n >= len || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./") != n)
+		return -1;
+	for (size_t i = 0; i <= n; i++)
+		buf[i] = name[i] == '.' ? '/' : name[i] == '/' ? '.' : name[i];
+	for (const char *p = buf;; p++) {
+		size_t c = strcspn(p, "/");
+
+		if (c == 0 || (p[0] == '.' && (c == 1 || (c == 2 && p[1] == '.'))))
+			return -1;
+		if (!p[c])
+			return 0;
+		p += c;
+	}
+}
+
+/* "sysctl": its keys are sysctl names, not rows. */
+static int p_sysctl(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct sysctl_cfg *s = out;
+	char sf[128], path[128];
+	size_t k = 0;
+
+	if (cfg_want(x, v, name, cJSON_Object, "an object of \"name\": \"value\"") < 0)
+		return -1;
+	for (const cJSON *e = v->child; e; e = e->next, k = 0) {
+		const cJSON *d = v->child;
+
+		snprintf(sf, sizeof sf, "%s.%.100s", name, e->string);
+		while (d != e && strcmp(d->string, e->string))
+			d = d->next;
+		while (k < sizeof sysctl_ns / sizeof sysctl_ns[0] &&
+		       (sysctl_ns[k].exact ? strcmp(e->string, sysctl_ns[k].name)
+					   : strncmp(e->string, sysctl_ns[k].name, strlen(sysctl_ns[k].name))))
+			k++;
+		if (k == sizeof sysctl_ns / sizeof sysctl_ns[0] || sysctl_path(e->string, path, sizeof path) < 0)
+			return cfg_err(x, e, 1, sf, "not a namespaced sysctl");
+		if (d != e)
+			return cfg_err(x, e, 1, sf, "duplicate key");
+		if (!(x->c->ns & sysctl_ns[k].ns))
+			return cfg_err(x, e, 1, sf, "needs the \"%s\" namespace", ns_name(sysctl_ns[k].ns));
+		if (s->n == f->max)
+			return cfg_err(x, e, 1, sf, "more than %d %s", f->max, f->unit);
+		if (cfg_want(x, e, sf, cJSON_String, "a string") < 0)
+			return -1;
+		s->node[s->n] = e;
+		s->value[s->n] = e->valuestring;
+		s->name[s->n++] = e->string;
+	}
+	return 0;
+}
+
 static int p_idrange(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
 		     void *out, int i)
 {
@@ -1869,6 +2006,12 @@ static const struct field schema[] = {
 	  DOC("object `\"nofile\": [soft, hard]`; names `as core cpu data fsize locks memlock msgqueue nice "
 	      "nofile nproc rss rtprio rttime sigpending stack`; a bound an integer or `\"unlimited\"`",
 	      "inherited", "`setrlimit()` of each before exec; soft ≤ hard", "{\"nofile\":[1024,1024]}", NULL) },
+	{ .path = "process.capabilities", .parse = p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS, .unit = "capabilities",
+	  DOC("array of `CAP_` names (`CAP_CHOWN` … `CAP_CHECKPOINT_RESTORE`)", "`CAP_CHOWN CAP_DAC_OVERRIDE "
+	      "CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_NET_BIND_SERVICE CAP_SETFCAP`",
+	      "every other capability leaves the bounding set before exec; uid 0 gets the set as permitted and "
+	      "effective, another user none; inheritable and ambient are empty; `[]`: none",
+	      "\"CAP_NET_RAW\"", NULL) },
 	{ .path = "uid_map", .parse = p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
 	  .missing = "required with the \"user\" namespace",
@@ -1900,7 +2043,8 @@ static const struct field schema[] = {
 	      "exists in the image)", "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
 	{ .path = "mounts[].source", .parse = p_source, .off = MOFF(source), .only = 1 + M_BIND,
 	  .missing = "a path on the host",
-	  DOC("absolute host path (bind), not inside `/run/nsrun`", "—", "`MS_BIND \\| MS_REC`",
+	  DOC("absolute host path (bind), not inside `/run/nsrun`", "—", "`MS_BIND \\| MS_REC`, then "
+	      "`MOUNT_ATTR_NODEV`: device nodes in it do not open",
 	      "{\"type\":\"bind\",\"source\":\"/srv\",\"target\":\"/data\"}", NULL) },
 	{ .path = "mounts[].readonly", .parse = p_bool, .off = MOFF(readonly), .only = 1 + M_BIND,
 	  DOC("boolean (bind)", "`false`", "`mount_setattr(MOUNT_ATTR_RDONLY, AT_RECURSIVE)`; before 5.12 a "
@@ -1912,6 +2056,21 @@ static const struct field schema[] = {
 	{ .path = "mounts[].mode", .parse = p_mode, .off = MOFF(mode), .only = 1 + M_TMPFS,
 	  DOC("octal string (tmpfs)", "`\"1777\"`", "`mode=`",
 	      "{\"type\":\"tmpfs\",\"target\":\"/t\",\"mode\":\"0755\"}", NULL) },
+	{ .path = "sysctl", .parse = p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = "sysctls",
+	  DOC("object `\"name\": \"value\"` (≤ 32)", "none", "written under the container's `/proc/sys` before "
+	      "it is made read-only; only namespaced ones: `net.*` (needs `net`), `kernel.shm*`, `kernel.msg*`, "
+	      "`kernel.sem*`, `fs.mqueue.*` (need `ipc`), `kernel.hostname`, `kernel.domainname` (need `uts`)",
+	      "{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}", NULL) },
+	{ .path = "masked_paths", .parse = p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = "paths",
+	  DOC("array of absolute paths (≤ 32)", "`/proc/acpi /proc/asound /proc/kcore /proc/keys "
+	      "/proc/latency_stats /proc/timer_list /proc/timer_stats /proc/sched_debug /proc/scsi /sys/firmware`",
+	      "a file gets `/dev/null` bound over it, a directory an empty read-only tmpfs; a missing path is "
+	      "skipped; resolved inside the root; replaces the default list, `[]`: none", "\"/proc/kcore\"",
+	      NULL) },
+	{ .path = "readonly_paths", .parse = p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = "paths",
+	  DOC("array of absolute paths (≤ 32)", "`/proc/bus /proc/fs /proc/irq /proc/sys /proc/sysrq-trigger`",
+	      "each bound onto itself and made read-only (`EROFS` on a write); a missing path is skipped; "
+	      "replaces the default list, `[]`: none", "\"/proc/sys\"", NULL) },
 	{ .path = "cgroup", .parse = p_cgroup, .off = OFF(cg), .feature = FEAT_cgroup,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
 	{ .path = "cgroup.parent", .parse = p_below_root, .off = OFF(cg.parent), .arg = 1,
@@ -1961,6 +2120,13 @@ static const struct field schema[] = {
 static const size_t schema_len = sizeof schema / sizeof schema[0];
 
 static const char *const default_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+static const char *const default_masked[] = {
+	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+	"/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+};
+static const char *const default_readonly[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
 
 /* The whole config: defaults, then the rows from the top. */
 static int cfg_check(const struct ctx *x, struct cfg *c)
@@ -2005,6 +2171,11 @@ static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 	c->proc.cwd = "/";
 	c->proc.no_new_privs = 1;
 	c->proc.umask = 022;
+	c->proc.caps = NSRUN_CAPS_DEFAULT;
+	c->masked.path = default_masked;
+	c->masked.n = sizeof default_masked / sizeof default_masked[0];
+	c->readonly.path = default_readonly;
+	c->readonly.n = sizeof default_readonly / sizeof default_readonly[0];
 	memcpy(c->proc.env, default_env, sizeof default_env);
 	if (len > NSRUN_CONFIG_MAX || memchr(buf, 0, len)) {
 		const char *nul = memchr(buf, 0, len);
@@ -2469,13 +2640,14 @@ static void img_release(struct run *r)
 			close(*fds[i]), *fds[i] = -1;
 }
 
-/* Read-only, recursively where the kernel can (mount_setattr, 5.12);
- * else a remount of the top mount that keeps its locked flags. */
-static int mnt_ro(const char *path)
+/* FLAGS (of MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC) added to a bind
+ * mount, recursively where the kernel can (mount_setattr, 5.12); else a
+ * remount of the top mount that keeps its locked flags. */
+static int mnt_attr(const char *path, unsigned flags)
 {
-	struct nsrun_mount_attr a = { .attr_set = NSRUN_MOUNT_ATTR_RDONLY };
+	struct nsrun_mount_attr a = { .attr_set = flags & NSRUN_MOUNT_ATTRS };
 	struct statvfs sv;
-	unsigned long fl = MS_BIND | MS_REMOUNT | MS_RDONLY;
+	unsigned long fl = MS_BIND | MS_REMOUNT | (flags & NSRUN_MOUNT_ATTRS);
 	int fd = open(path, O_PATH | O_CLOEXEC), r;
 
 	if (fd < 0)
@@ -2531,7 +2703,7 @@ static int img_mount(struct run *r)
 		return fail("create directories in %s", WORK_DIR);
 
 	if (WITH_SQUASHFS && c->root.image) {
-		int e = step(S_mount_image) < 0 ? -1 : mount(r->img_dev, at, "squashfs", MS_RDONLY, NULL);
+		int e = step(S_mount_image) < 0 ? -1 : mount(r->img_dev, at, "squashfs", MS_RDONLY | MS_NODEV, NULL);
 
 		/* EINVAL from a squashfs 4.0 that fits its file (img_check): the
 		 * kernel lacks its decompressor. */
@@ -2547,7 +2719,7 @@ static int img_mount(struct run *r)
 	} else {
 		if (step(S_mount_rootdir) < 0 || mount(c->root.path, at, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return fail("bind root directory %s", c->root.path);
-		if (!c->root.overlay && (step(S_remount_ro) < 0 || mnt_ro(at) < 0))
+		if (!c->root.overlay && (step(S_remount_ro) < 0 || mnt_attr(at, MS_RDONLY | MS_NODEV) < 0))
 			return fail("make root %s read-only", c->root.path);
 	}
 	if (!c->root.overlay)
@@ -2565,7 +2737,7 @@ static int img_mount(struct run *r)
 	if ((r->root_uid != geteuid() || r->root_gid != getegid()) && chown(upper, r->root_uid, r->root_gid) < 0)
 		return fail("chown %s to the container's root", upper);
 	if (step(S_mount_overlay) < 0 ||
-	    mount("overlay", WORK_ROOT, "overlay", 0,
+	    mount("overlay", WORK_ROOT, "overlay", MS_NODEV,
 		  "lowerdir=" WORK_DIR "/lower,upperdir=" WORK_DIR "/upper,workdir=" WORK_DIR "/work") < 0)
 		return fail("mount overlay on %s", WORK_ROOT);
 	return 0;
@@ -3875,6 +4047,8 @@ enum mop_kind {
 	MO_BIND,        /* SRC, a host path, bound recursively */
 	MO_NODE,        /* a character device MAJ:MIN */
 	MO_LINK,        /* a symlink whose text is SRC */
+	MO_MASK,        /* a masked path: /dev/null over a file, an empty read-only tmpfs over a directory */
+	MO_RO,          /* a read-only path: bound onto itself, then FLAGS */
 };
 
 struct mop {                            /* small types: 56 bytes a row */
@@ -3898,7 +4072,7 @@ struct mop {                            /* small types: 56 bytes a row */
 	unsigned char follow;
 	unsigned char step;             /* enum step: the fault point, right before the mount */
 	unsigned short make;            /* a missing target is made: S_IFDIR, S_IFREG, S_IFCHR + mode */
-	unsigned flags;                 /* MS_*; MS_RDONLY on a bind: a read-only remount after it */
+	unsigned flags;                 /* MS_*; on a bind MS_RDONLY, MS_NODEV...: mnt_attr() after it */
 	const char *src, *fstype, *data;
 	const char *host;               /* see OWN */
 };
@@ -3930,7 +4104,6 @@ static const struct mop std_mounts[] = {
 	{ "/dev/mqueue", MO_FS, .make = S_IFDIR | 0755, .fstype = "mqueue", .flags = MOP_NX, .own = NS_IPC,
 	  .host = "/dev/mqueue", .step = S_mount_mqueue },
 };
-#undef MOP_NX
 #undef MOP_NODE
 #undef MOP_LINK
 
@@ -3980,6 +4153,8 @@ static int mop_fail(const struct mop *o)
 {
 	if (o->kind == MO_NODE)
 		return fail("bind %s on %s", o->host, o->target);
+	if (o->kind >= MO_MASK)
+		return fail("%s %s", o->kind == MO_MASK ? "mask" : "make read-only", o->target);
 	return fail("mount %s on %s", o->kind == MO_BIND ? o->src : o->fstype, o->target);
 }
 
@@ -4023,7 +4198,7 @@ static int mop_open(struct mnt_ctx *x, const struct mop *o, int dir, const char 
 static int mop_run(struct mnt_ctx *x, const struct mop *o)
 {
 	int host = o->host && (x->ns & NS_USER) && !(x->ns & o->own);
-	int isdir = !S_ISREG(o->make) && o->kind != MO_NODE;
+	int isdir = !S_ISREG(o->make) && o->kind != MO_NODE, bind = host || o->kind == MO_BIND || o->kind == MO_RO;
 	int dir = -1, fd = -1, made = 0, rc;
 	const char *name = NULL, *at;
 	char fp[32];
@@ -4055,17 +4230,27 @@ static int mop_run(struct mnt_ctx *x, const struct mop *o)
 			x->cwd = dir;
 		at = x->cwd == dir ? name : NULL;
 	} else if ((fd = mop_open(x, o, dir, name, 1)) >= 0) {
+		struct stat st;
+
+		if (o->kind >= MO_MASK)         /* a file or a directory, whichever is there */
+			isdir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 		at = mnt_at(fd, isdir, fp, sizeof fp);
 		x->cwd = -1;
+	} else if (errno == ENOENT && o->kind >= MO_MASK) {
+		return 0;                       /* not in this kernel's /proc, or this image */
 	} else if (o->follow) {
-		return fail("create mount target %s", o->target);
+		return o->kind >= MO_MASK ? mop_fail(o) : fail("create mount target %s", o->target);
 	} else {
 		return errno == ENOTDIR ? mop_refuse(x, o) : mop_fail(o);
 	}
 	if (!at || step(o->step) < 0)
 		rc = -1;
-	else if (host || o->kind == MO_BIND)
-		rc = mount(host ? o->host : o->src, at, NULL, MS_BIND | MS_REC, NULL);
+	else if (o->kind == MO_MASK && isdir)
+		rc = mount("tmpfs", at, "tmpfs", MS_RDONLY | MOP_NX, "mode=0555");
+	else if (o->kind == MO_MASK)            /* the host's, reachable until the pivot */
+		rc = mount("/dev/null", at, NULL, MS_BIND, NULL);
+	else if (bind)
+		rc = mount(host ? o->host : o->kind == MO_RO ? at : o->src, at, NULL, MS_BIND | MS_REC, NULL);
 	else
 		rc = mount(o->src ? o->src : o->fstype, at, o->fstype, o->flags, o->data);
 	if (fd >= 0)
@@ -4077,18 +4262,18 @@ static int mop_run(struct mnt_ctx *x, const struct mop *o)
 	/* A mount elsewhere than in the kept directory may cover it. */
 	if (x->dir >= 0 && dir != x->dir)
 		mop_forget_dir(x);
-	if ((host || o->kind == MO_BIND) && (o->flags & MS_RDONLY)) {
+	if (bind && (o->flags & NSRUN_MOUNT_ATTRS)) {
 		/* The new mount is on top now: a name leads into it, a cwd or
 		 * an fd taken before it does not; open it again. */
 		if (!made) {
 			at = (fd = mop_open(x, o, dir, name, 0)) < 0 ? NULL : mnt_at(fd, isdir, fp, sizeof fp);
 			x->cwd = -1;
 		}
-		rc = at ? mnt_ro(at) : -1;
+		rc = at ? mnt_attr(at, o->flags) : -1;
 		if (fd >= 0)
 			close(fd);
 		if (rc < 0)
-			return fail("make %s read-only", o->target);
+			return fail("make %s %s", o->target, o->flags & MS_RDONLY ? "read-only" : "nodev");
 	}
 	return 0;
 }
@@ -4105,7 +4290,7 @@ static int mop_volume(const struct mount_cfg *m, struct mop *o, char *opts, size
 			return fail("bind %s: source", m->source);
 		o->kind = MO_BIND;
 		o->src = m->source;
-		o->flags = MS_BIND | MS_REC | (m->readonly ? MS_RDONLY : 0);
+		o->flags = MS_BIND | MS_REC | MS_NODEV | (m->readonly ? MS_RDONLY : 0);
 		if (!S_ISDIR(st.st_mode))
 			o->make = S_IFREG | 0644;
 		return 0;
@@ -4120,8 +4305,37 @@ static int mop_volume(const struct mount_cfg *m, struct mop *o, char *opts, size
 	return 0;
 }
 
+/* The config's sysctls, under the container's new /proc/sys: the net, ipc
+ * and uts namespaces' own (p_sysctl takes no other), never the host's. */
+static int ns_sysctls(struct mnt_ctx *x, const struct cfg *c)
+{
+	const struct sysctl_cfg *s = &c->sysctl;
+	char path[128], field[128];
+	int dir, fd, rc = 0;
+
+	if (!s->n)
+		return 0;
+	if ((dir = mnt_open(x->root, "/proc/sys", O_DIRECTORY)) < 0)
+		return fail("open /proc/sys");
+	for (int i = 0; rc == 0 && i < s->n; i++) {
+		size_t len = strlen(s->value[i]);
+
+		sysctl_path(s->name[i], path, sizeof path);
+		fd = step(S_sysctl) < 0 ? -1 : openat(dir, path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || write(fd, s->value[i], len) != (ssize_t)len)
+			rc = cfg_err_at(c, s->node[i], field_name(field, sizeof field, "sysctl", s->name[i]),
+					"write \"%s\" to /proc/sys/%s: %s", s->value[i], path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	close(dir);
+	return rc;
+}
+
 /* Every mount of the container, in the new root WORK_ROOT: the standard
- * rows, then the volumes; then the root is the cwd, for the pivot.  Under
+ * rows, then the volumes; the sysctls; the masked and the read-only paths
+ * (after the sysctls, which /proc/sys read-only would stop); then the root
+ * is the cwd, for the pivot.  Under
  * umask 0: each row says its mode, the volumes' targets are made 0755 and
  * 0644. */
 static int ns_mounts(struct cfg *c)
@@ -4140,6 +4354,18 @@ static int ns_mounts(struct cfg *c)
 		char opts[64];
 
 		rc = mop_volume(&c->mounts[i], &o, opts, sizeof opts) < 0 ? -1 : mop_run(&x, &o);
+	}
+	if (rc == 0)
+		rc = ns_sysctls(&x, c);
+	for (int l = 0; l < 2; l++) {           /* masked_paths, then readonly_paths */
+		const struct path_list *pl = l ? &c->readonly : &c->masked;
+		struct mop o = { .kind = l ? MO_RO : MO_MASK, .follow = 1, .flags = l ? MS_RDONLY | MS_NODEV : 0,
+				 .step = l ? S_readonly_paths : S_mask_paths };
+
+		for (int i = 0; rc == 0 && i < pl->n; i++) {
+			o.target = pl->path[i];
+			rc = mop_run(&x, &o);
+		}
 	}
 	umask(mask);
 	if (rc == 0 && fchdir(x.root) < 0)     /* ns_pivot pivots into "." */
@@ -4327,17 +4553,110 @@ static void app_execvpe(const char *file, char *const *argv, char *const *env, c
 	_exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
 
+/* <linux/capability.h>'s capget/capset header and data, version 3: two
+ * words of each set. */
+struct nsrun_cap_hdr {
+	uint32_t version;
+	int pid;
+};
+struct nsrun_cap_data {
+	uint32_t eff, prm, inh;
+};
+#define NSRUN_CAP_V3 0x20080522
+
+/* Before the ids change: the capabilities of SET must be nsrun's to give
+ * (its permitted set has them), and every other one leaves the bounding
+ * set (up to the kernel's last: EINVAL).  After it, CAPS sets permitted
+ * and effective to SET, for uid 0, or to none (setresuid has already
+ * emptied them), and inheritable to none, which empties ambient too. */
+static int app_caps(uint64_t set, uid_t uid, int after)
+{
+	struct nsrun_cap_hdr h = { NSRUN_CAP_V3, 0 };
+	struct nsrun_cap_data d[2];
+	uint64_t miss;
+
+	if (after) {
+		if (uid)
+			set = 0;
+		d[0] = (struct nsrun_cap_data){ (uint32_t)set, (uint32_t)set, 0 };
+		d[1] = (struct nsrun_cap_data){ (uint32_t)(set >> 32), (uint32_t)(set >> 32), 0 };
+		return syscall(SYS_capset, &h, d) < 0 ? fail("capset") : 0;
+	}
+	if (step(S_app_caps) < 0 || syscall(SYS_capget, &h, d) < 0)
+		return fail("capget");
+	if ((miss = set & ~(d[0].prm | (uint64_t)d[1].prm << 32)))
+		return failx("capability CAP_%s: nsrun does not have it to give", cap_name(__builtin_ctzll(miss)));
+	for (int n = 0; n < 64; n++)
+		if (!(set >> n & 1) && prctl(PR_CAPBSET_DROP, n, 0, 0, 0) < 0) {
+			if (errno == EINVAL)
+				break;          /* past the kernel's last capability */
+			if (prctl(PR_CAPBSET_READ, n, 0, 0, 0) != 0)
+				return fail("drop CAP_%s from the bounding set", cap_name(n));
+		}
+	return 0;
+}
+
+#define NSRUN_CLOSE_RANGE_CLOEXEC 4
+
+/* No fd but 0, 1 and 2 reaches the app, neither nsrun's nor one nsrun was
+ * started with: every other one closes on exec (they stay open until
+ * then, for a setup error's message).  close_range (5.11); before it,
+ * each fd /proc/self/fd lists. */
+static int app_fds(void)
+{
+	char buf[1024];
+	long n;
+	int d;
+
+	if (syscall(SYS_close_range, 3, ~0U, NSRUN_CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	if ((d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return fail("open /proc/self/fd");
+	/* struct linux_dirent64: d_reclen at 16, d_name at 19 */
+	while ((n = syscall(SYS_getdents64, d, buf, sizeof buf)) > 0)
+		for (long o = 0; o < n;) {
+			unsigned short len;
+			int fd = atoi(buf + o + 19);
+
+			memcpy(&len, buf + o + 16, sizeof len);
+			if (fd > 2 && fd != d)
+				fcntl(fd, F_SETFD, FD_CLOEXEC);
+			o += len;
+		}
+	close(d);
+	return n < 0 ? fail("read /proc/self/fd") : 0;
+}
+
+/* chdir to the app's cwd, which must then be inside the root: a path
+ * through a magic link (/proc/self/fd/N) can lead out of it, and the
+ * kernel's getcwd then says "(unreachable)" instead of a path. */
+static int app_cwd(const char *cwd)
+{
+	char buf[NSRUN_PATH_MAX];
+
+	if (step(S_app_cwd) < 0 || chdir(cwd) < 0 || syscall(SYS_getcwd, buf, sizeof buf) < 0)
+		return fail("chdir %s", cwd);
+	return buf[0] == '/' ? 0 : failx("process.cwd %s leads outside the container's root", cwd);
+}
+
 /* The one way into a container's process, for the app of `run` and, next,
  * for `nsrun exec`, so both get the same hardening, in this order:
  *   1. signals: the ones in SIG_IGN (those nsrun ignored, which execve
  *      would keep ignored) back to their default; none blocked;
- *   2. credentials: no supplementary groups, P's gid, P's uid (app_ids);
+ *   2. what only the container's root may do: rlimits (a hard limit
+ *      raised), oom_score_adj (lowered); every fd but 0-2 close-on-exec;
+ *   3. not dumpable: the memory is init's (CLONE_VM) until the exec, and
+ *      from here on init's /proc/PID (exe, fd, mem...) is closed to every
+ *      process of the container, which lacks CAP_SYS_PTRACE over it;
+ *   4. capabilities: nsrun must hold the set; the rest leave the bounding set;
+ *   5. credentials: no supplementary groups, P's gid, P's uid (app_ids);
  *      then PDEATHSIG (0: none), which a change of ids clears;
- *   3. (to come, in this order: capabilities, no_new_privs, the seccomp
- *      filter; the filter last, so it need not allow what 1-3 call);
- *   4. the working directory, P's cwd ("/": the caller's cwd must be the
- *      container's root, as it is after the pivot);
- *   5. exec of P's args with P's env, looked up in its PATH.
+ *   6. capset: permitted and effective the set (uid 0) or none, no
+ *      inheritable or ambient; umask; no_new_privs; (the seccomp filter
+ *      will come last, so it need not allow what comes before it);
+ *   7. the working directory, P's cwd, checked to be inside the root ("/":
+ *      the caller's cwd must be the container's root, as after the pivot);
+ *   8. exec of P's args with P's env, looked up in its PATH.
  * Nothing here depends on how the container was set up.  Returns only when
  * a step before the exec fails (-1, g_err says which); a failed exec
  * exits 127 or 126. */
@@ -4350,8 +4669,6 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 			signal(s, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* What only the container's root may do (raise a hard limit, lower
-	 * oom_score_adj), before the ids change. */
 	for (int i = 0; i < p->n_rlim; i++) {
 		/* Raw prlimit64: libc's setrlimit would apply it to every thread
 		 * (musl's __synccall, 1.5 KiB); this process has one. */
@@ -4368,16 +4685,23 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 		if (write_file("/proc/self/oom_score_adj", v) < 0)
 			return fail("write %s to /proc/self/oom_score_adj", v);
 	}
+	if (app_fds() < 0)
+		return -1;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return fail("prctl PR_SET_DUMPABLE");
+	if (app_caps(p->caps, p->uid, 0) < 0)
+		return -1;
 	if (step(S_app_creds) < 0 || app_ids(p->uid, p->gid) < 0)
 		return fail("set user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
 	if (pdeathsig && prctl(PR_SET_PDEATHSIG, pdeathsig) < 0)
 		return fail("prctl PR_SET_PDEATHSIG");
+	if (app_caps(p->caps, p->uid, 1) < 0)
+		return -1;
 	umask(p->umask);
-	/* 3. capabilities (next), no_new_privs, seccomp (next). */
 	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail("prctl PR_SET_NO_NEW_PRIVS");
-	if (step(S_app_cwd) < 0 || (strcmp(p->cwd, "/") && chdir(p->cwd) < 0))
-		return fail("chdir %s", p->cwd);
+	if (strcmp(p->cwd, "/") && app_cwd(p->cwd) < 0)
+		return -1;
 	app_execvpe(p->args[0], (char *const *)p->args, (char *const *)p->env, app_path(p->env));
 }
 

@@ -94,6 +94,9 @@ enum feature { FEAT_NONE, NSRUN_FEATURES(X) FEAT__COUNT };  /* FEAT_NONE: always
 	X(mount_shm)                                                         \
 	X(mount_mqueue)                                                      \
 	X(mount_volumes)  /* config "mounts" */                              \
+	X(sysctl)         /* the config's sysctls, under the new /proc/sys */ \
+	X(mask_paths)     /* /dev/null or an empty read-only tmpfs over each */ \
+	X(readonly_paths) /* each bound onto itself, read-only */           \
 	X(pivot_root)                                                        \
 	X(remount_ro)     /* read-only root when there is no overlay */      \
 	X(lo_up)          /* loopback in a new net namespace */              \
@@ -102,6 +105,7 @@ enum feature { FEAT_NONE, NSRUN_FEATURES(X) FEAT__COUNT };  /* FEAT_NONE: always
 	X(init_signals)   /* signalfd of the container's PID 1 */           \
 	X(app_fork)                                                          \
 	X(app_creds)      /* setgroups/setresgid/setresuid of the app */     \
+	X(app_caps)       /* the bounding set, then capset */                \
 	X(app_cwd)
 
 #define X(s) S_##s,
@@ -123,6 +127,8 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_NET_ADDRS   8             /* addresses of the container, of the bridge */
 #define NSRUN_DNS_MAX     3             /* resolv.conf's limit */
 #define NSRUN_HOSTS_MAX   32
+#define NSRUN_SYSCTL_MAX  32
+#define NSRUN_PATHS_MAX   32            /* masked_paths, readonly_paths */
 #define NSRUN_RLIMITS     16            /* the RLIMIT_ names process.rlimits knows */
 
 #ifndef NSRUN_RUNDIR
@@ -240,6 +246,25 @@ struct proc_cfg {                       /* "process" */
 	int64_t oom_score_adj;
 	struct rlim_cfg rlim[NSRUN_RLIMITS];
 	int n_rlim;
+	uint64_t caps;                  /* bit N: capability N; default NSRUN_CAPS_DEFAULT */
+};
+
+/* CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID
+ * CAP_SETUID CAP_SETPCAP CAP_NET_BIND_SERVICE CAP_SETFCAP */
+#define NSRUN_CAPS_DEFAULT 0x800005fbULL
+
+/* A list of paths inside the container (masked_paths, readonly_paths):
+ * the config's, or when it has none the default list. */
+struct path_list {
+	const char *const *path;
+	int n;
+	const char *given[NSRUN_PATHS_MAX];
+};
+
+struct sysctl_cfg {                     /* "sysctl" */
+	const char *name[NSRUN_SYSCTL_MAX], *value[NSRUN_SYSCTL_MAX];
+	const void *node[NSRUN_SYSCTL_MAX];     /* the value, for a refusal at start */
+	int n;
 };
 
 struct userns_cfg {                     /* "uid_map", "gid_map" */
@@ -273,6 +298,8 @@ struct cfg {
 	int n_mounts;
 	struct cg_cfg cg;
 	struct net_cfg net;
+	struct sysctl_cfg sysctl;
+	struct path_list masked, readonly;
 	void *json;                     /* the cJSON tree; freed by cfg_free */
 	char *text;                     /* the config's text, for errors found at start */
 };

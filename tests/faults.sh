@@ -8,7 +8,7 @@
 # every step must be reachable.
 #
 # Two configs between them reach every step: FULL (squashfs image + overlay,
-# every namespace, user maps, time offsets, a bind and a tmpfs mount) and
+# every namespace, user maps, time offsets, a sysctl, a bind and a tmpfs mount) and
 # DIRRO (the same on a directory rootfs with a read-only root: the steps
 # mount_rootdir and remount_ro).  A step is tried with FULL first; only when
 # FULL runs to the end without reaching it is DIRRO tried.
@@ -69,6 +69,7 @@ common="\"namespaces\": [\"pid\", \"mount\", \"uts\", \"ipc\", \"net\", \"cgroup
   \"uid_map\": [[0, 100000, 65536]],
   \"gid_map\": [[0, 100000, 65536]],
   \"time_offsets\": {\"monotonic\": 86400, \"boottime\": 86400},
+  \"sysctl\": {\"net.ipv4.ip_unprivileged_port_start\": \"0\"},
   $mounts"
 FULL=$(mkcfg_raw full.json <<EOF
 {

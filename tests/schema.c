@@ -58,7 +58,7 @@ static void add_with(cJSON *top, const char *with)
 }
 
 /* The value row F gets: its example; a list row N copies of it (N -1: one;
- * a hosts object N distinct names); NULL where N copies cannot be valid
+ * an object N distinct keys; capabilities N distinct names); NULL where N copies cannot be valid
  * (the namespaces, each listed once). */
 static cJSON *value_for(const struct field *f, int n)
 {
@@ -70,15 +70,21 @@ static cJSON *value_for(const struct field *f, int n)
 		return cJSON_Parse(f->example);
 	if (n < 0)
 		n = 1;
-	v = strcmp(f->path, "net.hosts") ? cJSON_CreateArray() : cJSON_CreateObject();
+	v = f->example[0] == '{' && f->parse != p_mounts ? cJSON_CreateObject() : cJSON_CreateArray();
 	for (int i = 0; i < n; i++) {
 		cJSON *e = cJSON_Parse(f->example);
 
-		if (cJSON_IsObject(v) && e && e->child) {
-			char k[16];
+		if (cJSON_IsObject(v) && e && e->child) {     /* the example's key, numbered */
+			char k[128];
 
-			snprintf(k, sizeof k, "h%d", i);
+			snprintf(k, sizeof k, "%s%d", e->child->string, i);
 			cJSON_AddItemToObject(v, k, cJSON_Duplicate(e->child, 1));
+			cJSON_Delete(e);
+		} else if (f->parse == p_caps) {        /* each capability once */
+			char k[64];
+
+			snprintf(k, sizeof k, "CAP_%s", *cap_name(i) ? cap_name(i) : "NONE");
+			cJSON_AddItemToArray(v, cJSON_CreateString(k));
 			cJSON_Delete(e);
 		} else {
 			cJSON_AddItemToArray(v, e);

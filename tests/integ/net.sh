@@ -133,8 +133,13 @@ mknet() {
 	script=${script//\"/\\\"}
 	script=${script//$'\n'/\\n}
 	script=${script//$'\t'/\\t}
-	mkcfg "$1" hostname "\"$2\"" process "{\"args\": [\"/bin/busybox\", \"sh\", \"-c\", \"$script\"]}" net "$4"
+	mkcfg "$1" hostname "\"$2\"" process "{\"args\": [\"/bin/busybox\", \"sh\", \"-c\", \"$script\"]${5:+, $5}}" net "$4"
 }
+
+# The default capabilities and CAP_NET_RAW, which ping needs (mknet's fifth argument).
+PING_CAPS='"capabilities": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+	"CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_NET_RAW"]'
+
 
 # stop_bg: SIGTERM to the background nsrun (forwarded to the app, which dies
 # of it), wait for it: 143.
@@ -165,7 +170,7 @@ if netns_up; then
 			if ping -c 1 -W 3 "${a%:*}" >/dev/null 2>&1; then echo "${a##*:}=ok"; else echo "${a##*:}=no"; fi
 		done' \
 		'{"bridge": "br-t1", "bridge_address": ["10.61.0.1/24", "fd61::1/64"],
-		  "address": ["10.61.0.3/24", "fd61::3/64"], "gateway": "10.61.0.1", "gateway6": "fd61::1"}')
+		  "address": ["10.61.0.3/24", "fd61::3/64"], "gateway": "10.61.0.1", "gateway6": "fd61::1"}' "$PING_CAPS")
 	bg_nsrun run "$srv"
 	if wait_app; then
 		expect_line "bridge br-t1 (ip -d link)" "$(nip -d link show dev br-t1 2>&1)" '^ +alias nsrun$'
@@ -302,7 +307,8 @@ if netns_up; then
 		ping -c 1 -W 3 fd64::1 >/dev/null 2>&1 && echo bridge6=ok
 		echo ready
 		exec sleep 30' \
-		'{"bridge": "br-keep", "bridge_address": ["10.64.0.254/24"], "address": ["10.64.0.2/24", "fd64::2/64"]}')
+		'{"bridge": "br-keep", "bridge_address": ["10.64.0.254/24"], "address": ["10.64.0.2/24", "fd64::2/64"]}' \
+		"$PING_CAPS")
 	bg_nsrun run "$cfg"
 	if wait_for "$T/bg.out" '^ready$'; then
 		OUT=$(cat "$T/bg.out")

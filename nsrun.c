@@ -4522,6 +4522,47 @@ static int app_ids(uid_t uid, gid_t gid)
 	return set_ids(uid, gid);
 }
 
+/* Is FILE, or the interpreter its "#!" line names (the kernel follows up to
+ * 5 of them), the file SELF, nsrun's own binary?  The app's first exec runs
+ * in init's memory, where /proc/self/exe is the host's nsrun: an image whose
+ * app is that link, or a script "#!/proc/self/exe", would run the host's
+ * binary as the app, and another process of the container could open it
+ * through /proc/PID/exe (CVE-2019-5736).  No process of the container runs
+ * yet, so nothing can change the files between this look and the exec. */
+static int app_is_nsrun(const char *file, const struct stat *self)
+{
+	char line[NSRUN_PATH_MAX], *f = (char *)file;
+	struct stat st;
+
+	for (int depth = 0; depth < 5; depth++) {
+		int fd = open(f, O_RDONLY | O_CLOEXEC);
+		ssize_t n;
+
+		if (fd < 0)                     /* execute-only: it can be no script */
+			return stat(f, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino;
+		n = fstat(fd, &st) < 0 ? -1 : read(fd, line, sizeof line - 1);
+		close(fd);
+		if (st.st_dev == self->st_dev && st.st_ino == self->st_ino)
+			return 1;
+		if (n < 3 || line[0] != '#' || line[1] != '!')
+			return 0;
+		line[n] = 0;
+		f = line + 2 + strspn(line + 2, " \t");
+		f[strcspn(f, " \t\n")] = 0;
+	}
+	return 0;
+}
+
+/* execve FILE, unless it is nsrun's own binary (SELF): then 126. */
+static void app_exec(const char *file, char *const *argv, char *const *env, const struct stat *self)
+{
+	if (self->st_ino && app_is_nsrun(file, self)) {
+		fprintf(stderr, "nsrun: exec %s: it is nsrun's own binary, which a container never runs\n", file);
+		_exit(126);
+	}
+	execve(file, argv, env);
+}
+
 /* Exec FILE with ARGV and ENV; a name without '/' is looked up in PATH
  * (the container's, not nsrun's).  Exec failures are the app's: 127 not
  * found, 126 cannot execute. */
@@ -4529,10 +4570,13 @@ __attribute__((noreturn))
 static void app_execvpe(const char *file, char *const *argv, char *const *env, const char *path)
 {
 	char buf[NSRUN_PATH_MAX];
+	struct stat self;
 	int err = ENOENT;
 
+	if (stat("/proc/self/exe", &self) < 0)
+		self.st_ino = 0;
 	if (strchr(file, '/')) {
-		execve(file, argv, env);
+		app_exec(file, argv, env, &self);
 		err = errno;
 	} else {
 		for (const char *p = path;; p++) {
@@ -4540,7 +4584,7 @@ static void app_execvpe(const char *file, char *const *argv, char *const *env, c
 
 			if (n + strlen(file) + 2 <= sizeof buf) {
 				snprintf(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", file);
-				execve(buf, argv, env);
+				app_exec(buf, argv, env, &self);
 				if (errno != ENOENT && errno != ENOTDIR)
 					err = errno;    /* found but not runnable: remember */
 			}

@@ -159,3 +159,22 @@ if expect_rc 0; then
 	expect_eq "the container's /dev/null" "$(val /dev/null)" open
 fi
 end
+
+# CVE-2019-5736: the app's first exec runs in init's memory, where
+# /proc/self/exe is the host's nsrun.  An app that is that link, a script
+# whose "#!" names it, or a script whose interpreter is such a script, is
+# refused (126, one line) instead of running the host's binary inside.
+begin harden_app_is_never_nsrun
+root=$T/evilroot
+cp -a "$ROOTDIR" "$root"
+ln -s /proc/self/exe "$root/bin/evil"
+printf '#!/proc/self/exe\n' >"$root/bin/evil.sh"
+printf '#! /bin/evil.sh --arg\n' >"$root/bin/evil2"
+chmod 755 "$root/bin/evil.sh" "$root/bin/evil2"
+for app in /bin/evil evil.sh evil2 /proc/self/exe; do
+	cfg=$(mkcfg t-hevil root "{\"path\": \"$root\"}" process "{\"args\": [\"$app\", \"--version\"]}")
+	run_nsrun run "$cfg" </dev/null
+	expect_rc 126
+	expect_one_error "^nsrun: exec (/bin/)?${app#/bin/}: it is nsrun's own binary, which a container never runs\$"
+done
+end

@@ -21,6 +21,7 @@ BUILD=$ROOT/build
 NSRUN=${NSRUN:-$ROOT/nsrun}
 PAYLOAD=$BUILD/payload                  # the same binary as /bin/payload inside
 IMG=${NSRUN_TEST_IMAGE:-$BUILD/test.sqfs}
+IMG_SHIFT=$BUILD/test-shift.sqfs        # the same, its owners shifted by 100000 (mkimage.sh -s)
 ROOTDIR=${NSRUN_TEST_ROOTDIR:-$BUILD/testroot}
 RUNDIR=/run/nsrun
 TIER=${TIER:-integ}
@@ -133,7 +134,7 @@ cleanup_leaks() {
 		echo "cleanup: unmounting leaked $m" >&2
 		umount -l "$m" 2>/dev/null
 	done
-	for l in $(losetup -a 2>/dev/null | grep -E "\\(($IMG|$TMPD/)" | cut -d: -f1); do
+	for l in $(losetup -a 2>/dev/null | grep -E "\\(($IMG|$IMG_SHIFT|$TMPD/)" | cut -d: -f1); do
 		echo "cleanup: detaching leaked $l" >&2
 		losetup -d "$l" 2>/dev/null
 	done

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Namespaces: each alone (with mount, which is always on) and all together,
 # compared link by link with the host's /proc/self/ns; the default set;
-# hostname; user namespace maps; time namespace offsets; the net namespace's
-# loopback.
+# hostname; user namespace maps; an image whose owners are shifted into the
+# map (images/mkimage.sh -s) and a daemon in it that drops to its own user;
+# time namespace offsets; the net namespace's loopback.
 . "$(dirname "$0")/../lib.sh"
 require_root
 
@@ -90,6 +91,132 @@ cfg=$(mkcfg t-userns2 namespaces '["pid", "mount", "user"]' \
 run_nsrun run "$cfg" </dev/null
 expect_rc 0 && expect_eq "uid gid groups" "$(val uid) $(val gid) $(val groups)" "1000 1000 0"
 end
+
+# ---- an image with its owners shifted into the map -------------------------------
+
+# $IMG_SHIFT, build/test-shift.sqfs, is `images/mkimage.sh -s 100000` (tests/run
+# builds it): every uid and gid 100000 up, so that through [[0, 100000, 65536]]
+# each file has its own owner again inside; $IMG is the same image unshifted.
+USERNS='["pid", "mount", "uts", "ipc", "net", "cgroup", "user"]'
+MAP='[[0, 100000, 65536]]'
+
+# sh_process SCRIPT: a "process" running `busybox sh -c SCRIPT` (SCRIPT is
+# JSON-escaped here: backslashes, quotes, newlines, tabs).
+sh_process() {
+	local s=${1//\\/\\\\}
+	s=${s//\"/\\\"}
+	s=${s//$'\n'/\\n}
+	s=${s//$'\t'/\\t}
+	printf '{"args": ["%s", "sh", "-c", "%s"]}' "$BB" "$s"
+}
+
+# userns_cfg NAME ROOT_JSON SCRIPT: the container of these tests, in a user
+# namespace mapping 0 to 100000.
+userns_cfg() {
+	mkcfg "$1" root "$2" namespaces "$USERNS" uid_map "$MAP" gid_map "$MAP" process "$(sh_process "$3")"
+}
+
+# Owners and modes inside, and www-data in the image's passwd and group.
+OWNERS_SCRIPT='
+for f in / /bin/busybox /bin/payload /tmp /root /var/www /var/www/index.html; do
+	stat -c "%n %a %u:%g" $f 2>&1
+done
+grep -h ^www-data: /etc/passwd /etc/group'
+
+# A daemon that changes to its own user: busybox httpd -u www-data binds its
+# socket as root, then calls setgroups, setgid and setuid, and serves
+# www-data's home (/var/www: 0700, its index.html 0600).  wget fetches the
+# file (retrying while the server is not listening yet); "got=" is the file or
+# wget's error, then httpd's Uid:, Gid: and Groups: lines.
+DAEMON_SCRIPT='
+httpd -f -u www-data -h /var/www -p 127.0.0.1:8080 &
+p=$!
+i=0
+while [ $i -lt 100 ] && kill -0 $p 2>/dev/null; do
+	r=$(wget -q -O - http://127.0.0.1:8080/index.html 2>&1) && break
+	case $r in *connect*) ;; *) break ;; esac
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "got=$(echo "$r" | head -n 1)"
+grep -E "^(Uid|Gid|Groups):" /proc/$p/status 2>/dev/null
+kill $p 2>/dev/null
+exit 0'
+
+# The ids of httpd's status lines, "UID GID GROUPS".
+daemon_ids() {
+	echo "$(awk '$1 == "Uid:" { print $2 }' <<<"$OUT") $(awk '$1 == "Gid:" { print $2 }' <<<"$OUT")" \
+		"$(awk '$1 == "Groups:" { $1 = ""; print }' <<<"$OUT" | xargs)"
+}
+
+if [ ! -f "$IMG_SHIFT" ]; then
+	fail userns_shifted_image "$IMG_SHIFT is missing (tests/run builds it)"
+else
+	begin userns_shifted_image_owners
+	cfg=$(userns_cfg shift-own "{\"image\": \"$IMG_SHIFT\", \"overlay\": \"8M\"}" "$OWNERS_SCRIPT")
+	run_nsrun run "$cfg" </dev/null
+	expect_rc 0 && expect_eq "owners inside" "$OUT" "/ 755 0:0
+/bin/busybox 755 0:0
+/bin/payload 755 0:0
+/tmp 1777 0:0
+/root 700 0:0
+/var/www 700 33:33
+/var/www/index.html 600 33:33
+www-data:x:33:33:www-data:/var/www:/bin/false
+www-data:x:33:"
+	end
+
+	# The same image unshifted: every owner is outside the map, so the
+	# kernel's overflow ids (nobody) inside, and even the container's root
+	# cannot enter www-data's 0700 home.
+	begin userns_unshifted_image_owners_overflow
+	ou=$(cat /proc/sys/kernel/overflowuid) og=$(cat /proc/sys/kernel/overflowgid)
+	cfg=$(userns_cfg shift-own0 "{\"image\": \"$IMG\", \"overlay\": \"8M\"}" "$OWNERS_SCRIPT")
+	run_nsrun run "$cfg" </dev/null
+	if expect_rc 0; then
+		expect_line /bin/busybox "$OUT" "^/bin/busybox 755 $ou:$og\$"
+		expect_line /var/www "$OUT" "^/var/www 700 $ou:$og\$"
+		expect_line /var/www/index.html "$OUT" "index.html.*Permission denied"
+	fi
+	end
+
+	begin userns_daemon_drops_to_its_own_user
+	cfg=$(userns_cfg shift-www "{\"image\": \"$IMG_SHIFT\", \"overlay\": \"8M\"}" "$DAEMON_SCRIPT")
+	run_nsrun run "$cfg" </dev/null
+	if expect_rc 0; then
+		expect_eq "GET /index.html" "$(val got)" "only www-data reads this"
+		expect_eq "httpd's uid, gid and groups" "$(daemon_ids)" "33 33 33"
+	fi
+	# read-only, without an overlay, too
+	cfg=$(userns_cfg shift-www-ro "{\"image\": \"$IMG_SHIFT\", \"overlay\": false}" "$DAEMON_SCRIPT")
+	run_nsrun run "$cfg" </dev/null
+	expect_rc 0 && expect_eq "GET /index.html, read-only root" "$(val got)" "only www-data reads this"
+	end
+
+	# The controls: the unshifted image (httpd, still root, cannot enter
+	# /var/www) and one owner for every file, 100000:100000 (the recipe of
+	# `mksquashfs -force-uid 100000 -force-gid 100000`, here as a directory
+	# root): httpd starts and drops to www-data, which cannot open its own
+	# files, all of them root's now.
+	begin userns_daemon_fails_without_shift
+	cfg=$(userns_cfg shift-www0 "{\"image\": \"$IMG\", \"overlay\": \"8M\"}" "$DAEMON_SCRIPT")
+	run_nsrun run "$cfg" </dev/null
+	if expect_rc 0; then
+		[ "$(val got)" != "only www-data reads this" ] || bad "the unshifted image served www-data's file"
+		expect_line "httpd's error" "$ERR" "httpd: can't change directory to '/var/www': Permission denied"
+	fi
+	if cp -a "$ROOTDIR" "$T/oneowner" && chown -R 100000:100000 "$T/oneowner"; then
+		cfg=$(userns_cfg shift-www1 "{\"path\": \"$T/oneowner\", \"overlay\": \"8M\"}" "$DAEMON_SCRIPT")
+		run_nsrun run "$cfg" </dev/null
+		if expect_rc 0; then
+			expect_line "GET /index.html, one owner" "$(val got)" "HTTP/1\\.[01] (403|404)"
+			expect_eq "httpd's uid, gid and groups, one owner" "$(daemon_ids)" "33 33 33"
+		fi
+	else
+		bad "cannot copy $ROOTDIR to $T/oneowner with one owner"
+	fi
+	end
+fi
 
 begin time_namespace_offsets
 cfg=$(mkcfg t-timens namespaces '["pid", "mount", "time"]' \

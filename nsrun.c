@@ -4051,16 +4051,24 @@ enum mop_kind {
 	MO_RO,          /* a read-only path: bound onto itself, then FLAGS */
 };
 
+/* Not a namespace: /dev is nodev and its nodes are the host's, bound.  In
+ * a user namespace, which can make no device node; and when the config
+ * grants CAP_MKNOD, which would let the app make one in /dev and open it
+ * (nsrun has no device cgroup to stop that). */
+#define MNT_HOSTDEV (1 << 8)
+#define NSRUN_CAP_MKNOD 27
+
 struct mop {                            /* small types: 56 bytes a row */
 	const char *target;             /* absolute, inside the root */
 	unsigned char kind;             /* enum mop_kind */
 	unsigned char maj, min;         /* MO_NODE */
-	unsigned char need, unless;     /* enum ns_bit: the row runs with all of NEED, none of UNLESS */
 	/* In a user namespace that does not own the namespace OWN, the kernel
-	 * refuses a fresh instance (a device node, always): HOST, the host's,
-	 * is bound instead; for a filesystem the host has not mounted (ENOENT)
-	 * the row is skipped.  Without HOST a fresh one is always made. */
+	 * refuses a fresh instance: HOST, the host's, is bound instead; for a
+	 * filesystem the host has not mounted (ENOENT) the row is skipped.  A
+	 * device node's HOST is bound with MNT_HOSTDEV.  Without HOST a fresh
+	 * one is always made. */
 	unsigned char own;
+	unsigned short need, unless;    /* enum ns_bit, MNT_HOSTDEV: the row runs with all of NEED, none of UNLESS */
 	/* FOLLOW (the config's mounts): a symlink at the target is followed
 	 * inside the root, missing directories on the way are made.  Else the
 	 * target must be the image's own directory, made only in a directory
@@ -4087,7 +4095,9 @@ static const struct mop std_mounts[] = {
 	{ "/sys/fs/cgroup", MO_FS, .fstype = "cgroup2", .flags = MS_RDONLY | MOP_NX, .need = NS_CGROUP,
 	  .step = S_mount_cgroup },
 	{ "/dev", MO_FS, .fstype = "tmpfs", .flags = MS_NOSUID | MS_NOEXEC, .data = "mode=0755,size=64k",
-	  .step = S_mount_dev },
+	  .unless = MNT_HOSTDEV, .step = S_mount_dev },
+	{ "/dev", MO_FS, .fstype = "tmpfs", .flags = MOP_NX, .data = "mode=0755,size=64k",
+	  .need = MNT_HOSTDEV, .step = S_mount_dev },
 	/* /dev's nodes and links: the step of /dev, whose mount fails first */
 	MOP_NODE("null", 1, 3), MOP_NODE("zero", 1, 5), MOP_NODE("full", 1, 7),
 	MOP_NODE("random", 1, 8), MOP_NODE("urandom", 1, 9), MOP_NODE("tty", 5, 0),
@@ -4109,7 +4119,7 @@ static const struct mop std_mounts[] = {
 
 struct mnt_ctx {
 	int root;                       /* the new root, O_PATH */
-	unsigned ns;                    /* the container's enum ns_bit */
+	unsigned ns;                    /* the container's enum ns_bit, and MNT_HOSTDEV */
 	int dir;                        /* the directory the last target was made in, or -1, */
 	const char *dir_of;             /* kept for the next row: DIR_LEN bytes of DIR_OF name it */
 	size_t dir_len;
@@ -4197,7 +4207,7 @@ static int mop_open(struct mnt_ctx *x, const struct mop *o, int dir, const char 
  * -1: g_err says why. */
 static int mop_run(struct mnt_ctx *x, const struct mop *o)
 {
-	int host = o->host && (x->ns & NS_USER) && !(x->ns & o->own);
+	int host = o->host && (o->kind == MO_NODE ? x->ns & MNT_HOSTDEV : (x->ns & NS_USER) && !(x->ns & o->own));
 	int isdir = !S_ISREG(o->make) && o->kind != MO_NODE, bind = host || o->kind == MO_BIND || o->kind == MO_RO;
 	int dir = -1, fd = -1, made = 0, rc;
 	const char *name = NULL, *at;
@@ -4340,7 +4350,8 @@ static int ns_sysctls(struct mnt_ctx *x, const struct cfg *c)
  * 0644. */
 static int ns_mounts(struct cfg *c)
 {
-	struct mnt_ctx x = { .ns = c->ns, .dir = -1, .cwd = -1 };
+	struct mnt_ctx x = { .ns = c->ns | ((c->ns & NS_USER) || (c->proc.caps >> NSRUN_CAP_MKNOD & 1) ? MNT_HOSTDEV : 0),
+			     .dir = -1, .cwd = -1 };
 	mode_t mask;
 	int rc = 0;
 

@@ -30,6 +30,36 @@
  *   groups LIST PROG ARG...
  *                   (on the host, as root) set the supplementary groups to
  *                   LIST (comma-separated gids; "-" for none), exec PROG
+ *
+ * The attack modes (tests/integ/attack.sh, tests/vm/guest/30-attack.sh):
+ * each makes one system call, or a short fixed series, and prints
+ * KEY=ok or KEY=ERRNO (the errno's name: EPERM, EACCES, ...), exit 0.
+ * Several run in one process as "payload A ARG... + B ARG... + ...".
+ *   caps            uid, euid, suid, NoNewPrivs and the Cap* lines of
+ *                   /proc/self/status (a setuid copy of payload runs it too)
+ *   open PATH MODE [KEY]
+ *                   open PATH; MODE: r, w, rw, path (O_PATH), dir, or
+ *                   path+r / path+w (O_PATH, then open /proc/self/fd/N)
+ *   readlink PATH [KEY]   KEY=ok:TARGET
+ *   ls PATH [KEY]   opendir and read it: KEY=ok:ENTRIES (. and .. counted)
+ *   put PATH TEXT [KEY]   open PATH O_WRONLY (no create) and write TEXT
+ *   ptrace PID      PTRACE_ATTACH (attach=) and PTRACE_SEIZE (seize=)
+ *   mknod PATH c|b MAJ MIN [KEY]
+ *   mount FSTYPE TARGET   umount PATH
+ *   modules         finit_module of /dev/null, init_module of a bogus
+ *                   image, delete_module of a name no module has (each
+ *                   harmless even where it is allowed)
+ *   sethostname NAME      sethostname= and setdomainname=, then the
+ *                   hostname= and domainname= it sees
+ *   fds             fds=N... every open fd above 2 (but the listing's own)
+ *   readfd N        read one byte from fd N
+ *   exeattack PID SECS [kill]
+ *                   CVE-2019-5736: open /proc/PID/exe (r, w, path), then
+ *                   leave a survivor (setsid, double fork) that for SECS s
+ *                   tries to reopen the binary for writing through its fd
+ *                   and appends a line to it when it can; "kill" first
+ *                   SIGKILLs the nsrun above the container (the parent of
+ *                   our parent, only visible without a pid namespace)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -45,8 +75,14 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,7 +92,11 @@ extern char **environ;
 static int usage(void)
 {
 	fputs("usage: payload exit N | kill N | trap | orphans N | daemonize N | status | ns | write PATH\n"
-	      "               | cat | echo2 TEXT | monotonic | sleep MS | groups LIST PROG ARG...\n", stderr);
+	      "               | cat | echo2 TEXT | monotonic | sleep MS | groups LIST PROG ARG...\n"
+	      "               | caps | open PATH MODE [KEY] | readlink PATH [KEY] | ls PATH [KEY]\n"
+	      "               | put PATH TEXT [KEY] | ptrace PID | mknod PATH c|b MAJ MIN [KEY]\n"
+	      "               | mount FSTYPE TARGET | umount PATH | modules | sethostname NAME | fds\n"
+	      "               | readfd N | exeattack PID SECS [kill]\n", stderr);
 	return 2;
 }
 
@@ -517,7 +557,287 @@ static int do_groups(const char *list, char **argv)
 	return 127;
 }
 
-int main(int argc, char **argv)
+/* ---- attacks ------------------------------------------------------------ */
+
+/* An errno's name, as the tests expect it ("E123" for one not listed). */
+static const char *errname(int e)
+{
+	static char other[16];
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" }, { EBADF, "EBADF" },
+		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" },
+		{ EXDEV, "EXDEV" }, { ENODEV, "ENODEV" }, { ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" },
+		{ EINVAL, "EINVAL" }, { ETXTBSY, "ETXTBSY" }, { EROFS, "EROFS" }, { ENOSYS, "ENOSYS" },
+		{ ELOOP, "ELOOP" }, { ENOEXEC, "ENOEXEC" }, { ENXIO, "ENXIO" }, { EIO, "EIO" },
+		{ ENOSPC, "ENOSPC" }, { ENOTTY, "ENOTTY" },
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].e == e)
+			return names[i].name;
+	snprintf(other, sizeof other, "E%d", e);
+	return other;
+}
+
+/* KEY=ok when RC >= 0, else KEY=ERRNO; returns RC. */
+static long report(const char *key, long rc)
+{
+	if (rc < 0)
+		printf("%s=%s\n", key, errname(errno));
+	else
+		printf("%s=ok\n", key);
+	fflush(stdout);
+	return rc;
+}
+
+static int do_caps(void)
+{
+	uid_t r, e, s;
+
+	getresuid(&r, &e, &s);
+	printf("uid=%u\neuid=%u\nsuid=%u\n", (unsigned)r, (unsigned)e, (unsigned)s);
+	status_field("NoNewPrivs");
+	status_field("CapInh");
+	status_field("CapPrm");
+	status_field("CapEff");
+	status_field("CapBnd");
+	status_field("CapAmb");
+	return 0;
+}
+
+static int open_mode(const char *mode)
+{
+	if (!strcmp(mode, "r"))
+		return O_RDONLY;
+	if (!strcmp(mode, "w"))
+		return O_WRONLY;
+	if (!strcmp(mode, "rw"))
+		return O_RDWR;
+	if (!strcmp(mode, "path"))
+		return O_PATH;
+	if (!strcmp(mode, "dir"))
+		return O_RDONLY | O_DIRECTORY;
+	return -1;
+}
+
+static int do_open(const char *path, const char *mode, const char *key)
+{
+	int fl, fd;
+
+	if (!strncmp(mode, "path+", 5)) {
+		char self[64], k[128];
+
+		if ((fl = open_mode(mode + 5)) < 0)
+			return usage();
+		if (report(key, fd = open(path, O_PATH | O_CLOEXEC)) < 0)
+			return 0;
+		snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+		snprintf(k, sizeof k, "%s_reopen", key);
+		report(k, open(self, fl | O_CLOEXEC));
+		return 0;
+	}
+	if ((fl = open_mode(mode)) < 0)
+		return usage();
+	report(key, open(path, fl | O_CLOEXEC));
+	return 0;
+}
+
+static int do_readlink(const char *path, const char *key)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(path, buf, sizeof buf - 1);
+
+	if (n < 0)
+		return report(key, -1), 0;
+	printf("%s=ok:%.*s\n", key, (int)n, buf);
+	return 0;
+}
+
+static int do_ls(const char *path, const char *key)
+{
+	DIR *d = opendir(path);
+	int n = 0;
+
+	if (!d)
+		return report(key, -1), 0;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	printf("%s=ok:%d\n", key, n);
+	return 0;
+}
+
+static int do_put(const char *path, const char *text, const char *key)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		report(key, -1);
+	else
+		report(key, 0);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static int do_ptrace(long pid)
+{
+	if (report("attach", ptrace(PTRACE_ATTACH, (pid_t)pid, NULL, NULL)) >= 0) {
+		waitpid((pid_t)pid, NULL, __WALL);
+		ptrace(PTRACE_DETACH, (pid_t)pid, NULL, NULL);
+	}
+	if (report("seize", ptrace(PTRACE_SEIZE, (pid_t)pid, NULL, NULL)) >= 0)
+		ptrace(PTRACE_DETACH, (pid_t)pid, NULL, NULL);
+	return 0;
+}
+
+static int do_mknod(const char *path, const char *type, long maj, long min, const char *key)
+{
+	mode_t m = !strcmp(type, "c") ? S_IFCHR : !strcmp(type, "b") ? S_IFBLK : 0;
+
+	if (!m || maj < 0 || min < 0)
+		return usage();
+	report(key, mknod(path, m | 0600, makedev(maj, min)));
+	return 0;
+}
+
+/* Each is harmless even where it is allowed: /dev/null and an image that
+ * is no ELF load nothing (EINVAL, ENOEXEC), and no module has the name
+ * given to delete_module (ENOENT); where it is not allowed: EPERM. */
+static int do_modules(void)
+{
+	static const char bogus[64] = "not a module";
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	report("finit_module", syscall(SYS_finit_module, fd, "", 0));
+	report("init_module", syscall(SYS_init_module, bogus, sizeof bogus, ""));
+	report("delete_module", syscall(SYS_delete_module, "nsrun_attack_none", O_NONBLOCK));
+	return 0;
+}
+
+static int do_sethostname(const char *name)
+{
+	struct utsname u;
+
+	report("sethostname", sethostname(name, strlen(name)));
+	report("setdomainname", setdomainname(name, strlen(name)));
+	if (uname(&u) == 0)
+		printf("hostname=%s\ndomainname=%s\n", u.nodename, u.domainname);
+	return 0;
+}
+
+static int do_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d)
+		return report("fds", -1), 0;
+	printf("fds=");
+	while ((e = readdir(d))) {
+		long fd = num(e->d_name);
+		char self[64], link[PATH_MAX];
+		ssize_t n;
+
+		if (fd < 3 || fd == dirfd(d))
+			continue;
+		snprintf(self, sizeof self, "/proc/self/fd/%ld", fd);
+		n = readlink(self, link, sizeof link - 1);
+		printf("%ld:%.*s ", fd, n < 0 ? 1 : (int)n, n < 0 ? "?" : link);
+	}
+	closedir(d);
+	printf("\n");
+	return 0;
+}
+
+static int do_readfd(long fd)
+{
+	char c;
+
+	report("readfd", read((int)fd, &c, 1));
+	return 0;
+}
+
+/* The nsrun above the container: our parent (the container's init)'s
+ * parent, from /proc/PPID/status; 0 when it is not visible. */
+static pid_t nsrun_pid(void)
+{
+	char path[64], line[128];
+	FILE *f;
+	long pid = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)getppid());
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, "PPid:", 5))
+			pid = strtol(line + 5, NULL, 10);
+	fclose(f);
+	return (pid_t)pid;
+}
+
+static int do_exeattack(long pid, long secs, int kill_nsrun)
+{
+	char exe[64], self[64], link[PATH_MAX];
+	int fd_r, fd_p, keep;
+	ssize_t n;
+
+	snprintf(exe, sizeof exe, "/proc/%ld/exe", pid);
+	n = readlink(exe, link, sizeof link - 1);
+	if (n < 0)
+		report("readlink", -1);
+	else
+		printf("readlink=ok:%.*s\n", (int)n, link);
+	fd_r = (int)report("open_r", open(exe, O_RDONLY));
+	if ((keep = (int)report("open_w", open(exe, O_WRONLY))) >= 0)
+		close(keep);
+	fd_p = (int)report("open_path", open(exe, O_PATH));
+	if ((keep = fd_r >= 0 ? fd_r : fd_p) < 0)
+		return 0;
+	snprintf(self, sizeof self, "/proc/self/fd/%d", keep);
+	if (report("reopen_w", n = open(self, O_WRONLY)) >= 0)
+		close((int)n);
+	if (fork() == 0) {
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		/* The survivor: outlive the container, then write. */
+		for (long i = 0; i < secs * 50; i++) {
+			int w = open(self, O_WRONLY | O_APPEND);
+
+			if (w >= 0) {
+				static const char mark[] = "\nnsrun-attack: written by a container process\n";
+
+				report("survivor_write", write(w, mark, sizeof mark - 1));
+				close(w);
+				return 0;
+			}
+			sleep_ms(20);
+		}
+		printf("survivor_write=%s (for %ld s)\n", errname(errno), secs);
+		return 0;
+	}
+	wait(NULL);
+	if (kill_nsrun) {
+		pid_t p = nsrun_pid();
+
+		if (p <= 0) {
+			printf("kill_nsrun=not visible\n");
+			return 0;
+		}
+		printf("nsrun_pid=%d\n", (int)p);
+		fflush(stdout);
+		report("kill_nsrun", kill(p, SIGKILL));
+		sleep_ms(1000);                 /* nsrun's death kills us (PDEATHSIG) */
+	}
+	return 0;
+}
+
+/* One subcommand: ARGV[1] and its arguments, ARGC of them in all. */
+static int dispatch(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 	const char *arg = argc > 2 ? argv[2] : NULL;
@@ -563,5 +883,55 @@ int main(int argc, char **argv)
 		sleep_ms(n);
 		return 0;
 	}
+	if (!strcmp(cmd, "caps"))
+		return do_caps();
+	if (!strcmp(cmd, "open") && arg && argc > 3)
+		return do_open(arg, argv[3], argc > 4 ? argv[4] : "open");
+	if (!strcmp(cmd, "readlink") && arg)
+		return do_readlink(arg, argc > 3 ? argv[3] : "readlink");
+	if (!strcmp(cmd, "ls") && arg)
+		return do_ls(arg, argc > 3 ? argv[3] : "ls");
+	if (!strcmp(cmd, "put") && arg && argc > 3)
+		return do_put(arg, argv[3], argc > 4 ? argv[4] : "put");
+	if (!strcmp(cmd, "ptrace") && n >= 0)
+		return do_ptrace(n);
+	if (!strcmp(cmd, "mknod") && arg && argc > 5)
+		return do_mknod(arg, argv[3], num(argv[4]), num(argv[5]), argc > 6 ? argv[6] : "mknod");
+	if (!strcmp(cmd, "mount") && arg && argc > 3)
+		return report("mount", mount("none", argv[3], arg, 0, NULL)), 0;
+	if (!strcmp(cmd, "umount") && arg)
+		return report("umount", umount2(arg, MNT_DETACH)), 0;
+	if (!strcmp(cmd, "modules"))
+		return do_modules();
+	if (!strcmp(cmd, "sethostname") && arg)
+		return do_sethostname(arg);
+	if (!strcmp(cmd, "fds"))
+		return do_fds();
+	if (!strcmp(cmd, "readfd") && n >= 0)
+		return do_readfd(n);
+	if (!strcmp(cmd, "exeattack") && n > 0 && argc > 3 && num(argv[3]) >= 0)
+		return do_exeattack(n, num(argv[3]), argc > 4 && !strcmp(argv[4], "kill"));
 	return usage();
+}
+
+/* "payload A ARG... + B ARG... + ...": each subcommand in turn, in this one
+ * process (one exec where the VM's TCG makes each dear); the status is the
+ * last one's.  A subcommand that forks or exits (exeattack, exit...) must
+ * come last. */
+int main(int argc, char **argv)
+{
+	int rc = 0, first = 1;
+
+	for (int i = 1; i <= argc; i++)
+		if (i == argc || !strcmp(argv[i], "+")) {
+			char *save = argv[first - 1];
+
+			argv[first - 1] = argv[0];
+			argv[i] = NULL;
+			rc = dispatch(i - first + 1, argv + first - 1);
+			fflush(stdout);
+			argv[first - 1] = save;
+			first = i + 1;
+		}
+	return rc;
 }

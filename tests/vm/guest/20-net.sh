@@ -31,8 +31,13 @@ echo dns=$(cat /etc/resolv.conf | grep nameserver)
 echo nas=$(grep -w nas /etc/hosts | awk "{ print \$1 }")
 echo ready
 sleep 6'
+# ping needs CAP_NET_RAW, which is not in the default set: the set and it.
+proc=$(process $BB sh -c "$script")
+proc="${proc%\}}, \"capabilities\": [\"CAP_CHOWN\", \"CAP_DAC_OVERRIDE\", \"CAP_FOWNER\", \"CAP_FSETID\",
+	\"CAP_KILL\", \"CAP_SETGID\", \"CAP_SETUID\", \"CAP_SETPCAP\", \"CAP_NET_BIND_SERVICE\", \"CAP_SETFCAP\",
+	\"CAP_NET_RAW\"]}"
 "$NSRUN" run "$(mkcfg t-net '"namespaces": ["pid", "mount", "uts", "ipc", "net"]' \
-	"$(process $BB sh -c "$script")" "$NET")" >"$T/out" 2>"$T/err" </dev/null &
+	"$proc" "$NET")" >"$T/out" 2>"$T/err" </dev/null &
 BG=$!
 i=0
 while ! grep -q '^ready$' "$T/out" 2>/dev/null && [ $i -lt 100 ]; do

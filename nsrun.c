@@ -108,6 +108,213 @@ static const char *g_fault;             /* the step whose fault was injected */
 static const char *const step_names[] = { NSRUN_STEPS(X) };
 #undef X
 
+/* Formatting: the part of printf that nsrun uses, in a few hundred bytes
+ * (libc's printf brings 10 KiB, floating point and wide characters among
+ * it).  Conversions %s %c %d %u %o %x %%; flags '-' and '0'; a width (a
+ * number); a precision for %s (a number or '*'); sizes l, ll, z.  Nothing
+ * else: gcc checks every call against printf's rules, and tests/unit.c
+ * holds each conversion against libc's snprintf and each format in this
+ * file against the subset.  strfmt() and vstrfmt() follow snprintf (the
+ * result always ends in a NUL; they return the length the whole output
+ * would have); fdfmt() writes to a file descriptor, in pieces of 256. */
+struct out {
+	char *buf;
+	size_t size;                    /* of buf */
+	size_t n;                       /* bytes in buf */
+	size_t total;                   /* the length of the whole output */
+	int fd;                         /* -1: a string; else buf goes to fd when full */
+};
+
+static void write_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, s, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w, len -= (size_t)w;
+	}
+}
+
+static void out_put(struct out *o, const char *s, size_t len)
+{
+	o->total += len;
+	while (len) {
+		size_t room = o->size - o->n - (o->fd < 0), k;   /* a string keeps a byte for its NUL */
+
+		if (o->fd < 0 && o->n + 1 >= o->size)
+			return;
+		if (!room) {
+			write_all(o->fd, o->buf, o->n);
+			o->n = 0;
+			continue;
+		}
+		k = len < room ? len : room;
+		memcpy(o->buf + o->n, s, k);
+		o->n += k, s += k, len -= k;
+	}
+}
+
+static void out_pad(struct out *o, char c, size_t n)
+{
+	while (n--)
+		out_put(o, &c, 1);
+}
+
+static void out_vfmt(struct out *o, const char *f, va_list ap)
+{
+	for (; *f; f++) {
+		char num[24], *d = num + sizeof num, pad = ' ';
+		const char *s = f;
+		size_t len = 1, width = 0, prec = (size_t)-1;
+		unsigned long long u;
+		int left = 0, size = 0, neg = 0, base = 10;
+
+		if (*f != '%') {
+			len = (size_t)(strchrnul(f, '%') - f);
+			out_put(o, f, len);
+			f += len - 1;
+			continue;
+		}
+		for (; *++f == '-' || *f == '0';)
+			*f == '-' ? (left = 1) : (pad = '0');
+		for (; *f >= '0' && *f <= '9'; f++)
+			width = width * 10 + (size_t)(*f - '0');
+		if (*f == '.') {
+			if (*++f == '*') {
+				int p = va_arg(ap, int);
+
+				prec = p < 0 ? (size_t)-1 : (size_t)p;
+				f++;
+			} else {
+				for (prec = 0; *f >= '0' && *f <= '9'; f++)
+					prec = prec * 10 + (size_t)(*f - '0');
+			}
+		}
+		for (; *f == 'l' || *f == 'z'; f++)
+			size = *f == 'z' ? 3 : size + 1;        /* 1 l, 2 ll, 3 z */
+		switch (*f) {
+		case 's':
+			if (!(s = va_arg(ap, const char *)))
+				s = "(null)";
+			len = strnlen(s, prec);
+			break;
+		case 'c':
+			num[0] = (char)va_arg(ap, int);
+			s = num;
+			break;
+		case 'd':
+		case 'u':
+		case 'o':
+		case 'x':
+			if (*f == 'd') {
+				long long v = size == 2 ? va_arg(ap, long long) :
+					      size ? va_arg(ap, long) : va_arg(ap, int);
+
+				neg = v < 0;
+				u = neg ? -(unsigned long long)v : (unsigned long long)v;
+			} else {
+				u = size == 2 ? va_arg(ap, unsigned long long) :
+				    size == 3 ? va_arg(ap, size_t) :
+				    size ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
+				base = *f == 'o' ? 8 : *f == 'x' ? 16 : 10;
+			}
+			do
+				*--d = "0123456789abcdef"[u % (unsigned)base];
+			while (u /= (unsigned)base);
+			if (neg)
+				*--d = '-';
+			s = d;
+			len = (size_t)(num + sizeof num - d);
+			if (neg && pad == '0' && !left) {      /* the sign before the zeros */
+				out_put(o, s++, 1);
+				len--, width -= !!width;
+			}
+			break;
+		case 0:                         /* a '%' ending the format */
+			return;
+		}                               /* (%%: s is f, len 1) */
+		if (left)
+			pad = ' ';
+		if (!left && width > len)
+			out_pad(o, pad, width - len);
+		out_put(o, s, len);
+		if (left && width > len)
+			out_pad(o, pad, width - len);
+	}
+}
+
+__attribute__((format(printf, 3, 0)))
+static int vstrfmt(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct out o = { buf, size, 0, 0, -1 };
+
+	out_vfmt(&o, fmt, ap);
+	if (size)
+		buf[o.n] = 0;
+	return (int)o.total;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int strfmt(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vstrfmt(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+__attribute__((format(printf, 2, 0)))
+static void vfdfmt(int fd, const char *fmt, va_list ap)
+{
+	char buf[256];
+	struct out o = { buf, sizeof buf, 0, 0, fd };
+
+	out_vfmt(&o, fmt, ap);
+	write_all(fd, buf, o.n);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void fdfmt(int fd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfdfmt(fd, fmt, ap);
+	va_end(ap);
+}
+
+/* The other way: strtoull (and atoi) for the numbers nsrun reads, in its
+ * config and from the kernel (libc's brings 2 KiB: its scanner and a FILE).
+ * Blanks (space, tab) skipped, then the digits of BASE (10, 8 or 16; no
+ * sign, no "0x"); past ULLONG_MAX: ULLONG_MAX, errno ERANGE.  *END (when
+ * END) is after the digits, or S if there are none. */
+static unsigned long long scan_num(const char *s, char **end, unsigned base)
+{
+	const char *p = s + strspn(s, " \t"), *start = p;
+	unsigned long long v = 0;
+	int over = 0;
+
+	for (;; p++) {
+		unsigned c = (unsigned char)*p, d = c - '0' <= 9 ? c - '0' : (c | 32) - 'a' <= 5 ? (c | 32) - 'a' + 10 : base;
+
+		if (d >= base)
+			break;
+		over |= v > (ULLONG_MAX - d) / base;
+		v = v * base + d;
+	}
+	if (over)
+		v = ULLONG_MAX, errno = ERANGE;
+	if (end)
+		*end = (char *)(p == start ? s : p);
+	return v;
+}
+
 /* The message stays one line: a control byte in it (a config value with a
  * newline, a file name with one) is written as \xNN. */
 static void one_line(char *s, size_t size)
@@ -122,7 +329,7 @@ static void one_line(char *s, size_t size)
 			s[i] = '?';
 			continue;
 		}
-		snprintf(hex, sizeof hex, "\\x%02x", (unsigned char)s[i]);
+		strfmt(hex, sizeof hex, "\\x%02x", (unsigned char)s[i]);
 		memmove(s + i + 4, s + i + 1, len - i);        /* the rest and its NUL */
 		memcpy(s + i, hex, 4);
 		len += 3, i += 3;
@@ -135,14 +342,14 @@ static void vfail(int e, const char *fmt, va_list ap)
 
 	if (g_err[0])
 		return;
-	vsnprintf(g_err, sizeof g_err, fmt, ap);
+	vstrfmt(g_err, sizeof g_err, fmt, ap);
 	one_line(g_err, sizeof g_err);
 	n = strlen(g_err);
 	if (e)
-		snprintf(g_err + n, sizeof g_err - n, ": %s", strerror(e));
+		strfmt(g_err + n, sizeof g_err - n, ": %s", strerror(e));
 	n = strlen(g_err);
 	if (WITH_FAULTS && g_fault)
-		snprintf(g_err + n, sizeof g_err - n, " (fault injected at %s)", g_fault);
+		strfmt(g_err + n, sizeof g_err - n, " (fault injected at %s)", g_fault);
 }
 
 __attribute__((format(printf, 1, 2)))
@@ -194,6 +401,7 @@ static int step(enum step s)
 	return -1;
 }
 
+__attribute__((format(printf, 1, 2)))
 static void warn(const char *fmt, ...)
 {
 	int e = errno;
@@ -201,17 +409,17 @@ static void warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	vstrfmt(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "nsrun: warning: %s: %s\n", buf, strerror(e));
+	fdfmt(2, "nsrun: warning: %s: %s\n", buf, strerror(e));
 	errno = e;
 }
 
-/* The memory nsrun allocates: cJSON's tree of the config and a few libc
- * objects (a FILE for mountinfo, a DIR for /proc), all at start.  A bump
- * arena in .bss replaces libc's allocator (7 KiB of code): untouched pages
- * cost no RAM, the size is a hard bound, and freeing the newest block
- * reclaims it, which is the pattern of fopen/fclose and opendir/closedir.
+/* The memory nsrun allocates: cJSON's tree of the config and libc's DIR
+ * for /proc, all at start.  A bump arena in .bss replaces libc's allocator
+ * (7 KiB of code): untouched pages cost no RAM, the size is a hard bound,
+ * and freeing the newest block reclaims it, which is the pattern of
+ * opendir/closedir.
  * Unit and fuzz builds, and a sanitizer build of nsrun itself
  * (-DNSRUN_LIBC_MALLOC), keep the libc allocator, which ASan replaces. */
 #if defined(NSRUN_UNIT) && !defined(NSRUN_LIBC_MALLOC)
@@ -325,7 +533,7 @@ static struct undo *undo_add(enum undo_kind kind, const char *path, pid_t pid)
 	u = &g_undo[g_nundo++];
 	u->kind = kind;
 	u->pid = pid;
-	snprintf(u->path, sizeof u->path, "%s", path ? path : "");
+	strfmt(u->path, sizeof u->path, "%s", path ? path : "");
 	return u;
 }
 
@@ -425,11 +633,11 @@ static void usage_die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("nsrun: ", stderr);
+	fdfmt(2, "nsrun: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfdfmt(2, fmt, ap);
 	va_end(ap);
-	fputs(" (see nsrun --help)\n", stderr);
+	fdfmt(2, " (see nsrun --help)\n");
 	exit(125);
 }
 
@@ -612,7 +820,7 @@ static int cfg_err(const struct ctx *x, const cJSON *node, int at_key, const cha
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vstrfmt(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	line_col(x->text, cfg_where(x, node, at_key), &line, &col);
 	return failx("%s:%d:%d: %s: %s", x->file, line, col, field, msg);
@@ -678,15 +886,15 @@ static int cfg_string(const struct ctx *x, const cJSON *v, const char *field, co
 static const char *js_show(const struct ctx *x, const cJSON *v, char *buf, size_t len)
 {
 	if (cJSON_IsString(v)) {
-		snprintf(buf, len, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "..." : "");
+		strfmt(buf, len, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "..." : "");
 	} else if (cJSON_IsNumber(v)) {
 		const char *p = x->text + cfg_where(x, v, 0);
 
-		snprintf(buf, len, "%.*s", (int)strspn(p, "-+.0123456789eE"), p);
+		strfmt(buf, len, "%.*s", (int)strspn(p, "-+.0123456789eE"), p);
 	} else if (cJSON_IsBool(v))
-		snprintf(buf, len, "%s", cJSON_IsTrue(v) ? "true" : "false");
+		strfmt(buf, len, "%s", cJSON_IsTrue(v) ? "true" : "false");
 	else
-		snprintf(buf, len, "%s", js_type(v));
+		strfmt(buf, len, "%s", js_type(v));
 	return buf;
 }
 
@@ -761,7 +969,7 @@ static const char *js_uint_text(const struct ctx *x, const cJSON *v, char *buf, 
 
 	if (js_integer(x, v, &neg, &mag) < 0 || (neg && mag))
 		return NULL;
-	snprintf(buf, len, "%llu", (unsigned long long)mag);
+	strfmt(buf, len, "%llu", (unsigned long long)mag);
 	return buf;
 }
 
@@ -954,7 +1162,7 @@ static int *list_count(void *out, const struct field *f)
 /* "SHOWN.KEY", or KEY at the top. */
 static const char *field_name(char *buf, size_t len, const char *shown, const char *key)
 {
-	snprintf(buf, len, "%s%s%s", shown, *shown ? "." : "", key);
+	strfmt(buf, len, "%s%s%s", shown, *shown ? "." : "", key);
 	return buf;
 }
 
@@ -1057,7 +1265,7 @@ static int cfg_each(const struct ctx *x, const cJSON *v, const char *name, const
 	if (cfg_want(x, v, name, cJSON_Array, "an array") < 0)
 		return -1;
 	for (const cJSON *e = v->child; e; e = e->next, i++) {
-		snprintf(el, sizeof el, "%s[%d]", name, i);
+		strfmt(el, sizeof el, "%s[%d]", name, i);
 		if (i == f->max)
 			return cfg_err(x, e, 0, el, "more than %d %s", f->max, f->unit);
 		if (fn(x, e, el, f, out, i) < 0)
@@ -1222,7 +1430,7 @@ static int p_strlist(const struct ctx *x, const cJSON *v, const char *name, cons
 static int p_user(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	struct proc_cfg *p = (struct proc_cfg *)((char *)out - offsetof(struct proc_cfg, uid));
-	unsigned long u, g;
+	unsigned long long u, g;
 	const char *s;
 	char *e;
 
@@ -1230,9 +1438,9 @@ static int p_user(const struct ctx *x, const cJSON *v, const char *name, const s
 	if (cfg_string(x, v, name, &s) < 0)
 		return -1;
 	errno = 0;
-	u = strtoul(s, &e, 10);
+	u = scan_num(s, &e, 10);
 	if (*s >= '0' && *s <= '9' && *e == ':' && e[1] >= '0' && e[1] <= '9') {
-		g = strtoul(e + 1, &e, 10);
+		g = scan_num(e + 1, &e, 10);
 		if (!*e && !errno && u < 0xffffffffUL && g < 0xffffffffUL) {
 			p->uid = (uid_t)u, p->gid = (gid_t)g;
 			return 0;
@@ -1251,7 +1459,7 @@ static int p_umask(const struct ctx *x, const cJSON *v, const char *name, const 
 	if (strlen(s) != 4 || s[0] != '0' || strspn(s, "01234567") != 4)
 		return cfg_err(x, v, 0, name, "expected an octal string from \"0000\" to \"0777\", got %s",
 			       js_show(x, v, shown, sizeof shown));
-	*(unsigned *)out = (unsigned)strtoul(s, NULL, 8);
+	*(unsigned *)out = (unsigned)scan_num(s, NULL, 8);
 	return 0;
 }
 
@@ -1282,7 +1490,7 @@ static int rlim_value(const struct ctx *x, const cJSON *v, uint64_t *out)
 		*out = RLIM_INFINITY;
 		return 0;
 	}
-	return js_uint_text(x, v, buf, sizeof buf) ? (*out = strtoull(buf, NULL, 10), 0) : -1;
+	return js_uint_text(x, v, buf, sizeof buf) ? (*out = scan_num(buf, NULL, 10), 0) : -1;
 }
 
 static int p_rlimits(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
@@ -1298,7 +1506,7 @@ static int p_rlimits(const struct ctx *x, const cJSON *v, const char *name, cons
 		const cJSON *d = v->child;
 		int k = 0;
 
-		snprintf(rf, sizeof rf, "%s.%.32s", name, e->string);
+		strfmt(rf, sizeof rf, "%s.%.32s", name, e->string);
 		while (k < NSRUN_RLIMITS && strcmp(e->string, rlim_names[k].name))
 			k++;
 		while (d != e && strcmp(d->string, e->string))
@@ -1429,7 +1637,7 @@ static int p_sysctl(const struct ctx *x, const cJSON *v, const char *name, const
 	for (const cJSON *e = v->child; e; e = e->next, k = 0) {
 		const cJSON *d = v->child;
 
-		snprintf(sf, sizeof sf, "%s.%.100s", name, e->string);
+		strfmt(sf, sizeof sf, "%s.%.100s", name, e->string);
 		while (d != e && strcmp(d->string, e->string))
 			d = d->next;
 		while (k < sizeof sysctl_ns / sizeof sysctl_ns[0] &&
@@ -1465,7 +1673,7 @@ static int p_idrange(const struct ctx *x, const cJSON *e, const char *name, cons
 	for (const cJSON *n3 = e->child; n3; n3 = n3->next, k++) {
 		char fk[160];
 
-		snprintf(fk, sizeof fk, "%s[%d]", name, k);
+		strfmt(fk, sizeof fk, "%s[%d]", name, k);
 		if (cfg_int(x, n3, fk, k == 2 ? 1 : 0, 4294967295LL, &t[k]) < 0)
 			return -1;
 	}
@@ -1503,7 +1711,7 @@ static int p_mode(const struct ctx *x, const cJSON *v, const char *name, const s
 	(void)f;
 	if (cfg_string(x, v, name, &s) < 0)
 		return -1;
-	*(unsigned *)out = (unsigned)strtoul(s, &e, 8);
+	*(unsigned *)out = (unsigned)scan_num(s, &e, 8);
 	if (*e || strlen(s) > 4 || strspn(s, "01234567") != strlen(s))
 		return cfg_err(x, v, 0, name, "expected an octal mode like \"1777\", got \"%s\"", s);
 	return 0;
@@ -1603,7 +1811,7 @@ static int cg_number(const char *s, uint64_t lo, uint64_t hi, int size, char *ou
 	char *e;
 
 	if (!strcmp(s, "max")) {
-		snprintf(out, len, "max");
+		strfmt(out, len, "max");
 		return 0;
 	}
 	if (size) {
@@ -1613,13 +1821,13 @@ static int cg_number(const char *s, uint64_t lo, uint64_t hi, int size, char *ou
 		if (*s < '0' || *s > '9')
 			return -1;
 		errno = 0;
-		v = strtoull(s, &e, 10);
+		v = scan_num(s, &e, 10);
 		if (*e || errno)
 			return -1;
 	}
 	if (v < lo || v > hi)
 		return -1;
-	snprintf(out, len, "%llu", (unsigned long long)v);
+	strfmt(out, len, "%llu", (unsigned long long)v);
 	return 0;
 }
 
@@ -1678,7 +1886,7 @@ static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key
 		if (!ok)
 			return cfg_err(x, v, 0, field, "expected a weight from 1 to 10000, got %s",
 				       js_show(x, v, shown, sizeof shown));
-		snprintf(w->num, sizeof w->num, "%s%s", !strcmp(k->ctrl, "io") ? "default " : "", tmp);
+		strfmt(w->num, sizeof w->num, "%s%s", !strcmp(k->ctrl, "io") ? "default " : "", tmp);
 		return 0;
 	case CG_CPUMAX: {
 		char q[24] = "", p[24] = "100000";
@@ -1686,16 +1894,16 @@ static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key
 		size_t qn = strcspn(t, " "), pn = t[qn] ? strcspn(t + qn + 1, " ") : 0;
 
 		if (qn < sizeof q && pn < sizeof p && (!t[qn] || !t[qn + 1 + pn])) {
-			snprintf(q, sizeof q, "%.*s", (int)qn, t);
+			strfmt(q, sizeof q, "%.*s", (int)qn, t);
 			if (pn)
-				snprintf(p, sizeof p, "%.*s", (int)pn, t + qn + 1);
+				strfmt(p, sizeof p, "%.*s", (int)pn, t + qn + 1);
 		}
 		ok = (!t[qn] || pn) && cg_number(q, 1000, UINT32_MAX, 0, q, sizeof q) == 0 &&
 		     cg_number(p, 1000, 1000000, 0, p, sizeof p) == 0 && strcmp(p, "max");
 		if (!ok)
 			return cfg_err(x, v, 0, field, "expected \"QUOTA PERIOD\" in microseconds like \"50000 100000\", "
 				       "or \"max\", got %s", js_show(x, v, shown, sizeof shown));
-		snprintf(w->num, sizeof w->num, "%s %s", q, p);
+		strfmt(w->num, sizeof w->num, "%s %s", q, p);
 		return 0;
 	}
 	case CG_CPUSET:
@@ -1786,11 +1994,11 @@ static int parse_addr(const char *s, int with_prefix, int family, struct net_add
 		return -1;
 	a->prefix = a->family == AF_INET ? 32 : 128;
 	if (slash) {
-		unsigned long p;
+		unsigned long long p;
 
 		if (slash[1] < '0' || slash[1] > '9')
 			return -1;
-		p = strtoul(slash + 1, &e, 10);
+		p = scan_num(slash + 1, &e, 10);
 		if (*e || p > a->prefix)
 			return -1;
 		a->prefix = (unsigned)p;
@@ -1809,7 +2017,7 @@ static int cfg_addrs(const struct ctx *x, const cJSON *v, const char *field, int
 	if (!cJSON_IsArray(v) && !cJSON_IsString(v))
 		return cfg_err(x, v, 0, field, "expected an address or a list of them, got %s", js_type(v));
 	for (; one; one = cJSON_IsArray(v) ? one->next : NULL) {
-		snprintf(f, sizeof f, cJSON_IsArray(v) ? "%s[%d]" : "%s", field, *n);
+		strfmt(f, sizeof f, cJSON_IsArray(v) ? "%s[%d]" : "%s", field, *n);
 		if (*n == max)
 			return cfg_err(x, one, 0, f, "more than %d addresses", max);
 		if (!cJSON_IsString(one) || parse_addr(one->valuestring, with_prefix, family, &out[*n]) < 0) {
@@ -1870,7 +2078,7 @@ static int p_mac(const struct ctx *x, const cJSON *v, const char *name, const st
 	for (int i = 0; ok && i < 6; i++) {
 		char h[3] = { s[3 * i], s[3 * i + 1], 0 }, *end;
 
-		m[i] = (unsigned char)strtoul(h, &end, 16);
+		m[i] = (unsigned char)scan_num(h, &end, 16);
 		ok = !*end && isxdigit((unsigned char)h[0]) && (i == 5 || s[3 * i + 2] == ':');
 	}
 	if (!ok || (m[0] & 1) || !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
@@ -1892,7 +2100,7 @@ static int p_hosts(const struct ctx *x, const cJSON *v, const char *name, const 
 	for (const cJSON *h = v->child; h; h = h->next) {
 		const char *host = h->string;
 
-		snprintf(hf, sizeof hf, "%s.%.64s", name, host);
+		strfmt(hf, sizeof hf, "%s.%.64s", name, host);
 		if (nc->n_hosts == f->max)
 			return cfg_err(x, h, 1, hf, "more than %d %s", f->max, f->unit);
 		if (!*host || strlen(host) > 253 || strspn(host, "abcdefghijklmnopqrstuvwxyz"
@@ -1913,7 +2121,7 @@ static int p_net(const struct ctx *x, const cJSON *v, const char *name, const st
 	struct net_cfg *nc = out;
 
 	nc->on = 1;
-	snprintf(nc->host_if_buf, sizeof nc->host_if_buf, "ve-%s", x->c->name);
+	strfmt(nc->host_if_buf, sizeof nc->host_if_buf, "ve-%s", x->c->name);
 	nc->host_if = nc->host_if_buf;
 	nc->container_if = "eth0";
 	return p_object(x, v, name, f, out);
@@ -2148,11 +2356,11 @@ static const char *show_byte(char b, char buf[8])
 	unsigned char u = (unsigned char)b;
 
 	if (e && (e - esc) % 2 == 0)
-		snprintf(buf, 8, "\\%c", e[1]);
+		strfmt(buf, 8, "\\%c", e[1]);
 	else if (u < 32 || u == 127)
-		snprintf(buf, 8, "\\x%02x", u);
+		strfmt(buf, 8, "\\x%02x", u);
 	else
-		snprintf(buf, 8, "%c", b);
+		strfmt(buf, 8, "%c", b);
 	return buf;
 }
 
@@ -2248,7 +2456,7 @@ static int cfg_err_at(const struct cfg *c, const void *node, const char *field, 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vstrfmt(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	return cfg_err(&x, node, 0, field, "%s", msg);
 }
@@ -2370,7 +2578,7 @@ static int mkdir_p(const char *path, mode_t mode)
 {
 	char buf[NSRUN_PATH_MAX];
 
-	snprintf(buf, sizeof buf, "%s", path);
+	strfmt(buf, sizeof buf, "%s", path);
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -2389,19 +2597,19 @@ static int img_loop_try(char *line, const struct stat *st, char *dev, size_t dev
 {
 	unsigned long long want = (unsigned long long)st->st_size >> 10;   /* 1 KiB blocks */
 	/* "major minor #blocks name": loop is major 7; "loopNpM" is a partition */
-	unsigned long major = strtoul(line, &line, 10);
+	unsigned long long major = scan_num(line, &line, 10);
 	struct loop_info64 li;
 	char *name;
 	int fd;
 
-	strtoul(line, &line, 10);                               /* minor */
-	if (major != 7 || strtoull(line, &line, 10) != want)
+	scan_num(line, &line, 10);                              /* minor */
+	if (major != 7 || scan_num(line, &line, 10) != want)
 		return -1;
 	name = line + strspn(line, " \t");
 	if (strncmp(name, "loop", 4) || !name[4] || strspn(name + 4, "0123456789") != strlen(name + 4) ||
 	    strlen(name) > 16)
 		return -1;
-	snprintf(dev, devlen, "/dev/%s", name);
+	strfmt(dev, devlen, "/dev/%s", name);
 	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	if (ioctl(fd, LOOP_GET_STATUS64, &li) == 0 && li.lo_inode == st->st_ino &&
@@ -2461,13 +2669,13 @@ static int img_loop_attach(int ffd, const char *file, char *dev, size_t devlen)
 	memset(&lc, 0, sizeof lc);
 	lc.fd = (uint32_t)ffd;
 	lc.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
-	snprintf((char *)lc.info.lo_file_name, sizeof lc.info.lo_file_name, "%s", file);
+	strfmt((char *)lc.info.lo_file_name, sizeof lc.info.lo_file_name, "%s", file);
 	for (int tries = 0; tries < 64; tries++) {
 		if ((n = ioctl(ctl, LOOP_CTL_GET_FREE)) < 0) {
 			fail("get a free loop device");
 			break;
 		}
-		snprintf(dev, devlen, "/dev/loop%d", n);
+		strfmt(dev, devlen, "/dev/loop%d", n);
 		if ((lfd = open(dev, O_RDONLY | O_CLOEXEC)) < 0) {
 			fail("open %s", dev);
 			break;
@@ -2541,13 +2749,13 @@ static int img_head(const unsigned char *h, size_t n, uint64_t size, char *why, 
 
 	if (n >= 4 && !memcmp(h, "hsqs", 4)) {
 		if (n < IMG_HEAD)
-			snprintf(why, len, "truncated: %zu bytes, shorter than a squashfs superblock", n);
+			strfmt(why, len, "truncated: %zu bytes, shorter than a squashfs superblock", n);
 		else if (get_le(h + 28, 2) != 4)
-			snprintf(why, len, "squashfs version %u.%u (Linux reads only 4.0)", (unsigned)get_le(h + 28, 2),
-				 (unsigned)get_le(h + 30, 2));
+			strfmt(why, len, "squashfs version %u.%u (Linux reads only 4.0)", (unsigned)get_le(h + 28, 2),
+			       (unsigned)get_le(h + 30, 2));
 		else if (size && get_le(h + 40, 8) > size)
-			snprintf(why, len, "truncated: its superblock says %llu bytes, the file has %llu",
-				 (unsigned long long)get_le(h + 40, 8), (unsigned long long)size);
+			strfmt(why, len, "truncated: its superblock says %llu bytes, the file has %llu",
+			       (unsigned long long)get_le(h + 40, 8), (unsigned long long)size);
 		else
 			return (int)get_le(h + 20, 2);
 		return -1;
@@ -2560,8 +2768,8 @@ static int img_head(const unsigned char *h, size_t n, uint64_t size, char *why, 
 		text++;
 	if (!what && n && text == (n < IMG_HEAD ? n : IMG_HEAD))
 		what = "text";
-	snprintf(why, len, "%snot a squashfs image%s%s%s", n ? "" : "an empty file, ", what ? " (it looks like " : "",
-		 what ? what : "", what ? ")" : "");
+	strfmt(why, len, "%snot a squashfs image%s%s%s", n ? "" : "an empty file, ", what ? " (it looks like " : "",
+	       what ? what : "", what ? ")" : "");
 	return -1;
 }
 
@@ -2693,8 +2901,8 @@ static int img_mount(struct run *r)
 
 	/* 0711: the container's root (in its user namespace) walks through to
 	 * root/ but cannot list or read what is beside it. */
-	snprintf(opts, sizeof opts, "mode=0711,size=%llu",
-		 (unsigned long long)(c->root.overlay ? c->root.overlay : 16384));
+	strfmt(opts, sizeof opts, "mode=0711,size=%llu",
+	       (unsigned long long)(c->root.overlay ? c->root.overlay : 16384));
 	if (step(S_mount_work) < 0 || mount("nsrun", WORK_DIR, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		return fail("mount tmpfs on %s", WORK_DIR);
 
@@ -2796,15 +3004,47 @@ static int has_word(const char *list, const char *word)
 	return 0;
 }
 
+/* A file read line by line: fgets on a file descriptor (stdio's FILE
+ * would bring 3 KiB of libc for /proc/self/mountinfo alone). */
+struct lines {
+	int fd;
+	size_t at, end;                 /* what of buf is still to be read */
+	char buf[1024];
+};
+
+/* The next line of L into LINE (SIZE bytes, the newline kept), or as much
+ * of it as fits: the rest comes next, as with fgets.  Returns its length,
+ * 0 at the end. */
+static size_t lines_next(struct lines *l, char *line, size_t size)
+{
+	size_t n = 0;
+
+	while (n + 1 < size && (!n || line[n - 1] != '\n')) {
+		if (l->at == l->end) {
+			ssize_t k = read(l->fd, l->buf, sizeof l->buf);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			l->at = 0, l->end = (size_t)k;
+		}
+		line[n++] = l->buf[l->at++];
+	}
+	line[n] = 0;
+	return n;
+}
+
 /* /proc/self/mountinfo, one mount at a time: its mount point (octal
  * escapes undone), fstype and super options.  Over-long lines are skipped. */
-static int mi_next(FILE *f, char mp[NSRUN_PATH_MAX], char fstype[32], char opts[1024])
+static int mi_next(struct lines *f, char mp[NSRUN_PATH_MAX], char fstype[32], char opts[1024])
 {
 	char line[4096], *dash, *p;
+	size_t len;
 	int skip = 0;
 
-	while (fgets(line, sizeof line, f)) {
-		if (!strchr(line, '\n') && !feof(f)) {
+	while ((len = lines_next(f, line, sizeof line))) {
+		if (len == sizeof line - 1 && line[len - 1] != '\n') {
 			skip = 1;               /* the rest of a long line follows */
 			continue;
 		}
@@ -2835,11 +3075,11 @@ static int mi_next(FILE *f, char mp[NSRUN_PATH_MAX], char fstype[32], char opts[
 		/* " - FSTYPE SOURCE SUPEROPTS" */
 		p = dash + 3;
 		n = strcspn(p, " \n");
-		snprintf(fstype, 32, "%.*s", (int)n, p);
+		strfmt(fstype, 32, "%.*s", (int)n, p);
 		p += n + strspn(p + n, " ");
 		p += strcspn(p, " \n");
 		p += strspn(p, " ");
-		snprintf(opts, 1024, "%.*s", (int)strcspn(p, " \n"), p);
+		strfmt(opts, 1024, "%.*s", (int)strcspn(p, " \n"), p);
 		return 1;
 	}
 	return 0;
@@ -2851,24 +3091,24 @@ static int cg_find_mount(const char *parent, char *out, size_t len)
 {
 	char mp[NSRUN_PATH_MAX], ft[32], opts[1024];
 	size_t best = 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	struct lines f = { .fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC) };
 
-	if (!f)
+	if (f.fd < 0)
 		return fail("open /proc/self/mountinfo");
 	*out = 0;
-	while (mi_next(f, mp, ft, opts)) {
+	while (mi_next(&f, mp, ft, opts)) {
 		size_t n = strlen(mp);
 
 		if (strcmp(ft, "cgroup2"))
 			continue;
 		if (parent) {
 			if (!strncmp(parent, mp, n) && (parent[n] == '/' || n == 1) && n > best)
-				best = n, snprintf(out, len, "%s", mp);
+				best = n, strfmt(out, len, "%s", mp);
 		} else if (!*out || !strcmp(mp, "/sys/fs/cgroup")) {
-			snprintf(out, len, "%s", mp);
+			strfmt(out, len, "%s", mp);
 		}
 	}
-	fclose(f);
+	close(f.fd);
 	return 0;
 }
 
@@ -2876,22 +3116,22 @@ static int cg_find_mount(const char *parent, char *out, size_t len)
 static void cg_v1_owner(const char *ctrl, char *out, size_t len)
 {
 	char mp[NSRUN_PATH_MAX], ft[32], opts[1024];
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	struct lines f = { .fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC) };
 
 	*out = 0;
-	if (!f)
+	if (f.fd < 0)
 		return;
-	while (mi_next(f, mp, ft, opts)) {
+	while (mi_next(&f, mp, ft, opts)) {
 		if (strcmp(ft, "cgroup"))
 			continue;
 		for (char *o = strtok(opts, ","); o; o = strtok(NULL, ","))
 			if (!strcmp(o, strcmp(ctrl, "io") ? ctrl : "blkio")) {        /* v1's name */
-				snprintf(out, len, "; it is bound to the cgroup v1 hierarchy at %s", mp);
-				fclose(f);
+				strfmt(out, len, "; it is bound to the cgroup v1 hierarchy at %s", mp);
+				close(f.fd);
 				return;
 			}
 	}
-	fclose(f);
+	close(f.fd);
 }
 
 /* Kill what is left in PATH and remove it; EBUSY while the kernel reaps:
@@ -2900,12 +3140,12 @@ static void cg_destroy(const char *path)
 {
 	char f[NSRUN_PATH_MAX + 16], buf[4096];
 
-	snprintf(f, sizeof f, "%s/cgroup.kill", path);
+	strfmt(f, sizeof f, "%s/cgroup.kill", path);
 	if (write_file(f, "1") < 0 && errno == ENOENT && access(path, F_OK) == 0) {
-		snprintf(f, sizeof f, "%s/cgroup.procs", path);        /* before 5.14 */
+		strfmt(f, sizeof f, "%s/cgroup.procs", path);        /* before 5.14 */
 		if (read_small(f, buf, sizeof buf) == 0)
 			for (char *p = buf; *p; p += strcspn(p, "\n"), p += !!*p)
-				kill(atoi(p), SIGKILL);
+				kill((pid_t)scan_num(p, NULL, 10), SIGKILL);
 	}
 	for (int i = 0; i < 500; i++) {
 		if (rmdir(path) == 0 || errno == ENOENT)
@@ -2938,9 +3178,9 @@ static void cg_needed(const struct cfg *c, char *plus, size_t len)
 	for (int i = 0; i < c->cg.n; i++) {
 		char word[16];
 
-		snprintf(word, sizeof word, "+%s", c->cg.w[i].ctrl);
+		strfmt(word, sizeof word, "+%s", c->cg.w[i].ctrl);
 		if (!has_word(plus, word))
-			n += (size_t)snprintf(plus + n, len - n, "%s%s", n ? " " : "", word);
+			n += (size_t)strfmt(plus + n, len - n, "%s%s", n ? " " : "", word);
 	}
 }
 
@@ -2952,9 +3192,9 @@ static int cg_parents(struct run *r, const char *mnt, const char *parent, const 
 	char level[NSRUN_PATH_MAX], f[NSRUN_PATH_MAX + 32], have[512], sub[512];
 	size_t at = strlen(mnt);
 
-	snprintf(level, sizeof level, "%s", mnt);
+	strfmt(level, sizeof level, "%s", mnt);
 	for (;;) {
-		snprintf(f, sizeof f, "%s/cgroup.controllers", level);
+		strfmt(f, sizeof f, "%s/cgroup.controllers", level);
 		if (read_small(f, have, sizeof have) < 0)
 			return fail("read %s", f);
 		have[strcspn(have, "\n")] = 0;
@@ -2965,7 +3205,7 @@ static int cg_parents(struct run *r, const char *mnt, const char *parent, const 
 			if (has_word(have, c->cg.w[i].ctrl))
 				continue;
 			cg_v1_owner(c->cg.w[i].ctrl, why, sizeof why);
-			snprintf(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
+			strfmt(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
 			return cfg_err_at(c, c->cg.w[i].node, field, "controller \"%s\" is not available (%s: %s%s)",
 					  c->cg.w[i].ctrl, f, *have ? have : "none", why);
 		}
@@ -2973,15 +3213,15 @@ static int cg_parents(struct run *r, const char *mnt, const char *parent, const 
 			char need[128] = "";
 			size_t n = 0;
 
-			snprintf(f, sizeof f, "%s/cgroup.subtree_control", level);
+			strfmt(f, sizeof f, "%s/cgroup.subtree_control", level);
 			if (read_small(f, sub, sizeof sub) < 0)
 				return fail("read %s", f);
 			for (const char *p = plus; *p; p += strcspn(p, " "), p += strspn(p, " ")) {
 				char w[16];
 
-				snprintf(w, sizeof w, "%.*s", (int)strcspn(p + 1, " "), p + 1);
+				strfmt(w, sizeof w, "%.*s", (int)strcspn(p + 1, " "), p + 1);
 				if (!has_word(sub, w))
-					n += (size_t)snprintf(need + n, sizeof need - n, "%s+%s", n ? " " : "", w);
+					n += (size_t)strfmt(need + n, sizeof need - n, "%s+%s", n ? " " : "", w);
 			}
 			if (*need && (step(S_cg_enable) < 0 || write_file(f, need) < 0))
 				return fail("enable %s in %s", need, f);
@@ -2990,7 +3230,7 @@ static int cg_parents(struct run *r, const char *mnt, const char *parent, const 
 			return 0;
 		at += strspn(parent + at, "/");
 		at += strcspn(parent + at, "/");
-		snprintf(level, sizeof level, "%.*s", (int)at, parent);
+		strfmt(level, sizeof level, "%.*s", (int)at, parent);
 		if (step(S_cg_parent) < 0 || mkdir(level, 0755) < 0) {
 			if (errno != EEXIST)
 				return fail("create cgroup %s", level);
@@ -3019,11 +3259,11 @@ static int cg_setup(struct run *r)
 				  "(mount -t cgroup2 none /sys/fs/cgroup)");
 	if (statfs(mnt, &sf) < 0 || sf.f_type != NSRUN_CGROUP2_MAGIC)
 		return failx("%s is not a cgroup2 mount", mnt);
-	snprintf(parent, sizeof parent, "%s", c->cg.parent ? c->cg.parent : mnt);
+	strfmt(parent, sizeof parent, "%s", c->cg.parent ? c->cg.parent : mnt);
 	if (!c->cg.parent)
-		snprintf(parent + strlen(parent), sizeof parent - strlen(parent), "/nsrun");
+		strfmt(parent + strlen(parent), sizeof parent - strlen(parent), "/nsrun");
 	cg_needed(c, plus, sizeof plus);
-	snprintf(r->cg, sizeof r->cg, "%s/%s", parent, c->name);
+	strfmt(r->cg, sizeof r->cg, "%s/%s", parent, c->name);
 	/* Another container's teardown may remove an empty nsrun parent between
 	 * our mkdir of it and of NAME: then make it again. */
 	for (int tries = 0;; tries++) {
@@ -3043,8 +3283,8 @@ static int cg_setup(struct run *r)
 	for (int i = 0; i < c->cg.n; i++) {
 		char field[64];
 
-		snprintf(f, sizeof f, "%s/%s", r->cg, c->cg.w[i].file);
-		snprintf(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
+		strfmt(f, sizeof f, "%s/%s", r->cg, c->cg.w[i].file);
+		strfmt(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
 		if (step(S_cg_limits) < 0 || write_file(f, c->cg.w[i].value) < 0)
 			return cfg_err_at(c, c->cg.w[i].node, field, "write \"%s\" to %s: %s", c->cg.w[i].value, f,
 					  strerror(errno));
@@ -3061,17 +3301,17 @@ static void cg_report(struct run *r)
 	long oom_kill = 0, max = 0;
 	char *p;
 
-	snprintf(f, sizeof f, "%s/memory.events", r->cg);
+	strfmt(f, sizeof f, "%s/memory.events", r->cg);
 	if (read_small(f, buf, sizeof buf) < 0)
 		return;
 	for (p = buf; *p; p += strcspn(p, "\n"), p += !!*p) {
 		if (!strncmp(p, "oom_kill ", 9))
-			oom_kill = atol(p + 9);
+			oom_kill = (long)scan_num(p + 9, NULL, 10);
 		if (!strncmp(p, "max ", 4))
-			max = atol(p + 4);
+			max = (long)scan_num(p + 4, NULL, 10);
 	}
 	if (oom_kill > 0)
-		fprintf(stderr, "nsrun: %s: killed by the OOM killer (memory_max %s; oom_kill %ld, max %ld)\n",
+		fdfmt(2, "nsrun: %s: killed by the OOM killer (memory_max %s; oom_kill %ld, max %ld)\n",
 			r->c->name, r->c->cg.memory_max ? r->c->cg.memory_max : "max", oom_kill, max);
 }
 
@@ -3162,7 +3402,7 @@ static void *nl_vadd(struct nl *m, int type, int flags, size_t famlen, const cha
 		return NULL;
 	}
 	m->count++;                     /* counted even if it does not fit: its label names the overflow */
-	vsnprintf(m->what[i], NL_WHAT, fmt, ap);
+	vstrfmt(m->what[i], NL_WHAT, fmt, ap);
 	if (at + NLMSG_HDRLEN > m->cap) {
 		m->overflow = 1;
 		return NULL;
@@ -3290,8 +3530,8 @@ static void nl_replies(struct nl *m, const void *buf, size_t n, nl_cb cb, void *
 			alen = 0;
 		for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
 			if (a->rta_type == NLMSGERR_ATTR_MSG && RTA_PAYLOAD(a) > 0)
-				snprintf(m->ext, sizeof m->ext, "%.*s", (int)strnlen(RTA_DATA(a), RTA_PAYLOAD(a)),
-					 (const char *)RTA_DATA(a));
+				strfmt(m->ext, sizeof m->ext, "%.*s", (int)strnlen(RTA_DATA(a), RTA_PAYLOAD(a)),
+				       (const char *)RTA_DATA(a));
 		m->ext[strcspn(m->ext, "\n")] = 0;
 	}
 }
@@ -3366,7 +3606,7 @@ static void link_info_cb(const struct nlmsghdr *h, void *arg)
 	li->alias[0] = 0;
 	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
 		if (a->rta_type == IFLA_IFALIAS)
-			snprintf(li->alias, sizeof li->alias, "%.*s", (int)RTA_PAYLOAD(a), (char *)RTA_DATA(a));
+			strfmt(li->alias, sizeof li->alias, "%.*s", (int)RTA_PAYLOAD(a), (char *)RTA_DATA(a));
 		if (a->rta_type == IFLA_MASTER && li->master && RTA_PAYLOAD(a) >= 4 &&
 		    *(const uint32_t *)RTA_DATA(a) == (uint32_t)li->master)
 			port = 1;
@@ -3594,7 +3834,7 @@ static int net_leftover(int fd, const char *name, const char *host_if)
 	struct link_info li;
 	struct nl m;
 
-	snprintf(mine, sizeof mine, "%s%s", NET_VETH_ALIAS, name);
+	strfmt(mine, sizeof mine, "%s%s", NET_VETH_ALIAS, name);
 	if (net_link_get(fd, host_if, &li, 0) < 0 ||
 	    (li.index && strcmp(li.alias, mine) && strcmp(li.alias, NET_LEFT_ALIAS))) {
 		errno = EEXIST;
@@ -3664,7 +3904,7 @@ static int net_mark(struct cfg *c)
 
 	if (fd < 0)
 		return fail("open a NETLINK_ROUTE socket");
-	snprintf(alias, sizeof alias, "%s%s", NET_VETH_ALIAS, c->name);
+	strfmt(alias, sizeof alias, "%s%s", NET_VETH_ALIAS, c->name);
 	if (step(S_net_alias) < 0)
 		rc = fail("mark %s as %s", c->net.host_if, alias);
 	else
@@ -3687,7 +3927,7 @@ static int net_inside(struct cfg *c)
 	if (fd < 0)
 		return fail("open a NETLINK_ROUTE socket");
 	/* Any socket answers this, without the kernel's rtnl lock. */
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", nc->container_if);
+	strfmt(ifr.ifr_name, sizeof ifr.ifr_name, "%s", nc->container_if);
 	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
 		close(fd);
 		return fail("find %s in the container", nc->container_if);
@@ -3740,7 +3980,7 @@ static void net_link_del(const char *name)
 static void net_leave(const struct cfg *c)
 {
 	if (c->net.on && (c->ns & NS_PID))
-		snprintf(g_net_left, sizeof g_net_left, "%s", c->net.host_if);
+		strfmt(g_net_left, sizeof g_net_left, "%s", c->net.host_if);
 }
 
 /* Teardown of a bridge nsrun created: gone when no port is left.  A host
@@ -3780,6 +4020,42 @@ out:
 		close(fd);
 }
 
+/* Address A of FAMILY as text, in BUF (INET6_ADDRSTRLEN bytes), as
+ * inet_ntop writes it (which would link libc's printf): IPv6 in RFC 5952's
+ * form, lower-case hex, the first of the longest runs of two or more zero
+ * groups written "::"; ::ffff:a.b.c.d for an IPv4-mapped address.  Two
+ * corners differ from a libc: a run at the start tied with a later one
+ * (0:0:1:0:0:1:1:1) is shortened first, as RFC 5952 and glibc have it
+ * (musl's inet_ntop shortened the later); ::/96, IPv4-compatible, is hex,
+ * as in musl (glibc writes ::a.b.c.d). */
+static const char *ip_str(int family, const unsigned char *a, char *buf)
+{
+	size_t n = 0;
+	int best = -1, max = 1;
+
+	if (family == AF_INET || !memcmp(a, "\0\0\0\0\0\0\0\0\0\0\377\377", 12)) {
+		if (family != AF_INET)
+			a += 12, n = (size_t)strfmt(buf, INET6_ADDRSTRLEN, "::ffff:");
+		strfmt(buf + n, INET6_ADDRSTRLEN - n, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+		return buf;
+	}
+	for (int i = 0, run = 0; i < 8; i++) {
+		run = a[2 * i] || a[2 * i + 1] ? 0 : run + 1;
+		if (run > max)
+			max = run, best = i + 1 - run;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			n += (size_t)strfmt(buf + n, INET6_ADDRSTRLEN - n, "::");
+			i += max - 1;
+			continue;
+		}
+		n += (size_t)strfmt(buf + n, INET6_ADDRSTRLEN - n, "%s%x", i && i != best + max ? ":" : "",
+				    (unsigned)(a[2 * i] << 8 | a[2 * i + 1]));
+	}
+	return buf;
+}
+
 /* /etc/resolv.conf and /etc/hosts for the container, in WORK_DIR; each
  * becomes one more read-only bind of the config's "mounts" (room is kept
  * for them), so the container mounts them as it mounts any volume. */
@@ -3794,22 +4070,22 @@ static int net_files(struct run *r)
 	if (step(S_net_files) < 0)
 		return fail("write %s", resolv);
 	for (int i = 0; i < nc->n_dns; i++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "nameserver %s\n",
-				      inet_ntop(nc->dns[i].family, nc->dns[i].a, ip, sizeof ip));
+		n += (size_t)strfmt(buf + n, sizeof buf - n, "nameserver %s\n",
+				    ip_str(nc->dns[i].family, nc->dns[i].a, ip));
 	if (nc->n_dns && write_new(resolv, buf, n) < 0)
 		return fail("write %s", resolv);
 	if (nc->n_dns)
 		c->mounts[c->n_mounts++] = (struct mount_cfg){
 			.type = M_BIND, .source = resolv, .target = "/etc/resolv.conf", .readonly = 1 };
-	n = (size_t)snprintf(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+	n = (size_t)strfmt(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
 	for (int i = 0; i < nc->n_addr; i++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\t%s\n",
-				      inet_ntop(nc->addr[i].family, nc->addr[i].a, ip, sizeof ip),
-				      r->c->hostname ? r->c->hostname : r->c->name);
+		n += (size_t)strfmt(buf + n, sizeof buf - n, "%s\t%s\n",
+				    ip_str(nc->addr[i].family, nc->addr[i].a, ip),
+				    r->c->hostname ? r->c->hostname : r->c->name);
 	for (int i = 0; i < nc->n_hosts && n < sizeof buf; i++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\t%s\n",
-				      inet_ntop(nc->host_addr[i].family, nc->host_addr[i].a, ip, sizeof ip),
-				      nc->host_name[i]);
+		n += (size_t)strfmt(buf + n, sizeof buf - n, "%s\t%s\n",
+				    ip_str(nc->host_addr[i].family, nc->host_addr[i].a, ip),
+				    nc->host_name[i]);
 	if ((nc->n_hosts || nc->n_addr) && write_new(hosts, buf, n < sizeof buf ? n : sizeof buf - 1) < 0)
 		return fail("write %s", hosts);
 	if (nc->n_hosts || nc->n_addr)
@@ -3865,9 +4141,9 @@ static int ns_write_map(pid_t pid, const char *which, const struct idmap *m, int
 	size_t len = 0;
 
 	for (int i = 0; i < n; i++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n",
-					m[i].inside, m[i].outside, m[i].count);
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, which);
+		len += (size_t)strfmt(buf + len, sizeof buf - len, "%u %u %u\n",
+				      m[i].inside, m[i].outside, m[i].count);
+	strfmt(path, sizeof path, "/proc/%d/%s", (int)pid, which);
 	if (step(which[0] == 'u' ? S_uid_map : S_gid_map) < 0 || write_file(path, buf) < 0)
 		return fail("write %s", path);
 	return 0;
@@ -3886,7 +4162,7 @@ static int in_root_open(int rootfd, const char *path, int create, int last_dir)
 	size_t n;
 
 	fds[0] = rootfd;
-	snprintf(rest, sizeof rest, "%s", path);
+	strfmt(rest, sizeof rest, "%s", path);
 	for (char *p = rest;;) {
 		struct stat st;
 		int last;
@@ -4032,7 +4308,7 @@ static const char *mnt_at(int fd, int dir, char *buf, size_t len)
 {
 	if (dir)
 		return fchdir(fd) < 0 ? NULL : ".";
-	snprintf(buf, len, "/proc/self/fd/%d", fd);
+	strfmt(buf, len, "/proc/self/fd/%d", fd);
 	return buf;
 }
 
@@ -4305,9 +4581,9 @@ static int mop_volume(const struct mount_cfg *m, struct mop *o, char *opts, size
 			o->make = S_IFREG | 0644;
 		return 0;
 	}
-	n = snprintf(opts, len, "mode=%o", m->mode);
+	n = strfmt(opts, len, "mode=%o", m->mode);
 	if (m->size)
-		snprintf(opts + n, len - (size_t)n, ",size=%llu", (unsigned long long)m->size);
+		strfmt(opts + n, len - (size_t)n, ",size=%llu", (unsigned long long)m->size);
 	o->kind = MO_FS;
 	o->fstype = "tmpfs";
 	o->flags = MS_NOSUID | MS_NODEV;
@@ -4568,7 +4844,7 @@ static int app_is_nsrun(const char *file, const struct stat *self)
 static void app_exec(const char *file, char *const *argv, char *const *env, const struct stat *self)
 {
 	if (self->st_ino && app_is_nsrun(file, self)) {
-		fprintf(stderr, "nsrun: exec %s: it is nsrun's own binary, which a container never runs\n", file);
+		fdfmt(2, "nsrun: exec %s: it is nsrun's own binary, which a container never runs\n", file);
 		_exit(126);
 	}
 	execve(file, argv, env);
@@ -4594,7 +4870,7 @@ static void app_execvpe(const char *file, char *const *argv, char *const *env, c
 			size_t n = strcspn(p, ":");
 
 			if (n + strlen(file) + 2 <= sizeof buf) {
-				snprintf(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", file);
+				strfmt(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", file);
 				app_exec(buf, argv, env, &self);
 				if (errno != ENOENT && errno != ENOTDIR)
 					err = errno;    /* found but not runnable: remember */
@@ -4604,7 +4880,7 @@ static void app_execvpe(const char *file, char *const *argv, char *const *env, c
 				break;
 		}
 	}
-	fprintf(stderr, "nsrun: exec %s: %s\n", file, strerror(err));
+	fdfmt(2, "nsrun: exec %s: %s\n", file, strerror(err));
 	_exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
 
@@ -4671,7 +4947,7 @@ static int app_fds(void)
 	while ((n = syscall(SYS_getdents64, d, buf, sizeof buf)) > 0)
 		for (long o = 0; o < n;) {
 			unsigned short len;
-			int fd = atoi(buf + o + 19);
+			int fd = (int)scan_num(buf + o + 19, NULL, 10);
 
 			memcpy(&len, buf + o + 16, sizeof len);
 			if (fd > 2 && fd != d)
@@ -4736,7 +5012,7 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 	if (p->has_oom) {
 		char v[16];
 
-		snprintf(v, sizeof v, "%d", (int)p->oom_score_adj);
+		strfmt(v, sizeof v, "%d", (int)p->oom_score_adj);
 		if (write_file("/proc/self/oom_score_adj", v) < 0)
 			return fail("write %s to /proc/self/oom_score_adj", v);
 	}
@@ -4789,13 +5065,13 @@ static int init_kill_children(void)
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
-		int fd, pid = atoi(e->d_name);
+		int fd, pid = (int)scan_num(e->d_name, NULL, 10);
 		ssize_t len;
 		char *p;
 
 		if (pid <= 0)
 			continue;
-		snprintf(path, sizeof path, "/proc/%d/stat", pid);
+		strfmt(path, sizeof path, "/proc/%d/stat", pid);
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 			continue;
 		len = read(fd, buf, sizeof buf - 1);
@@ -4803,7 +5079,7 @@ static int init_kill_children(void)
 		if (len <= 0)
 			continue;
 		buf[len] = 0;
-		if ((p = strrchr(buf, ')')) && atoi(p + 4) == (int)getpid() && kill(pid, SIGKILL) == 0)
+		if ((p = strrchr(buf, ')')) && (int)scan_num(p + 4, NULL, 10) == (int)getpid() && kill(pid, SIGKILL) == 0)
 			n++;
 	}
 	closedir(d);
@@ -4863,7 +5139,7 @@ static void init_main(struct run *r, const sigset_t *mask)
 		else if (errno == ECHILD)
 			break;
 	}
-	fprintf(stderr, "nsrun: warning: %s: the app exited and left %d process%s; %s killed "
+	fdfmt(2, "nsrun: warning: %s: the app exited and left %d process%s; %s killed "
 		"(an app must stay in the foreground)\n", r->c->name, left, left == 1 ? "" : "es",
 		left == 1 ? "it was" : "they were");
 	_exit(exit_code(app_st));
@@ -4964,11 +5240,31 @@ static int ns_time(struct cfg *c)
 
 	if (step(S_time_ns) < 0 || unshare(CLONE_NEWTIME) < 0)
 		return fail("unshare time namespace");
-	snprintf(buf, sizeof buf, "%d %lld 0\n%d %lld 0\n", CLOCK_MONOTONIC, (long long)c->time.monotonic,
-		 CLOCK_BOOTTIME, (long long)c->time.boottime);
+	strfmt(buf, sizeof buf, "%d %lld 0\n%d %lld 0\n", CLOCK_MONOTONIC, (long long)c->time.monotonic,
+	       CLOCK_BOOTTIME, (long long)c->time.boottime);
 	if (step(S_time_offsets) < 0 || write_file("/proc/self/timens_offsets", buf) < 0)
 		return fail("write /proc/self/timens_offsets");
 	return 0;
+}
+
+/* clock_gettime as a plain syscall (libc's looks for the vDSO first: 1 KiB
+ * of code for the three readings of a run).  32-bit arches have the 64-bit
+ * time call since Linux 5.1, the 32-bit one before. */
+static int clock_read(clockid_t id, long long *sec, long long *nsec)
+{
+	struct { long sec, nsec; } t;           /* the kernel's timespec */
+#ifdef SYS_clock_gettime64
+	struct { long long sec, nsec; } t64;
+
+	if (syscall(SYS_clock_gettime64, id, &t64) == 0)
+		return *sec = t64.sec, *nsec = t64.nsec, 0;
+	if (errno != ENOSYS || syscall(SYS_clock_gettime32, id, &t) < 0)
+		return -1;
+#else
+	if (syscall(SYS_clock_gettime, id, &t) < 0)
+		return -1;
+#endif
+	return *sec = t.sec, *nsec = t.nsec, 0;
 }
 
 /* CLOCK_BOOTTIME in the clock ticks (USER_HZ, 100 a second) of
@@ -4976,11 +5272,11 @@ static int ns_time(struct cfg *c)
  * when it creates a process. */
 static int boot_ticks(unsigned long long *ticks)
 {
-	struct timespec ts;
+	long long sec, nsec;
 
-	if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0)
+	if (clock_read(CLOCK_BOOTTIME, &sec, &nsec) < 0)
 		return -1;
-	*ticks = (unsigned long long)ts.tv_sec * 100 + (unsigned long long)ts.tv_nsec / 10000000;
+	*ticks = (unsigned long long)sec * 100 + (unsigned long long)nsec / 10000000;
 	return 0;
 }
 
@@ -5009,8 +5305,8 @@ static pid_t ns_clone(struct run *r)
 	pid = (pid_t)syscall(SYS_clone, clone_flags(r->c->ns) | SIGCHLD, 0, 0, 0, 0);
 	if (pid <= 0 || r->cg_fd < 0)
 		return pid;
-	snprintf(f, sizeof f, "%s/cgroup.procs", r->cg);
-	snprintf(pid_s, sizeof pid_s, "%d", (int)pid);
+	strfmt(f, sizeof f, "%s/cgroup.procs", r->cg);
+	strfmt(pid_s, sizeof pid_s, "%d", (int)pid);
 	if (step(S_cg_join) < 0 || write_file(f, pid_s) < 0) {
 		fail("move the container into %s", f);
 		kill(pid, SIGKILL);
@@ -5122,7 +5418,7 @@ static int state_lock(struct run *r)
 	struct stat a;
 	ssize_t n;
 
-	snprintf(r->state, sizeof r->state, "%s/%s.pid", NSRUN_RUNDIR, r->c->name);
+	strfmt(r->state, sizeof r->state, "%s/%s.pid", NSRUN_RUNDIR, r->c->name);
 	for (int made = 0;;) {                  /* the first start since boot makes it */
 		g_rundir = step(S_state_dir) < 0 ? -1 : open(NSRUN_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (g_rundir >= 0 || errno != ENOENT || made++)
@@ -5162,7 +5458,7 @@ static int state_lock(struct run *r)
 	}
 	if (!undo_add(U_UNLINK, r->state, 0))
 		return -1;
-	n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+	n = strfmt(buf, sizeof buf, "%d\n", (int)getpid());
 	if (step(S_state_write) < 0 || (a.st_size > 0 && ftruncate(r->state_fd, 0) < 0) ||
 	    pwrite(r->state_fd, buf, (size_t)n, 0) != n)
 		return fail("write %s", r->state);
@@ -5175,7 +5471,7 @@ static int proc_start_time(pid_t pid, unsigned long long *ticks)
 	char path[32], buf[512], *p;
 	int fd, n, field = 2;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	strfmt(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	n = (int)read(fd, buf, sizeof buf - 1);
@@ -5187,7 +5483,7 @@ static int proc_start_time(pid_t pid, unsigned long long *ticks)
 		field++;
 	if (!p)
 		return errno = EPROTO, -1;
-	*ticks = strtoull(p + 1, NULL, 10);
+	*ticks = scan_num(p + 1, NULL, 10);
 	return 0;
 }
 
@@ -5200,6 +5496,7 @@ static int state_record(struct run *r)
 {
 	char buf[NSRUN_PATH_MAX + 256], cwd[NSRUN_PATH_MAX] = "";
 	unsigned long long start;
+	long long now = 0, ns;
 	int n;
 
 	if (r->c->file[0] != '/' && !getcwd(cwd, sizeof cwd))
@@ -5207,8 +5504,9 @@ static int state_record(struct run *r)
 	/* Read back only when the clone straddled a tick (1 start in ~100). */
 	if (!(start = r->start_ticks) && proc_start_time(r->child, &start) < 0)
 		return fail("write %s: read /proc/%d/stat", r->state, (int)r->child);
-	n = snprintf(buf, sizeof buf, "%d\ninit_pid=%d\ninit_start=%llu\nconfig=%s%s%s\nstarted=%lld\nstatus=running\n",
-		     (int)getpid(), (int)r->child, start, cwd, *cwd ? "/" : "", r->c->file, (long long)time(NULL));
+	clock_read(CLOCK_REALTIME, &now, &ns);  /* time(NULL), without the vDSO lookup */
+	n = strfmt(buf, sizeof buf, "%d\ninit_pid=%d\ninit_start=%llu\nconfig=%s%s%s\nstarted=%lld\nstatus=running\n",
+		   (int)getpid(), (int)r->child, start, cwd, *cwd ? "/" : "", r->c->file, now);
 	if (step(S_state_record) < 0 || n >= (int)sizeof buf || pwrite(r->state_fd, buf, (size_t)n, 0) != n)
 		return fail("write %s", r->state);
 	return 0;
@@ -5298,7 +5596,7 @@ static int v_run(int argc, char **argv)
 	if (nargs > NSRUN_ARGS_MAX)
 		usage_die("run: more than %d ARGs", NSRUN_ARGS_MAX);
 	if (cfg_load(file, &c) < 0) {
-		fprintf(stderr, "nsrun: %s\n", g_err);
+		fdfmt(2, "nsrun: %s\n", g_err);
 		return 125;
 	}
 	for (int i = 0; i < nargs; i++)
@@ -5309,7 +5607,7 @@ static int v_run(int argc, char **argv)
 		status = 125;
 	undo_all();                     /* teardown == rollback: same code, every run */
 	if (g_err[0])
-		fprintf(stderr, "nsrun: %s\n", g_err);
+		fdfmt(2, "nsrun: %s\n", g_err);
 	cfg_free(&c);
 	return status;
 }
@@ -5319,7 +5617,7 @@ static int v_check(int argc, char **argv)
 	struct cfg c;
 
 	if (cfg_load(cli_config(argc, argv, 0), &c) < 0) {
-		fprintf(stderr, "nsrun: %s\n", g_err);
+		fdfmt(2, "nsrun: %s\n", g_err);
 		return 1;
 	}
 	cfg_free(&c);
@@ -5329,27 +5627,28 @@ static int v_check(int argc, char **argv)
 static int v_version(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	printf("nsrun " NSRUN_VERSION);
-#define X(name, FLAG, what) printf(" %c%s", WITH_##FLAG ? '+' : '-', #name);
+	fdfmt(1, "nsrun " NSRUN_VERSION);
+#define X(name, FLAG, what) fdfmt(1, " %c%s", WITH_##FLAG ? '+' : '-', #name);
 	NSRUN_FEATURES(X)
 #undef X
-	printf("\ncJSON %s (Debian source %s)\n", cJSON_Version(), NSRUN_CJSON_VERSION);
-#define X(name, FLAG, what) printf("  %c%-9s %s\n", WITH_##FLAG ? '+' : '-', #name, what);
+	fdfmt(1, "\ncJSON %d.%d.%d (Debian source %s)\n", CJSON_VERSION_MAJOR, CJSON_VERSION_MINOR,
+	      CJSON_VERSION_PATCH, NSRUN_CJSON_VERSION);  /* cJSON_Version() would link sprintf */
+#define X(name, FLAG, what) fdfmt(1, "  %c%-9s %s\n", WITH_##FLAG ? '+' : '-', #name, what);
 	NSRUN_FEATURES(X)
 #undef X
 	if (WITH_FAULTS)
-		printf("fault points built in (nsrun --fault-points; NSRUN_FAULT=STEP)\n");
+		fdfmt(1, "fault points built in (nsrun --fault-points; NSRUN_FAULT=STEP)\n");
 	return 0;
 }
 
 static int v_help(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	fputs("Usage:\n", stdout);
+	fdfmt(1, "Usage:\n");
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		if (verbs[i].on && verbs[i].usage)
-			fputs(verbs[i].usage, stdout);
-	fputs(usage_tail, stdout);
+			fdfmt(1, "%s", verbs[i].usage);
+	fdfmt(1, "%s", usage_tail);
 	return 0;
 }
 
@@ -5357,7 +5656,7 @@ static int v_fault_points(int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	for (int i = 0; WITH_FAULTS && i < S__COUNT; i++)       /* (no names in other builds) */
-		puts(step_names[i]);
+		fdfmt(1, "%s\n", step_names[i]);
 	return 0;
 }
 

@@ -1,0 +1,81 @@
+#!/bin/bash
+# The paths nsrun takes on kernels older than the build host's: under
+# tests/oldkernel.c's seccomp filter close_range (5.9/5.11), openat2 (5.6),
+# mount_setattr (5.12), clone3 (5.3) and statmount (6.8) fail with ENOSYS,
+# as there, and a start must confine exactly as on this kernel: no fd but
+# 0-2 in the app (the /proc/self/fd walk), masks and read-only paths and
+# read-only, nodev volumes (resolved by hand, remounted), a read-only
+# directory root, and the same with a user namespace.
+. "$(dirname "$0")/../lib.sh"
+require_root
+
+OLD=$BUILD/oldkernel
+OLDCALLS="close_range openat2 mount_setattr clone3 statmount"
+if [ ! -x "$OLD" ]; then
+	begin oldkernel_present
+	bad "$OLD is missing (tests/run builds it)"
+	end
+	exit 0
+fi
+
+# What the app reports: its fds, the flags of the mounts that matter.
+PROBE='echo fds=$(ls /proc/self/fd | tr "\n" " ")
+for p in / /data /proc/sys /proc/acpi /sys/firmware; do
+	f=$(grep -E "^[^ ]+ [^ ]+ [^ ]+ [^ ]+ $p " /proc/self/mountinfo | tail -n 1 | cut -d" " -f6)
+	echo "$p=$f"
+done
+echo 1 >/proc/sys/kernel/ns_last_pid 2>/dev/null && echo sys.write=ok || echo sys.write=refused
+touch /data/x 2>/dev/null && echo data.write=ok || echo data.write=refused'
+
+sh_proc() {
+	local s=${1//\\/\\\\}
+	s=${s//\"/\\\"}
+	s=${s//$'\n'/\\n}
+	echo "{\"args\": [\"/bin/busybox\", \"sh\", \"-c\", \"$s\"]}"
+}
+
+# run_both NAME CONFIG-ARGS...: the config under the old kernel's calls and
+# as it is; the two outputs must be the same, and $OUT is the old one.
+run_both() {
+	local name=$1 cfg new
+	shift
+	cfg=$(mkcfg "$name" process "$(sh_proc "$PROBE")" \
+		mounts "[{\"type\": \"bind\", \"source\": \"$T/vol\", \"target\": \"/data\", \"readonly\": true}]" "$@")
+	run_nsrun run "$cfg" 9<"$T/vol/f" </dev/null
+	expect_rc 0 || return 1
+	new=$OUT
+	timeout -k 5 30 "$OLD" $OLDCALLS -- "$NSRUN" run "$cfg" 9<"$T/vol/f" >"$T/out" 2>"$T/err" </dev/null
+	RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+	expect_rc 0 || return 1
+	expect_eq "the app's view without $OLDCALLS" "$OUT" "$new"
+}
+
+mkdir -p "$T/vol"
+echo secret >"$T/vol/f"
+
+begin oldkernel_default_start
+if run_both ok-default; then
+	expect_eq "fds (nsrun was started with fd 9)" "$(val fds)" "0 1 2 3"
+	expect_line "/proc/sys" "$(val /proc/sys)" '^ro,'
+	expect_line "/data" "$(val /data)" '^ro,nodev'
+	expect_eq "a write under /proc/sys" "$(val sys.write)" refused
+	expect_eq "a write in the read-only volume" "$(val data.write)" refused
+	expect_line "/sys/firmware" "$(val /sys/firmware)" '^ro,'
+fi
+end
+
+begin oldkernel_directory_root_read_only
+if run_both ok-dirro root "{\"path\": \"$ROOTDIR\"}"; then
+	expect_line "the root" "$(val /)" '^ro,nodev'
+	expect_line "/proc/sys" "$(val /proc/sys)" '^ro,'
+fi
+end
+
+begin oldkernel_user_namespace
+if run_both ok-userns namespaces '["pid", "mount", "uts", "ipc", "net", "user"]' \
+	uid_map '[[0, 100000, 65536]]' gid_map '[[0, 100000, 65536]]'; then
+	expect_eq "fds" "$(val fds)" "0 1 2 3"
+	expect_line "/proc/sys" "$(val /proc/sys)" '^ro,'
+	expect_line "/data" "$(val /data)" '^ro,nodev'
+fi
+end

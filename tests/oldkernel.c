@@ -1,0 +1,105 @@
+/* oldkernel — run a command as if the kernel lacked some system calls.
+ *
+ *   oldkernel NAME... -- COMMAND [ARG...]
+ *
+ * Installs a seccomp filter under which each named system call fails with
+ * ENOSYS, as on a kernel that predates it, then execs COMMAND; the filter
+ * is inherited by everything it starts.  nsrun's fallbacks for older
+ * kernels (close_range, openat2, mount_setattr, clone3, statmount...) are
+ * thus run on the build host's new kernel.  Names: the ones below.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* <linux/filter.h> and <linux/seccomp.h>, as far as used (a libc's own
+ * headers are all a cross or musl compiler may have). */
+struct sock_filter {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+struct sock_fprog {
+	unsigned short len;
+	struct sock_filter *filter;
+};
+#define BPF_STMT(code, k) { (uint16_t)(code), 0, 0, k }
+#define BPF_JUMP(code, k, jt, jf) { (uint16_t)(code), jt, jf, k }
+#define BPF_LD_W_ABS 0x20               /* BPF_LD | BPF_W | BPF_ABS */
+#define BPF_JEQ_K 0x15                  /* BPF_JMP | BPF_JEQ | BPF_K */
+#define BPF_RET_K 0x06                  /* BPF_RET | BPF_K */
+#define SECCOMP_MODE_FILTER 2
+#define SECCOMP_RET_ERRNO 0x00050000U
+#define SECCOMP_RET_ALLOW 0x7fff0000U
+#define SECCOMP_DATA_NR 0               /* offsetof(struct seccomp_data, nr) */
+
+/* Syscalls newer than some libcs: the generic number, plus the ABI's base
+ * on MIPS o32 (the arches nsrun's VM tiers boot). */
+#if defined(__mips__)
+#define NR(n) (4000 + (n))
+#else
+#define NR(n) (n)
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 NR(435)
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range NR(436)
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 NR(437)
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr NR(442)
+#endif
+#ifndef SYS_statmount
+#define SYS_statmount NR(457)
+#endif
+
+static const struct {
+	const char *name;
+	long nr;
+} calls[] = {
+	{ "close_range", SYS_close_range }, { "openat2", SYS_openat2 }, { "mount_setattr", SYS_mount_setattr },
+	{ "clone3", SYS_clone3 }, { "statmount", SYS_statmount }, { "statx", SYS_statx },
+};
+
+int main(int argc, char **argv)
+{
+	struct sock_filter prog[64];
+	struct sock_fprog fp = { 0, prog };
+	int n = 0, i = 1;
+
+	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_NR);
+	for (; i < argc && strcmp(argv[i], "--"); i++) {
+		size_t k = 0;
+
+		while (k < sizeof calls / sizeof calls[0] && strcmp(calls[k].name, argv[i]))
+			k++;
+		if (k == sizeof calls / sizeof calls[0] || n > 60) {
+			fprintf(stderr, "oldkernel: unknown system call %s\n", argv[i]);
+			return 2;
+		}
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, (uint32_t)calls[k].nr, 0, 1);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET_K, SECCOMP_RET_ERRNO | ENOSYS);
+	}
+	if (i + 1 >= argc) {
+		fprintf(stderr, "usage: oldkernel NAME... -- COMMAND [ARG...]\n");
+		return 2;
+	}
+	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET_K, SECCOMP_RET_ALLOW);
+	fp.len = (unsigned short)n;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp) < 0) {
+		perror("oldkernel: seccomp");
+		return 2;
+	}
+	execvp(argv[i + 1], argv + i + 1);
+	perror(argv[i + 1]);
+	return 127;
+}

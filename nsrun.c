@@ -43,6 +43,11 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <asm/unistd.h>
 
 #include "cJSON.h"
 #include "nsrun.h"
@@ -649,6 +654,442 @@ static const char *cli_config(int argc, char **argv, int rest)
 	if (argc > 2 && (!rest || strcmp(argv[2], "--")))
 		usage_die("%s: unexpected argument '%s'", argv[0], argv[2]);
 	return argv[1];
+}
+
+/* ==[ 3b. seccomp ]=======================================================
+ * Owns:  the syscall table (every name nsrun knows on any of its arches;
+ *        this build's number for each, from the target's <asm/unistd.h>;
+ *        the default profile's rule) and the classic BPF program that
+ *        sc_build() makes from it and the config, once, when the config is
+ *        read.  The app loads it last, right before its execve (section 8).
+ * Entry: sc_index() (a config's name), sc_build() (cfg_check), sc_load()
+ *        (become_app).  Before the config's section, which reads its table.
+ * ====================================================================== */
+
+/* One row per syscall name of x86_64, aarch64, arm EABI and mips o32 (the
+ * names of Linux 6.1's headers, sorted), plus vm86old (i386's): the name,
+ * the arches that have it (x86_64 a aarch64 r arm m mips; a test holds
+ * this against each arch's headers) and its rule in the default profile:
+ *   DENY      always refused (the errno)
+ *   CAP_NAME  refused unless process.capabilities grants CAP_NAME
+ *   CLONE     refused with CLONE_NEWUSER in its flags (the first argument)
+ *   UNSHARE   likewise; without CAP_SYS_ADMIN refused whatever the flags
+ *   PERS      refused but for the queries 0, 0xffffffff and PER_LINUX32
+ *   ENOSYS    clone3: ENOSYS, its flags are in memory a filter cannot read
+ *   _         allowed.
+ * The numbers are never written here: SC_NR picks __NR_name where the
+ * tag says the arch has it, and the compiler fails where its headers lack it. */
+#define NSRUN_SYSCALLS(X) \
+	X(_llseek, rm, _) X(_newselect, rm, _) X(_sysctl, xrm, _) X(accept, xarm, _) X(accept4, xarm, _) \
+	X(access, xrm, _) X(acct, xarm, DENY) X(add_key, xarm, DENY) X(adjtimex, xarm, CAP_SYS_TIME) \
+	X(afs_syscall, xm, _) X(alarm, xm, _) X(arch_prctl, x, _) X(arm_fadvise64_64, r, _) \
+	X(arm_sync_file_range, r, _) X(bdflush, rm, _) X(bind, xarm, _) X(bpf, xarm, DENY) X(break, m, _) \
+	X(brk, xarm, _) X(cachectl, m, _) X(cacheflush, m, _) X(capget, xarm, _) X(capset, xarm, _) \
+	X(chdir, xarm, _) X(chmod, xrm, _) X(chown, xrm, _) X(chown32, r, _) X(chroot, xarm, CAP_SYS_CHROOT) \
+	X(clock_adjtime, xarm, CAP_SYS_TIME) X(clock_adjtime64, rm, CAP_SYS_TIME) X(clock_getres, xarm, _) \
+	X(clock_getres_time64, rm, _) X(clock_gettime, xarm, _) X(clock_gettime64, rm, _) \
+	X(clock_nanosleep, xarm, _) X(clock_nanosleep_time64, rm, _) X(clock_settime, xarm, CAP_SYS_TIME) \
+	X(clock_settime64, rm, CAP_SYS_TIME) X(clone, xarm, CLONE) X(clone3, xarm, ENOSYS) X(close, xarm, _) \
+	X(close_range, xarm, _) X(connect, xarm, _) X(copy_file_range, xarm, _) X(creat, xrm, _) \
+	X(create_module, xm, _) X(delete_module, xarm, CAP_SYS_MODULE) X(dup, xarm, _) X(dup2, xrm, _) \
+	X(dup3, xarm, _) X(epoll_create, xrm, _) X(epoll_create1, xarm, _) X(epoll_ctl, xarm, _) \
+	X(epoll_ctl_old, x, _) X(epoll_pwait, xarm, _) X(epoll_pwait2, xarm, _) X(epoll_wait, xrm, _) \
+	X(epoll_wait_old, x, _) X(eventfd, xrm, _) X(eventfd2, xarm, _) X(execve, xarm, _) \
+	X(execveat, xarm, _) X(exit, xarm, _) X(exit_group, xarm, _) X(faccessat, xarm, _) \
+	X(faccessat2, xarm, _) X(fadvise64, xam, _) X(fallocate, xarm, _) X(fanotify_init, xarm, _) \
+	X(fanotify_mark, xarm, _) X(fchdir, xarm, _) X(fchmod, xarm, _) X(fchmodat, xarm, _) \
+	X(fchown, xarm, _) X(fchown32, r, _) X(fchownat, xarm, _) X(fcntl, xarm, _) X(fcntl64, rm, _) \
+	X(fdatasync, xarm, _) X(fgetxattr, xarm, _) X(finit_module, xarm, CAP_SYS_MODULE) \
+	X(flistxattr, xarm, _) X(flock, xarm, _) X(fork, xrm, _) X(fremovexattr, xarm, _) \
+	X(fsconfig, xarm, DENY) X(fsetxattr, xarm, _) X(fsmount, xarm, DENY) X(fsopen, xarm, DENY) \
+	X(fspick, xarm, DENY) X(fstat, xarm, _) X(fstat64, rm, _) X(fstatat64, rm, _) X(fstatfs, xarm, _) \
+	X(fstatfs64, rm, _) X(fsync, xarm, _) X(ftime, m, _) X(ftruncate, xarm, _) X(ftruncate64, rm, _) \
+	X(futex, xarm, _) X(futex_time64, rm, _) X(futex_waitv, xarm, _) X(futimesat, xrm, _) \
+	X(get_kernel_syms, xm, _) X(get_mempolicy, xarm, _) X(get_robust_list, xarm, _) \
+	X(get_thread_area, x, _) X(getcpu, xarm, _) X(getcwd, xarm, _) X(getdents, xrm, _) \
+	X(getdents64, xarm, _) X(getegid, xarm, _) X(getegid32, r, _) X(geteuid, xarm, _) \
+	X(geteuid32, r, _) X(getgid, xarm, _) X(getgid32, r, _) X(getgroups, xarm, _) X(getgroups32, r, _) \
+	X(getitimer, xarm, _) X(getpeername, xarm, _) X(getpgid, xarm, _) X(getpgrp, xrm, _) \
+	X(getpid, xarm, _) X(getpmsg, xm, _) X(getppid, xarm, _) X(getpriority, xarm, _) \
+	X(getrandom, xarm, _) X(getresgid, xarm, _) X(getresgid32, r, _) X(getresuid, xarm, _) \
+	X(getresuid32, r, _) X(getrlimit, xam, _) X(getrusage, xarm, _) X(getsid, xarm, _) \
+	X(getsockname, xarm, _) X(getsockopt, xarm, _) X(gettid, xarm, _) X(gettimeofday, xarm, _) \
+	X(getuid, xarm, _) X(getuid32, r, _) X(getxattr, xarm, _) X(gtty, m, _) X(idle, m, _) \
+	X(init_module, xarm, CAP_SYS_MODULE) X(inotify_add_watch, xarm, _) X(inotify_init, xrm, _) \
+	X(inotify_init1, xarm, _) X(inotify_rm_watch, xarm, _) X(io_cancel, xarm, _) \
+	X(io_destroy, xarm, _) X(io_getevents, xarm, _) X(io_pgetevents, xarm, _) \
+	X(io_pgetevents_time64, rm, _) X(io_setup, xarm, _) X(io_submit, xarm, _) \
+	X(io_uring_enter, xarm, _) X(io_uring_register, xarm, _) X(io_uring_setup, xarm, _) \
+	X(ioctl, xarm, _) X(ioperm, xm, DENY) X(iopl, xm, DENY) X(ioprio_get, xarm, _) \
+	X(ioprio_set, xarm, _) X(ipc, m, _) X(kcmp, xarm, CAP_SYS_PTRACE) X(kexec_file_load, xar, DENY) \
+	X(kexec_load, xarm, DENY) X(keyctl, xarm, DENY) X(kill, xarm, _) X(landlock_add_rule, xarm, _) \
+	X(landlock_create_ruleset, xarm, _) X(landlock_restrict_self, xarm, _) X(lchown, xrm, _) \
+	X(lchown32, r, _) X(lgetxattr, xarm, _) X(link, xrm, _) X(linkat, xarm, _) X(listen, xarm, _) \
+	X(listxattr, xarm, _) X(llistxattr, xarm, _) X(lock, m, _) X(lookup_dcookie, xarm, DENY) \
+	X(lremovexattr, xarm, _) X(lseek, xarm, _) X(lsetxattr, xarm, _) X(lstat, xrm, _) \
+	X(lstat64, rm, _) X(madvise, xarm, _) X(mbind, xarm, _) X(membarrier, xarm, _) \
+	X(memfd_create, xarm, _) X(memfd_secret, xa, _) X(migrate_pages, xarm, _) X(mincore, xarm, _) \
+	X(mkdir, xrm, _) X(mkdirat, xarm, _) X(mknod, xrm, _) X(mknodat, xarm, _) X(mlock, xarm, _) \
+	X(mlock2, xarm, _) X(mlockall, xarm, _) X(mmap, xam, _) X(mmap2, rm, _) X(modify_ldt, xm, _) \
+	X(mount, xarm, CAP_SYS_ADMIN) X(mount_setattr, xarm, DENY) X(move_mount, xarm, DENY) \
+	X(move_pages, xarm, _) X(mprotect, xarm, _) X(mpx, m, _) X(mq_getsetattr, xarm, _) \
+	X(mq_notify, xarm, _) X(mq_open, xarm, _) X(mq_timedreceive, xarm, _) \
+	X(mq_timedreceive_time64, rm, _) X(mq_timedsend, xarm, _) X(mq_timedsend_time64, rm, _) \
+	X(mq_unlink, xarm, _) X(mremap, xarm, _) X(msgctl, xarm, _) X(msgget, xarm, _) X(msgrcv, xarm, _) \
+	X(msgsnd, xarm, _) X(msync, xarm, _) X(munlock, xarm, _) X(munlockall, xarm, _) X(munmap, xarm, _) \
+	X(name_to_handle_at, xarm, _) X(nanosleep, xarm, _) X(newfstatat, xa, _) X(nfsservctl, xarm, DENY) \
+	X(nice, rm, _) X(open, xrm, _) X(open_by_handle_at, xarm, DENY) X(open_tree, xarm, DENY) \
+	X(openat, xarm, _) X(openat2, xarm, _) X(pause, xrm, _) X(pciconfig_iobase, r, DENY) \
+	X(pciconfig_read, r, DENY) X(pciconfig_write, r, DENY) X(perf_event_open, xarm, DENY) \
+	X(personality, xarm, PERS) X(pidfd_getfd, xarm, _) X(pidfd_open, xarm, _) \
+	X(pidfd_send_signal, xarm, _) X(pipe, xrm, _) X(pipe2, xarm, _) X(pivot_root, xarm, CAP_SYS_ADMIN) \
+	X(pkey_alloc, xarm, _) X(pkey_free, xarm, _) X(pkey_mprotect, xarm, _) X(poll, xrm, _) \
+	X(ppoll, xarm, _) X(ppoll_time64, rm, _) X(prctl, xarm, _) X(pread64, xarm, _) X(preadv, xarm, _) \
+	X(preadv2, xarm, _) X(prlimit64, xarm, _) X(process_madvise, xarm, _) X(process_mrelease, xarm, _) \
+	X(process_vm_readv, xarm, CAP_SYS_PTRACE) X(process_vm_writev, xarm, CAP_SYS_PTRACE) X(prof, m, _) \
+	X(profil, m, _) X(pselect6, xarm, _) X(pselect6_time64, rm, _) X(ptrace, xarm, CAP_SYS_PTRACE) \
+	X(putpmsg, xm, _) X(pwrite64, xarm, _) X(pwritev, xarm, _) X(pwritev2, xarm, _) \
+	X(query_module, xm, _) X(quotactl, xarm, DENY) X(quotactl_fd, xarm, DENY) X(read, xarm, _) \
+	X(readahead, xarm, _) X(readdir, m, _) X(readlink, xrm, _) X(readlinkat, xarm, _) \
+	X(readv, xarm, _) X(reboot, xarm, DENY) X(recv, rm, _) X(recvfrom, xarm, _) X(recvmmsg, xarm, _) \
+	X(recvmmsg_time64, rm, _) X(recvmsg, xarm, _) X(remap_file_pages, xarm, _) X(removexattr, xarm, _) \
+	X(rename, xrm, _) X(renameat, xarm, _) X(renameat2, xarm, _) X(request_key, xarm, DENY) \
+	X(restart_syscall, xarm, _) X(rmdir, xrm, _) X(rseq, xarm, _) X(rt_sigaction, xarm, _) \
+	X(rt_sigpending, xarm, _) X(rt_sigprocmask, xarm, _) X(rt_sigqueueinfo, xarm, _) \
+	X(rt_sigreturn, xarm, _) X(rt_sigsuspend, xarm, _) X(rt_sigtimedwait, xarm, _) \
+	X(rt_sigtimedwait_time64, rm, _) X(rt_tgsigqueueinfo, xarm, _) X(sched_get_priority_max, xarm, _) \
+	X(sched_get_priority_min, xarm, _) X(sched_getaffinity, xarm, _) X(sched_getattr, xarm, _) \
+	X(sched_getparam, xarm, _) X(sched_getscheduler, xarm, _) X(sched_rr_get_interval, xarm, _) \
+	X(sched_rr_get_interval_time64, rm, _) X(sched_setaffinity, xarm, _) X(sched_setattr, xarm, _) \
+	X(sched_setparam, xarm, _) X(sched_setscheduler, xarm, _) X(sched_yield, xarm, _) \
+	X(seccomp, xarm, _) X(security, x, _) X(select, x, _) X(semctl, xarm, _) X(semget, xarm, _) \
+	X(semop, xar, _) X(semtimedop, xar, _) X(semtimedop_time64, rm, _) X(send, rm, _) \
+	X(sendfile, xarm, _) X(sendfile64, rm, _) X(sendmmsg, xarm, _) X(sendmsg, xarm, _) \
+	X(sendto, xarm, _) X(set_mempolicy, xarm, _) X(set_mempolicy_home_node, xarm, _) \
+	X(set_robust_list, xarm, _) X(set_thread_area, xm, _) X(set_tid_address, xarm, _) \
+	X(setdomainname, xarm, _) X(setfsgid, xarm, _) X(setfsgid32, r, _) X(setfsuid, xarm, _) \
+	X(setfsuid32, r, _) X(setgid, xarm, _) X(setgid32, r, _) X(setgroups, xarm, _) \
+	X(setgroups32, r, _) X(sethostname, xarm, _) X(setitimer, xarm, _) X(setns, xarm, CAP_SYS_ADMIN) \
+	X(setpgid, xarm, _) X(setpriority, xarm, _) X(setregid, xarm, _) X(setregid32, r, _) \
+	X(setresgid, xarm, _) X(setresgid32, r, _) X(setresuid, xarm, _) X(setresuid32, r, _) \
+	X(setreuid, xarm, _) X(setreuid32, r, _) X(setrlimit, xarm, _) X(setsid, xarm, _) \
+	X(setsockopt, xarm, _) X(settimeofday, xarm, CAP_SYS_TIME) X(setuid, xarm, _) X(setuid32, r, _) \
+	X(setxattr, xarm, _) X(sgetmask, m, _) X(shmat, xarm, _) X(shmctl, xarm, _) X(shmdt, xarm, _) \
+	X(shmget, xarm, _) X(shutdown, xarm, _) X(sigaction, rm, _) X(sigaltstack, xarm, _) \
+	X(signal, m, _) X(signalfd, xrm, _) X(signalfd4, xarm, _) X(sigpending, rm, _) \
+	X(sigprocmask, rm, _) X(sigreturn, rm, _) X(sigsuspend, rm, _) X(socket, xarm, _) \
+	X(socketcall, m, _) X(socketpair, xarm, _) X(splice, xarm, _) X(ssetmask, m, _) X(stat, xrm, _) \
+	X(stat64, rm, _) X(statfs, xarm, _) X(statfs64, rm, _) X(statx, xarm, _) X(stime, m, CAP_SYS_TIME) \
+	X(stty, m, _) X(swapoff, xarm, DENY) X(swapon, xarm, DENY) X(symlink, xrm, _) \
+	X(symlinkat, xarm, _) X(sync, xarm, _) X(sync_file_range, xam, _) X(sync_file_range2, r, _) \
+	X(syncfs, xarm, _) X(syscall, m, _) X(sysfs, xrm, _) X(sysinfo, xarm, _) X(syslog, xarm, DENY) \
+	X(sysmips, m, _) X(tee, xarm, _) X(tgkill, xarm, _) X(time, xm, _) X(timer_create, xarm, _) \
+	X(timer_delete, xarm, _) X(timer_getoverrun, xarm, _) X(timer_gettime, xarm, _) \
+	X(timer_gettime64, rm, _) X(timer_settime, xarm, _) X(timer_settime64, rm, _) X(timerfd, m, _) \
+	X(timerfd_create, xarm, _) X(timerfd_gettime, xarm, _) X(timerfd_gettime64, rm, _) \
+	X(timerfd_settime, xarm, _) X(timerfd_settime64, rm, _) X(times, xarm, _) X(tkill, xarm, _) \
+	X(truncate, xarm, _) X(truncate64, rm, _) X(tuxcall, x, _) X(ugetrlimit, r, _) X(ulimit, m, _) \
+	X(umask, xarm, _) X(umount, m, CAP_SYS_ADMIN) X(umount2, xarm, CAP_SYS_ADMIN) X(uname, xarm, _) \
+	X(unlink, xrm, _) X(unlinkat, xarm, _) X(unshare, xarm, UNSHARE) X(uselib, xrm, DENY) \
+	X(userfaultfd, xarm, DENY) X(ustat, xrm, _) X(utime, xm, _) X(utimensat, xarm, _) \
+	X(utimensat_time64, rm, _) X(utimes, xrm, _) X(vfork, xr, _) X(vhangup, xarm, _) X(vm86, m, DENY) \
+	X(vm86old, none, DENY) X(vmsplice, xarm, _) X(vserver, xrm, _) X(wait4, xarm, _) \
+	X(waitid, xarm, _) X(waitpid, m, _) X(write, xarm, _) X(writev, xarm, _)
+
+#define SC_T_xarm 1, 1, 1, 1
+#define SC_T_xam 1, 1, 0, 1
+#define SC_T_xar 1, 1, 1, 0
+#define SC_T_xa 1, 1, 0, 0
+#define SC_T_xrm 1, 0, 1, 1
+#define SC_T_xm 1, 0, 0, 1
+#define SC_T_xr 1, 0, 1, 0
+#define SC_T_x 1, 0, 0, 0
+#define SC_T_rm 0, 0, 1, 1
+#define SC_T_r 0, 0, 1, 0
+#define SC_T_m 0, 0, 0, 1
+#define SC_T_none 0, 0, 0, 0
+#if defined(__x86_64__)
+#define SC_AUDIT_ARCH AUDIT_ARCH_X86_64
+#define SC_PICK(x, a, r, m) x
+#elif defined(__aarch64__)
+#define SC_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#define SC_PICK(x, a, r, m) a
+#elif defined(__arm__) && defined(__ARM_EABI__)
+#define SC_AUDIT_ARCH AUDIT_ARCH_ARM
+#define SC_PICK(x, a, r, m) r
+#elif defined(__mips__) && _MIPS_SIM == _ABIO32 && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SC_AUDIT_ARCH AUDIT_ARCH_MIPS
+#define SC_PICK(x, a, r, m) m
+#elif defined(__mips__) && _MIPS_SIM == _ABIO32
+#define SC_AUDIT_ARCH AUDIT_ARCH_MIPSEL
+#define SC_PICK(x, a, r, m) m
+#elif WITH_SECCOMP
+#error "seccomp: no syscall table for this architecture: build nsrun --without-seccomp"
+#else
+#define SC_AUDIT_ARCH 0
+#define SC_PICK(x, a, r, m) 0
+#endif
+#define SC_HAS_(...) SC_PICK(__VA_ARGS__)
+#define SC_HAS(tag) SC_HAS_(SC_T_##tag)
+/* Each X pastes its name at once: an argument passed on is expanded first,
+ * and musl's "#define stat64 stat" would rename the row. */
+#define SC_NR_(has, nr) SC_NR__(has, nr)
+#define SC_NR__(has, nr) SC_NR_##has(nr)
+#define SC_NR_1(nr) nr
+#define SC_NR_0(nr) 0xffff
+
+#define X(name, tag, rule) SC_##name,
+enum { NSRUN_SYSCALLS(X) SC__N };
+#undef X
+_Static_assert(SC__N <= NSRUN_SYSCALLS_MAX, "NSRUN_SYSCALLS_MAX is too small");
+
+/* The names, each ended by a NUL, in the rows' order. */
+static const char sc_names[] =
+#define X(name, tag, rule) #name "\0"
+	NSRUN_SYSCALLS(X);
+#undef X
+
+/* This build's number of each row; 0xffff: this arch has none. */
+static const unsigned short sc_nr[SC__N] = {
+#define X(name, tag, rule) SC_NR_(SC_HAS(tag), __NR_##name),
+	NSRUN_SYSCALLS(X)
+#undef X
+};
+
+/* The default profile: the rows with a rule. */
+enum { R_DENY = 1, R_CLONE, R_UNSHARE, R_PERS, R_ENOSYS, R_CAP = 64 };       /* R_CAP + CAP_N */
+#define SC_RULE__(sc)
+#define SC_RULE_DENY(sc) { sc, R_DENY },
+#define SC_RULE_CLONE(sc) { sc, R_CLONE },
+#define SC_RULE_UNSHARE(sc) { sc, R_UNSHARE },
+#define SC_RULE_PERS(sc) { sc, R_PERS },
+#define SC_RULE_ENOSYS(sc) { sc, R_ENOSYS },
+#define SC_RULE_CAP_SYS_ADMIN(sc) { sc, R_CAP + CAP_SYS_ADMIN },
+#define SC_RULE_CAP_SYS_CHROOT(sc) { sc, R_CAP + CAP_SYS_CHROOT },
+#define SC_RULE_CAP_SYS_PTRACE(sc) { sc, R_CAP + CAP_SYS_PTRACE },
+#define SC_RULE_CAP_SYS_TIME(sc) { sc, R_CAP + CAP_SYS_TIME },
+#define SC_RULE_CAP_SYS_MODULE(sc) { sc, R_CAP + CAP_SYS_MODULE },
+static const struct sc_rule {
+	unsigned short sc;
+	unsigned char rule;
+} sc_default[] = {
+#define X(name, tag, rule) SC_RULE_##rule(SC_##name)
+	NSRUN_SYSCALLS(X)
+#undef X
+};
+
+#if NSRUN_DOCS
+/* For the README (tests/schema.c): the arches of each row, and why each
+ * row of the default profile is there (rows that share a reason together). */
+static const char *const sc_tags[] = {
+#define X(name, tag, rule) #tag,
+	NSRUN_SYSCALLS(X)
+#undef X
+};
+static const struct { const char *names, *why; } sc_docs[] = {
+	{ "kexec_load kexec_file_load reboot", "replace or stop the host's kernel" },
+	{ "keyctl add_key request_key", "the kernel's keyrings are not namespaced: the host's keys" },
+	{ "bpf perf_event_open", "kernel attack surface; tracing of the host" },
+	{ "userfaultfd", "stalls the kernel in a page fault, the tool of many exploits" },
+	{ "open_by_handle_at", "opens any file of a mounted file system by its handle, out of the root (shocker)" },
+	{ "acct swapon swapoff quotactl quotactl_fd syslog", "the host's process accounting, swap, quotas and kernel log" },
+	{ "iopl ioperm pciconfig_iobase pciconfig_read pciconfig_write vm86 vm86old",
+	  "hardware and legacy-mode access" },
+	{ "lookup_dcookie nfsservctl uselib", "obsolete; nothing needs them" },
+	{ "personality", "other personalities (e.g. READ_IMPLIES_EXEC) weaken the address space" },
+	{ "fsopen fsconfig fsmount fspick open_tree move_mount mount_setattr",
+	  "the new mount API, whose unprivileged half reaches file system parsers" },
+	{ "clone unshare", "new user namespaces give a full capability set over new namespaces, the entry to many kernel bugs" },
+	{ "clone3", "its flags are in memory a filter cannot read; `ENOSYS` makes every libc fall back to `clone`" },
+	{ "mount umount2 umount pivot_root setns", "what `CAP_SYS_ADMIN` would allow" },
+	{ "chroot", "what `CAP_SYS_CHROOT` would allow" },
+	{ "ptrace process_vm_readv process_vm_writev kcmp", "what `CAP_SYS_PTRACE` would allow" },
+	{ "settimeofday stime clock_settime clock_settime64 clock_adjtime clock_adjtime64 adjtimex",
+	  "what `CAP_SYS_TIME` would allow (a read of `adjtimex`, `modes` 0, is refused too: "
+	  "`modes` is in memory a filter cannot read)" },
+	{ "init_module finit_module delete_module", "what `CAP_SYS_MODULE` would allow" },
+};
+#endif
+
+/* The row of syscall NAME, or -1. */
+static int sc_index(const char *name)
+{
+	const char *s = sc_names;
+
+	for (int i = 0; i < SC__N; i++, s += strlen(s) + 1)
+		if (!strcmp(s, name))
+			return i;
+	return -1;
+}
+
+/* What the program does with one number. */
+enum { A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER, A_PERS };
+
+struct sc_iv {                          /* numbers from LO to the next one's LO */
+	uint32_t lo;
+	unsigned char act;
+};
+
+struct bpf {                            /* F NULL: only count */
+	struct sock_filter *f;
+	int n;
+};
+
+static void bpf_put(struct bpf *b, unsigned short code, unsigned jt, unsigned jf, uint32_t k)
+{
+	if (b->f)
+		b->f[b->n] = (struct sock_filter){ code, (unsigned char)jt, (unsigned char)jf, k };
+	b->n++;
+}
+
+#define SC_ARG0 (offsetof(struct seccomp_data, args) + 4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
+#define SC_RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((uint32_t)(e) & SECCOMP_RET_DATA))
+
+/* A binary search over the intervals LO..HI: a JGE per level, a RET (or a
+ * jump to an argument check at BLOCKS) per interval. */
+static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi, const uint32_t *ret, int blocks)
+{
+	struct bpf left = { NULL, 0 };
+	int mid = (lo + hi + 1) / 2;
+
+	if (lo == hi) {
+		if (iv[lo].act >= A_NEWUSER)    /* blocks: NEWUSER (4), then PERS */
+			bpf_put(b, BPF_JMP | BPF_JA, 0, 0, (uint32_t)(blocks + 4 * (iv[lo].act == A_PERS) - b->n - 1));
+		else
+			bpf_put(b, BPF_RET | BPF_K, 0, 0, ret[iv[lo].act]);
+		return;
+	}
+	sc_tree(&left, iv, lo, mid - 1, ret, blocks);
+	if (left.n <= 255) {
+		bpf_put(b, BPF_JMP | BPF_JGE | BPF_K, (unsigned)left.n, 0, iv[mid].lo);
+	} else {                                /* too far for jt: a JA over the left half */
+		bpf_put(b, BPF_JMP | BPF_JGE | BPF_K, 0, 1, iv[mid].lo);
+		bpf_put(b, BPF_JMP | BPF_JA, 0, 0, (uint32_t)left.n);
+	}
+	sc_tree(b, iv, lo, mid - 1, ret, blocks);
+	sc_tree(b, iv, mid, hi, ret, blocks);
+}
+
+/* The whole program: the arch (any other ABI is killed), x32 on x86_64
+ * (killed), the search, the argument checks. */
+static void sc_emit(struct bpf *b, const struct sc_iv *iv, int n, uint32_t err)
+{
+	const uint32_t ret[] = { SECCOMP_RET_ALLOW, SC_RET_ERRNO(err), SC_RET_ERRNO(ENOSYS) };
+	struct bpf tree = { NULL, 0 };
+	int blocks;
+
+	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch));
+	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, SC_AUDIT_ARCH);
+	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
+	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
+#ifdef __X32_SYSCALL_BIT
+	bpf_put(b, BPF_JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT);
+	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
+#endif
+	sc_tree(&tree, iv, 0, n - 1, ret, 0);
+	blocks = b->n + tree.n;
+	sc_tree(b, iv, 0, n - 1, ret, blocks);
+	/* NEWUSER: CLONE_NEWUSER in the flags */
+	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0);
+	bpf_put(b, BPF_JMP | BPF_JSET | BPF_K, 0, 1, CLONE_NEWUSER);
+	bpf_put(b, BPF_RET | BPF_K, 0, 0, ret[A_ERRNO]);
+	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+	/* PERS: personality's queries */
+	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0);
+	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 3, 0, 0);
+	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0xffffffff);
+	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0x0008);        /* PER_LINUX32 */
+	bpf_put(b, BPF_RET | BPF_K, 0, 0, ret[A_ERRNO]);
+	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+}
+
+/* What each row gets: the default profile's rules (for "default" and
+ * "@default"), then the list's names; clone3 ENOSYS wherever clone is
+ * held back and it is not named itself. */
+static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char dflt)
+{
+	const struct seccomp_cfg *s = &c->sc;
+	int named3 = 0;
+
+	memset(act, dflt, SC__N);
+	for (size_t i = 0; (s->mode == SCM_DEFAULT || s->with_default) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
+		int r = sc_default[i].rule;
+		unsigned char a = A_ERRNO;
+
+		if (r >= R_CAP)
+			a = c->proc.caps >> (r - R_CAP) & 1 ? A_ALLOW : A_ERRNO;
+		else if (r == R_CLONE || (r == R_UNSHARE && (c->proc.caps >> CAP_SYS_ADMIN & 1)))
+			a = A_NEWUSER;
+		else if (r == R_PERS)
+			a = A_PERS;
+		else if (r == R_ENOSYS)
+			a = A_ENOSYS;
+		act[sc_default[i].sc] = a;
+	}
+	for (int i = 0; i < s->n; i++) {
+		act[s->list[i]] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
+		named3 |= s->list[i] == SC_clone3;
+	}
+	if (!named3 && (s->mode == SCM_ALLOW || act[SC_clone] != A_ALLOW))
+		act[SC_clone3] = A_ENOSYS;
+}
+
+/* The config's program into C->proc.filter (NULL: no filter). */
+static int sc_build(struct cfg *c)
+{
+	unsigned char act[SC__N], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
+	struct sc_iv iv[2 * SC__N + 1], nums[SC__N];
+	struct bpf b = { NULL, 0 };
+	uint32_t end = 0;
+	int n = 0, k = 0;
+
+	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
+		return 0;
+	sc_actions(c, act, dflt);
+	for (int i = 0; i < SC__N; i++) {       /* by number: an insertion sort */
+		int j = n++;
+
+		if (sc_nr[i] == 0xffff || act[i] == dflt) {
+			n--;
+			continue;
+		}
+		for (; j > 0 && nums[j - 1].lo > sc_nr[i]; j--)
+			nums[j] = nums[j - 1];
+		nums[j] = (struct sc_iv){ sc_nr[i], act[i] };
+	}
+	for (int i = 0; i <= n; i++) {          /* the intervals, neighbours of one action merged */
+		struct sc_iv v[2] = { { end, dflt }, i < n ? nums[i] : (struct sc_iv){ end, dflt } };
+
+		for (int h = i < n && nums[i].lo == end; h < 2; h++)
+			if (!k || iv[k - 1].act != v[h].act)
+				iv[k++] = v[h];
+		if (i < n)
+			end = nums[i].lo + 1;
+	}
+	sc_emit(&b, iv, k, (uint32_t)c->sc.err);
+	if (b.n > BPF_MAXINSNS)
+		return failx("%s: the seccomp program would have %d instructions (at most %d)", c->file, b.n,
+			     BPF_MAXINSNS);
+	if (!(b.f = malloc((size_t)b.n * sizeof *b.f)))
+		return fail("%s: the seccomp program", c->file);
+	c->proc.filter_len = (unsigned short)b.n;
+	b.n = 0;
+	sc_emit(&b, iv, k, (uint32_t)c->sc.err);
+	c->proc.filter = b.f;
+	return 0;
+}
+
+/* The app's filter (become_app): seccomp(2), or prctl before 3.17. */
+static int sc_load(const struct proc_cfg *p)
+{
+	struct sock_fprog prog = { p->filter_len, (struct sock_filter *)p->filter };
+
+	if (!WITH_SECCOMP || !p->filter)
+		return 0;
+	if (step(S_app_seccomp) == 0 && (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ||
+	    (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0)))
+		return 0;
+	return fail("load the seccomp filter (%u instructions)", (unsigned)p->filter_len);
 }
 
 /* ==[ 4. config ]==========================================================
@@ -2127,6 +2568,89 @@ static int p_net(const struct ctx *x, const cJSON *v, const char *name, const st
 	return p_object(x, v, name, f, out);
 }
 
+/* "seccomp": "default" (also when absent), "none", or an object of one
+ * list, "deny" or "allow", and "errno". */
+static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct seccomp_cfg *s = out;
+	char shown[64];
+
+	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
+		return -1;
+	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "default") || !strcmp(v->valuestring, "none"))) {
+		s->mode = v->valuestring[0] == 'n' ? SCM_NONE : SCM_DEFAULT;
+		return 0;
+	}
+	if (!cJSON_IsObject(v))
+		return cfg_err(x, v, 0, name, "expected \"default\", \"none\" or an object with \"deny\" or \"allow\", "
+			       "got %s", js_show(x, v, shown, sizeof shown));
+	if (p_object(x, v, name, f, out) < 0)
+		return -1;
+	return s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\" (a list of syscalls)")
+				      : 0;
+}
+
+static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+		     void *out, int i)
+{
+	struct seccomp_cfg *s = out;
+	const char *n;
+	int k;
+
+	(void)f, (void)i;
+	if (!WITH_SECCOMP || cfg_string(x, e, name, &n) < 0)   /* (compiled out: never called) */
+		return -1;
+	if (!strcmp(n, "@default")) {
+		if (s->mode == SCM_ALLOW)
+			return cfg_err(x, e, 0, name, "\"@default\" (the default profile's refusals) belongs in \"deny\"");
+		if (s->with_default)
+			return cfg_err(x, e, 0, name, "duplicate \"@default\"");
+		s->with_default = 1;
+		return 0;
+	}
+	if ((k = sc_index(n)) < 0)
+		return cfg_err(x, e, 0, name, "unknown syscall \"%s\"", n);
+	for (int j = 0; j < s->n; j++)
+		if (s->list[j] == k)
+			return cfg_err(x, e, 0, name, "duplicate syscall \"%s\"", n);
+	s->list[s->n++] = (unsigned short)k;
+	return 0;
+}
+
+/* seccomp.deny (ARG SCM_DENY), seccomp.allow (SCM_ALLOW): one of them. */
+static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct seccomp_cfg *s = out;
+
+	if (s->mode != SCM_DEFAULT)
+		return cfg_err(x, v, 1, name, "give exactly one of \"deny\" and \"allow\"");
+	s->mode = f->arg;
+	return cfg_want(x, v, name, cJSON_Array, "an array of syscall names") < 0 ||
+	       cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
+}
+
+/* The errno names seccomp.errno takes (or a number). */
+static const struct { char name[12]; unsigned short e; } sc_errnos[] = {
+	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "EIO", EIO }, { "EBADF", EBADF }, { "EAGAIN", EAGAIN },
+	{ "ENOMEM", ENOMEM }, { "EACCES", EACCES }, { "EFAULT", EFAULT }, { "EBUSY", EBUSY },
+	{ "EINVAL", EINVAL }, { "ENOSYS", ENOSYS }, { "EOPNOTSUPP", EOPNOTSUPP },
+};
+
+static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	char shown[64];
+	int64_t n;
+
+	(void)f;
+	for (size_t i = 0; WITH_SECCOMP && cJSON_IsString(v) && i < sizeof sc_errnos / sizeof sc_errnos[0]; i++)
+		if (!strcmp(v->valuestring, sc_errnos[i].name))
+			return *(int *)out = sc_errnos[i].e, 0;
+	if (cJSON_IsNumber(v))
+		return cfg_int(x, v, name, 1, 4095, &n) < 0 ? -1 : (*(int *)out = (int)n, 0);
+	return cfg_err(x, v, 0, name, "expected EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL "
+		       "ENOSYS EOPNOTSUPP or a number from 1 to 4095, got %s", js_show(x, v, shown, sizeof shown));
+}
+
 /* ---- the rows ------------------------------------------------------------ */
 #define CG_ROW(k, f, ctl, kind) \
 	{ .path = "cgroup." #k, .parse = p_cg, .off = OFF(cg), .max = CG_MAX_##kind, .unit = "entries", \
@@ -2220,6 +2744,21 @@ static const struct field schema[] = {
 	      "every other capability leaves the bounding set before exec; uid 0 gets the set as permitted and "
 	      "effective, another user none; inheritable and ambient are empty; `[]`: none",
 	      "\"CAP_NET_RAW\"", NULL) },
+	{ .path = "seccomp", .parse = p_seccomp, .off = OFF(sc), .feature = FEAT_seccomp,
+	  DOC("`\"default\"`, `\"none\"` or an object, feature `seccomp`", "`\"default\"`", "`\"default\"`: the "
+	      "default profile (see \"Seccomp\"), loaded with `seccomp(SECCOMP_SET_MODE_FILTER)` as the app's last "
+	      "step before `execve`; `\"none\"`: no filter", "\"none\"", NULL) },
+	{ .path = "seccomp.deny", .parse = p_sc_list, .off = OFF(sc), .max = SC__N + 1, .unit = "syscalls",
+	  .arg = SCM_DENY,
+	  DOC("array of syscall names and `\"@default\"`", "—", "these fail with `errno`, the rest pass; "
+	      "`\"@default\"`: the default profile's rows", "\"ptrace\"", NULL) },
+	{ .path = "seccomp.allow", .parse = p_sc_list, .off = OFF(sc), .max = SC__N, .unit = "syscalls",
+	  .arg = SCM_ALLOW,
+	  DOC("array of syscall names", "—", "only these pass, the rest fail with `errno` (`clone3` with `ENOSYS` "
+	      "unless named); exactly one of `deny` and `allow`", "\"read\"", NULL) },
+	{ .path = "seccomp.errno", .parse = p_sc_errno, .off = OFF(sc.err),
+	  DOC("`EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL ENOSYS EOPNOTSUPP` or 1–4095",
+	      "`\"EPERM\"`", "the error a refused call returns", "\"ENOSYS\"", "\"seccomp\":{\"deny\":[\"ptrace\"]}") },
 	{ .path = "uid_map", .parse = p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
 	  .missing = "required with the \"user\" namespace",
@@ -2344,7 +2883,7 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
 		return -1;
 	if (!c->hostname && (c->ns & NS_UTS))
 		c->hostname = c->name;
-	return 0;
+	return sc_build(c);
 }
 
 /* Byte B as an error line shows it: itself, or escaped ('\n', '\x01'),
@@ -2380,6 +2919,7 @@ static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 	c->proc.no_new_privs = 1;
 	c->proc.umask = 022;
 	c->proc.caps = NSRUN_CAPS_DEFAULT;
+	c->sc.err = EPERM;
 	c->masked.path = default_masked;
 	c->masked.n = sizeof default_masked / sizeof default_masked[0];
 	c->readonly.path = default_readonly;
@@ -2440,6 +2980,8 @@ int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len)
 
 void cfg_free(struct cfg *c)
 {
+	free((void *)c->proc.filter);
+	c->proc.filter = NULL;
 	cJSON_Delete(c->json);
 	free(c->text);
 	c->json = NULL;
@@ -4983,11 +5525,15 @@ static int app_cwd(const char *cwd)
  *   5. credentials: no supplementary groups, P's gid, P's uid (app_ids);
  *      then PDEATHSIG (0: none), which a change of ids clears;
  *   6. capset: permitted and effective the set (uid 0) or none, no
- *      inheritable or ambient; umask; no_new_privs; (the seccomp filter
- *      will come last, so it need not allow what comes before it);
+ *      inheritable or ambient; umask; no_new_privs;
  *   7. the working directory, P's cwd, checked to be inside the root ("/":
  *      the caller's cwd must be the container's root, as after the pivot);
- *   8. exec of P's args with P's env, looked up in its PATH.
+ *   8. the seccomp filter (sc_load), last, so that nsrun's own steps are
+ *      never filtered and nothing after it can lift it; but with
+ *      no_new_privs off the kernel takes a filter only from a holder of
+ *      CAP_SYS_ADMIN, which the user change (5.) ends: then it comes
+ *      right before 5.;
+ *   9. exec of P's args with P's env, looked up in its PATH.
  * Nothing here depends on how the container was set up.  Returns only when
  * a step before the exec fails (-1, g_err says which); a failed exec
  * exits 127 or 126. */
@@ -5022,6 +5568,8 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 		return fail("prctl PR_SET_DUMPABLE");
 	if (app_caps(p->caps, p->uid, 0) < 0)
 		return -1;
+	if (!p->no_new_privs && sc_load(p) < 0)        /* the kernel's rule: CAP_SYS_ADMIN, held until here */
+		return -1;
 	if (step(S_app_creds) < 0 || app_ids(p->uid, p->gid) < 0)
 		return fail("set user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
 	if (pdeathsig && prctl(PR_SET_PDEATHSIG, pdeathsig) < 0)
@@ -5032,6 +5580,8 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail("prctl PR_SET_NO_NEW_PRIVS");
 	if (strcmp(p->cwd, "/") && app_cwd(p->cwd) < 0)
+		return -1;
+	if (p->no_new_privs && sc_load(p) < 0)
 		return -1;
 	app_execvpe(p->args[0], (char *const *)p->args, (char *const *)p->env, app_path(p->env));
 }

@@ -27,7 +27,8 @@
 	X(userns,   USERNS,   "user namespaces with uid_map and gid_map")    \
 	X(timens,   TIMENS,   "time namespaces with monotonic/boottime offsets") \
 	X(cgroup,   CGROUP,   "cgroup v2 limits and OOM reporting")         \
-	X(net,      NET,      "veth/bridge networking over rtnetlink")
+	X(net,      NET,      "veth/bridge networking over rtnetlink")      \
+	X(seccomp,  SECCOMP,  "a default seccomp filter of syscalls (classic BPF)")
 
 #ifndef WITH_SQUASHFS
 #define WITH_SQUASHFS 1
@@ -43,6 +44,9 @@
 #endif
 #ifndef WITH_NET
 #define WITH_NET 1
+#endif
+#ifndef WITH_SECCOMP
+#define WITH_SECCOMP 1
 #endif
 #define X(name, FLAG, what) enum { feature_check_##name = WITH_##FLAG };
 NSRUN_FEATURES(X)               /* a row without a default fails to compile */
@@ -106,7 +110,8 @@ enum feature { FEAT_NONE, NSRUN_FEATURES(X) FEAT__COUNT };  /* FEAT_NONE: always
 	X(app_fork)                                                          \
 	X(app_creds)      /* setgroups/setresgid/setresuid of the app */     \
 	X(app_caps)       /* the bounding set, then capset */                \
-	X(app_cwd)
+	X(app_cwd)                                                           \
+	X(app_seccomp)    /* the filter, last before the exec */
 
 #define X(s) S_##s,
 enum step { NSRUN_STEPS(X) S__COUNT };
@@ -130,6 +135,7 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_SYSCTL_MAX  32
 #define NSRUN_PATHS_MAX   32            /* masked_paths, readonly_paths */
 #define NSRUN_RLIMITS     16            /* the RLIMIT_ names process.rlimits knows */
+#define NSRUN_SYSCALLS_MAX 511          /* syscall names nsrun knows (all its arches) */
 
 #ifndef NSRUN_RUNDIR
 #define NSRUN_RUNDIR "/run/nsrun"
@@ -247,6 +253,8 @@ struct proc_cfg {                       /* "process" */
 	struct rlim_cfg rlim[NSRUN_RLIMITS];
 	int n_rlim;
 	uint64_t caps;                  /* bit N: capability N; default NSRUN_CAPS_DEFAULT */
+	const void *filter;             /* the seccomp program (struct sock_filter), or NULL */
+	unsigned short filter_len;      /* its instructions */
 };
 
 /* CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID
@@ -270,6 +278,16 @@ struct sysctl_cfg {                     /* "sysctl" */
 struct userns_cfg {                     /* "uid_map", "gid_map" */
 	struct idmap uid_map[NSRUN_IDMAP_MAX], gid_map[NSRUN_IDMAP_MAX];
 	int n_uid_map, n_gid_map;
+};
+
+enum seccomp_mode { SCM_DEFAULT, SCM_NONE, SCM_DENY, SCM_ALLOW };
+
+struct seccomp_cfg {                    /* "seccomp" */
+	enum seccomp_mode mode;
+	int with_default;               /* "@default" in the deny list */
+	int err;                        /* the errno of a refused call; default EPERM */
+	unsigned short list[NSRUN_SYSCALLS_MAX + 1];    /* rows of nsrun.c's syscall table */
+	int n;
 };
 
 struct time_cfg {                       /* "time_offsets" */
@@ -300,6 +318,7 @@ struct cfg {
 	struct net_cfg net;
 	struct sysctl_cfg sysctl;
 	struct path_list masked, readonly;
+	struct seccomp_cfg sc;
 	void *json;                     /* the cJSON tree; freed by cfg_free */
 	char *text;                     /* the config's text, for errors found at start */
 };

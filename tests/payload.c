@@ -53,6 +53,17 @@
  *                   hostname= and domainname= it sees
  *   fds             fds=N... every open fd above 2 (but the listing's own)
  *   readfd N        read one byte from fd N
+ *   seccomp         seccomp=N (the Seccomp: line of /proc/self/status), then
+ *                   NAME=ok|ERRNO for each syscall of nsrun's default profile
+ *                   this arch has, called with syscall(2) and arguments that
+ *                   change nothing even where the call is allowed (bad
+ *                   flags, NULL, -1, a missing path, a query); clone3=,
+ *                   unshare_0=, unshare_newuser=, clone_newuser=,
+ *                   personality_query=, personality_bsd=; the ordinary work
+ *                   an app does: work.fork= work.exec= work.thread=
+ *                   work.socket= work.file=; and on x86_64 the foreign
+ *                   ABIs, each from a child: abi.i386= abi.x32= (SIGSYS:
+ *                   killed by it, else what the call returned)
  *   exeattack PID SECS [kill]
  *                   CVE-2019-5736: open /proc/PID/exe (r, w, path), then
  *                   leave a survivor (setsid, double fork) that for SECS s
@@ -82,6 +93,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -836,6 +848,196 @@ static int do_exeattack(long pid, long secs, int kill_nsrun)
 	return 0;
 }
 
+static int child_ok(void)
+{
+	return 0;
+}
+
+/* ---- seccomp: the default profile's syscalls, harmlessly ------------------ */
+
+static void *thread_ok(void *arg)
+{
+	return arg;
+}
+
+/* A child runs FN; "ok" when it exits 0, the signal's name when one kills it. */
+static const char *in_child(int (*fn)(void))
+{
+	static char buf[32];
+	int st;
+	pid_t p = fork();
+
+	if (p < 0)
+		return errname(errno);
+	if (p == 0)
+		_exit(fn());
+	if (waitpid(p, &st, 0) < 0)
+		return errname(errno);
+	if (WIFSIGNALED(st))
+		return WTERMSIG(st) == SIGSYS ? "SIGSYS" : (snprintf(buf, sizeof buf, "SIG%d", WTERMSIG(st)), buf);
+	return WEXITSTATUS(st) == 0 ? "ok" : (snprintf(buf, sizeof buf, "exit%d", WEXITSTATUS(st)), buf);
+}
+
+static int child_exec(void)
+{
+	char *argv[] = { "payload", "exit", "0", NULL }, *env[] = { NULL };
+
+	execve("/proc/self/exe", argv, env);
+	return 99;
+}
+
+#if defined(__x86_64__)
+static int child_i386(void)            /* getpid (20) through int 0x80 */
+{
+	long r = 20;
+
+	__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+	return r > 0 ? 0 : 1;
+}
+
+static int child_x32(void)             /* getpid with __X32_SYSCALL_BIT */
+{
+	return syscall(0x40000000 | SYS_getpid) > 0 ? 0 : 1;
+}
+#endif
+
+#define SC(name, ...) report(#name, syscall(SYS_##name, __VA_ARGS__))
+
+static int do_seccomp(void)
+{
+	char line[256], tx[512] = { 0 };
+	struct timespec ts = { 0, 0 };
+	FILE *f = fopen("/proc/self/status", "r");
+	int sv[2], fd;
+	pthread_t t;
+	void *res = NULL;
+
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "Seccomp:", 8))
+			printf("seccomp=%ld\n", strtol(line + 8, NULL, 10));
+	if (f)
+		fclose(f);
+#ifdef SYS_kexec_load
+	SC(kexec_load, 0, 0, NULL, ~0UL);
+#endif
+#ifdef SYS_kexec_file_load
+	SC(kexec_file_load, -1, -1, 0, NULL, ~0UL);
+#endif
+	SC(keyctl, 0xdead, 0, 0, 0, 0);
+	SC(add_key, NULL, NULL, NULL, 0, 0);
+	SC(request_key, NULL, NULL, NULL, 0);
+	SC(bpf, -1, NULL, 0);
+	SC(perf_event_open, NULL, 0, -1, -1, 0);
+#ifdef SYS_userfaultfd
+	SC(userfaultfd, ~0);
+#endif
+	SC(open_by_handle_at, -1, NULL, 0);
+	SC(acct, "/nonexistent/acct");
+	SC(swapon, "/nonexistent/swap", 0);
+	SC(swapoff, "/nonexistent/swap");
+	SC(reboot, 0, 0, 0, NULL);                      /* a bad magic */
+#ifdef SYS_iopl
+	SC(iopl, 4);
+#endif
+#ifdef SYS_ioperm
+	SC(ioperm, 65536, 1, 0);
+#endif
+#ifdef SYS_lookup_dcookie
+	SC(lookup_dcookie, 0, NULL, 0);
+#endif
+	SC(quotactl, 0, NULL, 0, NULL);
+#ifdef SYS_quotactl_fd
+	SC(quotactl_fd, -1, 0, 0, NULL);
+#endif
+#ifdef SYS_nfsservctl
+	SC(nfsservctl, 0, NULL, NULL);
+#endif
+#ifdef SYS_uselib
+	SC(uselib, NULL);
+#endif
+#ifdef SYS_vm86
+	SC(vm86, 0, NULL);
+#endif
+	SC(syslog, 10, NULL, 0);                        /* the buffer's size: a query */
+#ifdef SYS_pciconfig_iobase
+	SC(pciconfig_iobase, -1, 0, 0);
+#endif
+#ifdef SYS_pciconfig_read
+	SC(pciconfig_read, 0, 0, 0, 0, NULL);
+#endif
+#ifdef SYS_pciconfig_write
+	SC(pciconfig_write, 0, 0, 0, 0, NULL);
+#endif
+	SC(fsopen, NULL, 0);
+	SC(fsconfig, -1, 0, NULL, NULL, 0);
+	SC(fsmount, -1, 0, 0);
+	SC(fspick, -1, NULL, 0);
+	SC(open_tree, -1, NULL, 0);
+	SC(move_mount, -1, NULL, -1, NULL, 0);
+	SC(mount_setattr, -1, NULL, 0, NULL, 0);
+	SC(mount, "none", "/nonexistent", "tmpfs", 0, NULL);
+	SC(umount2, "/nonexistent", 0);
+#ifdef SYS_umount
+	SC(umount, "/nonexistent");
+#endif
+	SC(pivot_root, "/nonexistent", "/nonexistent");
+	SC(setns, -1, 0);
+	SC(chroot, "/nonexistent");
+	SC(ptrace, PTRACE_PEEKDATA, 0, NULL, NULL);
+	SC(process_vm_readv, 0, NULL, 0, NULL, 0, ~0UL);
+	SC(process_vm_writev, 0, NULL, 0, NULL, 0, ~0UL);
+	SC(kcmp, 0, 0, -1, 0, 0);
+	SC(settimeofday, NULL, NULL);
+#ifdef SYS_stime
+	SC(stime, NULL);
+#endif
+	SC(clock_settime, CLOCK_MONOTONIC, &ts);        /* never settable */
+#ifdef SYS_clock_settime64
+	SC(clock_settime64, CLOCK_MONOTONIC, tx);
+#endif
+	SC(clock_adjtime, CLOCK_REALTIME, tx);          /* modes 0: a read */
+#ifdef SYS_clock_adjtime64
+	SC(clock_adjtime64, CLOCK_REALTIME, tx);
+#endif
+	SC(adjtimex, tx);
+	SC(init_module, NULL, 0, "");
+	SC(finit_module, -1, "", 0);
+	SC(delete_module, "nsrun_no_such_module", O_NONBLOCK);
+	report("clone3", syscall(SYS_clone3, NULL, 0));
+	{
+		long r = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+
+		if (r == 0)
+			_exit(0);
+		if (r > 0)
+			waitpid((pid_t)r, NULL, 0);
+		report("clone_newuser", r);
+	}
+	report("unshare_0", syscall(SYS_unshare, 0));
+	report("unshare_newuser", syscall(SYS_unshare, CLONE_NEWUSER));
+	report("personality_query", syscall(SYS_personality, 0xffffffffUL));
+	if (report("personality_bsd", syscall(SYS_personality, 0x0006UL)) >= 0)
+		syscall(SYS_personality, 0UL);
+	/* the ordinary work */
+	printf("work.fork=%s\n", in_child(child_ok));
+	printf("work.exec=%s\n", in_child(child_exec));
+	printf("work.thread=%s\n", pthread_create(&t, NULL, thread_ok, &ts) == 0 && pthread_join(t, &res) == 0 &&
+	       res == &ts ? "ok" : "failed");
+	printf("work.socket=%s\n", socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 && write(sv[0], "x", 1) == 1 &&
+	       read(sv[1], line, 1) == 1 && (fd = socket(AF_INET, SOCK_DGRAM, 0)) >= 0 && close(fd) == 0 ? "ok"
+	       : errname(errno));
+	fd = open("/tmp/payload-seccomp", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	printf("work.file=%s\n", fd >= 0 && write(fd, "abc", 3) == 3 && pread(fd, line, 3, 0) == 3 &&
+	       unlink("/tmp/payload-seccomp") == 0 ? "ok" : errname(errno));
+	if (fd >= 0)
+		close(fd);
+#if defined(__x86_64__)
+	printf("abi.i386=%s\n", in_child(child_i386));
+	printf("abi.x32=%s\n", in_child(child_x32));
+#endif
+	return 0;
+}
+
 /* One subcommand: ARGV[1] and its arguments, ARGC of them in all. */
 static int dispatch(int argc, char **argv)
 {
@@ -909,6 +1111,8 @@ static int dispatch(int argc, char **argv)
 		return do_fds();
 	if (!strcmp(cmd, "readfd") && n >= 0)
 		return do_readfd(n);
+	if (!strcmp(cmd, "seccomp"))
+		return do_seccomp();
 	if (!strcmp(cmd, "exeattack") && n > 0 && argc > 3 && num(argv[3]) >= 0)
 		return do_exeattack(n, num(argv[3]), argc > 4 && !strcmp(argv[4], "kill"));
 	return usage();

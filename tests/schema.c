@@ -80,6 +80,13 @@ static cJSON *value_for(const struct field *f, int n)
 			snprintf(k, sizeof k, "%s%d", e->child->string, i);
 			cJSON_AddItemToObject(v, k, cJSON_Duplicate(e->child, 1));
 			cJSON_Delete(e);
+		} else if (f->parse == p_sc_list) {     /* each syscall once, then "@default" */
+			const char *name = sc_names;
+
+			for (int k = 0; k < i && k < SC__N; k++)
+				name += strlen(name) + 1;
+			cJSON_AddItemToArray(v, cJSON_CreateString(i < SC__N ? name : "@default"));
+			cJSON_Delete(e);
 		} else if (f->parse == p_caps) {        /* each capability once */
 			char k[64];
 
@@ -134,7 +141,57 @@ static const char *cell(const char *s)
 	return s ? s : "";
 }
 
-/* The README's three tables: the top keys, then "cgroup" and "net". */
+/* The why of default row I (NULL: none), from sc_docs. */
+static const char *sc_why(int i)
+{
+	const char *name = sc_names;
+
+	for (int k = 0; k < i; k++)
+		name += strlen(name) + 1;
+	for (size_t d = 0; d < sizeof sc_docs / sizeof sc_docs[0]; d++)
+		for (const char *p = sc_docs[d].names; (p = strstr(p, name)); p++)
+			if ((p == sc_docs[d].names || p[-1] == ' ') && (!p[strlen(name)] || p[strlen(name)] == ' '))
+				return sc_docs[d].why;
+	return NULL;
+}
+
+/* The default seccomp profile's table: each row of nsrun.c's syscall table
+ * with a rule, the arches that have it, when it is refused and why. */
+static int sc_readme(void)
+{
+	static const char *const arch[] = { "x86_64", "aarch64", "arm", "mips" };
+	int bad = 0;
+
+	printf("\n| syscall | arches | refused | why |\n|---|---|---|---|\n");
+	for (size_t r = 0; r < sizeof sc_default / sizeof sc_default[0]; r++) {
+		int i = sc_default[r].sc, rule = sc_default[r].rule;
+		const char *name = sc_names, *tag = sc_tags[i], *why = sc_why(i);
+		char arches[64] = "", when[128];
+
+		for (int k = 0; k < i; k++)
+			name += strlen(name) + 1;
+		for (int a = 0; a < 4; a++)
+			if (strchr(tag, "xarm"[a]) && strcmp(tag, "none"))
+				snprintf(arches + strlen(arches), sizeof arches - strlen(arches), "%s%s", *arches ? " " : "",
+					 arch[a]);
+		if (rule >= R_CAP)
+			snprintf(when, sizeof when, "without `CAP_%s`", cap_name(rule - R_CAP));
+		else
+			snprintf(when, sizeof when, "%s", rule == R_DENY ? "always" : rule == R_CLONE ?
+				 "with `CLONE_NEWUSER` in its flags" : rule == R_UNSHARE ? "with `CLONE_NEWUSER`; "
+				 "without `CAP_SYS_ADMIN` whatever the flags" : rule == R_PERS ? "but the queries `0`, "
+				 "`0xffffffff`, `PER_LINUX32`" : "always, with `ENOSYS`");
+		if (!why) {
+			fprintf(stderr, "schema: default row %s has no why in sc_docs\n", name);
+			bad = 1;
+		}
+		printf("| `%s` | %s | %s | %s |\n", name, *arches ? arches : "(i386 only)", when, why ? why : "");
+	}
+	return bad;
+}
+
+/* The README's three tables: the top keys, then "cgroup" and "net"; then
+ * the default seccomp profile's. */
 static int readme(void)
 {
 	static const struct { const char *prefix, *head; } tables[] = {
@@ -154,7 +211,7 @@ static int readme(void)
 				printf("| `%s` | %s | %s | %s |\n", f->path, f->type, cell(f->def), cell(f->what));
 		}
 	}
-	return 0;
+	return sc_readme();
 }
 
 /* A libFuzzer dictionary entry: "..." with \" \\ and \xNN escapes. */

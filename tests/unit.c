@@ -1719,9 +1719,120 @@ static void test_version(void)
 	      "--version lists the feature table", "%s", buf);
 }
 
+/* ---- seccomp: the program, run by a small classic-BPF interpreter ----------- */
+
+static uint32_t bpf_run(const struct sock_filter *f, int n, const struct seccomp_data *d)
+{
+	uint32_t a = 0;
+
+	for (int pc = 0; pc < n; pc++) {
+		const struct sock_filter *i = &f[pc];
+
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (i->k + 4 > sizeof *d)
+				return 0xdead;
+			memcpy(&a, (const char *)d + i->k, 4);
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += (int)i->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += a & i->k ? i->jt : i->jf;
+			break;
+		case BPF_RET | BPF_K:
+			return i->k;
+		default:
+			return 0xbad;
+		}
+	}
+	return 0xfa11;                  /* fell off the end */
+}
+
+static uint32_t sc_verdict(const struct cfg *c, uint32_t arch, uint32_t nr, uint64_t arg0)
+{
+	struct seccomp_data d = { .nr = (int)nr, .arch = arch, .args = { arg0 } };
+
+	return bpf_run(c->proc.filter, c->proc.filter_len, &d);
+}
+
+/* For a config with CAPS ("" or "\"CAP_...\", ..."), every number this
+ * arch has gets what the table's rule says; another arch is killed. */
+static void test_seccomp_program(const char *caps, uint64_t capmask)
+{
+	char text[512], name[160], why[256] = "";
+	uint32_t eperm = SECCOMP_RET_ERRNO | EPERM, enosys = SECCOMP_RET_ERRNO | ENOSYS;
+	struct cfg c;
+	int nums = 0;
+
+	snprintf(text, sizeof text, "{\"name\":\"t\",\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"/a\"],"
+		 "\"capabilities\":[%s]}}", caps);
+	err_reset();
+	if (cfg_parse(&c, "t.json", text, strlen(text)) < 0 || !c.proc.filter) {
+		check(0, "seccomp: the default program is built", "%s", g_err);
+		return;
+	}
+	for (int i = 0; i < SC__N && !*why; i++) {
+		uint32_t want = SECCOMP_RET_ALLOW, got;
+		const char *n = sc_names;
+
+		for (int k = 0; k < i; k++)
+			n += strlen(n) + 1;
+		if (sc_nr[i] == 0xffff)
+			continue;
+		nums++;
+		for (size_t r = 0; r < sizeof sc_default / sizeof sc_default[0]; r++)
+			if (sc_default[r].sc == i) {
+				int rule = sc_default[r].rule;
+
+				want = rule == R_DENY ? eperm : rule == R_ENOSYS ? enosys :
+				       rule >= R_CAP ? (capmask >> (rule - R_CAP) & 1 ? SECCOMP_RET_ALLOW : eperm) :
+				       rule == R_UNSHARE && !(capmask >> CAP_SYS_ADMIN & 1) ? eperm : SECCOMP_RET_ALLOW;
+				if (rule == R_CLONE || rule == R_UNSHARE) {
+					got = sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], CLONE_NEWUSER | SIGCHLD);
+					if (got != eperm)
+						snprintf(why, sizeof why, "%s with CLONE_NEWUSER: %#x", n, got);
+				}
+				if (rule == R_PERS && (sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 0xffffffff) != SECCOMP_RET_ALLOW ||
+						       sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 8) != SECCOMP_RET_ALLOW ||
+						       sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 6) != eperm))
+					snprintf(why, sizeof why, "personality's queries refused");
+			}
+		if ((got = sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 0)) != want && !*why)
+			snprintf(why, sizeof why, "%s (%u): %#x, want %#x", n, sc_nr[i], got, want);
+		for (int j = 0; j < i && !*why; j++)   /* aliases (arm's sync_file_range2) must agree */
+			if (sc_nr[j] == sc_nr[i] && sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[j], 0) != want)
+				snprintf(why, sizeof why, "%s and row %d share number %u", n, j, sc_nr[i]);
+	}
+	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH ^ 1, 0, 0) != SECCOMP_RET_KILL_PROCESS)
+		snprintf(why, sizeof why, "another audit arch is not killed");
+#ifdef __X32_SYSCALL_BIT
+	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __X32_SYSCALL_BIT | 39, 0) != SECCOMP_RET_KILL_PROCESS)
+		snprintf(why, sizeof why, "x32 is not killed");
+#endif
+	snprintf(name, sizeof name, "seccomp: the default program (%s) on every number of this arch's %d",
+		 *caps ? caps : "no capability", nums);
+	check(!*why && nums > 250, name, "%s", *why ? why : "too few numbers");
+	cfg_free(&c);
+}
+
+static void test_seccomp(void)
+{
+	test_seccomp_program("", 0);
+	test_seccomp_program("\"CAP_SYS_ADMIN\",\"CAP_SYS_TIME\",\"CAP_SYS_PTRACE\"",
+			     1ULL << CAP_SYS_ADMIN | 1ULL << CAP_SYS_TIME | 1ULL << CAP_SYS_PTRACE);
+}
+
 int main(void)
 {
 	test_sizes();
+	test_seccomp();
 	test_names();
 	test_exit_codes();
 	test_fixtures();

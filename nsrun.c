@@ -2746,7 +2746,7 @@ static const struct field schema[] = {
 	      "\"CAP_NET_RAW\"", NULL) },
 	{ .path = "seccomp", .parse = p_seccomp, .off = OFF(sc), .feature = FEAT_seccomp,
 	  DOC("`\"default\"`, `\"none\"` or an object, feature `seccomp`", "`\"default\"`", "`\"default\"`: the "
-	      "default profile (see \"Seccomp\"), loaded with `seccomp(SECCOMP_SET_MODE_FILTER)` as the app's last "
+	      "default profile (see the `seccomp` section below), loaded with `seccomp(SECCOMP_SET_MODE_FILTER)` as the app's last "
 	      "step before `execve`; `\"none\"`: no filter", "\"none\"", NULL) },
 	{ .path = "seccomp.deny", .parse = p_sc_list, .off = OFF(sc), .max = SC__N + 1, .unit = "syscalls",
 	  .arg = SCM_DENY,

@@ -247,6 +247,7 @@ struct proc_cfg {                       /* "process" */
 	struct rlim_cfg rlim[NSRUN_RLIMITS];
 	int n_rlim;
 	uint64_t caps;                  /* bit N: capability N; default NSRUN_CAPS_DEFAULT */
+	int wait_all;                   /* process.wait "all": init waits for every process */
 };
 
 /* CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID
@@ -290,6 +291,7 @@ struct cfg {
 	const char *name;
 	const char *hostname;           /* NULL: no uts namespace */
 	unsigned ns;                    /* enum ns_bit */
+	int64_t stop_timeout;           /* seconds `nsrun stop` waits before SIGKILL; default 10 */
 	struct root_cfg root;
 	struct proc_cfg proc;
 	struct userns_cfg userns;

@@ -91,6 +91,12 @@
 #ifndef SYS_statmount
 #define SYS_statmount NSRUN_SYS(457)
 #endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal NSRUN_SYS(424)
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open NSRUN_SYS(434)
+#endif
 #define NSRUN_CLONE_INTO_CGROUP 0x200000000ULL
 #define NSRUN_CGROUP2_MAGIC 0x63677270
 /* MOUNT_ATTR_RDONLY, _NOSUID, _NODEV and _NOEXEC are MS_RDONLY, MS_NOSUID,
@@ -291,6 +297,16 @@ static void fdfmt(int fd, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vfdfmt(fd, fmt, ap);
+	va_end(ap);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void ofmt(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out_vfmt(o, fmt, ap);
 	va_end(ap);
 }
 
@@ -511,7 +527,7 @@ static int g_arena_full;
  * Entry: undo_add() right after a thing exists; undo_all() pops LIFO, on
  *        success and on failure alike, so every run exercises the rollback.
  * ====================================================================== */
-enum undo_kind { U_UNLINK, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE };
+enum undo_kind { U_UNLINK, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE, U_FILE };
 
 struct undo {
 	enum undo_kind kind;
@@ -591,6 +607,10 @@ static void undo_all(void)
 		case U_BRIDGE:
 			net_bridge_remove(u->path);
 			break;
+		case U_FILE:            /* run --pidfile */
+			if (unlink(u->path) < 0 && errno != ENOENT)
+				warn("remove %s", u->path);
+			break;
 		}
 	}
 }
@@ -611,15 +631,29 @@ struct verb {
 
 static int v_run(int argc, char **argv);
 static int v_check(int argc, char **argv);
+static int v_exec(int argc, char **argv);
+static int v_stop(int argc, char **argv);
+static int v_kill(int argc, char **argv);
+static int v_list(int argc, char **argv);
+static int v_state(int argc, char **argv);
+static int v_features(int argc, char **argv);
 static int v_version(int argc, char **argv);
 static int v_help(int argc, char **argv);
 static int v_fault_points(int argc, char **argv);
 
 static const struct verb verbs[] = {
-	{ "run", "  nsrun run CONFIG [-- ARG...]   run the container in the foreground;\n"
+	{ "run", "  nsrun run [--pidfile FILE] [--ready-fd N] CONFIG [-- ARG...]\n"
+		 "                                 run the container in the foreground;\n"
 		 "                                 ARG... replaces process.args\n", 1, v_run },
 	{ "check", "  nsrun check CONFIG             validate CONFIG alone (syntax, schema,\n"
 		   "                                 this build's features); exit 0 or 1\n", 1, v_check },
+	{ "exec", "  nsrun exec NAME [-u UID:GID] [-e KEY=VAL]... [--cwd DIR] -- CMD [ARG...]\n"
+		  "                                 run CMD inside the running container NAME\n", 1, v_exec },
+	{ "stop", "  nsrun stop NAME [-t SECONDS]   TERM to the app, KILL after SECONDS\n", 1, v_stop },
+	{ "kill", "  nsrun kill NAME [SIGNAL]       send SIGNAL (default TERM) to the app\n", 1, v_kill },
+	{ "list", "  nsrun list [--json]            the running containers\n", 1, v_list },
+	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, v_state },
+	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, v_features },
 	{ "--version", "  nsrun --version                version, cJSON version, feature table\n", 1, v_version },
 	{ "--help", "  nsrun --help                   this text\n", 1, v_help },
 	{ "-h", NULL, 1, v_help },
@@ -628,9 +662,10 @@ static const struct verb verbs[] = {
 
 static const char usage_tail[] =
 	"\n"
-	"Exit status of run: the app's; 128+N if a signal N killed it; 125 if\n"
-	"nsrun failed (one line on stderr starting \"nsrun: \"); 126 if the app\n"
-	"cannot be executed; 127 if it is not found.\n"
+	"Exit status of run and exec: the app's (CMD's); 128+N if a signal N\n"
+	"killed it; 125 if nsrun failed (one line on stderr starting \"nsrun: \");\n"
+	"126 if it cannot be executed; 127 if it is not found.  exec, stop, kill\n"
+	"and state: 1 if NAME is not running.\n"
 	"State: " NSRUN_RUNDIR "/NAME.pid while a container runs.\n";
 
 __attribute__((noreturn, format(printf, 1, 2)))
@@ -654,6 +689,52 @@ static const char *cli_config(int argc, char **argv, int rest)
 	if (argc > 2 && (!rest || strcmp(argv[2], "--")))
 		usage_die("%s: unexpected argument '%s'", argv[0], argv[2]);
 	return argv[1];
+}
+
+/* A container's name on the command line (it names a file: checked). */
+static const char *cli_name(const char *verb, const char *s)
+{
+	if (!s || !valid_name(s))
+		usage_die("%s: expected a container NAME, got '%s'", verb, s ? s : "");
+	return s;
+}
+
+/* A number 0..MAX, digits only. */
+static long long cli_num(const char *what, const char *s, long long max)
+{
+	char *end;
+	unsigned long long v = scan_num(s, &end, 10);
+
+	if (*s < '0' || *s > '9' || *end || v > (unsigned long long)max)
+		usage_die("%s: expected a number from 0 to %lld, got '%s'", what, max, s);
+	return (long long)v;
+}
+
+/* A signal: a number, or a name with or without "SIG".  STOP would stop
+ * the nsrun that forwards it: refused. */
+static const struct { char name[7]; unsigned char sig; } sig_names[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL }, { "TRAP", SIGTRAP },
+	{ "ABRT", SIGABRT }, { "BUS", SIGBUS }, { "FPE", SIGFPE }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 },
+	{ "SEGV", SIGSEGV }, { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+	{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
+	{ "URG", SIGURG }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+	{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR }, { "SYS", SIGSYS },
+};
+
+static int cli_signal(const char *s)
+{
+	const char *n = strncmp(s, "SIG", 3) ? s : s + 3;
+
+	if (*s >= '0' && *s <= '9') {
+		int sig = (int)cli_num("kill: SIGNAL", s, NSIG - 1);
+
+		if (sig != SIGSTOP)
+			return sig;
+	}
+	for (size_t i = 0; i < sizeof sig_names / sizeof sig_names[0]; i++)
+		if (!strcmp(n, sig_names[i].name))
+			return sig_names[i].sig;
+	usage_die("kill: unknown signal '%s'", s);
 }
 
 /* ==[ 3b. seccomp ]=======================================================
@@ -1913,6 +1994,28 @@ static int p_oom(const struct ctx *x, const cJSON *v, const char *name, const st
 	return cfg_int(x, v, name, -1000, 1000, out);
 }
 
+/* process.wait: "app" (the container ends with the app) or "all" (init
+ * waits for every process; it needs the pid namespace, whose init it is). */
+static int p_wait(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	const char *w;
+
+	(void)f;
+	if (cfg_string(x, v, name, &w) < 0)
+		return -1;
+	if (strcmp(w, "app") && strcmp(w, "all"))
+		return cfg_err(x, v, 0, name, "expected \"app\" or \"all\", got \"%s\"", w);
+	if ((*(int *)out = w[1] == 'l') && !(x->c->ns & NS_PID))
+		return cfg_err(x, v, 0, name, "\"all\" needs the pid namespace");
+	return 0;
+}
+
+static int p_stop_timeout(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)f;
+	return cfg_int(x, v, name, 0, 3600, out);
+}
+
 /* process.rlimits: the RLIMIT_ names in lower case, without the prefix. */
 static const struct { const char *name; int res; } rlim_names[NSRUN_RLIMITS] = {
 	{ "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
@@ -2738,6 +2841,11 @@ static const struct field schema[] = {
 	  DOC("object `\"nofile\": [soft, hard]`; names `as core cpu data fsize locks memlock msgqueue nice "
 	      "nofile nproc rss rtprio rttime sigpending stack`; a bound an integer or `\"unlimited\"`",
 	      "inherited", "`setrlimit()` of each before exec; soft ≤ hard", "{\"nofile\":[1024,1024]}", NULL) },
+	{ .path = "process.wait", .parse = p_wait, .off = OFF(proc.wait_all),
+	  DOC("`\"app\"` or `\"all\"`", "`\"app\"`", "`\"app\"`: the container ends when the app exits (what it left is "
+	      "killed); `\"all\"`: the container's init waits until every process in it has exited (an app that "
+	      "daemonizes), the status is still the app's, and signals go to all of them once the app is gone; "
+	      "needs `pid`", "\"all\"", NULL) },
 	{ .path = "process.capabilities", .parse = p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS, .unit = "capabilities",
 	  DOC("array of `CAP_` names (`CAP_CHOWN` … `CAP_CHECKPOINT_RESTORE`)", "`CAP_CHOWN CAP_DAC_OVERRIDE "
 	      "CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_NET_BIND_SERVICE CAP_SETFCAP`",
@@ -2759,6 +2867,9 @@ static const struct field schema[] = {
 	{ .path = "seccomp.errno", .parse = p_sc_errno, .off = OFF(sc.err),
 	  DOC("`EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL ENOSYS EOPNOTSUPP` or 1–4095",
 	      "`\"EPERM\"`", "the error a refused call returns", "\"ENOSYS\"", "\"seccomp\":{\"deny\":[\"ptrace\"]}") },
+	{ .path = "stop_timeout", .parse = p_stop_timeout, .off = OFF(stop_timeout),
+	  DOC("integer seconds 0–3600", "10", "how long `nsrun stop` waits after SIGTERM before it SIGKILLs "
+	      "everything in the container", "30", NULL) },
 	{ .path = "uid_map", .parse = p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
 	  .missing = "required with the \"user\" namespace",
@@ -2920,6 +3031,7 @@ static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 	c->proc.umask = 022;
 	c->proc.caps = NSRUN_CAPS_DEFAULT;
 	c->sc.err = EPERM;
+	c->stop_timeout = 10;
 	c->masked.path = default_masked;
 	c->masked.n = sizeof default_masked / sizeof default_masked[0];
 	c->readonly.path = default_readonly;
@@ -3082,6 +3194,9 @@ struct run {
 	unsigned img_comp;              /* its squashfs compressor (img_head), for a mount's error */
 	uint64_t sig_ign;               /* the app resets these (sig_ignored) */
 	unsigned long long start_ticks; /* the container's start (state_record); 0: unknown */
+	const char *pidfile;            /* run --pidfile: the init's host pid goes there */
+	int ready_fd;                   /* run --ready-fd N, or -1 */
+	int ready[2];                   /* init -> nsrun: the app's execve succeeded */
 };
 
 static int write_file(const char *path, const char *s)
@@ -3837,22 +3952,29 @@ static int cg_setup(struct run *r)
 }
 
 /* After the container: did the OOM killer strike in it? */
-static void cg_report(struct run *r)
+/* oom_kill and max of CG's memory.events; -1 when it cannot be read. */
+static int cg_events(const char *cg, long *oom_kill, long *max)
 {
 	char f[NSRUN_PATH_MAX + 32], buf[512];
-	long oom_kill = 0, max = 0;
-	char *p;
 
-	strfmt(f, sizeof f, "%s/memory.events", r->cg);
+	*oom_kill = *max = 0;
+	strfmt(f, sizeof f, "%s/memory.events", cg);
 	if (read_small(f, buf, sizeof buf) < 0)
-		return;
-	for (p = buf; *p; p += strcspn(p, "\n"), p += !!*p) {
+		return -1;
+	for (char *p = buf; *p; p += strcspn(p, "\n"), p += !!*p) {
 		if (!strncmp(p, "oom_kill ", 9))
-			oom_kill = (long)scan_num(p + 9, NULL, 10);
+			*oom_kill = (long)scan_num(p + 9, NULL, 10);
 		if (!strncmp(p, "max ", 4))
-			max = (long)scan_num(p + 4, NULL, 10);
+			*max = (long)scan_num(p + 4, NULL, 10);
 	}
-	if (oom_kill > 0)
+	return 0;
+}
+
+static void cg_report(struct run *r)
+{
+	long oom_kill, max;
+
+	if (cg_events(r->cg, &oom_kill, &max) == 0 && oom_kill > 0)
 		fdfmt(2, "nsrun: %s: killed by the OOM killer (memory_max %s; oom_kill %ld, max %ld)\n",
 			r->c->name, r->c->cg.memory_max ? r->c->cg.memory_max : "max", oom_kill, max);
 }
@@ -5644,7 +5766,7 @@ __attribute__((noreturn))
 static void init_main(struct run *r, const sigset_t *mask)
 {
 	struct signalfd_siginfo si;
-	int sfd, st, app_st = 0, done = 0, left;
+	int sfd, st, app_st = 0, done = 0, gone = 0, left;
 	pid_t app, p;
 
 	if (step(S_init_signals) < 0 || (sfd = signalfd(-1, mask, SFD_CLOEXEC)) < 0) {
@@ -5659,16 +5781,32 @@ static void init_main(struct run *r, const sigset_t *mask)
 		child_die(r);
 	}
 	close(r->errp[1]);
+	/* run --ready-fd: the vfork is over, by an execve or an exit.  The
+	 * kernel sets the new binary before it lets us go on, and an app that
+	 * failed still runs in our memory, nsrun's binary, or has none left:
+	 * so its execve succeeded when its exe is another file. */
+	if (r->ready_fd >= 0) {
+		struct stat a, b;
+		char exe[32];
+
+		strfmt(exe, sizeof exe, "/proc/%d/exe", (int)app);
+		if (stat(exe, &a) == 0 && stat("/proc/self/exe", &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
+			(void)!write(r->ready[1], "r", 1);
+		close(r->ready[1]);
+	}
+	/* process.wait "all" (a pid namespace): on until no process is left;
+	 * signals go to all of them once the app is gone. */
 	while (!done) {
 		if (read(sfd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo != SIGCHLD) {
-			kill(app, (int)si.ssi_signo);
+			kill(gone ? -1 : app, (int)si.ssi_signo);
 			continue;
 		}
 		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
 			if (p == app)
-				app_st = st, done = 1;
+				app_st = st, gone = 1;
+		done = gone && (!r->c->proc.wait_all || p < 0);
 	}
 	/* The app is gone.  Whatever it left is our child by now (we are PID 1,
 	 * or the subreaper): when we have none, the usual case, one waitpid
@@ -5766,6 +5904,8 @@ static void child_main(struct run *r, const sigset_t *mask)
 	close(r->errp[0]);
 	close(r->state_fd);
 	close(g_rundir);
+	if (r->ready_fd >= 0)           /* N is never open in the container */
+		close(r->ready_fd), close(r->ready[0]);
 	if (r->cg_fd >= 0)
 		close(r->cg_fd);
 	if ((!r->own_ns && img_root(r) < 0) || ns_setup(r) < 0)
@@ -5827,6 +5967,30 @@ static int boot_ticks(unsigned long long *ticks)
 	if (clock_read(CLOCK_BOOTTIME, &sec, &nsec) < 0)
 		return -1;
 	*ticks = (unsigned long long)sec * 100 + (unsigned long long)nsec / 10000000;
+	return 0;
+}
+
+/* Fields 4 and 22 of /proc/PID/stat: its parent (when PPID), and when it
+ * started, in clock ticks since boot. */
+static int proc_start_time(pid_t pid, unsigned long long *ticks, pid_t *ppid)
+{
+	char path[32], buf[512], *p;
+	int fd, n, field = 2;
+
+	strfmt(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = (int)read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0 || !(p = memrchr(buf, ')', (size_t)n)))   /* the name may hold anything */
+		return errno = EPROTO, -1;
+	buf[n] = 0;
+	while (field < 22 && (p = strchr(p + 1, ' ')))
+		if (++field == 4 && ppid)
+			*ppid = (pid_t)scan_num(p + 1, NULL, 10);
+	if (!p)
+		return errno = EPROTO, -1;
+	*ticks = scan_num(p + 1, NULL, 10);
 	return 0;
 }
 
@@ -5941,6 +6105,66 @@ out:
 	return -1;
 }
 
+/* ---- entering a running container: nsrun exec ----------------------------
+ * The namespaces of the container's init PID that are not ours, in this
+ * order: time before user (a time namespace belongs to the host's user
+ * namespace, whose capabilities setns into the container's user namespace
+ * gives up), mnt last.  One setns on the init's pidfd PFD (5.8+) joins them
+ * all at once; else each /proc/PID/ns file.  Then PID's root (a pivot's, or
+ * an initramfs's chroot), and its cgroup CG first, on the host.  Every file
+ * is opened before START, the init's start time, is checked again: they
+ * are the container's, not a process's that took the pid over.  1: PID is
+ * no longer the container's init. */
+static const struct { char name[7]; int flag; } ns_order[] = {
+	{ "time", CLONE_NEWTIME }, { "user", CLONE_NEWUSER }, { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC },
+	{ "uts", CLONE_NEWUTS }, { "net", CLONE_NEWNET }, { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
+};
+#define NS_ORDER_N (sizeof ns_order / sizeof ns_order[0])
+
+static int ns_enter(pid_t pid, int pfd, const char *cg, unsigned long long start)
+{
+	char path[NSRUN_PATH_MAX + 32];
+	int fds[NS_ORDER_N], root, flags = 0, rc = 0;
+	unsigned long long t = 0;
+	struct stat a, b;
+
+	strfmt(path, sizeof path, "/proc/%d/root", (int)pid);
+	if ((root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		rc = fail("open %s", path);
+	for (size_t i = 0; i < NS_ORDER_N; i++) {
+		strfmt(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns_order[i].name);
+		if ((fds[i] = rc ? -1 : open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			if (!rc && errno != ENOENT)     /* ENOENT: a namespace this kernel lacks */
+				rc = fail("open %s", path);
+			continue;
+		}
+		strfmt(path, sizeof path, "/proc/self/ns/%s", ns_order[i].name);
+		if (fstat(fds[i], &a) < 0 || stat(path, &b) < 0)
+			rc = fail("stat %s", path);
+		else if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+			flags |= ns_order[i].flag;
+		else
+			close(fds[i]), fds[i] = -1;
+	}
+	if (!rc && (proc_start_time(pid, &t, NULL) < 0 || t != start))
+		rc = 1;
+	strfmt(path, sizeof path, "%s/cgroup.procs", cg);
+	if (!rc && *cg && write_file(path, "0") < 0)
+		rc = fail("join the cgroup %s", cg);
+	if (!rc && (pfd < 0 || !flags || setns(pfd, flags) < 0))
+		for (size_t i = 0; !rc && i < NS_ORDER_N; i++)
+			if (fds[i] >= 0 && setns(fds[i], 0) < 0)
+				rc = fail("enter the %s namespace of pid %d", ns_order[i].name, (int)pid);
+	for (size_t i = 0; i < NS_ORDER_N; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (!rc && (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0))
+		rc = fail("enter the root of pid %d", (int)pid);
+	if (root >= 0)
+		close(root);
+	return rc;
+}
+
 /* ==[ 9. state ]============================================================
  * Owns:  the state file NSRUN_RUNDIR/NAME.pid: flock'd by the nsrun that
  *        runs NAME for as long as it runs (a file whose lock is free was
@@ -5967,6 +6191,8 @@ static int state_lock(struct run *r)
 	char buf[32];
 	struct stat a;
 	ssize_t n;
+	pid_t pid;
+	int tries = 0;
 
 	strfmt(r->state, sizeof r->state, "%s/%s.pid", NSRUN_RUNDIR, r->c->name);
 	for (int made = 0;;) {                  /* the first start since boot makes it */
@@ -5995,6 +6221,14 @@ static int state_lock(struct run *r)
 			}
 			buf[n > 0 ? n : 0] = 0;
 			buf[strcspn(buf, "\n")] = 0;
+			/* Held, but line 1 names no live process: a verb is removing
+			 * a stale file, or another start has locked it and not yet
+			 * written its pid.  Look again, for up to a second. */
+			pid = (pid_t)scan_num(buf, NULL, 10);
+			if (tries++ < 1000 && (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))) {
+				poll(NULL, 0, 1);
+				continue;
+			}
 			return failx("%s: already running (pid %s)", r->c->name, *buf ? buf : "?");
 		}
 		/* Locked, but the file may have been removed by its owner between
@@ -6015,28 +6249,6 @@ static int state_lock(struct run *r)
 	return 0;
 }
 
-/* Field 22 of /proc/PID/stat: when PID started, in clock ticks since boot. */
-static int proc_start_time(pid_t pid, unsigned long long *ticks)
-{
-	char path[32], buf[512], *p;
-	int fd, n, field = 2;
-
-	strfmt(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = (int)read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0 || !(p = memrchr(buf, ')', (size_t)n)))   /* the name may hold anything */
-		return errno = EPROTO, -1;
-	buf[n] = 0;
-	while (field < 22 && (p = strchr(p + 1, ' ')))
-		field++;
-	if (!p)
-		return errno = EPROTO, -1;
-	*ticks = scan_num(p + 1, NULL, 10);
-	return 0;
-}
-
 /* The state record (the section's head), once "go" is written: while the
  * container sets up on its side, not on the way to the app.  One write at
  * offset 0 of the file nsrun holds locked: line 1 stays what it was, and
@@ -6044,7 +6256,7 @@ static int proc_start_time(pid_t pid, unsigned long long *ticks)
  * (its last line is status=). */
 static int state_record(struct run *r)
 {
-	char buf[NSRUN_PATH_MAX + 256], cwd[NSRUN_PATH_MAX] = "";
+	char buf[4 * NSRUN_PATH_MAX], cwd[NSRUN_PATH_MAX] = "";
 	unsigned long long start;
 	long long now = 0, ns;
 	int n;
@@ -6052,13 +6264,169 @@ static int state_record(struct run *r)
 	if (r->c->file[0] != '/' && !getcwd(cwd, sizeof cwd))
 		return fail("write %s: getcwd", r->state);
 	/* Read back only when the clone straddled a tick (1 start in ~100). */
-	if (!(start = r->start_ticks) && proc_start_time(r->child, &start) < 0)
+	if (!(start = r->start_ticks) && proc_start_time(r->child, &start, NULL) < 0)
 		return fail("write %s: read /proc/%d/stat", r->state, (int)r->child);
 	clock_read(CLOCK_REALTIME, &now, &ns);  /* time(NULL), without the vDSO lookup */
-	n = strfmt(buf, sizeof buf, "%d\ninit_pid=%d\ninit_start=%llu\nconfig=%s%s%s\nstarted=%lld\nstatus=running\n",
-		   (int)getpid(), (int)r->child, start, cwd, *cwd ? "/" : "", r->c->file, now);
+	n = strfmt(buf, sizeof buf, "%d\ninit_pid=%d\ninit_start=%llu\nconfig=%s%s%s\nimage=%s\ncgroup=%s\nhost_if=%s\n"
+		   "stop_timeout=%d\nstarted=%lld\nstatus=running\n", (int)getpid(), (int)r->child, start, cwd,
+		   *cwd ? "/" : "", r->c->file, r->c->root.image ? r->c->root.image : r->c->root.path, r->cg,
+		   r->c->net.on ? r->c->net.host_if : "", (int)r->c->stop_timeout, now);
 	if (step(S_state_record) < 0 || n >= (int)sizeof buf || pwrite(r->state_fd, buf, (size_t)n, 0) != n)
 		return fail("write %s", r->state);
+	return 0;
+}
+
+/* ---- reading the state: the lifecycle verbs ------------------------------
+ * NAME runs when its state file's lock is held (by its owner, the nsrun on
+ * line 1), its record is whole (status= is last) and init_pid is still the
+ * container's first process: its start time is init_start and its parent
+ * the owner.  Pidfds of both (5.3+) are opened before that check, so a
+ * signal sent through them never reaches a process that took a pid over
+ * since; without pidfds, kill() by pid right after the check.  A file whose
+ * lock is free was left by a killed nsrun: it is removed on the way. */
+enum { R_INIT_PID, R_INIT_START, R_CONFIG, R_IMAGE, R_CGROUP, R_HOST_IF, R_STOP, R_STARTED, R_STATUS, R__N };
+static const char *const rec_keys[R__N] = {
+	"init_pid", "init_start", "config", "image", "cgroup", "host_if", "stop_timeout", "started", "status",
+};
+
+struct srec {
+	const char *name;
+	int fd;                         /* the state file */
+	int pfd[2];                     /* pidfds of the owner and of the init, or -1 */
+	pid_t pid[2];                   /* the owner (line 1), the init (init_pid) */
+	const char *v[R__N];            /* the record's values, in buf */
+	char buf[4 * NSRUN_PATH_MAX];
+};
+
+static void state_close(struct srec *s)
+{
+	for (int i = 0; i < 2; i++)
+		if (s->pfd[i] >= 0)
+			close(s->pfd[i]);
+	close(s->fd);
+}
+
+/* 0: NAME runs (S holds its record and fds); 1: it does not; -1: g_err. */
+static int state_find(const char *name, struct srec *s)
+{
+	char path[sizeof NSRUN_RUNDIR + NSRUN_NAME_MAX + 8], *p, *nl, *eq;
+	unsigned long long start;
+	pid_t ppid = 0;
+	ssize_t n;
+
+	memset(s->v, 0, sizeof s->v);
+	s->name = name;
+	s->pfd[0] = s->pfd[1] = -1;
+	strfmt(path, sizeof path, "%s/%s.pid", NSRUN_RUNDIR, name);
+	if ((s->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 1 : fail("open %s", path);
+	if (flock(s->fd, LOCK_EX | LOCK_NB) == 0) {     /* nobody holds it: stale */
+		if (unlink(path) < 0 && errno != ENOENT)
+			warn("remove the stale %s", path);
+		close(s->fd);
+		return 1;
+	}
+	if (errno != EWOULDBLOCK) {
+		fail("lock %s", path);
+		close(s->fd);
+		return -1;
+	}
+	n = pread(s->fd, s->buf, sizeof s->buf - 1, 0);
+	s->buf[n > 0 ? n : 0] = 0;
+	s->pid[0] = (pid_t)scan_num(s->buf, NULL, 10);
+	for (p = s->buf; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = 0;
+		for (int i = 0; (eq = strchr(p, '=')) && i < R__N; i++)
+			if ((size_t)(eq - p) == strlen(rec_keys[i]) && !strncmp(p, rec_keys[i], (size_t)(eq - p)))
+				s->v[i] = eq + 1;
+	}
+	for (n = 0; n < R__N && s->v[n]; n++)
+		;
+	if (n == R__N) {                /* a whole record: every key */
+		s->pid[1] = (pid_t)scan_num(s->v[R_INIT_PID], NULL, 10);
+		for (int i = 0; i < 2; i++)
+			s->pfd[i] = s->pid[i] > 0 ? (int)syscall(SYS_pidfd_open, s->pid[i], 0) : -1;
+		if (s->pid[0] > 0 && s->pid[1] > 0 && proc_start_time(s->pid[1], &start, &ppid) == 0 &&
+		    start == scan_num(s->v[R_INIT_START], NULL, 10) && ppid == s->pid[0])
+			return 0;
+	}
+	state_close(s);                 /* starting, ending, or its init gone */
+	return 1;
+}
+
+/* state_find for a verb: 1 (and the line) when NAME does not run. */
+static int state_need(const char *name, struct srec *s)
+{
+	int rc = state_find(name, s);
+
+	if (rc > 0)
+		fdfmt(2, "nsrun: %s: not running\n", name);
+	return rc;
+}
+
+/* Signal SIG to the owner (WHO 0), which forwards it as it forwards a
+ * signal to `run`, or to the container's init (1). */
+static int state_signal(struct srec *s, int who, int sig)
+{
+	if ((s->pfd[who] >= 0 ? syscall(SYS_pidfd_send_signal, s->pfd[who], sig, NULL, 0)
+			      : kill(s->pid[who], sig)) < 0 && !(who && errno == ESRCH))
+		return fail("%s: signal %d to pid %d", s->name, sig, (int)s->pid[who]);
+	return 0;
+}
+
+static long long now_ms(clockid_t id)
+{
+	long long sec = 0, nsec = 0;
+
+	clock_read(id, &sec, &nsec);
+	return sec * 1000 + nsec / 1000000;
+}
+
+/* Until the owner has ended, its teardown done (its lock is free), or MS
+ * have passed (1).  The owner's pidfd wakes us when it exits; without one,
+ * the lock is tried every 10 ms. */
+static int state_wait(struct srec *s, long long ms)
+{
+	long long end = now_ms(CLOCK_MONOTONIC) + ms, left;
+	struct pollfd pf = { .fd = s->pfd[0], .events = POLLIN };
+
+	while (flock(s->fd, LOCK_SH | LOCK_NB) < 0) {
+		if ((left = end - now_ms(CLOCK_MONOTONIC)) <= 0)
+			return 1;
+		poll(&pf, s->pfd[0] >= 0, s->pfd[0] >= 0 || left < 10 ? (int)left : 10);
+	}
+	return 0;
+}
+
+/* JSON text of S into O: a string, or null when S is empty. */
+static void json_str(struct out *o, const char *s)
+{
+	if (!s || !*s) {
+		out_put(o, "null", 4);
+		return;
+	}
+	out_put(o, "\"", 1);
+	for (char e[8]; *s; s++)
+		if ((unsigned char)*s < 32 || *s == '"' || *s == '\\')
+			out_put(o, e, (size_t)strfmt(e, sizeof e, "\\u%04x", (unsigned char)*s));
+		else
+			out_put(o, s, 1);
+	out_put(o, "\"", 1);
+}
+
+/* Until CHILD exits (its wait status in *ST), forwarding every signal the
+ * signalfd SFD reads to it: run's wait for the container, exec's for CMD. */
+static int fwd_wait(pid_t child, int sfd, int *st)
+{
+	struct signalfd_siginfo si;
+	pid_t p;
+
+	while ((p = waitpid(child, st, WNOHANG)) != child) {
+		if (p < 0 && errno != EINTR)
+			return fail("wait for pid %d", (int)child);
+		if (read(sfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD)
+			kill(child, (int)si.ssi_signo);
+	}
 	return 0;
 }
 
@@ -6068,27 +6436,14 @@ static int state_record(struct run *r)
  * never ran (-1).  Else the exit status nsrun passes on. */
 static int run_wait(struct run *r, const sigset_t *mask)
 {
-	struct signalfd_siginfo si;
 	int sfd = signalfd(-1, mask, SFD_CLOEXEC), st = 0, rc = -1;
 
 	if (sfd < 0) {
 		fail("signalfd");
 		goto out;
 	}
-	for (;;) {
-		pid_t p = waitpid(r->child, &st, WNOHANG);
-
-		if (p == r->child)
-			break;
-		if (p < 0 && errno != EINTR) {
-			fail("wait for the container");
-			goto out;
-		}
-		if (read(sfd, &si, sizeof si) != sizeof si)
-			continue;
-		if (si.ssi_signo != SIGCHLD)
-			kill(r->child, (int)si.ssi_signo);
-	}
+	if (fwd_wait(r->child, sfd, &st) < 0)
+		goto out;
 	undo_done(r->u_child);
 	rc = ns_setup_error(r) < 0 ? -1 : exit_code(st);
 out:
@@ -6110,36 +6465,79 @@ static void forward_mask(sigset_t *m)
 		sigdelset(m, own[i]);
 }
 
-static int run(struct cfg *c, int *status)
+/* run --pidfile: the init's host pid, written to a new file and renamed
+ * over PATH; removed at the end (undo). */
+static int pid_file(struct run *r)
+{
+	char tmp[NSRUN_PATH_MAX + 16], buf[16];
+	int n = strfmt(buf, sizeof buf, "%d\n", (int)r->child);
+
+	if (strfmt(tmp, sizeof tmp, "%s.%d", r->pidfile, (int)getpid()) >= (int)sizeof tmp)
+		return errno = ENAMETOOLONG, fail("write the pid file %s", r->pidfile);
+	if (write_new(tmp, buf, (size_t)n) < 0 || rename(tmp, r->pidfile) < 0) {
+		fail("write the pid file %s", r->pidfile);
+		unlink(tmp);
+		return -1;
+	}
+	return undo_add(U_FILE, r->pidfile, 0) ? 0 : -1;
+}
+
+static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 {
 	static struct run r;
 	sigset_t mask;
+	int rc = -1;
+	char b;
 
 	r.c = c;
 	r.state_fd = -1;
 	r.cg_fd = -1;
 	r.img_lock = r.img_file = r.img_loop = -1;
+	r.pidfile = pidfile;
+	r.ready_fd = ready_fd;
+	r.ready[0] = r.ready[1] = -1;
 	signal(SIGPIPE, SIG_IGN);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
-	if (state_lock(&r) < 0 || img_prepare(&r) < 0 || (r.own_ns && img_root(&r) < 0) ||
-	    (WITH_CGROUP && c->cg.on && cg_setup(&r) < 0) || ns_start(&r, &mask) < 0 ||
-	    state_record(&r) < 0)
-		return -1;
-	*status = run_wait(&r, &mask);
-	if (WITH_NET && *status >= 0)
-		net_leave(c);
-	if (WITH_CGROUP && c->cg.on)
-		cg_report(&r);
-	return *status < 0 ? -1 : 0;
+	if (state_lock(&r) == 0 && (ready_fd < 0 || pipe2(r.ready, O_CLOEXEC) == 0 || fail("pipe") > 0) &&
+	    img_prepare(&r) == 0 && (!r.own_ns || img_root(&r) == 0) &&
+	    (!WITH_CGROUP || !c->cg.on || cg_setup(&r) == 0) && ns_start(&r, &mask) == 0 &&
+	    state_record(&r) == 0 && (!pidfile || pid_file(&r) == 0)) {
+		/* --ready-fd: one line once init says the app runs; then N closes */
+		close(r.ready[1]);
+		if (ready_fd >= 0 && read(r.ready[0], &b, 1) == 1)
+			fdfmt(ready_fd, "ready\n");
+		*status = run_wait(&r, &mask);
+		if (WITH_NET && *status >= 0)
+			net_leave(c);
+		if (WITH_CGROUP && c->cg.on)
+			cg_report(&r);
+		rc = *status < 0 ? -1 : 0;
+	}
+	if (ready_fd >= 0)
+		close(ready_fd), close(r.ready[0]);
+	return rc;
 }
 
 /* ==[ 10. main: the verbs ]================================================ */
 static int v_run(int argc, char **argv)
 {
-	const char *file = cli_config(argc, argv, 1);
-	int nargs = argc > 3 ? argc - 3 : 0, status = 125;
+	const char *file, *pidfile = NULL;
+	int nargs, status = 125, ready_fd = -1;
 	struct cfg c;
+
+	/* --pidfile FILE, --ready-fd N (open, not 0-2), before CONFIG */
+	while (argc > 2 && (!strcmp(argv[1], "--pidfile") || !strcmp(argv[1], "--ready-fd"))) {
+		if (argv[1][2] == 'p')
+			pidfile = argv[2];
+		else if ((ready_fd = (int)cli_num("run: --ready-fd", argv[2], INT_MAX)) < 3 ||
+			 fcntl(ready_fd, F_GETFD) < 0)
+			usage_die("run: --ready-fd %s: not an open file descriptor above 2", argv[2]);
+		argv[2] = argv[0];
+		argv += 2, argc -= 2;
+	}
+	file = cli_config(argc, argv, 1);
+	nargs = argc > 3 ? argc - 3 : 0;
 
 	if (argc == 3)
 		usage_die("run: no ARG after '--'");
@@ -6153,7 +6551,7 @@ static int v_run(int argc, char **argv)
 		c.proc.args[i] = argv[3 + i];
 	if (nargs)
 		c.proc.args[nargs] = NULL;
-	if (run(&c, &status) < 0)
+	if (run(&c, pidfile, ready_fd, &status) < 0)
 		status = 125;
 	undo_all();                     /* teardown == rollback: same code, every run */
 	if (g_err[0])
@@ -6171,6 +6569,324 @@ static int v_check(int argc, char **argv)
 		return 1;
 	}
 	cfg_free(&c);
+	return 0;
+}
+
+/* A verb's own failure: its one line, 125. */
+static int verb_fail(void)
+{
+	fdfmt(2, "nsrun: %s\n", g_err);
+	return 125;
+}
+
+/* A running container as a JSON object: list's keys, then (FULL) state's. */
+static void state_json(struct out *o, struct srec *s, int full)
+{
+	long long up = now_ms(CLOCK_REALTIME) / 1000 - (long long)scan_num(s->v[R_STARTED], NULL, 10);
+	long oom, max;
+
+	ofmt(o, "{\"name\": \"%s\", \"pid\": %d, \"image\": ", s->name, (int)s->pid[1]);
+	json_str(o, s->v[R_IMAGE]);
+	ofmt(o, ", \"uptime\": %lld, \"state\": \"running\"", up);
+	if (full) {
+		ofmt(o, ", \"status\": \"running\", \"config\": ");
+		json_str(o, s->v[R_CONFIG]);
+		ofmt(o, ", \"started\": %s, \"cgroup\": ", s->v[R_STARTED]);
+		json_str(o, s->v[R_CGROUP]);
+		ofmt(o, ", \"host_if\": ");
+		json_str(o, s->v[R_HOST_IF]);
+		if (*s->v[R_CGROUP] && cg_events(s->v[R_CGROUP], &oom, &max) == 0)
+			ofmt(o, ", \"oom_kills\": %ld", oom);
+		else
+			ofmt(o, ", \"oom_kills\": null");
+		ofmt(o, ", \"owner\": %d", (int)s->pid[0]);
+	}
+	ofmt(o, "}");
+}
+
+static int v_state(int argc, char **argv)
+{
+	char buf[256];
+	struct out o = { buf, sizeof buf, 0, 0, 1 };
+	struct srec s;
+	int rc;
+
+	if (argc != 2)
+		usage_die("state: expected NAME");
+	if ((rc = state_need(cli_name("state", argv[1]), &s)) != 0)
+		return rc < 0 ? verb_fail() : 1;
+	state_json(&o, &s, 1);
+	ofmt(&o, "\n");
+	write_all(1, o.buf, o.n);
+	state_close(&s);
+	return 0;
+}
+
+static int v_list(int argc, char **argv)
+{
+	char buf[256], name[NSRUN_NAME_MAX + 1];
+	struct out o = { buf, sizeof buf, 0, 0, 1 };
+	int json = argc == 2 && !strcmp(argv[1], "--json"), n = 0;
+	long long now = now_ms(CLOCK_REALTIME) / 1000;
+	struct dirent *e;
+	struct srec s;
+	DIR *d;
+
+	if (argc > 2 || (argc == 2 && !json))
+		usage_die("list: unexpected argument '%s'", argv[argc - 1]);
+	ofmt(&o, json ? "[" : "NAME         PID     IMAGE                        UPTIME  STATE\n");
+	if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
+		return fail("open %s", NSRUN_RUNDIR), verb_fail();
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 5 || len > NSRUN_NAME_MAX + 4 || strcmp(e->d_name + len - 4, ".pid"))
+			continue;
+		memcpy(name, e->d_name, len - 4);
+		name[len - 4] = 0;
+		if (!valid_name(name) || state_find(name, &s) != 0)
+			continue;
+		if (json) {
+			ofmt(&o, n++ ? ", " : "");
+			state_json(&o, &s, 0);
+		} else {
+			ofmt(&o, "%-12s %-7d %-28s %-7lld running\n", name, (int)s.pid[1], s.v[R_IMAGE],
+			     now - (long long)scan_num(s.v[R_STARTED], NULL, 10));
+		}
+		state_close(&s);
+	}
+	if (d)
+		closedir(d);
+	ofmt(&o, json ? "]\n" : "");
+	write_all(1, o.buf, o.n);
+	return 0;
+}
+
+static int v_kill(int argc, char **argv)
+{
+	const char *name = cli_name("kill", argc > 1 ? argv[1] : NULL);
+	int sig = argc == 3 ? cli_signal(argv[2]) : SIGTERM, rc;
+	struct srec s;
+
+	if (argc > 3)
+		usage_die("kill: unexpected argument '%s'", argv[3]);
+	if ((rc = state_need(name, &s)) != 0)
+		return rc < 0 ? verb_fail() : 1;
+	/* KILL cannot be forwarded: the init gets it, which ends the container. */
+	rc = state_signal(&s, sig == SIGKILL, sig);
+	state_close(&s);
+	return rc < 0 ? verb_fail() : 0;
+}
+
+static int v_stop(int argc, char **argv)
+{
+	const char *name = NULL, *t = NULL;
+	long long secs = -1;
+	struct srec s;
+	int rc;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-t") && i + 1 < argc && !t)
+			secs = cli_num("stop: -t", t = argv[++i], 3600);
+		else if (!name && argv[i][0] != '-')
+			name = argv[i];
+		else
+			usage_die("stop: unexpected argument '%s'", argv[i]);
+	if ((rc = state_need(cli_name("stop", name), &s)) != 0)
+		return rc < 0 ? verb_fail() : 1;
+	if (secs < 0)
+		secs = (long long)scan_num(s.v[R_STOP], NULL, 10);
+	if (state_signal(&s, 0, SIGTERM) < 0 ||
+	    (state_wait(&s, secs * 1000) && (state_signal(&s, 1, SIGKILL) < 0 ||
+	     (state_wait(&s, 10000) && failx("%s: still running 10 s after SIGKILL", name)))))
+		rc = -1;
+	state_close(&s);
+	return rc < 0 ? verb_fail() : 0;
+}
+
+/* "UID:GID", numbers: as process.user. */
+static void cli_user(const char *s, struct proc_cfg *p)
+{
+	char *end;
+	unsigned long long u = scan_num(s, &end, 10), g = *end == ':' ? scan_num(end + 1, &end, 10) : ~0ULL;
+
+	if (*s < '0' || *s > '9' || *end || end[-1] == ':' || u >= 0xffffffff || g >= 0xffffffff)
+		usage_die("exec: -u: expected UID:GID (numbers), got '%s'", s);
+	p->uid = (uid_t)u;
+	p->gid = (gid_t)g;
+}
+
+static int v_exec(int argc, char **argv)
+{
+	const char *name = NULL, *cwd = NULL, *sets[NSRUN_ARGS_MAX], **env;
+	int i, n, ne = 0, rc, st = 0, sfd;
+	struct proc_cfg u = { .uid = (uid_t)-1 };
+	struct srec s;
+	struct cfg c;
+	sigset_t mask;
+	uint64_t ign;
+	pid_t pid;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *o = argv[i], *a = i + 1 < argc ? argv[i + 1] : "";
+
+		if (!strcmp(o, "-u"))
+			cli_user(a, &u);
+		else if (!strcmp(o, "--cwd") && *a == '/')
+			cwd = a;
+		else if (!strcmp(o, "-e") && strchr(a, '=') > a && ne < NSRUN_ARGS_MAX)
+			sets[ne++] = a;
+		else if (!name && *o != '-' && (name = o))
+			continue;
+		else
+			usage_die("exec: unexpected argument '%s'%s", o, *o == '-' && *a ? " or a bad value after it" : "");
+		i++;
+	}
+	if (i + 1 >= argc)
+		usage_die("exec: missing '-- CMD'");
+	if (argc - i - 1 > NSRUN_ARGS_MAX)
+		usage_die("exec: more than %d words of CMD", NSRUN_ARGS_MAX);
+	if ((rc = state_need(cli_name("exec", name), &s)) != 0)
+		return rc < 0 ? verb_fail() : 1;
+	if (cfg_load(s.v[R_CONFIG], &c) < 0)
+		return verb_fail();
+	memcpy(c.proc.args, argv + i + 1, (size_t)(argc - i) * sizeof *argv);   /* and its NULL */
+	if (u.uid != (uid_t)-1)
+		c.proc.uid = u.uid, c.proc.gid = u.gid;
+	if (cwd)
+		c.proc.cwd = cwd;
+	/* each -e KEY=VAL replaces process.env's KEY, or is added */
+	for (int j = 0; j < ne; j++) {
+		size_t k = (size_t)(strchr(sets[j], '=') - sets[j]) + 1;
+
+		for (env = c.proc.env, n = 0; env[n] && strncmp(env[n], sets[j], k); n++)
+			;
+		if (!env[n] && n < NSRUN_ARGS_MAX)
+			env[n + 1] = NULL;
+		if (n < NSRUN_ARGS_MAX)
+			env[n] = sets[j];
+	}
+	/* Not dumpable: in the container's namespaces, its processes must not
+	 * reach our memory or fds; then in; then CMD, our child, as the app. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	rc = ns_enter(s.pid[1], s.pfd[1], s.v[R_CGROUP],
+		      scan_num(s.v[R_INIT_START], NULL, 10));
+	state_close(&s);
+	if (rc)
+		return rc < 0 ? verb_fail() : (fdfmt(2, "nsrun: %s: not running\n", name), 1);
+	ign = sig_ignored();
+	forward_mask(&mask);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	if ((sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || (pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)) < 0)
+		return fail("start %s", c.proc.args[0]), verb_fail();
+	if (pid == 0) {
+		become_app(&c.proc, ign, SIGKILL);
+		_exit(verb_fail());
+	}
+	return fwd_wait(pid, sfd, &st) < 0 ? verb_fail() : exit_code(st);
+}
+
+/* nsrun features: this build's feature table, and what the running kernel
+ * has, each missing piece with the option that gives it and what it
+ * disables.  Namespaces by their /proc/self/ns files; file systems by
+ * /proc/filesystems; the loop driver, veth, the bridge and each squashfs
+ * decompressor by a function of theirs in /proc/kallsyms (built in, or a
+ * module loaded: one not loaded yet reads false); system calls by a call
+ * they refuse with EINVAL where they exist (ENOSYS where not). */
+enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE, K_CLONE3, K_PIDFD, K_OPENAT2,
+       K_CODECS, K__N = K_CODECS + 5 };
+static const struct { const char *name, *probe, *config, *what; } kprobes[K__N] = {
+	{ "pid", "pid", "CONFIG_PID_NS", "pid in namespaces" },
+	{ "mount", "mnt", "CONFIG_NAMESPACES", "every container" },
+	{ "uts", "uts", "CONFIG_UTS_NS", "uts in namespaces, hostname" },
+	{ "ipc", "ipc", "CONFIG_IPC_NS", "ipc in namespaces" },
+	{ "net", "net", "CONFIG_NET_NS", "net in namespaces, the net section" },
+	{ "cgroup", "cgroup", "CONFIG_CGROUPS", "cgroup in namespaces" },
+	{ "user", "user", "CONFIG_USER_NS", "user in namespaces, uid_map, gid_map" },
+	{ "time", "time", "CONFIG_TIME_NS", "time in namespaces, time_offsets" },
+	{ "overlay", "overlay", "CONFIG_OVERLAY_FS", "root.overlay" },
+	{ "squashfs", "squashfs", "CONFIG_SQUASHFS", "root.image" },
+	{ "cgroup2", "cgroup2", "CONFIG_CGROUPS", "the cgroup section" },
+	{ "loop", "loop_control_ioctl", "CONFIG_BLK_DEV_LOOP", "root.image" },
+	{ "veth", "veth_xmit", "CONFIG_VETH", "the net section" },
+	{ "bridge", "br_dev_xmit", "CONFIG_BRIDGE", "the net section" },
+	{ "clone3", NULL, "Linux 5.7", "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)" },
+	{ "pidfd", NULL, "Linux 5.3", "pidfds (the verbs signal by pid after a start-time check)" },
+	{ "openat2", NULL, "Linux 5.6", "openat2 (mount targets are resolved by hand)" },
+	{ "gzip", "zlib_uncompress", "CONFIG_SQUASHFS_ZLIB", "gzip squashfs images" },
+	{ "xz", "squashfs_xz_uncompress", "CONFIG_SQUASHFS_XZ", "xz squashfs images" },
+	{ "lzo", "lzo_uncompress", "CONFIG_SQUASHFS_LZO", "lzo squashfs images" },
+	{ "lz4", "lz4_uncompress", "CONFIG_SQUASHFS_LZ4", "lz4 squashfs images" },
+	{ "zstd", "zstd_uncompress", "CONFIG_SQUASHFS_ZSTD", "zstd squashfs images" },
+};
+
+/* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */
+static void probe_file(const char *file, uint32_t mask, uint32_t *have)
+{
+	struct lines f = { .fd = open(file, O_RDONLY | O_CLOEXEC) };
+	char line[256];
+
+	while (f.fd >= 0 && lines_next(&f, line, sizeof line))
+		for (const char *p = line; *p; p++)     /* a blank, then a word */
+			for (int i = 0; *p <= ' ' && i < K__N; i++) {
+				size_t n = strlen(kprobes[i].probe);
+
+				if (mask >> i & 1 && !strncmp(p + 1, kprobes[i].probe, n) && (unsigned char)p[n + 1] <= ' ')
+					*have |= 1u << i;
+			}
+	if (f.fd >= 0)
+		close(f.fd);
+}
+
+static int v_features(int argc, char **argv)
+{
+	char buf[256], ctl[512] = "", path[NSRUN_PATH_MAX + 32];
+	struct out o = { buf, sizeof buf, 0, 0, 1 };
+	uint32_t have = 0;
+	int n = 0, fd;
+
+	(void)argv;
+	if (argc > 1)
+		usage_die("features: unexpected argument '%s'", argv[1]);
+	for (int i = 0; i < 8; i++) {
+		strfmt(path, sizeof path, "/proc/self/ns/%s", kprobes[i].probe);
+		have |= (uint32_t)(access(path, F_OK) == 0) << i;
+	}
+	probe_file("/proc/filesystems", 7u << K_OVERLAY, &have);
+	probe_file("/proc/kallsyms", 7u << K_LOOP | 31u << K_CODECS, &have);
+	have |= (uint32_t)(syscall(SYS_clone3, NULL, 0) < 0 && errno != ENOSYS) << K_CLONE3;
+	have |= (uint32_t)(syscall(SYS_openat2, -1, "", NULL, 0) < 0 && errno != ENOSYS) << K_OPENAT2;
+	if ((fd = (int)syscall(SYS_pidfd_open, getpid(), 0)) >= 0)
+		close(fd), have |= 1u << K_PIDFD;
+	if (cg_find_mount(NULL, path, NSRUN_PATH_MAX) == 0 && *path)
+		strfmt(path + strlen(path), 32, "/cgroup.controllers");
+	if (!*path || read_small(path, ctl, sizeof ctl) < 0)
+		ctl[0] = 0;
+	ofmt(&o, "{\"features\": {");
+#define X(name, FLAG, what) ofmt(&o, "%s\"%s\": %s", n++ ? ", " : "", #name, WITH_##FLAG ? "true" : "false");
+	NSRUN_FEATURES(X)
+#undef X
+	ofmt(&o, "}, \"kernel\": {\"namespaces\": {");
+	for (int i = 0; i < K_CODECS; i++)
+		ofmt(&o, "%s\"%s\": %s%s", i ? ", " : "", kprobes[i].name, have >> i & 1 ? "true" : "false",
+		     i == 7 ? "}" : "");
+	ofmt(&o, ", \"cgroup2_controllers\": [");
+	n = 0;
+	for (char *p = ctl; *(p += strspn(p, " \n")); p += strcspn(p, " \n"))
+		ofmt(&o, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(p, " \n"), p);
+	ofmt(&o, "], \"squashfs_codecs\": [");
+	n = 0;
+	for (int i = K_CODECS; i < K__N; i++)
+		if (have >> i & 1)
+			ofmt(&o, "%s\"%s\"", n++ ? ", " : "", kprobes[i].name);
+	ofmt(&o, "]}, \"missing\": {");
+	n = 0;
+	for (int i = 0; i < K__N; i++)
+		if (!(have >> i & 1))
+			ofmt(&o, "%s\"%s\": \"%s: %s\"", n++ ? ", " : "", kprobes[i].name, kprobes[i].config,
+			     kprobes[i].what);
+	ofmt(&o, "}}\n");
+	write_all(1, o.buf, o.n);
 	return 0;
 }
 

@@ -255,6 +255,7 @@ struct proc_cfg {                       /* "process" */
 	uint64_t caps;                  /* bit N: capability N; default NSRUN_CAPS_DEFAULT */
 	const void *filter;             /* the seccomp program (struct sock_filter), or NULL */
 	unsigned short filter_len;      /* its instructions */
+	int wait_all;                   /* process.wait "all": init waits for every process */
 };
 
 /* CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID
@@ -308,6 +309,7 @@ struct cfg {
 	const char *name;
 	const char *hostname;           /* NULL: no uts namespace */
 	unsigned ns;                    /* enum ns_bit */
+	int64_t stop_timeout;           /* seconds `nsrun stop` waits before SIGKILL; default 10 */
 	struct root_cfg root;
 	struct proc_cfg proc;
 	struct userns_cfg userns;

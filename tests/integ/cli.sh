@@ -29,7 +29,7 @@ usage_case usage_unknown_option --frob
 begin help
 run_nsrun --help </dev/null
 expect_rc 0
-expect_line "--help" "$OUT" 'nsrun run CONFIG'
+expect_line "--help" "$OUT" 'nsrun run .*CONFIG'
 expect_line "--help" "$OUT" 'nsrun check CONFIG'
 end
 

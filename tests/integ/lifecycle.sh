@@ -1,0 +1,284 @@
+#!/bin/bash
+# Living under an init system (issue 15): state, list, kill, stop and exec
+# on running containers; stale state files; process.wait "all".
+. "$(dirname "$0")/../lib.sh"
+require_root
+
+# init_of: the host pid of the background run's container init (its child).
+init_of() {
+	sed -n 's/^init_pid=//p' "$RUNDIR/$1.pid" 2>/dev/null
+}
+
+# Milliseconds since boot, 10 ms steps (/proc/uptime: busybox's date has no %N).
+uptime_ms() {
+	local u
+	read -r u _ </proc/uptime
+	echo $((10#${u/./} * 10))
+}
+
+# start NAME [KEY JSON]...: a background run of a trap app; waits for "ready".
+start() {
+	local name=$1
+	shift
+	bg_nsrun run "$(mkcfg "$name" process '{"args": ["/bin/payload", "trap"]}' "$@")"
+	wait_for "$T/bg.out" '^ready$' && wait_for "$RUNDIR/$name.pid" '^status=running$'
+}
+
+# A name that never ran, and one whose run has ended: exit 1, one line, no stdout.
+begin lc_not_running
+for v in "exec lc-none -- /bin/true" "stop lc-none" "kill lc-none" "kill lc-none USR1" "state lc-none" \
+	"stop lc-none -t 0"; do
+	run_nsrun $v </dev/null
+	expect_rc 1 && expect_eq "$v: stdout" "$OUT" "" && expect_one_error '^nsrun: lc-none: not running$' || break
+done
+run_nsrun list </dev/null
+expect_rc 0 && expect_no_line list "$OUT" '^lc-none '
+end
+
+begin lc_usage
+for v in "stop lc-u -t x" "stop lc-u -t 3601" "kill lc-u BOGUS" "kill lc-u STOP" "kill lc-u 99999" \
+	"exec lc-u /bin/true" "exec lc-u -u 1 -- /bin/true" "exec lc-u -e X -- /bin/true" "state ../x" \
+	"state" "list --bogus" "stop" "exec -- /bin/true"; do
+	run_nsrun $v </dev/null
+	expect_rc 125 && expect_one_error '^nsrun: .*\(see nsrun --help\)$' || { bad "$v: $WHY"; break; }
+done
+end
+
+# state and list while it runs, and after.
+begin lc_state_list
+if start lc-state stop_timeout 7; then
+	init=$(init_of lc-state)
+	run_nsrun state lc-state </dev/null
+	expect_rc 0
+	expect_line state "$OUT" "^\\{\"name\": \"lc-state\", \"pid\": $init, \"image\": \"$IMG\", \"uptime\": [0-9]+, \"state\": \"running\", \"status\": \"running\", \"config\": \"$T/lc-state.json\", \"started\": [0-9]+, \"cgroup\": null, \"host_if\": null, \"oom_kills\": null, \"owner\": $BG_PID\\}$"
+	[ "$(awk '{ print $4 }' "/proc/$init/stat")" = "$BG_PID" ] || bad "pid $init is not the run's child"
+	run_nsrun list </dev/null
+	expect_line "list header" "$(head -n1 <<<"$OUT")" '^NAME +PID +IMAGE +UPTIME +STATE$'
+	expect_line list "$OUT" "^lc-state +$init +$IMG +[0-9]+ +running$"
+	run_nsrun list --json </dev/null
+	expect_line "list --json" "$OUT" "\\{\"name\": \"lc-state\", \"pid\": $init, \"image\": \"$IMG\", \"uptime\": [0-9]+, \"state\": \"running\"\\}"
+	expect_line "list --json" "$OUT" '^\[.*\]$'
+	kill -TERM "$BG_PID"
+fi
+wait_bg
+expect_rc 42
+run_nsrun state lc-state </dev/null
+expect_rc 1
+run_nsrun list --json </dev/null
+expect_no_line "list --json after" "$OUT" lc-state
+end
+
+# kill by name (with and without SIG) and by number; KILL goes to the init.
+begin lc_kill
+if start lc-kill; then
+	for s in USR1 SIGUSR2 "$(kill -l HUP)"; do
+		run_nsrun kill lc-kill "$s" </dev/null
+		expect_rc 0 && expect_eq "kill $s: stdout" "$OUT" "" || break
+	done
+	wait_for "$T/bg.out" '^got SIGUSR1$' && wait_for "$T/bg.out" '^got SIGUSR2$' &&
+		wait_for "$T/bg.out" '^got SIGHUP$'
+	run_nsrun kill lc-kill </dev/null
+	expect_rc 0
+fi
+wait_bg
+expect_rc 42
+if start lc-kill9; then
+	run_nsrun kill lc-kill9 KILL </dev/null
+	expect_rc 0
+fi
+wait_bg
+expect_rc 137
+end
+
+# stop: an app that exits on TERM; stop returns once run has ended.
+begin lc_stop_term
+if start lc-stop; then
+	run_nsrun stop lc-stop </dev/null
+	expect_rc 0 && expect_eq "stop: stdout and stderr" "$OUT$ERR" ""
+	st=$(proc_state "$BG_PID")
+	[ -z "$st" ] || [ "$st" = Z ] || bad "run still running (state $st) when stop returned"
+	[ ! -e "$RUNDIR/lc-stop.pid" ] || bad "the state file is still there when stop returned"
+fi
+wait_bg
+expect_rc 42
+end
+
+# stop: an app that ignores TERM is killed after the timeout, -t or the config's.
+for how in t config; do
+	begin "lc_stop_timeout_$how"
+	args=()
+	[ $how = t ] && stopargs=(-t 1) || { stopargs=(); args=(stop_timeout 1); }
+	bg_nsrun run "$(mkcfg "lc-stop${how:0:1}x" process '{"args": ["/bin/sh", "-c", "trap \"\" TERM; echo ready; while :; do sleep 1; done"]}' "${args[@]}")"
+	if wait_for "$T/bg.out" '^ready$' && wait_for "$RUNDIR/lc-stop${how:0:1}x.pid" '^status=running$'; then
+		t0=$(uptime_ms)
+		run_nsrun stop "lc-stop${how:0:1}x" "${stopargs[@]}" </dev/null
+		ms=$(($(uptime_ms) - t0))
+		expect_rc 0
+		((ms >= 1000 && ms < 2500)) || bad "stop took $ms ms, want 1000-2500"
+	fi
+	wait_bg
+	expect_rc 137
+	end
+done
+
+# exec sees every namespace of the container, for several sets of them.
+exec_ns_case() {
+	local test=$1 name=$2 l inside outside init
+	shift 2
+	begin "$test"
+	if start "$name" "$@"; then
+		init=$(init_of "$name")
+		run_nsrun exec "$name" -- /bin/payload ns </dev/null
+		if expect_rc 0; then
+			for l in pid mnt uts ipc net cgroup user time; do
+				inside=$(val "$l")
+				outside=$(readlink "/proc/$init/ns/$l")
+				[ "$inside" = "$outside" ] || { bad "$l: exec's $inside, the init's $outside"; break; }
+			done
+		fi
+		kill -TERM "$BG_PID"
+	fi
+	wait_bg
+	expect_rc 42
+	end
+}
+exec_ns_case lc_exec_ns_default lc-exns
+exec_ns_case lc_exec_ns_mount_only lc-exmnt namespaces '["mount"]'
+exec_ns_case lc_exec_ns_all lc-exall namespaces '["pid", "mount", "uts", "ipc", "net", "cgroup", "user", "time"]' \
+	root "{\"image\": \"$IMG_SHIFT\", \"overlay\": \"8M\"}" \
+	uid_map '[[0, 100000, 65536]]' gid_map '[[0, 100000, 65536]]' time_offsets '{"monotonic": 3600}'
+
+# exec: user, environment, cwd, exit status, and the app's hardening.
+begin lc_exec_process
+if start lc-exproc process '{"args": ["/bin/payload", "trap"], "env": ["PATH=/bin", "A=1", "B=1"], "cwd": "/etc"}'; then
+	run_nsrun exec lc-exproc -- /bin/payload status </dev/null
+	expect_rc 0 && expect_eq "env" "$(grep '^env=' <<<"$OUT")" $'env=PATH=/bin\nenv=A=1\nenv=B=1'
+	expect_eq "cwd (process.cwd)" "$(val cwd)" /etc
+	expect_eq "uid" "$(val uid)" 0
+	FOO=host run_nsrun exec lc-exproc -u 33:33 -e B=2 -e C=3 --cwd /tmp -- /bin/payload status </dev/null
+	expect_rc 0 && expect_eq "env with -e" "$(grep '^env=' <<<"$OUT")" $'env=PATH=/bin\nenv=A=1\nenv=B=2\nenv=C=3'
+	expect_eq "uid gid groups" "$(val uid) $(val gid) $(val groups)" "33 33 0"
+	expect_eq "cwd (--cwd)" "$(val cwd)" /tmp
+	run_nsrun exec lc-exproc -- sh -c 'exit 7' </dev/null
+	expect_rc 7
+	run_nsrun exec lc-exproc -- /bin/payload kill 9 </dev/null
+	expect_rc 137
+	run_nsrun exec lc-exproc -- /nonexistent </dev/null
+	expect_rc 127
+	# the hardening: capabilities, no_new_privs, no fd but 0-2 (exec got fd 5)
+	run_nsrun exec lc-exproc -- /bin/payload caps + fds 5</etc/hostname </dev/null
+	expect_rc 0
+	expect_eq "CapEff CapBnd NoNewPrivs fds" "$(val CapEff) $(val CapBnd) $(val NoNewPrivs) $(val fds)" \
+		"00000000800005fb 00000000800005fb 1 "
+	run_nsrun exec lc-exproc -u 33:33 -- /bin/payload caps </dev/null
+	expect_eq "CapEff CapPrm as uid 33" "$(val CapEff) $(val CapPrm)" "0000000000000000 0000000000000000"
+	# CMD in the container's pid namespace; its orphans are reaped inside
+	run_nsrun exec lc-exproc -- /bin/payload orphans 3 </dev/null
+	expect_rc 0 && expect_eq "orphans reaped" "$(val zombies)" 0
+	kill -TERM "$BG_PID"
+fi
+wait_bg
+expect_rc 42
+end
+
+# nsrun SIGKILLed: its state file is stale; a verb says "not running" and removes it.
+begin lc_stale_after_kill9
+cfg=$(mkcfg lc-stale process '{"args": ["/bin/payload", "sleep", "30000"]}')
+bg_nsrun run "$cfg"
+if wait_app && wait_for "$RUNDIR/lc-stale.pid" '^status=running$'; then
+	pids=$APP_PIDS
+	kill -KILL "$BG_PID"
+	wait_bg
+	for ((i = 0; i < 60; i++)); do
+		left=
+		for p in $pids; do [ -z "$(proc_state "$p")" ] || left=1; done
+		[ -z "$left" ] && break
+		sleep 0.05
+	done
+	[ -e "$RUNDIR/lc-stale.pid" ] || bad "no state file left after kill -9 (the test needs one)"
+	run_nsrun state lc-stale </dev/null
+	expect_rc 1 && expect_one_error '^nsrun: lc-stale: not running$'
+	[ ! -e "$RUNDIR/lc-stale.pid" ] || bad "the stale state file is still there"
+fi
+end
+
+# Two starts of one name at once: exactly one runs.
+begin lc_parallel_start
+cfg=$(mkcfg lc-par process '{"args": ["/bin/payload", "trap"]}')
+env --default-signal "$NSRUN" run "$cfg" >"$T/p1.out" 2>"$T/p1.err" </dev/null &
+p1=$!
+env --default-signal "$NSRUN" run "$cfg" >"$T/p2.out" 2>"$T/p2.err" </dev/null &
+p2=$!
+BG_PIDS+=("$p1" "$p2")
+sleep 1
+n=$(cat "$T/p1.out" "$T/p2.out" | grep -c '^ready$')
+[ "$n" = 1 ] || bad "$n of the two starts run"
+grep -qh 'already running' "$T/p1.err" "$T/p2.err" || bad "no 'already running' line: $(cat "$T/p1.err" "$T/p2.err")"
+run_nsrun stop lc-par </dev/null
+expect_rc 0
+wait "$p1" "$p2" 2>/dev/null
+forget_bg "$p1"; forget_bg "$p2"
+end
+
+# process.wait "all": a daemonizing app; the container lives on until stopped.
+begin lc_wait_all
+bg_nsrun run "$(mkcfg lc-wall process '{"args": ["/bin/payload", "daemonize", "2"], "wait": "all"}')"
+if wait_for "$T/bg.out" '^daemons=2$'; then
+	sleep 0.3
+	run_nsrun state lc-wall </dev/null
+	expect_rc 0
+	run_nsrun stop lc-wall -t 5 </dev/null
+	expect_rc 0
+fi
+wait_bg
+expect_rc 3 && expect_eq stderr "$ERR" ""
+end
+
+# run --pidfile and --ready-fd: the init's pid, one line once the app runs.
+begin lc_pidfile_ready
+cfg=$(mkcfg lc-ready process '{"args": ["/bin/payload", "trap"]}')
+: >"$T/ready"
+env --default-signal "$NSRUN" run --pidfile "$T/pf" --ready-fd 5 "$cfg" 5>"$T/ready" >"$T/bg.out" 2>"$T/bg.err" </dev/null &
+BG_PID=$!
+BG_PIDS+=("$BG_PID")
+if wait_for "$T/ready" '^ready$' && wait_for "$T/bg.out" '^ready$'; then
+	expect_eq "pid file" "$(cat "$T/pf")" "$(init_of lc-ready)"
+	expect_eq "ready line" "$(cat "$T/ready")" ready
+	init=$(cat "$T/pf")
+	for p in $init $(descendants_of "$init"); do
+		ls -l "/proc/$p/fd" 2>/dev/null | grep -q "$T/ready" && bad "fd 5 is open in container pid $p"
+	done
+	run_nsrun stop lc-ready </dev/null
+	expect_rc 0
+fi
+wait_bg
+expect_rc 42
+[ ! -e "$T/pf" ] || bad "the pid file is still there after the run"
+# a start that fails: nothing written, and the pid file of a killed run replaced
+echo 1 >"$T/pf"
+cfg=$(mkcfg lc-ready2 process '{"args": ["/nonexistent"]}')
+"$NSRUN" run --pidfile "$T/pf" --ready-fd 5 "$cfg" 5>"$T/ready2" >/dev/null 2>&1 </dev/null
+RC=$?
+expect_rc 127
+expect_eq "ready line of a failed start" "$(cat "$T/ready2")" ""
+[ ! -e "$T/pf" ] || bad "the pid file is still there after a failed run"
+run_nsrun run --ready-fd 1 "$cfg" </dev/null
+expect_rc 125
+end
+
+# features: the build's table, the kernel's probes (this host has them all:
+# the suite's own images are zstd squashfs under an overlay), and the
+# feature left out of a --without build.
+begin lc_features
+run_nsrun features </dev/null
+expect_rc 0 && expect_eq "lines" "$(grep -c '' <<<"$OUT")" 1
+expect_line features "$OUT" '^\{"features": \{"squashfs": true, "userns": true, "timens": true, "cgroup": true, "net": true, "seccomp": true\}, "kernel": \{"namespaces": \{"pid": (true|false), "mount": true, "uts": (true|false), "ipc": (true|false), "net": (true|false), "cgroup": (true|false), "user": (true|false), "time": (true|false)\}, "overlay": true, "squashfs": true, "cgroup2": (true|false), "loop": true, "veth": (true|false), "bridge": (true|false), "clone3": (true|false), "pidfd": (true|false), "openat2": (true|false), "cgroup2_controllers": \[[^]]*\], "squashfs_codecs": \[[^]]*"zstd"\]\}, "missing": \{.*\}\}$'
+# every false probe has its line in "missing", with a CONFIG_ option or a version
+for k in $(grep -oE '"[a-z0-9]+": false' <<<"${OUT%%\"missing\"*}" | cut -d'"' -f2); do
+	expect_line "missing $k" "$OUT" "\"missing\": \\{.*\"$k\": \"(CONFIG_[A-Z0-9_]+|Linux [0-9.]+): [^\"]+\"" || break
+done
+if [ -x "$BUILD/nsrun-nosquashfs" ]; then
+	NSRUN=$BUILD/nsrun-nosquashfs run_nsrun features </dev/null
+	expect_rc 0 && expect_line "--without-squashfs" "$OUT" '^\{"features": \{"squashfs": false, '
+fi
+end

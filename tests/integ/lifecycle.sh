@@ -166,7 +166,7 @@ if start lc-exproc process '{"args": ["/bin/payload", "trap"], "env": ["PATH=/bi
 	run_nsrun exec lc-exproc -- /nonexistent </dev/null
 	expect_rc 127
 	# the hardening: capabilities, no_new_privs, no fd but 0-2 (exec got fd 5)
-	run_nsrun exec lc-exproc -- /bin/payload caps + fds 5</etc/hostname </dev/null
+	run_nsrun exec lc-exproc -- /bin/payload caps + fds 5<"$T/lc-exproc.json" </dev/null
 	expect_rc 0
 	expect_eq "CapEff CapBnd NoNewPrivs fds" "$(val CapEff) $(val CapBnd) $(val NoNewPrivs) $(val fds)" \
 		"00000000800005fb 00000000800005fb 1 "

@@ -150,14 +150,17 @@ comm_is() {
 }
 
 # victim_start NAME: a container whose app sleeps, run by the copy: VPID
-# its nsrun, VINIT its init (PID 1 inside); both run the binary.
+# its nsrun, VINIT its init (PID 1 inside, from the state file); both run
+# the binary.
 victim_start() {
 	local i=0
 	"$COPY" run "$(mkcfg "$1" "$ATK_ROOT" "$(process $P sleep 60000)")" >"$T/v.out" 2>"$T/v.err" </dev/null &
 	VPID=$!
 	VINIT=
+	# The state file's record names the init once the container runs (a
+	# child seen earlier may be another of nsrun's, gone by the attack).
 	while [ $i -lt 100 ] && [ -z "$VINIT" ]; do
-		{ read -r VINIT _ <"/proc/$VPID/task/$VPID/children"; } 2>/dev/null
+		VINIT=$(sed -n 's/^init_pid=//p' "$RUNDIR/$1.pid" 2>/dev/null)
 		[ -n "$VINIT" ] || sleep 0.1
 		i=$((i + 1))
 	done

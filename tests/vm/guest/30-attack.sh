@@ -164,7 +164,13 @@ victim_start() {
 		[ -n "$VINIT" ] || sleep 0.1
 		i=$((i + 1))
 	done
-	[ -n "$VINIT" ] || bad "the victim container's init did not show up: $(brief "$T/v.err")"
+	[ -n "$VINIT" ] || { bad "the victim container's init did not show up: $(brief "$T/v.err")"; return; }
+	# and its app runs (init's setup is over: its child is the app)
+	i=0
+	while [ $i -lt 100 ] && ! grep -q . "/proc/$VINIT/task/$VINIT/children" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 }
 
 victim_end() {

@@ -5638,8 +5638,10 @@ static int app_cwd(const char *cwd)
  * for `nsrun exec`, so both get the same hardening, in this order:
  *   1. signals: the ones in SIG_IGN (those nsrun ignored, which execve
  *      would keep ignored) back to their default; none blocked;
- *   2. what only the container's root may do: rlimits (a hard limit
- *      raised), oom_score_adj (lowered); every fd but 0-2 close-on-exec;
+ *   2. what only the container's root may do: oom_score_adj (lowered),
+ *      every fd but 0-2 close-on-exec, then rlimits (a hard limit raised;
+ *      last, for both open a file: a "nofile" of 1 would refuse them, as
+ *      it did the /proc/self/fd walk before close_range's CLOEXEC, 5.11);
  *   3. not dumpable: the memory is init's (CLONE_VM) until the exec, and
  *      from here on init's /proc/PID (exe, fd, mem...) is closed to every
  *      process of the container, which lacks CAP_SYS_PTRACE over it;
@@ -5668,15 +5670,6 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 			signal(s, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int i = 0; i < p->n_rlim; i++) {
-		/* Raw prlimit64: libc's setrlimit would apply it to every thread
-		 * (musl's __synccall, 1.5 KiB); this process has one. */
-		uint64_t rl[2] = { p->rlim[i].soft, p->rlim[i].hard };
-
-		if (syscall(SYS_prlimit64, 0, rlim_names[p->rlim[i].which].res, rl, NULL) < 0)
-			return fail("set rlimit %s to [%llu, %llu]", rlim_names[p->rlim[i].which].name,
-				    (unsigned long long)p->rlim[i].soft, (unsigned long long)p->rlim[i].hard);
-	}
 	if (p->has_oom) {
 		char v[16];
 
@@ -5686,6 +5679,15 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 	}
 	if (app_fds() < 0)
 		return -1;
+	for (int i = 0; i < p->n_rlim; i++) {
+		/* Raw prlimit64: libc's setrlimit would apply it to every thread
+		 * (musl's __synccall, 1.5 KiB); this process has one. */
+		uint64_t rl[2] = { p->rlim[i].soft, p->rlim[i].hard };
+
+		if (syscall(SYS_prlimit64, 0, rlim_names[p->rlim[i].which].res, rl, NULL) < 0)
+			return fail("set rlimit %s to [%llu, %llu]", rlim_names[p->rlim[i].which].name,
+				    (unsigned long long)p->rlim[i].soft, (unsigned long long)p->rlim[i].hard);
+	}
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return fail("prctl PR_SET_DUMPABLE");
 	if (app_caps(p->caps, p->uid, 0) < 0)
@@ -5994,10 +5996,81 @@ static int proc_start_time(pid_t pid, unsigned long long *ticks, pid_t *ppid)
 	return 0;
 }
 
+/* The CPUs of the cpuset a process in cgroup CG runs under (its own or the
+ * nearest ancestor's that has the controller) into SET.  1: found; 0: none
+ * but the root's (whose fork keeps the parent's CPUs on every kernel). */
+static int cg_cpuset_cpus(const char *cg, cpu_set_t *set)
+{
+	char dir[NSRUN_PATH_MAX + 16], f[NSRUN_PATH_MAX + 48], buf[1024], *p, *end;
+
+	strfmt(dir, sizeof dir, "%s", cg);
+	for (char *slash; (slash = strrchr(dir, '/')) && slash > dir; *slash = 0) {
+		strfmt(f, sizeof f, "%s/cpuset.cpus.effective", dir);
+		if (read_small(f, buf, sizeof buf) < 0)
+			continue;                       /* no cpuset of its own here */
+		strfmt(f, sizeof f, "%s/cpuset.cpus", dir);
+		if (access(f, F_OK) < 0)
+			return 0;                       /* the root (no cpuset.cpus there) */
+		CPU_ZERO(set);
+		for (p = buf; *p >= '0' && *p <= '9'; p += *p == ',') {
+			unsigned long long a = scan_num(p, &end, 10), b = a;
+
+			if (*end == '-')
+				b = scan_num(end + 1, &end, 10);
+			for (; a <= b && a < CPU_SETSIZE; a++)
+				CPU_SET((int)a, set);
+			p = end;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* Does clone3(CLONE_INTO_CGROUP) give a child the cpuset of its cgroup?
+ * From 5.7 until "cgroup/cpuset: Make cpuset_fork() handle CLONE_INTO_CGROUP
+ * properly" (6.3; in 6.1.y, never in 5.10.y) the kernel's cpuset_fork copied
+ * the parent's CPUs and memory nodes, not the cpuset's: a container with
+ * "cpuset_cpus": "1" ran on 0-1.  A migration (a write to cgroup.procs)
+ * applies the cpuset on every kernel, so where it matters (the cgroup's
+ * cpuset is not the root's and its CPUs are not all of nsrun's) a probe
+ * child born by clone3 checks its CPUs once; on a kernel that keeps the
+ * parent's, nsrun takes the cgroup.procs path. */
+static int cg_clone3_cpuset_ok(struct run *r)
+{
+	static int ok = -1;                     /* -1: not probed yet */
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+		uint64_t set_tid, set_tid_size, cgroup;
+	} ca = { .flags = NSRUN_CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)r->cg_fd };
+	cpu_set_t want, mine;
+	pid_t pid;
+	int st;
+
+	if (ok >= 0 || !cg_cpuset_cpus(r->cg, &want))
+		return ok != 0;
+	if (sched_getaffinity(0, sizeof mine, &mine) < 0)
+		return 1;                       /* unknowable: trust clone3 */
+	if (CPU_EQUAL(&want, &mine))
+		return 1;                       /* the same CPUs either way */
+	if ((pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca)) == 0) {
+		cpu_set_t got;
+
+		_exit(sched_getaffinity(0, sizeof got, &got) == 0 && CPU_EQUAL(&got, &want) ? 0 : 1);
+	}
+	if (pid < 0)
+		return 1;                       /* ns_clone's clone3 says why, or falls back */
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	return ok;
+}
+
 /* A raw clone: fork semantics (copy-on-write, no stack to size) with the
  * namespace flags; the child uses no libc state tied to the thread id.  With
  * a cgroup, clone3 (5.7) starts it inside; older kernels say ENOSYS, E2BIG
- * or EINVAL, and then nsrun writes cgroup.procs before the child goes on. */
+ * or EINVAL, and then nsrun writes cgroup.procs before the child goes on
+ * (as it does where clone3 would not give the child its cpuset's CPUs). */
 static pid_t ns_clone(struct run *r)
 {
 	struct {
@@ -6011,7 +6084,7 @@ static pid_t ns_clone(struct run *r)
 	if (step(S_clone) < 0)
 		return -1;
 	/* A fault at cg_join takes the pre-5.7 path, so that it is tested here too. */
-	if (r->cg_fd >= 0 && !fault_is(S_cg_join)) {
+	if (r->cg_fd >= 0 && !fault_is(S_cg_join) && cg_clone3_cpuset_ok(r)) {
 		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
 			return pid;

@@ -6,7 +6,9 @@
  * ENOSYS, as on a kernel that predates it, then execs COMMAND; the filter
  * is inherited by everything it starts.  nsrun's fallbacks for older
  * kernels (close_range, openat2, mount_setattr, clone3, statmount...) are
- * thus run on the build host's new kernel.  Names: the ones below.
+ * thus run on the build host's new kernel.  Names: the ones below, and
+ * loop_configure: the loop device's LOOP_CONFIGURE ioctl (5.8) fails with
+ * EINVAL, as a 5.7 kernel's loop driver says to a command it lacks.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,6 +34,14 @@ struct sock_fprog {
 #define BPF_STMT(code, k) { (uint16_t)(code), 0, 0, k }
 #define BPF_JUMP(code, k, jt, jf) { (uint16_t)(code), jt, jf, k }
 #define BPF_LD_W_ABS 0x20               /* BPF_LD | BPF_W | BPF_ABS */
+#define LOOP_CONFIGURE 0x4C0A
+/* struct seccomp_data: int nr; u32 arch; u64 ip; u64 args[6]: the low
+ * half of args[1] (an ioctl's command). */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SECCOMP_DATA_ARG1_LO 28
+#else
+#define SECCOMP_DATA_ARG1_LO 24
+#endif
 #define BPF_JEQ_K 0x15                  /* BPF_JMP | BPF_JEQ | BPF_K */
 #define BPF_RET_K 0x06                  /* BPF_RET | BPF_K */
 #define SECCOMP_MODE_FILTER 2
@@ -76,9 +86,23 @@ int main(int argc, char **argv)
 	struct sock_fprog fp = { 0, prog };
 	int n = 0, i = 1;
 
+	for (int j = 1; j < argc && strcmp(argv[j], "--"); j++) {
+		if (strcmp(argv[j], "loop_configure"))
+			continue;
+		/* ioctl(fd, LOOP_CONFIGURE, ...) -> EINVAL; anything else goes on */
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_NR);
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, (uint32_t)SYS_ioctl, 0, 3);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_ARG1_LO);
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, LOOP_CONFIGURE, 0, 1);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET_K, SECCOMP_RET_ERRNO | EINVAL);
+		break;
+	}
 	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_NR);
 	for (; i < argc && strcmp(argv[i], "--"); i++) {
 		size_t k = 0;
+
+		if (!strcmp(argv[i], "loop_configure"))
+			continue;
 
 		while (k < sizeof calls / sizeof calls[0] && strcmp(calls[k].name, argv[i]))
 			k++;

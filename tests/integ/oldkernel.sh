@@ -2,7 +2,9 @@
 # The paths nsrun takes on kernels older than the build host's: under
 # tests/oldkernel.c's seccomp filter close_range (5.9/5.11), openat2 (5.6),
 # mount_setattr (5.12), clone3 (5.3) and statmount (6.8) fail with ENOSYS,
-# as there, and a start must confine exactly as on this kernel: no fd but
+# and the loop driver's LOOP_CONFIGURE (5.8) with EINVAL, as there, and a
+# start (from the squashfs image: LOOP_SET_FD + LOOP_SET_STATUS64, its
+# autoclear checked by the snapshot) must confine exactly as on this kernel: no fd but
 # 0-2 in the app (the /proc/self/fd walk), masks and read-only paths and
 # read-only, nodev volumes (resolved by hand, remounted), a read-only
 # directory root, and the same with a user namespace.
@@ -10,7 +12,7 @@
 require_root
 
 OLD=$BUILD/oldkernel
-OLDCALLS="close_range openat2 mount_setattr clone3 statmount"
+OLDCALLS="close_range openat2 mount_setattr clone3 statmount loop_configure"
 if [ ! -x "$OLD" ]; then
 	begin oldkernel_present
 	bad "$OLD is missing (tests/run builds it)"
@@ -78,4 +80,15 @@ if run_both ok-userns namespaces '["pid", "mount", "uts", "ipc", "net", "user"]'
 	expect_line "/proc/sys" "$(val /proc/sys)" '^ro,'
 	expect_line "/data" "$(val /data)" '^ro,nodev'
 fi
+end
+
+# A "nofile" of 1 leaves no fd for the /proc/self/fd walk (close_range's
+# CLOEXEC is 5.11) nor for oom_score_adj's file: both come before the
+# rlimits (on 5.10 this start failed with "open /proc/self/fd: No file
+# descriptors available").
+begin oldkernel_nofile_1
+cfg=$(mkcfg ok-nofile process '{"args": ["/bin/payload", "exit", "0"], "rlimits": {"nofile": [1, 2]}, "oom_score_adj": 100}')
+timeout -k 5 30 "$OLD" $OLDCALLS -- "$NSRUN" run "$cfg" >"$T/out" 2>"$T/err" </dev/null
+RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+expect_rc 0
 end

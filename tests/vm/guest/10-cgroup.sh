@@ -43,11 +43,19 @@ sh_c() {			# sh_c SCRIPT: the member "process" running sh -c SCRIPT
 
 # A controller the hierarchy lacks: unbind io from v2 and give it to a v1
 # hierarchy, as hybrid hosts do.  First in this file: io can move only
-# while no cgroup (not even a dying one) has used it; afterwards it goes
-# back to v2 for the rest of the tests.
+# while no cgroup (not even a dying one) has used it (init's vm-keep had
+# it: its io state goes a moment after -io, hence the retries); afterwards
+# it goes back to v2 for the rest of the tests.
+v1_blkio() {
+	local i=0
+	until mount -t cgroup -o blkio blkio /tmp/blkio 2>/dev/null; do
+		[ $i -lt 50 ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 cg_begin missing_controller_named
-if echo "-io" >"$CG/cgroup.subtree_control" && mkdir -p /tmp/blkio &&
-	mount -t cgroup -o blkio blkio /tmp/blkio; then
+if echo "-io" >"$CG/cgroup.subtree_control" && mkdir -p /tmp/blkio && v1_blkio; then
 	cfg=$(mkcfg t-noio '"cgroup": {"io_weight": 100}')
 	run_nsrun run "$cfg"
 	expect_rc 125
@@ -107,6 +115,7 @@ run_nsrun run "$(mkcfg t-cpuset "$(sh_c 'grep Cpus_allowed_list /proc/self/statu
 expect_rc 0
 expect_line "Cpus_allowed_list" "$OUT" "^Cpus_allowed_list:[[:space:]]+$cpu\$"
 cg_end
+
 
 # Every key in its file, read from inside through the container's own
 # cgroup namespace (it sees its cgroup as / at /sys/fs/cgroup).
@@ -197,3 +206,18 @@ while [ $i -lt 20 ]; do
 done
 cg_end
 
+# Last: the same pinning when the cpuset is a vendor parent's and the
+# config has no cpuset key (the container's cgroup shares its parent's
+# cpuset; 5.10's clone3 into a cgroup gave the child nsrun's CPUs here too).
+# The parent stays: removing a cpuset parent soft-locks 5.10 under TCG.
+cpu=$(cat /sys/devices/system/cpu/online)
+cpu=${cpu##*[-,]}
+mkdir "$CG/pinned"
+echo "$cpu" >"$CG/pinned/cpuset.cpus"
+echo "+cpuset" >"$CG/pinned/cgroup.subtree_control"
+cg_begin cpuset_of_parent_pins
+run_nsrun run "$(mkcfg t-pcpuset "$(sh_c 'grep Cpus_allowed_list /proc/self/status')" \
+	'"cgroup": {"parent": "/sys/fs/cgroup/pinned/apps", "pids_max": 8}')"
+expect_rc 0
+expect_line "Cpus_allowed_list" "$OUT" "^Cpus_allowed_list:[[:space:]]+$cpu\$"
+cg_end

@@ -835,44 +835,169 @@ static const char *cli_config(int argc, char **argv, int rest)
  * and musl's "#define stat64 stat" would rename the row. */
 #define SC_NR_(has, nr) SC_NR__(has, nr)
 #define SC_NR__(has, nr) SC_NR_##has(nr)
-#define SC_NR_1(nr) nr
-#define SC_NR_0(nr) 0xffff
+#define SC_NR_1(nr) ((nr) - SC_NR0)
+#define SC_NR_0(nr) 511
 
 #define X(name, tag, rule) SC_##name,
 enum { NSRUN_SYSCALLS(X) SC__N };
 #undef X
 _Static_assert(SC__N <= NSRUN_SYSCALLS_MAX, "NSRUN_SYSCALLS_MAX is too small");
 
-/* The names, each ended by a NUL, in the rows' order. */
+#if NSRUN_DOCS
+/* The names, each ended by a NUL, in the rows' order (the README's). */
 static const char sc_names[] =
 #define X(name, tag, rule) #name "\0"
 	NSRUN_SYSCALLS(X);
 #undef X
+#endif
 
-/* This build's number of each row; 0xffff: this arch has none. */
-static const unsigned short sc_nr[SC__N] = {
-#define X(name, tag, rule) SC_NR_(SC_HAS(tag), __NR_##name),
+/* The names as nsrun carries them: in the rows' order, each as the length
+ * it shares with the one before, the length of the rest, the rest's
+ * characters (indexes into sc_abc), 5 bits a field, low bits first.
+ * Generated from the table by `build/unit --sc-names`; the unit tests
+ * check it against the table. */
+static const char sc_abc[32] = "_abcdefghijklmnopqrstuvwxy123468";
+static const unsigned char sc_pk[] =
+	"\340\000\306f)+$W\356,\254\014\032\314\314sP\006L\030\243@jB'b\316\021h0\204\200U\2620\212\246VpPf"
+	"\202\231\347\010\214\005\302\202l!\311\201\000\224\2032\341\0320\201\3304\213\357\300w\362fv\003"
+	"\230\304\012\220\301\235\002\216 \206\325\211\302H\216\004\001M \262\204\045\302\002h\204\201\312"
+	"\240\254\024\303\352D\202\300S\350\030\263\320@\020IR\214\366\210\030\357\272\042\370\026D\276G"
+	"\003co,\020\210\242\251\225&|7\346\024*\313d\007\320\324\212\357\211\320\324J\023\276\233\344\202{"
+	"\223\225\002\337\0014\265\342\2739\263P\232Zi\302\367!\134)\201\0171K1@\006wJ0\317\2712\250h0\003"
+	"\223X\0012\270S\002\221\045\320\202\012h\217TV@#\205\025Z@{\244\262\022D\205#\354\0218`\005>\306"
+	"\300\220\045\320\302\202>\202\262D\300c\304\024xC\242+lCnHT\021\360\030\011\306\026G\0159a\207\202"
+	"\313\260\305\210@\205H\224\030p\344\253\020$\023\306(s\006\232\302\026\207\3304\213\357\3420\366F"
+	"\240E,\367h2\031$\227h\042-\310\025\312@$\3111\332#F\004:\306\273\316\010\276\215\010T\014GY\021"
+	"\276\007D\002\0153\273\021\320)\024\007JeX\311\045\012\332#\225\225\220X\232\024\007J\245\030o\254"
+	"0\236\134a\311\322\236-8P*\303\231\3439\223\2168\205\342@\251\024\245\275\352\250 \017\026'\010Lc"
+	"\211A\003-\302\367B\002\365\275\0103\217\360]\214\354F 4\265\042\216\254n\004Z\222\360=\220J\013."
+	"\007\320\324\212\357\246\334\220\250\035&\2652\003\005\357\024\012V\221\25600s\233$\265\322\340cid"
+	"\262\344\023uR\300\322\244dQ$K  \310\022\306\030\260\022q\311(\2448:\221\360}\220r\0229\202o2j\042"
+	"G\360=\306I\304\010\276I\221\257\302\231\004\337\303$\232Z\221\003\301R\244\013\255\220q\022)BB"
+	"\042\022!\243\315C\006L\204\034\231\236L4\017#\203#\257\221R\346I$\011\276\315\250\211$\3017),\265"
+	"DI\2513\2342\306L\204\2347\226\013\255\234\361 \035\203&RN+\317\220\220\307\250\211\030\301\367(8P"
+	"*\303\2404\003\222\010+A\271DA{\244\262\042\336\243\311d\020\010\0017\320\201\020I.Q\0264B\262\201"
+	"\033\350@\001=0\202\033\205\215C\312\244\362\345\221N\241\305\026G\347P\360\024Zlqt\266\003hj\305"
+	"\367Qf\241\025\222REKt\254*\223;\2408ZdB\262\2344i\221\251\314B+\024cP&\010,\262\215\300\306\221"
+	"\351\201S\350\031\263\320 \340\000d\215\006\203+\270\014`\022+\200\275@\014a/\020A\362\240,\214"
+	"\304\030\210,8\302\336X \020\002de\045\271!K\240\005\310\312\312,45Y&\225iP0\0133\241\014\364\2563"
+	"\202\357\200N\2418P*\303Hn\021\021\250 \223\026G\012\016\224\312\220X\232\024\007Je\030o,\301\336"
+	"\252\020\220\361\336J\045,Y\332\263\005\007Je \263\2245\014\305\201R)\006\015\264\010\337\301i\201"
+	"\3304K \0429\022Ri\042H\231\212\034\311\0200d\011\264\0303\313\220\205\006\226\216\014\264\000\030"
+	"N\231\242\270\361d\011d\221$\213\010T\014\367H\021\201\006\302\336X\045\3542\002ca\264\000I\330!="
+	"\222L\006\214P1\252\243\005\201Yh\240T\012d\013h\257:Z\012\014\247\314p\240|\264\014*\002\016,\202"
+	"S\350,4P*\207q\217&\223\007y\260\270\301hj\205\3102J\262\345\035@S+\276#2\213#\354\000\232Z\361}"
+	"\230\352Xr+\024YZ\200\241\3143(\033\343\024:\206\034v\214\351\210\030\331\215`\252co\2543\002cc"
+	"\264\000At\241\025@\037@\301\021V@\240\342\2707Y)0\244r\315\244\201\006\032\222\231\263H;(\013#"
+	"\215\002\310\203\305\221\006D\006(8\302\012\010\264\020*K!\042P\0236(0\324Y\302\033i<g\322\001\351"
+	"\2110\213\042\262\004\242\312\225\211\226\340\2124\240\330\342(x\260\270\201\346s\201\045\232\203J"
+	"\304\020p\0125\304\220\007\2133k\026G\300L\307\005&\004,$l\201\354\243@\276GCZ\045\203\300\330\033"
+	"\205\030YJA\015\312G\313\240a<\306\002\201\217\261r\000M\255\370\036\210\034\224\211R\002\361\275"
+	"\004k\302\026\207\245\226\250\357\242\275Q\346\004-\020\233fIG\026V\302,\010\331\006d\011\304.se"
+	"\242\305\216`\210H,\234YX\031\324\243\003hj\305\367P\250\014\243\004S)l\363\204se\242\305w\023\354"
+	"\011\033\260X\213\314\240=RY\021\346\3210(C\003\030\002\210,\201\220\022P\011\204\014\222$!,\271"
+	"\205D\240$XA\304{T\210a\0111\3625BZ\233\007\035@S+\276\0271\217p-@`\022+\000\206S\346@\317\026\034"
+	"(\225\202\270\320\212\021\201\242\260E\212\265L\012V\311\242M\032$\0053\317\021\030\013\244\221$"
+	"\303\230\045\206E\301L'\014\232\2363\007\026G\222;\347\3107Z\230\313\244XK-\311\231g\214,\264Jg"
+	"\316\254\023\026GL\242\251\025rC\242\357\000\232Z\361}8zf:\261\226Z\2223\017\3309P!\340\024\012"
+	"\240LO&\232A\013\230\212\344\022\012\306$\227hV\203R\231\012\0142\264\224\346@\205TV\244yR\202S(H"
+	"\216\026i\003\253\007\320\324\212\357f\315B\2031\311\045\232\325\240T\246\002\203\014-\2459P!\225"
+	"\025iJN\205\221`\312\030\257\301Q\252L4\013\302\312\240\202\264A\331\030\247\320!\036\034\207\246V"
+	"\310\203\352\000\232Z\361]\010G\0101\211\025$|'\244\265y\212\230\207\010\372\304\242\240\225\006"
+	"\037K#7\005\320k\005\270G\012Y\362\211:)`iR\262(\222\045\020\020d\011E\045\002\002!\262\3149\024y-"
+	"$\347B+\243\230y\022A\202\3572j\042H\360=\306I\304\010\276I\221\257\302\231\004\337\003\2417\251"
+	"\013\255\014\223hjE\016\341\346 \360$B\216LO&\232G\221\345$\202\004\337\205\314\223H\022|\233Q\023"
+	"I\202\3572j\042H\360M\012K-\3211f\042\304\274\261\036\244#\321\324\3123$\3441j\042F\360=\012\016"
+	"\224\312pN\241-\314\025\010j\201\2161(\033\202\3201N\241\302TJ\336u\001\245\023\006M\317\221\303"
+	"\350\244a\2541\134`F\030\202B\037\007\026G\222;\344\3107Z\230k\030Yh\225n\234Y',\216\204\362\306*"
+	"\324\220\021\0303\004\206$C\201,\215\022\316,\264\205\271\302\240\201\022\341;\021f\032\341;\011X"
+	"\214\324\212\0204\007s\003|\306\224\340\202\311\215\045\267\216\010T\0107\310\002&\261\002dp\247"
+	"\274\260\2110S\2249\002cC\2309Hr\346\215\301\336\031\244\0458\301\240\245\204rVb,\214\324\012A\022"
+	"\014Y\002-\306\220\302\012-F\235B\237-RV\227\010M\2554\341\2739\263P\232Zi\302\367\042\0149\007"
+	"\014Y\002-\350\234Bij\345\011\337\321\231\205\322\324\312\023\276\2230\003Y\211\261pdu#\320\202"
+	"\204\357\301T<\002c@\325S\250d\251\045\032\012K-\321@Z\230K\220W\0355a\007\342B+\202\260\344\226"
+	"\021\201\2122Q\220\045\224YX\022\003I\023*\243\206\210A\003\015\204\246V\012q3\320t\000M\255\370^"
+	"\302\004\305\232'W0(\270Sa\030\355{2\036#\302L\310\322(\301\314\042m\221\240\334\220h'\042\0212`"
+	"\042\201\310DK\011\026";
+
+static unsigned sc_bits(unsigned *pos)
+{
+	unsigned v = (unsigned)(sc_pk[*pos >> 3] | sc_pk[(*pos >> 3) + 1] << 8) >> (*pos & 7) & 31;
+
+	*pos += 5;
+	return v;
+}
+
+/* The name after the one in NAME (at bit POS of sc_pk) into NAME. */
+static void sc_next(unsigned *pos, char name[32])
+{
+	unsigned p = sc_bits(pos), n = sc_bits(pos);
+
+	while (n--)
+		name[p++] = sc_abc[sc_bits(pos)];
+	name[p] = 0;
+}
+
+/* This build's number of each row, less SC_NR0 (mips o32's __NR_Linux), in
+ * 9 bits: the low 8 in sc_lo, the 9th in sc_hi; 511: this arch has none. */
+#ifdef __NR_Linux
+#define SC_NR0 __NR_Linux
+#else
+#define SC_NR0 0
+#endif
+#define X(name, tag, rule) SC_N_##name = SC_NR_(SC_HAS(tag), __NR_##name),
+enum { NSRUN_SYSCALLS(X) };
+#undef X
+#define X(name, tag, rule) _Static_assert(SC_N_##name >= 0 && SC_N_##name <= 511, #name " is not in 9 bits");
+NSRUN_SYSCALLS(X)
+#undef X
+static const unsigned char sc_lo[SC__N] = {
+#define X(name, tag, rule) (unsigned char)SC_N_##name,
 	NSRUN_SYSCALLS(X)
 #undef X
 };
+#define SC_HIB(i, v, w) | (uint64_t)((v) >> 8 & ((i) >> 6 == (w))) << ((i) & 63)
+#define SC_HI0(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 0)
+#define SC_HI1(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 1)
+#define SC_HI2(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 2)
+#define SC_HI3(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 3)
+#define SC_HI4(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 4)
+#define SC_HI5(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 5)
+#define SC_HI6(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 6)
+#define SC_HI7(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 7)
+_Static_assert(SC__N <= 8 * 64, "sc_hi has 8 words");
+static const uint64_t sc_hi[8] = {
+	0 NSRUN_SYSCALLS(SC_HI0), 0 NSRUN_SYSCALLS(SC_HI1), 0 NSRUN_SYSCALLS(SC_HI2), 0 NSRUN_SYSCALLS(SC_HI3),
+	0 NSRUN_SYSCALLS(SC_HI4), 0 NSRUN_SYSCALLS(SC_HI5), 0 NSRUN_SYSCALLS(SC_HI6), 0 NSRUN_SYSCALLS(SC_HI7),
+};
+
+/* Row I's number on this arch, or -1. */
+static int sc_nr(int i)
+{
+	int v = sc_lo[i] | (int)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
+
+	return v == 511 ? -1 : v + SC_NR0;
+}
 
 /* The default profile: the rows with a rule. */
 enum { R_DENY = 1, R_CLONE, R_UNSHARE, R_PERS, R_ENOSYS, R_CAP = 64 };       /* R_CAP + CAP_N */
 #define SC_RULE__(sc)
-#define SC_RULE_DENY(sc) { sc, R_DENY },
-#define SC_RULE_CLONE(sc) { sc, R_CLONE },
-#define SC_RULE_UNSHARE(sc) { sc, R_UNSHARE },
-#define SC_RULE_PERS(sc) { sc, R_PERS },
-#define SC_RULE_ENOSYS(sc) { sc, R_ENOSYS },
-#define SC_RULE_CAP_SYS_ADMIN(sc) { sc, R_CAP + CAP_SYS_ADMIN },
-#define SC_RULE_CAP_SYS_CHROOT(sc) { sc, R_CAP + CAP_SYS_CHROOT },
-#define SC_RULE_CAP_SYS_PTRACE(sc) { sc, R_CAP + CAP_SYS_PTRACE },
-#define SC_RULE_CAP_SYS_TIME(sc) { sc, R_CAP + CAP_SYS_TIME },
-#define SC_RULE_CAP_SYS_MODULE(sc) { sc, R_CAP + CAP_SYS_MODULE },
-static const struct sc_rule {
-	unsigned short sc;
-	unsigned char rule;
-} sc_default[] = {
+#define SC_RULE_DENY(sc) SC_DROW(sc, R_DENY)
+#define SC_RULE_CLONE(sc) SC_DROW(sc, R_CLONE)
+#define SC_RULE_UNSHARE(sc) SC_DROW(sc, R_UNSHARE)
+#define SC_RULE_PERS(sc) SC_DROW(sc, R_PERS)
+#define SC_RULE_ENOSYS(sc) SC_DROW(sc, R_ENOSYS)
+#define SC_RULE_CAP_SYS_ADMIN(sc) SC_DROW(sc, R_CAP + CAP_SYS_ADMIN)
+#define SC_RULE_CAP_SYS_CHROOT(sc) SC_DROW(sc, R_CAP + CAP_SYS_CHROOT)
+#define SC_RULE_CAP_SYS_PTRACE(sc) SC_DROW(sc, R_CAP + CAP_SYS_PTRACE)
+#define SC_RULE_CAP_SYS_TIME(sc) SC_DROW(sc, R_CAP + CAP_SYS_TIME)
+#define SC_RULE_CAP_SYS_MODULE(sc) SC_DROW(sc, R_CAP + CAP_SYS_MODULE)
+/* Each row of it in 16 bits: the row (9 bits), the rule (7). */
+#define SC_DROW(sc, rule) (sc) | (rule) << 9,
+#define SC_DSC(d) ((d) & 511)
+#define SC_DRULE(d) ((d) >> 9)
+_Static_assert(R_CAP + CAP_LAST_CAP < 128 && SC__N <= 512, "sc_default's rows are 16 bits");
+static const unsigned short sc_default[] = {
 #define X(name, tag, rule) SC_RULE_##rule(SC_##name)
 	NSRUN_SYSCALLS(X)
 #undef X
@@ -914,11 +1039,14 @@ static const struct { const char *names, *why; } sc_docs[] = {
 /* The row of syscall NAME, or -1. */
 static int sc_index(const char *name)
 {
-	const char *s = sc_names;
+	char s[32];
+	unsigned pos = 0;
 
-	for (int i = 0; i < SC__N; i++, s += strlen(s) + 1)
+	for (int i = 0; i < SC__N; i++) {
+		sc_next(&pos, s);
 		if (!strcmp(s, name))
 			return i;
+	}
 	return -1;
 }
 
@@ -1013,7 +1141,7 @@ static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char df
 
 	memset(act, dflt, SC__N);
 	for (size_t i = 0; (s->mode == SCM_DEFAULT || s->with_default) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
-		int r = sc_default[i].rule;
+		int r = SC_DRULE(sc_default[i]);
 		unsigned char a = A_ERRNO;
 
 		if (r >= R_CAP)
@@ -1024,7 +1152,7 @@ static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char df
 			a = A_PERS;
 		else if (r == R_ENOSYS)
 			a = A_ENOSYS;
-		act[sc_default[i].sc] = a;
+		act[SC_DSC(sc_default[i])] = a;
 	}
 	for (int i = 0; i < s->n; i++) {
 		act[s->list[i]] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
@@ -1047,15 +1175,13 @@ static int sc_build(struct cfg *c)
 		return 0;
 	sc_actions(c, act, dflt);
 	for (int i = 0; i < SC__N; i++) {       /* by number: an insertion sort */
-		int j = n++;
+		int j = n, nr = sc_nr(i);
 
-		if (sc_nr[i] == 0xffff || act[i] == dflt) {
-			n--;
+		if (nr < 0 || act[i] == dflt)
 			continue;
-		}
-		for (; j > 0 && nums[j - 1].lo > sc_nr[i]; j--)
+		for (n++; j > 0 && nums[j - 1].lo > (uint32_t)nr; j--)
 			nums[j] = nums[j - 1];
-		nums[j] = (struct sc_iv){ sc_nr[i], act[i] };
+		nums[j] = (struct sc_iv){ (uint32_t)nr, act[i] };
 	}
 	for (int i = 0; i <= n; i++) {          /* the intervals, neighbours of one action merged */
 		struct sc_iv v[2] = { { end, dflt }, i < n ? nums[i] : (struct sc_iv){ end, dflt } };

@@ -1719,6 +1719,104 @@ static void test_version(void)
 	      "--version lists the feature table", "%s", buf);
 }
 
+/* ---- seccomp: the table's names as nsrun carries them ----------------------- */
+
+/* The table's names, each ended by a NUL (what nsrun's sc_pk packs). */
+static const char sc_plain[] =
+#define X(name, tag, rule) #name "\0"
+	NSRUN_SYSCALLS(X);
+#undef X
+
+/* sc_pk's bytes from sc_plain into OUT (at least 4096 bytes): their count,
+ * or -1 with WHY when a name has a character sc_abc lacks. */
+static int sc_pack(unsigned char *out, char *why, size_t whylen)
+{
+	const char *n = sc_plain, *prev = "";
+	uint32_t bits = 0;
+	int nb = 0, len = 0;
+
+	memset(out, 0, 4096);
+	for (int i = 0; i < SC__N; prev = n, n += strlen(n) + 1, i++) {
+		unsigned f[40], nf = 0, p = 0;
+
+		while (n[p] && n[p] == prev[p])
+			p++;
+		if (p > 31 || strlen(n) - p > 31) {
+			snprintf(why, whylen, "%s: too long for 5-bit lengths", n);
+			return -1;
+		}
+		f[nf++] = p;
+		f[nf++] = (unsigned)(strlen(n) - p);
+		for (const char *c = n + p; *c; c++) {
+			const char *a = memchr(sc_abc, *c, sizeof sc_abc);
+
+			if (!a) {
+				snprintf(why, whylen, "%s: '%c' is not in sc_abc", n, *c);
+				return -1;
+			}
+			f[nf++] = (unsigned)(a - sc_abc);
+		}
+		for (unsigned k = 0; k < nf; k++)
+			for (bits |= f[k] << nb, nb += 5; nb >= 8; nb -= 8, bits >>= 8)
+				out[len++] = (unsigned char)bits;
+	}
+	if (nb)
+		out[len++] = (unsigned char)bits;
+	return len;
+}
+
+/* build/unit --sc-names: sc_pk's initializer for nsrun.c. */
+static int print_sc_names(void)
+{
+	unsigned char pk[4096];
+	char why[128], line[128] = "\t\"";
+	int n = sc_pack(pk, why, sizeof why);
+
+	if (n < 0) {
+		fprintf(stderr, "unit: %s\n", why);
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		char t[8];
+		int c = pk[i];
+
+		if (c >= 0x20 && c < 0x7f && !strchr("\"\\?%", c))
+			snprintf(t, sizeof t, "%c", c);
+		else
+			snprintf(t, sizeof t, "\\%03o", c);
+		if (strlen(line) + strlen(t) > 100) {
+			printf("%s\"\n", line);
+			strcpy(line, "\t\"");
+		}
+		strcat(line, t);
+	}
+	printf("%s\";\n", line);
+	return 0;
+}
+
+static void test_sc_names(void)
+{
+	unsigned char pk[4096];
+	char why[160] = "", s[32];
+	const char *n = sc_plain;
+	unsigned pos = 0;
+	int len = sc_pack(pk, why, sizeof why);
+
+	if (len >= 0 && (len + 1 != (int)sizeof sc_pk || memcmp(pk, sc_pk, (size_t)len + 1)))
+		snprintf(why, sizeof why, "sc_pk is not the table's names (%d bytes, want %d): "
+			 "paste `build/unit --sc-names` into nsrun.c", (int)sizeof sc_pk - 1, len);
+	for (int i = 0; i < SC__N && !*why; i++, n += strlen(n) + 1) {
+		sc_next(&pos, s);
+		if (strcmp(s, n))
+			snprintf(why, sizeof why, "row %d: %s, want %s", i, s, n);
+		else if (sc_index(n) != i)
+			snprintf(why, sizeof why, "sc_index(%s): %d, want %d", n, sc_index(n), i);
+	}
+	if (!*why && (sc_index("kexec_lod") != -1 || sc_index("") != -1 || sc_index("writev_") != -1))
+		snprintf(why, sizeof why, "an unknown name has a row");
+	check(!*why, "seccomp: the packed names are the table's, each found by sc_index", "%s", why);
+}
+
 /* ---- seccomp: the program, run by a small classic-BPF interpreter ----------- */
 
 static uint32_t bpf_run(const struct sock_filter *f, int n, const struct seccomp_data *d)
@@ -1780,35 +1878,36 @@ static void test_seccomp_program(const char *caps, uint64_t capmask)
 	}
 	for (int i = 0; i < SC__N && !*why; i++) {
 		uint32_t want = SECCOMP_RET_ALLOW, got;
-		const char *n = sc_names;
+		const char *n = sc_plain;
+		uint32_t nr = (uint32_t)sc_nr(i);
 
 		for (int k = 0; k < i; k++)
 			n += strlen(n) + 1;
-		if (sc_nr[i] == 0xffff)
+		if (sc_nr(i) < 0)
 			continue;
 		nums++;
 		for (size_t r = 0; r < sizeof sc_default / sizeof sc_default[0]; r++)
-			if (sc_default[r].sc == i) {
-				int rule = sc_default[r].rule;
+			if (SC_DSC(sc_default[r]) == i) {
+				int rule = SC_DRULE(sc_default[r]);
 
 				want = rule == R_DENY ? eperm : rule == R_ENOSYS ? enosys :
 				       rule >= R_CAP ? (capmask >> (rule - R_CAP) & 1 ? SECCOMP_RET_ALLOW : eperm) :
 				       rule == R_UNSHARE && !(capmask >> CAP_SYS_ADMIN & 1) ? eperm : SECCOMP_RET_ALLOW;
 				if (rule == R_CLONE || rule == R_UNSHARE) {
-					got = sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], CLONE_NEWUSER | SIGCHLD);
+					got = sc_verdict(&c, SC_AUDIT_ARCH, nr, CLONE_NEWUSER | SIGCHLD);
 					if (got != eperm)
 						snprintf(why, sizeof why, "%s with CLONE_NEWUSER: %#x", n, got);
 				}
-				if (rule == R_PERS && (sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 0xffffffff) != SECCOMP_RET_ALLOW ||
-						       sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 8) != SECCOMP_RET_ALLOW ||
-						       sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 6) != eperm))
+				if (rule == R_PERS && (sc_verdict(&c, SC_AUDIT_ARCH, nr, 0xffffffff) != SECCOMP_RET_ALLOW ||
+						       sc_verdict(&c, SC_AUDIT_ARCH, nr, 8) != SECCOMP_RET_ALLOW ||
+						       sc_verdict(&c, SC_AUDIT_ARCH, nr, 6) != eperm))
 					snprintf(why, sizeof why, "personality's queries refused");
 			}
-		if ((got = sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 0)) != want && !*why)
-			snprintf(why, sizeof why, "%s (%u): %#x, want %#x", n, sc_nr[i], got, want);
+		if ((got = sc_verdict(&c, SC_AUDIT_ARCH, nr, 0)) != want && !*why)
+			snprintf(why, sizeof why, "%s (%u): %#x, want %#x", n, nr, got, want);
 		for (int j = 0; j < i && !*why; j++)   /* aliases (arm's sync_file_range2) must agree */
-			if (sc_nr[j] == sc_nr[i] && sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[j], 0) != want)
-				snprintf(why, sizeof why, "%s and row %d share number %u", n, j, sc_nr[i]);
+			if (sc_nr(j) == sc_nr(i) && sc_verdict(&c, SC_AUDIT_ARCH, nr, 0) != want)
+				snprintf(why, sizeof why, "%s and row %d share number %u", n, j, nr);
 	}
 	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH ^ 1, 0, 0) != SECCOMP_RET_KILL_PROCESS)
 		snprintf(why, sizeof why, "another audit arch is not killed");
@@ -1829,9 +1928,12 @@ static void test_seccomp(void)
 			     1ULL << CAP_SYS_ADMIN | 1ULL << CAP_SYS_TIME | 1ULL << CAP_SYS_PTRACE);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--sc-names"))
+		return print_sc_names();
 	test_sizes();
+	test_sc_names();
 	test_seccomp();
 	test_names();
 	test_exit_codes();

@@ -1058,77 +1058,87 @@ struct sc_iv {                          /* numbers from LO to the next one's LO 
 	unsigned char act;
 };
 
-struct bpf {                            /* F NULL: only count */
+struct bpf {                            /* room for SC_ROOM instructions; N may pass it */
 	struct sock_filter *f;
 	int n;
+	uint32_t err;                   /* SECCOMP_RET_ERRNO | the config's errno */
 };
-
-static void bpf_put(struct bpf *b, unsigned short code, unsigned jt, unsigned jf, uint32_t k)
-{
-	if (b->f)
-		b->f[b->n] = (struct sock_filter){ code, (unsigned char)jt, (unsigned char)jf, k };
-	b->n++;
-}
+#define SC_ROOM (BPF_MAXINSNS + 8)
 
 #define SC_ARG0 (offsetof(struct seccomp_data, args) + 4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
-#define SC_RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((uint32_t)(e) & SECCOMP_RET_DATA))
+#define SC_ERR SECCOMP_RET_ERRNO        /* in a template: the config's errno */
+#define SC_KILL SECCOMP_RET_KILL_PROCESS
+#define SC_I(code, jt, jf, k) { BPF_##code, jt, jf, k }
 
-/* A binary search over the intervals LO..HI: a JGE per level, a RET (or a
- * jump to an argument check at BLOCKS) per interval. */
-static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi, const uint32_t *ret, int blocks)
+/* The program's start: the arch (any other ABI is killed), x32 on x86_64
+ * (killed), the number into A; the argument checks of the leaves NEWUSER
+ * (CLONE_NEWUSER in the flags) and PERS (personality's queries). */
+static const struct sock_filter sc_head[] = {
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch)),
+	SC_I(JMP | BPF_JEQ | BPF_K, 1, 0, SC_AUDIT_ARCH),
+	SC_I(RET | BPF_K, 0, 0, SC_KILL),
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr)),
+#ifdef __X32_SYSCALL_BIT
+	SC_I(JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT),
+	SC_I(RET | BPF_K, 0, 0, SC_KILL),
+#endif
+}, sc_newuser[] = {
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),
+	SC_I(JMP | BPF_JSET | BPF_K, 0, 1, CLONE_NEWUSER),
+	SC_I(RET | BPF_K, 0, 0, SC_ERR),
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
+}, sc_pers[] = {
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),
+	SC_I(JMP | BPF_JEQ | BPF_K, 3, 0, 0),
+	SC_I(JMP | BPF_JEQ | BPF_K, 2, 0, 0xffffffff),
+	SC_I(JMP | BPF_JEQ | BPF_K, 1, 0, 0x0008),              /* PER_LINUX32 */
+	SC_I(RET | BPF_K, 0, 0, SC_ERR),
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
+};
+
+/* N instructions of template T (SC_ERR: the config's errno). */
+static void bpf_put(struct bpf *b, const struct sock_filter *t, int n)
 {
-	struct bpf left = { NULL, 0 };
-	int mid = (lo + hi + 1) / 2;
-
-	if (lo == hi) {
-		if (iv[lo].act >= A_NEWUSER)    /* blocks: NEWUSER (4), then PERS */
-			bpf_put(b, BPF_JMP | BPF_JA, 0, 0, (uint32_t)(blocks + 4 * (iv[lo].act == A_PERS) - b->n - 1));
-		else
-			bpf_put(b, BPF_RET | BPF_K, 0, 0, ret[iv[lo].act]);
-		return;
-	}
-	sc_tree(&left, iv, lo, mid - 1, ret, blocks);
-	if (left.n <= 255) {
-		bpf_put(b, BPF_JMP | BPF_JGE | BPF_K, (unsigned)left.n, 0, iv[mid].lo);
-	} else {                                /* too far for jt: a JA over the left half */
-		bpf_put(b, BPF_JMP | BPF_JGE | BPF_K, 0, 1, iv[mid].lo);
-		bpf_put(b, BPF_JMP | BPF_JA, 0, 0, (uint32_t)left.n);
-	}
-	sc_tree(b, iv, lo, mid - 1, ret, blocks);
-	sc_tree(b, iv, mid, hi, ret, blocks);
+	for (; n--; t++, b->n++)
+		if (b->n < SC_ROOM) {
+			b->f[b->n] = *t;
+			if (t->code == (BPF_RET | BPF_K) && t->k == SC_ERR)
+				b->f[b->n].k = b->err;
+		}
 }
 
-/* The whole program: the arch (any other ABI is killed), x32 on x86_64
- * (killed), the search, the argument checks. */
-static void sc_emit(struct bpf *b, const struct sc_iv *iv, int n, uint32_t err)
+/* A binary search over the intervals LO..HI: a JGE per level (and a JA
+ * where the left half is too far for its jt), per interval a RET or its
+ * argument check. */
+static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi)
 {
-	const uint32_t ret[] = { SECCOMP_RET_ALLOW, SC_RET_ERRNO(err), SC_RET_ERRNO(ENOSYS) };
-	struct bpf tree = { NULL, 0 };
-	int blocks;
+	int mid = (lo + hi + 1) / 2, at = b->n, n;
+	struct sock_filter i = SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
 
-	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch));
-	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, SC_AUDIT_ARCH);
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
-	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
-#ifdef __X32_SYSCALL_BIT
-	bpf_put(b, BPF_JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT);
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
-#endif
-	sc_tree(&tree, iv, 0, n - 1, ret, 0);
-	blocks = b->n + tree.n;
-	sc_tree(b, iv, 0, n - 1, ret, blocks);
-	/* NEWUSER: CLONE_NEWUSER in the flags */
-	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0);
-	bpf_put(b, BPF_JMP | BPF_JSET | BPF_K, 0, 1, CLONE_NEWUSER);
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, ret[A_ERRNO]);
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
-	/* PERS: personality's queries */
-	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0);
-	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 3, 0, 0);
-	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0xffffffff);
-	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0x0008);        /* PER_LINUX32 */
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, ret[A_ERRNO]);
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+	if (lo == hi) {
+		switch (iv[lo].act) {
+		case A_NEWUSER: bpf_put(b, sc_newuser, 4); return;
+		case A_PERS: bpf_put(b, sc_pers, 6); return;
+		case A_ENOSYS: i.k = SECCOMP_RET_ERRNO | ENOSYS; break;
+		case A_ERRNO: i.k = SC_ERR;
+		}
+		bpf_put(b, &i, 1);
+		return;
+	}
+	i = (struct sock_filter)SC_I(JMP | BPF_JGE | BPF_K, 0, 0, iv[mid].lo);
+	bpf_put(b, &i, 1);
+	sc_tree(b, iv, lo, mid - 1);
+	if (b->n >= SC_ROOM)
+		return;
+	if ((n = b->n - at - 1) <= 255) {
+		b->f[at].jt = (unsigned char)n;
+	} else {                                /* too far for jt: a JA over the left half */
+		memmove(&b->f[at + 2], &b->f[at + 1], (size_t)n * sizeof *b->f);
+		b->f[at].jf = 1;
+		b->f[at + 1] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)n);
+		b->n++;
+	}
+	sc_tree(b, iv, mid, hi);
 }
 
 /* What each row gets: the default profile's rules (for "default" and
@@ -1165,43 +1175,33 @@ static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char df
 /* The config's program into C->proc.filter (NULL: no filter). */
 static int sc_build(struct cfg *c)
 {
-	unsigned char act[SC__N], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
-	struct sc_iv iv[2 * SC__N + 1], nums[SC__N];
-	struct bpf b = { NULL, 0 };
-	uint32_t end = 0;
-	int n = 0, k = 0;
+	unsigned char act[SC__N], by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
+	struct sc_iv iv[513];
+	struct bpf b = { NULL, 0, SECCOMP_RET_ERRNO | ((uint32_t)c->sc.err & SECCOMP_RET_DATA) };
+	int k = 0;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
 		return 0;
 	sc_actions(c, act, dflt);
-	for (int i = 0; i < SC__N; i++) {       /* by number: an insertion sort */
-		int j = n, nr = sc_nr(i);
-
-		if (nr < 0 || act[i] == dflt)
-			continue;
-		for (n++; j > 0 && nums[j - 1].lo > (uint32_t)nr; j--)
-			nums[j] = nums[j - 1];
-		nums[j] = (struct sc_iv){ (uint32_t)nr, act[i] };
-	}
-	for (int i = 0; i <= n; i++) {          /* the intervals, neighbours of one action merged */
-		struct sc_iv v[2] = { { end, dflt }, i < n ? nums[i] : (struct sc_iv){ end, dflt } };
-
-		for (int h = i < n && nums[i].lo == end; h < 2; h++)
-			if (!k || iv[k - 1].act != v[h].act)
-				iv[k++] = v[h];
-		if (i < n)
-			end = nums[i].lo + 1;
-	}
-	sc_emit(&b, iv, k, (uint32_t)c->sc.err);
-	if (b.n > BPF_MAXINSNS)
+	memset(by_nr, dflt, sizeof by_nr);      /* each number's action (less SC_NR0) */
+	for (int i = 0; i < SC__N; i++)
+		if (sc_nr(i) >= 0 && act[i] != dflt)
+			by_nr[sc_nr(i) - SC_NR0] = act[i];
+	iv[k++] = (struct sc_iv){ 0, dflt };     /* the intervals: where the action changes */
+	for (int v = 0; v < 512; v++)
+		if (by_nr[v] != iv[k - 1].act)
+			iv[k++] = (struct sc_iv){ (uint32_t)v + SC_NR0, by_nr[v] };
+	if (!(b.f = malloc(SC_ROOM * sizeof *b.f)))
+		return fail("%s: the seccomp program", c->file);
+	bpf_put(&b, sc_head, sizeof sc_head / sizeof sc_head[0]);
+	sc_tree(&b, iv, 0, k - 1);
+	if (b.n > BPF_MAXINSNS) {
+		free(b.f);
 		return failx("%s: the seccomp program would have %d instructions (at most %d)", c->file, b.n,
 			     BPF_MAXINSNS);
-	if (!(b.f = malloc((size_t)b.n * sizeof *b.f)))
-		return fail("%s: the seccomp program", c->file);
-	c->proc.filter_len = (unsigned short)b.n;
-	b.n = 0;
-	sc_emit(&b, iv, k, (uint32_t)c->sc.err);
+	}
 	c->proc.filter = b.f;
+	c->proc.filter_len = (unsigned short)b.n;
 	return 0;
 }
 

@@ -1921,8 +1921,56 @@ static void test_seccomp_program(const char *caps, uint64_t capmask)
 	cfg_free(&c);
 }
 
+
+/* An allow list of every other number of this arch: hundreds of intervals,
+ * jumps too far for a jt (the JA path); each number gets what it should. */
+static void test_seccomp_far(void)
+{
+	static char text[16384];
+	char why[160] = "";
+	size_t len;
+	int listed[1024] = { 0 }, nums = 0, jas = 0;
+	struct cfg c;
+
+	len = (size_t)snprintf(text, sizeof text, "{\"name\":\"t\",\"root\":{\"path\":\"/r\"},"
+			       "\"process\":{\"args\":[\"/a\"]},\"seccomp\":{\"allow\":[");
+	for (int i = 0, n = 0; i < SC__N; i++) {
+		const char *name = sc_plain;
+		int nr = sc_nr(i);
+
+		for (int k = 0; k < i; k++)
+			name += strlen(name) + 1;
+		if (nr < 0 || (nr - SC_NR0) % 2 || listed[nr - SC_NR0])
+			continue;
+		listed[nr - SC_NR0] = 1;
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s\"%s\"", n++ ? "," : "", name);
+	}
+	snprintf(text + len, sizeof text - len, "]}}");
+	err_reset();
+	if (cfg_parse(&c, "t.json", text, strlen(text)) < 0 || !c.proc.filter) {
+		check(0, "seccomp: an allow list of every other number", "%s", g_err);
+		return;
+	}
+	for (int v = 0; v < 1024 && !*why; v++) {
+		uint32_t nr = (uint32_t)(v + SC_NR0), got = sc_verdict(&c, SC_AUDIT_ARCH, nr, 0);
+		uint32_t want = listed[v] ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM;
+
+		if (!listed[v] && sc_nr(SC_clone3) == (int)nr)
+			want = SECCOMP_RET_ERRNO | ENOSYS;
+		if (got != want)
+			snprintf(why, sizeof why, "number %u: %#x, want %#x", nr, got, want);
+		nums += listed[v];
+	}
+	for (int k = 0; k < c.proc.filter_len; k++)
+		jas += ((const struct sock_filter *)c.proc.filter)[k].code == (BPF_JMP | BPF_JA);
+	check(!*why && jas && nums > 100, "seccomp: an allow list of every other number (far jumps)",
+	      "%s (%d instructions, %d JA)", why, c.proc.filter_len, jas);
+	cfg_free(&c);
+}
+
 static void test_seccomp(void)
 {
+	test_seccomp_far();
 	test_seccomp_program("", 0);
 	test_seccomp_program("\"CAP_SYS_ADMIN\",\"CAP_SYS_TIME\",\"CAP_SYS_PTRACE\"",
 			     1ULL << CAP_SYS_ADMIN | 1ULL << CAP_SYS_TIME | 1ULL << CAP_SYS_PTRACE);

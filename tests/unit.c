@@ -1794,6 +1794,67 @@ static int print_sc_names(void)
 	return 0;
 }
 
+/* build/unit --sc-headers ARCH < `cc -E -dM` of ARCH's <asm/unistd.h>: the
+ * table against those headers both ways: every __NR_ name they define is a
+ * row tagged for ARCH, and every row tagged for it is there (the compiler
+ * checks that half only for the build's own arch).  One result line. */
+static int sc_headers(const char *arch)
+{
+	static const char *const tags[] = {
+#define X(name, tag, rule) #tag,
+		NSRUN_SYSCALLS(X)
+#undef X
+	};
+	static const char *const not_calls[] = {        /* __NR_ macros that name no syscall */
+		"Linux", "Linux_syscalls", "syscalls", "arch_specific_syscall", "SYSCALL_BASE",
+		"OABI_SYSCALL_BASE", "SYSCALL_MASK",
+	};
+	char line[512], name[160], why[512] = "", seen[SC__N] = { 0 };
+	char letter = !strcmp(arch, "x86_64") ? 'x' : !strcmp(arch, "aarch64") ? 'a' : !strcmp(arch, "armhf") ? 'r' :
+		      !strcmp(arch, "mipsel") || !strcmp(arch, "mips") ? 'm' : 0;
+	int n = 0;
+
+	if (!letter) {
+		fprintf(stderr, "unit: --sc-headers: unknown arch %s\n", arch);
+		return 2;
+	}
+	while (fgets(line, sizeof line, stdin)) {
+		int i, skip = 0;
+
+		if (sscanf(line, "#define __NR_%159[A-Za-z0-9_]", name) != 1)
+			continue;
+		for (size_t k = 0; k < sizeof not_calls / sizeof not_calls[0]; k++)
+			skip |= !strcmp(name, not_calls[k]);
+		/* mips o32's placeholders (unused18, reserved221, ...): numbers the
+		 * kernel maps to sys_ni_syscall, ENOSYS always */
+		skip |= (!strncmp(name, "unused", 6) && strspn(name + 6, "0123456789") == strlen(name + 6)) ||
+			(!strncmp(name, "reserved", 8) && strspn(name + 8, "0123456789") == strlen(name + 8));
+		if (skip)
+			continue;
+		n++;
+		if ((i = sc_index(name)) < 0 || !strchr(tags[i], letter)) {
+			size_t l = strlen(why);
+
+			snprintf(why + l, sizeof why - l, "%s%s%s", *why ? ", " : "", name,
+				 i < 0 ? " (no row)" : " (not tagged)");
+		} else {
+			seen[i] = 1;
+		}
+	}
+	for (int i = 0; i < SC__N; i++)
+		if (strchr(tags[i], letter) && !seen[i]) {
+			const char *nm = sc_plain;
+			size_t l = strlen(why);
+
+			for (int k = 0; k < i; k++)
+				nm += strlen(nm) + 1;
+			snprintf(why + l, sizeof why - l, "%s%s (tagged, not in the headers)", *why ? ", " : "", nm);
+		}
+	snprintf(name, sizeof name, "seccomp: the table is %s's <asm/unistd.h> both ways (%d __NR_ names)", arch, n);
+	check(!*why && n > 250, name, "%s", *why ? why : "too few names: not that <asm/unistd.h>?");
+	return n_fail ? 1 : 0;
+}
+
 static void test_sc_names(void)
 {
 	unsigned char pk[4096];
@@ -1980,6 +2041,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--sc-names"))
 		return print_sc_names();
+	if (argc == 3 && !strcmp(argv[1], "--sc-headers"))
+		return sc_headers(argv[2]);
 	test_sizes();
 	test_sc_names();
 	test_seccomp();

@@ -2755,11 +2755,11 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 	       cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
 }
 
-/* The errno names seccomp.errno takes (or a number). */
-static const struct { char name[12]; unsigned short e; } sc_errnos[] = {
-	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "EIO", EIO }, { "EBADF", EBADF }, { "EAGAIN", EAGAIN },
-	{ "ENOMEM", ENOMEM }, { "EACCES", EACCES }, { "EFAULT", EFAULT }, { "EBUSY", EBUSY },
-	{ "EINVAL", EINVAL }, { "ENOSYS", ENOSYS }, { "EOPNOTSUPP", EOPNOTSUPP },
+/* The errno names seccomp.errno takes (or a number), and their values. */
+#define SC_ERRNOS "EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL ENOSYS EOPNOTSUPP"
+static const char sc_errnos[] = SC_ERRNOS;
+static const unsigned char sc_errno_v[] = {
+	EPERM, ENOENT, EIO, EBADF, EAGAIN, ENOMEM, EACCES, EFAULT, EBUSY, EINVAL, ENOSYS, EOPNOTSUPP,
 };
 
 static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
@@ -2768,13 +2768,17 @@ static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, con
 	int64_t n;
 
 	(void)f;
-	for (size_t i = 0; WITH_SECCOMP && cJSON_IsString(v) && i < sizeof sc_errnos / sizeof sc_errnos[0]; i++)
-		if (!strcmp(v->valuestring, sc_errnos[i].name))
-			return *(int *)out = sc_errnos[i].e, 0;
+	if (WITH_SECCOMP && cJSON_IsString(v) && *v->valuestring) {
+		size_t l = strlen(v->valuestring), i = 0;
+
+		for (const char *p = sc_errnos; *p; p += strcspn(p, " "), p += *p == ' ', i++)
+			if (!strncmp(p, v->valuestring, l) && (p[l] == ' ' || !p[l]))
+				return *(int *)out = sc_errno_v[i], 0;
+	}
 	if (cJSON_IsNumber(v))
 		return cfg_int(x, v, name, 1, 4095, &n) < 0 ? -1 : (*(int *)out = (int)n, 0);
-	return cfg_err(x, v, 0, name, "expected EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL "
-		       "ENOSYS EOPNOTSUPP or a number from 1 to 4095, got %s", js_show(x, v, shown, sizeof shown));
+	return cfg_err(x, v, 0, name, "expected %s or a number from 1 to 4095, got %s", sc_errnos,
+		       js_show(x, v, shown, sizeof shown));
 }
 
 /* ---- the rows ------------------------------------------------------------ */
@@ -2883,7 +2887,7 @@ static const struct field schema[] = {
 	  DOC("array of syscall names", "—", "only these pass, the rest fail with `errno` (`clone3` with `ENOSYS` "
 	      "unless named); exactly one of `deny` and `allow`", "\"read\"", NULL) },
 	{ .path = "seccomp.errno", .parse = p_sc_errno, .off = OFF(sc.err),
-	  DOC("`EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL ENOSYS EOPNOTSUPP` or 1–4095",
+	  DOC("`" SC_ERRNOS "` or 1–4095",
 	      "`\"EPERM\"`", "the error a refused call returns", "\"ENOSYS\"", "\"seccomp\":{\"deny\":[\"ptrace\"]}") },
 	{ .path = "uid_map", .parse = p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,

@@ -1727,63 +1727,129 @@ static const char sc_plain[] =
 	NSRUN_SYSCALLS(X);
 #undef X
 
-/* sc_pk's bytes from sc_plain into OUT (at least 4096 bytes): their count,
- * or -1 with WHY when a name has a character sc_abc lacks. */
-static int sc_pack(unsigned char *out, char *why, size_t whylen)
+/* A canonical Huffman code over symbols 0..N-1: COUNT[l] codes of length
+ * l + 1, SYM the symbols in code order (by length, then value), CODE and
+ * LEN each symbol's. */
+struct huff {
+	unsigned char count[12], sym[128], len[128];
+	unsigned code[128];
+	int nsym;
+};
+
+/* The code for FREQ[0..N) (0: a symbol never used): Huffman's merging of
+ * the two rarest, then canonical codes; -1 when a code is over 12 bits. */
+static int huff_make(const unsigned *freq, int n, struct huff *h)
 {
-	const char *n = sc_plain, *prev = "";
-	uint32_t bits = 0;
-	int nb = 0, len = 0;
+	unsigned w[256];
+	int up[256], alive[256], nodes = n;
 
-	memset(out, 0, 4096);
-	for (int i = 0; i < SC__N; prev = n, n += strlen(n) + 1, i++) {
-		unsigned f[40], nf = 0, p = 0;
+	memset(h, 0, sizeof *h);
+	for (int i = 0; i < n; i++)
+		w[i] = freq[i], up[i] = -1, alive[i] = freq[i] > 0;
+	for (;;) {
+		int a = -1, b = -1;
 
-		while (n[p] && n[p] == prev[p])
-			p++;
-		if (p > 31 || strlen(n) - p > 31) {
-			snprintf(why, whylen, "%s: too long for 5-bit lengths", n);
-			return -1;
-		}
-		f[nf++] = p;
-		f[nf++] = (unsigned)(strlen(n) - p);
-		for (const char *c = n + p; *c; c++) {
-			const char *a = memchr(sc_abc, *c, sizeof sc_abc);
-
-			if (!a) {
-				snprintf(why, whylen, "%s: '%c' is not in sc_abc", n, *c);
-				return -1;
-			}
-			f[nf++] = (unsigned)(a - sc_abc);
-		}
-		for (unsigned k = 0; k < nf; k++)
-			for (bits |= f[k] << nb, nb += 5; nb >= 8; nb -= 8, bits >>= 8)
-				out[len++] = (unsigned char)bits;
+		for (int i = 0; i < nodes; i++)
+			if (alive[i] && (a < 0 || w[i] < w[a]))
+				a = i;
+		for (int i = 0; i < nodes; i++)
+			if (alive[i] && i != a && (b < 0 || w[i] < w[b]))
+				b = i;
+		if (b < 0)
+			break;
+		w[nodes] = w[a] + w[b], up[nodes] = -1, alive[nodes] = 1;
+		up[a] = up[b] = nodes, alive[a] = alive[b] = 0;
+		nodes++;
 	}
-	if (nb)
-		out[len++] = (unsigned char)bits;
-	return len;
+	for (int i = 0; i < n; i++) {
+		for (int j = i; freq[i] && up[j] >= 0; j = up[j])
+			h->len[i]++;
+		if (h->len[i] > 12)
+			return -1;
+	}
+	for (unsigned l = 1, code = 0; l <= 12; l++, code <<= 1)
+		for (int i = 0; i < n; i++)
+			if (freq[i] && h->len[i] == l) {
+				h->count[l - 1]++;
+				h->sym[h->nsym++] = (unsigned char)i;
+				h->code[i] = code++;
+			}
+	return 0;
 }
 
-/* build/unit --sc-names: sc_pk's initializer for nsrun.c. */
+/* sc_pk and its two codes from sc_plain: per name the length it shares
+ * with the one before (code P), the rest's characters and a NUL (code C).
+ * OUT has at least 4096 bytes; the count of them, or -1 with WHY. */
+static int sc_pack(unsigned char *out, struct huff *p, struct huff *c, char *why, size_t whylen)
+{
+	unsigned pf[32] = { 0 }, cf[128] = { 0 }, pos = 0;
+
+	memset(out, 0, 4096);
+	for (int pass = 0; pass < 2; pass++) {
+		const char *n = sc_plain, *prev = "";
+
+		for (int i = 0; i < SC__N; prev = n, n += strlen(n) + 1, i++) {
+			unsigned k = 0;
+
+			while (n[k] && n[k] == prev[k])
+				k++;
+			if (k > 31) {
+				snprintf(why, whylen, "%s: shares more than 31 characters", n);
+				return -1;
+			}
+			for (int j = -1; j <= (int)(strlen(n) - k); j++) {
+				const struct huff *h = j < 0 ? p : c;
+				unsigned s = j < 0 ? k : (unsigned char)n[k + (unsigned)j];
+
+				if (!pass) {
+					(j < 0 ? pf : cf)[s & 127]++;
+					continue;
+				}
+				for (int b = h->len[s] - 1; b >= 0; b--, pos++)
+					out[pos >> 3] |= (unsigned char)((h->code[s] >> b & 1) << (pos & 7));
+			}
+		}
+		if (!pass && (huff_make(pf, 32, p) < 0 || huff_make(cf, 128, c) < 0)) {
+			snprintf(why, whylen, "a code longer than 12 bits");
+			return -1;
+		}
+	}
+	return (int)(pos + 7) / 8;
+}
+
+static void print_bytes(const char *decl, const unsigned char *b, int n)
+{
+	printf("%s = {", decl);
+	for (int i = 0; i < n; i++)
+		printf("%s%d,", i % 20 ? " " : "\n\t", b[i]);
+	printf("\n};\n");
+}
+
+/* build/unit --sc-names: the block of nsrun.c between its marker lines. */
 static int print_sc_names(void)
 {
 	unsigned char pk[4096];
 	char why[128], line[128] = "\t\"";
-	int n = sc_pack(pk, why, sizeof why);
+	struct huff p, c;
+	int n = sc_pack(pk, &p, &c, why, sizeof why);
 
 	if (n < 0) {
 		fprintf(stderr, "unit: %s\n", why);
 		return 1;
 	}
+	print_bytes("static const unsigned char sc_pcount[12]", p.count, 12);
+	print_bytes("static const unsigned char sc_psym[]", p.sym, p.nsym);
+	print_bytes("static const unsigned char sc_ccount[12]", c.count, 12);
+	print_bytes("static const unsigned char sc_csym[]", c.sym, c.nsym);
+	printf("static const unsigned char sc_pk[] =\n");
 	for (int i = 0; i < n; i++) {
 		char t[8];
-		int c = pk[i];
+		int ch = pk[i];
 
-		if (c >= 0x20 && c < 0x7f && !strchr("\"\\?%", c))
-			snprintf(t, sizeof t, "%c", c);
+		if (ch >= 0x20 && ch < 0x7f && !strchr("\"\\?%", ch))
+			snprintf(t, sizeof t, "%c", ch);
 		else
-			snprintf(t, sizeof t, "\\%03o", c);
+			snprintf(t, sizeof t, "\\%03o", ch);
 		if (strlen(line) + strlen(t) > 100) {
 			printf("%s\"\n", line);
 			strcpy(line, "\t\"");
@@ -1861,11 +1927,15 @@ static void test_sc_names(void)
 	char why[160] = "", s[32];
 	const char *n = sc_plain;
 	unsigned pos = 0;
-	int len = sc_pack(pk, why, sizeof why);
+	struct huff p, c;
+	int len = sc_pack(pk, &p, &c, why, sizeof why);
 
-	if (len >= 0 && (len + 1 != (int)sizeof sc_pk || memcmp(pk, sc_pk, (size_t)len + 1)))
-		snprintf(why, sizeof why, "sc_pk is not the table's names (%d bytes, want %d): "
-			 "paste `build/unit --sc-names` into nsrun.c", (int)sizeof sc_pk - 1, len);
+	if (len >= 0 && (len + 1 != (int)sizeof sc_pk || memcmp(pk, sc_pk, (size_t)len + 1) ||
+			 memcmp(p.count, sc_pcount, 12) || memcmp(c.count, sc_ccount, 12) ||
+			 p.nsym != (int)sizeof sc_psym || memcmp(p.sym, sc_psym, sizeof sc_psym) ||
+			 c.nsym != (int)sizeof sc_csym || memcmp(c.sym, sc_csym, sizeof sc_csym)))
+		snprintf(why, sizeof why, "nsrun.c's packed names are not the table's (%d bytes, want %d): "
+			 "put `build/unit --sc-names` between its marker lines", (int)sizeof sc_pk - 1, len);
 	for (int i = 0; i < SC__N && !*why; i++, n += strlen(n) + 1) {
 		sc_next(&pos, s);
 		if (strcmp(s, n))

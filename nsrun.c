@@ -995,7 +995,7 @@ static int sc_nr(int i)
 }
 
 /* The default profile: the rows with a rule. */
-enum { R_DENY = 1, R_CLONE, R_UNSHARE, R_PERS, R_ENOSYS, R_CAP = 64 };       /* R_CAP + CAP_N */
+enum { R_DENY = 1, R_ENOSYS, R_CLONE, R_PERS, R_UNSHARE, R_CAP = 64 };       /* R_CAP + CAP_N */
 #define SC_RULE__(sc)
 #define SC_RULE_DENY(sc) SC_DROW(sc, R_DENY)
 #define SC_RULE_CLONE(sc) SC_DROW(sc, R_CLONE)
@@ -1067,18 +1067,24 @@ static int sc_index(const char *name)
 
 /* What the program does with one number. */
 enum { A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER, A_PERS };
+_Static_assert((int)A_ERRNO == R_DENY && (int)A_ENOSYS == R_ENOSYS && (int)A_NEWUSER == R_CLONE && (int)A_PERS == R_PERS,
+	       "a rule without a condition is its action");
 
 struct sc_iv {                          /* numbers from LO to the next one's LO */
 	uint32_t lo;
 	unsigned char act;
 };
 
-struct bpf {                            /* room for SC_ROOM instructions; N may pass it */
+struct bpf {
 	struct sock_filter *f;
 	int n;
 	uint32_t err;                   /* SECCOMP_RET_ERRNO | the config's errno */
 };
-#define SC_ROOM (BPF_MAXINSNS + 8)
+/* At most 513 intervals (9-bit numbers): as many leaves, 3 of them argument
+ * checks (clone, unshare, personality: 11 more), 512 JGEs each with a JA,
+ * the head: always far below BPF_MAXINSNS. */
+#define SC_ROOM (6 + 513 + 11 + 2 * 512)
+_Static_assert(SC_ROOM <= BPF_MAXINSNS, "the program fits the kernel's limit");
 
 #define SC_ARG0 (offsetof(struct seccomp_data, args) + 4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
 #define SC_ERR SECCOMP_RET_ERRNO        /* in a template: the config's errno */
@@ -1114,12 +1120,11 @@ static const struct sock_filter sc_head[] = {
 /* N instructions of template T (SC_ERR: the config's errno). */
 static void bpf_put(struct bpf *b, const struct sock_filter *t, int n)
 {
-	for (; n--; t++, b->n++)
-		if (b->n < SC_ROOM) {
-			b->f[b->n] = *t;
-			if (t->code == (BPF_RET | BPF_K) && t->k == SC_ERR)
-				b->f[b->n].k = b->err;
-		}
+	for (; n--; t++, b->n++) {
+		b->f[b->n] = *t;
+		if (t->code == (BPF_RET | BPF_K) && t->k == SC_ERR)
+			b->f[b->n].k = b->err;
+	}
 }
 
 /* A binary search over the intervals LO..HI: a JGE per level (and a JA
@@ -1143,8 +1148,6 @@ static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi)
 	i = (struct sock_filter)SC_I(JMP | BPF_JGE | BPF_K, 0, 0, iv[mid].lo);
 	bpf_put(b, &i, 1);
 	sc_tree(b, iv, lo, mid - 1);
-	if (b->n >= SC_ROOM)
-		return;
 	if ((n = b->n - at - 1) <= 255) {
 		b->f[at].jt = (unsigned char)n;
 	} else {                                /* too far for jt: a JA over the left half */
@@ -1167,16 +1170,12 @@ static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char df
 	memset(act, dflt, SC__N);
 	for (size_t i = 0; (s->mode == SCM_DEFAULT || s->with_default) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
 		int r = SC_DRULE(sc_default[i]);
-		unsigned char a = A_ERRNO;
+		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
 		if (r >= R_CAP)
 			a = c->proc.caps >> (r - R_CAP) & 1 ? A_ALLOW : A_ERRNO;
-		else if (r == R_CLONE || (r == R_UNSHARE && (c->proc.caps >> CAP_SYS_ADMIN & 1)))
-			a = A_NEWUSER;
-		else if (r == R_PERS)
-			a = A_PERS;
-		else if (r == R_ENOSYS)
-			a = A_ENOSYS;
+		else if (r == R_UNSHARE)
+			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
 		act[SC_DSC(sc_default[i])] = a;
 	}
 	for (int i = 0; i < s->n; i++) {
@@ -1199,9 +1198,9 @@ static int sc_build(struct cfg *c)
 		return 0;
 	sc_actions(c, act, dflt);
 	memset(by_nr, dflt, sizeof by_nr);      /* each number's action (less SC_NR0) */
-	for (int i = 0; i < SC__N; i++)
-		if (sc_nr(i) >= 0 && act[i] != dflt)
-			by_nr[sc_nr(i) - SC_NR0] = act[i];
+	for (int i = 0, nr; i < SC__N; i++)
+		if ((nr = sc_nr(i)) >= 0 && act[i] != dflt)
+			by_nr[nr - SC_NR0] = act[i];
 	iv[k++] = (struct sc_iv){ 0, dflt };     /* the intervals: where the action changes */
 	for (int v = 0; v < 512; v++)
 		if (by_nr[v] != iv[k - 1].act)
@@ -1210,11 +1209,6 @@ static int sc_build(struct cfg *c)
 		return fail("%s: the seccomp program", c->file);
 	bpf_put(&b, sc_head, sizeof sc_head / sizeof sc_head[0]);
 	sc_tree(&b, iv, 0, k - 1);
-	if (b.n > BPF_MAXINSNS) {
-		free(b.f);
-		return failx("%s: the seccomp program would have %d instructions (at most %d)", c->file, b.n,
-			     BPF_MAXINSNS);
-	}
 	c->proc.filter = b.f;
 	c->proc.filter_len = (unsigned short)b.n;
 	return 0;

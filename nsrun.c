@@ -1082,7 +1082,7 @@ struct bpf {
 };
 /* At most 513 intervals (9-bit numbers): as many leaves, 3 of them argument
  * checks (clone, unshare, personality: 11 more), 512 JGEs each with a JA,
- * the head: always far below BPF_MAXINSNS. */
+ * the head: always far below BPF_MAXINSNS (with sc_acts shared, fewer). */
 #define SC_ROOM (6 + 513 + 11 + 2 * 512)
 _Static_assert(SC_ROOM <= BPF_MAXINSNS, "the program fits the kernel's limit");
 
@@ -1092,8 +1092,7 @@ _Static_assert(SC_ROOM <= BPF_MAXINSNS, "the program fits the kernel's limit");
 #define SC_I(code, jt, jf, k) { BPF_##code, jt, jf, k }
 
 /* The program's start: the arch (any other ABI is killed), x32 on x86_64
- * (killed), the number into A; the argument checks of the leaves NEWUSER
- * (CLONE_NEWUSER in the flags) and PERS (personality's queries). */
+ * (killed), the number into A. */
 static const struct sock_filter sc_head[] = {
 	SC_I(LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch)),
 	SC_I(JMP | BPF_JEQ | BPF_K, 1, 0, SC_AUDIT_ARCH),
@@ -1103,12 +1102,19 @@ static const struct sock_filter sc_head[] = {
 	SC_I(JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT),
 	SC_I(RET | BPF_K, 0, 0, SC_KILL),
 #endif
-}, sc_newuser[] = {
+};
+
+/* Each action's instructions, at sc_at[action], sc_len[action] long:
+ * A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER (CLONE_NEWUSER in the flags),
+ * A_PERS (personality's queries). */
+static const struct sock_filter sc_acts[] = {
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
+	SC_I(RET | BPF_K, 0, 0, SC_ERR),
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS),
 	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),
 	SC_I(JMP | BPF_JSET | BPF_K, 0, 1, CLONE_NEWUSER),
 	SC_I(RET | BPF_K, 0, 0, SC_ERR),
 	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
-}, sc_pers[] = {
 	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),
 	SC_I(JMP | BPF_JEQ | BPF_K, 3, 0, 0),
 	SC_I(JMP | BPF_JEQ | BPF_K, 2, 0, 0xffffffff),
@@ -1116,6 +1122,7 @@ static const struct sock_filter sc_head[] = {
 	SC_I(RET | BPF_K, 0, 0, SC_ERR),
 	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
 };
+static const unsigned char sc_at[] = { 0, 1, 2, 3, 7 }, sc_len[] = { 1, 1, 1, 4, 6 };
 
 /* N instructions of template T (SC_ERR: the config's errno). */
 static void bpf_put(struct bpf *b, const struct sock_filter *t, int n)
@@ -1127,27 +1134,33 @@ static void bpf_put(struct bpf *b, const struct sock_filter *t, int n)
 	}
 }
 
-/* A binary search over the intervals LO..HI: a JGE per level (and a JA
- * where the left half is too far for its jt), per interval a RET or its
- * argument check. */
-static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi)
+/* A binary search over the intervals LO..HI, a JGE per level.  END 0: each
+ * interval's action follows its JGE (and a JA goes where the left half is
+ * too far for a jt).  Else sc_acts is at END, after the search, and each
+ * interval is a jump there: the program is shorter (the kernel's load
+ * costs per instruction), for as few intervals as keep END near. */
+static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi, int end)
 {
 	int mid = (lo + hi + 1) / 2, at = b->n, n;
-	struct sock_filter i = SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+	struct sock_filter i = SC_I(JMP | BPF_JGE | BPF_K, 0, 0, iv[mid].lo);
 
 	if (lo == hi) {
-		switch (iv[lo].act) {
-		case A_NEWUSER: bpf_put(b, sc_newuser, 4); return;
-		case A_PERS: bpf_put(b, sc_pers, 6); return;
-		case A_ENOSYS: i.k = SECCOMP_RET_ERRNO | ENOSYS; break;
-		case A_ERRNO: i.k = SC_ERR;
-		}
-		bpf_put(b, &i, 1);
+		bpf_put(b, sc_acts + sc_at[iv[lo].act], sc_len[iv[lo].act]);
 		return;
 	}
-	i = (struct sock_filter)SC_I(JMP | BPF_JGE | BPF_K, 0, 0, iv[mid].lo);
+	if (end) {                              /* jt: the right half, jf: the left */
+		n = end - at - 1;
+		i.jt = (unsigned char)(mid == hi ? n + sc_at[iv[hi].act] : mid - 1 - lo);
+		i.jf = (unsigned char)(mid - 1 == lo ? n + sc_at[iv[lo].act] : 0);
+		bpf_put(b, &i, 1);
+		if (mid - 1 > lo)
+			sc_tree(b, iv, lo, mid - 1, end);
+		if (hi > mid)
+			sc_tree(b, iv, mid, hi, end);
+		return;
+	}
 	bpf_put(b, &i, 1);
-	sc_tree(b, iv, lo, mid - 1);
+	sc_tree(b, iv, lo, mid - 1, 0);
 	if ((n = b->n - at - 1) <= 255) {
 		b->f[at].jt = (unsigned char)n;
 	} else {                                /* too far for jt: a JA over the left half */
@@ -1156,7 +1169,7 @@ static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi)
 		b->f[at + 1] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)n);
 		b->n++;
 	}
-	sc_tree(b, iv, mid, hi);
+	sc_tree(b, iv, mid, hi, 0);
 }
 
 /* What each row gets: the default profile's rules (for "default" and
@@ -1192,7 +1205,7 @@ static int sc_build(struct cfg *c)
 	unsigned char act[SC__N], by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
 	struct sc_iv iv[513];
 	struct bpf b = { NULL, 0, SECCOMP_RET_ERRNO | ((uint32_t)c->sc.err & SECCOMP_RET_DATA) };
-	int k = 0;
+	int k = 0, end;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
 		return 0;
@@ -1208,7 +1221,10 @@ static int sc_build(struct cfg *c)
 	if (!(b.f = malloc(SC_ROOM * sizeof *b.f)))
 		return fail("%s: the seccomp program", c->file);
 	bpf_put(&b, sc_head, sizeof sc_head / sizeof sc_head[0]);
-	sc_tree(&b, iv, 0, k - 1);
+	end = k > 1 && k <= 240 ? b.n + k - 1 : 0;      /* K - 1 JGEs, then sc_acts: jumps <= 255 */
+	sc_tree(&b, iv, 0, k - 1, end);
+	if (end)
+		bpf_put(&b, sc_acts, sizeof sc_acts / sizeof sc_acts[0]);
 	c->proc.filter = b.f;
 	c->proc.filter_len = (unsigned short)b.n;
 	return 0;

@@ -2099,9 +2099,57 @@ static void test_seccomp_far(void)
 	cfg_free(&c);
 }
 
+/* "@default" and every other number denied: too many intervals for the
+ * shared actions, so clone's, unshare's and personality's argument checks
+ * follow their JGEs (the inline form). */
+static void test_seccomp_inline_checks(void)
+{
+	static char text[16384];
+	uint32_t eperm = SECCOMP_RET_ERRNO | EPERM, allow = SECCOMP_RET_ALLOW;
+	uint32_t clone = (uint32_t)sc_nr(SC_clone), unshare = (uint32_t)sc_nr(SC_unshare);
+	uint32_t pers = (uint32_t)sc_nr(SC_personality);
+	size_t len;
+	struct cfg c;
+	int ok;
+
+	len = (size_t)snprintf(text, sizeof text, "{\"name\":\"t\",\"root\":{\"path\":\"/r\"},"
+			       "\"process\":{\"args\":[\"/a\"],\"capabilities\":[\"CAP_SYS_ADMIN\"]},"
+			       "\"seccomp\":{\"deny\":[\"@default\"");
+	for (int i = 0, seen[1024] = { 0 }; i < SC__N; i++) {
+		const char *name = sc_plain;
+		int nr = sc_nr(i);
+
+		for (int k = 0; k < i; k++)
+			name += strlen(name) + 1;
+		if (nr < 0 || (nr - SC_NR0) % 2 || seen[nr - SC_NR0] || i == SC_clone || i == SC_unshare ||
+		    i == SC_personality || sc_nr(SC_clone) == nr || sc_nr(SC_unshare) == nr || sc_nr(SC_personality) == nr)
+			continue;
+		seen[nr - SC_NR0] = 1;
+		len += (size_t)snprintf(text + len, sizeof text - len, ",\"%s\"", name);
+	}
+	snprintf(text + len, sizeof text - len, "]}}");
+	err_reset();
+	if (cfg_parse(&c, "t.json", text, strlen(text)) < 0 || !c.proc.filter) {
+		check(0, "seccomp: argument checks in a long program", "%s", g_err);
+		return;
+	}
+	ok = c.proc.filter_len > 300 &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, clone, CLONE_NEWUSER | SIGCHLD) == eperm &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, clone, SIGCHLD) == allow &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, unshare, CLONE_NEWUSER) == eperm &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, unshare, CLONE_NEWNS) == allow &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, pers, 0xffffffff) == allow &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, pers, 6) == eperm &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, (uint32_t)sc_nr(SC_kexec_load), 0) == eperm;
+	check(ok, "seccomp: clone, unshare and personality checks in a long program (inline actions)",
+	      "%d instructions", c.proc.filter_len);
+	cfg_free(&c);
+}
+
 static void test_seccomp(void)
 {
 	test_seccomp_far();
+	test_seccomp_inline_checks();
 	test_seccomp_program("", 0);
 	test_seccomp_program("\"CAP_SYS_ADMIN\",\"CAP_SYS_TIME\",\"CAP_SYS_PTRACE\"",
 			     1ULL << CAP_SYS_ADMIN | 1ULL << CAP_SYS_TIME | 1ULL << CAP_SYS_PTRACE);

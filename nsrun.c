@@ -916,44 +916,184 @@ static int cli_signal(const char *s)
  * and musl's "#define stat64 stat" would rename the row. */
 #define SC_NR_(has, nr) SC_NR__(has, nr)
 #define SC_NR__(has, nr) SC_NR_##has(nr)
-#define SC_NR_1(nr) nr
-#define SC_NR_0(nr) 0xffff
+#define SC_NR_1(nr) ((nr) - SC_NR0)
+#define SC_NR_0(nr) 511
 
 #define X(name, tag, rule) SC_##name,
 enum { NSRUN_SYSCALLS(X) SC__N };
 #undef X
 _Static_assert(SC__N <= NSRUN_SYSCALLS_MAX, "NSRUN_SYSCALLS_MAX is too small");
 
-/* The names, each ended by a NUL, in the rows' order. */
+#if NSRUN_DOCS
+/* The names, each ended by a NUL, in the rows' order (the README's). */
 static const char sc_names[] =
 #define X(name, tag, rule) #name "\0"
 	NSRUN_SYSCALLS(X);
 #undef X
+#endif
 
-/* This build's number of each row; 0xffff: this arch has none. */
-static const unsigned short sc_nr[SC__N] = {
-#define X(name, tag, rule) SC_NR_(SC_HAS(tag), __NR_##name),
+/* The names as nsrun carries them: in the rows' order, each as the length
+ * it shares with the one before (a symbol of code P), the rest's
+ * characters and a NUL (symbols of code C); both canonical Huffman codes:
+ * COUNT[l] codes of length l + 1, SYM their symbols in code order.  The
+ * block is `build/unit --sc-names`, which the unit tests check against the
+ * table. */
+/* -- build/unit --sc-names -- */
+static const unsigned char sc_pcount[12] = {
+	0, 1, 3, 4, 2, 3, 1, 1, 2, 0, 0, 0,
+};
+static const unsigned char sc_psym[] = {
+	1, 2, 3, 4, 0, 5, 6, 9, 7, 8, 10, 13, 15, 12, 11, 20, 21,
+};
+static const unsigned char sc_ccount[12] = {
+	0, 0, 3, 3, 8, 9, 5, 1, 1, 1, 2, 0,
+};
+static const unsigned char sc_csym[] = {
+	0, 101, 116, 97, 105, 114, 95, 99, 100, 108, 109, 110, 111, 115, 50, 52, 54, 102, 103, 107,
+	112, 117, 121, 51, 104, 118, 119, 120, 98, 113, 106, 49, 56,
+};
+static const unsigned char sc_pk[] =
+	"\225j\235\344\011:\277\223\225Y`>3\253\242,g^\302\254\310\234\260@)\351\344\003\375'o\374\201}\246"
+	"\371\314l\265\202j\321@\344w\272\042\253B-\355V>>\271\255i[\221\371\364\234v\257La\375 \352\257"
+	"\354\365\236o\340\275\200k\007A;\241\023\225-\277\231U\321{\275\347\033\272\016\012\236\024x\027"
+	"\017\250\215\002\215oG\277\026(\306\020\250#\237\311\312\177\362F\274\333\2129\250\340\304/\311"
+	"\033\267\025+o\304\273\255\230n}\314J^\370\222\274q[1\223\2227\342\335V\270\023\375\202'\321)\254"
+	"\037\004\243wfA\327\223v\257La\375 \010\232\320Lm\224\273\022UX)\2466\312]\011\356\013^\340\027"
+	"\212\327\2505\345\240\211\370\375\017G\025\233F-\230\353k.\374-\230\257\271\360\244Q\013\370\260k/"
+	"8\013\3701\177\2101A.$\0351\356\013\265[\316\234\323\204]\240\362\361\311m\205j\035\331D\250\017"
+	"\371\376$\357.l\2638A~\027\017\270\215\2021\301\343\3331\257\005c\202\272*z[A1\331|z\006\007\3653)"
+	"\200wWj\243\334\225\240\372\324\317\244\200F>\301\210\023\004\333\370\360gR\200\231G\337\375\200"
+	"\250\237I\001\265qwA\343b\207.\317'$\023z[\321\246mE\357\023g[\241\247g o\204\342\356\331D\354\266"
+	"\202[\374\241\223\274q[1_s}`o\234&\324A\245\223\321Y\323|\332D\032\3335\252\347\007\211\361wO\245"
+	"\352S\210\336A+\311\202\006\347\353F\276\005.\354\232\270\333\012\363\360\202\363Z\220\333\013\316"
+	"k\201\017/\230\327\202\304\270\257\211}-\260\313\033\003\276\310\350\326\210\034^\320q!^\2206\017"
+	"\344\362\202\204\217p=pX/\243!\234\207\027\354k\301\334^\260\257\005\251\336\134\310=\355 <\275 #"
+	"\237\335\032q\306\045X^\320\215c/\366\300\267\027\314k\201\177&\005\220\036\224\227J\320]\251\215r"
+	"WBC\276\077\311JI_S~\343zw\341\367\077\334h\351k\312o0R\266\236Y\341\302\251\030\017|P\374\260k"
+	"\302\327A\361\303\256\2117\311\033\267\025\236\324}!\367_s\301wx\077\022\273\030\330\340\341S\014"
+	"\354\244\356\013\312\252\320\305hp\205\303G:(\234I\201+\243\316\334.\300\037s\332\2752\325a\005S"
+	"\207\025\350\311\252\300kEU\353\245\216|&+\045\305]\211\315A\023S\334\225\223\302\006\247\302\263"
+	"\322d\335A~\217o\307\274\026pP\077\223\002x\077\021\0234\305\216\374L\012P}\352gR\200\221Oh\234"
+	"\367\225J\036\343t\202`\033\037\376L\0120\311\023\326\317\244\200dBo+\252Y\371\370$\370\363^\000"
+	"\333\237E8\003\336K\312A\0231\2239(\340G\230\230.;8\241\236G\020\234\305\003m\202\372(h\023\250#"
+	"\237\350\005m\265\202f\027\262\200Q|\177R-\202\356.t\232\224I\001}\230\332\270\273\320\227\035\234"
+	"\340\212!fA\077\360/\035\324\244L\012\270\017\371\376\300\343b\207\345\215\045\230\351\037\342K"
+	"\362\306m\305\235\354\005\277$o\334V\370\356\325\373\011\202\315.0\217\254\012\037\024\034\371\003"
+	"\317^\240\247gp\367:\362\211c\265\302\315.T\267\306\244\221\336\326Ke2A}\314J^\200\337}\312d\002"
+	"\373\234\214OV\005\236\211\032\027;\222\376\236\364\266^*\223\011\255 \021\023fA]vO\202\354y\364"
+	"\335\217\344\343\317&\361\004\255\340\371\206\213\200\261'~\330\225\306\305\016\317\321\255\272"
+	"\036\340e/\351\240\366\202\031\027;f\262\2274\375\350V\241\213\310\002}\206R\214!p\362IV\353\310"
+	"\350=Ht\273b\210Y`\324\012\256Q+:\311\033\267\025DV\205he[\321\037\314\002Uo\256m\205F\346\234\251"
+	"Y\371\370$6Xi\223\270\237\226\202V>\370\373\206\213\037xG\274\202\311\312\254\0157\311\033\267\025"
+	"(,\023\334\272\332<\3007\134\334V\314\007gA\375\273\031Oj\243\334\225\320\220eU\334\264\027T\320"
+	"\012boZA\212\007R\275\237\270&\344\003\375\215!(\177\220=FCZ\233\007n\2227n+z\036P\263+\355^\231.;"
+	"8\341\361\341\317\244\200\2725bL\270\013\364\357\346T:\371@S\026J\363\231\331j\005\255x\200\311"
+	"\177@i\372aY>:\346b/\336\017\234\030\271\331<1\377n\336\364\276\017LPwt\314\274\347\305^0\362\306"
+	"\3625\027\276$o\334VX\307\364\343\337\315\233\336\367\201\232\371\315\222\016*]\341#\134Oj\366\303"
+	"\077\357X\333w\357\256\007\217\024\330\313\302\032v\3467\313]\031\230\210tP\311\273\030\037\253"
+	"\370\237\344\215\333\212\231\224\355\273w\327\203G\012\354ea\015;\363\233\345\256\014\314\343\254"
+	"\0050\347\321.\370\016\327\003UfA-\253\302\007\005\217\013\2267\226q\341I\362\306m\205zAv\257\304"
+	"\335V\244\265y\240\347\201h@J\215\355\032\325\363\2037\275Gc\352\243\020\211\361wO\245\352S\210"
+	"\336A+\311\202\206\366\222\254\224\340\234p\031\315\274wk\204\367yx\301}-\350\333\013\356k\201\017"
+	"/\230\327\202\304\270\257\211}-\360{Luk\204]\336\030p\237\360uxA\302G\270\0368xx\301}-\350yx\301"
+	"\276\026\314\355\005\373Z\320\267\027\334\327\202To.xzAF>\307\045X\3368\366b\017|{\301\274\026\370"
+	"gR\200\203j6O\360n&8\253\302E\360AA\267\312\370v\340\207e\371\350H\325\224\345\023\356V1{\301]\341"
+	"\213\275x\077\220\030\271\331<\341\240\356\350\360\274\347\305^\300\310'\205\311V+\3462\017pU\317"
+	"\004\223j6O \023\262\255\310>1\333\212\374 o\204\364\200\257]c\337\321\035<\255z\077qLP\317H\332"
+	"\2752\205\365\203\370\026d\237\320\314V+\274O\330\373>\340:\016\270\3715Q\042\301qz\255\300\033"
+	"\221H9h\042\246\260R\304\034\324\3700\342\356Xy#\336m\305LJ\336\210w[\321{\301I9h\042\356A\311\033"
+	"\361m+\356\244\344\215\370\266\025\231\340\364ZA\334=\233\210\273\255\340\376e\253\025u\037TTo.P"
+	"\275\271@\263yB\343\356\302,\240[#T\275\237\030\0234\337\026\004\223\325\377\340\330\355\256\332"
+	"\013$\023\2207\242\3734a\223\274q[\321\023\365\331G\234\340m\375\270/\320\376\277!\243\026h^\3253"
+	"\301d|\030\250\257\271V\304\013ry\001\341\042\372\003";
+/* -- end -- */
+
+/* The symbol of a canonical code at bit POS of sc_pk (low bits first). */
+static unsigned sc_sym(unsigned *pos, const unsigned char *count, const unsigned char *sym)
+{
+	unsigned code = 0, first = 0;
+
+	for (int l = 0; l < 12; l++, ++*pos) {
+		code |= sc_pk[*pos >> 3] >> (*pos & 7) & 1;
+		if (code - first < count[l])
+			return ++*pos, sym[code - first];
+		sym += count[l];
+		first = (first + count[l]) << 1;
+		code <<= 1;
+	}
+	return 0;
+}
+
+/* The name after the one in NAME (at bit POS of sc_pk) into NAME. */
+static void sc_next(unsigned *pos, char name[32])
+{
+	unsigned p = sc_sym(pos, sc_pcount, sc_psym);
+
+	while (p < 31 && (name[p] = (char)sc_sym(pos, sc_ccount, sc_csym)))
+		p++;
+	name[p] = 0;
+}
+
+/* This build's number of each row, less SC_NR0 (mips o32's __NR_Linux), in
+ * 9 bits: the low 8 in sc_lo, the 9th in sc_hi; 511: this arch has none. */
+#ifdef __NR_Linux
+#define SC_NR0 __NR_Linux
+#else
+#define SC_NR0 0
+#endif
+#define X(name, tag, rule) SC_N_##name = SC_NR_(SC_HAS(tag), __NR_##name),
+enum { NSRUN_SYSCALLS(X) };
+#undef X
+#define X(name, tag, rule) _Static_assert(SC_N_##name >= 0 && SC_N_##name <= 511, #name " is not in 9 bits");
+NSRUN_SYSCALLS(X)
+#undef X
+static const unsigned char sc_lo[SC__N] = {
+#define X(name, tag, rule) (unsigned char)SC_N_##name,
 	NSRUN_SYSCALLS(X)
 #undef X
 };
+#define SC_HIB(i, v, w) | (uint64_t)((v) >> 8 & ((i) >> 6 == (w))) << ((i) & 63)
+#define SC_HI0(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 0)
+#define SC_HI1(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 1)
+#define SC_HI2(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 2)
+#define SC_HI3(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 3)
+#define SC_HI4(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 4)
+#define SC_HI5(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 5)
+#define SC_HI6(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 6)
+#define SC_HI7(name, tag, rule) SC_HIB(SC_##name, SC_N_##name, 7)
+_Static_assert(SC__N <= 8 * 64, "sc_hi has 8 words");
+static const uint64_t sc_hi[8] = {
+	0 NSRUN_SYSCALLS(SC_HI0), 0 NSRUN_SYSCALLS(SC_HI1), 0 NSRUN_SYSCALLS(SC_HI2), 0 NSRUN_SYSCALLS(SC_HI3),
+	0 NSRUN_SYSCALLS(SC_HI4), 0 NSRUN_SYSCALLS(SC_HI5), 0 NSRUN_SYSCALLS(SC_HI6), 0 NSRUN_SYSCALLS(SC_HI7),
+};
+
+/* Row I's number on this arch, or -1. */
+static int sc_nr(int i)
+{
+	int v = sc_lo[i] | (int)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
+
+	return v == 511 ? -1 : v + SC_NR0;
+}
 
 /* The default profile: the rows with a rule. */
-enum { R_DENY = 1, R_CLONE, R_UNSHARE, R_PERS, R_ENOSYS, R_CAP = 64 };       /* R_CAP + CAP_N */
+enum { R_DENY = 1, R_ENOSYS, R_CLONE, R_PERS, R_UNSHARE, R_CAP = 64 };       /* R_CAP + CAP_N */
 #define SC_RULE__(sc)
-#define SC_RULE_DENY(sc) { sc, R_DENY },
-#define SC_RULE_CLONE(sc) { sc, R_CLONE },
-#define SC_RULE_UNSHARE(sc) { sc, R_UNSHARE },
-#define SC_RULE_PERS(sc) { sc, R_PERS },
-#define SC_RULE_ENOSYS(sc) { sc, R_ENOSYS },
-#define SC_RULE_CAP_SYS_ADMIN(sc) { sc, R_CAP + CAP_SYS_ADMIN },
-#define SC_RULE_CAP_SYS_CHROOT(sc) { sc, R_CAP + CAP_SYS_CHROOT },
-#define SC_RULE_CAP_SYS_PTRACE(sc) { sc, R_CAP + CAP_SYS_PTRACE },
-#define SC_RULE_CAP_SYS_TIME(sc) { sc, R_CAP + CAP_SYS_TIME },
-#define SC_RULE_CAP_SYS_MODULE(sc) { sc, R_CAP + CAP_SYS_MODULE },
-static const struct sc_rule {
-	unsigned short sc;
-	unsigned char rule;
-} sc_default[] = {
+#define SC_RULE_DENY(sc) SC_DROW(sc, R_DENY)
+#define SC_RULE_CLONE(sc) SC_DROW(sc, R_CLONE)
+#define SC_RULE_UNSHARE(sc) SC_DROW(sc, R_UNSHARE)
+#define SC_RULE_PERS(sc) SC_DROW(sc, R_PERS)
+#define SC_RULE_ENOSYS(sc) SC_DROW(sc, R_ENOSYS)
+#define SC_RULE_CAP_SYS_ADMIN(sc) SC_DROW(sc, R_CAP + CAP_SYS_ADMIN)
+#define SC_RULE_CAP_SYS_CHROOT(sc) SC_DROW(sc, R_CAP + CAP_SYS_CHROOT)
+#define SC_RULE_CAP_SYS_PTRACE(sc) SC_DROW(sc, R_CAP + CAP_SYS_PTRACE)
+#define SC_RULE_CAP_SYS_TIME(sc) SC_DROW(sc, R_CAP + CAP_SYS_TIME)
+#define SC_RULE_CAP_SYS_MODULE(sc) SC_DROW(sc, R_CAP + CAP_SYS_MODULE)
+/* Each row of it in 16 bits: the row (9 bits), the rule (7). */
+#define SC_DROW(sc, rule) (sc) | (rule) << 9,
+#define SC_DSC(d) ((d) & 511)
+#define SC_DRULE(d) ((d) >> 9)
+_Static_assert(R_CAP + CAP_LAST_CAP < 128 && SC__N <= 512, "sc_default's rows are 16 bits");
+static const unsigned short sc_default[] = {
 #define X(name, tag, rule) SC_RULE_##rule(SC_##name)
 	NSRUN_SYSCALLS(X)
 #undef X
@@ -995,93 +1135,122 @@ static const struct { const char *names, *why; } sc_docs[] = {
 /* The row of syscall NAME, or -1. */
 static int sc_index(const char *name)
 {
-	const char *s = sc_names;
+	char s[32];
+	unsigned pos = 0;
 
-	for (int i = 0; i < SC__N; i++, s += strlen(s) + 1)
+	for (int i = 0; i < SC__N; i++) {
+		sc_next(&pos, s);
 		if (!strcmp(s, name))
 			return i;
+	}
 	return -1;
 }
 
 /* What the program does with one number. */
 enum { A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER, A_PERS };
+_Static_assert((int)A_ERRNO == R_DENY && (int)A_ENOSYS == R_ENOSYS && (int)A_NEWUSER == R_CLONE && (int)A_PERS == R_PERS,
+	       "a rule without a condition is its action");
 
 struct sc_iv {                          /* numbers from LO to the next one's LO */
 	uint32_t lo;
 	unsigned char act;
 };
 
-struct bpf {                            /* F NULL: only count */
+struct bpf {
 	struct sock_filter *f;
 	int n;
+	uint32_t err;                   /* SECCOMP_RET_ERRNO | the config's errno */
 };
-
-static void bpf_put(struct bpf *b, unsigned short code, unsigned jt, unsigned jf, uint32_t k)
-{
-	if (b->f)
-		b->f[b->n] = (struct sock_filter){ code, (unsigned char)jt, (unsigned char)jf, k };
-	b->n++;
-}
+/* At most 513 intervals (9-bit numbers): as many leaves, 3 of them argument
+ * checks (clone, unshare, personality: 11 more), 512 JGEs each with a JA,
+ * the head: always far below BPF_MAXINSNS (with sc_acts shared, fewer). */
+#define SC_ROOM (6 + 513 + 11 + 2 * 512)
+_Static_assert(SC_ROOM <= BPF_MAXINSNS, "the program fits the kernel's limit");
 
 #define SC_ARG0 (offsetof(struct seccomp_data, args) + 4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
-#define SC_RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((uint32_t)(e) & SECCOMP_RET_DATA))
+#define SC_ERR SECCOMP_RET_ERRNO        /* in a template: the config's errno */
+#define SC_KILL SECCOMP_RET_KILL_PROCESS
+#define SC_I(code, jt, jf, k) { BPF_##code, jt, jf, k }
 
-/* A binary search over the intervals LO..HI: a JGE per level, a RET (or a
- * jump to an argument check at BLOCKS) per interval. */
-static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi, const uint32_t *ret, int blocks)
+/* The program's start: the arch (any other ABI is killed), x32 on x86_64
+ * (killed), the number into A. */
+static const struct sock_filter sc_head[] = {
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch)),
+	SC_I(JMP | BPF_JEQ | BPF_K, 1, 0, SC_AUDIT_ARCH),
+	SC_I(RET | BPF_K, 0, 0, SC_KILL),
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr)),
+#ifdef __X32_SYSCALL_BIT
+	SC_I(JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT),
+	SC_I(RET | BPF_K, 0, 0, SC_KILL),
+#endif
+};
+
+/* Each action's instructions, at sc_at[action], sc_len[action] long:
+ * A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER (CLONE_NEWUSER in the flags),
+ * A_PERS (personality's queries). */
+static const struct sock_filter sc_acts[] = {
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
+	SC_I(RET | BPF_K, 0, 0, SC_ERR),
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS),
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),
+	SC_I(JMP | BPF_JSET | BPF_K, 0, 1, CLONE_NEWUSER),
+	SC_I(RET | BPF_K, 0, 0, SC_ERR),
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),
+	SC_I(JMP | BPF_JEQ | BPF_K, 3, 0, 0),
+	SC_I(JMP | BPF_JEQ | BPF_K, 2, 0, 0xffffffff),
+	SC_I(JMP | BPF_JEQ | BPF_K, 1, 0, 0x0008),              /* PER_LINUX32 */
+	SC_I(RET | BPF_K, 0, 0, SC_ERR),
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
+};
+static const unsigned char sc_at[] = { 0, 1, 2, 3, 7 }, sc_len[] = { 1, 1, 1, 4, 6 };
+
+/* N instructions of template T (SC_ERR: the config's errno). */
+static void bpf_put(struct bpf *b, const struct sock_filter *t, int n)
 {
-	struct bpf left = { NULL, 0 };
-	int mid = (lo + hi + 1) / 2;
-
-	if (lo == hi) {
-		if (iv[lo].act >= A_NEWUSER)    /* blocks: NEWUSER (4), then PERS */
-			bpf_put(b, BPF_JMP | BPF_JA, 0, 0, (uint32_t)(blocks + 4 * (iv[lo].act == A_PERS) - b->n - 1));
-		else
-			bpf_put(b, BPF_RET | BPF_K, 0, 0, ret[iv[lo].act]);
-		return;
+	for (; n--; t++, b->n++) {
+		b->f[b->n] = *t;
+		if (t->code == (BPF_RET | BPF_K) && t->k == SC_ERR)
+			b->f[b->n].k = b->err;
 	}
-	sc_tree(&left, iv, lo, mid - 1, ret, blocks);
-	if (left.n <= 255) {
-		bpf_put(b, BPF_JMP | BPF_JGE | BPF_K, (unsigned)left.n, 0, iv[mid].lo);
-	} else {                                /* too far for jt: a JA over the left half */
-		bpf_put(b, BPF_JMP | BPF_JGE | BPF_K, 0, 1, iv[mid].lo);
-		bpf_put(b, BPF_JMP | BPF_JA, 0, 0, (uint32_t)left.n);
-	}
-	sc_tree(b, iv, lo, mid - 1, ret, blocks);
-	sc_tree(b, iv, mid, hi, ret, blocks);
 }
 
-/* The whole program: the arch (any other ABI is killed), x32 on x86_64
- * (killed), the search, the argument checks. */
-static void sc_emit(struct bpf *b, const struct sc_iv *iv, int n, uint32_t err)
+/* A binary search over the intervals LO..HI, a JGE per level.  END 0: each
+ * interval's action follows its JGE (and a JA goes where the left half is
+ * too far for a jt).  Else sc_acts is at END, after the search, and each
+ * interval is a jump there: the program is shorter (the kernel's load
+ * costs per instruction), for as few intervals as keep END near. */
+static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi, int end)
 {
-	const uint32_t ret[] = { SECCOMP_RET_ALLOW, SC_RET_ERRNO(err), SC_RET_ERRNO(ENOSYS) };
-	struct bpf tree = { NULL, 0 };
-	int blocks;
+	int mid = (lo + hi + 1) / 2, at = b->n, n;
+	struct sock_filter i = SC_I(JMP | BPF_JGE | BPF_K, 0, 0, iv[mid].lo);
 
-	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch));
-	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, SC_AUDIT_ARCH);
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
-	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
-#ifdef __X32_SYSCALL_BIT
-	bpf_put(b, BPF_JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT);
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
-#endif
-	sc_tree(&tree, iv, 0, n - 1, ret, 0);
-	blocks = b->n + tree.n;
-	sc_tree(b, iv, 0, n - 1, ret, blocks);
-	/* NEWUSER: CLONE_NEWUSER in the flags */
-	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0);
-	bpf_put(b, BPF_JMP | BPF_JSET | BPF_K, 0, 1, CLONE_NEWUSER);
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, ret[A_ERRNO]);
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
-	/* PERS: personality's queries */
-	bpf_put(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0);
-	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 3, 0, 0);
-	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 0xffffffff);
-	bpf_put(b, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0x0008);        /* PER_LINUX32 */
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, ret[A_ERRNO]);
-	bpf_put(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+	if (lo == hi) {
+		bpf_put(b, sc_acts + sc_at[iv[lo].act], sc_len[iv[lo].act]);
+		return;
+	}
+	if (end) {                              /* jt: the right half, jf: the left */
+		n = end - at - 1;
+		i.jt = (unsigned char)(mid == hi ? n + sc_at[iv[hi].act] : mid - 1 - lo);
+		i.jf = (unsigned char)(mid - 1 == lo ? n + sc_at[iv[lo].act] : 0);
+		bpf_put(b, &i, 1);
+		if (mid - 1 > lo)
+			sc_tree(b, iv, lo, mid - 1, end);
+		if (hi > mid)
+			sc_tree(b, iv, mid, hi, end);
+		return;
+	}
+	bpf_put(b, &i, 1);
+	sc_tree(b, iv, lo, mid - 1, 0);
+	if ((n = b->n - at - 1) <= 255) {
+		b->f[at].jt = (unsigned char)n;
+	} else {                                /* too far for jt: a JA over the left half */
+		memmove(&b->f[at + 2], &b->f[at + 1], (size_t)n * sizeof *b->f);
+		b->f[at].jf = 1;
+		b->f[at + 1] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)n);
+		b->n++;
+	}
+	sc_tree(b, iv, mid, hi, 0);
 }
 
 /* What each row gets: the default profile's rules (for "default" and
@@ -1094,18 +1263,14 @@ static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char df
 
 	memset(act, dflt, SC__N);
 	for (size_t i = 0; (s->mode == SCM_DEFAULT || s->with_default) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
-		int r = sc_default[i].rule;
-		unsigned char a = A_ERRNO;
+		int r = SC_DRULE(sc_default[i]);
+		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
 		if (r >= R_CAP)
 			a = c->proc.caps >> (r - R_CAP) & 1 ? A_ALLOW : A_ERRNO;
-		else if (r == R_CLONE || (r == R_UNSHARE && (c->proc.caps >> CAP_SYS_ADMIN & 1)))
-			a = A_NEWUSER;
-		else if (r == R_PERS)
-			a = A_PERS;
-		else if (r == R_ENOSYS)
-			a = A_ENOSYS;
-		act[sc_default[i].sc] = a;
+		else if (r == R_UNSHARE)
+			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
+		act[SC_DSC(sc_default[i])] = a;
 	}
 	for (int i = 0; i < s->n; i++) {
 		act[s->list[i]] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
@@ -1118,45 +1283,31 @@ static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char df
 /* The config's program into C->proc.filter (NULL: no filter). */
 static int sc_build(struct cfg *c)
 {
-	unsigned char act[SC__N], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
-	struct sc_iv iv[2 * SC__N + 1], nums[SC__N];
-	struct bpf b = { NULL, 0 };
-	uint32_t end = 0;
-	int n = 0, k = 0;
+	unsigned char act[SC__N], by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
+	struct sc_iv iv[513];
+	struct bpf b = { NULL, 0, SECCOMP_RET_ERRNO | ((uint32_t)c->sc.err & SECCOMP_RET_DATA) };
+	int k = 0, end;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
 		return 0;
 	sc_actions(c, act, dflt);
-	for (int i = 0; i < SC__N; i++) {       /* by number: an insertion sort */
-		int j = n++;
-
-		if (sc_nr[i] == 0xffff || act[i] == dflt) {
-			n--;
-			continue;
-		}
-		for (; j > 0 && nums[j - 1].lo > sc_nr[i]; j--)
-			nums[j] = nums[j - 1];
-		nums[j] = (struct sc_iv){ sc_nr[i], act[i] };
-	}
-	for (int i = 0; i <= n; i++) {          /* the intervals, neighbours of one action merged */
-		struct sc_iv v[2] = { { end, dflt }, i < n ? nums[i] : (struct sc_iv){ end, dflt } };
-
-		for (int h = i < n && nums[i].lo == end; h < 2; h++)
-			if (!k || iv[k - 1].act != v[h].act)
-				iv[k++] = v[h];
-		if (i < n)
-			end = nums[i].lo + 1;
-	}
-	sc_emit(&b, iv, k, (uint32_t)c->sc.err);
-	if (b.n > BPF_MAXINSNS)
-		return failx("%s: the seccomp program would have %d instructions (at most %d)", c->file, b.n,
-			     BPF_MAXINSNS);
-	if (!(b.f = malloc((size_t)b.n * sizeof *b.f)))
+	memset(by_nr, dflt, sizeof by_nr);      /* each number's action (less SC_NR0) */
+	for (int i = 0, nr; i < SC__N; i++)
+		if ((nr = sc_nr(i)) >= 0 && act[i] != dflt)
+			by_nr[nr - SC_NR0] = act[i];
+	iv[k++] = (struct sc_iv){ 0, dflt };     /* the intervals: where the action changes */
+	for (int v = 0; v < 512; v++)
+		if (by_nr[v] != iv[k - 1].act)
+			iv[k++] = (struct sc_iv){ (uint32_t)v + SC_NR0, by_nr[v] };
+	if (!(b.f = malloc(SC_ROOM * sizeof *b.f)))
 		return fail("%s: the seccomp program", c->file);
-	c->proc.filter_len = (unsigned short)b.n;
-	b.n = 0;
-	sc_emit(&b, iv, k, (uint32_t)c->sc.err);
+	bpf_put(&b, sc_head, sizeof sc_head / sizeof sc_head[0]);
+	end = k > 1 && k <= 240 ? b.n + k - 1 : 0;      /* K - 1 JGEs, then sc_acts: jumps <= 255 */
+	sc_tree(&b, iv, 0, k - 1, end);
+	if (end)
+		bpf_put(&b, sc_acts, sizeof sc_acts / sizeof sc_acts[0]);
 	c->proc.filter = b.f;
+	c->proc.filter_len = (unsigned short)b.n;
 	return 0;
 }
 
@@ -2732,11 +2883,11 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 	       cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
 }
 
-/* The errno names seccomp.errno takes (or a number). */
-static const struct { char name[12]; unsigned short e; } sc_errnos[] = {
-	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "EIO", EIO }, { "EBADF", EBADF }, { "EAGAIN", EAGAIN },
-	{ "ENOMEM", ENOMEM }, { "EACCES", EACCES }, { "EFAULT", EFAULT }, { "EBUSY", EBUSY },
-	{ "EINVAL", EINVAL }, { "ENOSYS", ENOSYS }, { "EOPNOTSUPP", EOPNOTSUPP },
+/* The errno names seccomp.errno takes (or a number), and their values. */
+#define SC_ERRNOS "EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL ENOSYS EOPNOTSUPP"
+static const char sc_errnos[] = SC_ERRNOS;
+static const unsigned char sc_errno_v[] = {
+	EPERM, ENOENT, EIO, EBADF, EAGAIN, ENOMEM, EACCES, EFAULT, EBUSY, EINVAL, ENOSYS, EOPNOTSUPP,
 };
 
 static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
@@ -2745,13 +2896,17 @@ static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, con
 	int64_t n;
 
 	(void)f;
-	for (size_t i = 0; WITH_SECCOMP && cJSON_IsString(v) && i < sizeof sc_errnos / sizeof sc_errnos[0]; i++)
-		if (!strcmp(v->valuestring, sc_errnos[i].name))
-			return *(int *)out = sc_errnos[i].e, 0;
+	if (WITH_SECCOMP && cJSON_IsString(v) && *v->valuestring) {
+		size_t l = strlen(v->valuestring), i = 0;
+
+		for (const char *p = sc_errnos; *p; p += strcspn(p, " "), p += *p == ' ', i++)
+			if (!strncmp(p, v->valuestring, l) && (p[l] == ' ' || !p[l]))
+				return *(int *)out = sc_errno_v[i], 0;
+	}
 	if (cJSON_IsNumber(v))
 		return cfg_int(x, v, name, 1, 4095, &n) < 0 ? -1 : (*(int *)out = (int)n, 0);
-	return cfg_err(x, v, 0, name, "expected EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL "
-		       "ENOSYS EOPNOTSUPP or a number from 1 to 4095, got %s", js_show(x, v, shown, sizeof shown));
+	return cfg_err(x, v, 0, name, "expected %s or a number from 1 to 4095, got %s", sc_errnos,
+		       js_show(x, v, shown, sizeof shown));
 }
 
 /* ---- the rows ------------------------------------------------------------ */
@@ -2865,7 +3020,7 @@ static const struct field schema[] = {
 	  DOC("array of syscall names", "—", "only these pass, the rest fail with `errno` (`clone3` with `ENOSYS` "
 	      "unless named); exactly one of `deny` and `allow`", "\"read\"", NULL) },
 	{ .path = "seccomp.errno", .parse = p_sc_errno, .off = OFF(sc.err),
-	  DOC("`EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL ENOSYS EOPNOTSUPP` or 1–4095",
+	  DOC("`" SC_ERRNOS "` or 1–4095",
 	      "`\"EPERM\"`", "the error a refused call returns", "\"ENOSYS\"", "\"seccomp\":{\"deny\":[\"ptrace\"]}") },
 	{ .path = "stop_timeout", .parse = p_stop_timeout, .off = OFF(stop_timeout),
 	  DOC("integer seconds 0–3600", "10", "how long `nsrun stop` waits after SIGTERM before it SIGKILLs "

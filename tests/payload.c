@@ -901,6 +901,14 @@ static int child_x32(void)             /* getpid with __X32_SYSCALL_BIT */
 }
 #endif
 
+/* musl on 32-bit ABIs names the kernel's 32-bit-time calls *_time32 / *32
+ * (its own settimeofday and clock_settime call the _time64 ones). */
+#if !defined(SYS_settimeofday) && defined(SYS_settimeofday_time32)
+#define SYS_settimeofday SYS_settimeofday_time32
+#endif
+#if !defined(SYS_clock_settime) && defined(SYS_clock_settime32)
+#define SYS_clock_settime SYS_clock_settime32
+#endif
 #define SC(name, ...) report(#name, syscall(SYS_##name, __VA_ARGS__))
 
 static int do_seccomp(void)

@@ -164,7 +164,7 @@ static int sc_readme(void)
 
 	printf("\n| syscall | arches | refused | why |\n|---|---|---|---|\n");
 	for (size_t r = 0; r < sizeof sc_default / sizeof sc_default[0]; r++) {
-		int i = sc_default[r].sc, rule = sc_default[r].rule;
+		int i = SC_DSC(sc_default[r]), rule = SC_DRULE(sc_default[r]);
 		const char *name = sc_names, *tag = sc_tags[i], *why = sc_why(i);
 		char arches[64] = "", when[128];
 

@@ -1719,6 +1719,235 @@ static void test_version(void)
 	      "--version lists the feature table", "%s", buf);
 }
 
+/* ---- seccomp: the table's names as nsrun carries them ----------------------- */
+
+/* The table's names, each ended by a NUL (what nsrun's sc_pk packs). */
+static const char sc_plain[] =
+#define X(name, tag, rule) #name "\0"
+	NSRUN_SYSCALLS(X);
+#undef X
+
+/* A canonical Huffman code over symbols 0..N-1: COUNT[l] codes of length
+ * l + 1, SYM the symbols in code order (by length, then value), CODE and
+ * LEN each symbol's. */
+struct huff {
+	unsigned char count[12], sym[128], len[128];
+	unsigned code[128];
+	int nsym;
+};
+
+/* The code for FREQ[0..N) (0: a symbol never used): Huffman's merging of
+ * the two rarest, then canonical codes; -1 when a code is over 12 bits. */
+static int huff_make(const unsigned *freq, int n, struct huff *h)
+{
+	unsigned w[256];
+	int up[256], alive[256], nodes = n;
+
+	memset(h, 0, sizeof *h);
+	for (int i = 0; i < n; i++)
+		w[i] = freq[i], up[i] = -1, alive[i] = freq[i] > 0;
+	for (;;) {
+		int a = -1, b = -1;
+
+		for (int i = 0; i < nodes; i++)
+			if (alive[i] && (a < 0 || w[i] < w[a]))
+				a = i;
+		for (int i = 0; i < nodes; i++)
+			if (alive[i] && i != a && (b < 0 || w[i] < w[b]))
+				b = i;
+		if (b < 0)
+			break;
+		w[nodes] = w[a] + w[b], up[nodes] = -1, alive[nodes] = 1;
+		up[a] = up[b] = nodes, alive[a] = alive[b] = 0;
+		nodes++;
+	}
+	for (int i = 0; i < n; i++) {
+		for (int j = i; freq[i] && up[j] >= 0; j = up[j])
+			h->len[i]++;
+		if (h->len[i] > 12)
+			return -1;
+	}
+	for (unsigned l = 1, code = 0; l <= 12; l++, code <<= 1)
+		for (int i = 0; i < n; i++)
+			if (freq[i] && h->len[i] == l) {
+				h->count[l - 1]++;
+				h->sym[h->nsym++] = (unsigned char)i;
+				h->code[i] = code++;
+			}
+	return 0;
+}
+
+/* sc_pk and its two codes from sc_plain: per name the length it shares
+ * with the one before (code P), the rest's characters and a NUL (code C).
+ * OUT has at least 4096 bytes; the count of them, or -1 with WHY. */
+static int sc_pack(unsigned char *out, struct huff *p, struct huff *c, char *why, size_t whylen)
+{
+	unsigned pf[32] = { 0 }, cf[128] = { 0 }, pos = 0;
+
+	memset(out, 0, 4096);
+	for (int pass = 0; pass < 2; pass++) {
+		const char *n = sc_plain, *prev = "";
+
+		for (int i = 0; i < SC__N; prev = n, n += strlen(n) + 1, i++) {
+			unsigned k = 0;
+
+			while (n[k] && n[k] == prev[k])
+				k++;
+			if (k > 31) {
+				snprintf(why, whylen, "%s: shares more than 31 characters", n);
+				return -1;
+			}
+			for (int j = -1; j <= (int)(strlen(n) - k); j++) {
+				const struct huff *h = j < 0 ? p : c;
+				unsigned s = j < 0 ? k : (unsigned char)n[k + (unsigned)j];
+
+				if (!pass) {
+					(j < 0 ? pf : cf)[s & 127]++;
+					continue;
+				}
+				for (int b = h->len[s] - 1; b >= 0; b--, pos++)
+					out[pos >> 3] |= (unsigned char)((h->code[s] >> b & 1) << (pos & 7));
+			}
+		}
+		if (!pass && (huff_make(pf, 32, p) < 0 || huff_make(cf, 128, c) < 0)) {
+			snprintf(why, whylen, "a code longer than 12 bits");
+			return -1;
+		}
+	}
+	return (int)(pos + 7) / 8;
+}
+
+static void print_bytes(const char *decl, const unsigned char *b, int n)
+{
+	printf("%s = {", decl);
+	for (int i = 0; i < n; i++)
+		printf("%s%d,", i % 20 ? " " : "\n\t", b[i]);
+	printf("\n};\n");
+}
+
+/* build/unit --sc-names: the block of nsrun.c between its marker lines. */
+static int print_sc_names(void)
+{
+	unsigned char pk[4096];
+	char why[128], line[128] = "\t\"";
+	struct huff p, c;
+	int n = sc_pack(pk, &p, &c, why, sizeof why);
+
+	if (n < 0) {
+		fprintf(stderr, "unit: %s\n", why);
+		return 1;
+	}
+	print_bytes("static const unsigned char sc_pcount[12]", p.count, 12);
+	print_bytes("static const unsigned char sc_psym[]", p.sym, p.nsym);
+	print_bytes("static const unsigned char sc_ccount[12]", c.count, 12);
+	print_bytes("static const unsigned char sc_csym[]", c.sym, c.nsym);
+	printf("static const unsigned char sc_pk[] =\n");
+	for (int i = 0; i < n; i++) {
+		char t[8];
+		int ch = pk[i];
+
+		if (ch >= 0x20 && ch < 0x7f && !strchr("\"\\?%", ch))
+			snprintf(t, sizeof t, "%c", ch);
+		else
+			snprintf(t, sizeof t, "\\%03o", ch);
+		if (strlen(line) + strlen(t) > 100) {
+			printf("%s\"\n", line);
+			strcpy(line, "\t\"");
+		}
+		strcat(line, t);
+	}
+	printf("%s\";\n", line);
+	return 0;
+}
+
+/* build/unit --sc-headers ARCH < `cc -E -dM` of ARCH's <asm/unistd.h>: the
+ * table against those headers both ways: every __NR_ name they define is a
+ * row tagged for ARCH, and every row tagged for it is there (the compiler
+ * checks that half only for the build's own arch).  One result line. */
+static int sc_headers(const char *arch)
+{
+	static const char *const tags[] = {
+#define X(name, tag, rule) #tag,
+		NSRUN_SYSCALLS(X)
+#undef X
+	};
+	static const char *const not_calls[] = {        /* __NR_ macros that name no syscall */
+		"Linux", "Linux_syscalls", "syscalls", "arch_specific_syscall", "SYSCALL_BASE",
+		"OABI_SYSCALL_BASE", "SYSCALL_MASK",
+	};
+	char line[512], name[160], why[512] = "", seen[SC__N] = { 0 };
+	char letter = !strcmp(arch, "x86_64") ? 'x' : !strcmp(arch, "aarch64") ? 'a' : !strcmp(arch, "armhf") ? 'r' :
+		      !strcmp(arch, "mipsel") || !strcmp(arch, "mips") ? 'm' : 0;
+	int n = 0;
+
+	if (!letter) {
+		fprintf(stderr, "unit: --sc-headers: unknown arch %s\n", arch);
+		return 2;
+	}
+	while (fgets(line, sizeof line, stdin)) {
+		int i, skip = 0;
+
+		if (sscanf(line, "#define __NR_%159[A-Za-z0-9_]", name) != 1)
+			continue;
+		for (size_t k = 0; k < sizeof not_calls / sizeof not_calls[0]; k++)
+			skip |= !strcmp(name, not_calls[k]);
+		/* mips o32's placeholders (unused18, reserved221, ...): numbers the
+		 * kernel maps to sys_ni_syscall, ENOSYS always */
+		skip |= (!strncmp(name, "unused", 6) && strspn(name + 6, "0123456789") == strlen(name + 6)) ||
+			(!strncmp(name, "reserved", 8) && strspn(name + 8, "0123456789") == strlen(name + 8));
+		if (skip)
+			continue;
+		n++;
+		if ((i = sc_index(name)) < 0 || !strchr(tags[i], letter)) {
+			size_t l = strlen(why);
+
+			snprintf(why + l, sizeof why - l, "%s%s%s", *why ? ", " : "", name,
+				 i < 0 ? " (no row)" : " (not tagged)");
+		} else {
+			seen[i] = 1;
+		}
+	}
+	for (int i = 0; i < SC__N; i++)
+		if (strchr(tags[i], letter) && !seen[i]) {
+			const char *nm = sc_plain;
+			size_t l = strlen(why);
+
+			for (int k = 0; k < i; k++)
+				nm += strlen(nm) + 1;
+			snprintf(why + l, sizeof why - l, "%s%s (tagged, not in the headers)", *why ? ", " : "", nm);
+		}
+	snprintf(name, sizeof name, "seccomp: the table is %s's <asm/unistd.h> both ways (%d __NR_ names)", arch, n);
+	check(!*why && n > 250, name, "%s", *why ? why : "too few names: not that <asm/unistd.h>?");
+	return n_fail ? 1 : 0;
+}
+
+static void test_sc_names(void)
+{
+	unsigned char pk[4096];
+	char why[160] = "", s[32];
+	const char *n = sc_plain;
+	unsigned pos = 0;
+	struct huff p, c;
+	int len = sc_pack(pk, &p, &c, why, sizeof why);
+
+	if (len >= 0 && (len + 1 != (int)sizeof sc_pk || memcmp(pk, sc_pk, (size_t)len + 1) ||
+			 memcmp(p.count, sc_pcount, 12) || memcmp(c.count, sc_ccount, 12) ||
+			 p.nsym != (int)sizeof sc_psym || memcmp(p.sym, sc_psym, sizeof sc_psym) ||
+			 c.nsym != (int)sizeof sc_csym || memcmp(c.sym, sc_csym, sizeof sc_csym)))
+		snprintf(why, sizeof why, "nsrun.c's packed names are not the table's (%d bytes, want %d): "
+			 "put `build/unit --sc-names` between its marker lines", (int)sizeof sc_pk - 1, len);
+	for (int i = 0; i < SC__N && !*why; i++, n += strlen(n) + 1) {
+		sc_next(&pos, s);
+		if (strcmp(s, n))
+			snprintf(why, sizeof why, "row %d: %s, want %s", i, s, n);
+		else if (sc_index(n) != i)
+			snprintf(why, sizeof why, "sc_index(%s): %d, want %d", n, sc_index(n), i);
+	}
+	if (!*why && (sc_index("kexec_lod") != -1 || sc_index("") != -1 || sc_index("writev_") != -1))
+		snprintf(why, sizeof why, "an unknown name has a row");
+	check(!*why, "seccomp: the packed names are the table's, each found by sc_index", "%s", why);
+}
+
 /* ---- seccomp: the program, run by a small classic-BPF interpreter ----------- */
 
 static uint32_t bpf_run(const struct sock_filter *f, int n, const struct seccomp_data *d)
@@ -1780,35 +2009,36 @@ static void test_seccomp_program(const char *caps, uint64_t capmask)
 	}
 	for (int i = 0; i < SC__N && !*why; i++) {
 		uint32_t want = SECCOMP_RET_ALLOW, got;
-		const char *n = sc_names;
+		const char *n = sc_plain;
+		uint32_t nr = (uint32_t)sc_nr(i);
 
 		for (int k = 0; k < i; k++)
 			n += strlen(n) + 1;
-		if (sc_nr[i] == 0xffff)
+		if (sc_nr(i) < 0)
 			continue;
 		nums++;
 		for (size_t r = 0; r < sizeof sc_default / sizeof sc_default[0]; r++)
-			if (sc_default[r].sc == i) {
-				int rule = sc_default[r].rule;
+			if (SC_DSC(sc_default[r]) == i) {
+				int rule = SC_DRULE(sc_default[r]);
 
 				want = rule == R_DENY ? eperm : rule == R_ENOSYS ? enosys :
 				       rule >= R_CAP ? (capmask >> (rule - R_CAP) & 1 ? SECCOMP_RET_ALLOW : eperm) :
 				       rule == R_UNSHARE && !(capmask >> CAP_SYS_ADMIN & 1) ? eperm : SECCOMP_RET_ALLOW;
 				if (rule == R_CLONE || rule == R_UNSHARE) {
-					got = sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], CLONE_NEWUSER | SIGCHLD);
+					got = sc_verdict(&c, SC_AUDIT_ARCH, nr, CLONE_NEWUSER | SIGCHLD);
 					if (got != eperm)
 						snprintf(why, sizeof why, "%s with CLONE_NEWUSER: %#x", n, got);
 				}
-				if (rule == R_PERS && (sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 0xffffffff) != SECCOMP_RET_ALLOW ||
-						       sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 8) != SECCOMP_RET_ALLOW ||
-						       sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 6) != eperm))
+				if (rule == R_PERS && (sc_verdict(&c, SC_AUDIT_ARCH, nr, 0xffffffff) != SECCOMP_RET_ALLOW ||
+						       sc_verdict(&c, SC_AUDIT_ARCH, nr, 8) != SECCOMP_RET_ALLOW ||
+						       sc_verdict(&c, SC_AUDIT_ARCH, nr, 6) != eperm))
 					snprintf(why, sizeof why, "personality's queries refused");
 			}
-		if ((got = sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[i], 0)) != want && !*why)
-			snprintf(why, sizeof why, "%s (%u): %#x, want %#x", n, sc_nr[i], got, want);
+		if ((got = sc_verdict(&c, SC_AUDIT_ARCH, nr, 0)) != want && !*why)
+			snprintf(why, sizeof why, "%s (%u): %#x, want %#x", n, nr, got, want);
 		for (int j = 0; j < i && !*why; j++)   /* aliases (arm's sync_file_range2) must agree */
-			if (sc_nr[j] == sc_nr[i] && sc_verdict(&c, SC_AUDIT_ARCH, sc_nr[j], 0) != want)
-				snprintf(why, sizeof why, "%s and row %d share number %u", n, j, sc_nr[i]);
+			if (sc_nr(j) == sc_nr(i) && sc_verdict(&c, SC_AUDIT_ARCH, nr, 0) != want)
+				snprintf(why, sizeof why, "%s and row %d share number %u", n, j, nr);
 	}
 	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH ^ 1, 0, 0) != SECCOMP_RET_KILL_PROCESS)
 		snprintf(why, sizeof why, "another audit arch is not killed");
@@ -1822,16 +2052,117 @@ static void test_seccomp_program(const char *caps, uint64_t capmask)
 	cfg_free(&c);
 }
 
+
+/* An allow list of every other number of this arch: hundreds of intervals,
+ * jumps too far for a jt (the JA path); each number gets what it should. */
+static void test_seccomp_far(void)
+{
+	static char text[16384];
+	char why[160] = "";
+	size_t len;
+	int listed[1024] = { 0 }, nums = 0, jas = 0;
+	struct cfg c;
+
+	len = (size_t)snprintf(text, sizeof text, "{\"name\":\"t\",\"root\":{\"path\":\"/r\"},"
+			       "\"process\":{\"args\":[\"/a\"]},\"seccomp\":{\"allow\":[");
+	for (int i = 0, n = 0; i < SC__N; i++) {
+		const char *name = sc_plain;
+		int nr = sc_nr(i);
+
+		for (int k = 0; k < i; k++)
+			name += strlen(name) + 1;
+		if (nr < 0 || (nr - SC_NR0) % 2 || listed[nr - SC_NR0])
+			continue;
+		listed[nr - SC_NR0] = 1;
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s\"%s\"", n++ ? "," : "", name);
+	}
+	snprintf(text + len, sizeof text - len, "]}}");
+	err_reset();
+	if (cfg_parse(&c, "t.json", text, strlen(text)) < 0 || !c.proc.filter) {
+		check(0, "seccomp: an allow list of every other number", "%s", g_err);
+		return;
+	}
+	for (int v = 0; v < 1024 && !*why; v++) {
+		uint32_t nr = (uint32_t)(v + SC_NR0), got = sc_verdict(&c, SC_AUDIT_ARCH, nr, 0);
+		uint32_t want = listed[v] ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM;
+
+		if (!listed[v] && sc_nr(SC_clone3) == (int)nr)
+			want = SECCOMP_RET_ERRNO | ENOSYS;
+		if (got != want)
+			snprintf(why, sizeof why, "number %u: %#x, want %#x", nr, got, want);
+		nums += listed[v];
+	}
+	for (int k = 0; k < c.proc.filter_len; k++)
+		jas += ((const struct sock_filter *)c.proc.filter)[k].code == (BPF_JMP | BPF_JA);
+	check(!*why && jas && nums > 100, "seccomp: an allow list of every other number (far jumps)",
+	      "%s (%d instructions, %d JA)", why, c.proc.filter_len, jas);
+	cfg_free(&c);
+}
+
+/* "@default" and every other number denied: too many intervals for the
+ * shared actions, so clone's, unshare's and personality's argument checks
+ * follow their JGEs (the inline form). */
+static void test_seccomp_inline_checks(void)
+{
+	static char text[16384];
+	uint32_t eperm = SECCOMP_RET_ERRNO | EPERM, allow = SECCOMP_RET_ALLOW;
+	uint32_t clone = (uint32_t)sc_nr(SC_clone), unshare = (uint32_t)sc_nr(SC_unshare);
+	uint32_t pers = (uint32_t)sc_nr(SC_personality);
+	size_t len;
+	struct cfg c;
+	int ok;
+
+	len = (size_t)snprintf(text, sizeof text, "{\"name\":\"t\",\"root\":{\"path\":\"/r\"},"
+			       "\"process\":{\"args\":[\"/a\"],\"capabilities\":[\"CAP_SYS_ADMIN\"]},"
+			       "\"seccomp\":{\"deny\":[\"@default\"");
+	for (int i = 0, seen[1024] = { 0 }; i < SC__N; i++) {
+		const char *name = sc_plain;
+		int nr = sc_nr(i);
+
+		for (int k = 0; k < i; k++)
+			name += strlen(name) + 1;
+		if (nr < 0 || (nr - SC_NR0) % 2 || seen[nr - SC_NR0] || i == SC_clone || i == SC_unshare ||
+		    i == SC_personality || sc_nr(SC_clone) == nr || sc_nr(SC_unshare) == nr || sc_nr(SC_personality) == nr)
+			continue;
+		seen[nr - SC_NR0] = 1;
+		len += (size_t)snprintf(text + len, sizeof text - len, ",\"%s\"", name);
+	}
+	snprintf(text + len, sizeof text - len, "]}}");
+	err_reset();
+	if (cfg_parse(&c, "t.json", text, strlen(text)) < 0 || !c.proc.filter) {
+		check(0, "seccomp: argument checks in a long program", "%s", g_err);
+		return;
+	}
+	ok = c.proc.filter_len > 300 &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, clone, CLONE_NEWUSER | SIGCHLD) == eperm &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, clone, SIGCHLD) == allow &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, unshare, CLONE_NEWUSER) == eperm &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, unshare, CLONE_NEWNS) == allow &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, pers, 0xffffffff) == allow &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, pers, 6) == eperm &&
+	     sc_verdict(&c, SC_AUDIT_ARCH, (uint32_t)sc_nr(SC_kexec_load), 0) == eperm;
+	check(ok, "seccomp: clone, unshare and personality checks in a long program (inline actions)",
+	      "%d instructions", c.proc.filter_len);
+	cfg_free(&c);
+}
+
 static void test_seccomp(void)
 {
+	test_seccomp_far();
+	test_seccomp_inline_checks();
 	test_seccomp_program("", 0);
 	test_seccomp_program("\"CAP_SYS_ADMIN\",\"CAP_SYS_TIME\",\"CAP_SYS_PTRACE\"",
 			     1ULL << CAP_SYS_ADMIN | 1ULL << CAP_SYS_TIME | 1ULL << CAP_SYS_PTRACE);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--sc-names"))
+		return print_sc_names();
+	if (argc == 3 && !strcmp(argv[1], "--sc-headers"))
+		return sc_headers(argv[2]);
 	test_sizes();
+	test_sc_names();
 	test_seccomp();
 	test_names();
 	test_exit_codes();

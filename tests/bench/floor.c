@@ -5,7 +5,7 @@
  * signal forwarding.  It is the physical limit nsrun is judged against.
  *
  *   floor [-i IMAGE | -w LOOPDEV | -d DIR] [-o] [-n] [-N BRIDGE] [-U] [-T]
- *         [-C] -m WORKDIR -- ARGV...
+ *         [-C] [-X PARTS] -m WORKDIR -- ARGV...
  *
  *   -i IMAGE   cold: attach IMAGE to a fresh loop device (read-only,
  *              autoclear) and mount it: a new squashfs superblock every start
@@ -27,6 +27,17 @@
  *              namespace)
  *   -m WORKDIR a directory holding the empty directories l, t and r (made by
  *              the benchmark once: lower, tmpfs, root mount points)
+ *   -X PARTS   leave out parts of nsrun's default hardening (issue 13), to
+ *              measure what each costs; PARTS is letters of:
+ *                m  the masked paths
+ *                r  the read-only paths
+ *                c  the app's capabilities: capget, the bounding-set drops,
+ *                   capset
+ *                p  the app's close_range and PR_SET_DUMPABLE
+ *                n  nodev on the root's mounts (squashfs, overlay, the
+ *                   directory root) and nosuid/nodev/noexec on a bound /sys
+ *              -X mrcpn is the floor before issue 13 (no_new_privs and the
+ *              umask were there already)
  *
  * The parent (in its own mount namespace, which makes its mounts vanish
  * with it) builds the root, clones the container with mnt/pid/uts/ipc (and
@@ -37,6 +48,28 @@
  * mounted as nsrun mounts them since it stopped trusting the image's paths
  * (issue 12): each opened inside the root (openat2, RESOLVE_IN_ROOT, no
  * symlink at the target) and mounted on through that fd.
+ *
+ * Issue 13's hardening, as nsrun's default start does it, same order:
+ *   - after mqueue, before the pivot: the masked paths (/proc/acpi,
+ *     /proc/asound, /proc/kcore, /proc/keys, /proc/latency_stats,
+ *     /proc/timer_list, /proc/timer_stats, /proc/sched_debug, /proc/scsi,
+ *     /sys/firmware), each opened inside the root (openat2, RESOLVE_IN_ROOT |
+ *     RESOLVE_NO_MAGICLINKS, O_PATH), skipped when missing (ENOENT), fstat'd:
+ *     a directory gets a read-only tmpfs (fchdir to it, mount on "."), a
+ *     file /dev/null bound over it (through /proc/self/fd/N); then the
+ *     read-only paths (/proc/bus, /proc/fs, /proc/irq, /proc/sys,
+ *     /proc/sysrq-trigger), each opened the same way, bound onto itself
+ *     (MS_BIND | MS_REC), opened again (the fd now leads into the new
+ *     mount) and made read-only and nodev (mount_setattr, AT_RECURSIVE);
+ *   - nodev on the squashfs, the overlay and the read-only directory root;
+ *   - the app, before its execve: close_range(3, ~0U, CLOSE_RANGE_CLOEXEC),
+ *     PR_SET_DUMPABLE 0, capget, PR_CAPBSET_DROP of every capability not in
+ *     nsrun's default set up to the kernel's last (EINVAL ends it), capset
+ *     (permitted = effective = the set, inheritable none), umask 022,
+ *     PR_SET_NO_NEW_PRIVS.
+ * Where nsrun makes a system call only to find or to check something the
+ * floor does not need (nsrun opens the read-only path's cwd again inside
+ * its mnt_attr()), the floor leaves it out: it is the limit, not a copy.
  *
  * tests/bench/run builds it static with musl (musl-gcc -static -Os -s, with
  * build.sh's kernel headers: -isystem build/kinc/x86_64).
@@ -65,6 +98,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/if_link.h>
 #include <linux/veth.h>
+#include <linux/capability.h>
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -75,12 +109,21 @@
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
 #endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#define CLOSE_RANGE_CLOEXEC_ (1U << 2)
+#define M_RDONLY 0x1                    /* MOUNT_ATTR_*: the values of MS_* */
+#define M_NX 0xe                        /* nosuid, nodev, noexec */
+#define M_NODEV 0x4
 struct m_attr {
 	unsigned long long set, clr, prop, userns;
 };
 
 static const char *image, *loopdev, *dir, *bridge, *work;
 static int overlay, net, user, timens, in_child;
+static int no_mask, no_ro, no_caps, no_proc, no_nodev;     /* -X */
+static unsigned long nodev;                                 /* MS_NODEV, or 0 with -X n */
 static char **argv_app;
 static int go[2] = { -1, -1 };
 
@@ -250,7 +293,7 @@ static void loop_attach(char *dev)
 		if (ioctl(lfd, LOOP_CONFIGURE, &lc) == 0) {
 			/* The superblock holds the device from the mount on;
 			 * autoclear frees it when that goes. */
-			if (mount(dev, wpath((char[256]){ 0 }, "l"), "squashfs", MS_RDONLY, NULL) < 0)
+			if (mount(dev, wpath((char[256]){ 0 }, "l"), "squashfs", MS_RDONLY | nodev, NULL) < 0)
 				DIE("mount squashfs");
 			close(lfd);
 			break;
@@ -269,7 +312,7 @@ static void root_build(void)
 
 	wpath(l, "l"), wpath(t, "t"), wpath(r, "r");
 	if (!overlay) {
-		struct m_attr a = { .set = 1 /* MOUNT_ATTR_RDONLY */ };
+		struct m_attr a = { .set = M_RDONLY | nodev };
 		int fd;
 
 		if (mount(dir, r, NULL, MS_BIND | MS_REC, NULL) < 0 || (fd = open(r, O_PATH | O_CLOEXEC)) < 0 ||
@@ -286,10 +329,10 @@ static void root_build(void)
 		DIE("overlay directories");
 	if (image)
 		loop_attach(dev);
-	else if (loopdev && mount(loopdev, l, "squashfs", MS_RDONLY, NULL) < 0)
+	else if (loopdev && mount(loopdev, l, "squashfs", MS_RDONLY | nodev, NULL) < 0)
 		DIE("mount squashfs");
 	snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", dir ? dir : l, u, w);
-	if (mount("overlay", r, "overlay", 0, opts) < 0)
+	if (mount("overlay", r, "overlay", nodev, opts) < 0)
 		DIE("mount overlay");
 }
 
@@ -321,6 +364,110 @@ static int mount_in(int root, const char *dir, const char *src, const char *fs, 
 	rc = fchdir(fd) < 0 || mount(src, ".", fs, fl, data) < 0 ? -1 : 0;
 	close(fd);
 	return rc < 0 || fchdir(root) < 0 ? -1 : 0;
+}
+
+/* ---- issue 13: masked and read-only paths, the app's privileges ---------- */
+static const char *const masked[] = {
+	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+	"/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+};
+static const char *const readonly[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+/* PATH inside the root ROOT, O_PATH, no magic link on the way; -1 with
+ * errno ENOENT: not there (not in this kernel's /proc). */
+static int open_in(int root, const char *path)
+{
+	struct { unsigned long long flags, mode, resolve; } how = { O_PATH | O_CLOEXEC, 0, 0x10 | 0x02 };
+	int fd = (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+
+	if (fd < 0 && errno != ENOENT)
+		DIE(path);
+	return fd;
+}
+
+/* Where mount(2) reaches what FD holds: a directory as the cwd ".", a
+ * file through /proc/self/fd/N (the host's /proc, until the pivot). */
+static const char *fd_at(int fd, int isdir, char *buf)
+{
+	if (isdir) {
+		if (fchdir(fd) < 0)
+			DIE("fchdir");
+		return ".";
+	}
+	snprintf(buf, 32, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+static void harden_paths(int root)
+{
+	struct stat st;
+	char p[32];
+	const char *at;
+	int fd;
+
+	for (size_t i = 0; !no_mask && i < sizeof masked / sizeof masked[0]; i++) {
+		if ((fd = open_in(root, masked[i])) < 0)
+			continue;
+		if (fstat(fd, &st) < 0)
+			DIE(masked[i]);
+		at = fd_at(fd, S_ISDIR(st.st_mode), p);
+		if ((S_ISDIR(st.st_mode) ? mount("tmpfs", at, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555")
+					 : mount("/dev/null", at, NULL, MS_BIND, NULL)) < 0)
+			DIE(masked[i]);
+		close(fd);
+	}
+	for (size_t i = 0; !no_ro && i < sizeof readonly / sizeof readonly[0]; i++) {
+		struct m_attr a = { .set = M_RDONLY | M_NODEV };
+
+		if ((fd = open_in(root, readonly[i])) < 0)
+			continue;
+		if (fstat(fd, &st) < 0)
+			DIE(readonly[i]);
+		at = fd_at(fd, S_ISDIR(st.st_mode), p);
+		if (mount(at, at, NULL, MS_BIND | MS_REC, NULL) < 0)
+			DIE(readonly[i]);
+		close(fd);
+		/* the new mount is on top: an fd opened before it leads under it */
+		if ((fd = open_in(root, readonly[i])) < 0 ||
+		    syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
+			DIE(readonly[i]);
+		close(fd);
+	}
+}
+
+/* nsrun's default capabilities: CHOWN DAC_OVERRIDE FOWNER FSETID KILL
+ * SETGID SETUID SETPCAP NET_BIND_SERVICE SETFCAP */
+#define CAPS_DEFAULT 0x800005fbULL
+
+/* The app's side, before its execve: fds, dumpable, capabilities; then
+ * nsrun's umask and no_new_privs (there before issue 13). */
+static void harden_app(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (!no_proc && (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC_) < 0 ||
+			 prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0))
+		_exit(125);
+	if (!no_caps) {
+		if (syscall(SYS_capget, &h, d) < 0)
+			_exit(125);
+		for (int n = 0; n < 64; n++)
+			if (!(CAPS_DEFAULT >> n & 1) && prctl(PR_CAPBSET_DROP, n, 0, 0, 0) < 0) {
+				if (errno == EINVAL)
+					break;  /* past the kernel's last capability */
+				_exit(125);
+			}
+		d[0] = (struct __user_cap_data_struct){ (unsigned)CAPS_DEFAULT, (unsigned)CAPS_DEFAULT, 0 };
+		d[1] = (struct __user_cap_data_struct){ (unsigned)(CAPS_DEFAULT >> 32), (unsigned)(CAPS_DEFAULT >> 32), 0 };
+		if (syscall(SYS_capset, &h, d) < 0)
+			_exit(125);
+	}
+	umask(022);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(125);
 }
 
 __attribute__((noreturn)) static void child(void)
@@ -355,7 +502,7 @@ __attribute__((noreturn)) static void child(void)
 		if (mount_in(rootfd, "sys", "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			DIE("mount sysfs");
 	} else {                /* a user namespace that owns no net namespace */
-		struct m_attr a = { .set = 1 };
+		struct m_attr a = { .set = M_RDONLY | (no_nodev ? 0 : M_NX) };
 		int fd;
 
 		if (mount("/sys", "sys", NULL, MS_BIND | MS_REC, NULL) < 0 || (fd = open("sys", O_PATH | O_CLOEXEC)) < 0 ||
@@ -390,6 +537,9 @@ __attribute__((noreturn)) static void child(void)
 		DIE("mount shm");
 	if (mount("mqueue", "dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		DIE("mount mqueue");
+	harden_paths(rootfd);
+	if (fchdir(rootfd) < 0)
+		DIE("fchdir root");
 	if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		DIE("pivot_root");
 	if (net)
@@ -398,10 +548,7 @@ __attribute__((noreturn)) static void child(void)
 	if ((app = fork()) < 0)
 		DIE("fork");
 	if (app == 0) {
-		/* nsrun's defaults since issue 13: no new privileges, umask 0022 */
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-			_exit(125);
-		umask(022);
+		harden_app();
 		execve(argv_app[0], argv_app, (char *[]){ "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL });
 		_exit(127);
 	}
@@ -416,7 +563,7 @@ int main(int argc, char **argv)
 	int opt, st;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "i:w:d:onN:UTCm:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:w:d:onN:UTCX:m:")) != -1) {
 		switch (opt) {
 		case 'i': image = optarg; break;
 		case 'w': loopdev = optarg; break;
@@ -427,16 +574,21 @@ int main(int argc, char **argv)
 		case 'U': user = 1; break;
 		case 'T': timens = 1; break;
 		case 'C': in_child = 1; break;
+		case 'X':
+			no_mask = !!strchr(optarg, 'm'), no_ro = !!strchr(optarg, 'r'), no_caps = !!strchr(optarg, 'c');
+			no_proc = !!strchr(optarg, 'p'), no_nodev = !!strchr(optarg, 'n');
+			break;
 		case 'm': work = optarg; break;
 		default: return 2;
 		}
 	}
 	if (optind >= argc || !work || !!image + !!loopdev + !!dir != 1 || (!overlay && !dir) || (in_child && user)) {
-		fputs("usage: floor [-i IMAGE | -w LOOPDEV | -d DIR] [-o] [-n] [-N BRIDGE] [-U] [-T] [-C] -m WORKDIR -- ARGV...\n"
+		fputs("usage: floor [-i IMAGE | -w LOOPDEV | -d DIR] [-o] [-n] [-N BRIDGE] [-U] [-T] [-C] [-X mrcpn] -m WORKDIR -- ARGV...\n"
 		      "(an image needs -o)\n", stderr);
 		return 2;
 	}
 	argv_app = argv + optind;
+	nodev = no_nodev ? 0 : MS_NODEV;
 	if (!in_child) {
 		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 			DIE("mount namespace");

@@ -82,7 +82,7 @@ function mark(name, ord, t) {
 			mark("exec, libc start (nsrun: + config read, parse, check)", 1, t)
 		} else if (p != top && initpid != "" && app == "") {
 			app = p
-			mark("app: runs /bin/true", 14, t)
+			mark("app: runs /bin/true", 16, t)
 		}
 		next
 	}
@@ -91,9 +91,9 @@ function mark(name, ord, t) {
 	last = t
 	if (ev ~ /^sched_process_exit:/) {
 		if (p == app)
-			mark("init: reap the app, exit", 15, t)
+			mark("init: reap the app, exit", 17, t)
 		else if (p == initpid)
-			mark("host: reap, teardown, exit", 16, t)
+			mark("host: reap, teardown, exit", 18, t)
 		next
 	}
 	if (ev ~ /^sys_enter:/) {
@@ -122,22 +122,29 @@ function mark(name, ord, t) {
 		else if (nr == 165 && a3 == 6 && !("tmpfs" in seen)) {
 			seen["tmpfs"] = 1
 			mark("work tmpfs + directories", 6, t)
-		} else if (nr == 165 && a3 == 1)
+		} else if (nr == 165 && (a3 == 1 || a3 == 5))     # MS_RDONLY [| MS_NODEV]
 			mark("squashfs mount, overlay directories", 7, t)
-		else if (nr == 165 && a3 == 0)
+		else if (nr == 165 && (a3 == 0 || a3 == 4))     # [MS_NODEV]
 			mark("overlay mount", 8, t)
 		else if ((nr == 56 && bit(a0, 131072)) || nr == 435)
 			mark("clone (nsrun: then the veth, go)", 4, t)
 		else if (nr == 170) {
 			initpid = p
 			mark("container: hostname, proc, sysfs", 10, t)
-		} else if (nr == 165 && a3 == 10 && initpid != "")
+		} else if (nr == 165 && a3 == 10 && initpid != "") {
 			mark("container: /dev (tmpfs, nodes, pts, shm, mqueue)", 11, t)
+			devfs = 1
+		} else if (nr == 165 && a3 == 14 && devfs)        # mqueue
+			mqueue = 1
+		else if (nr == 437 && mqueue && !pivoted)       # the first openat2 after it
+			mark("container: masked and read-only paths", 12, t)
 		else if (nr == 155) {
-			mark("container: pivot_root, old root, lo, signals", 12, t)
+			mark("container: pivot_root, old root, lo, signals", 13, t)
 			pivoted = 1
 		} else if (pivoted && p == initpid && (nr == 56 || nr == 57 || nr == 58))
-			mark("init: fork; app: reset signals, ids, cwd, execve", 13, t)
+			mark("init: fork; app: reset signals", 14, t)
+		else if (pivoted && (nr == 436 || nr == 125))  # close_range, or capget without it
+			mark("app: close_range, dumpable, capabilities, ids, umask, no_new_privs, execve", 15, t)
 		next
 	}
 	if (ev ~ /^sys_exit:/ && (p in enter_t)) {

@@ -1847,6 +1847,15 @@ struct obj_rows {
 	int n;
 };
 
+/* Has a member of OBJ before C the same key?  (cJSON keeps duplicates.) */
+static int key_seen(const cJSON *obj, const cJSON *c)
+{
+	for (const cJSON *d = obj->child; d != c; d = d->next)
+		if (!strcmp(d->string, c->string))
+			return 1;
+	return 0;
+}
+
 /* Every key of OBJ must have a row in O, be present once, and be in this
  * build.  A key that is fine costs a strcmp per row of its object: the edit
  * distances are worked out only for a message. */
@@ -1856,18 +1865,15 @@ static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *shown, co
 
 	for (const cJSON *c = obj->child; c; c = c->next) {
 		const struct field *k = NULL;
-		const cJSON *d = obj->child;
-		int best = 3, near = -1;
+		int best = 3, near = -1, dup = key_seen(obj, c);
 
-		while (d != c && strcmp(d->string, c->string))
-			d = d->next;
 		for (int i = 0; i < o->n && !k; i++)
 			if (!strcmp(c->string, o->leaf[i]))
 				k = o->f[i];
-		if (d == c && k && feature_on[k->feature])
+		if (!dup && k && feature_on[k->feature])
 			continue;
 		field_name(field, sizeof field, shown, c->string);
-		if (d != c)
+		if (dup)
 			return cfg_err(x, c, 1, field, "duplicate key");
 		if (k)
 			return cfg_compiled_out(x, c, 1, field, k->feature);
@@ -2198,18 +2204,15 @@ static int p_rlimits(const struct ctx *x, const cJSON *v, const char *name, cons
 		return -1;
 	for (const cJSON *e = v->child; e; e = e->next) {
 		struct rlim_cfg *l = &p->rlim[p->n_rlim];
-		const cJSON *d = v->child;
 		int k = 0;
 
 		strfmt(rf, sizeof rf, "%s.%.32s", name, e->string);
 		while (k < NSRUN_RLIMITS && strcmp(e->string, rlim_names[k].name))
 			k++;
-		while (d != e && strcmp(d->string, e->string))
-			d = d->next;
 		if (k == NSRUN_RLIMITS)
 			return cfg_err(x, e, 1, rf, "unknown limit (expected as core cpu data fsize locks memlock "
 				       "msgqueue nice nofile nproc rss rtprio rttime sigpending stack)");
-		if (d != e)
+		if (key_seen(v, e))
 			return cfg_err(x, e, 1, rf, "duplicate key");
 		if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 2 || rlim_value(x, e->child, &l->soft) < 0 ||
 		    rlim_value(x, e->child->next, &l->hard) < 0)
@@ -2330,18 +2333,14 @@ static int p_sysctl(const struct ctx *x, const cJSON *v, const char *name, const
 	if (cfg_want(x, v, name, cJSON_Object, "an object of \"name\": \"value\"") < 0)
 		return -1;
 	for (const cJSON *e = v->child; e; e = e->next, k = 0) {
-		const cJSON *d = v->child;
-
 		strfmt(sf, sizeof sf, "%s.%.100s", name, e->string);
-		while (d != e && strcmp(d->string, e->string))
-			d = d->next;
 		while (k < sizeof sysctl_ns / sizeof sysctl_ns[0] &&
 		       (sysctl_ns[k].exact ? strcmp(e->string, sysctl_ns[k].name)
 					   : strncmp(e->string, sysctl_ns[k].name, strlen(sysctl_ns[k].name))))
 			k++;
 		if (k == sizeof sysctl_ns / sizeof sysctl_ns[0] || sysctl_path(e->string, path, sizeof path) < 0)
 			return cfg_err(x, e, 1, sf, "not a namespaced sysctl");
-		if (d != e)
+		if (key_seen(v, e))
 			return cfg_err(x, e, 1, sf, "duplicate key");
 		if (!(x->c->ns & sysctl_ns[k].ns))
 			return cfg_err(x, e, 1, sf, "needs the \"%s\" namespace", ns_name(sysctl_ns[k].ns));
@@ -2801,9 +2800,8 @@ static int p_hosts(const struct ctx *x, const cJSON *v, const char *name, const 
 		if (!*host || strlen(host) > 253 || strspn(host, "abcdefghijklmnopqrstuvwxyz"
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != strlen(host) || *host == '-')
 			return cfg_err(x, h, 1, hf, "expected a host name of letters, digits, '.', '-' and '_'");
-		for (const cJSON *d = v->child; d != h; d = d->next)
-			if (!strcmp(d->string, host))
-				return cfg_err(x, h, 1, hf, "duplicate key");
+		if (key_seen(v, h))
+			return cfg_err(x, h, 1, hf, "duplicate key");
 		if (cfg_addrs(x, h, hf, 0, 0, &nc->host_addr[nc->n_hosts], 1, &n) < 0 || cJSON_IsArray(h))
 			return g_err[0] ? -1 : cfg_err(x, h, 0, hf, "expected one address");
 		nc->host_name[nc->n_hosts++] = host;

@@ -8,7 +8,13 @@
  * kernels (close_range, openat2, mount_setattr, clone3, statmount...) are
  * thus run on the build host's new kernel.  Names: the ones below, and
  * loop_configure: the loop device's LOOP_CONFIGURE ioctl (5.8) fails with
- * EINVAL, as a 5.7 kernel's loop driver says to a command it lacks.
+ * EINVAL, as a 5.7 kernel's loop driver says to a command it lacks;
+ * newtime, newcgroup: unshare() and clone() with CLONE_NEWTIME (5.6) or
+ * CLONE_NEWCGROUP (4.6) fail with EINVAL, as on a kernel without the time
+ * namespace (copy_time_ns() of a kernel without CONFIG_TIME_NS, and
+ * check_unshare_flags() before 5.6, say EINVAL) or before the cgroup one
+ * (check_unshare_flags() before 4.6).  clone3() keeps its flags in memory,
+ * where a seccomp filter cannot look: add clone3 to make it ENOSYS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,14 +41,20 @@ struct sock_fprog {
 #define BPF_JUMP(code, k, jt, jf) { (uint16_t)(code), jt, jf, k }
 #define BPF_LD_W_ABS 0x20               /* BPF_LD | BPF_W | BPF_ABS */
 #define LOOP_CONFIGURE 0x4C0A
+#define CLONE_NEWTIME_ 0x00000080
+#define CLONE_NEWCGROUP_ 0x02000000
 /* struct seccomp_data: int nr; u32 arch; u64 ip; u64 args[6]: the low
- * half of args[1] (an ioctl's command). */
+ * halves of args[0] (unshare's and clone's flags) and args[1] (an ioctl's
+ * command). */
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SECCOMP_DATA_ARG0_LO 20
 #define SECCOMP_DATA_ARG1_LO 28
 #else
+#define SECCOMP_DATA_ARG0_LO 16
 #define SECCOMP_DATA_ARG1_LO 24
 #endif
 #define BPF_JEQ_K 0x15                  /* BPF_JMP | BPF_JEQ | BPF_K */
+#define BPF_JSET_K 0x45                 /* BPF_JMP | BPF_JSET | BPF_K */
 #define BPF_RET_K 0x06                  /* BPF_RET | BPF_K */
 #define SECCOMP_MODE_FILTER 2
 #define SECCOMP_RET_ERRNO 0x00050000U
@@ -72,6 +84,14 @@ struct sock_fprog {
 #define SYS_statmount NR(457)
 #endif
 
+/* The namespace flags a kernel may lack: unshare() or clone() with one of
+ * them set -> EINVAL. */
+static const struct {
+	const char *name;
+	uint32_t flag;
+} nsflags[] = { { "newtime", CLONE_NEWTIME_ }, { "newcgroup", CLONE_NEWCGROUP_ } };
+#define NSFLAGS_N (sizeof nsflags / sizeof nsflags[0])
+
 static const struct {
 	const char *name;
 	long nr;
@@ -97,12 +117,29 @@ int main(int argc, char **argv)
 		prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET_K, SECCOMP_RET_ERRNO | EINVAL);
 		break;
 	}
+	for (int j = 1; j < argc && strcmp(argv[j], "--"); j++)
+		for (size_t k = 0; k < NSFLAGS_N && n < 50; k++) {
+			if (strcmp(argv[j], nsflags[k].name))
+				continue;
+			/* unshare or clone, and the flag in args[0] -> EINVAL */
+			prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_NR);
+			prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, (uint32_t)SYS_unshare, 1, 0);
+			prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, (uint32_t)SYS_clone, 0, 3);
+			prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_ARG0_LO);
+			prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JSET_K, nsflags[k].flag, 0, 1);
+			prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET_K, SECCOMP_RET_ERRNO | EINVAL);
+		}
 	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_NR);
 	for (; i < argc && strcmp(argv[i], "--"); i++) {
 		size_t k = 0;
 
 		if (!strcmp(argv[i], "loop_configure"))
 			continue;
+		while (k < NSFLAGS_N && strcmp(nsflags[k].name, argv[i]))
+			k++;
+		if (k < NSFLAGS_N)
+			continue;
+		k = 0;
 
 		while (k < sizeof calls / sizeof calls[0] && strcmp(calls[k].name, argv[i]))
 			k++;

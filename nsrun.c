@@ -27,6 +27,7 @@
 #include <net/if.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -7014,11 +7015,13 @@ static int v_exec(int argc, char **argv)
 
 /* nsrun features: this build's feature table, and what the running kernel
  * has, each missing piece with the option that gives it and what it
- * disables.  Namespaces by their /proc/self/ns files; file systems by
- * /proc/filesystems; the loop driver, veth, the bridge and each squashfs
- * decompressor by a function of theirs in /proc/kallsyms (built in, or a
- * module loaded: one not loaded yet reads false); system calls by a call
- * they refuse with EINVAL where they exist (ENOSYS where not). */
+ * disables.  The squashfs codecs by mounting a tiny image of each
+ * (probe_codecs(), as root; else as below); namespaces by their
+ * /proc/self/ns files; file systems by /proc/filesystems; the loop driver,
+ * veth, the bridge (and the codecs when they cannot be mounted) by a
+ * function of theirs in /proc/kallsyms (built in, or a module loaded: one
+ * not loaded yet reads false); system calls by a call they refuse with
+ * EINVAL where they exist (ENOSYS where not). */
 enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE, K_CLONE3, K_PIDFD, K_OPENAT2,
        K_CODECS, K__N = K_CODECS + 5 };
 static const struct { const char *name, *probe, *config, *what; } kprobes[K__N] = {
@@ -7064,6 +7067,57 @@ static void probe_file(const char *file, uint32_t mask, uint32_t *have)
 		close(f.fd);
 }
 
+/* A squashfs 4.0 of one empty directory whose tables are all stored
+ * uncompressed (mksquashfs EMPTY IMG -comp lz4 -b 4096 -noI -noD -noF -noX
+ * -no-xattrs -no-exports -nopad -all-root -mkfs-time 0 -all-time 0).  Its
+ * mount decompresses nothing, yet the kernel refuses it unless it has the
+ * decompressor the superblock names (the u16 at 20): a codec built without
+ * its CONFIG_SQUASHFS_* is refused at that check exactly like an id no
+ * kernel reads (supported_squashfs_filesystem(): EINVAL).  lz4's id needs
+ * the options block at 96 (version 1), which the other ids are told is not
+ * there (flag 0x400 of the u16 at 24). */
+static const char codec_img[154] =
+	"hsqs\1\0\0\0\0\0\0\0\0\x10\0\0\0\0\0\0\5\0\x0c\0\x4b\7\1\0\4\0\0\0\0\0\0\0\0\0\0\0\x9a\0\0\0"
+	"\0\0\0\0\x92\0\0\0\0\0\0\0\xff\xff\xff\xff\xff\xff\xff\xff\x6a\0\0\0\0\0\0\0\x8c\0\0\0\0\0\0\0"
+	"\x8c\0\0\0\0\0\0\0\xff\xff\xff\xff\xff\xff\xff\xff\x08\x80\1\0\0\0\0\0\0\0\x20\x80\1\0\xed\1\0\0"
+	"\0\0\0\0\0\0\1\0\0\0\0\0\0\0\2\0\0\0\3\0\0\0\2\0\0\0\4\x80\0\0\0\0\x8c\0\0\0\0\0\0\0";
+
+/* The codecs of kprobes[K_CODECS...] the kernel mounts, into *HAVE (and the
+ * loop driver, which the probe used): codec_img with each one's id, on a
+ * memfd on a loop device (read-only, autoclear), mounted on /dev in a
+ * private mount namespace of this process and unmounted.  -1 when the
+ * probe cannot run (not root, no loop device, no memfd): nothing known. */
+static const unsigned char codec_ids[5] = { 1, 4, 3, 5, 6 };      /* gzip xz lzo lz4 zstd */
+
+static int probe_codecs(uint32_t *have)
+{
+	unsigned char img[sizeof codec_img];
+	char dev[32];
+	int mfd, lfd;
+
+	if (!WITH_SQUASHFS || unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
+	memcpy(img, codec_img, sizeof img);
+	for (int i = 0; i < 5; i++) {
+		img[20] = codec_ids[i];
+		img[25] = codec_ids[i] == 5 ? 7 : 3;
+		if ((mfd = memfd_create("nsrun-codec", MFD_CLOEXEC)) < 0 || ftruncate(mfd, 4096) < 0 ||
+		    pwrite(mfd, img, sizeof img, 0) != (ssize_t)sizeof img)
+			lfd = -1;
+		else
+			lfd = img_loop_attach(mfd, "nsrun features", dev, sizeof dev);
+		if (mfd >= 0)
+			close(mfd);
+		if (lfd < 0)
+			return g_err[0] = 0, -1;
+		*have |= 1u << K_LOOP;
+		if (mount(dev, "/dev", "squashfs", MS_RDONLY, NULL) == 0)
+			*have |= 1u << (K_CODECS + i), umount2("/dev", MNT_DETACH);
+		close(lfd);
+	}
+	return 0;
+}
+
 static int v_features(int argc, char **argv)
 {
 	char buf[256], ctl[512] = "", path[NSRUN_PATH_MAX + 32];
@@ -7078,8 +7132,11 @@ static int v_features(int argc, char **argv)
 		strfmt(path, sizeof path, "/proc/self/ns/%s", kprobes[i].probe);
 		have |= (uint32_t)(access(path, F_OK) == 0) << i;
 	}
+	/* Codecs first: their mount loads a squashfs module not loaded yet. */
+	if (probe_codecs(&have) < 0)
+		probe_file("/proc/kallsyms", 31u << K_CODECS, &have);
 	probe_file("/proc/filesystems", 7u << K_OVERLAY, &have);
-	probe_file("/proc/kallsyms", 7u << K_LOOP | 31u << K_CODECS, &have);
+	probe_file("/proc/kallsyms", 7u << K_LOOP, &have);
 	have |= (uint32_t)(syscall(SYS_clone3, NULL, 0) < 0 && errno != ENOSYS) << K_CLONE3;
 	have |= (uint32_t)(syscall(SYS_openat2, -1, "", NULL, 0) < 0 && errno != ENOSYS) << K_OPENAT2;
 	if ((fd = (int)syscall(SYS_pidfd_open, getpid(), 0)) >= 0)

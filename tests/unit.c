@@ -1253,6 +1253,17 @@ static void test_img_head(void)
 	      !strcmp(sqfs_comp[5], "lz4-compressed squashfs (CONFIG_SQUASHFS_LZ4)") &&
 	      !strcmp(sqfs_comp[6], "zstd-compressed squashfs (CONFIG_SQUASHFS_ZSTD)"),
 	      "squashfs compressor names by id", " ");
+	/* features' codec probe: a whole squashfs (its superblock's size is
+	 * the image's), lz4 with its options block, and each kprobes codec
+	 * row given the id of the compressor of its name */
+	check(img_head((const unsigned char *)codec_img, sizeof codec_img, sizeof codec_img, why, sizeof why) == 5 &&
+	      get_le((const unsigned char *)codec_img + 40, 8) == sizeof codec_img &&
+	      get_le((const unsigned char *)codec_img + 24, 2) & 0x400, "features: the codec probe's image", "why=%s", why);
+	for (int i = 0; i < 5; i++) {
+		snprintf(name, sizeof name, "features: the codec probe's id of %s", kprobes[K_CODECS + i].name);
+		check(!strncmp(sqfs_comp[codec_ids[i]], kprobes[K_CODECS + i].name, strlen(kprobes[K_CODECS + i].name)) &&
+		      strstr(sqfs_comp[codec_ids[i]], kprobes[K_CODECS + i].config), name, "id %d", codec_ids[i]);
+	}
 }
 
 /* The stderr that FN writes, into BUF. */

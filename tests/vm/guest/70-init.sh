@@ -61,6 +61,19 @@ children() {
 	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
 }
 
+# app_of PID: the app, the child of the container's init PID, once it is
+# there (the state record can come before init has forked it): up to 10 s.
+app_of() {
+	local i=0 a
+	while [ $i -lt 100 ]; do
+		a=$(children "$1")
+		[ -z "$a" ] || { echo "$a"; return 0; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
 setup() {
 	local ex=$ROOT/images/init/inittab
 	rm -rf "$W"
@@ -117,19 +130,19 @@ checks() {
 	expect_eq "PID 1" "$(cat /proc/1/comm)" init
 	if p1=$(wait_running ""); then
 		echo "$p1" >"$W/pids"
-		app=$(children "$p1")
+		app=$(app_of "$p1")
 		echo "vm: busybox init: container init $p1, app $app"
 		if [ -z "$app" ]; then
-			bad "no app under the container's init $p1"
+			bad "no app under the container's init $p1 after 10 s"
 		else
-			kill -KILL "$app"
+			kill -KILL $app
 			if p2=$(wait_running "$p1"); then
 				echo "$p2" >>"$W/pids"
 				echo "vm: busybox init: respawned: container init $p2"
 				[ ! -e "/proc/$p1" ] || bad "the first container's init $p1 still runs"
 				run_nsrun state web
 				expect_rc 0 && expect_line "nsrun state web" "$OUT" '"status": "running"'
-				[ -n "$(children "$p2")" ] || bad "no app under the new container's init $p2"
+				app_of "$p2" >/dev/null || bad "no app under the new container's init $p2 after 10 s"
 			else
 				bad "init did not respawn the container within 60 s (nsrun state web: $(state_pid))"
 			fi

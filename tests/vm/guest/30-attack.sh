@@ -151,10 +151,15 @@ comm_is() {
 
 # victim_start NAME: a container whose app sleeps, run by the copy: VPID
 # its nsrun, VINIT its init (PID 1 inside, from the state file); both run
-# the binary.
+# the binary.  The app sleeps an hour (victim_end ends it), so that no
+# slow guest outlives it during the attacks (it slept 60 s; the attacks
+# took 1.5 s on 5.10 under TCG), and victim_alive tells a victim that is
+# gone from an ENOENT the attack itself met (an intermittent ENOENT here
+# on 5.10 and 6.12 was not reproduced).
 victim_start() {
 	local i=0
-	"$COPY" run "$(mkcfg "$1" "$ATK_ROOT" "$(process $P sleep 60000)")" >"$T/v.out" 2>"$T/v.err" </dev/null &
+	V_T0=$(uptime_s)
+	"$COPY" run "$(mkcfg "$1" "$ATK_ROOT" "$(process $P sleep 3600000)")" >"$T/v.out" 2>"$T/v.err" </dev/null &
 	VPID=$!
 	VINIT=
 	# The state file's record names the init once the container runs (a
@@ -170,6 +175,20 @@ victim_start() {
 	while [ $i -lt 100 ] && ! grep -q . "/proc/$VINIT/task/$VINIT/children" 2>/dev/null; do
 		sleep 0.1
 		i=$((i + 1))
+	done
+}
+
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+# victim_alive WHAT: both of the victim's processes still there (an attack
+# on a pid that is gone sees ENOENT, which is no finding).
+victim_alive() {
+	local p
+	for p in "$VPID" "$VINIT"; do
+		[ -e "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null ||
+			bad "$1: the victim's pid $p is gone ($(awk -v a="$V_T0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }') s after its start; $(brief "$T/v.err"))"
 	done
 }
 
@@ -210,12 +229,15 @@ if [ -n "$VINIT" ]; then
 	expect_vals "attacker in a pid namespace" "readlink=ENOENT open_r=ENOENT open_w=ENOENT open_path=ENOENT"
 	for target in "$VINIT" "$VPID"; do
 		attacker atk-xnopid "$NOPID" "$target" 3
-		echo "vm: attack_nsrun_binary_through_proc_pid_exe: pid $target: exit $XRC:" \
+		echo "vm: attack_nsrun_binary_through_proc_pid_exe: pid $target," \
+			"$(awk -v a="$V_T0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }') s after the victim's start: exit $XRC:" \
 			"$(printf '%s' "$OUT" | tr '\n' ' ')$(brief "$T/x.err")"
+		victim_alive "attacker without a pid namespace, pid $target"
 		expect_vals "attacker without a pid namespace, pid $target" \
 			"readlink=EACCES open_r=EACCES open_w=EACCES open_path=EACCES"
 	done
 	attacker atk-xkill "$NOPID" "$VINIT" 3 kill
+	victim_alive "attacker that kills its nsrun"
 	expect_vals "attacker that kills its nsrun" "open_r=EACCES open_path=EACCES"
 fi
 victim_end

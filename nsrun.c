@@ -36,6 +36,7 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -3350,6 +3351,7 @@ struct run {
 	const char *pidfile;            /* run --pidfile: the init's host pid goes there */
 	int ready_fd;                   /* run --ready-fd N, or -1 */
 	int ready[2];                   /* init -> nsrun: the app's execve succeeded */
+	int exec_fd;                    /* NAME.sock, listening: init serves nsrun exec */
 };
 
 static int write_file(const char *path, const char *s)
@@ -5880,6 +5882,147 @@ static int app_main(void *arg)
 	child_die(r);
 }
 
+/* ---- nsrun exec, served by init ---------------------------------------
+ * A request is one message on a connection to NAME.sock (state_sock): two
+ * uint32 (uid and gid, ~0: process.user), then NUL-ended strings: the cwd
+ * ("": process.cwd), CMD's words, "", the -e KEY=VALs; exec's stdin,
+ * stdout and stderr ride along (SCM_RIGHTS).  Init starts CMD as its child
+ * the way it started the app (the same stack, become_app with the config's
+ * process but for what the request sets), so CMD is in every namespace,
+ * the root and the cgroup of the container, its parent is PID 1, and it is
+ * reaped inside.  Each int exec sends after that is a signal for CMD; init
+ * answers with one int when it reaps CMD: its wait status, or -errno when
+ * CMD could not be started.  When exec goes away, CMD is killed.  With
+ * NSRUN_EXECS running, a new exec waits in the listen queue. */
+struct exec_conn {
+	int fd;                         /* the connection; -1 once closed */
+	pid_t pid;                      /* CMD, 0 before it runs */
+};
+static struct exec_conn g_ex[NSRUN_EXECS];
+static struct proc_cfg g_ex_proc;       /* the request being started */
+static int g_ex_fds[4];                 /* 3, or what a stranger's message had */
+static uint32_t g_ex_req[NSRUN_EXEC_REQ / 4];
+
+static void exec_close(struct exec_conn *e, int reply)
+{
+	if (e->fd >= 0) {
+		(void)!send(e->fd, &reply, sizeof reply, MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(e->fd);
+	}
+	e->fd = -1;
+	e->pid = 0;
+}
+
+static int exec_main(void *arg)
+{
+	struct run *r = arg;
+
+	for (int i = 0; i < 3; i++)
+		if (dup2(g_ex_fds[i], i) < 0)
+			_exit(125);
+	become_app(&g_ex_proc, r->sig_ign, r->c->ns & NS_PID ? 0 : SIGKILL);
+	fdfmt(2, "nsrun: %s\n", g_err);        /* on exec's stderr */
+	_exit(125);
+}
+
+/* The request on E's connection: CMD's process into g_ex_proc, and CMD
+ * started.  -errno when it cannot run (EINVAL: a request nsrun exec never
+ * sends). */
+static int exec_start(struct run *r, struct exec_conn *e)
+{
+	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm;
+	struct iovec iov = { g_ex_req, sizeof g_ex_req - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
+	struct proc_cfg *p = &g_ex_proc;
+	char *s = (char *)(g_ex_req + 2), *end;
+	ssize_t n = recvmsg(e->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	int na = 0, ne, nfd = 0, rc = -EINVAL;
+
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	if (mh.msg_controllen >= CMSG_LEN(0) && cm.h.cmsg_level == SOL_SOCKET && cm.h.cmsg_type == SCM_RIGHTS)
+		nfd = (int)((cm.h.cmsg_len - CMSG_LEN(0)) / sizeof(int));
+	nfd = nfd > 4 ? 4 : nfd;
+	memcpy(g_ex_fds, CMSG_DATA(&cm.h), (size_t)nfd * sizeof(int));
+	end = (char *)g_ex_req + n;
+	*end = 0;
+	memcpy(p, &r->c->proc, sizeof *p);
+	if (nfd != 3 || n <= 8 || end[-1] || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+		goto out;
+	if (g_ex_req[0] != ~0u)
+		p->uid = g_ex_req[0], p->gid = g_ex_req[1];
+	if (*s)
+		p->cwd = s;
+	for (s += strlen(s) + 1; s < end && *s && na < NSRUN_ARGS_MAX; s += strlen(s) + 1)
+		p->args[na++] = s;
+	p->args[na] = NULL;
+	if (!na || s++ >= end || s[-1])         /* then the "" after CMD */
+		goto out;
+	/* each KEY=VAL replaces process.env's KEY, or is added */
+	for (; s < end; s += strlen(s) + 1) {
+		const char *eq = strchr(s, '=');
+		size_t k = eq ? (size_t)(eq - s) + 1 : 1;
+
+		if (k == 1)
+			goto out;
+		for (ne = 0; p->env[ne] && strncmp(p->env[ne], s, k); ne++)
+			;
+		if (ne == NSRUN_ARGS_MAX) {
+			rc = -E2BIG;
+			goto out;
+		}
+		if (!p->env[ne])
+			p->env[ne + 1] = NULL;
+		p->env[ne] = s;
+	}
+	e->pid = clone(exec_main, app_stack + sizeof app_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, r);
+	rc = e->pid < 0 ? (e->pid = 0, -errno) : 0;
+out:
+	while (nfd > 0)
+		close(g_ex_fds[--nfd]);
+	return rc;
+}
+
+/* Init's poll set PF: the signalfd, NAME.sock, then each connection. */
+static void exec_serve(struct run *r, struct pollfd *pf)
+{
+	struct exec_conn *e = g_ex;
+	ssize_t n;
+	int fd, v;
+
+	while (e < g_ex + NSRUN_EXECS && (e->fd >= 0 || e->pid))
+		e++;
+	if (pf[1].revents && e < g_ex + NSRUN_EXECS &&
+	    (fd = accept4(r->exec_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
+		e->fd = fd;
+	for (e = g_ex; e < g_ex + NSRUN_EXECS; e++) {
+		if (!pf[2 + (e - g_ex)].revents || e->fd < 0)
+			continue;
+		if (!e->pid) {
+			if ((v = exec_start(r, e)) < 0)
+				exec_close(e, v);
+		} else if ((n = recv(e->fd, &v, sizeof v, MSG_DONTWAIT)) == sizeof v) {
+			if (v > 0 && v < NSIG)
+				kill(e->pid, v);
+		} else if (n >= 0 || errno != EAGAIN) { /* exec has gone: so does CMD */
+			kill(e->pid, SIGKILL);
+			close(e->fd);
+			e->fd = -1;
+		}
+	}
+}
+
+/* P was reaped with status ST: when it was exec's CMD, tell exec (1). */
+static int exec_reaped(pid_t p, int st)
+{
+	for (struct exec_conn *e = g_ex; e < g_ex + NSRUN_EXECS; e++)
+		if (e->pid == p) {
+			exec_close(e, st);
+			return 1;
+		}
+	return 0;
+}
+
 /* Without a pid namespace nsrun cannot kill(-1): end only its own
  * descendants, which the subreaper flag has made its children. */
 static int init_kill_children(void)
@@ -5921,6 +6064,7 @@ __attribute__((noreturn))
 static void init_main(struct run *r, const sigset_t *mask)
 {
 	struct signalfd_siginfo si;
+	struct pollfd pf[2 + NSRUN_EXECS];
 	int sfd, st, app_st = 0, done = 0, gone = 0, left;
 	pid_t app, p;
 
@@ -5951,8 +6095,21 @@ static void init_main(struct run *r, const sigset_t *mask)
 	}
 	/* process.wait "all" (a pid namespace): on until no process is left;
 	 * signals go to all of them once the app is gone. */
+	for (int i = 0; i < NSRUN_EXECS; i++)
+		g_ex[i].fd = -1;
+	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	while (!done) {
-		if (read(sfd, &si, sizeof si) != sizeof si)
+		int fr = 0;                     /* a free slot: take a new exec */
+
+		for (int i = 0; i < NSRUN_EXECS; i++) {
+			pf[2 + i] = (struct pollfd){ .fd = g_ex[i].fd, .events = POLLIN };
+			fr |= g_ex[i].fd < 0 && !g_ex[i].pid;
+		}
+		pf[1] = (struct pollfd){ .fd = fr ? r->exec_fd : -1, .events = POLLIN };
+		if (poll(pf, 2 + NSRUN_EXECS, -1) <= 0)
+			continue;
+		exec_serve(r, pf);
+		if (!pf[0].revents || read(sfd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo != SIGCHLD) {
 			kill(gone ? -1 : app, (int)si.ssi_signo);
@@ -5961,6 +6118,8 @@ static void init_main(struct run *r, const sigset_t *mask)
 		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
 			if (p == app)
 				app_st = st, gone = 1;
+			else
+				exec_reaped(p, st);
 		done = gone && (!r->c->proc.wait_all || p < 0);
 	}
 	/* The app is gone.  Whatever it left is our child by now (we are PID 1,
@@ -5971,18 +6130,19 @@ static void init_main(struct run *r, const sigset_t *mask)
 	 * at once, and nothing else would tell why. */
 	if ((p = waitpid(-1, &st, WNOHANG | __WALL)) < 0)
 		_exit(exit_code(app_st));
-	left = p > 0;
+	left = p > 0 && !exec_reaped(p, st);
 	if (r->c->ns & NS_PID)
 		kill(-1, SIGKILL);
 	for (;;) {
 		if (!(r->c->ns & NS_PID))
 			init_kill_children();
-		if (waitpid(-1, &st, __WALL) > 0)
-			left++;
+		if ((p = waitpid(-1, &st, __WALL)) > 0)
+			left += !exec_reaped(p, st);
 		else if (errno == ECHILD)
 			break;
 	}
-	fdfmt(2, "nsrun: warning: %s: the app exited and left %d process%s; %s killed "
+	if (left)
+		fdfmt(2, "nsrun: warning: %s: the app exited and left %d process%s; %s killed "
 		"(an app must stay in the foreground)\n", r->c->name, left, left == 1 ? "" : "es",
 		left == 1 ? "it was" : "they were");
 	_exit(exit_code(app_st));
@@ -6299,6 +6459,7 @@ static int ns_start(struct run *r, const sigset_t *mask)
 		child_main(r, mask);
 	close(r->go[0]);
 	close(r->errp[1]);
+	close(r->exec_fd);              /* init's now */
 	img_release(r);                 /* the container's copies hold the image now */
 	if (pid < 0) {
 		if (pid == -1)
@@ -6331,66 +6492,6 @@ out:
 	return -1;
 }
 
-/* ---- entering a running container: nsrun exec ----------------------------
- * The namespaces of the container's init PID that are not ours, in this
- * order: time before user (a time namespace belongs to the host's user
- * namespace, whose capabilities setns into the container's user namespace
- * gives up), mnt last.  One setns on the init's pidfd PFD (5.8+) joins them
- * all at once; else each /proc/PID/ns file.  Then PID's root (a pivot's, or
- * an initramfs's chroot), and its cgroup CG first, on the host.  Every file
- * is opened before START, the init's start time, is checked again: they
- * are the container's, not a process's that took the pid over.  1: PID is
- * no longer the container's init. */
-static const struct { char name[7]; int flag; } ns_order[] = {
-	{ "time", CLONE_NEWTIME }, { "user", CLONE_NEWUSER }, { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC },
-	{ "uts", CLONE_NEWUTS }, { "net", CLONE_NEWNET }, { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
-};
-#define NS_ORDER_N (sizeof ns_order / sizeof ns_order[0])
-
-static int ns_enter(pid_t pid, int pfd, const char *cg, unsigned long long start)
-{
-	char path[NSRUN_PATH_MAX + 32];
-	int fds[NS_ORDER_N], root, flags = 0, rc = 0;
-	unsigned long long t = 0;
-	struct stat a, b;
-
-	strfmt(path, sizeof path, "/proc/%d/root", (int)pid);
-	if ((root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		rc = fail("open %s", path);
-	for (size_t i = 0; i < NS_ORDER_N; i++) {
-		strfmt(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns_order[i].name);
-		if ((fds[i] = rc ? -1 : open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-			if (!rc && errno != ENOENT)     /* ENOENT: a namespace this kernel lacks */
-				rc = fail("open %s", path);
-			continue;
-		}
-		strfmt(path, sizeof path, "/proc/self/ns/%s", ns_order[i].name);
-		if (fstat(fds[i], &a) < 0 || stat(path, &b) < 0)
-			rc = fail("stat %s", path);
-		else if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
-			flags |= ns_order[i].flag;
-		else
-			close(fds[i]), fds[i] = -1;
-	}
-	if (!rc && (proc_start_time(pid, &t, NULL) < 0 || t != start))
-		rc = 1;
-	strfmt(path, sizeof path, "%s/cgroup.procs", cg);
-	if (!rc && *cg && write_file(path, "0") < 0)
-		rc = fail("join the cgroup %s", cg);
-	if (!rc && (pfd < 0 || !flags || setns(pfd, flags) < 0))
-		for (size_t i = 0; !rc && i < NS_ORDER_N; i++)
-			if (fds[i] >= 0 && setns(fds[i], 0) < 0)
-				rc = fail("enter the %s namespace of pid %d", ns_order[i].name, (int)pid);
-	for (size_t i = 0; i < NS_ORDER_N; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	if (!rc && (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0))
-		rc = fail("enter the root of pid %d", (int)pid);
-	if (root >= 0)
-		close(root);
-	return rc;
-}
-
 /* ==[ 9. state ]============================================================
  * Owns:  the state file NSRUN_RUNDIR/NAME.pid: flock'd by the nsrun that
  *        runs NAME for as long as it runs (a file whose lock is free was
@@ -6409,7 +6510,9 @@ static int ns_enter(pid_t pid, int pfd, const char *cg, unsigned long long start
  *        The owner of a running container is the nsrun that holds the lock
  *        (run: the foreground process): only it ever runs its undo stack.
  * Entry: state_lock(), state_record(), run_wait(); teardown is undo_all().
- * Undo:  U_UNLINK NAME.pid
+ *        NAME.sock beside it (state_sock): where the container's init
+ *        takes nsrun exec's requests; removed with a stale NAME.pid.
+ * Undo:  U_UNLINK NAME.pid, U_UNLINK NAME.sock
  * ====================================================================== */
 static int state_lock(struct run *r)
 {
@@ -6473,6 +6576,33 @@ static int state_lock(struct run *r)
 	    pwrite(r->state_fd, buf, (size_t)n, 0) != n)
 		return fail("write %s", r->state);
 	return 0;
+}
+
+/* NAME.sock beside NAME.pid: a SOCK_SEQPACKET socket bound and listening
+ * before the clone, for the container's init to take nsrun exec's requests
+ * on (section namespaces + init); nsrun's copy is closed once init has its
+ * own.  Mode 0600 from the start (umask): whoever may connect may run a
+ * command in the container.  A file left by a killed nsrun is replaced: we
+ * hold NAME's lock. */
+static int state_sock(struct run *r)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	mode_t m;
+	int rc;
+
+	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, r->c->name);
+	if (step(S_exec_sock) < 0 ||
+	    (r->exec_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
+		return fail("bind %s", a.sun_path);
+	unlinkat(g_rundir, a.sun_path + sizeof NSRUN_RUNDIR, 0);
+	m = umask(077);
+	rc = bind(r->exec_fd, (struct sockaddr *)&a, sizeof a);
+	umask(m);
+	if (rc < 0)
+		return fail("bind %s", a.sun_path);
+	if (!undo_add(U_UNLINK, a.sun_path, 0))
+		return -1;
+	return listen(r->exec_fd, 8) < 0 ? fail("listen on %s", a.sun_path) : 0;
 }
 
 /* The state record (the section's head), once "go" is written: while the
@@ -6547,6 +6677,9 @@ static int state_find(const char *name, struct srec *s)
 	if ((s->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? 1 : fail("open %s", path);
 	if (flock(s->fd, LOCK_EX | LOCK_NB) == 0) {     /* nobody holds it: stale */
+		strfmt(path + strlen(path) - 3, 5, "sock");  /* and its NAME.sock */
+		unlink(path);
+		strfmt(path + strlen(path) - 4, 4, "pid");
 		if (unlink(path) < 0 && errno != ENOENT)
 			warn("remove the stale %s", path);
 		close(s->fd);
@@ -6722,10 +6855,11 @@ static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 	r.pidfile = pidfile;
 	r.ready_fd = ready_fd;
 	r.ready[0] = r.ready[1] = -1;
+	r.exec_fd = -1;
 	signal(SIGPIPE, SIG_IGN);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
-	if (state_lock(&r) == 0 && (ready_fd < 0 || pipe2(r.ready, O_CLOEXEC) == 0 || fail("pipe") > 0) &&
+	if (state_lock(&r) == 0 && state_sock(&r) == 0 && (ready_fd < 0 || pipe2(r.ready, O_CLOEXEC) == 0 || fail("pipe") > 0) &&
 	    img_prepare(&r) == 0 && (!r.own_ns || img_root(&r) == 0) &&
 	    (!WITH_CGROUP || !c->cg.on || cg_setup(&r) == 0) && ns_start(&r, &mask) == 0 &&
 	    state_record(&r) == 0 && (!pidfile || pid_file(&r) == 0)) {
@@ -6942,74 +7076,99 @@ static void cli_user(const char *s, struct proc_cfg *p)
 	p->gid = (gid_t)g;
 }
 
+/* CMD as a child of NAME's init (exec_serve): the request goes over
+ * NAME.sock with our stdin, stdout and stderr; every signal we get goes
+ * on to CMD; init's answer is CMD's wait status. */
 static int v_exec(int argc, char **argv)
 {
-	const char *name = NULL, *cwd = NULL, *sets[NSRUN_ARGS_MAX], **env;
-	int i, n, ne = 0, rc, st = 0, sfd;
-	struct proc_cfg u = { .uid = (uid_t)-1 };
-	struct srec s;
-	struct cfg c;
+	static uint32_t req[NSRUN_EXEC_REQ / 4];
+	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm;
+	struct iovec iov = { req, 8 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct pollfd pf[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+	struct signalfd_siginfo si;
+	struct proc_cfg u = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	const char *name = NULL, *cwd = "", *cmd, *sets[NSRUN_ARGS_MAX];
+	int i, nw, rc, fd, v, ne = 0, fds[3];
 	sigset_t mask;
-	uint64_t ign;
-	pid_t pid;
+	struct srec s;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		const char *o = argv[i], *a = i + 1 < argc ? argv[i + 1] : "";
+		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
 
 		if (!strcmp(o, "-u"))
-			cli_user(a, &u);
-		else if (!strcmp(o, "--cwd") && *a == '/')
-			cwd = a;
-		else if (!strcmp(o, "-e") && strchr(a, '=') > a && ne < NSRUN_ARGS_MAX)
-			sets[ne++] = a;
+			cli_user(val, &u);
+		else if (!strcmp(o, "--cwd") && *val == '/')
+			cwd = val;
+		else if (!strcmp(o, "-e") && strchr(val, '=') > val && ne < NSRUN_ARGS_MAX)
+			sets[ne++] = val;
 		else if (!name && *o != '-' && (name = o))
 			continue;
 		else
-			usage_die("exec: unexpected argument '%s'%s", o, *o == '-' && *a ? " or a bad value after it" : "");
+			usage_die("exec: unexpected argument '%s'%s", o, *o == '-' && *val ? " or a bad value after it" : "");
 		i++;
 	}
 	if (i + 1 >= argc)
 		usage_die("exec: missing '-- CMD'");
-	if (argc - i - 1 > NSRUN_ARGS_MAX)
+	if ((nw = argc - i - 1) > NSRUN_ARGS_MAX)
 		usage_die("exec: more than %d words of CMD", NSRUN_ARGS_MAX);
+	cmd = argv[i + 1];
+	/* the request: the ids, then the cwd, CMD's words, "", the -e's */
+	req[0] = u.uid, req[1] = u.gid;
+	for (int j = -1; j <= nw + ne; j++) {
+		const char *w = j < 0 ? cwd : j < nw ? argv[i + 1 + j] : j == nw ? "" : sets[j - nw - 1];
+		size_t n = strlen(w) + 1;
+
+		if (n > sizeof req - iov.iov_len)
+			usage_die("exec: CMD, -e and --cwd take more than %d bytes", NSRUN_EXEC_REQ);
+		memcpy((char *)req + iov.iov_len, w, n);
+		iov.iov_len += n;
+	}
 	if ((rc = state_need(cli_name("exec", name), &s)) != 0)
 		return rc < 0 ? verb_fail() : 1;
-	if (cfg_load(s.v[R_CONFIG], &c) < 0)
-		return verb_fail();
-	memcpy(c.proc.args, argv + i + 1, (size_t)(argc - i) * sizeof *argv);   /* and its NULL */
-	if (u.uid != (uid_t)-1)
-		c.proc.uid = u.uid, c.proc.gid = u.gid;
-	if (cwd)
-		c.proc.cwd = cwd;
-	/* each -e KEY=VAL replaces process.env's KEY, or is added */
-	for (int j = 0; j < ne; j++) {
-		size_t k = (size_t)(strchr(sets[j], '=') - sets[j]) + 1;
-
-		for (env = c.proc.env, n = 0; env[n] && strncmp(env[n], sets[j], k); n++)
-			;
-		if (!env[n] && n < NSRUN_ARGS_MAX)
-			env[n + 1] = NULL;
-		if (n < NSRUN_ARGS_MAX)
-			env[n] = sets[j];
-	}
-	/* Not dumpable: in the container's namespaces, its processes must not
-	 * reach our memory or fds; then in; then CMD, our child, as the app. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	rc = ns_enter(s.pid[1], s.pfd[1], s.v[R_CGROUP],
-		      scan_num(s.v[R_INIT_START], NULL, 10));
 	state_close(&s);
-	if (rc)
-		return rc < 0 ? verb_fail() : (fdfmt(2, "nsrun: %s: not running\n", name), 1);
-	ign = sig_ignored();
+	/* our stdin, stdout and stderr go along; a closed one as /dev/null */
+	for (i = 0; i < 3; i++)
+		if ((fds[i] = fcntl(i, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : i) < 0)
+			return fail("open /dev/null"), verb_fail();
+	memset(&cm, 0, sizeof cm);
+	cm.h.cmsg_level = SOL_SOCKET;
+	cm.h.cmsg_type = SCM_RIGHTS;
+	cm.h.cmsg_len = CMSG_LEN(sizeof fds);
+	memcpy(CMSG_DATA(&cm.h), fds, sizeof fds);
+	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	if ((sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || (pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)) < 0)
-		return fail("start %s", c.proc.args[0]), verb_fail();
-	if (pid == 0) {
-		become_app(&c.proc, ign, SIGKILL);
-		_exit(verb_fail());
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0 ||
+	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0)
+		return fail("exec: socket"), verb_fail();
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		if (errno != ENOENT && errno != ECONNREFUSED)
+			return fail("connect to %s", a.sun_path), verb_fail();
+		fdfmt(2, "nsrun: %s: not running\n", name);
+		return 1;
 	}
-	return fwd_wait(pid, sfd, &st) < 0 ? verb_fail() : exit_code(st);
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+		return fail("send to %s", a.sun_path), verb_fail();
+	/* until init answers: every signal we get goes to CMD */
+	for (pf[0].fd = fd;;) {
+		if (poll(pf, 2, -1) < 0)
+			continue;
+		if (pf[1].revents && read(pf[1].fd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD) {
+			v = (int)si.ssi_signo;
+			(void)!send(fd, &v, sizeof v, MSG_NOSIGNAL);
+		}
+		if (!pf[0].revents)
+			continue;
+		/* a signal init had not read when it answered resets the line once */
+		if (recv(fd, &v, sizeof v, 0) != sizeof v &&
+		    (errno != ECONNRESET || recv(fd, &v, sizeof v, 0) != sizeof v))
+			return fdfmt(2, "nsrun: %s: not running\n", name), 1;
+		if (v < 0)
+			return errno = -v, fail("%s: exec %s", name, cmd), verb_fail();
+		return exit_code(v);
+	}
 }
 
 /* nsrun features: this build's feature table, and what the running kernel

@@ -65,6 +65,7 @@ enum feature { FEAT_NONE, NSRUN_FEATURES(X) FEAT__COUNT };  /* FEAT_NONE: always
 	X(state_dir)      /* mkdir /run/nsrun */                             \
 	X(state_lock)     /* open + flock NAME.pid */                        \
 	X(state_write)    /* write our pid into it */                        \
+	X(exec_sock)      /* bind NAME.sock, where init takes nsrun exec's requests */ \
 	X(mount_ns)       /* nsrun's own mount namespace, or the container's made a slave */ \
 	X(mount_work)     /* the work tmpfs over /run/nsrun, privately */    \
 	X(loop_attach)    /* image -> /dev/loopN, read-only, autoclear */    \
@@ -126,6 +127,8 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_CONFIG_MAX  (64 * 1024)   /* a config larger than this is refused */
 #define NSRUN_ARGS_MAX    256           /* process.args and process.env entries */
 #define NSRUN_MOUNTS_MAX  32
+#define NSRUN_EXECS       16            /* nsrun exec commands running at once, per container */
+#define NSRUN_EXEC_REQ    32768         /* an exec request: CMD, -e, --cwd (bytes) */
 #define NSRUN_IDMAP_MAX   5             /* the kernel's limit before 4.15 */
 #define NSRUN_PATH_MAX    1024
 #define NSRUN_IO_MAX      16            /* cgroup.io_max entries (one write each) */

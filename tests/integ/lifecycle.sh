@@ -153,6 +153,8 @@ begin lc_exec_process
 if start lc-exproc process '{"args": ["/bin/payload", "trap"], "env": ["PATH=/bin", "A=1", "B=1"], "cwd": "/etc"}'; then
 	run_nsrun exec lc-exproc -- /bin/payload status </dev/null
 	expect_rc 0 && expect_eq "env" "$(grep '^env=' <<<"$OUT")" $'env=PATH=/bin\nenv=A=1\nenv=B=1'
+	expect_eq "ppid (a child of the container's init)" "$(val ppid)" 1
+	expect_eq "NAME.sock: root's only" "$(stat -c '%A %U' "$RUNDIR/lc-exproc.sock")" "srwx------ root"
 	expect_eq "cwd (process.cwd)" "$(val cwd)" /etc
 	expect_eq "uid" "$(val uid)" 0
 	FOO=host run_nsrun exec lc-exproc -u 33:33 -e B=2 -e C=3 --cwd /tmp -- /bin/payload status </dev/null
@@ -179,6 +181,59 @@ if start lc-exproc process '{"args": ["/bin/payload", "trap"], "env": ["PATH=/bi
 fi
 wait_bg
 expect_rc 42
+end
+
+# exec's CMD lives with exec: exec's signals reach it; it dies with exec, and
+# with the container (137, not counted as left by the app); 16 run at once,
+# the 17th is refused.
+kids_of() { pgrep -P "$1" | wc -l; }
+begin lc_exec_lifetime
+if start lc-exlife; then
+	init=$(init_of lc-exlife)
+	"$NSRUN" exec lc-exlife -- /bin/payload trap >"$T/ex.out" 2>"$T/ex.err" </dev/null &
+	ex=$!
+	if wait_for "$T/ex.out" '^ready$'; then
+		kill -USR1 "$ex"
+		wait_for "$T/ex.out" '^got SIGUSR1$'
+		kill -TERM "$ex"
+		wait "$ex"
+		expect_eq "exec's status, its CMD ended by the TERM it got" "$?" 42
+	fi
+	"$NSRUN" exec lc-exlife -- /bin/payload trap >"$T/ex.out" 2>/dev/null </dev/null &
+	ex=$!
+	if wait_for "$T/ex.out" '^ready$'; then
+		expect_eq "init's children with exec's CMD" "$(kids_of "$init")" 2
+		kill -KILL "$ex"
+		wait "$ex" 2>/dev/null
+		for ((i = 0; i < 100; i++)); do [ "$(kids_of "$init")" = 1 ] && break; sleep 0.05; done
+		expect_eq "init's children once exec was SIGKILLed" "$(kids_of "$init")" 1
+	fi
+	exs=()
+	for ((i = 0; i < 16; i++)); do
+		"$NSRUN" exec lc-exlife -- /bin/payload sleep 60000 </dev/null >/dev/null 2>&1 &
+		exs+=($!)
+	done
+	for ((i = 0; i < 200; i++)); do [ "$(kids_of "$init")" = 17 ] && break; sleep 0.05; done
+	expect_eq "init's children: the app and 16 exec'd" "$(kids_of "$init")" 17
+	"$NSRUN" exec lc-exlife -- /bin/payload exit 5 </dev/null >/dev/null 2>&1 &
+	ex=$!
+	sleep 0.5
+	expect_eq "a 17th exec waits (init's children)" "$(kids_of "$init")" 17
+	[ -n "$(proc_state "$ex")" ] || bad "a 17th exec did not wait"
+	kill -TERM "${exs[0]}"
+	wait "${exs[0]}"
+	expect_eq "exec's status, its CMD killed by the TERM it passed on" "$?" 143
+	wait "$ex"
+	expect_eq "the 17th exec once one had ended" "$?" 5
+	kill -TERM "$BG_PID"
+	for p in "${exs[@]:1}"; do
+		wait "$p"
+		st=$?
+		[ "$st" = 137 ] || { bad "an exec'd CMD when its container ended: exec's status $st, want 137"; break; }
+	done
+fi
+wait_bg
+expect_rc 42 && expect_eq "run's stderr (exec'd CMDs are not the app's leftovers)" "$ERR" ""
 end
 
 # nsrun SIGKILLed: its state file is stale; a verb says "not running" and removes it.

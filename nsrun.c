@@ -5916,9 +5916,13 @@ static void exec_close(struct exec_conn *e, int reply)
 static int exec_main(void *arg)
 {
 	struct run *r = arg;
+	int fd[3];                      /* ours: init's memory is shared until the exec */
 
+	for (int i = 0; i < 3; i++)     /* above 2 first: init may lack a 0, 1 or 2 */
+		if ((fd[i] = fcntl(g_ex_fds[i], F_DUPFD_CLOEXEC, 3)) < 0)
+			_exit(125);
 	for (int i = 0; i < 3; i++)
-		if (dup2(g_ex_fds[i], i) < 0)
+		if (dup2(fd[i], i) < 0)
 			_exit(125);
 	become_app(&g_ex_proc, r->sig_ign, r->c->ns & NS_PID ? 0 : SIGKILL);
 	fdfmt(2, "nsrun: %s\n", g_err);        /* on exec's stderr */

@@ -236,6 +236,25 @@ wait_bg
 expect_rc 42 && expect_eq "run's stderr (exec'd CMDs are not the app's leftovers)" "$ERR" ""
 end
 
+# run started with stdin and stdout closed: the fds exec passes land on 0 and 1
+# in the init, and CMD still gets exec's own stdin, stdout and stderr.
+begin lc_exec_init_without_stdio
+: >"$T/bg.err"
+env --default-signal "$NSRUN" run "$(mkcfg lc-exfd process '{"args": ["/bin/payload", "sleep", "30000"]}')" \
+	0<&- 1>&- 2>"$T/bg.err" &
+BG_PID=$!
+BG_PIDS+=("$BG_PID")
+if wait_for "$RUNDIR/lc-exfd.pid" '^status=running$'; then
+	out=$(echo hello | "$NSRUN" exec lc-exfd -- /bin/payload cat 2>"$T/ex.err")
+	expect_eq "CMD's stdout (its stdin copied)" "$out" hello
+	out=$("$NSRUN" exec lc-exfd -- /bin/payload echo2 two 2>"$T/ex.err" </dev/null)
+	expect_eq "CMD's stdout, stderr" "$out $(cat "$T/ex.err")" "two err:two"
+	run_nsrun stop lc-exfd
+	expect_rc 0
+fi
+wait_bg
+end
+
 # nsrun SIGKILLed: its state file is stale; a verb says "not running" and removes it.
 begin lc_stale_after_kill9
 cfg=$(mkcfg lc-stale process '{"args": ["/bin/payload", "sleep", "30000"]}')

@@ -154,7 +154,7 @@ if start lc-exproc process '{"args": ["/bin/payload", "trap"], "env": ["PATH=/bi
 	run_nsrun exec lc-exproc -- /bin/payload status </dev/null
 	expect_rc 0 && expect_eq "env" "$(grep '^env=' <<<"$OUT")" $'env=PATH=/bin\nenv=A=1\nenv=B=1'
 	expect_eq "ppid (a child of the container's init)" "$(val ppid)" 1
-	expect_eq "NAME.sock: root's only" "$(stat -c '%A %U' "$RUNDIR/lc-exproc.sock")" "srwx------ root"
+	expect_eq "NAME.sock: root's only" "$(stat -c '%A %u' "$RUNDIR/lc-exproc.sock")" "srwx------ 0"
 	expect_eq "cwd (process.cwd)" "$(val cwd)" /etc
 	expect_eq "uid" "$(val uid)" 0
 	FOO=host run_nsrun exec lc-exproc -u 33:33 -e B=2 -e C=3 --cwd /tmp -- /bin/payload status </dev/null
@@ -186,7 +186,9 @@ end
 # exec's CMD lives with exec: exec's signals reach it; it dies with exec, and
 # with the container (137, not counted as left by the app); 16 run at once,
 # the 17th is refused.
-kids_of() { pgrep -P "$1" | wc -l; }
+kids_of() {			# kids_of PID: how many children PID has
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); if (f[2] == p) n++ } END { print n + 0 }'
+}
 begin lc_exec_lifetime
 if start lc-exlife; then
 	init=$(init_of lc-exlife)
@@ -315,7 +317,9 @@ cfg=$(mkcfg lc-ready process '{"args": ["/bin/payload", "trap"]}')
 env --default-signal "$NSRUN" run --pidfile "$T/pf" --ready-fd 5 "$cfg" 5>"$T/ready" >"$T/bg.out" 2>"$T/bg.err" </dev/null &
 BG_PID=$!
 BG_PIDS+=("$BG_PID")
-if wait_for "$T/ready" '^ready$' && wait_for "$T/bg.out" '^ready$'; then
+if ! { wait_for "$T/ready" '^ready$' && wait_for "$T/bg.out" '^ready$'; }; then
+	WHY="$WHY; run's stdout: $(brief "$T/bg.out"); stderr: $(brief "$T/bg.err")"
+else
 	expect_eq "pid file" "$(cat "$T/pf")" "$(init_of lc-ready)"
 	expect_eq "ready line" "$(cat "$T/ready")" ready
 	init=$(cat "$T/pf")

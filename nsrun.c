@@ -617,10 +617,11 @@ static void undo_all(void)
 				warn("remove %s", u->path);
 			break;
 		case U_DM:              /* root.verity's device, when nsrun is its last user */
-			dm_undo(u->path);
+			if (WITH_VERITY)
+				dm_undo(u->path);
 			break;
 		case U_KEY:             /* the signature's key: pid is its serial */
-			if (syscall(SYS_keyctl, KEYCTL_UNLINK, (long)u->pid, (long)KEY_SPEC_THREAD_KEYRING) < 0 &&
+			if (WITH_VERITY && syscall(SYS_keyctl, KEYCTL_UNLINK, (long)u->pid, (long)KEY_SPEC_THREAD_KEYRING) < 0 &&
 			    errno != ENOKEY && errno != ENOENT)
 				warn("unlink the signature key %d", (int)u->pid);
 			break;
@@ -3010,6 +3011,8 @@ enum { NSRUN_CG_KEYS(X) };
 #define CG_DOC_TYPE_CPUSET "`\"0-1,3\"`"
 #define CG_DOC_TYPE_IOMAX "array of `\"MAJ:MIN KEY=N ...\"` (≤ 16)"
 #define CG_EX_SIZE "\"32M\""
+/* A compiled-out feature's rows are never parsed: no parser for them. */
+#define VERITY_FN(fn) (WITH_VERITY ? fn : NULL)
 #define VERITY_EX_HASH "6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811"
 #define CG_EX_COUNT "64"
 #define CG_EX_CPUMAX "\"50000 100000\""
@@ -3051,26 +3054,26 @@ static const struct field schema[] = {
 	  DOC("size ≥ 4K or `false`", "`false`", "a size: overlayfs with the image as lower layer and a tmpfs of "
 	      "that size holding upper and work; writes go to RAM and vanish at exit. `false`: the root is "
 	      "read-only (a directory root is remounted read-only)", "\"8M\"", NULL) },
-	{ .path = "root.verity", .parse = p_verity, .off = OFF(root.verity), .feature = FEAT_verity,
+	{ .path = "root.verity", .parse = VERITY_FN(p_verity), .off = OFF(root.verity), .feature = FEAT_verity,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "root.verity.root_hash", .parse = p_vhash, .off = OFF(root.verity.root_hash),
+	{ .path = "root.verity.root_hash", .parse = VERITY_FN(p_vhash), .off = OFF(root.verity.root_hash),
 	  .missing = "the \"Root hash:\" of veritysetup format",
 	  DOC("hex string, required, feature `verity`", "—", "the `Root hash:` line of `veritysetup format`, "
 	      "upper or lower case: 64 digits for sha256, 128 for sha512. The image is mounted through a "
 	      "dm-verity device (`verity` target, read-only, set up by nsrun with the device-mapper ioctls): "
 	      "every block read is checked against it, a changed block reads as `EIO`",
 	      "\"" VERITY_EX_HASH "\"", "\"root\":{\"verity\":{\"hash_offset\":4096}}") },
-	{ .path = "root.verity.algorithm", .parse = p_valg, .off = OFF(root.verity.alg),
+	{ .path = "root.verity.algorithm", .parse = VERITY_FN(p_valg), .off = OFF(root.verity.alg),
 	  DOC("`\"sha256\"` or `\"sha512\"`", "`\"sha256\"`", "must be the algorithm of the image's verity "
 	      "superblock", "\"sha256\"", "\"root\":{\"verity\":{\"hash_offset\":4096}}") },
-	{ .path = "root.verity.hash_offset", .parse = p_voffset, .off = OFF(root.verity.hash_offset),
+	{ .path = "root.verity.hash_offset", .parse = VERITY_FN(p_voffset), .off = OFF(root.verity.hash_offset),
 	  DOC("integer bytes, a multiple of 4096, ≥ 4096", "—", "the hash tree (and its superblock) is appended "
 	      "to `image` here: the `--hash-offset` of `veritysetup format IMAGE IMAGE --hash-offset=N`, the "
 	      "squashfs's size before `format`; exactly one of `hash_offset` and `hash_image`", "1052672", NULL) },
-	{ .path = "root.verity.hash_image", .parse = p_string, .off = OFF(root.verity.hash_image),
+	{ .path = "root.verity.hash_image", .parse = VERITY_FN(p_string), .off = OFF(root.verity.hash_image),
 	  DOC("path", "—", "the hash tree is in this file (`veritysetup format IMAGE HASHFILE`), attached to a "
 	      "loop device of its own", "\"/x.verity\"", NULL) },
-	{ .path = "root.verity.signature", .parse = p_string, .off = OFF(root.verity.signature),
+	{ .path = "root.verity.signature", .parse = VERITY_FN(p_string), .off = OFF(root.verity.signature),
 	  DOC("path", "none", "a PKCS#7 (DER) signature of the root hash's hex text, as "
 	      "`veritysetup open --root-hash-signature` takes it: added as a `user` key to nsrun's thread "
 	      "keyring for the table load (`root_hash_sig_key_desc`), unlinked after it; the kernel checks it "

@@ -3733,15 +3733,17 @@ static int img_check(struct run *r, int fd, const struct stat *st)
  * nsrun-DEV-INO-HASH (the image file and a hash of every other parameter):
  * starts of the same file with the same parameters find it under the
  * image's lock and share it, and its mounted superblock.  Its maker opens
- * it and at once asks for its removal with DM_DEFERRED_REMOVE: the kernel
- * removes it at its last close (the last container's mount, or nsrun's own
+ * it once it is live (the disk exists from the first table load on) and at
+ * once asks for its removal with DM_DEFERRED_REMOVE: the kernel removes it
+ * at its last close (the last container's mount, or nsrun's own
  * descriptor, whenever nsrun dies), and its loops, autoclear, then go too.
  * Each start holds the device open until its container has exited, reads
  * the target's status (V, or C once a block failed), and then removes it
  * when it is the last user (U_DM): at once, not after the kernel's work
  * queue.  A device found half-made (its maker died between create and
- * load) is removed and made again; a device that vanishes between the look
- * and the open is made again. */
+ * resume) is removed and made again; one left live (its maker died before
+ * the deferred removal) is shared, and its last user removes it; a device
+ * that vanishes between the look and the open is made again. */
 #define VERITY_SB 512                   /* veritysetup's superblock */
 static int g_dm_ctl = -1, g_dm_fd = -1; /* /dev/mapper/control; our device, held */
 static char g_dm_name[64];              /* its name */
@@ -3990,8 +3992,9 @@ static long dm_key(const struct cfg *c, char *desc, size_t len, struct undo **u)
 }
 
 /* Make the device NAME over DATA and HASH (loop devices, open in the
- * caller) with the table of SB: create, open, removal deferred to the last
- * close, load (read-only), resume.  The device open, or -1. */
+ * caller) with the table of SB: create, load (read-only), resume, open,
+ * removal deferred to the last close.  The device open, or -1.  (The
+ * disk is registered at the first table load: no node to open before.) */
 static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, dev_t data, dev_t hash,
 		   uint64_t hash_at, char *dev, size_t devlen)
 {
@@ -4019,11 +4022,6 @@ static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, 
 	strfmt(dev, devlen, "/dev/dm-%u", minor((dev_t)h->dev));
 	if (!undo_add(U_DM, name, 0))
 		return -1;
-	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
-		return verity_fail(c, errno, "open %s (device-mapper device %s; /dev needs devtmpfs)", dev, name);
-	g_dm_fd = fd;
-	if (ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, DM_DEFERRED_REMOVE)) < 0)
-		return verity_fail(c, errno, "defer the removal of %s", name);
 	if (v->signature && (key = dm_key(c, desc, sizeof desc, &uk)) < 0)
 		return -1;
 	h = dm_req(name, DM_READONLY_FLAG);
@@ -4050,6 +4048,12 @@ static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, 
 	}
 	if (step(S_dm_resume) < 0 || ioctl(g_dm_ctl, DM_DEV_SUSPEND, dm_req(name, 0)) < 0)
 		return verity_fail(c, errno, "resume device-mapper device %s", name);
+	/* The disk (and devtmpfs's node) exists from the first table load on. */
+	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
+		return verity_fail(c, errno, "open %s (device-mapper device %s; /dev needs devtmpfs)", dev, name);
+	g_dm_fd = fd;
+	if (ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, DM_DEFERRED_REMOVE)) < 0)
+		return verity_fail(c, errno, "defer the removal of %s", name);
 	return fd;
 }
 
@@ -4268,7 +4272,7 @@ static int img_mount(struct run *r)
 		    sqfs_comp[r->img_comp])
 			fail("mount squashfs %s (%s): this kernel cannot read %s", c->root.image, r->img_dev,
 			     sqfs_comp[r->img_comp]);
-		else if (e < 0 && errno == EIO && WITH_VERITY && c->root.verity.on)
+		else if (e < 0 && errno == EIO && WITH_VERITY && c->root.verity.on && !(WITH_FAULTS && g_fault))
 			verity_fail(c, 0, "%s does not match its root hash (wrong root_hash or corrupted image)",
 				    c->root.image);
 		else if (e < 0)
@@ -7276,7 +7280,7 @@ static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 		if (ready_fd >= 0 && read(r.ready[0], &b, 1) == 1)
 			fdfmt(ready_fd, "ready\n");
 		*status = run_wait(&r, &mask);
-		if (WITH_VERITY && c->root.verity.on)
+		if (WITH_VERITY && c->root.verity.on && *status >= 0)     /* the app ran */
 			dm_report(c, g_dm_name);
 		if (WITH_NET && *status >= 0)
 			net_leave(c);

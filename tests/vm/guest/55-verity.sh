@@ -33,7 +33,8 @@ dm_count() {
 	done
 	echo $n
 }
-one_line() {			# one_line REGEX: stderr is exactly one line, matching
+one_line() {			# one_line REGEX: stderr is exactly one line, matching (shown)
+	echo "note: $TEST: $ERR"
 	[ "$(printf '%s\n' "$ERR" | grep -c .)" = 1 ] || bad "stderr is not one line: $(brief "$T/err")"
 	expect_line stderr "$ERR" "$1"
 }
@@ -127,7 +128,7 @@ end
 
 begin verity_corruption_met_by_the_app
 run_nsrun run "$(mkcfg t-vlate "$(vroot "$V/late.sqfs" "$APPEND")" \
-	"$(process /bin/sh -c 'cat /aaa/blob >/dev/null; echo cat=$?')")"
+	"$(process /bin/sh -c 'cat /aaa/blob >/dev/null 2>&1; echo cat=$?')")"
 expect_rc 0 && expect_eq stdout "$OUT" cat=1
 one_line "^nsrun: .*: root\\.verity: $V/late\\.sqfs is corrupted \\(dm-verity refused a block\\)\$"
 end

@@ -4067,7 +4067,7 @@ static int img_verity(struct run *r, const struct stat *st)
 	const char *hfile = v->hash_image ? v->hash_image : c->root.image;
 	unsigned char b[VERITY_SB];
 	char *name = g_dm_name, why[200], hdev[32];
-	struct stat hs;
+	struct stat hs, hs2;
 	struct vsb sb;
 	uint64_t hash_at = v->hash_offset, have;
 	int hfd = -1, hloop = -1, fd, rc = -1;
@@ -4109,8 +4109,12 @@ static int img_verity(struct run *r, const struct stat *st)
 			    v->hash_image ? "" : " before hash_offset");
 		goto out;
 	}
-	if ((r->img_file = open(c->root.image, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((r->img_file = open(c->root.image, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r->img_file, &hs2) < 0) {
 		fail("open image %s", c->root.image);
+		goto out;
+	}
+	if (hs2.st_ino != st->st_ino || hs2.st_dev != st->st_dev) {     /* attach the one locked */
+		failx("open image %s: the file was replaced while nsrun opened it", c->root.image);
 		goto out;
 	}
 	if (step(S_loop_attach) < 0 ||

@@ -176,15 +176,16 @@ while [ "$(dm_count)" != 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 run_nsrun state t-vkill          # the stale state file (the kill's own leftover) goes
 end
 
-begin verity_compiled_out
+# The variant builds are packed for the host's arch only (tests/vm/run).
 if [ -x "$NOVERITY" ]; then
+	begin verity_compiled_out
 	NSRUN=$NOVERITY run_nsrun check "$(mkcfg t-vout "$(vroot "$V/app.sqfs" "$APPEND")")"
 	NSRUN=$ROOT/nsrun
 	expect_rc 1 && one_line "^nsrun: .*: root\\.verity: feature 'verity' was compiled out of this nsrun \\(see nsrun --version\\)\$"
+	end
 else
-	bad "no $NOVERITY in the initramfs"
+	echo "note: no $NOVERITY (a foreign arch's guest): verity_compiled_out runs on the host's arch"
 fi
-end
 # The cost, measured (tests/bench/timeit, rounds interleaved A B, B A, ...):
 # warm starts (the image's dm device or loop device and its superblock held
 # by a container that keeps running) of the same image verified and

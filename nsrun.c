@@ -7571,7 +7571,8 @@ static int v_exec(int argc, char **argv)
  * decompressor by a function of theirs in /proc/kallsyms (built in, or a
  * module loaded: one not loaded yet reads false); system calls by a call
  * they refuse with EINVAL where they exist (ENOSYS where not). */
-enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE, K_CLONE3, K_PIDFD, K_OPENAT2,
+enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE, K_DM, K_VERITY, K_CLONE3, K_PIDFD,
+       K_OPENAT2,
        K_CODECS, K__N = K_CODECS + 5 };
 static const struct { const char *name, *probe, *config, *what; } kprobes[K__N] = {
 	{ "pid", "pid", "CONFIG_PID_NS", "pid in namespaces" },
@@ -7588,6 +7589,8 @@ static const struct { const char *name, *probe, *config, *what; } kprobes[K__N] 
 	{ "loop", "loop_control_ioctl", "CONFIG_BLK_DEV_LOOP", "root.image" },
 	{ "veth", "veth_xmit", "CONFIG_VETH", "the net section" },
 	{ "bridge", "br_dev_xmit", "CONFIG_BRIDGE", "the net section" },
+	{ "device_mapper", "device-mapper", "CONFIG_BLK_DEV_DM", "root.verity" },
+	{ "dm_verity", "verity_ctr", "CONFIG_DM_VERITY", "root.verity" },
 	{ "clone3", NULL, "Linux 5.7", "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)" },
 	{ "pidfd", NULL, "Linux 5.3", "pidfds (the verbs signal by pid after a start-time check)" },
 	{ "openat2", NULL, "Linux 5.6", "openat2 (mount targets are resolved by hand)" },
@@ -7631,7 +7634,8 @@ static int v_features(int argc, char **argv)
 		have |= (uint32_t)(access(path, F_OK) == 0) << i;
 	}
 	probe_file("/proc/filesystems", 7u << K_OVERLAY, &have);
-	probe_file("/proc/kallsyms", 7u << K_LOOP | 31u << K_CODECS, &have);
+	probe_file("/proc/misc", 1u << K_DM, &have);
+	probe_file("/proc/kallsyms", 7u << K_LOOP | 1u << K_VERITY | 31u << K_CODECS, &have);
 	have |= (uint32_t)(syscall(SYS_clone3, NULL, 0) < 0 && errno != ENOSYS) << K_CLONE3;
 	have |= (uint32_t)(syscall(SYS_openat2, -1, "", NULL, 0) < 0 && errno != ENOSYS) << K_OPENAT2;
 	if ((fd = (int)syscall(SYS_pidfd_open, getpid(), 0)) >= 0)

@@ -350,7 +350,7 @@ end
 begin lc_features
 run_nsrun features </dev/null
 expect_rc 0 && expect_eq "lines" "$(grep -c '' <<<"$OUT")" 1
-expect_line features "$OUT" '^\{"features": \{"squashfs": true, "userns": true, "timens": true, "cgroup": true, "net": true, "seccomp": true\}, "kernel": \{"namespaces": \{"pid": (true|false), "mount": true, "uts": (true|false), "ipc": (true|false), "net": (true|false), "cgroup": (true|false), "user": (true|false), "time": (true|false)\}, "overlay": true, "squashfs": true, "cgroup2": (true|false), "loop": true, "veth": (true|false), "bridge": (true|false), "clone3": (true|false), "pidfd": (true|false), "openat2": (true|false), "cgroup2_controllers": \[[^]]*\], "squashfs_codecs": \[[^]]*"zstd"\]\}, "missing": \{.*\}\}$'
+expect_line features "$OUT" '^\{"features": \{"squashfs": true, "userns": true, "timens": true, "cgroup": true, "net": true, "seccomp": true, "verity": true\}, "kernel": \{"namespaces": \{"pid": (true|false), "mount": true, "uts": (true|false), "ipc": (true|false), "net": (true|false), "cgroup": (true|false), "user": (true|false), "time": (true|false)\}, "overlay": true, "squashfs": true, "cgroup2": (true|false), "loop": true, "veth": (true|false), "bridge": (true|false), "device_mapper": (true|false), "dm_verity": (true|false), "clone3": (true|false), "pidfd": (true|false), "openat2": (true|false), "cgroup2_controllers": \[[^]]*\], "squashfs_codecs": \[[^]]*"zstd"\]\}, "missing": \{.*\}\}$'
 # every false probe has its line in "missing", with a CONFIG_ option or a version
 for k in $(grep -oE '"[a-z0-9]+": false' <<<"${OUT%%\"missing\"*}" | cut -d'"' -f2); do
 	expect_line "missing $k" "$OUT" "\"missing\": \\{.*\"$k\": \"(CONFIG_[A-Z0-9_]+|Linux [0-9.]+): [^\"]+\"" || break

@@ -1146,8 +1146,9 @@ static int sc_index(const char *name)
 	return -1;
 }
 
-/* What the program does with one number. */
-enum { A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER, A_PERS };
+/* What the program does with one number: an entry of sc_acts (A_DFLT, in
+ * sc_far only: the profile's default). */
+enum { A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER, A_PERS, A_KILL, A_DFLT };
 _Static_assert((int)A_ERRNO == R_DENY && (int)A_ENOSYS == R_ENOSYS && (int)A_NEWUSER == R_CLONE && (int)A_PERS == R_PERS,
 	       "a rule without a condition is its action");
 
@@ -1156,101 +1157,77 @@ struct sc_iv {                          /* numbers from LO to the next one's LO 
 	unsigned char act;
 };
 
-struct bpf {
-	struct sock_filter *f;
-	int n;
-	uint32_t err;                   /* SECCOMP_RET_ERRNO | the config's errno */
+/* Numbers past the table's (9 bits): the profile's default, but x32's on
+ * x86_64 (__X32_SYSCALL_BIT: another ABI, killed) and arm's private calls
+ * (__ARM_NR_BASE: set_tls, cacheflush, ...; every libc's start needs
+ * set_tls, and no list can name them: allowed in every profile). */
+static const struct sc_iv sc_far[] = {
+	{ 512 + SC_NR0, A_DFLT },
+#ifdef __X32_SYSCALL_BIT
+	{ __X32_SYSCALL_BIT, A_KILL },
+#endif
+#ifdef __ARM_NR_BASE
+	{ __ARM_NR_BASE, A_ALLOW }, { __ARM_NR_BASE + 0x800, A_DFLT },
+#endif
 };
-/* At most 513 intervals (9-bit numbers): as many leaves, 3 of them argument
- * checks (clone, unshare, personality: 11 more), 512 JGEs each with a JA,
- * the head: always far below BPF_MAXINSNS (with sc_acts shared, fewer). */
-#define SC_ROOM (6 + 513 + 11 + 2 * 512)
-_Static_assert(SC_ROOM <= BPF_MAXINSNS, "the program fits the kernel's limit");
+#define SC_NFAR (int)(sizeof sc_far / sizeof sc_far[0])
 
 #define SC_ARG0 (offsetof(struct seccomp_data, args) + 4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
-#define SC_ERR SECCOMP_RET_ERRNO        /* in a template: the config's errno */
-#define SC_KILL SECCOMP_RET_KILL_PROCESS
 #define SC_I(code, jt, jf, k) { BPF_##code, jt, jf, k }
 
-/* The program's start: the arch (any other ABI is killed), x32 on x86_64
- * (killed), the number into A. */
+/* The program's head: the arch (any other ABI is killed), the number into A. */
 static const struct sock_filter sc_head[] = {
 	SC_I(LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch)),
 	SC_I(JMP | BPF_JEQ | BPF_K, 1, 0, SC_AUDIT_ARCH),
-	SC_I(RET | BPF_K, 0, 0, SC_KILL),
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS),
 	SC_I(LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr)),
-#ifdef __X32_SYSCALL_BIT
-	SC_I(JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT),
-	SC_I(RET | BPF_K, 0, 0, SC_KILL),
-#endif
 };
-
-/* Each action's instructions, at sc_at[action], sc_len[action] long:
- * A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER (CLONE_NEWUSER in the flags),
- * A_PERS (personality's queries). */
+/* Its end, where the search jumps: each action at sc_at[action].  The two
+ * argument checks, personality's queries (0, 0xffffffff, PER_LINUX32) and
+ * CLONE_NEWUSER in clone's or unshare's flags, end in the RETs after them. */
 static const struct sock_filter sc_acts[] = {
-	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
-	SC_I(RET | BPF_K, 0, 0, SC_ERR),
-	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS),
-	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),
-	SC_I(JMP | BPF_JSET | BPF_K, 0, 1, CLONE_NEWUSER),
-	SC_I(RET | BPF_K, 0, 0, SC_ERR),
-	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
-	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),
-	SC_I(JMP | BPF_JEQ | BPF_K, 3, 0, 0),
-	SC_I(JMP | BPF_JEQ | BPF_K, 2, 0, 0xffffffff),
-	SC_I(JMP | BPF_JEQ | BPF_K, 1, 0, 0x0008),              /* PER_LINUX32 */
-	SC_I(RET | BPF_K, 0, 0, SC_ERR),
-	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),              /* A_PERS */
+	SC_I(JMP | BPF_JEQ | BPF_K, 4, 0, 0),
+	SC_I(JMP | BPF_JEQ | BPF_K, 3, 0, 0xffffffff),
+	SC_I(JMP | BPF_JEQ | BPF_K, 2, 3, 0x0008),              /* PER_LINUX32 */
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),              /* A_NEWUSER */
+	SC_I(JMP | BPF_JSET | BPF_K, 1, 0, CLONE_NEWUSER),
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),             /* A_ALLOW */
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO),             /* A_ERRNO (| the config's errno) */
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS),    /* A_ENOSYS */
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS),      /* A_KILL */
 };
-static const unsigned char sc_at[] = { 0, 1, 2, 3, 7 }, sc_len[] = { 1, 1, 1, 4, 6 };
+static const unsigned char sc_at[] = { 6, 7, 8, 4, 0, 9 };
+#define SC_NACTS (int)(sizeof sc_acts / sizeof sc_acts[0])
+/* The head, a JGE per interval but the first (at most 511 + SC_NFAR), a JA
+ * before one for each target too far for its jt or jf, the actions: always
+ * far below BPF_MAXINSNS. */
+#define SC_ROOM (4 + 3 * (511 + SC_NFAR) + SC_NACTS + 1)
+_Static_assert(SC_ROOM <= BPF_MAXINSNS, "the program fits the kernel's limit");
 
-/* N instructions of template T (SC_ERR: the config's errno). */
-static void bpf_put(struct bpf *b, const struct sock_filter *t, int n)
+/* The binary search over the intervals LO..HI, a JGE per level (jt: the
+ * right half), written backward into F, ending at *AT (which it moves
+ * down to its start); the actions at ACTS.  Returns its first instruction
+ * (of one interval: its action's).  A target too far for a jt or jf goes
+ * through a JA right after the JGE. */
+static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int lo, int hi, int acts)
 {
-	for (; n--; t++, b->n++) {
-		b->f[b->n] = *t;
-		if (t->code == (BPF_RET | BPF_K) && t->k == SC_ERR)
-			b->f[b->n].k = b->err;
-	}
-}
+	int mid = (lo + hi + 1) / 2, t[2];
 
-/* A binary search over the intervals LO..HI, a JGE per level.  END 0: each
- * interval's action follows its JGE (and a JA goes where the left half is
- * too far for a jt).  Else sc_acts is at END, after the search, and each
- * interval is a jump there: the program is shorter (the kernel's load
- * costs per instruction), for as few intervals as keep END near. */
-static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi, int end)
-{
-	int mid = (lo + hi + 1) / 2, at = b->n, n;
-	struct sock_filter i = SC_I(JMP | BPF_JGE | BPF_K, 0, 0, iv[mid].lo);
-
-	if (lo == hi) {
-		bpf_put(b, sc_acts + sc_at[iv[lo].act], sc_len[iv[lo].act]);
-		return;
-	}
-	if (end) {                              /* jt: the right half, jf: the left */
-		n = end - at - 1;
-		i.jt = (unsigned char)(mid == hi ? n + sc_at[iv[hi].act] : mid - 1 - lo);
-		i.jf = (unsigned char)(mid - 1 == lo ? n + sc_at[iv[lo].act] : 0);
-		bpf_put(b, &i, 1);
-		if (mid - 1 > lo)
-			sc_tree(b, iv, lo, mid - 1, end);
-		if (hi > mid)
-			sc_tree(b, iv, mid, hi, end);
-		return;
-	}
-	bpf_put(b, &i, 1);
-	sc_tree(b, iv, lo, mid - 1, 0);
-	if ((n = b->n - at - 1) <= 255) {
-		b->f[at].jt = (unsigned char)n;
-	} else {                                /* too far for jt: a JA over the left half */
-		memmove(&b->f[at + 2], &b->f[at + 1], (size_t)n * sizeof *b->f);
-		b->f[at].jf = 1;
-		b->f[at + 1] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)n);
-		b->n++;
-	}
-	sc_tree(b, iv, mid, hi, 0);
+	if (lo == hi)
+		return acts + sc_at[iv[lo].act];
+	t[0] = sc_tree(f, at, iv, mid, hi, acts);
+	t[1] = sc_tree(f, at, iv, lo, mid - 1, acts);
+	for (int j = 0; j < 2; j++)
+		if (t[j] - *at > 250) {
+			--*at;
+			f[*at] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)(t[j] - *at - 1));
+			t[j] = *at;
+		}
+	--*at;
+	f[*at] = (struct sock_filter)SC_I(JMP | BPF_JGE | BPF_K, (unsigned char)(t[0] - *at - 1),
+					  (unsigned char)(t[1] - *at - 1), iv[mid].lo);
+	return *at;
 }
 
 /* What each row gets: the default profile's rules (for "default" and
@@ -1259,10 +1236,12 @@ static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi, int e
 static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char dflt)
 {
 	const struct seccomp_cfg *s = &c->sc;
-	int named3 = 0;
+	int named3 = 0, with = s->mode == SCM_DEFAULT;
 
 	memset(act, dflt, SC__N);
-	for (size_t i = 0; (s->mode == SCM_DEFAULT || s->with_default) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
+	for (int i = 0; i < s->n; i++)
+		with |= s->list[i] == SC__N;
+	for (size_t i = 0; with && i < sizeof sc_default / sizeof sc_default[0]; i++) {
 		int r = SC_DRULE(sc_default[i]);
 		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
@@ -1273,42 +1252,50 @@ static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char df
 		act[SC_DSC(sc_default[i])] = a;
 	}
 	for (int i = 0; i < s->n; i++) {
-		act[s->list[i]] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
+		act[s->list[i]] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;     /* (act[SC__N]: "@default") */
 		named3 |= s->list[i] == SC_clone3;
 	}
 	if (!named3 && (s->mode == SCM_ALLOW || act[SC_clone] != A_ALLOW))
 		act[SC_clone3] = A_ENOSYS;
 }
 
-/* The config's program into C->proc.filter (NULL: no filter). */
-static int sc_build(struct cfg *c)
+/* The config's program into C->proc.filter (NULL: no filter): the head,
+ * the search over the intervals of numbers that share an action, the
+ * actions; built from the end of sc_prog (one config a process). */
+static struct sock_filter sc_prog[SC_ROOM];
+
+static void sc_build(struct cfg *c)
 {
-	unsigned char act[SC__N], by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
-	struct sc_iv iv[513];
-	struct bpf b = { NULL, 0, SECCOMP_RET_ERRNO | ((uint32_t)c->sc.err & SECCOMP_RET_DATA) };
-	int k = 0, end;
+	unsigned char act[SC__N + 1], by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
+	struct sc_iv iv[512 + SC_NFAR];
+	struct sock_filter *f = sc_prog;
+	int k = 0, at = SC_ROOM - SC_NACTS, start;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
-		return 0;
+		return;
 	sc_actions(c, act, dflt);
 	memset(by_nr, dflt, sizeof by_nr);      /* each number's action (less SC_NR0) */
 	for (int i = 0, nr; i < SC__N; i++)
 		if ((nr = sc_nr(i)) >= 0 && act[i] != dflt)
 			by_nr[nr - SC_NR0] = act[i];
-	iv[k++] = (struct sc_iv){ 0, dflt };     /* the intervals: where the action changes */
-	for (int v = 0; v < 512; v++)
-		if (by_nr[v] != iv[k - 1].act)
-			iv[k++] = (struct sc_iv){ (uint32_t)v + SC_NR0, by_nr[v] };
-	if (!(b.f = malloc(SC_ROOM * sizeof *b.f)))
-		return fail("%s: the seccomp program", c->file);
-	bpf_put(&b, sc_head, sizeof sc_head / sizeof sc_head[0]);
-	end = k > 1 && k <= 240 ? b.n + k - 1 : 0;      /* K - 1 JGEs, then sc_acts: jumps <= 255 */
-	sc_tree(&b, iv, 0, k - 1, end);
-	if (end)
-		bpf_put(&b, sc_acts, sizeof sc_acts / sizeof sc_acts[0]);
-	c->proc.filter = b.f;
-	c->proc.filter_len = (unsigned short)b.n;
-	return 0;
+	for (int v = 0; v < 512 + SC_NFAR; v++) {       /* the intervals: where the action changes */
+		struct sc_iv n = v < 512 ? (struct sc_iv){ (uint32_t)v + SC_NR0, by_nr[v] } : sc_far[v - 512];
+
+		n.act = n.act == A_DFLT ? dflt : n.act;
+		if (!k || n.act != iv[k - 1].act)
+			iv[k++] = n;
+	}
+	memcpy(f + at, sc_acts, sizeof sc_acts);
+	f[at + sc_at[A_ERRNO]].k |= (uint32_t)c->sc.err & SECCOMP_RET_DATA;
+	start = sc_tree(f, &at, iv, 0, k - 1, at);
+	if (start != at) {                      /* one interval: the head jumps to its action */
+		at--;
+		f[at] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)(start - at - 1));
+	}
+	at -= 4;
+	memcpy(f + at, sc_head, sizeof sc_head);
+	c->proc.filter = f + at;
+	c->proc.filter_len = (unsigned short)(SC_ROOM - at);
 }
 
 /* The app's filter (become_app): seccomp(2), or prctl before 3.17. */
@@ -1316,12 +1303,11 @@ static int sc_load(const struct proc_cfg *p)
 {
 	struct sock_fprog prog = { p->filter_len, (struct sock_filter *)p->filter };
 
-	if (!WITH_SECCOMP || !p->filter)
+	if (!WITH_SECCOMP || !p->filter || (step(S_app_seccomp) == 0 &&
+	    (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ||
+	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0))))
 		return 0;
-	if (step(S_app_seccomp) == 0 && (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ||
-	    (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0)))
-		return 0;
-	return fail("load the seccomp filter (%u instructions)", (unsigned)p->filter_len);
+	return fail("load the seccomp filter");
 }
 
 /* ==[ 4. config ]==========================================================
@@ -2829,42 +2815,36 @@ static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, cons
 
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "default") || !strcmp(v->valuestring, "none"))) {
-		s->mode = v->valuestring[0] == 'n' ? SCM_NONE : SCM_DEFAULT;
-		return 0;
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "none"))
+		s->mode = SCM_NONE;
+	else if (!cJSON_IsString(v) || strcmp(v->valuestring, "default")) {
+		if ((v->type & 0xff) != cJSON_Object)
+			return cfg_err(x, v, 0, name, "expected \"default\", \"none\" or an object, got %s",
+				       js_show(x, v, shown, sizeof shown));
+		if (p_object(x, v, name, f, out) < 0)
+			return -1;
+		if (s->mode == SCM_DEFAULT)
+			return cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\"");
 	}
-	if (!cJSON_IsObject(v))
-		return cfg_err(x, v, 0, name, "expected \"default\", \"none\" or an object with \"deny\" or \"allow\", "
-			       "got %s", js_show(x, v, shown, sizeof shown));
-	if (p_object(x, v, name, f, out) < 0)
-		return -1;
-	return s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\" (a list of syscalls)")
-				      : 0;
+	return 0;
 }
 
+/* A name of seccomp.deny or .allow: its row; "@default" (deny only): SC__N. */
 static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
 		     void *out, int i)
 {
 	struct seccomp_cfg *s = out;
 	const char *n;
-	int k;
+	int k, dup = 0;
 
 	(void)f, (void)i;
 	if (!WITH_SECCOMP || cfg_string(x, e, name, &n) < 0)   /* (compiled out: never called) */
 		return -1;
-	if (!strcmp(n, "@default")) {
-		if (s->mode == SCM_ALLOW)
-			return cfg_err(x, e, 0, name, "\"@default\" (the default profile's refusals) belongs in \"deny\"");
-		if (s->with_default)
-			return cfg_err(x, e, 0, name, "duplicate \"@default\"");
-		s->with_default = 1;
-		return 0;
-	}
-	if ((k = sc_index(n)) < 0)
-		return cfg_err(x, e, 0, name, "unknown syscall \"%s\"", n);
+	k = s->mode == SCM_DENY && !strcmp(n, "@default") ? SC__N : sc_index(n);
 	for (int j = 0; j < s->n; j++)
-		if (s->list[j] == k)
-			return cfg_err(x, e, 0, name, "duplicate syscall \"%s\"", n);
+		dup |= s->list[j] == k;
+	if (k < 0 || dup)
+		return cfg_err(x, e, 0, name, "%s syscall \"%s\"", k < 0 ? "unknown" : "duplicate", n);
 	s->list[s->n++] = (unsigned short)k;
 	return 0;
 }
@@ -2874,11 +2854,12 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 {
 	struct seccomp_cfg *s = out;
 
+	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
+		return -1;
 	if (s->mode != SCM_DEFAULT)
 		return cfg_err(x, v, 1, name, "give exactly one of \"deny\" and \"allow\"");
 	s->mode = f->arg;
-	return cfg_want(x, v, name, cJSON_Array, "an array of syscall names") < 0 ||
-	       cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
+	return cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
 }
 
 /* The errno names seccomp.errno takes (or a number), and their values. */
@@ -2894,7 +2875,9 @@ static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, con
 	int64_t n;
 
 	(void)f;
-	if (WITH_SECCOMP && cJSON_IsString(v) && *v->valuestring) {
+	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
+		return -1;
+	if (cJSON_IsString(v) && *v->valuestring) {
 		size_t l = strlen(v->valuestring), i = 0;
 
 		for (const char *p = sc_errnos; *p; p += strcspn(p, " "), p += *p == ' ', i++)
@@ -3147,7 +3130,8 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
 		return -1;
 	if (!c->hostname && (c->ns & NS_UTS))
 		c->hostname = c->name;
-	return sc_build(c);
+	sc_build(c);
+	return 0;
 }
 
 /* Byte B as an error line shows it: itself, or escaped ('\n', '\x01'),
@@ -3245,8 +3229,7 @@ int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len)
 
 void cfg_free(struct cfg *c)
 {
-	free((void *)c->proc.filter);
-	c->proc.filter = NULL;
+	c->proc.filter = NULL;                  /* (sc_prog) */
 	cJSON_Delete(c->json);
 	free(c->text);
 	c->json = NULL;

@@ -2092,6 +2092,20 @@ static void test_seccomp_far(void)
 			snprintf(why, sizeof why, "number %u: %#x, want %#x", nr, got, want);
 		nums += listed[v];
 	}
+#ifdef __ARM_NR_BASE
+	/* arm's private calls (set_tls, which every libc's start makes) pass an allow list too */
+	for (uint32_t nr = __ARM_NR_BASE; nr < __ARM_NR_BASE + 0x800 && !*why; nr += 0x7f)
+		if (sc_verdict(&c, SC_AUDIT_ARCH, nr, 0) != SECCOMP_RET_ALLOW)
+			snprintf(why, sizeof why, "arm's private call %#x refused", nr);
+	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __ARM_NR_BASE + 0x800, 0) != (SECCOMP_RET_ERRNO | EPERM))
+		snprintf(why, sizeof why, "a number past arm's private calls passes");
+#endif
+#ifdef __X32_SYSCALL_BIT
+	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __X32_SYSCALL_BIT | 1, 0) != SECCOMP_RET_KILL_PROCESS)
+		snprintf(why, sizeof why, "x32 is not killed");
+#endif
+	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, 0x7fffff, 0) != (SECCOMP_RET_ERRNO | EPERM))
+		snprintf(why, sizeof why, "a number past the table passes an allow list");
 	for (int k = 0; k < c.proc.filter_len; k++)
 		jas += ((const struct sock_filter *)c.proc.filter)[k].code == (BPF_JMP | BPF_JA);
 	check(!*why && jas && nums > 100, "seccomp: an allow list of every other number (far jumps)",

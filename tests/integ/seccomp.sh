@@ -92,7 +92,7 @@ sc_error seccomp_both_lists 4 32 'seccomp.allow' 'give exactly one of "deny" and
   "seccomp": {"deny": ["bpf"], "allow": ["read"]}
 }
 EOF
-sc_error seccomp_bad_value 4 14 'seccomp' 'expected "default", "none" or an object with "deny" or "allow", got "strict"' <<'EOF'
+sc_error seccomp_bad_value 4 14 'seccomp' 'expected "default", "none" or an object, got "strict"' <<'EOF'
 {
   "name": "t-scval", "root": {"path": "/"},
   "process": {"args": ["/bin/true"]},

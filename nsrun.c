@@ -2815,18 +2815,14 @@ static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, cons
 
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
+	if ((v->type & 0xff) == cJSON_Object)
+		return p_object(x, v, name, f, out) < 0 ? -1 :
+		       s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\"") : 0;
 	if (cJSON_IsString(v) && !strcmp(v->valuestring, "none"))
-		s->mode = SCM_NONE;
-	else if (!cJSON_IsString(v) || strcmp(v->valuestring, "default")) {
-		if ((v->type & 0xff) != cJSON_Object)
-			return cfg_err(x, v, 0, name, "expected \"default\", \"none\" or an object, got %s",
-				       js_show(x, v, shown, sizeof shown));
-		if (p_object(x, v, name, f, out) < 0)
-			return -1;
-		if (s->mode == SCM_DEFAULT)
-			return cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\"");
-	}
-	return 0;
+		return s->mode = SCM_NONE, 0;
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "default"))
+		return 0;
+	return cfg_err(x, v, 0, name, "expected \"default\", \"none\" or an object, got %s", js_show(x, v, shown, sizeof shown));
 }
 
 /* A name of seccomp.deny or .allow: its row; "@default" (deny only): SC__N. */

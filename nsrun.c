@@ -1067,12 +1067,16 @@ static const uint64_t sc_hi[8] = {
 	0 NSRUN_SYSCALLS(SC_HI4), 0 NSRUN_SYSCALLS(SC_HI5), 0 NSRUN_SYSCALLS(SC_HI6), 0 NSRUN_SYSCALLS(SC_HI7),
 };
 
-/* Row I's number on this arch, or -1. */
-static int sc_nr(int i)
+/* Row I's number on this arch less SC_NR0, 511 when it has none. */
+static int sc_v(int i)
 {
-	int v = sc_lo[i] | (int)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
+	return sc_lo[i] | (int)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
+}
 
-	return v == 511 ? -1 : v + SC_NR0;
+/* Row I's number on this arch, or -1. */
+static inline int sc_nr(int i)
+{
+	return sc_v(i) == 511 ? -1 : sc_v(i) + SC_NR0;
 }
 
 /* The default profile: the rows with a rule. */
@@ -1230,15 +1234,16 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 	return *at;
 }
 
-/* What each row gets: the default profile's rules (for "default" and
- * "@default"), then the list's names; clone3 ENOSYS wherever clone is
- * held back and it is not named itself. */
-static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char dflt)
+/* Each number's action (BY_NR[number - SC_NR0]): the default profile's
+ * rules (for "default" and "@default"), then the list's names; clone3
+ * ENOSYS wherever clone is held back and it is not named itself.  A row
+ * this arch lacks writes BY_NR[511], which no number is. */
+static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char dflt)
 {
 	const struct seccomp_cfg *s = &c->sc;
 	int named3 = 0, with = s->mode == SCM_DEFAULT;
 
-	memset(act, dflt, SC__N);
+	memset(by_nr, dflt, 512);
 	for (int i = 0; i < s->n; i++)
 		with |= s->list[i] == SC__N;
 	for (size_t i = 0; with && i < sizeof sc_default / sizeof sc_default[0]; i++) {
@@ -1249,14 +1254,16 @@ static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char df
 			a = c->proc.caps >> (r - R_CAP) & 1 ? A_ALLOW : A_ERRNO;
 		else if (r == R_UNSHARE)
 			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
-		act[SC_DSC(sc_default[i])] = a;
+		by_nr[sc_v(SC_DSC(sc_default[i]))] = a;
 	}
 	for (int i = 0; i < s->n; i++) {
-		act[s->list[i]] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;     /* (act[SC__N]: "@default") */
+		if (s->list[i] < SC__N)                 /* (SC__N: "@default") */
+			by_nr[sc_v(s->list[i])] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
 		named3 |= s->list[i] == SC_clone3;
 	}
-	if (!named3 && (s->mode == SCM_ALLOW || act[SC_clone] != A_ALLOW))
-		act[SC_clone3] = A_ENOSYS;
+	if (!named3 && (s->mode == SCM_ALLOW || by_nr[sc_v(SC_clone)] != A_ALLOW))
+		by_nr[sc_v(SC_clone3)] = A_ENOSYS;
+	by_nr[511] = dflt;
 }
 
 /* The config's program into C->proc.filter (NULL: no filter): the head,
@@ -1266,18 +1273,14 @@ static struct sock_filter sc_prog[SC_ROOM];
 
 static void sc_build(struct cfg *c)
 {
-	unsigned char act[SC__N + 1], by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
+	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
 	struct sc_iv iv[512 + SC_NFAR];
 	struct sock_filter *f = sc_prog;
 	int k = 0, at = SC_ROOM - SC_NACTS, start;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
 		return;
-	sc_actions(c, act, dflt);
-	memset(by_nr, dflt, sizeof by_nr);      /* each number's action (less SC_NR0) */
-	for (int i = 0, nr; i < SC__N; i++)
-		if ((nr = sc_nr(i)) >= 0 && act[i] != dflt)
-			by_nr[nr - SC_NR0] = act[i];
+	sc_actions(c, by_nr, dflt);
 	for (int v = 0; v < 512 + SC_NFAR; v++) {       /* the intervals: where the action changes */
 		struct sc_iv n = v < 512 ? (struct sc_iv){ (uint32_t)v + SC_NR0, by_nr[v] } : sc_far[v - 512];
 

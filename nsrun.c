@@ -36,9 +36,12 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <linux/dm-ioctl.h>
+#include <linux/keyctl.h>
 #include <linux/loop.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -520,14 +523,16 @@ static int g_arena_full;
 
 /* ==[ 2. undo ]============================================================
  * Owns:  what outlives nsrun's process unless removed: the state file, the
- *        container's first process, its cgroup and veth.  Everything else
+ *        container's first process, its cgroup and veth, a dm-verity device
+ *        (whose removal is also deferred to its last close), a signature's
+ *        key (which also goes with nsrun's thread).  Everything else
  *        (the mounts, in the container's namespace or nsrun's own; loop
  *        devices with autoclear) the kernel releases when the namespaces
  *        die.
  * Entry: undo_add() right after a thing exists; undo_all() pops LIFO, on
  *        success and on failure alike, so every run exercises the rollback.
  * ====================================================================== */
-enum undo_kind { U_UNLINK, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE, U_FILE };
+enum undo_kind { U_UNLINK, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE, U_FILE, U_DM, U_KEY };
 
 struct undo {
 	enum undo_kind kind;
@@ -569,6 +574,7 @@ static void cg_destroy(const char *path);
 static void cg_parent_remove(const char *path);
 static void net_link_del(const char *name);
 static void net_bridge_remove(const char *name);
+static void dm_undo(const char *name);
 static char g_net_left[IFNAMSIZ];     /* net: our host end, left to the kernel */
 static int g_rundir = -1;               /* NSRUN_RUNDIR, open (section teardown) */
 
@@ -610,6 +616,15 @@ static void undo_all(void)
 		case U_FILE:            /* run --pidfile */
 			if (unlink(u->path) < 0 && errno != ENOENT)
 				warn("remove %s", u->path);
+			break;
+		case U_DM:              /* root.verity's device, when nsrun is its last user */
+			if (WITH_VERITY)
+				dm_undo(u->path);
+			break;
+		case U_KEY:             /* the signature's key: pid is its serial */
+			if (WITH_VERITY && syscall(SYS_keyctl, KEYCTL_UNLINK, (long)u->pid, (long)KEY_SPEC_THREAD_KEYRING) < 0 &&
+			    errno != ENOKEY && errno != ENOENT)
+				warn("unlink the signature key %d", (int)u->pid);
 			break;
 		}
 	}
@@ -2041,6 +2056,76 @@ static int p_root(const struct ctx *x, const cJSON *v, const char *name, const s
 			       "give exactly one of \"image\" and \"path\"");
 	if (!r->image && !r->path)
 		return cfg_err(x, v, 0, name, "missing \"image\" (a squashfs file) or \"path\" (a directory)");
+	if (r->verity.on && r->path)
+		return cfg_err(x, r->verity.node, 1, "root.verity",
+			       "only with \"image\": a directory root cannot be verified");
+	return 0;
+}
+
+/* root.verity: an object of its own rows, then what binds them: exactly one
+ * place for the tree, a root hash of the algorithm's length. */
+static int p_verity(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct verity_cfg *vc = out;
+	const cJSON *h;
+
+	vc->node = v;
+	if (p_object(x, v, name, f, out) < 0)
+		return -1;
+	vc->on = 1;
+	if (!vc->alg)
+		vc->alg = "sha256";
+	if (!!vc->hash_offset == !!vc->hash_image)
+		return cfg_err(x, vc->hash_offset ? cJSON_GetObjectItemCaseSensitive(v, "hash_image") : v,
+			       !!vc->hash_offset, vc->hash_offset ? "root.verity.hash_image" : name,
+			       "give exactly one of \"hash_offset\" (the tree appended to the image) and "
+			       "\"hash_image\" (the tree in its own file)");
+	h = cJSON_GetObjectItemCaseSensitive(v, "root_hash");
+	if (strlen(vc->root_hash) != (vc->alg[3] == '5' ? 128u : 64u))
+		return cfg_err(x, h, 0, "root.verity.root_hash", "expected %s hex digits (%s), got %zu",
+			       vc->alg[3] == '5' ? "128" : "64", vc->alg, strlen(vc->root_hash));
+	return 0;
+}
+
+static int p_vhash(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	const char *s;
+
+	(void)f;
+	if (cfg_string(x, v, name, &s) < 0)
+		return -1;
+	if (strspn(s, "0123456789abcdefABCDEF") != strlen(s))
+		return cfg_err(x, v, 0, name, "expected hex digits (the \"Root hash:\" of veritysetup format), "
+			       "got \"%.40s%s\"", s, strlen(s) > 40 ? "..." : "");
+	*(const char **)out = s;
+	return 0;
+}
+
+static int p_valg(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	const char *s;
+
+	(void)f;
+	if (cfg_string(x, v, name, &s) < 0)
+		return -1;
+	if (strcmp(s, "sha256") && strcmp(s, "sha512"))
+		return cfg_err(x, v, 0, name, "expected \"sha256\" or \"sha512\", got \"%s\"", s);
+	*(const char **)out = s;
+	return 0;
+}
+
+static int p_voffset(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	uint64_t mag;
+	int neg;
+
+	(void)f;
+	if (cfg_want(x, v, name, cJSON_Number, "an integer") < 0)
+		return -1;
+	if (js_integer(x, v, &neg, &mag) < 0 || neg || mag < 4096 || mag % 4096 || mag > (1ULL << 62))
+		return cfg_err(x, v, 0, name, "expected a multiple of 4096, at least 4096 (the image's size "
+			       "before veritysetup format)");
+	*(uint64_t *)out = mag;
 	return 0;
 }
 
@@ -2909,6 +2994,9 @@ enum { NSRUN_CG_KEYS(X) };
 #define CG_DOC_TYPE_CPUSET "`\"0-1,3\"`"
 #define CG_DOC_TYPE_IOMAX "array of `\"MAJ:MIN KEY=N ...\"` (≤ 16)"
 #define CG_EX_SIZE "\"32M\""
+/* A compiled-out feature's rows are never parsed: no parser for them. */
+#define VERITY_FN(fn) (WITH_VERITY ? fn : NULL)
+#define VERITY_EX_HASH "6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811"
 #define CG_EX_COUNT "64"
 #define CG_EX_CPUMAX "\"50000 100000\""
 #define CG_EX_WEIGHT "100"
@@ -2949,6 +3037,31 @@ static const struct field schema[] = {
 	  DOC("size ≥ 4K or `false`", "`false`", "a size: overlayfs with the image as lower layer and a tmpfs of "
 	      "that size holding upper and work; writes go to RAM and vanish at exit. `false`: the root is "
 	      "read-only (a directory root is remounted read-only)", "\"8M\"", NULL) },
+	{ .path = "root.verity", .parse = VERITY_FN(p_verity), .off = OFF(root.verity), .feature = FEAT_verity,
+	  DOC(NULL, NULL, NULL, NULL, NULL) },
+	{ .path = "root.verity.root_hash", .parse = VERITY_FN(p_vhash), .off = OFF(root.verity.root_hash),
+	  .missing = "the \"Root hash:\" of veritysetup format",
+	  DOC("hex string, required, feature `verity`", "—", "the `Root hash:` line of `veritysetup format`, "
+	      "upper or lower case: 64 digits for sha256, 128 for sha512. The image is mounted through a "
+	      "dm-verity device (`verity` target, read-only, set up by nsrun with the device-mapper ioctls): "
+	      "every block read is checked against it, a changed block reads as `EIO`",
+	      "\"" VERITY_EX_HASH "\"", "\"root\":{\"verity\":{\"hash_offset\":4096}}") },
+	{ .path = "root.verity.algorithm", .parse = VERITY_FN(p_valg), .off = OFF(root.verity.alg),
+	  DOC("`\"sha256\"` or `\"sha512\"`", "`\"sha256\"`", "must be the algorithm of the image's verity "
+	      "superblock", "\"sha256\"", "\"root\":{\"verity\":{\"hash_offset\":4096}}") },
+	{ .path = "root.verity.hash_offset", .parse = VERITY_FN(p_voffset), .off = OFF(root.verity.hash_offset),
+	  DOC("integer bytes, a multiple of 4096, ≥ 4096", "—", "the hash tree (and its superblock) is appended "
+	      "to `image` here: the `--hash-offset` of `veritysetup format IMAGE IMAGE --hash-offset=N`, the "
+	      "squashfs's size before `format`; exactly one of `hash_offset` and `hash_image`", "1052672", NULL) },
+	{ .path = "root.verity.hash_image", .parse = VERITY_FN(p_string), .off = OFF(root.verity.hash_image),
+	  DOC("path", "—", "the hash tree is in this file (`veritysetup format IMAGE HASHFILE`), attached to a "
+	      "loop device of its own", "\"/x.verity\"", NULL) },
+	{ .path = "root.verity.signature", .parse = VERITY_FN(p_string), .off = OFF(root.verity.signature),
+	  DOC("path", "none", "a PKCS#7 (DER) signature of the root hash's hex text, as "
+	      "`veritysetup open --root-hash-signature` takes it: added as a `user` key to nsrun's thread "
+	      "keyring for the table load (`root_hash_sig_key_desc`), unlinked after it; the kernel checks it "
+	      "against its trusted keyrings (`CONFIG_DM_VERITY_VERIFY_ROOTHASH_SIG`)", "\"/x.sig\"",
+	      "\"root\":{\"verity\":{\"hash_offset\":4096}}") },
 	{ .path = "process", .parse = p_object, .off = OFF(proc), .missing = "an object with \"args\"",
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
 	{ .path = "process.args", .parse = p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX,
@@ -3332,6 +3445,7 @@ struct run {
 	const char *pidfile;            /* run --pidfile: the init's host pid goes there */
 	int ready_fd;                   /* run --ready-fd N, or -1 */
 	int ready[2];                   /* init -> nsrun: the app's execve succeeded */
+	int exec_fd;                    /* NAME.sock, listening: init serves nsrun exec */
 };
 
 static int write_file(const char *path, const char *s)
@@ -3448,10 +3562,12 @@ static int img_loop_find(const struct stat *st, char *dev, size_t devlen)
 
 /* Attach the image FFD (named FILE) read-only with autoclear: the device
  * goes away when its last user (the squashfs superblock) does; nsrun never
- * detaches a device itself.  LOOP_CONFIGURE (5.8) in one call, else
+ * detaches a device itself.  SIZELIMIT is 0, or for root.verity the file's
+ * size: a mark that keeps img_loop_find from ever handing a device that a
+ * dm-verity table holds to an unverified start (its mount would get EBUSY).  LOOP_CONFIGURE (5.8) in one call, else
  * LOOP_SET_FD + LOOP_SET_STATUS64; EBUSY means another attacher won the
  * free device first: ask again. */
-static int img_loop_attach(int ffd, const char *file, char *dev, size_t devlen)
+static int img_loop_attach(int ffd, const char *file, uint64_t sizelimit, char *dev, size_t devlen)
 {
 	struct loop_config lc;
 	int ctl, lfd = -1, n;
@@ -3461,6 +3577,7 @@ static int img_loop_attach(int ffd, const char *file, char *dev, size_t devlen)
 	memset(&lc, 0, sizeof lc);
 	lc.fd = (uint32_t)ffd;
 	lc.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+	lc.info.lo_sizelimit = sizelimit;
 	strfmt((char *)lc.info.lo_file_name, sizeof lc.info.lo_file_name, "%s", file);
 	for (int tries = 0; tries < 64; tries++) {
 		if ((n = ioctl(ctl, LOOP_CTL_GET_FREE)) < 0) {
@@ -3590,6 +3707,436 @@ static int img_check(struct run *r, int fd, const struct stat *st)
 	return failx("image %s: %s", file, why);
 }
 
+/* ---- root.verity: a dm-verity device between the loop and the squashfs --
+ * Set up with the device-mapper ioctls on /dev/mapper/control: no
+ * libdevmapper, veritysetup or udev; the node is devtmpfs's /dev/dm-N.
+ * nsrun never loads a module: /proc/misc must list device-mapper before
+ * the control node is opened (opening it would load dm-mod), and the
+ * verity target must be in DM_LIST_VERSIONS before a table names it (a
+ * table load would load dm-verity).  The device is named
+ * nsrun-DEV-INO-HASH (the image file and a hash of every other parameter):
+ * starts of the same file with the same parameters find it under the
+ * image's lock and share it, and its mounted superblock.  Its maker opens
+ * it once it is live (the disk exists from the first table load on) and at
+ * once asks for its removal with DM_DEFERRED_REMOVE: the kernel removes it
+ * at its last close (the last container's mount, or nsrun's own
+ * descriptor, whenever nsrun dies), and its loops, autoclear, then go too.
+ * Each start holds the device open until its container has exited, reads
+ * the target's status (V, or C once a block failed), and then removes it
+ * when it is the last user (U_DM): at once, not after the kernel's work
+ * queue.  A device found half-made (its maker died between create and
+ * resume) is removed and made again; one left live (its maker died before
+ * the deferred removal) is shared, and its last user removes it; a device
+ * that vanishes between the look and the open is made again. */
+#define VERITY_SB 512                   /* veritysetup's superblock */
+static int g_dm_ctl = -1, g_dm_fd = -1; /* /dev/mapper/control; our device, held */
+static char g_dm_name[64];              /* its name */
+
+struct vsb {
+	char alg[32];
+	unsigned dbs, hbs;              /* data and hash block sizes */
+	uint64_t blocks;                /* data blocks */
+	unsigned salt_len;
+	unsigned char salt[256];
+};
+
+/* The superblock `veritysetup format` writes (512 bytes, little-endian):
+ * "verity\0\0", version 1, hash type, uuid, algorithm, the block sizes, the
+ * number of data blocks, the salt.  0, or -1 and WHY.  Pure: unit-tested on
+ * veritysetup's own output.  It need not be trusted: every value it gives
+ * changes the tree, so a forged one fails the root hash. */
+static int verity_sb_parse(const unsigned char *b, size_t n, struct vsb *sb, char *why, size_t len)
+{
+	uint64_t v;
+
+	if (n < VERITY_SB || memcmp(b, "verity\0\0", 8)) {
+		strfmt(why, len, "no verity superblock there (made with --no-superblock, or a wrong hash_offset?)");
+		return -1;
+	}
+	if ((v = get_le(b + 8, 4)) != 1 || (v = get_le(b + 12, 4)) != 1) {
+		strfmt(why, len, "verity superblock %s %u (nsrun reads version 1, hash type 1: veritysetup's "
+		       "default)", get_le(b + 8, 4) != 1 ? "version" : "hash type", (unsigned)v);
+		return -1;
+	}
+	memcpy(sb->alg, b + 32, sizeof sb->alg);
+	sb->dbs = (unsigned)get_le(b + 64, 4);
+	sb->hbs = (unsigned)get_le(b + 68, 4);
+	sb->blocks = get_le(b + 72, 8);
+	sb->salt_len = (unsigned)get_le(b + 80, 2);
+	if (!memchr(sb->alg, 0, sizeof sb->alg) || !sb->alg[0] || sb->dbs < 512 || sb->dbs > 65536 ||
+	    (sb->dbs & (sb->dbs - 1)) || sb->hbs < 512 || sb->hbs > 65536 || (sb->hbs & (sb->hbs - 1)) ||
+	    !sb->blocks || sb->blocks > (1ULL << 48) || sb->salt_len > sizeof sb->salt) {
+		strfmt(why, len, "a verity superblock with impossible values (block sizes %u/%u, %llu blocks, "
+		       "salt %u bytes)", sb->dbs, sb->hbs, (unsigned long long)sb->blocks, sb->salt_len);
+		return -1;
+	}
+	memcpy(sb->salt, b + 88, sb->salt_len);
+	return 0;
+}
+
+/* The verity target's line: "1 DATA HASH DBS HBS BLOCKS HASHSTART ALG ROOT
+ * SALT", and with a signature key KEY "2 root_hash_sig_key_desc KEY".
+ * HASHSTART is in hash blocks: the first one after the superblock at
+ * HASH_AT (as veritysetup open gives it).  No *_on_corruption option: a bad
+ * block is EIO.  ROOT is lower-cased.  0, or -1 when BUF is too small.
+ * Pure: unit-tested. */
+static int verity_table(char *buf, size_t len, const struct vsb *sb, dev_t data, dev_t hash, uint64_t hash_at,
+			const char *root, const char *key)
+{
+	char salt[2 * sizeof sb->salt + 1] = "-", hex[129];
+	size_t i;
+
+	for (i = 0; i < sb->salt_len; i++)
+		strfmt(salt + 2 * i, 3, "%02x", sb->salt[i]);
+	for (i = 0; root[i] && i < sizeof hex - 1; i++)
+		hex[i] = (char)tolower((unsigned char)root[i]);
+	hex[i] = 0;
+	return strfmt(buf, len, "1 %u:%u %u:%u %u %u %llu %llu %s %s %s%s%s", major(data), minor(data),
+		      major(hash), minor(hash), sb->dbs, sb->hbs, (unsigned long long)sb->blocks,
+		      (unsigned long long)((hash_at + VERITY_SB + sb->hbs - 1) / sb->hbs), sb->alg, hex, salt,
+		      key ? " 2 root_hash_sig_key_desc " : "", key ? key : "") < (int)len ? 0 : -1;
+}
+
+/* The device's name: "nsrun-" DEV-INO of the image, then a 64-bit FNV-1a of
+ * the rest (algorithm, root hash in lower case, where the tree is, whether
+ * a signature was checked).  Pure: unit-tested. */
+static void verity_name(char *buf, size_t len, const struct verity_cfg *v, const struct stat *img,
+			const struct stat *hash)
+{
+	char p[200];
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	strfmt(p, sizeof p, "%s:%s:%llx:%llx:%llx:%c", v->alg, v->root_hash, (unsigned long long)v->hash_offset,
+	       hash ? (unsigned long long)hash->st_dev : 0ULL, hash ? (unsigned long long)hash->st_ino : 0ULL,
+	       v->signature ? 's' : '-');
+	for (const char *c = p; *c; c++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*c)) * 0x100000001b3ULL;
+	strfmt(buf, len, "nsrun-%llx-%llx-%016llx", (unsigned long long)img->st_dev,
+	       (unsigned long long)img->st_ino, (unsigned long long)h);
+}
+
+/* One root.verity error line: "FILE: root.verity: ...", errno's text when E. */
+__attribute__((format(printf, 3, 4)))
+static int verity_fail(const struct cfg *c, int e, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vstrfmt(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	errno = e;
+	return e ? fail("%s: root.verity: %s", c->file, msg) : failx("%s: root.verity: %s", c->file, msg);
+}
+
+/* The request buffer: a struct dm_ioctl, then what the command carries. */
+static union {
+	struct dm_ioctl h;
+	char b[16384];
+} g_dm;
+
+static struct dm_ioctl *dm_req(const char *name, unsigned flags)
+{
+	struct dm_ioctl *h = &g_dm.h;
+
+	memset(h, 0, sizeof *h + 256);
+	h->version[0] = DM_VERSION_MAJOR;       /* minor 0: any 4.x kernel */
+	h->data_size = sizeof g_dm;
+	h->data_start = sizeof *h;
+	h->flags = flags;
+	strfmt(h->name, sizeof h->name, "%s", name ? name : "");
+	return h;
+}
+
+/* Is the line WORD in FILE (/proc/misc: "236 device-mapper")? */
+static int proc_has(const char *file, const char *word)
+{
+	char buf[2048], *p;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	for (p = buf; (p = strstr(p, word)); p++)
+		if (p > buf && p[-1] == ' ' && (p[strlen(word)] == '\n' || !p[strlen(word)]))
+			return 1;
+	return 0;
+}
+
+/* /dev/mapper/control, in g_dm_ctl; only on a kernel that has device-mapper. */
+static int dm_control(const struct cfg *c)
+{
+	if (g_dm_ctl >= 0)
+		return 0;
+	if (!proc_has("/proc/misc", "device-mapper"))
+		return verity_fail(c, 0, "this kernel has no device-mapper (CONFIG_BLK_DEV_DM, or its module "
+				   "dm-mod not loaded): dm-verity needs it");
+	if ((g_dm_ctl = open("/dev/mapper/control", O_RDWR | O_CLOEXEC)) < 0)
+		return verity_fail(c, errno, "open /dev/mapper/control");
+	return 0;
+}
+
+/* Can this kernel's device-mapper make the table?  The verity target
+ * (DM_LIST_VERSIONS names only the loaded ones, and never loads one), and
+ * for a signature CONFIG_DM_VERITY_VERIFY_ROOTHASH_SIG, which is the only
+ * thing that gives dm-verity its require_signatures parameter. */
+static int dm_can(const struct cfg *c)
+{
+	struct dm_ioctl *h = dm_req(NULL, 0);
+	const struct dm_target_versions *t;
+	int found = 0;
+
+	if (ioctl(g_dm_ctl, DM_LIST_VERSIONS, h) < 0)
+		return verity_fail(c, errno, "list the device-mapper targets");
+	for (size_t at = h->data_start; !found && at + sizeof *t < sizeof g_dm; at += t->next) {
+		t = (const void *)(g_dm.b + at);
+		found = memchr(t->name, 0, sizeof g_dm - at - sizeof *t) && !strcmp(t->name, "verity");
+		if (!t->next)
+			break;
+	}
+	if (!found)
+		return verity_fail(c, 0, "this kernel's device-mapper has no verity target (CONFIG_DM_VERITY, "
+				   "or its module dm-verity not loaded)");
+	if (c->root.verity.signature && access("/sys/module/dm_verity/parameters/require_signatures", F_OK) < 0)
+		return verity_fail(c, 0, "this kernel's dm-verity cannot check a signature "
+				   "(CONFIG_DM_VERITY_VERIFY_ROOTHASH_SIG): root.verity.signature needs it");
+	return 0;
+}
+
+/* The live device NAME, open (held: it cannot go while we hold it), its
+ * node in DEV.  -1: none, none live, or it vanished meanwhile. */
+static int dm_open(const char *name, char *dev, size_t devlen)
+{
+	struct dm_ioctl *h = dm_req(name, 0);
+	struct stat st;
+	dev_t d;
+	int fd;
+
+	if (ioctl(g_dm_ctl, DM_DEV_STATUS, h) < 0 || !(h->flags & DM_ACTIVE_PRESENT_FLAG) ||
+	    (h->flags & DM_SUSPEND_FLAG))
+		return -1;
+	d = (dev_t)h->dev;
+	strfmt(dev, devlen, "/dev/dm-%u", minor(d));
+	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != d) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* U_DM: let go of the device and remove it if nobody else holds it (EBUSY:
+ * someone does; its removal stays deferred to their last close). */
+static void dm_undo(const char *name)
+{
+	if (g_dm_fd >= 0)
+		close(g_dm_fd), g_dm_fd = -1;
+	if (g_dm_ctl >= 0 && ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, 0)) < 0 && errno != ENXIO &&
+	    errno != EBUSY && errno != ENODEV)
+		warn("remove device-mapper device %s", name);
+}
+
+/* After the container: the target's status, "C" once dm-verity refused a
+ * block (a corruption the app's reads met), is one line. */
+static void dm_report(const struct cfg *c, const char *name)
+{
+	struct dm_ioctl *h = dm_req(name, 0);
+
+	if (g_dm_fd >= 0 && ioctl(g_dm_ctl, DM_TABLE_STATUS, h) == 0 && h->target_count == 1 &&
+	    h->data_start + sizeof(struct dm_target_spec) < sizeof g_dm &&
+	    g_dm.b[h->data_start + sizeof(struct dm_target_spec)] == 'C')
+		fdfmt(2, "nsrun: %s: root.verity: %s is corrupted (dm-verity refused a block)\n", c->file,
+		      c->root.image);
+}
+
+/* The signature file as a user key in nsrun's thread keyring, where the
+ * kernel's request_key() finds it during the table load; its description
+ * in DESC.  Unlinked right after the load (and by U_KEY on a failure). */
+static long dm_key(const struct cfg *c, char *desc, size_t len, struct undo **u)
+{
+	char sig[8192];
+	int fd = open(c->root.verity.signature, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, sig, sizeof sig);
+	long k;
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		return verity_fail(c, errno, "read signature %s", c->root.verity.signature);
+	if (n == 0 || n == (ssize_t)sizeof sig)
+		return verity_fail(c, 0, "signature %s: %s", c->root.verity.signature,
+				   n ? "larger than 8 KiB: not a PKCS#7 signature of a root hash" : "empty file");
+	strfmt(desc, len, "nsrun:verity:%d", (int)getpid());
+	if (step(S_dm_key) < 0 ||
+	    (k = syscall(SYS_add_key, "user", desc, sig, (size_t)n, (long)KEY_SPEC_THREAD_KEYRING)) < 0)
+		return verity_fail(c, errno, "add the signature as a key (CONFIG_KEYS)");
+	return (*u = undo_add(U_KEY, "key", (pid_t)k)) ? k : -1;
+}
+
+/* Make the device NAME over DATA and HASH (loop devices, open in the
+ * caller) with the table of SB: create, load (read-only), resume, open,
+ * removal deferred to the last close.  The device open, or -1.  (The
+ * disk is registered at the first table load: no node to open before.) */
+static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, dev_t data, dev_t hash,
+		   uint64_t hash_at, char *dev, size_t devlen)
+{
+	const struct verity_cfg *v = &c->root.verity;
+	struct dm_ioctl *h;
+	struct dm_target_spec *t;
+	struct undo *uk = NULL;
+	char desc[48], *params;
+	long key = 0;
+	int fd = -1;
+
+	for (int tries = 0; ; tries++) {
+		h = dm_req(name, 0);
+		if (step(S_dm_create) < 0)
+			return verity_fail(c, errno, "create device-mapper device %s", name);
+		if (ioctl(g_dm_ctl, DM_DEV_CREATE, h) == 0)
+			break;
+		/* EBUSY: the name is taken by a device half-made by a start
+		 * that died, or by one on its way out: remove it, again. */
+		if (errno != EBUSY || tries == 50)
+			return verity_fail(c, errno, "create device-mapper device %s", name);
+		ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, 0));
+		usleep(2000);
+	}
+	strfmt(dev, devlen, "/dev/dm-%u", minor((dev_t)h->dev));
+	if (!undo_add(U_DM, name, 0))
+		return -1;
+	if (v->signature && (key = dm_key(c, desc, sizeof desc, &uk)) < 0)
+		return -1;
+	h = dm_req(name, DM_READONLY_FLAG);
+	h->target_count = 1;
+	t = (void *)(g_dm.b + h->data_start);
+	t->sector_start = 0;
+	t->length = sb->blocks * (sb->dbs / 512);
+	strfmt(t->target_type, sizeof t->target_type, "verity");
+	params = (char *)(t + 1);
+	if (verity_table(params, sizeof g_dm - h->data_start - sizeof *t, sb, data, hash, hash_at, v->root_hash,
+			 key ? desc : NULL) < 0)
+		return verity_fail(c, 0, "the verity table does not fit in %zu bytes", sizeof g_dm);
+	h->data_size = (unsigned)((params - g_dm.b) + strlen(params) + 1 + 7) & ~7u;
+	if (step(S_dm_load) < 0 || ioctl(g_dm_ctl, DM_TABLE_LOAD, h) < 0) {
+		if (v->signature && errno != EIO)
+			return verity_fail(c, errno, "the kernel refused the signature %s of the root hash",
+					   v->signature);
+		return verity_fail(c, errno, "load the verity table of %s", name);
+	}
+	if (uk) {
+		if (syscall(SYS_keyctl, KEYCTL_UNLINK, key, (long)KEY_SPEC_THREAD_KEYRING) < 0)
+			return verity_fail(c, errno, "unlink the signature key");
+		undo_done(uk);
+	}
+	if (step(S_dm_resume) < 0 || ioctl(g_dm_ctl, DM_DEV_SUSPEND, dm_req(name, 0)) < 0)
+		return verity_fail(c, errno, "resume device-mapper device %s", name);
+	/* The disk (and devtmpfs's node) exists from the first table load on. */
+	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
+		return verity_fail(c, errno, "open %s (device-mapper device %s; /dev needs devtmpfs)", dev, name);
+	g_dm_fd = fd;
+	if (ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, DM_DEFERRED_REMOVE)) < 0)
+		return verity_fail(c, errno, "defer the removal of %s", name);
+	return fd;
+}
+
+/* The image's dm-verity device: found, or made over loops attached here;
+ * open in g_dm_fd, its node in r->img_dev (what img_mount mounts).  Called
+ * with the image's shared lock held on r->img_lock; ST is the image. */
+static int img_verity(struct run *r, const struct stat *st)
+{
+	const struct cfg *c = r->c;
+	const struct verity_cfg *v = &c->root.verity;
+	const char *hfile = v->hash_image ? v->hash_image : c->root.image;
+	unsigned char b[VERITY_SB];
+	char *name = g_dm_name, why[200], hdev[32];
+	struct stat hs, hs2;
+	struct vsb sb;
+	uint64_t hash_at = v->hash_offset, have;
+	int hfd = -1, hloop = -1, fd, rc = -1;
+	ssize_t n;
+
+	if (v->hash_image && ((hfd = open(v->hash_image, O_RDONLY | O_CLOEXEC)) < 0 || fstat(hfd, &hs) < 0))
+		return verity_fail(c, errno, "open hash_image %s", v->hash_image);
+	verity_name(name, sizeof g_dm_name, v, st, v->hash_image ? &hs : NULL);
+	if (dm_control(c) < 0)
+		goto out;
+	if ((fd = dm_open(name, r->img_dev, sizeof r->img_dev)) >= 0)
+		goto found;
+	if (flock(r->img_lock, LOCK_EX) < 0) {
+		fail("lock image %s", c->root.image);
+		goto out;
+	}
+	if ((fd = dm_open(name, r->img_dev, sizeof r->img_dev)) >= 0)
+		goto found;
+	/* Cold: the kernel's support, the superblock, the loops, the device. */
+	if (dm_can(c) < 0)
+		goto out;
+	if ((n = pread(v->hash_image ? hfd : r->img_lock, b, sizeof b, (off_t)hash_at)) < 0) {
+		verity_fail(c, errno, "read the verity superblock of %s", hfile);
+		goto out;
+	}
+	if (verity_sb_parse(b, (size_t)n, &sb, why, sizeof why) < 0) {
+		verity_fail(c, 0, "%s at %llu: %s", hfile, (unsigned long long)hash_at, why);
+		goto out;
+	}
+	if (strcmp(sb.alg, v->alg)) {
+		verity_fail(c, 0, "%s's verity superblock says %s, root.verity.algorithm is %s", hfile, sb.alg,
+			    v->alg);
+		goto out;
+	}
+	have = v->hash_image ? (uint64_t)st->st_size : hash_at;
+	if (sb.blocks > have / sb.dbs) {
+		verity_fail(c, 0, "its verity superblock says %llu data blocks of %u bytes, %s has %llu bytes%s",
+			    (unsigned long long)sb.blocks, sb.dbs, c->root.image, (unsigned long long)have,
+			    v->hash_image ? "" : " before hash_offset");
+		goto out;
+	}
+	if ((r->img_file = open(c->root.image, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r->img_file, &hs2) < 0) {
+		fail("open image %s", c->root.image);
+		goto out;
+	}
+	if (hs2.st_ino != st->st_ino || hs2.st_dev != st->st_dev) {     /* attach the one locked */
+		failx("open image %s: the file was replaced while nsrun opened it", c->root.image);
+		goto out;
+	}
+	if (step(S_loop_attach) < 0 ||
+	    (r->img_loop = img_loop_attach(r->img_file, c->root.image, (uint64_t)st->st_size, hdev,
+					   sizeof hdev)) < 0 ||
+	    (v->hash_image && (hloop = img_loop_attach(hfd, v->hash_image, (uint64_t)hs.st_size, hdev,
+						       sizeof hdev)) < 0)) {
+		if (!g_err[0])
+			fail("attach %s", c->root.image);
+		goto out;
+	}
+	{
+		struct stat ds, hls;
+
+		if (fstat(r->img_loop, &ds) < 0 || (hloop >= 0 && fstat(hloop, &hls) < 0)) {
+			fail("stat the loop devices of %s", c->root.image);
+			goto out;
+		}
+		if ((fd = dm_make(c, name, &sb, ds.st_rdev, hloop >= 0 ? hls.st_rdev : ds.st_rdev, hash_at,
+				  r->img_dev, sizeof r->img_dev)) < 0)
+			goto out;
+		rc = 0;
+		goto out;               /* (U_DM is on the stack) */
+	}
+found:
+	g_dm_fd = fd;
+	rc = undo_add(U_DM, name, 0) ? 0 : -1;
+out:
+	/* The table holds the loops now; ours go (autoclear, when it does not). */
+	if (hloop >= 0)
+		close(hloop);
+	if (hfd >= 0)
+		close(hfd);
+	if (r->img_loop >= 0)
+		close(r->img_loop), r->img_loop = -1;
+	return rc;
+}
+
 /* The image's loop device, reused or attached, open in r->img_loop.
  * Starts of the same image share a lock on it while they look (a device
  * found is held open: it can be neither cleared nor rebound), and take it
@@ -3611,6 +4158,8 @@ static int img_loop(struct run *r)
 		return fail("lock image %s", file);
 	if (img_check(r, r->img_lock, &st) < 0)
 		return -1;
+	if (WITH_VERITY && r->c->root.verity.on)
+		return img_verity(r, &st);
 	if ((r->img_loop = img_loop_find(&st, r->img_dev, sizeof r->img_dev)) >= 0)
 		return 0;
 	/* None: alone now (the shared lock is dropped first, so two starts
@@ -3625,7 +4174,7 @@ static int img_loop(struct run *r)
 		return fail("open image %s", file);
 	if (st2.st_ino != st.st_ino || st2.st_dev != st.st_dev)
 		return failx("open image %s: the file was replaced while nsrun opened it", file);
-	r->img_loop = img_loop_attach(r->img_file, file, r->img_dev, sizeof r->img_dev);
+	r->img_loop = img_loop_attach(r->img_file, file, 0, r->img_dev, sizeof r->img_dev);
 	return r->img_loop < 0 ? -1 : 0;
 }
 
@@ -3711,6 +4260,9 @@ static int img_mount(struct run *r)
 		    sqfs_comp[r->img_comp])
 			fail("mount squashfs %s (%s): this kernel cannot read %s", c->root.image, r->img_dev,
 			     sqfs_comp[r->img_comp]);
+		else if (e < 0 && errno == EIO && WITH_VERITY && c->root.verity.on && !(WITH_FAULTS && g_fault))
+			verity_fail(c, 0, "%s does not match its root hash (wrong root_hash or corrupted image)",
+				    c->root.image);
 		else if (e < 0)
 			fail("mount squashfs %s (%s)", c->root.image, r->img_dev);
 		img_release(r);
@@ -5862,6 +6414,151 @@ static int app_main(void *arg)
 	child_die(r);
 }
 
+/* ---- nsrun exec, served by init ---------------------------------------
+ * A request is one message on a connection to NAME.sock (state_sock): two
+ * uint32 (uid and gid, ~0: process.user), then NUL-ended strings: the cwd
+ * ("": process.cwd), CMD's words, "", the -e KEY=VALs; exec's stdin,
+ * stdout and stderr ride along (SCM_RIGHTS).  Init starts CMD as its child
+ * the way it started the app (the same stack, become_app with the config's
+ * process but for what the request sets), so CMD is in every namespace,
+ * the root and the cgroup of the container, its parent is PID 1, and it is
+ * reaped inside.  Each int exec sends after that is a signal for CMD; init
+ * answers with one int when it reaps CMD: its wait status, or -errno when
+ * CMD could not be started.  When exec goes away, CMD is killed.  With
+ * NSRUN_EXECS running, a new exec waits in the listen queue. */
+struct exec_conn {
+	int fd;                         /* the connection; -1 once closed */
+	pid_t pid;                      /* CMD, 0 before it runs */
+};
+static struct exec_conn g_ex[NSRUN_EXECS];
+static struct proc_cfg g_ex_proc;       /* the request being started */
+static int g_ex_fds[4];                 /* 3, or what a stranger's message had */
+static uint32_t g_ex_req[NSRUN_EXEC_REQ / 4];
+
+static void exec_close(struct exec_conn *e, int reply)
+{
+	if (e->fd >= 0) {
+		(void)!send(e->fd, &reply, sizeof reply, MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(e->fd);
+	}
+	e->fd = -1;
+	e->pid = 0;
+}
+
+static int exec_main(void *arg)
+{
+	struct run *r = arg;
+	int fd[3];                      /* ours: init's memory is shared until the exec */
+
+	for (int i = 0; i < 3; i++)     /* above 2 first: init may lack a 0, 1 or 2 */
+		if ((fd[i] = fcntl(g_ex_fds[i], F_DUPFD_CLOEXEC, 3)) < 0)
+			_exit(125);
+	for (int i = 0; i < 3; i++)
+		if (dup2(fd[i], i) < 0)
+			_exit(125);
+	become_app(&g_ex_proc, r->sig_ign, r->c->ns & NS_PID ? 0 : SIGKILL);
+	fdfmt(2, "nsrun: %s\n", g_err);        /* on exec's stderr */
+	_exit(125);
+}
+
+/* The request on E's connection: CMD's process into g_ex_proc, and CMD
+ * started.  -errno when it cannot run (EINVAL: a request nsrun exec never
+ * sends). */
+static int exec_start(struct run *r, struct exec_conn *e)
+{
+	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm;
+	struct iovec iov = { g_ex_req, sizeof g_ex_req - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
+	struct proc_cfg *p = &g_ex_proc;
+	char *s = (char *)(g_ex_req + 2), *end;
+	ssize_t n = recvmsg(e->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	int na = 0, ne, nfd = 0, rc = -EINVAL;
+
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	if (mh.msg_controllen >= CMSG_LEN(0) && cm.h.cmsg_level == SOL_SOCKET && cm.h.cmsg_type == SCM_RIGHTS)
+		nfd = (int)((cm.h.cmsg_len - CMSG_LEN(0)) / sizeof(int));
+	nfd = nfd > 4 ? 4 : nfd;
+	memcpy(g_ex_fds, CMSG_DATA(&cm.h), (size_t)nfd * sizeof(int));
+	end = (char *)g_ex_req + n;
+	*end = 0;
+	memcpy(p, &r->c->proc, sizeof *p);
+	if (nfd != 3 || n <= 8 || end[-1] || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+		goto out;
+	if (g_ex_req[0] != ~0u)
+		p->uid = g_ex_req[0], p->gid = g_ex_req[1];
+	if (*s)
+		p->cwd = s;
+	for (s += strlen(s) + 1; s < end && *s && na < NSRUN_ARGS_MAX; s += strlen(s) + 1)
+		p->args[na++] = s;
+	p->args[na] = NULL;
+	if (!na || s++ >= end || s[-1])         /* then the "" after CMD */
+		goto out;
+	/* each KEY=VAL replaces process.env's KEY, or is added */
+	for (; s < end; s += strlen(s) + 1) {
+		const char *eq = strchr(s, '=');
+		size_t k = eq ? (size_t)(eq - s) + 1 : 1;
+
+		if (k == 1)
+			goto out;
+		for (ne = 0; p->env[ne] && strncmp(p->env[ne], s, k); ne++)
+			;
+		if (ne == NSRUN_ARGS_MAX) {
+			rc = -E2BIG;
+			goto out;
+		}
+		if (!p->env[ne])
+			p->env[ne + 1] = NULL;
+		p->env[ne] = s;
+	}
+	e->pid = clone(exec_main, app_stack + sizeof app_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, r);
+	rc = e->pid < 0 ? (e->pid = 0, -errno) : 0;
+out:
+	while (nfd > 0)
+		close(g_ex_fds[--nfd]);
+	return rc;
+}
+
+/* Init's poll set PF: the signalfd, NAME.sock, then each connection. */
+static void exec_serve(struct run *r, struct pollfd *pf)
+{
+	struct exec_conn *e = g_ex;
+	ssize_t n;
+	int fd, v;
+
+	while (e < g_ex + NSRUN_EXECS && (e->fd >= 0 || e->pid))
+		e++;
+	if (pf[1].revents && e < g_ex + NSRUN_EXECS &&
+	    (fd = accept4(r->exec_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
+		e->fd = fd;
+	for (e = g_ex; e < g_ex + NSRUN_EXECS; e++) {
+		if (!pf[2 + (e - g_ex)].revents || e->fd < 0)
+			continue;
+		if (!e->pid) {
+			if ((v = exec_start(r, e)) < 0)
+				exec_close(e, v);
+		} else if ((n = recv(e->fd, &v, sizeof v, MSG_DONTWAIT)) == sizeof v) {
+			if (v > 0 && v < NSIG)
+				kill(e->pid, v);
+		} else if (n >= 0 || errno != EAGAIN) { /* exec has gone: so does CMD */
+			kill(e->pid, SIGKILL);
+			close(e->fd);
+			e->fd = -1;
+		}
+	}
+}
+
+/* P was reaped with status ST: when it was exec's CMD, tell exec (1). */
+static int exec_reaped(pid_t p, int st)
+{
+	for (struct exec_conn *e = g_ex; e < g_ex + NSRUN_EXECS; e++)
+		if (e->pid == p) {
+			exec_close(e, st);
+			return 1;
+		}
+	return 0;
+}
+
 /* Without a pid namespace nsrun cannot kill(-1): end only its own
  * descendants, which the subreaper flag has made its children. */
 static int init_kill_children(void)
@@ -5903,6 +6600,7 @@ __attribute__((noreturn))
 static void init_main(struct run *r, const sigset_t *mask)
 {
 	struct signalfd_siginfo si;
+	struct pollfd pf[2 + NSRUN_EXECS];
 	int sfd, st, app_st = 0, done = 0, gone = 0, left;
 	pid_t app, p;
 
@@ -5933,8 +6631,21 @@ static void init_main(struct run *r, const sigset_t *mask)
 	}
 	/* process.wait "all" (a pid namespace): on until no process is left;
 	 * signals go to all of them once the app is gone. */
+	for (int i = 0; i < NSRUN_EXECS; i++)
+		g_ex[i].fd = -1;
+	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	while (!done) {
-		if (read(sfd, &si, sizeof si) != sizeof si)
+		int fr = 0;                     /* a free slot: take a new exec */
+
+		for (int i = 0; i < NSRUN_EXECS; i++) {
+			pf[2 + i] = (struct pollfd){ .fd = g_ex[i].fd, .events = POLLIN };
+			fr |= g_ex[i].fd < 0 && !g_ex[i].pid;
+		}
+		pf[1] = (struct pollfd){ .fd = fr ? r->exec_fd : -1, .events = POLLIN };
+		if (poll(pf, 2 + NSRUN_EXECS, -1) <= 0)
+			continue;
+		exec_serve(r, pf);
+		if (!pf[0].revents || read(sfd, &si, sizeof si) != sizeof si)
 			continue;
 		if (si.ssi_signo != SIGCHLD) {
 			kill(gone ? -1 : app, (int)si.ssi_signo);
@@ -5943,6 +6654,8 @@ static void init_main(struct run *r, const sigset_t *mask)
 		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
 			if (p == app)
 				app_st = st, gone = 1;
+			else
+				exec_reaped(p, st);
 		done = gone && (!r->c->proc.wait_all || p < 0);
 	}
 	/* The app is gone.  Whatever it left is our child by now (we are PID 1,
@@ -5953,18 +6666,19 @@ static void init_main(struct run *r, const sigset_t *mask)
 	 * at once, and nothing else would tell why. */
 	if ((p = waitpid(-1, &st, WNOHANG | __WALL)) < 0)
 		_exit(exit_code(app_st));
-	left = p > 0;
+	left = p > 0 && !exec_reaped(p, st);
 	if (r->c->ns & NS_PID)
 		kill(-1, SIGKILL);
 	for (;;) {
 		if (!(r->c->ns & NS_PID))
 			init_kill_children();
-		if (waitpid(-1, &st, __WALL) > 0)
-			left++;
+		if ((p = waitpid(-1, &st, __WALL)) > 0)
+			left += !exec_reaped(p, st);
 		else if (errno == ECHILD)
 			break;
 	}
-	fdfmt(2, "nsrun: warning: %s: the app exited and left %d process%s; %s killed "
+	if (left)
+		fdfmt(2, "nsrun: warning: %s: the app exited and left %d process%s; %s killed "
 		"(an app must stay in the foreground)\n", r->c->name, left, left == 1 ? "" : "es",
 		left == 1 ? "it was" : "they were");
 	_exit(exit_code(app_st));
@@ -6281,6 +6995,7 @@ static int ns_start(struct run *r, const sigset_t *mask)
 		child_main(r, mask);
 	close(r->go[0]);
 	close(r->errp[1]);
+	close(r->exec_fd);              /* init's now */
 	img_release(r);                 /* the container's copies hold the image now */
 	if (pid < 0) {
 		if (pid == -1)
@@ -6313,66 +7028,6 @@ out:
 	return -1;
 }
 
-/* ---- entering a running container: nsrun exec ----------------------------
- * The namespaces of the container's init PID that are not ours, in this
- * order: time before user (a time namespace belongs to the host's user
- * namespace, whose capabilities setns into the container's user namespace
- * gives up), mnt last.  One setns on the init's pidfd PFD (5.8+) joins them
- * all at once; else each /proc/PID/ns file.  Then PID's root (a pivot's, or
- * an initramfs's chroot), and its cgroup CG first, on the host.  Every file
- * is opened before START, the init's start time, is checked again: they
- * are the container's, not a process's that took the pid over.  1: PID is
- * no longer the container's init. */
-static const struct { char name[7]; int flag; } ns_order[] = {
-	{ "time", CLONE_NEWTIME }, { "user", CLONE_NEWUSER }, { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC },
-	{ "uts", CLONE_NEWUTS }, { "net", CLONE_NEWNET }, { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
-};
-#define NS_ORDER_N (sizeof ns_order / sizeof ns_order[0])
-
-static int ns_enter(pid_t pid, int pfd, const char *cg, unsigned long long start)
-{
-	char path[NSRUN_PATH_MAX + 32];
-	int fds[NS_ORDER_N], root, flags = 0, rc = 0;
-	unsigned long long t = 0;
-	struct stat a, b;
-
-	strfmt(path, sizeof path, "/proc/%d/root", (int)pid);
-	if ((root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		rc = fail("open %s", path);
-	for (size_t i = 0; i < NS_ORDER_N; i++) {
-		strfmt(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns_order[i].name);
-		if ((fds[i] = rc ? -1 : open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-			if (!rc && errno != ENOENT)     /* ENOENT: a namespace this kernel lacks */
-				rc = fail("open %s", path);
-			continue;
-		}
-		strfmt(path, sizeof path, "/proc/self/ns/%s", ns_order[i].name);
-		if (fstat(fds[i], &a) < 0 || stat(path, &b) < 0)
-			rc = fail("stat %s", path);
-		else if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
-			flags |= ns_order[i].flag;
-		else
-			close(fds[i]), fds[i] = -1;
-	}
-	if (!rc && (proc_start_time(pid, &t, NULL) < 0 || t != start))
-		rc = 1;
-	strfmt(path, sizeof path, "%s/cgroup.procs", cg);
-	if (!rc && *cg && write_file(path, "0") < 0)
-		rc = fail("join the cgroup %s", cg);
-	if (!rc && (pfd < 0 || !flags || setns(pfd, flags) < 0))
-		for (size_t i = 0; !rc && i < NS_ORDER_N; i++)
-			if (fds[i] >= 0 && setns(fds[i], 0) < 0)
-				rc = fail("enter the %s namespace of pid %d", ns_order[i].name, (int)pid);
-	for (size_t i = 0; i < NS_ORDER_N; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	if (!rc && (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0))
-		rc = fail("enter the root of pid %d", (int)pid);
-	if (root >= 0)
-		close(root);
-	return rc;
-}
-
 /* ==[ 9. state ]============================================================
  * Owns:  the state file NSRUN_RUNDIR/NAME.pid: flock'd by the nsrun that
  *        runs NAME for as long as it runs (a file whose lock is free was
@@ -6391,7 +7046,9 @@ static int ns_enter(pid_t pid, int pfd, const char *cg, unsigned long long start
  *        The owner of a running container is the nsrun that holds the lock
  *        (run: the foreground process): only it ever runs its undo stack.
  * Entry: state_lock(), state_record(), run_wait(); teardown is undo_all().
- * Undo:  U_UNLINK NAME.pid
+ *        NAME.sock beside it (state_sock): where the container's init
+ *        takes nsrun exec's requests; removed with a stale NAME.pid.
+ * Undo:  U_UNLINK NAME.pid, U_UNLINK NAME.sock
  * ====================================================================== */
 static int state_lock(struct run *r)
 {
@@ -6455,6 +7112,33 @@ static int state_lock(struct run *r)
 	    pwrite(r->state_fd, buf, (size_t)n, 0) != n)
 		return fail("write %s", r->state);
 	return 0;
+}
+
+/* NAME.sock beside NAME.pid: a SOCK_SEQPACKET socket bound and listening
+ * before the clone, for the container's init to take nsrun exec's requests
+ * on (section namespaces + init); nsrun's copy is closed once init has its
+ * own.  Mode 0600 from the start (umask): whoever may connect may run a
+ * command in the container.  A file left by a killed nsrun is replaced: we
+ * hold NAME's lock. */
+static int state_sock(struct run *r)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	mode_t m;
+	int rc;
+
+	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, r->c->name);
+	if (step(S_exec_sock) < 0 ||
+	    (r->exec_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
+		return fail("bind %s", a.sun_path);
+	unlinkat(g_rundir, a.sun_path + sizeof NSRUN_RUNDIR, 0);
+	m = umask(077);
+	rc = bind(r->exec_fd, (struct sockaddr *)&a, sizeof a);
+	umask(m);
+	if (rc < 0)
+		return fail("bind %s", a.sun_path);
+	if (!undo_add(U_UNLINK, a.sun_path, 0))
+		return -1;
+	return listen(r->exec_fd, 8) < 0 ? fail("listen on %s", a.sun_path) : 0;
 }
 
 /* The state record (the section's head), once "go" is written: while the
@@ -6529,6 +7213,9 @@ static int state_find(const char *name, struct srec *s)
 	if ((s->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? 1 : fail("open %s", path);
 	if (flock(s->fd, LOCK_EX | LOCK_NB) == 0) {     /* nobody holds it: stale */
+		strfmt(path + strlen(path) - 3, 5, "sock");  /* and its NAME.sock */
+		unlink(path);
+		strfmt(path + strlen(path) - 4, 4, "pid");
 		if (unlink(path) < 0 && errno != ENOENT)
 			warn("remove the stale %s", path);
 		close(s->fd);
@@ -6704,10 +7391,11 @@ static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 	r.pidfile = pidfile;
 	r.ready_fd = ready_fd;
 	r.ready[0] = r.ready[1] = -1;
+	r.exec_fd = -1;
 	signal(SIGPIPE, SIG_IGN);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
-	if (state_lock(&r) == 0 && (ready_fd < 0 || pipe2(r.ready, O_CLOEXEC) == 0 || fail("pipe") > 0) &&
+	if (state_lock(&r) == 0 && state_sock(&r) == 0 && (ready_fd < 0 || pipe2(r.ready, O_CLOEXEC) == 0 || fail("pipe") > 0) &&
 	    img_prepare(&r) == 0 && (!r.own_ns || img_root(&r) == 0) &&
 	    (!WITH_CGROUP || !c->cg.on || cg_setup(&r) == 0) && ns_start(&r, &mask) == 0 &&
 	    state_record(&r) == 0 && (!pidfile || pid_file(&r) == 0)) {
@@ -6716,6 +7404,8 @@ static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 		if (ready_fd >= 0 && read(r.ready[0], &b, 1) == 1)
 			fdfmt(ready_fd, "ready\n");
 		*status = run_wait(&r, &mask);
+		if (WITH_VERITY && c->root.verity.on && *status >= 0)     /* the app ran */
+			dm_report(c, g_dm_name);
 		if (WITH_NET && *status >= 0)
 			net_leave(c);
 		if (WITH_CGROUP && c->cg.on)
@@ -6924,74 +7614,99 @@ static void cli_user(const char *s, struct proc_cfg *p)
 	p->gid = (gid_t)g;
 }
 
+/* CMD as a child of NAME's init (exec_serve): the request goes over
+ * NAME.sock with our stdin, stdout and stderr; every signal we get goes
+ * on to CMD; init's answer is CMD's wait status. */
 static int v_exec(int argc, char **argv)
 {
-	const char *name = NULL, *cwd = NULL, *sets[NSRUN_ARGS_MAX], **env;
-	int i, n, ne = 0, rc, st = 0, sfd;
-	struct proc_cfg u = { .uid = (uid_t)-1 };
-	struct srec s;
-	struct cfg c;
+	static uint32_t req[NSRUN_EXEC_REQ / 4];
+	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm;
+	struct iovec iov = { req, 8 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct pollfd pf[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+	struct signalfd_siginfo si;
+	struct proc_cfg u = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	const char *name = NULL, *cwd = "", *cmd, *sets[NSRUN_ARGS_MAX];
+	int i, nw, rc, fd, v, ne = 0, fds[3];
 	sigset_t mask;
-	uint64_t ign;
-	pid_t pid;
+	struct srec s;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		const char *o = argv[i], *a = i + 1 < argc ? argv[i + 1] : "";
+		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
 
 		if (!strcmp(o, "-u"))
-			cli_user(a, &u);
-		else if (!strcmp(o, "--cwd") && *a == '/')
-			cwd = a;
-		else if (!strcmp(o, "-e") && strchr(a, '=') > a && ne < NSRUN_ARGS_MAX)
-			sets[ne++] = a;
+			cli_user(val, &u);
+		else if (!strcmp(o, "--cwd") && *val == '/')
+			cwd = val;
+		else if (!strcmp(o, "-e") && strchr(val, '=') > val && ne < NSRUN_ARGS_MAX)
+			sets[ne++] = val;
 		else if (!name && *o != '-' && (name = o))
 			continue;
 		else
-			usage_die("exec: unexpected argument '%s'%s", o, *o == '-' && *a ? " or a bad value after it" : "");
+			usage_die("exec: unexpected argument '%s'%s", o, *o == '-' && *val ? " or a bad value after it" : "");
 		i++;
 	}
 	if (i + 1 >= argc)
 		usage_die("exec: missing '-- CMD'");
-	if (argc - i - 1 > NSRUN_ARGS_MAX)
+	if ((nw = argc - i - 1) > NSRUN_ARGS_MAX)
 		usage_die("exec: more than %d words of CMD", NSRUN_ARGS_MAX);
+	cmd = argv[i + 1];
+	/* the request: the ids, then the cwd, CMD's words, "", the -e's */
+	req[0] = u.uid, req[1] = u.gid;
+	for (int j = -1; j <= nw + ne; j++) {
+		const char *w = j < 0 ? cwd : j < nw ? argv[i + 1 + j] : j == nw ? "" : sets[j - nw - 1];
+		size_t n = strlen(w) + 1;
+
+		if (n > sizeof req - iov.iov_len)
+			usage_die("exec: CMD, -e and --cwd take more than %d bytes", NSRUN_EXEC_REQ);
+		memcpy((char *)req + iov.iov_len, w, n);
+		iov.iov_len += n;
+	}
 	if ((rc = state_need(cli_name("exec", name), &s)) != 0)
 		return rc < 0 ? verb_fail() : 1;
-	if (cfg_load(s.v[R_CONFIG], &c) < 0)
-		return verb_fail();
-	memcpy(c.proc.args, argv + i + 1, (size_t)(argc - i) * sizeof *argv);   /* and its NULL */
-	if (u.uid != (uid_t)-1)
-		c.proc.uid = u.uid, c.proc.gid = u.gid;
-	if (cwd)
-		c.proc.cwd = cwd;
-	/* each -e KEY=VAL replaces process.env's KEY, or is added */
-	for (int j = 0; j < ne; j++) {
-		size_t k = (size_t)(strchr(sets[j], '=') - sets[j]) + 1;
-
-		for (env = c.proc.env, n = 0; env[n] && strncmp(env[n], sets[j], k); n++)
-			;
-		if (!env[n] && n < NSRUN_ARGS_MAX)
-			env[n + 1] = NULL;
-		if (n < NSRUN_ARGS_MAX)
-			env[n] = sets[j];
-	}
-	/* Not dumpable: in the container's namespaces, its processes must not
-	 * reach our memory or fds; then in; then CMD, our child, as the app. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	rc = ns_enter(s.pid[1], s.pfd[1], s.v[R_CGROUP],
-		      scan_num(s.v[R_INIT_START], NULL, 10));
 	state_close(&s);
-	if (rc)
-		return rc < 0 ? verb_fail() : (fdfmt(2, "nsrun: %s: not running\n", name), 1);
-	ign = sig_ignored();
+	/* our stdin, stdout and stderr go along; a closed one as /dev/null */
+	for (i = 0; i < 3; i++)
+		if ((fds[i] = fcntl(i, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : i) < 0)
+			return fail("open /dev/null"), verb_fail();
+	memset(&cm, 0, sizeof cm);
+	cm.h.cmsg_level = SOL_SOCKET;
+	cm.h.cmsg_type = SCM_RIGHTS;
+	cm.h.cmsg_len = CMSG_LEN(sizeof fds);
+	memcpy(CMSG_DATA(&cm.h), fds, sizeof fds);
+	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	if ((sfd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || (pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0)) < 0)
-		return fail("start %s", c.proc.args[0]), verb_fail();
-	if (pid == 0) {
-		become_app(&c.proc, ign, SIGKILL);
-		_exit(verb_fail());
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0 ||
+	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0)
+		return fail("exec: socket"), verb_fail();
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		if (errno != ENOENT && errno != ECONNREFUSED)
+			return fail("connect to %s", a.sun_path), verb_fail();
+		fdfmt(2, "nsrun: %s: not running\n", name);
+		return 1;
 	}
-	return fwd_wait(pid, sfd, &st) < 0 ? verb_fail() : exit_code(st);
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+		return fail("send to %s", a.sun_path), verb_fail();
+	/* until init answers: every signal we get goes to CMD */
+	for (pf[0].fd = fd;;) {
+		if (poll(pf, 2, -1) < 0)
+			continue;
+		if (pf[1].revents && read(pf[1].fd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD) {
+			v = (int)si.ssi_signo;
+			(void)!send(fd, &v, sizeof v, MSG_NOSIGNAL);
+		}
+		if (!pf[0].revents)
+			continue;
+		/* a signal init had not read when it answered resets the line once */
+		if (recv(fd, &v, sizeof v, 0) != sizeof v &&
+		    (errno != ECONNRESET || recv(fd, &v, sizeof v, 0) != sizeof v))
+			return fdfmt(2, "nsrun: %s: not running\n", name), 1;
+		if (v < 0)
+			return errno = -v, fail("%s: exec %s", name, cmd), verb_fail();
+		return exit_code(v);
+	}
 }
 
 /* nsrun features: this build's feature table, and what the running kernel
@@ -7001,7 +7716,8 @@ static int v_exec(int argc, char **argv)
  * decompressor by a function of theirs in /proc/kallsyms (built in, or a
  * module loaded: one not loaded yet reads false); system calls by a call
  * they refuse with EINVAL where they exist (ENOSYS where not). */
-enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE, K_CLONE3, K_PIDFD, K_OPENAT2,
+enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE, K_DM, K_VERITY, K_CLONE3, K_PIDFD,
+       K_OPENAT2,
        K_CODECS, K__N = K_CODECS + 5 };
 static const struct { const char *name, *probe, *config, *what; } kprobes[K__N] = {
 	{ "pid", "pid", "CONFIG_PID_NS", "pid in namespaces" },
@@ -7018,6 +7734,8 @@ static const struct { const char *name, *probe, *config, *what; } kprobes[K__N] 
 	{ "loop", "loop_control_ioctl", "CONFIG_BLK_DEV_LOOP", "root.image" },
 	{ "veth", "veth_xmit", "CONFIG_VETH", "the net section" },
 	{ "bridge", "br_dev_xmit", "CONFIG_BRIDGE", "the net section" },
+	{ "device_mapper", "device-mapper", "CONFIG_BLK_DEV_DM", "root.verity" },
+	{ "dm_verity", "verity_ctr", "CONFIG_DM_VERITY", "root.verity" },
 	{ "clone3", NULL, "Linux 5.7", "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)" },
 	{ "pidfd", NULL, "Linux 5.3", "pidfds (the verbs signal by pid after a start-time check)" },
 	{ "openat2", NULL, "Linux 5.6", "openat2 (mount targets are resolved by hand)" },
@@ -7061,7 +7779,8 @@ static int v_features(int argc, char **argv)
 		have |= (uint32_t)(access(path, F_OK) == 0) << i;
 	}
 	probe_file("/proc/filesystems", 7u << K_OVERLAY, &have);
-	probe_file("/proc/kallsyms", 7u << K_LOOP | 31u << K_CODECS, &have);
+	probe_file("/proc/misc", 1u << K_DM, &have);
+	probe_file("/proc/kallsyms", 7u << K_LOOP | 1u << K_VERITY | 31u << K_CODECS, &have);
 	have |= (uint32_t)(syscall(SYS_clone3, NULL, 0) < 0 && errno != ENOSYS) << K_CLONE3;
 	have |= (uint32_t)(syscall(SYS_openat2, -1, "", NULL, 0) < 0 && errno != ENOSYS) << K_OPENAT2;
 	if ((fd = (int)syscall(SYS_pidfd_open, getpid(), 0)) >= 0)
@@ -7080,8 +7799,10 @@ static int v_features(int argc, char **argv)
 		     i == 7 ? "}" : "");
 	ofmt(&o, ", \"cgroup2_controllers\": [");
 	n = 0;
-	for (char *p = ctl; *(p += strspn(p, " \n")); p += strcspn(p, " \n"))
-		ofmt(&o, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(p, " \n"), p);
+	for (size_t at = strspn(ctl, " \n"), w; ctl[at]; at += w + strspn(ctl + at + w, " \n")) {
+		w = strcspn(ctl + at, " \n");
+		ofmt(&o, "%s\"%.*s\"", n++ ? ", " : "", (int)w, ctl + at);
+	}
 	ofmt(&o, "], \"squashfs_codecs\": [");
 	n = 0;
 	for (int i = K_CODECS; i < K__N; i++)

@@ -28,7 +28,8 @@
 	X(timens,   TIMENS,   "time namespaces with monotonic/boottime offsets") \
 	X(cgroup,   CGROUP,   "cgroup v2 limits and OOM reporting")         \
 	X(net,      NET,      "veth/bridge networking over rtnetlink")      \
-	X(seccomp,  SECCOMP,  "a default seccomp filter of syscalls (classic BPF)")
+	X(seccomp,  SECCOMP,  "a default seccomp filter of syscalls (classic BPF)") \
+	X(verity,   VERITY,   "dm-verity under the squashfs image (root.verity)")
 
 #ifndef WITH_SQUASHFS
 #define WITH_SQUASHFS 1
@@ -48,6 +49,9 @@
 #ifndef WITH_SECCOMP
 #define WITH_SECCOMP 1
 #endif
+#ifndef WITH_VERITY
+#define WITH_VERITY 1
+#endif
 #define X(name, FLAG, what) enum { feature_check_##name = WITH_##FLAG };
 NSRUN_FEATURES(X)               /* a row without a default fails to compile */
 #undef X
@@ -65,9 +69,14 @@ enum feature { FEAT_NONE, NSRUN_FEATURES(X) FEAT__COUNT };  /* FEAT_NONE: always
 	X(state_dir)      /* mkdir /run/nsrun */                             \
 	X(state_lock)     /* open + flock NAME.pid */                        \
 	X(state_write)    /* write our pid into it */                        \
+	X(exec_sock)      /* bind NAME.sock, where init takes nsrun exec's requests */ \
 	X(mount_ns)       /* nsrun's own mount namespace, or the container's made a slave */ \
 	X(mount_work)     /* the work tmpfs over /run/nsrun, privately */    \
 	X(loop_attach)    /* image -> /dev/loopN, read-only, autoclear */    \
+	X(dm_create)      /* root.verity: DM_DEV_CREATE, opened, removal deferred */ \
+	X(dm_key)         /* the signature as a user key in the thread keyring */ \
+	X(dm_load)        /* DM_TABLE_LOAD of the verity target */           \
+	X(dm_resume)      /* DM_DEV_SUSPEND: the table goes live */          \
 	X(mount_image)    /* squashfs from the loop device */                \
 	X(mount_rootdir)  /* bind a directory rootfs */                      \
 	X(mount_overlay)  /* overlay: image + tmpfs upper */                 \
@@ -126,6 +135,8 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_CONFIG_MAX  (64 * 1024)   /* a config larger than this is refused */
 #define NSRUN_ARGS_MAX    256           /* process.args and process.env entries */
 #define NSRUN_MOUNTS_MAX  32
+#define NSRUN_EXECS       16            /* nsrun exec commands running at once, per container */
+#define NSRUN_EXEC_REQ    32768         /* an exec request: CMD, -e, --cwd (bytes) */
 #define NSRUN_IDMAP_MAX   5             /* the kernel's limit before 4.15 */
 #define NSRUN_PATH_MAX    1024
 #define NSRUN_IO_MAX      16            /* cgroup.io_max entries (one write each) */
@@ -227,10 +238,21 @@ struct net_cfg {                        /* "net" */
 	char host_if_buf[16];
 };
 
+struct verity_cfg {                     /* "root.verity" */
+	int on;                         /* the object is present */
+	const char *root_hash;          /* hex, as written */
+	const char *alg;                /* "sha256" (default) or "sha512" */
+	uint64_t hash_offset;           /* the tree appended to the image here; 0: hash_image */
+	const char *hash_image;         /* the tree in this file */
+	const char *signature;          /* PKCS#7 of the root hash, or NULL */
+	const void *node;               /* the "verity" object, for errors found at start */
+};
+
 struct root_cfg {                       /* "root" */
 	const char *image;              /* exactly one of image and path */
 	const char *path;
 	uint64_t overlay;               /* bytes of the tmpfs upper; 0 = read-only root */
+	struct verity_cfg verity;
 };
 
 /* One of process.rlimits: which (its row in nsrun.c's rlim_names), soft and

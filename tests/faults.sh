@@ -18,6 +18,9 @@
 # test's own (tests/netns-run), which fails the run if any link but lo is
 # left in it.  It is tried for the steps the other two do not reach.
 #
+# VERITY (root.verity) reaches the device-mapper steps where the kernel has
+# dm-verity (the VM tier); VSIG, with a signature, the signature key's.
+#
 # FULL has a "cgroup" section.  Where the cgroup2 hierarchy has the memory
 # and pids controllers (the VM tier), it sets limits and so reaches every
 # cgroup step; on a hybrid host whose controllers are bound to cgroup v1 it
@@ -131,6 +134,35 @@ DIRPLAIN=$(mkcfg_raw dirplain.json <<EOF
 EOF
 )
 CONFIGS=("$FULL" "$DIRRO" "$NET" "$PLAIN" "$DIRPLAIN")
+# VERITY is FULL on root.verity's appended image (build/verity, made by
+# tests/mkverity.sh), where the kernel has device-mapper and the verity
+# target loaded (the VM tier, after guest/55-verity.sh loaded them); VSIG
+# adds a signature no kernel trusts, so it never runs cleanly: it is tried
+# only for dm_key, the step only a signature reaches.
+verity_steps="dm_create dm_key dm_load dm_resume"
+if [ -e /sys/module/dm_verity ] && [ -f "$BUILD/verity/app.sqfs" ]; then
+	vmember="\"verity\": {\"root_hash\": \"$(cat "$BUILD/verity/app.roothash")\", \"hash_offset\": $(cat "$BUILD/verity/app.offset")"
+	VERITY=$(mkcfg_raw verity.json <<EOF
+{
+  "name": "t-faultv",
+  "root": {"image": "$BUILD/verity/app.sqfs", "overlay": "4M", $vmember}},
+  "process": {"args": ["/bin/payload", "exit", "0"], "cwd": "/tmp", "user": "1000:1000"},
+  $common
+}
+EOF
+)
+	VSIG=$(mkcfg_raw vsig.json <<EOF
+{
+  "name": "t-faultvs",
+  "root": {"image": "$BUILD/verity/app.sqfs", $vmember, "signature": "$BUILD/verity/untrusted.sig"}},
+  "process": {"args": ["/bin/payload", "exit", "0"]}
+}
+EOF
+)
+	CONFIGS+=("$VERITY")
+else
+	vm_only="$vm_only $verity_steps"
+fi
 NETNS_NSRUN=$T/nsrun-in-netns
 cat >"$NETNS_NSRUN" <<EOF
 #!/bin/sh
@@ -152,12 +184,14 @@ done
 
 for step in $steps; do
 	if [[ " $vm_only " == *" $step "* ]]; then
-		echo "note: $step needs cgroup v2 controllers this host does not have: the VM tier covers it"
+		echo "note: $step needs what this host's kernel lacks (cgroup v2 controllers, dm-verity): the VM tier covers it"
 		continue
 	fi
 	begin "$step"
 	reached=0
-	for cfg in "${CONFIGS[@]}"; do         # every config that reaches it
+	cfgs=("${CONFIGS[@]}")
+	[ "$step" != dm_key ] || cfgs=("$VSIG")
+	for cfg in "${cfgs[@]}"; do            # every config that reaches it
 		NSRUN=$(nsrun_for "$cfg")
 		NSRUN_FAULT=$step run_nsrun run "$cfg" </dev/null
 		[ "$RC" = 0 ] && [ -z "$ERR" ] && continue      # not reached: next config

@@ -88,6 +88,11 @@ host_state() {
 	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break; print "mount:", $5, $(i + 1) }' \
 		/proc/self/mountinfo | sort
 	losetup -a 2>/dev/null | sed 's/^/loop: /' | sort
+	# device-mapper devices (root.verity's); listed as loop: not a new kind
+	local d
+	for d in /sys/block/dm-*; do
+		[ ! -e "$d" ] || echo "loop: ${d##*/} $(cat "$d/dm/name" 2>/dev/null)"
+	done
 	ls -A "$RUNDIR" 2>/dev/null | sed 's/^/run: /'
 	ip -o link 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link:", $2 }' | sort
 	# nsrun's and the payload's processes (a container that outlives its run)

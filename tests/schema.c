@@ -22,24 +22,42 @@ static int n_fail;
 
 /* ---- building a config around one row ------------------------------------ */
 
-/* The object at PARENT ("root", "cgroup", ""; "mounts[]" is not one) in
- * TOP, made with its required keys when missing. */
+/* The object at PARENT ("root", "cgroup", "root.verity", ""; "mounts[]" is
+ * not one) in TOP, made when missing, with its required keys. */
 static cJSON *obj_at(cJSON *top, const char *parent)
 {
+	const char *dot = strrchr(parent, '.');
+	char up[64];
 	cJSON *o;
 
 	if (!*parent)
 		return top;
-	if ((o = cJSON_GetObjectItemCaseSensitive(top, parent)))
-		return o;
-	o = cJSON_AddObjectToObject(top, parent);
+	snprintf(up, sizeof up, "%.*s", dot ? (int)(dot - parent) : 0, parent);
+	top = obj_at(top, up);
+	if (!(o = cJSON_GetObjectItemCaseSensitive(top, dot ? dot + 1 : parent)))
+		o = cJSON_AddObjectToObject(top, dot ? dot + 1 : parent);
 	for (size_t i = 0; i < schema_len; i++) {
 		const struct field *f = &schema[i];
 
-		if (row_in(f, parent, 0) && f->missing && !f->req_ns && f->example)
+		if (row_in(f, parent, 0) && f->missing && !f->req_ns && f->example &&
+		    !cJSON_GetObjectItemCaseSensitive(o, row_leaf(f)))
 			cJSON_AddItemToObject(o, row_leaf(f), cJSON_Parse(f->example));
 	}
 	return o;
+}
+
+/* The members of W into TOP: an object into the object TOP has of that
+ * name ("root": {"verity": {...}} beside "root"'s "image"). */
+static void merge(cJSON *top, const cJSON *w)
+{
+	for (const cJSON *m = w->child; m; m = m->next) {
+		cJSON *o = cJSON_GetObjectItemCaseSensitive(top, m->string);
+
+		if (o && cJSON_IsObject(o) && cJSON_IsObject(m))
+			merge(o, m);
+		else
+			cJSON_AddItemToObject(top, m->string, cJSON_Duplicate(m, 1));
+	}
 }
 
 /* Members "a": 1, "b": 2 (a row's WITH) added to TOP. */
@@ -51,9 +69,8 @@ static void add_with(cJSON *top, const char *with)
 	if (!with)
 		return;
 	snprintf(buf, sizeof buf, "{%s}", with);
-	w = cJSON_Parse(buf);
-	for (cJSON *m = w ? w->child : NULL; m; m = m->next)
-		cJSON_AddItemToObject(top, m->string, cJSON_Duplicate(m, 1));
+	if ((w = cJSON_Parse(buf)))
+		merge(top, w);
 	cJSON_Delete(w);
 }
 

@@ -120,6 +120,72 @@ static const struct fixture {
 	const char *json;
 	const char *err;        /* NULL: valid */
 } fixtures[] = {
+	{ "verity appended valid",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":4096}},\"process\":{\"args\":[\"/a\"]}}",
+	  NULL },
+	{ "verity own file, sha512, signature valid",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc23088116250E995AE30F4AE8DC66ABC9BD1F7EF9B4BC4C11E2C1A95C3EC8C3FC2308811\",\"algorithm\":\"sha512\",\"hash_image\":\"/x.hash\",\"signature\":\"/x.sig\"}},\"process\":{\"args\":[\"/a\"]}}",
+	  NULL },
+	{ "verity root_hash missing",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"hash_offset\":4096}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:50: root.verity.root_hash: missing (the \"Root hash:\" of veritysetup format)" },
+	{ "verity root_hash not hex",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"g250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":4096}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:63: root.verity.root_hash: expected hex digits (the \"Root hash:\" of veritysetup format), got \"g250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c1...\"" },
+	{ "verity root_hash a number",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":12,\"hash_offset\":4096}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:63: root.verity.root_hash: expected a string, got a number" },
+	{ "verity root_hash short",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc230881\",\"hash_offset\":4096}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:63: root.verity.root_hash: expected 64 hex digits (sha256), got 63" },
+	{ "verity root_hash sha256 length with sha512",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"algorithm\":\"sha512\",\"hash_offset\":4096}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:63: root.verity.root_hash: expected 128 hex digits (sha512), got 64" },
+	{ "verity algorithm unknown",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"algorithm\":\"md5\",\"hash_offset\":4096}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:142: root.verity.algorithm: expected \"sha256\" or \"sha512\", got \"md5\"" },
+	{ "verity hash_offset not a multiple of 4096",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":4097}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:144: root.verity.hash_offset: expected a multiple of 4096, at least 4096 (the image's size before veritysetup format)" },
+	{ "verity hash_offset 0",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":0}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:144: root.verity.hash_offset: expected a multiple of 4096, at least 4096 (the image's size before veritysetup format)" },
+	{ "verity hash_offset a string",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":\"4096\"}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:144: root.verity.hash_offset: expected an integer, got a string" },
+	{ "verity hash_offset negative",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":-4096}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:144: root.verity.hash_offset: expected a multiple of 4096, at least 4096 (the image's size before veritysetup format)" },
+	{ "verity hash_offset fraction",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":4096.5}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:144: root.verity.hash_offset: expected a multiple of 4096, at least 4096 (the image's size before veritysetup format)" },
+	{ "verity neither offset nor file",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\"}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:50: root.verity: give exactly one of \"hash_offset\" (the tree appended to the image) and \"hash_image\" (the tree in its own file)" },
+	{ "verity both offset and file",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":4096,\"hash_image\":\"/h\"}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:149: root.verity.hash_image: give exactly one of \"hash_offset\" (the tree appended to the image) and \"hash_image\" (the tree in its own file)" },
+	{ "verity hash_image empty",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_image\":\"\"}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:143: root.verity.hash_image: expected a non-empty string" },
+	{ "verity signature empty",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":4096,\"signature\":\"\"}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:161: root.verity.signature: expected a non-empty string" },
+	{ "verity signature not a string",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":4096,\"signature\":true}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:161: root.verity.signature: expected a string, got a boolean" },
+	{ "verity unknown key",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_ofset\":4096}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:130: root.verity.hash_ofset: unknown key; did you mean \"hash_offset\"?" },
+	{ "verity duplicate key",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":4096,\"hash_offset\":8192}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:149: root.verity.hash_offset: duplicate key" },
+	{ "verity not an object",
+	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\",\"verity\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\"},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:50: root.verity: expected an object, got a string" },
+	{ "verity with root.path",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/r\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":4096}},\"process\":{\"args\":[\"/a\"]}}",
+	  "w.json:1:35: root.verity: only with \"image\": a directory root cannot be verified" },
 	{ "minimal valid",
 	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\"},\"process\":{\"args\":[\"/bin/true\"]}}", NULL },
 	{ "issue example valid",
@@ -2169,6 +2235,80 @@ static void test_seccomp(void)
 			     1ULL << CAP_SYS_ADMIN | 1ULL << CAP_SYS_TIME | 1ULL << CAP_SYS_PTRACE);
 }
 
+/* root.verity's pure parts: the superblock veritysetup wrote (tests/run
+ * makes build/verity with tests/mkverity.sh), the table line, the name. */
+static int read_at(const char *file, long off, unsigned char *b, size_t n)
+{
+	FILE *f = fopen(file, "rb");
+	size_t got = 0;
+
+	if (f && fseek(f, off, SEEK_SET) == 0)
+		got = fread(b, 1, n, f);
+	if (f)
+		fclose(f);
+	return (int)got;
+}
+
+static void test_verity(void)
+{
+	unsigned char b[VERITY_SB];
+	char why[200], t[600], off[32] = "", n1[64], n2[64], n3[64], n4[64];
+	struct vsb sb;
+	struct stat st = { .st_dev = 0x803, .st_ino = 12 }, hs = { .st_dev = 0x803, .st_ino = 13 };
+	struct verity_cfg v = { .on = 1, .alg = "sha256", .hash_offset = 4096,
+				.root_hash = "6250E995AE30F4AE8DC66ABC9BD1F7EF9B4BC4C11E2C1A95C3EC8C3FC2308811" };
+	int n;
+
+	read_at("build/verity/app.offset", 0, (unsigned char *)off, sizeof off - 1);
+	n = read_at("build/verity/app.sqfs", atol(off), b, sizeof b);
+	check(n == VERITY_SB && verity_sb_parse(b, (size_t)n, &sb, why, sizeof why) == 0 && !strcmp(sb.alg, "sha256") &&
+	      sb.dbs == 4096 && sb.hbs == 4096 && sb.salt_len == 32 && sb.blocks == (uint64_t)atol(off) / 4096,
+	      "verity superblock of veritysetup format --hash-offset", "n=%d off=%s why=%s", n, off, why);
+	n = read_at("build/verity/sep.hash", 0, b, sizeof b);
+	check(n == VERITY_SB && verity_sb_parse(b, (size_t)n, &sb, why, sizeof why) == 0 && sb.dbs == 4096,
+	      "verity superblock of a hash file", "n=%d why=%s", n, why);
+	n = read_at("build/verity/sb512.bin", 0, b, sizeof b);
+	check(n == VERITY_SB && verity_sb_parse(b, (size_t)n, &sb, why, sizeof why) == 0 && !strcmp(sb.alg, "sha512") &&
+	      sb.dbs == 1024 && sb.hbs == 1024 && sb.blocks == 2 && sb.salt_len == 4 && sb.salt[3] == 0x33,
+	      "verity superblock sha512, 1 KiB blocks, salt", "n=%d why=%s", n, why);
+	check(verity_table(t, sizeof t, &sb, makedev(7, 0), makedev(7, 1), 0, "ABcd", NULL) == 0 &&
+	      !strcmp(t, "1 7:0 7:1 1024 1024 2 1 sha512 abcd 00112233"), "verity table", "%s", t);
+	check(verity_table(t, sizeof t, &sb, makedev(7, 0), makedev(7, 0), 8192, "ab", "nsrun:verity:1") == 0 &&
+	      !strcmp(t, "1 7:0 7:0 1024 1024 2 9 sha512 ab 00112233 2 root_hash_sig_key_desc nsrun:verity:1"),
+	      "verity table: appended tree, signature key", "%s", t);
+	sb.salt_len = 0;
+	check(verity_table(t, sizeof t, &sb, makedev(259, 300), makedev(7, 0), 4096, "ab", NULL) == 0 &&
+	      !strcmp(t, "1 259:300 7:0 1024 1024 2 5 sha512 ab -"), "verity table: no salt, large minor", "%s", t);
+	check(verity_table(t, 20, &sb, makedev(7, 0), makedev(7, 0), 0, "ab", NULL) < 0, "verity table: too small", " ");
+
+	memset(b, 0, sizeof b);
+	check(verity_sb_parse(b, sizeof b, &sb, why, sizeof why) < 0 && strstr(why, "no verity superblock"),
+	      "verity superblock: zeros", "%s", why);
+	n = read_at("build/verity/sb512.bin", 0, b, sizeof b);
+	check(verity_sb_parse(b, 100, &sb, why, sizeof why) < 0 && strstr(why, "no verity superblock"),
+	      "verity superblock: short", "%s", why);
+	b[12] = 0;
+	check(verity_sb_parse(b, sizeof b, &sb, why, sizeof why) < 0 && strstr(why, "hash type 0"),
+	      "verity superblock: hash type 0 (Chrome OS)", "%s", why);
+	b[12] = 1, b[8] = 2;
+	check(verity_sb_parse(b, sizeof b, &sb, why, sizeof why) < 0 && strstr(why, "version 2"),
+	      "verity superblock: version 2", "%s", why);
+	b[8] = 1, b[65] = 3;        /* data block size 768 */
+	check(verity_sb_parse(b, sizeof b, &sb, why, sizeof why) < 0 && strstr(why, "impossible"),
+	      "verity superblock: block size not a power of 2", "%s", why);
+
+	verity_name(n1, sizeof n1, &v, &st, NULL);
+	v.root_hash = "6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811";
+	verity_name(n2, sizeof n2, &v, &st, NULL);
+	v.signature = "/x.sig";
+	verity_name(n3, sizeof n3, &v, &st, NULL);
+	v.signature = NULL, v.hash_offset = 0, v.hash_image = "/h";
+	verity_name(n4, sizeof n4, &v, &st, &hs);
+	check(!strncmp(n1, "nsrun-803-c-", 12) && strlen(n1) == 12 + 16 && !strcmp(n1, n2) && strcmp(n2, n3) &&
+	      strcmp(n2, n4) && strcmp(n3, n4), "verity name: the file, then a hash of the rest (case-blind)",
+	      "%s %s %s %s", n1, n2, n3, n4);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--sc-names"))
@@ -2196,6 +2336,7 @@ int main(int argc, char **argv)
 	test_edit_distance();
 	test_in_root();
 	test_img_head();
+	test_verity();
 	test_teardown_warns();
 	test_mnt_open();
 	test_version();

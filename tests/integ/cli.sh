@@ -1,7 +1,7 @@
 #!/bin/bash
 # The command line: usage errors, --help, --version, `check` on the sample
 # configs, config errors (one line in the compilers' format: 125 from run,
-# 1 from check, an unchanged host), a build without squashfs, and failed
+# 1 from check, an unchanged host), builds without squashfs and verity, and failed
 # starts that roll back.
 . "$(dirname "$0")/../lib.sh"
 require_root
@@ -320,6 +320,43 @@ if [ -x "$NOSQ" ]; then
 	expect_one_error "^nsrun: $f:3:[0-9]+: root\\.image: .*squashfs"
 else
 	bad "$NOSQ is missing"
+fi
+end
+
+# root.verity: refused where it stands by a build without it; on a host
+# whose kernel has no device-mapper (this build host's), one line at run and
+# nothing left (the VM tier, tests/vm/guest/55-verity.sh, runs the rest).
+NOVERITY=$BUILD/nsrun-noverity
+begin without_verity_refuses_the_key
+f=$(mkcfg_raw noverity.json <<EOF
+{
+  "name": "t-nover",
+  "root": {"image": "$BUILD/verity/app.sqfs",
+    "verity": {"root_hash": "$(cat "$BUILD/verity/app.roothash" 2>/dev/null)", "hash_offset": $(cat "$BUILD/verity/app.offset" 2>/dev/null || echo 4096)}},
+  "process": {"args": ["/bin/payload", "exit", "0"]}
+}
+EOF
+)
+if [ -x "$NOVERITY" ]; then
+	NSRUN=$NOVERITY run_nsrun check "$f" </dev/null
+	expect_rc 1
+	expect_one_error "^nsrun: $f:4:5: root\\.verity: feature 'verity' was compiled out of this nsrun \\(see nsrun --version\\)\$"
+	NSRUN=$NOVERITY run_nsrun --version </dev/null
+	[[ " $OUT " == *" -verity"[[:space:]]* ]] || bad "--version does not show -verity: '$OUT'"
+else
+	bad "$NOVERITY is missing (tests/run builds it)"
+fi
+run_nsrun check "$f" </dev/null
+expect_rc 0
+end
+
+begin verity_without_device_mapper
+if grep -qw device-mapper /proc/misc; then
+	echo "note: this kernel has device-mapper: the VM tier covers root.verity's runs"
+else
+	run_nsrun run "$f" </dev/null
+	expect_rc 125
+	expect_one_error "^nsrun: $f: root\\.verity: this kernel has no device-mapper \\(CONFIG_BLK_DEV_DM"
 fi
 end
 

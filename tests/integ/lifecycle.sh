@@ -153,6 +153,8 @@ begin lc_exec_process
 if start lc-exproc process '{"args": ["/bin/payload", "trap"], "env": ["PATH=/bin", "A=1", "B=1"], "cwd": "/etc"}'; then
 	run_nsrun exec lc-exproc -- /bin/payload status </dev/null
 	expect_rc 0 && expect_eq "env" "$(grep '^env=' <<<"$OUT")" $'env=PATH=/bin\nenv=A=1\nenv=B=1'
+	expect_eq "ppid (a child of the container's init)" "$(val ppid)" 1
+	expect_eq "NAME.sock: root's only" "$(stat -c '%A %u' "$RUNDIR/lc-exproc.sock")" "srwx------ 0"
 	expect_eq "cwd (process.cwd)" "$(val cwd)" /etc
 	expect_eq "uid" "$(val uid)" 0
 	FOO=host run_nsrun exec lc-exproc -u 33:33 -e B=2 -e C=3 --cwd /tmp -- /bin/payload status </dev/null
@@ -179,6 +181,80 @@ if start lc-exproc process '{"args": ["/bin/payload", "trap"], "env": ["PATH=/bi
 fi
 wait_bg
 expect_rc 42
+end
+
+# exec's CMD lives with exec: exec's signals reach it; it dies with exec, and
+# with the container (137, not counted as left by the app); 16 run at once,
+# the 17th is refused.
+kids_of() {			# kids_of PID: how many children PID has
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); if (f[2] == p) n++ } END { print n + 0 }'
+}
+begin lc_exec_lifetime
+if start lc-exlife; then
+	init=$(init_of lc-exlife)
+	"$NSRUN" exec lc-exlife -- /bin/payload trap >"$T/ex.out" 2>"$T/ex.err" </dev/null &
+	ex=$!
+	if wait_for "$T/ex.out" '^ready$'; then
+		kill -USR1 "$ex"
+		wait_for "$T/ex.out" '^got SIGUSR1$'
+		kill -TERM "$ex"
+		wait "$ex"
+		expect_eq "exec's status, its CMD ended by the TERM it got" "$?" 42
+	fi
+	"$NSRUN" exec lc-exlife -- /bin/payload trap >"$T/ex.out" 2>/dev/null </dev/null &
+	ex=$!
+	if wait_for "$T/ex.out" '^ready$'; then
+		expect_eq "init's children with exec's CMD" "$(kids_of "$init")" 2
+		kill -KILL "$ex"
+		wait "$ex" 2>/dev/null
+		for ((i = 0; i < 100; i++)); do [ "$(kids_of "$init")" = 1 ] && break; sleep 0.05; done
+		expect_eq "init's children once exec was SIGKILLed" "$(kids_of "$init")" 1
+	fi
+	exs=()
+	for ((i = 0; i < 16; i++)); do
+		"$NSRUN" exec lc-exlife -- /bin/payload sleep 60000 </dev/null >/dev/null 2>&1 &
+		exs+=($!)
+	done
+	for ((i = 0; i < 200; i++)); do [ "$(kids_of "$init")" = 17 ] && break; sleep 0.05; done
+	expect_eq "init's children: the app and 16 exec'd" "$(kids_of "$init")" 17
+	"$NSRUN" exec lc-exlife -- /bin/payload exit 5 </dev/null >/dev/null 2>&1 &
+	ex=$!
+	sleep 0.5
+	expect_eq "a 17th exec waits (init's children)" "$(kids_of "$init")" 17
+	[ -n "$(proc_state "$ex")" ] || bad "a 17th exec did not wait"
+	kill -TERM "${exs[0]}"
+	wait "${exs[0]}"
+	expect_eq "exec's status, its CMD killed by the TERM it passed on" "$?" 143
+	wait "$ex"
+	expect_eq "the 17th exec once one had ended" "$?" 5
+	kill -TERM "$BG_PID"
+	for p in "${exs[@]:1}"; do
+		wait "$p"
+		st=$?
+		[ "$st" = 137 ] || { bad "an exec'd CMD when its container ended: exec's status $st, want 137"; break; }
+	done
+fi
+wait_bg
+expect_rc 42 && expect_eq "run's stderr (exec'd CMDs are not the app's leftovers)" "$ERR" ""
+end
+
+# run started with stdin and stdout closed: the fds exec passes land on 0 and 1
+# in the init, and CMD still gets exec's own stdin, stdout and stderr.
+begin lc_exec_init_without_stdio
+: >"$T/bg.err"
+env --default-signal "$NSRUN" run "$(mkcfg lc-exfd process '{"args": ["/bin/payload", "sleep", "30000"]}')" \
+	0<&- 1>&- 2>"$T/bg.err" &
+BG_PID=$!
+BG_PIDS+=("$BG_PID")
+if wait_for "$RUNDIR/lc-exfd.pid" '^status=running$'; then
+	out=$(echo hello | "$NSRUN" exec lc-exfd -- /bin/payload cat 2>"$T/ex.err")
+	expect_eq "CMD's stdout (its stdin copied)" "$out" hello
+	out=$("$NSRUN" exec lc-exfd -- /bin/payload echo2 two 2>"$T/ex.err" </dev/null)
+	expect_eq "CMD's stdout, stderr" "$out $(cat "$T/ex.err")" "two err:two"
+	run_nsrun stop lc-exfd
+	expect_rc 0
+fi
+wait_bg
 end
 
 # nsrun SIGKILLed: its state file is stale; a verb says "not running" and removes it.
@@ -241,7 +317,9 @@ cfg=$(mkcfg lc-ready process '{"args": ["/bin/payload", "trap"]}')
 env --default-signal "$NSRUN" run --pidfile "$T/pf" --ready-fd 5 "$cfg" 5>"$T/ready" >"$T/bg.out" 2>"$T/bg.err" </dev/null &
 BG_PID=$!
 BG_PIDS+=("$BG_PID")
-if wait_for "$T/ready" '^ready$' && wait_for "$T/bg.out" '^ready$'; then
+if ! { wait_for "$T/ready" '^ready$' && wait_for "$T/bg.out" '^ready$'; }; then
+	WHY="$WHY; run's stdout: $(brief "$T/bg.out"); stderr: $(brief "$T/bg.err")"
+else
 	expect_eq "pid file" "$(cat "$T/pf")" "$(init_of lc-ready)"
 	expect_eq "ready line" "$(cat "$T/ready")" ready
 	init=$(cat "$T/pf")
@@ -272,7 +350,7 @@ end
 begin lc_features
 run_nsrun features </dev/null
 expect_rc 0 && expect_eq "lines" "$(grep -c '' <<<"$OUT")" 1
-expect_line features "$OUT" '^\{"features": \{"squashfs": true, "userns": true, "timens": true, "cgroup": true, "net": true, "seccomp": true\}, "kernel": \{"namespaces": \{"pid": (true|false), "mount": true, "uts": (true|false), "ipc": (true|false), "net": (true|false), "cgroup": (true|false), "user": (true|false), "time": (true|false)\}, "overlay": true, "squashfs": true, "cgroup2": (true|false), "loop": true, "veth": (true|false), "bridge": (true|false), "clone3": (true|false), "pidfd": (true|false), "openat2": (true|false), "cgroup2_controllers": \[[^]]*\], "squashfs_codecs": \[[^]]*"zstd"\]\}, "missing": \{.*\}\}$'
+expect_line features "$OUT" '^\{"features": \{"squashfs": true, "userns": true, "timens": true, "cgroup": true, "net": true, "seccomp": true, "verity": true\}, "kernel": \{"namespaces": \{"pid": (true|false), "mount": true, "uts": (true|false), "ipc": (true|false), "net": (true|false), "cgroup": (true|false), "user": (true|false), "time": (true|false)\}, "overlay": true, "squashfs": true, "cgroup2": (true|false), "loop": true, "veth": (true|false), "bridge": (true|false), "device_mapper": (true|false), "dm_verity": (true|false), "clone3": (true|false), "pidfd": (true|false), "openat2": (true|false), "cgroup2_controllers": \[[^]]*\], "squashfs_codecs": \[[^]]*"zstd"\]\}, "missing": \{.*\}\}$'
 # every false probe has its line in "missing", with a CONFIG_ option or a version
 for k in $(grep -oE '"[a-z0-9]+": false' <<<"${OUT%%\"missing\"*}" | cut -d'"' -f2); do
 	expect_line "missing $k" "$OUT" "\"missing\": \\{.*\"$k\": \"(CONFIG_[A-Z0-9_]+|Linux [0-9.]+): [^\"]+\"" || break

@@ -71,7 +71,8 @@ end() {
 
 # Everything a run could leave behind: the whole mount table (nsrun works in
 # its own mount namespace, so not even a propagation flag may change here),
-# the loop devices in use with their backing files, the state dir, the links,
+# the loop devices in use with their backing files, the device-mapper
+# devices, the state dir, the links,
 # the cgroup directories.
 guest_state() {
 	local f
@@ -80,6 +81,9 @@ guest_state() {
 		[ -e "$f" ] || continue
 		f=${f#/sys/block/}
 		echo "loop: ${f%%/*} $(cat "/sys/block/$f")"
+	done
+	for f in /sys/block/dm-*; do      # root.verity's devices
+		[ ! -e "$f" ] || echo "dm: ${f##*/} $(cat "$f/dm/name" 2>/dev/null)"
 	done
 	for f in "$RUNDIR"/* "$RUNDIR"/.[!.]*; do
 		[ ! -e "$f" ] || echo "run: ${f##*/}"

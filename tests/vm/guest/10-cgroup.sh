@@ -188,6 +188,24 @@ wait "$BG"
 [ ! -d "$CG/nsrun" ] || bad "the parent stayed after its last container"
 cg_end
 
+# nsrun exec (issue 15): CMD, a child of the container's init, is in the
+# container's cgroup: its pids.max stops CMD's forks too.
+cg_begin exec_in_the_cgroup
+run_nsrun_bg "$(mkcfg t-exec "$(process /bin/payload sleep 30000)" '"cgroup": {"pids_max": 8}')"
+i=0
+while ! grep -q '^status=running' /run/nsrun/t-exec.pid 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+run_nsrun exec t-exec -- /bin/payload forkbomb 40
+expect_rc 0
+expect_line "exec'd fork bomb against pids.max 8 (init, the app and the bomb hold 3)" "$OUT" "^forked=5 failed=35\$"
+expect_eq "the cgroup's processes after exec" "$(wc -l <"$CG/nsrun/t-exec/cgroup.procs")" 2
+run_nsrun stop t-exec
+expect_rc 0
+wait "$BG"
+cg_end
+
 mkdir "$CG/vendor"
 cg_begin vendor_parent_stays
 run_nsrun run "$(mkcfg t-vendor '"cgroup": {"parent": "/sys/fs/cgroup/vendor/apps", "pids_max": 8}')"

@@ -721,19 +721,20 @@ static long long cli_num(const char *what, const char *s, long long max)
 }
 
 /* A signal: a number, or a name with or without "SIG".  STOP would stop
- * the nsrun that forwards it: refused. */
-static const struct { char name[7]; unsigned char sig; } sig_names[] = {
-	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL }, { "TRAP", SIGTRAP },
-	{ "ABRT", SIGABRT }, { "BUS", SIGBUS }, { "FPE", SIGFPE }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 },
-	{ "SEGV", SIGSEGV }, { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
-	{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
-	{ "URG", SIGURG }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
-	{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR }, { "SYS", SIGSYS },
+ * the nsrun that forwards it: refused.  The names one after the other, in
+ * the order of their numbers in sig_nums (a table of names and numbers
+ * took 232 bytes). */
+static const char sig_names[] = "HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0USR2\0PIPE\0ALRM\0"
+	"TERM\0CHLD\0CONT\0TSTP\0TTIN\0TTOU\0URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0PWR\0SYS";
+static const unsigned char sig_nums[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGKILL, SIGUSR1, SIGSEGV, SIGUSR2, SIGPIPE,
+	SIGALRM, SIGTERM, SIGCHLD, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF,
+	SIGWINCH, SIGIO, SIGPWR, SIGSYS,
 };
 
 static int cli_signal(const char *s)
 {
-	const char *n = strncmp(s, "SIG", 3) ? s : s + 3;
+	const char *n = strncmp(s, "SIG", 3) ? s : s + 3, *p = sig_names;
 
 	if (*s >= '0' && *s <= '9') {
 		int sig = (int)cli_num("kill: SIGNAL", s, NSIG - 1);
@@ -741,9 +742,9 @@ static int cli_signal(const char *s)
 		if (sig != SIGSTOP)
 			return sig;
 	}
-	for (size_t i = 0; i < sizeof sig_names / sizeof sig_names[0]; i++)
-		if (!strcmp(n, sig_names[i].name))
-			return sig_names[i].sig;
+	for (size_t i = 0; i < sizeof sig_nums; i++, p += strlen(p) + 1)
+		if (!strcmp(n, p))
+			return sig_nums[i];
 	usage_die("kill: unknown signal '%s'", s);
 }
 
@@ -6686,9 +6687,11 @@ static int state_find(const char *name, struct srec *s)
 	if ((s->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? 1 : fail("open %s", path);
 	if (flock(s->fd, LOCK_EX | LOCK_NB) == 0) {     /* nobody holds it: stale */
-		strfmt(path + strlen(path) - 3, 5, "sock");  /* and its NAME.sock */
+		char *ext = path + strlen(path) - 3;
+
+		memcpy(ext, "sock", 5);                 /* and its NAME.sock, first */
 		unlink(path);
-		strfmt(path + strlen(path) - 4, 4, "pid");
+		memcpy(ext, "pid", 4);
 		if (unlink(path) < 0 && errno != ENOENT)
 			warn("remove the stale %s", path);
 		close(s->fd);
@@ -6999,8 +7002,8 @@ static int v_state(int argc, char **argv)
 	struct srec s;
 	int rc;
 
-	if (argc > 2)
-		usage_die("%s: unexpected argument '%s'", argv[0], argv[2]);
+	if (argc != 2)
+		usage_die("state: expected NAME");
 	if ((rc = state_need("state", argv[1], &s)))
 		return rc;
 	state_show(&o, &s, SK__N, 0);
@@ -7157,16 +7160,13 @@ static int v_exec(int argc, char **argv)
 	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0 ||
-	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0)
-		return fail("exec: socket"), verb_fail();
-	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
-		return errno == ENOENT || errno == ECONNREFUSED ? not_running(name)
-		       : (fail("connect to %s", a.sun_path), verb_fail());
 	/* (not libc's sendmsg: its copy of the message for 64-bit padding is
 	 * 300 bytes of code; the padding is zero here) */
-	if (syscall(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL) < 0)
-		return fail("send to %s", a.sun_path), verb_fail();
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0 ||
+	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    syscall(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL) < 0)
+		return errno == ENOENT || errno == ECONNREFUSED ? not_running(name)
+		       : (fail("send to %s", a.sun_path), verb_fail());
 	/* until init answers: every signal we get goes to CMD */
 	for (pf[0].fd = fd;;) {
 		if (poll(pf, 2, -1) < 0)
@@ -7197,32 +7197,33 @@ static int v_exec(int argc, char **argv)
 enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE, K_CLONE3, K_PIDFD, K_OPENAT2,
        K_CODECS, K__N = K_CODECS + 5 };
 /* The probes, one row after the other, each four strings: the name in the
- * output, the word looked for (none: a system call), the kernel option or
- * version that gives it, what its absence disables.  (One string: a table
- * of four pointers a row took 704 bytes.) */
+ * output; the word looked for, when it is not the name; the kernel option
+ * that gives it (after "CONFIG_"), or for a system call the version (after
+ * "Linux "); what its absence disables.  (One string: a table of four
+ * pointers a row took 704 bytes.) */
 static const char kprobes[] =
-	"pid\0"      "pid\0"                    "CONFIG_PID_NS\0"        "pid in namespaces\0"
-	"mount\0"    "mnt\0"                    "CONFIG_NAMESPACES\0"    "every container\0"
-	"uts\0"      "uts\0"                    "CONFIG_UTS_NS\0"        "uts in namespaces, hostname\0"
-	"ipc\0"      "ipc\0"                    "CONFIG_IPC_NS\0"        "ipc in namespaces\0"
-	"net\0"      "net\0"                    "CONFIG_NET_NS\0"        "net in namespaces, the net section\0"
-	"cgroup\0"   "cgroup\0"                 "CONFIG_CGROUPS\0"       "cgroup in namespaces\0"
-	"user\0"     "user\0"                   "CONFIG_USER_NS\0"       "user in namespaces, uid_map, gid_map\0"
-	"time\0"     "time\0"                   "CONFIG_TIME_NS\0"       "time in namespaces, time_offsets\0"
-	"overlay\0"  "overlay\0"                "CONFIG_OVERLAY_FS\0"    "root.overlay\0"
-	"squashfs\0" "squashfs\0"               "CONFIG_SQUASHFS\0"      "root.image\0"
-	"cgroup2\0"  "cgroup2\0"                "CONFIG_CGROUPS\0"       "the cgroup section\0"
-	"loop\0"     "loop_control_ioctl\0"     "CONFIG_BLK_DEV_LOOP\0"  "root.image\0"
-	"veth\0"     "veth_xmit\0"              "CONFIG_VETH\0"          "the net section\0"
-	"bridge\0"   "br_dev_xmit\0"            "CONFIG_BRIDGE\0"        "the net section\0"
-	"clone3\0"   "\0"                       "Linux 5.7\0"            "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)\0"
-	"pidfd\0"    "\0"                       "Linux 5.3\0"            "pidfds (the verbs signal by pid after a start-time check)\0"
-	"openat2\0"  "\0"                       "Linux 5.6\0"            "openat2 (mount targets are resolved by hand)\0"
-	"gzip\0"     "zlib_uncompress\0"        "CONFIG_SQUASHFS_ZLIB\0" "gzip squashfs images\0"
-	"xz\0"       "squashfs_xz_uncompress\0" "CONFIG_SQUASHFS_XZ\0"   "xz squashfs images\0"
-	"lzo\0"      "lzo_uncompress\0"         "CONFIG_SQUASHFS_LZO\0"  "lzo squashfs images\0"
-	"lz4\0"      "lz4_uncompress\0"         "CONFIG_SQUASHFS_LZ4\0"  "lz4 squashfs images\0"
-	"zstd\0"     "zstd_uncompress\0"        "CONFIG_SQUASHFS_ZSTD\0" "zstd squashfs images";
+	"pid\0"      "\0"                       "PID_NS\0"               "pid in namespaces\0"
+	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "every container\0"
+	"uts\0"      "\0"                       "UTS_NS\0"               "uts in namespaces, hostname\0"
+	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc in namespaces\0"
+	"net\0"      "\0"                       "NET_NS\0"               "net in namespaces, the net section\0"
+	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup in namespaces\0"
+	"user\0"     "\0"                       "USER_NS\0"              "user in namespaces, uid_map, gid_map\0"
+	"time\0"     "\0"                       "TIME_NS\0"              "time in namespaces, time_offsets\0"
+	"overlay\0"  "\0"                       "OVERLAY_FS\0"           "root.overlay\0"
+	"squashfs\0" "\0"                       "SQUASHFS\0"             "root.image\0"
+	"cgroup2\0"  "\0"                       "CGROUPS\0"              "the cgroup section\0"
+	"loop\0"     "loop_control_ioctl\0"     "BLK_DEV_LOOP\0"         "root.image\0"
+	"veth\0"     "veth_xmit\0"              "VETH\0"                 "the net section\0"
+	"bridge\0"   "br_dev_xmit\0"            "BRIDGE\0"               "the net section\0"
+	"clone3\0"   "\0"                       "5.7\0"                  "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)\0"
+	"pidfd\0"    "\0"                       "5.3\0"                  "pidfds (the verbs signal by pid after a start-time check)\0"
+	"openat2\0"  "\0"                       "5.6\0"                  "openat2 (mount targets are resolved by hand)\0"
+	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip squashfs images\0"
+	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz squashfs images\0"
+	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo squashfs images\0"
+	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 squashfs images\0"
+	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd squashfs images";
 enum { KP_NAME, KP_PROBE, KP_CONFIG, KP_WHAT };
 
 /* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */
@@ -7254,7 +7255,7 @@ static int v_features(int argc, char **argv)
 	if (argc > 1)
 		usage_die("features: unexpected argument '%s'", argv[1]);
 	for (int i = 0; i < K__N * 4; i++, p += strlen(p) + 1)
-		row[i / 4][i % 4] = p;
+		row[i / 4][i % 4] = *p || i % 4 != KP_PROBE ? p : row[i / 4][KP_NAME];
 	for (int i = 0; i < 8; i++) {
 		strfmt(path, sizeof path, "/proc/self/ns/%s", row[i][KP_PROBE]);
 		have |= (uint32_t)(access(path, F_OK) == 0) << i;
@@ -7288,8 +7289,8 @@ static int v_features(int argc, char **argv)
 	n = 0;
 	for (int i = 0; i < K__N; i++)
 		if (!(have >> i & 1))
-			ofmt(&o, "%s\"%s\": \"%s: %s\"", n++ ? ", " : "", row[i][KP_NAME], row[i][KP_CONFIG],
-			     row[i][KP_WHAT]);
+			ofmt(&o, "%s\"%s\": \"%s%s: %s\"", n++ ? ", " : "", row[i][KP_NAME],
+			     i >= K_CLONE3 && i <= K_OPENAT2 ? "Linux " : "CONFIG_", row[i][KP_CONFIG], row[i][KP_WHAT]);
 	ofmt(&o, "}}\n");
 	write_all(1, o.buf, o.n);
 	return 0;

@@ -6650,7 +6650,8 @@ static int state_record(struct run *r)
  * signal sent through them never reaches a process that took a pid over
  * since; without pidfds, kill() by pid right after the check.  A file whose
  * lock is free was left by a killed nsrun: it is removed on the way. */
-enum { R_INIT_PID, R_INIT_START, R_CONFIG, R_IMAGE, R_CGROUP, R_HOST_IF, R_STOP, R_STARTED, R_STATUS, R__N };
+enum { R_INIT_PID, R_INIT_START, R_CONFIG, R_IMAGE, R_CGROUP, R_HOST_IF, R_STOP, R_STARTED, R_STATUS, R__N,
+       R_NAME = R__N, R_OWNER, R_UPTIME, R_OOM, R__ALL };        /* and what list and state add */
 static const char rec_keys[] =         /* the record's keys, in state_record's order */
 	"init_pid\0init_start\0config\0image\0cgroup\0host_if\0stop_timeout\0started\0status";
 
@@ -6659,8 +6660,9 @@ struct srec {
 	int fd;                         /* the state file */
 	int pfd[2];                     /* pidfds of the owner and of the init, or -1 */
 	pid_t pid[2];                   /* the owner (line 1), the init (init_pid) */
-	const char *v[R__N];            /* the record's values, in buf */
+	const char *v[R__ALL];          /* the record's values, in buf; then NAME, line 1 */
 	char buf[4 * NSRUN_PATH_MAX];   /* line 1 (the owner's pid), then the values */
+	char num[2][24];                /* uptime, oom_kills */
 };
 
 static void state_close(struct srec *s)
@@ -6681,7 +6683,8 @@ static int state_find(const char *name, struct srec *s)
 	ssize_t n;
 	int i;
 
-	s->name = name;
+	s->name = s->v[R_NAME] = name;
+	s->v[R_OWNER] = s->buf;
 	s->pfd[0] = s->pfd[1] = -1;
 	strfmt(path, sizeof path, "%s/%s.pid", NSRUN_RUNDIR, name);
 	if ((s->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
@@ -6805,33 +6808,36 @@ static void json_val(struct out *o, const char *s, int quote)
 }
 
 /* What list and state show of a running container: list's keys are the
- * first five, state's all of them.  Strings are quoted in JSON; the rest
+ * first five, state's all of them, each with the value it shows (state
+ * and status: the record's status).  Strings are quoted in JSON; the rest
  * (numbers) are not; an empty or missing value is null. */
 static const char state_keys[] =
 	"name\0pid\0image\0uptime\0state\0status\0config\0started\0cgroup\0host_if\0oom_kills\0owner";
-enum { SK_UPTIME = 3, SK_LIST = 5, SK_OOM = 10, SK__N = 12,
+static const unsigned char state_vals[] = {
+	R_NAME, R_INIT_PID, R_IMAGE, R_UPTIME, R_STATUS, R_STATUS, R_CONFIG, R_STARTED, R_CGROUP, R_HOST_IF, R_OOM, R_OWNER,
+};
+enum { SK_LIST = 5, SK__N = sizeof state_vals,
        SK_STRINGS = 1 << 0 | 1 << 2 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 9 };
 
 /* S's first N keys into O: a JSON object, or (TEXT) list's line. */
 static void state_show(struct out *o, struct srec *s, int n, int text)
 {
-	char up[24], oom[24];
-	const char *k = state_keys, *v[SK__N] = {
-		s->name, s->v[R_INIT_PID], s->v[R_IMAGE], up, "running", "running",
-		s->v[R_CONFIG], s->v[R_STARTED], s->v[R_CGROUP], s->v[R_HOST_IF], NULL, s->buf,
-	};
+	const char *k = state_keys, **v = s->v;
 	long kills, max;
 
-	strfmt(up, sizeof up, "%lld", now_ms(CLOCK_REALTIME) / 1000 - (long long)scan_num(s->v[R_STARTED], NULL, 10));
-	if (n > SK_OOM && *s->v[R_CGROUP] && cg_events(s->v[R_CGROUP], &kills, &max) == 0)
-		strfmt(oom, sizeof oom, "%ld", kills), v[SK_OOM] = oom;
+	strfmt(s->num[0], sizeof s->num[0], "%lld",
+	       now_ms(CLOCK_REALTIME) / 1000 - (long long)scan_num(v[R_STARTED], NULL, 10));
+	v[R_UPTIME] = s->num[0];
+	v[R_OOM] = NULL;
+	if (n == SK__N && *v[R_CGROUP] && cg_events(v[R_CGROUP], &kills, &max) == 0)
+		strfmt(s->num[1], sizeof s->num[1], "%ld", kills), v[R_OOM] = s->num[1];
 	if (text) {
-		ofmt(o, "%-12s %-7s %-28s %-7s %s\n", v[0], v[1], v[2], v[3], v[4]);
+		ofmt(o, "%-12s %-7s %-28s %-7s %s\n", v[R_NAME], v[R_INIT_PID], v[R_IMAGE], v[R_UPTIME], v[R_STATUS]);
 		return;
 	}
 	for (int i = 0; i < n; i++, k += strlen(k) + 1) {
 		ofmt(o, "%s\"%s\": ", i ? ", " : "{", k);
-		json_val(o, v[i], SK_STRINGS >> i & 1);
+		json_val(o, v[state_vals[i]], SK_STRINGS >> i & 1);
 	}
 	ofmt(o, "}");
 }
@@ -7248,9 +7254,10 @@ static int v_features(int argc, char **argv)
 {
 	char buf[256], ctl[512] = "", path[NSRUN_PATH_MAX + 32];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
+	static const unsigned short calls[] = { SYS_clone3, SYS_pidfd_open, SYS_openat2 };
 	const char *row[K__N][4], *p = kprobes;
 	uint32_t have = 0;
-	int n = 0, fd;
+	int n = 0;
 
 	if (argc > 1)
 		usage_die("features: unexpected argument '%s'", argv[1]);
@@ -7262,10 +7269,9 @@ static int v_features(int argc, char **argv)
 	}
 	probe_file("/proc/filesystems", row, 7u << K_OVERLAY, &have);
 	probe_file("/proc/kallsyms", row, 7u << K_LOOP | 31u << K_CODECS, &have);
-	have |= (uint32_t)(syscall(SYS_clone3, NULL, 0) < 0 && errno != ENOSYS) << K_CLONE3;
-	have |= (uint32_t)(syscall(SYS_openat2, -1, "", NULL, 0) < 0 && errno != ENOSYS) << K_OPENAT2;
-	if ((fd = (int)syscall(SYS_pidfd_open, getpid(), 0)) >= 0)
-		close(fd), have |= 1u << K_PIDFD;
+	/* each refuses (-1, NULL, 0) with EINVAL where it exists */
+	for (int i = K_CLONE3; i <= K_OPENAT2; i++)
+		have |= (uint32_t)(syscall(calls[i - K_CLONE3], -1, NULL, 0) < 0 && errno != ENOSYS) << i;
 	if (cg_find_mount(NULL, path, NSRUN_PATH_MAX) == 0 && *path)
 		strfmt(path + strlen(path), 32, "/cgroup.controllers");
 	if (!*path || read_small(path, ctl, sizeof ctl) < 0)

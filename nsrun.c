@@ -633,8 +633,7 @@ struct verb {
 static int v_run(int argc, char **argv);
 static int v_check(int argc, char **argv);
 static int v_exec(int argc, char **argv);
-static int v_stop(int argc, char **argv);
-static int v_kill(int argc, char **argv);
+static int v_signal(int argc, char **argv);
 static int v_list(int argc, char **argv);
 static int v_state(int argc, char **argv);
 static int v_features(int argc, char **argv);
@@ -659,8 +658,8 @@ static const struct verb verbs[] = {
 		   "                                 this build's features); exit 0 or 1\n", 1, v_check },
 	{ "exec", "  nsrun exec NAME [-u UID:GID] [-e KEY=VAL]... [--cwd DIR] -- CMD [ARG...]\n"
 		  "                                 run CMD inside the running container NAME\n", 1, LIFECYCLE(v_exec) },
-	{ "stop", "  nsrun stop NAME [-t SECONDS]   TERM to the app, KILL after SECONDS\n", 1, LIFECYCLE(v_stop) },
-	{ "kill", "  nsrun kill NAME [SIGNAL]       send SIGNAL (default TERM) to the app\n", 1, LIFECYCLE(v_kill) },
+	{ "stop", "  nsrun stop NAME [-t SECONDS]   TERM to the app, KILL after SECONDS\n", 1, LIFECYCLE(v_signal) },
+	{ "kill", "  nsrun kill NAME [SIGNAL]       send SIGNAL (default TERM) to the app\n", 1, LIFECYCLE(v_signal) },
 	{ "list", "  nsrun list [--json]            the running containers\n", 1, LIFECYCLE(v_list) },
 	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_state) },
 	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, LIFECYCLE(v_features) },
@@ -7053,44 +7052,29 @@ static int v_list(int argc, char **argv)
 	return 0;
 }
 
-static int v_kill(int argc, char **argv)
+/* kill NAME [SIGNAL] and stop NAME [-t SECONDS]: SIGNAL (TERM) to the
+ * app; stop then waits for the container's end, and after SECONDS (else
+ * the config's stop_timeout) KILLs everything in it. */
+static int v_signal(int argc, char **argv)
 {
-	int sig = SIGTERM, rc;
-	struct srec s;
-
-	if (argc > 3)
-		usage_die("%s: unexpected argument '%s'", argv[0], argv[3]);
-	if (argc == 3)
-		sig = cli_signal(argv[2]);
-	if ((rc = state_need("kill", argv[1], &s)))
-		return rc;
-	/* KILL cannot be forwarded: the init gets it, which ends the container. */
-	rc = state_signal(&s, sig == SIGKILL, sig);
-	state_close(&s);
-	return rc < 0 ? verb_fail() : 0;
-}
-
-static int v_stop(int argc, char **argv)
-{
-	const char *name = NULL, *t = NULL;
+	int stop = argv[0][0] == 's', sig = SIGTERM, rc;
 	long long secs = -1;
 	struct srec s;
-	int rc;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-t") && i + 1 < argc && !t)
-			secs = cli_num("stop: -t", t = argv[++i], 3600);
-		else if (!name && argv[i][0] != '-')
-			name = argv[i];
-		else
-			usage_die("%s: unexpected argument '%s'", argv[0], argv[i]);
-	if ((rc = state_need("stop", name, &s)))
+	if (argc == 3 && !stop)
+		sig = cli_signal(argv[2]);
+	else if (argc == 4 && stop && !strcmp(argv[2], "-t"))
+		secs = cli_num("stop: -t", argv[3], 3600);
+	else if (argc > 2)
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
+	if ((rc = state_need(argv[0], argv[1], &s)))
 		return rc;
 	if (secs < 0)
 		secs = (long long)scan_num(s.v[R_STOP], NULL, 10);
-	if (state_signal(&s, 0, SIGTERM) < 0 ||
-	    (state_wait(&s, secs * 1000) && (state_signal(&s, 1, SIGKILL) < 0 ||
-	     (state_wait(&s, 10000) && failx("%s: still running 10 s after SIGKILL", name)))))
+	/* KILL cannot be forwarded: the init gets it, which ends the container. */
+	if (state_signal(&s, sig == SIGKILL, sig) < 0 ||
+	    (stop && state_wait(&s, secs * 1000) && (state_signal(&s, 1, SIGKILL) < 0 ||
+	     (state_wait(&s, 10000) && failx("%s: still running 10 s after SIGKILL", s.name)))))
 		rc = -1;
 	state_close(&s);
 	return rc < 0 ? verb_fail() : 0;

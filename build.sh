@@ -540,6 +540,7 @@ compiler_version() {
 # at v_help, so gc-sections drops the verbs' code and what only they use.
 VERBS_BUDGET=6144
 
+# shellcheck disable=SC2030 # out and defs are each subshell's own, on purpose
 verbs_cost() {
 	local dir=build/verbs-cost/$ARCH with without cost
 	mkdir -p "$dir"
@@ -561,6 +562,7 @@ demo() {
 	images/mkimage.sh images/busybox.sqfs
 	# Relative paths in a config are relative to the current directory: the repo root.
 	local rc=0
+	# shellcheck disable=SC2031 # (verbs_cost's subshells set their own out)
 	"$out" run images/demo.json || rc=$?
 	echo "demo: nsrun exited $rc"
 	exit "$rc"

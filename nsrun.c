@@ -7140,8 +7140,8 @@ static int v_exec(int argc, char **argv)
 		return rc;
 	state_close(&s);
 	/* our stdin, stdout and stderr go along; a closed one as /dev/null */
-	for (i = 0; i < 3; i++)
-		if ((fds[i] = fcntl(i, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : i) < 0)
+	for (int f = 0; f < 3; f++)             /* (i stays at "--": CMD is argv[i + 1]) */
+		if ((fds[f] = fcntl(f, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : f) < 0)
 			return fail("open /dev/null"), verb_fail();
 	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
 	forward_mask(&mask);

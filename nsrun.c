@@ -647,14 +647,22 @@ struct verb {
 static int v_run(int argc, char **argv);
 static int v_check(int argc, char **argv);
 static int v_exec(int argc, char **argv);
-static int v_stop(int argc, char **argv);
-static int v_kill(int argc, char **argv);
+static int v_signal(int argc, char **argv);
 static int v_list(int argc, char **argv);
 static int v_state(int argc, char **argv);
 static int v_features(int argc, char **argv);
 static int v_version(int argc, char **argv);
 static int v_help(int argc, char **argv);
 static int v_fault_points(int argc, char **argv);
+
+/* The lifecycle verbs (issue 15) may add at most 6 KiB: build.sh
+ * --verbs-cost builds nsrun once more with NSRUN_NO_LIFECYCLE=1, their rows
+ * pointing at v_help (gc-sections then drops their code), and prints the
+ * difference. */
+#ifndef NSRUN_NO_LIFECYCLE
+#define NSRUN_NO_LIFECYCLE 0
+#endif
+#define LIFECYCLE(fn) (NSRUN_NO_LIFECYCLE ? v_help : (fn))
 
 static const struct verb verbs[] = {
 	{ "run", "  nsrun run [--pidfile FILE] [--ready-fd N] CONFIG [-- ARG...]\n"
@@ -663,12 +671,12 @@ static const struct verb verbs[] = {
 	{ "check", "  nsrun check CONFIG             validate CONFIG alone (syntax, schema,\n"
 		   "                                 this build's features); exit 0 or 1\n", 1, v_check },
 	{ "exec", "  nsrun exec NAME [-u UID:GID] [-e KEY=VAL]... [--cwd DIR] -- CMD [ARG...]\n"
-		  "                                 run CMD inside the running container NAME\n", 1, v_exec },
-	{ "stop", "  nsrun stop NAME [-t SECONDS]   TERM to the app, KILL after SECONDS\n", 1, v_stop },
-	{ "kill", "  nsrun kill NAME [SIGNAL]       send SIGNAL (default TERM) to the app\n", 1, v_kill },
-	{ "list", "  nsrun list [--json]            the running containers\n", 1, v_list },
-	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, v_state },
-	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, v_features },
+		  "                                 run CMD inside the running container NAME\n", 1, LIFECYCLE(v_exec) },
+	{ "stop", "  nsrun stop NAME [-t SECONDS]   TERM to the app, KILL after SECONDS\n", 1, LIFECYCLE(v_signal) },
+	{ "kill", "  nsrun kill NAME [SIGNAL]       send SIGNAL (default TERM) to the app\n", 1, LIFECYCLE(v_signal) },
+	{ "list", "  nsrun list [--json]            the running containers\n", 1, LIFECYCLE(v_list) },
+	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_state) },
+	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, LIFECYCLE(v_features) },
 	{ "--version", "  nsrun --version                version, cJSON version, feature table\n", 1, v_version },
 	{ "--help", "  nsrun --help                   this text\n", 1, v_help },
 	{ "-h", NULL, 1, v_help },
@@ -726,19 +734,20 @@ static long long cli_num(const char *what, const char *s, long long max)
 }
 
 /* A signal: a number, or a name with or without "SIG".  STOP would stop
- * the nsrun that forwards it: refused. */
-static const struct { char name[7]; unsigned char sig; } sig_names[] = {
-	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL }, { "TRAP", SIGTRAP },
-	{ "ABRT", SIGABRT }, { "BUS", SIGBUS }, { "FPE", SIGFPE }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 },
-	{ "SEGV", SIGSEGV }, { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
-	{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
-	{ "URG", SIGURG }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
-	{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR }, { "SYS", SIGSYS },
+ * the nsrun that forwards it: refused.  The names one after the other, in
+ * the order of their numbers in sig_nums (a table of names and numbers
+ * took 232 bytes). */
+static const char sig_names[] = "HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0USR2\0PIPE\0ALRM\0"
+	"TERM\0CHLD\0CONT\0TSTP\0TTIN\0TTOU\0URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0PWR\0SYS";
+static const unsigned char sig_nums[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGKILL, SIGUSR1, SIGSEGV, SIGUSR2, SIGPIPE,
+	SIGALRM, SIGTERM, SIGCHLD, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF,
+	SIGWINCH, SIGIO, SIGPWR, SIGSYS,
 };
 
 static int cli_signal(const char *s)
 {
-	const char *n = strncmp(s, "SIG", 3) ? s : s + 3;
+	const char *n = strncmp(s, "SIG", 3) ? s : s + 3, *p = sig_names;
 
 	if (*s >= '0' && *s <= '9') {
 		int sig = (int)cli_num("kill: SIGNAL", s, NSIG - 1);
@@ -746,9 +755,9 @@ static int cli_signal(const char *s)
 		if (sig != SIGSTOP)
 			return sig;
 	}
-	for (size_t i = 0; i < sizeof sig_names / sizeof sig_names[0]; i++)
-		if (!strcmp(n, sig_names[i].name))
-			return sig_names[i].sig;
+	for (size_t i = 0; i < sizeof sig_nums; i++, p += strlen(p) + 1)
+		if (!strcmp(n, p))
+			return sig_nums[i];
 	usage_die("kill: unknown signal '%s'", s);
 }
 
@@ -7176,18 +7185,19 @@ static int state_record(struct run *r)
  * signal sent through them never reaches a process that took a pid over
  * since; without pidfds, kill() by pid right after the check.  A file whose
  * lock is free was left by a killed nsrun: it is removed on the way. */
-enum { R_INIT_PID, R_INIT_START, R_CONFIG, R_IMAGE, R_CGROUP, R_HOST_IF, R_STOP, R_STARTED, R_STATUS, R__N };
-static const char *const rec_keys[R__N] = {
-	"init_pid", "init_start", "config", "image", "cgroup", "host_if", "stop_timeout", "started", "status",
-};
+enum { R_INIT_PID, R_INIT_START, R_CONFIG, R_IMAGE, R_CGROUP, R_HOST_IF, R_STOP, R_STARTED, R_STATUS, R__N,
+       R_NAME = R__N, R_OWNER, R_UPTIME, R_OOM, R__ALL };        /* and what list and state add */
+static const char rec_keys[] =         /* the record's keys, in state_record's order */
+	"init_pid\0init_start\0config\0image\0cgroup\0host_if\0stop_timeout\0started\0status";
 
 struct srec {
 	const char *name;
 	int fd;                         /* the state file */
 	int pfd[2];                     /* pidfds of the owner and of the init, or -1 */
 	pid_t pid[2];                   /* the owner (line 1), the init (init_pid) */
-	const char *v[R__N];            /* the record's values, in buf */
-	char buf[4 * NSRUN_PATH_MAX];
+	const char *v[R__ALL];          /* the record's values, in buf; then NAME, line 1 */
+	char buf[4 * NSRUN_PATH_MAX];   /* line 1 (the owner's pid), then the values */
+	char num[2][24];                /* uptime, oom_kills */
 };
 
 static void state_close(struct srec *s)
@@ -7201,45 +7211,47 @@ static void state_close(struct srec *s)
 /* 0: NAME runs (S holds its record and fds); 1: it does not; -1: g_err. */
 static int state_find(const char *name, struct srec *s)
 {
-	char path[sizeof NSRUN_RUNDIR + NSRUN_NAME_MAX + 8], *p, *nl, *eq;
+	char path[sizeof NSRUN_RUNDIR + NSRUN_NAME_MAX + 8], *p, *nl;
+	const char *k = rec_keys;
 	unsigned long long start;
 	pid_t ppid = 0;
 	ssize_t n;
+	int i;
 
-	memset(s->v, 0, sizeof s->v);
-	s->name = name;
+	s->name = s->v[R_NAME] = name;
+	s->v[R_OWNER] = s->buf;
 	s->pfd[0] = s->pfd[1] = -1;
 	strfmt(path, sizeof path, "%s/%s.pid", NSRUN_RUNDIR, name);
 	if ((s->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? 1 : fail("open %s", path);
 	if (flock(s->fd, LOCK_EX | LOCK_NB) == 0) {     /* nobody holds it: stale */
-		strfmt(path + strlen(path) - 3, 5, "sock");  /* and its NAME.sock */
+		char *ext = path + strlen(path) - 3;
+
+		memcpy(ext, "sock", 5);                 /* and its NAME.sock, first */
 		unlink(path);
-		strfmt(path + strlen(path) - 4, 4, "pid");
+		memcpy(ext, "pid", 4);
 		if (unlink(path) < 0 && errno != ENOENT)
 			warn("remove the stale %s", path);
 		close(s->fd);
 		return 1;
 	}
-	if (errno != EWOULDBLOCK) {
-		fail("lock %s", path);
-		close(s->fd);
-		return -1;
-	}
+	/* held (or not lockable: then the record and its pids alone decide) */
 	n = pread(s->fd, s->buf, sizeof s->buf - 1, 0);
 	s->buf[n > 0 ? n : 0] = 0;
 	s->pid[0] = (pid_t)scan_num(s->buf, NULL, 10);
-	for (p = s->buf; (nl = strchr(p, '\n')); p = nl + 1) {
-		*nl = 0;
-		for (int i = 0; (eq = strchr(p, '=')) && i < R__N; i++)
-			if ((size_t)(eq - p) == strlen(rec_keys[i]) && !strncmp(p, rec_keys[i], (size_t)(eq - p)))
-				s->v[i] = eq + 1;
+	/* line 1, then KEY=VALUE lines in rec_keys' order, each ending in '\n' */
+	for (i = 0, p = strchr(s->buf, '\n'); i < R__N && p; i++, k += n + 1) {
+		*p++ = 0;
+		n = (ssize_t)strlen(k);
+		if (strncmp(p, k, (size_t)n) || p[n] != '=' || !(nl = strchr(p, '\n')))
+			break;
+		s->v[i] = p + n + 1;
+		p = nl;
 	}
-	for (n = 0; n < R__N && s->v[n]; n++)
-		;
-	if (n == R__N) {                /* a whole record: every key */
+	if (i == R__N) {                /* a whole record */
+		*p = 0;
 		s->pid[1] = (pid_t)scan_num(s->v[R_INIT_PID], NULL, 10);
-		for (int i = 0; i < 2; i++)
+		for (i = 0; i < 2; i++)
 			s->pfd[i] = s->pid[i] > 0 ? (int)syscall(SYS_pidfd_open, s->pid[i], 0) : -1;
 		if (s->pid[0] > 0 && s->pid[1] > 0 && proc_start_time(s->pid[1], &start, &ppid) == 0 &&
 		    start == scan_num(s->v[R_INIT_START], NULL, 10) && ppid == s->pid[0])
@@ -7249,14 +7261,26 @@ static int state_find(const char *name, struct srec *s)
 	return 1;
 }
 
-/* state_find for a verb: 1 (and the line) when NAME does not run. */
-static int state_need(const char *name, struct srec *s)
+static int not_running(const char *name)
 {
-	int rc = state_find(name, s);
+	fdfmt(2, "nsrun: %s: not running\n", name);
+	return 1;
+}
 
-	if (rc > 0)
-		fdfmt(2, "nsrun: %s: not running\n", name);
-	return rc;
+/* A verb's own failure: its one line, 125. */
+static int verb_fail(void)
+{
+	fdfmt(2, "nsrun: %s\n", g_err);
+	return 125;
+}
+
+/* The running container NAME for VERB: 0, S holds it; else the verb's exit
+ * status, its line written: 1 when NAME does not run, 125 on a failure. */
+static int state_need(const char *verb, const char *name, struct srec *s)
+{
+	int rc = state_find(cli_name(verb, name), s);
+
+	return rc > 0 ? not_running(name) : rc < 0 ? verb_fail() : 0;
 }
 
 /* Signal SIG to the owner (WHO 0), which forwards it as it forwards a
@@ -7293,11 +7317,16 @@ static int state_wait(struct srec *s, long long ms)
 	return 0;
 }
 
-/* JSON text of S into O: a string, or null when S is empty. */
-static void json_str(struct out *o, const char *s)
+/* A JSON value into O: S quoted (QUOTE) or as it is (a number); null when S
+ * is NULL or empty. */
+static void json_val(struct out *o, const char *s, int quote)
 {
 	if (!s || !*s) {
 		out_put(o, "null", 4);
+		return;
+	}
+	if (!quote) {
+		out_put(o, s, strlen(s));
 		return;
 	}
 	out_put(o, "\"", 1);
@@ -7307,6 +7336,41 @@ static void json_str(struct out *o, const char *s)
 		else
 			out_put(o, s, 1);
 	out_put(o, "\"", 1);
+}
+
+/* What list and state show of a running container: list's keys are the
+ * first five, state's all of them, each with the value it shows (state
+ * and status: the record's status).  Strings are quoted in JSON; the rest
+ * (numbers) are not; an empty or missing value is null. */
+static const char state_keys[] =
+	"name\0pid\0image\0uptime\0state\0status\0config\0started\0cgroup\0host_if\0oom_kills\0owner";
+static const unsigned char state_vals[] = {
+	R_NAME, R_INIT_PID, R_IMAGE, R_UPTIME, R_STATUS, R_STATUS, R_CONFIG, R_STARTED, R_CGROUP, R_HOST_IF, R_OOM, R_OWNER,
+};
+enum { SK_LIST = 5, SK__N = sizeof state_vals,
+       SK_STRINGS = 1 << 0 | 1 << 2 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 9 };
+
+/* S's first N keys into O: a JSON object, or (TEXT) list's line. */
+static void state_show(struct out *o, struct srec *s, int n, int text)
+{
+	const char *k = state_keys, **v = s->v;
+	long kills, max;
+
+	strfmt(s->num[0], sizeof s->num[0], "%lld",
+	       now_ms(CLOCK_REALTIME) / 1000 - (long long)scan_num(v[R_STARTED], NULL, 10));
+	v[R_UPTIME] = s->num[0];
+	v[R_OOM] = NULL;
+	if (n == SK__N && *v[R_CGROUP] && cg_events(v[R_CGROUP], &kills, &max) == 0)
+		strfmt(s->num[1], sizeof s->num[1], "%ld", kills), v[R_OOM] = s->num[1];
+	if (text) {
+		ofmt(o, "%-12s %-7s %-28s %-7s %s\n", v[R_NAME], v[R_INIT_PID], v[R_IMAGE], v[R_UPTIME], v[R_STATUS]);
+		return;
+	}
+	for (int i = 0; i < n; i++, k += strlen(k) + 1) {
+		ofmt(o, "%s\"%s\": ", i ? ", " : "{", k);
+		json_val(o, v[state_vals[i]], SK_STRINGS >> i & 1);
+	}
+	ofmt(o, "}");
 }
 
 /* Until CHILD exits (its wait status in *ST), forwarding every signal the
@@ -7470,38 +7534,6 @@ static int v_check(int argc, char **argv)
 	return 0;
 }
 
-/* A verb's own failure: its one line, 125. */
-static int verb_fail(void)
-{
-	fdfmt(2, "nsrun: %s\n", g_err);
-	return 125;
-}
-
-/* A running container as a JSON object: list's keys, then (FULL) state's. */
-static void state_json(struct out *o, struct srec *s, int full)
-{
-	long long up = now_ms(CLOCK_REALTIME) / 1000 - (long long)scan_num(s->v[R_STARTED], NULL, 10);
-	long oom, max;
-
-	ofmt(o, "{\"name\": \"%s\", \"pid\": %d, \"image\": ", s->name, (int)s->pid[1]);
-	json_str(o, s->v[R_IMAGE]);
-	ofmt(o, ", \"uptime\": %lld, \"state\": \"running\"", up);
-	if (full) {
-		ofmt(o, ", \"status\": \"running\", \"config\": ");
-		json_str(o, s->v[R_CONFIG]);
-		ofmt(o, ", \"started\": %s, \"cgroup\": ", s->v[R_STARTED]);
-		json_str(o, s->v[R_CGROUP]);
-		ofmt(o, ", \"host_if\": ");
-		json_str(o, s->v[R_HOST_IF]);
-		if (*s->v[R_CGROUP] && cg_events(s->v[R_CGROUP], &oom, &max) == 0)
-			ofmt(o, ", \"oom_kills\": %ld", oom);
-		else
-			ofmt(o, ", \"oom_kills\": null");
-		ofmt(o, ", \"owner\": %d", (int)s->pid[0]);
-	}
-	ofmt(o, "}");
-}
-
 static int v_state(int argc, char **argv)
 {
 	char buf[256];
@@ -7511,9 +7543,9 @@ static int v_state(int argc, char **argv)
 
 	if (argc != 2)
 		usage_die("state: expected NAME");
-	if ((rc = state_need(cli_name("state", argv[1]), &s)) != 0)
-		return rc < 0 ? verb_fail() : 1;
-	state_json(&o, &s, 1);
+	if ((rc = state_need("state", argv[1], &s)))
+		return rc;
+	state_show(&o, &s, SK__N, 0);
 	ofmt(&o, "\n");
 	write_all(1, o.buf, o.n);
 	state_close(&s);
@@ -7524,15 +7556,14 @@ static int v_list(int argc, char **argv)
 {
 	char buf[256], name[NSRUN_NAME_MAX + 1];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
-	int json = argc == 2 && !strcmp(argv[1], "--json"), n = 0;
-	long long now = now_ms(CLOCK_REALTIME) / 1000;
+	int text = argc == 1, n = 0;
 	struct dirent *e;
 	struct srec s;
 	DIR *d;
 
-	if (argc > 2 || (argc == 2 && !json))
-		usage_die("list: unexpected argument '%s'", argv[argc - 1]);
-	ofmt(&o, json ? "[" : "NAME         PID     IMAGE                        UPTIME  STATE\n");
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
+	ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
 	if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
 		return fail("open %s", NSRUN_RUNDIR), verb_fail();
 	while (d && (e = readdir(d))) {
@@ -7544,74 +7575,55 @@ static int v_list(int argc, char **argv)
 		name[len - 4] = 0;
 		if (!valid_name(name) || state_find(name, &s) != 0)
 			continue;
-		if (json) {
-			ofmt(&o, n++ ? ", " : "");
-			state_json(&o, &s, 0);
-		} else {
-			ofmt(&o, "%-12s %-7d %-28s %-7lld running\n", name, (int)s.pid[1], s.v[R_IMAGE],
-			     now - (long long)scan_num(s.v[R_STARTED], NULL, 10));
-		}
+		ofmt(&o, !text && n++ ? ", " : "");
+		state_show(&o, &s, SK_LIST, text);
 		state_close(&s);
 	}
 	if (d)
 		closedir(d);
-	ofmt(&o, json ? "]\n" : "");
+	ofmt(&o, text ? "" : "]\n");
 	write_all(1, o.buf, o.n);
 	return 0;
 }
 
-static int v_kill(int argc, char **argv)
+/* kill NAME [SIGNAL] and stop NAME [-t SECONDS]: SIGNAL (TERM) to the
+ * app; stop then waits for the container's end, and after SECONDS (else
+ * the config's stop_timeout) KILLs everything in it. */
+static int v_signal(int argc, char **argv)
 {
-	const char *name = cli_name("kill", argc > 1 ? argv[1] : NULL);
-	int sig = argc == 3 ? cli_signal(argv[2]) : SIGTERM, rc;
-	struct srec s;
-
-	if (argc > 3)
-		usage_die("kill: unexpected argument '%s'", argv[3]);
-	if ((rc = state_need(name, &s)) != 0)
-		return rc < 0 ? verb_fail() : 1;
-	/* KILL cannot be forwarded: the init gets it, which ends the container. */
-	rc = state_signal(&s, sig == SIGKILL, sig);
-	state_close(&s);
-	return rc < 0 ? verb_fail() : 0;
-}
-
-static int v_stop(int argc, char **argv)
-{
-	const char *name = NULL, *t = NULL;
+	int stop = argv[0][0] == 's', sig = SIGTERM, rc;
 	long long secs = -1;
 	struct srec s;
-	int rc;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-t") && i + 1 < argc && !t)
-			secs = cli_num("stop: -t", t = argv[++i], 3600);
-		else if (!name && argv[i][0] != '-')
-			name = argv[i];
-		else
-			usage_die("stop: unexpected argument '%s'", argv[i]);
-	if ((rc = state_need(cli_name("stop", name), &s)) != 0)
-		return rc < 0 ? verb_fail() : 1;
+	if (argc == 3 && !stop)
+		sig = cli_signal(argv[2]);
+	else if (argc == 4 && stop && !strcmp(argv[2], "-t"))
+		secs = cli_num("stop: -t", argv[3], 3600);
+	else if (argc > 2)
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
+	if ((rc = state_need(argv[0], argv[1], &s)))
+		return rc;
 	if (secs < 0)
 		secs = (long long)scan_num(s.v[R_STOP], NULL, 10);
-	if (state_signal(&s, 0, SIGTERM) < 0 ||
-	    (state_wait(&s, secs * 1000) && (state_signal(&s, 1, SIGKILL) < 0 ||
-	     (state_wait(&s, 10000) && failx("%s: still running 10 s after SIGKILL", name)))))
+	/* KILL cannot be forwarded: the init gets it, which ends the container. */
+	if (state_signal(&s, sig == SIGKILL, sig) < 0 ||
+	    (stop && state_wait(&s, secs * 1000) && (state_signal(&s, 1, SIGKILL) < 0 ||
+	     (state_wait(&s, 10000) && failx("%s: still running 10 s after SIGKILL", s.name)))))
 		rc = -1;
 	state_close(&s);
 	return rc < 0 ? verb_fail() : 0;
 }
 
 /* "UID:GID", numbers: as process.user. */
-static void cli_user(const char *s, struct proc_cfg *p)
+static void cli_user(const char *s, uint32_t id[2])
 {
 	char *end;
 	unsigned long long u = scan_num(s, &end, 10), g = *end == ':' ? scan_num(end + 1, &end, 10) : ~0ULL;
 
 	if (*s < '0' || *s > '9' || *end || end[-1] == ':' || u >= 0xffffffff || g >= 0xffffffff)
 		usage_die("exec: -u: expected UID:GID (numbers), got '%s'", s);
-	p->uid = (uid_t)u;
-	p->gid = (gid_t)g;
+	id[0] = (uint32_t)u;
+	id[1] = (uint32_t)g;
 }
 
 /* CMD as a child of NAME's init (exec_serve): the request goes over
@@ -7620,23 +7632,24 @@ static void cli_user(const char *s, struct proc_cfg *p)
 static int v_exec(int argc, char **argv)
 {
 	static uint32_t req[NSRUN_EXEC_REQ / 4];
-	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm;
+	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm = { .h = {
+		.cmsg_len = CMSG_LEN(3 * sizeof(int)), .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS } };
 	struct iovec iov = { req, 8 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct pollfd pf[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 	struct signalfd_siginfo si;
-	struct proc_cfg u = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
-	const char *name = NULL, *cwd = "", *cmd, *sets[NSRUN_ARGS_MAX];
-	int i, nw, rc, fd, v, ne = 0, fds[3];
+	const char *name = NULL, *cwd = "", *sets[NSRUN_ARGS_MAX];
+	int i, nw, rc, fd, v, ne = 0, *fds = (int *)CMSG_DATA(&cm.h);
 	sigset_t mask;
 	struct srec s;
 
+	req[0] = req[1] = ~0u;                  /* uid, gid: process.user's */
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
 
 		if (!strcmp(o, "-u"))
-			cli_user(val, &u);
+			cli_user(val, req);
 		else if (!strcmp(o, "--cwd") && *val == '/')
 			cwd = val;
 		else if (!strcmp(o, "-e") && strchr(val, '=') > val && ne < NSRUN_ARGS_MAX)
@@ -7651,9 +7664,7 @@ static int v_exec(int argc, char **argv)
 		usage_die("exec: missing '-- CMD'");
 	if ((nw = argc - i - 1) > NSRUN_ARGS_MAX)
 		usage_die("exec: more than %d words of CMD", NSRUN_ARGS_MAX);
-	cmd = argv[i + 1];
 	/* the request: the ids, then the cwd, CMD's words, "", the -e's */
-	req[0] = u.uid, req[1] = u.gid;
 	for (int j = -1; j <= nw + ne; j++) {
 		const char *w = j < 0 ? cwd : j < nw ? argv[i + 1 + j] : j == nw ? "" : sets[j - nw - 1];
 		size_t n = strlen(w) + 1;
@@ -7663,32 +7674,23 @@ static int v_exec(int argc, char **argv)
 		memcpy((char *)req + iov.iov_len, w, n);
 		iov.iov_len += n;
 	}
-	if ((rc = state_need(cli_name("exec", name), &s)) != 0)
-		return rc < 0 ? verb_fail() : 1;
+	if ((rc = state_need("exec", name, &s)))
+		return rc;
 	state_close(&s);
 	/* our stdin, stdout and stderr go along; a closed one as /dev/null */
-	for (i = 0; i < 3; i++)
-		if ((fds[i] = fcntl(i, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : i) < 0)
+	for (int f = 0; f < 3; f++)             /* (i stays at "--": CMD is argv[i + 1]) */
+		if ((fds[f] = fcntl(f, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : f) < 0)
 			return fail("open /dev/null"), verb_fail();
-	memset(&cm, 0, sizeof cm);
-	cm.h.cmsg_level = SOL_SOCKET;
-	cm.h.cmsg_type = SCM_RIGHTS;
-	cm.h.cmsg_len = CMSG_LEN(sizeof fds);
-	memcpy(CMSG_DATA(&cm.h), fds, sizeof fds);
 	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/* (not libc's sendmsg: its copy of the message for 64-bit padding is
+	 * 300 bytes of code; the padding is zero here) */
 	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0 ||
-	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0)
-		return fail("exec: socket"), verb_fail();
-	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-		if (errno != ENOENT && errno != ECONNREFUSED)
-			return fail("connect to %s", a.sun_path), verb_fail();
-		fdfmt(2, "nsrun: %s: not running\n", name);
-		return 1;
-	}
-	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
-		return fail("send to %s", a.sun_path), verb_fail();
+	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    syscall(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL) < 0)
+		return errno == ENOENT || errno == ECONNREFUSED ? not_running(name)
+		       : (fail("send to %s", a.sun_path), verb_fail());
 	/* until init answers: every signal we get goes to CMD */
 	for (pf[0].fd = fd;;) {
 		if (poll(pf, 2, -1) < 0)
@@ -7702,9 +7704,9 @@ static int v_exec(int argc, char **argv)
 		/* a signal init had not read when it answered resets the line once */
 		if (recv(fd, &v, sizeof v, 0) != sizeof v &&
 		    (errno != ECONNRESET || recv(fd, &v, sizeof v, 0) != sizeof v))
-			return fdfmt(2, "nsrun: %s: not running\n", name), 1;
+			return not_running(name);
 		if (v < 0)
-			return errno = -v, fail("%s: exec %s", name, cmd), verb_fail();
+			return errno = -v, fail("%s: exec %s", name, argv[i + 1]), verb_fail();
 		return exit_code(v);
 	}
 }
@@ -7719,35 +7721,40 @@ static int v_exec(int argc, char **argv)
 enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE, K_DM, K_VERITY, K_CLONE3, K_PIDFD,
        K_OPENAT2,
        K_CODECS, K__N = K_CODECS + 5 };
-static const struct { const char *name, *probe, *config, *what; } kprobes[K__N] = {
-	{ "pid", "pid", "CONFIG_PID_NS", "pid in namespaces" },
-	{ "mount", "mnt", "CONFIG_NAMESPACES", "every container" },
-	{ "uts", "uts", "CONFIG_UTS_NS", "uts in namespaces, hostname" },
-	{ "ipc", "ipc", "CONFIG_IPC_NS", "ipc in namespaces" },
-	{ "net", "net", "CONFIG_NET_NS", "net in namespaces, the net section" },
-	{ "cgroup", "cgroup", "CONFIG_CGROUPS", "cgroup in namespaces" },
-	{ "user", "user", "CONFIG_USER_NS", "user in namespaces, uid_map, gid_map" },
-	{ "time", "time", "CONFIG_TIME_NS", "time in namespaces, time_offsets" },
-	{ "overlay", "overlay", "CONFIG_OVERLAY_FS", "root.overlay" },
-	{ "squashfs", "squashfs", "CONFIG_SQUASHFS", "root.image" },
-	{ "cgroup2", "cgroup2", "CONFIG_CGROUPS", "the cgroup section" },
-	{ "loop", "loop_control_ioctl", "CONFIG_BLK_DEV_LOOP", "root.image" },
-	{ "veth", "veth_xmit", "CONFIG_VETH", "the net section" },
-	{ "bridge", "br_dev_xmit", "CONFIG_BRIDGE", "the net section" },
-	{ "device_mapper", "device-mapper", "CONFIG_BLK_DEV_DM", "root.verity" },
-	{ "dm_verity", "verity_ctr", "CONFIG_DM_VERITY", "root.verity" },
-	{ "clone3", NULL, "Linux 5.7", "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)" },
-	{ "pidfd", NULL, "Linux 5.3", "pidfds (the verbs signal by pid after a start-time check)" },
-	{ "openat2", NULL, "Linux 5.6", "openat2 (mount targets are resolved by hand)" },
-	{ "gzip", "zlib_uncompress", "CONFIG_SQUASHFS_ZLIB", "gzip squashfs images" },
-	{ "xz", "squashfs_xz_uncompress", "CONFIG_SQUASHFS_XZ", "xz squashfs images" },
-	{ "lzo", "lzo_uncompress", "CONFIG_SQUASHFS_LZO", "lzo squashfs images" },
-	{ "lz4", "lz4_uncompress", "CONFIG_SQUASHFS_LZ4", "lz4 squashfs images" },
-	{ "zstd", "zstd_uncompress", "CONFIG_SQUASHFS_ZSTD", "zstd squashfs images" },
-};
+/* The probes, one row after the other, each four strings: the name in the
+ * output; the word looked for, when it is not the name; the kernel option
+ * that gives it (after "CONFIG_"), or for a system call the version (after
+ * "Linux "); what its absence disables.  (One string: a table of four
+ * pointers a row took 704 bytes.) */
+static const char kprobes[] =
+	"pid\0"      "\0"                       "PID_NS\0"               "pid in namespaces\0"
+	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "every container\0"
+	"uts\0"      "\0"                       "UTS_NS\0"               "uts in namespaces, hostname\0"
+	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc in namespaces\0"
+	"net\0"      "\0"                       "NET_NS\0"               "net in namespaces, the net section\0"
+	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup in namespaces\0"
+	"user\0"     "\0"                       "USER_NS\0"              "user in namespaces, uid_map, gid_map\0"
+	"time\0"     "\0"                       "TIME_NS\0"              "time in namespaces, time_offsets\0"
+	"overlay\0"  "\0"                       "OVERLAY_FS\0"           "root.overlay\0"
+	"squashfs\0" "\0"                       "SQUASHFS\0"             "root.image\0"
+	"cgroup2\0"  "\0"                       "CGROUPS\0"              "the cgroup section\0"
+	"loop\0"     "loop_control_ioctl\0"     "BLK_DEV_LOOP\0"         "root.image\0"
+	"veth\0"     "veth_xmit\0"              "VETH\0"                 "the net section\0"
+	"bridge\0"   "br_dev_xmit\0"            "BRIDGE\0"               "the net section\0"
+	"device_mapper\0" "device-mapper\0"       "BLK_DEV_DM\0"           "root.verity\0"
+	"dm_verity\0" "verity_ctr\0"              "DM_VERITY\0"            "root.verity\0"
+	"clone3\0"   "\0"                       "5.7\0"                  "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)\0"
+	"pidfd\0"    "\0"                       "5.3\0"                  "pidfds (the verbs signal by pid after a start-time check)\0"
+	"openat2\0"  "\0"                       "5.6\0"                  "openat2 (mount targets are resolved by hand)\0"
+	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip squashfs images\0"
+	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz squashfs images\0"
+	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo squashfs images\0"
+	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 squashfs images\0"
+	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd squashfs images";
+enum { KP_NAME, KP_PROBE, KP_CONFIG, KP_WHAT };
 
 /* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */
-static void probe_file(const char *file, uint32_t mask, uint32_t *have)
+static void probe_file(const char *file, const char *(*row)[4], uint32_t mask, uint32_t *have)
 {
 	struct lines f = { .fd = open(file, O_RDONLY | O_CLOEXEC) };
 	char line[256];
@@ -7755,9 +7762,9 @@ static void probe_file(const char *file, uint32_t mask, uint32_t *have)
 	while (f.fd >= 0 && lines_next(&f, line, sizeof line))
 		for (const char *p = line; *p; p++)     /* a blank, then a word */
 			for (int i = 0; *p <= ' ' && i < K__N; i++) {
-				size_t n = strlen(kprobes[i].probe);
+				size_t n = strlen(row[i][KP_PROBE]);
 
-				if (mask >> i & 1 && !strncmp(p + 1, kprobes[i].probe, n) && (unsigned char)p[n + 1] <= ' ')
+				if (mask >> i & 1 && !strncmp(p + 1, row[i][KP_PROBE], n) && (unsigned char)p[n + 1] <= ' ')
 					*have |= 1u << i;
 			}
 	if (f.fd >= 0)
@@ -7768,52 +7775,50 @@ static int v_features(int argc, char **argv)
 {
 	char buf[256], ctl[512] = "", path[NSRUN_PATH_MAX + 32];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
+	static const unsigned short calls[] = { SYS_clone3, SYS_pidfd_open, SYS_openat2 };
+	const char *row[K__N][4], *p = kprobes;
 	uint32_t have = 0;
-	int n = 0, fd;
+	int n = 0;
 
-	(void)argv;
 	if (argc > 1)
 		usage_die("features: unexpected argument '%s'", argv[1]);
+	for (int i = 0; i < K__N * 4; i++, p += strlen(p) + 1)
+		row[i / 4][i % 4] = *p || i % 4 != KP_PROBE ? p : row[i / 4][KP_NAME];
 	for (int i = 0; i < 8; i++) {
-		strfmt(path, sizeof path, "/proc/self/ns/%s", kprobes[i].probe);
+		strfmt(path, sizeof path, "/proc/self/ns/%s", row[i][KP_PROBE]);
 		have |= (uint32_t)(access(path, F_OK) == 0) << i;
 	}
-	probe_file("/proc/filesystems", 7u << K_OVERLAY, &have);
-	probe_file("/proc/misc", 1u << K_DM, &have);
-	probe_file("/proc/kallsyms", 7u << K_LOOP | 1u << K_VERITY | 31u << K_CODECS, &have);
-	have |= (uint32_t)(syscall(SYS_clone3, NULL, 0) < 0 && errno != ENOSYS) << K_CLONE3;
-	have |= (uint32_t)(syscall(SYS_openat2, -1, "", NULL, 0) < 0 && errno != ENOSYS) << K_OPENAT2;
-	if ((fd = (int)syscall(SYS_pidfd_open, getpid(), 0)) >= 0)
-		close(fd), have |= 1u << K_PIDFD;
+	probe_file("/proc/filesystems", row, 7u << K_OVERLAY, &have);
+	probe_file("/proc/misc", row, 1u << K_DM, &have);
+	probe_file("/proc/kallsyms", row, 7u << K_LOOP | 1u << K_VERITY | 31u << K_CODECS, &have);
+	/* each refuses (-1, NULL, 0) with EINVAL where it exists */
+	for (int i = K_CLONE3; i <= K_OPENAT2; i++)
+		have |= (uint32_t)(syscall(calls[i - K_CLONE3], -1, NULL, 0) < 0 && errno != ENOSYS) << i;
 	if (cg_find_mount(NULL, path, NSRUN_PATH_MAX) == 0 && *path)
 		strfmt(path + strlen(path), 32, "/cgroup.controllers");
 	if (!*path || read_small(path, ctl, sizeof ctl) < 0)
 		ctl[0] = 0;
 	ofmt(&o, "{\"features\": {");
-#define X(name, FLAG, what) ofmt(&o, "%s\"%s\": %s", n++ ? ", " : "", #name, WITH_##FLAG ? "true" : "false");
-	NSRUN_FEATURES(X)
-#undef X
+	for (int i = 1; i < FEAT__COUNT; i++)
+		ofmt(&o, "%s\"%s\": %s", i > 1 ? ", " : "", feature_names[i], feature_on[i] ? "true" : "false");
 	ofmt(&o, "}, \"kernel\": {\"namespaces\": {");
 	for (int i = 0; i < K_CODECS; i++)
-		ofmt(&o, "%s\"%s\": %s%s", i ? ", " : "", kprobes[i].name, have >> i & 1 ? "true" : "false",
+		ofmt(&o, "%s\"%s\": %s%s", i ? ", " : "", row[i][KP_NAME], have >> i & 1 ? "true" : "false",
 		     i == 7 ? "}" : "");
 	ofmt(&o, ", \"cgroup2_controllers\": [");
-	n = 0;
-	for (size_t at = strspn(ctl, " \n"), w; ctl[at]; at += w + strspn(ctl + at + w, " \n")) {
-		w = strcspn(ctl + at, " \n");
-		ofmt(&o, "%s\"%.*s\"", n++ ? ", " : "", (int)w, ctl + at);
-	}
+	for (char *c = ctl; *(c += strspn(c, " \n")); c += strcspn(c, " \n"))
+		ofmt(&o, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(c, " \n"), c);
 	ofmt(&o, "], \"squashfs_codecs\": [");
 	n = 0;
 	for (int i = K_CODECS; i < K__N; i++)
 		if (have >> i & 1)
-			ofmt(&o, "%s\"%s\"", n++ ? ", " : "", kprobes[i].name);
+			ofmt(&o, "%s\"%s\"", n++ ? ", " : "", row[i][KP_NAME]);
 	ofmt(&o, "]}, \"missing\": {");
 	n = 0;
 	for (int i = 0; i < K__N; i++)
 		if (!(have >> i & 1))
-			ofmt(&o, "%s\"%s\": \"%s: %s\"", n++ ? ", " : "", kprobes[i].name, kprobes[i].config,
-			     kprobes[i].what);
+			ofmt(&o, "%s\"%s\": \"%s%s: %s\"", n++ ? ", " : "", row[i][KP_NAME],
+			     i >= K_CLONE3 && i <= K_OPENAT2 ? "Linux " : "CONFIG_", row[i][KP_CONFIG], row[i][KP_WHAT]);
 	ofmt(&o, "}}\n");
 	write_all(1, o.buf, o.n);
 	return 0;

@@ -50,6 +50,10 @@ options:
                      what each feature costs (builds the matrix)
   --readme           with --sizes: also put that table into README.md's
                      Sizes section (between its two marker lines)
+  --verbs-cost       what the lifecycle verbs (exec stop kill list state
+                     features) add to ARCH's binary: built with them and
+                     with their rows of the verb table pointing at --help;
+                     exit 1 when x86_64's is over the 6 KiB budget
   -h, --help         show this text
 
 environment:
@@ -529,12 +533,44 @@ compiler_version() {
 		awk '{ print $NF }'), musl $musl"
 }
 
+# ---- the lifecycle verbs' cost ----------------------------------------------------------
+# Issue 15: "the verbs add at most 6 KiB to the x86_64 binary".  Built twice,
+# the second time with NSRUN_NO_LIFECYCLE=1: the six rows of nsrun.c's verb
+# table then point at v_help, so gc-sections drops the verbs' code and what
+# only they use.  Each build runs in a subshell (its own object dir, trap
+# and out) that sets -e itself and is not part of an || list: there bash
+# would ignore -e, and a failed compile would go on to the next command.
+VERBS_BUDGET=6144
+
+# shellcheck disable=SC2030 # out and defs are each subshell's own, on purpose
+verbs_cost() {
+	local dir=build/verbs-cost/$ARCH with without cost rc
+	mkdir -p "$dir"
+	rm -f "$dir/nsrun" "$dir/nsrun-noverbs" "$dir/build.log"
+	set +e
+	(set -e; out=$dir/nsrun; build_nsrun) >>"$dir/build.log" 2>&1
+	rc=$?
+	[ "$rc" != 0 ] || (set -e; out=$dir/nsrun-noverbs; defs+=(-DNSRUN_NO_LIFECYCLE=1); build_nsrun) >>"$dir/build.log" 2>&1
+	rc=$((rc | $?))
+	set -e
+	if [ "$rc" != 0 ] || [ ! -s "$dir/nsrun" ] || [ ! -s "$dir/nsrun-noverbs" ]; then
+		die 1 "a build failed (see $dir/build.log)"
+	fi
+	with=$(stat -c %s "$dir/nsrun")
+	without=$(stat -c %s "$dir/nsrun-noverbs")
+	cost=$((with - without))
+	echo "lifecycle verbs: $(commas "$cost") bytes ($ARCH, stripped: $(commas "$with") with them," \
+		"$(commas "$without") without; budget $(commas "$VERBS_BUDGET") on x86_64)"
+	[ "$ARCH" != x86_64 ] || [ "$cost" -le "$VERBS_BUDGET" ]
+}
+
 # ---- demo ------------------------------------------------------------------------------
 demo() {
 	need_pkgs squashfs-tools busybox-static
 	images/mkimage.sh images/busybox.sqfs
 	# Relative paths in a config are relative to the current directory: the repo root.
 	local rc=0
+	# shellcheck disable=SC2031 # (verbs_cost's subshells set their own out)
 	"$out" run images/demo.json || rc=$?
 	echo "demo: nsrun exited $rc"
 	exit "$rc"
@@ -575,6 +611,7 @@ while [ $# -gt 0 ]; do
 	--matrix) target=matrix ;;
 	--sizes) sizes=1 ;;
 	--readme) readme=1 ;;
+	--verbs-cost) target=verbs-cost ;;
 	-h | --help) usage; exit 0 ;;
 	-*) die 2 "unknown option '$1' (see ./build.sh --help)" ;;
 	nsrun | demo | features) target=$1 ;;
@@ -627,6 +664,7 @@ matrix)
 	[ "$sizes" = 0 ] || print_sizes
 	exit "$rc"
 	;;
+verbs-cost) verbs_cost ;;
 demo)
 	[ "$ARCH" = x86_64 ] || die 2 "demo runs the container here: build it for x86_64, not $ARCH"
 	build_nsrun

@@ -648,14 +648,22 @@ struct verb {
 static int v_run(int argc, char **argv);
 static int v_check(int argc, char **argv);
 static int v_exec(int argc, char **argv);
-static int v_stop(int argc, char **argv);
-static int v_kill(int argc, char **argv);
+static int v_signal(int argc, char **argv);
 static int v_list(int argc, char **argv);
 static int v_state(int argc, char **argv);
 static int v_features(int argc, char **argv);
 static int v_version(int argc, char **argv);
 static int v_help(int argc, char **argv);
 static int v_fault_points(int argc, char **argv);
+
+/* The lifecycle verbs (issue 15) may add at most 6 KiB: build.sh
+ * --verbs-cost builds nsrun once more with NSRUN_NO_LIFECYCLE=1, their rows
+ * pointing at v_help (gc-sections then drops their code), and prints the
+ * difference. */
+#ifndef NSRUN_NO_LIFECYCLE
+#define NSRUN_NO_LIFECYCLE 0
+#endif
+#define LIFECYCLE(fn) (NSRUN_NO_LIFECYCLE ? v_help : (fn))
 
 static const struct verb verbs[] = {
 	{ "run", "  nsrun run [--pidfile FILE] [--ready-fd N] CONFIG [-- ARG...]\n"
@@ -664,12 +672,12 @@ static const struct verb verbs[] = {
 	{ "check", "  nsrun check CONFIG             validate CONFIG alone (syntax, schema,\n"
 		   "                                 this build's features); exit 0 or 1\n", 1, v_check },
 	{ "exec", "  nsrun exec NAME [-u UID:GID] [-e KEY=VAL]... [--cwd DIR] -- CMD [ARG...]\n"
-		  "                                 run CMD inside the running container NAME\n", 1, v_exec },
-	{ "stop", "  nsrun stop NAME [-t SECONDS]   TERM to the app, KILL after SECONDS\n", 1, v_stop },
-	{ "kill", "  nsrun kill NAME [SIGNAL]       send SIGNAL (default TERM) to the app\n", 1, v_kill },
-	{ "list", "  nsrun list [--json]            the running containers\n", 1, v_list },
-	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, v_state },
-	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, v_features },
+		  "                                 run CMD inside the running container NAME\n", 1, LIFECYCLE(v_exec) },
+	{ "stop", "  nsrun stop NAME [-t SECONDS]   TERM to the app, KILL after SECONDS\n", 1, LIFECYCLE(v_signal) },
+	{ "kill", "  nsrun kill NAME [SIGNAL]       send SIGNAL (default TERM) to the app\n", 1, LIFECYCLE(v_signal) },
+	{ "list", "  nsrun list [--json]            the running containers\n", 1, LIFECYCLE(v_list) },
+	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_state) },
+	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, LIFECYCLE(v_features) },
 	{ "--version", "  nsrun --version                version, cJSON version, feature table\n", 1, v_version },
 	{ "--help", "  nsrun --help                   this text\n", 1, v_help },
 	{ "-h", NULL, 1, v_help },
@@ -727,19 +735,20 @@ static long long cli_num(const char *what, const char *s, long long max)
 }
 
 /* A signal: a number, or a name with or without "SIG".  STOP would stop
- * the nsrun that forwards it: refused. */
-static const struct { char name[7]; unsigned char sig; } sig_names[] = {
-	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL }, { "TRAP", SIGTRAP },
-	{ "ABRT", SIGABRT }, { "BUS", SIGBUS }, { "FPE", SIGFPE }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 },
-	{ "SEGV", SIGSEGV }, { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
-	{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
-	{ "URG", SIGURG }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
-	{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "PWR", SIGPWR }, { "SYS", SIGSYS },
+ * the nsrun that forwards it: refused.  The names one after the other, in
+ * the order of their numbers in sig_nums (a table of names and numbers
+ * took 232 bytes). */
+static const char sig_names[] = "HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0USR2\0PIPE\0ALRM\0"
+	"TERM\0CHLD\0CONT\0TSTP\0TTIN\0TTOU\0URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0PWR\0SYS";
+static const unsigned char sig_nums[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGKILL, SIGUSR1, SIGSEGV, SIGUSR2, SIGPIPE,
+	SIGALRM, SIGTERM, SIGCHLD, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF,
+	SIGWINCH, SIGIO, SIGPWR, SIGSYS,
 };
 
 static int cli_signal(const char *s)
 {
-	const char *n = strncmp(s, "SIG", 3) ? s : s + 3;
+	const char *n = strncmp(s, "SIG", 3) ? s : s + 3, *p = sig_names;
 
 	if (*s >= '0' && *s <= '9') {
 		int sig = (int)cli_num("kill: SIGNAL", s, NSIG - 1);
@@ -747,9 +756,9 @@ static int cli_signal(const char *s)
 		if (sig != SIGSTOP)
 			return sig;
 	}
-	for (size_t i = 0; i < sizeof sig_names / sizeof sig_names[0]; i++)
-		if (!strcmp(n, sig_names[i].name))
-			return sig_names[i].sig;
+	for (size_t i = 0; i < sizeof sig_nums; i++, p += strlen(p) + 1)
+		if (!strcmp(n, p))
+			return sig_nums[i];
 	usage_die("kill: unknown signal '%s'", s);
 }
 
@@ -1083,12 +1092,16 @@ static const uint64_t sc_hi[8] = {
 	0 NSRUN_SYSCALLS(SC_HI4), 0 NSRUN_SYSCALLS(SC_HI5), 0 NSRUN_SYSCALLS(SC_HI6), 0 NSRUN_SYSCALLS(SC_HI7),
 };
 
-/* Row I's number on this arch, or -1. */
-static int sc_nr(int i)
+/* Row I's number on this arch less SC_NR0, 511 when it has none. */
+static int sc_v(int i)
 {
-	int v = sc_lo[i] | (int)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
+	return sc_lo[i] | (int)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
+}
 
-	return v == 511 ? -1 : v + SC_NR0;
+/* Row I's number on this arch, or -1. */
+static inline int sc_nr(int i)
+{
+	return sc_v(i) == 511 ? -1 : sc_v(i) + SC_NR0;
 }
 
 /* The default profile: the rows with a rule. */
@@ -1162,8 +1175,9 @@ static int sc_index(const char *name)
 	return -1;
 }
 
-/* What the program does with one number. */
-enum { A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER, A_PERS };
+/* What the program does with one number: an entry of sc_acts (A_DFLT, in
+ * sc_far only: the profile's default). */
+enum { A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER, A_PERS, A_KILL, A_DFLT };
 _Static_assert((int)A_ERRNO == R_DENY && (int)A_ENOSYS == R_ENOSYS && (int)A_NEWUSER == R_CLONE && (int)A_PERS == R_PERS,
 	       "a rule without a condition is its action");
 
@@ -1172,113 +1186,92 @@ struct sc_iv {                          /* numbers from LO to the next one's LO 
 	unsigned char act;
 };
 
-struct bpf {
-	struct sock_filter *f;
-	int n;
-	uint32_t err;                   /* SECCOMP_RET_ERRNO | the config's errno */
+/* Numbers past the table's (9 bits): the profile's default, but x32's on
+ * x86_64 (__X32_SYSCALL_BIT: another ABI, killed) and arm's private calls
+ * (__ARM_NR_BASE: set_tls, cacheflush, ...; every libc's start needs
+ * set_tls, and no list can name them: allowed in every profile). */
+static const struct sc_iv sc_far[] = {
+	{ 512 + SC_NR0, A_DFLT },
+#ifdef __X32_SYSCALL_BIT
+	{ __X32_SYSCALL_BIT, A_KILL },
+#endif
+#ifdef __ARM_NR_BASE
+	{ __ARM_NR_BASE, A_ALLOW }, { __ARM_NR_BASE + 0x800, A_DFLT },
+#endif
 };
-/* At most 513 intervals (9-bit numbers): as many leaves, 3 of them argument
- * checks (clone, unshare, personality: 11 more), 512 JGEs each with a JA,
- * the head: always far below BPF_MAXINSNS (with sc_acts shared, fewer). */
-#define SC_ROOM (6 + 513 + 11 + 2 * 512)
-_Static_assert(SC_ROOM <= BPF_MAXINSNS, "the program fits the kernel's limit");
+#define SC_NFAR (int)(sizeof sc_far / sizeof sc_far[0])
 
 #define SC_ARG0 (offsetof(struct seccomp_data, args) + 4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
-#define SC_ERR SECCOMP_RET_ERRNO        /* in a template: the config's errno */
-#define SC_KILL SECCOMP_RET_KILL_PROCESS
 #define SC_I(code, jt, jf, k) { BPF_##code, jt, jf, k }
 
-/* The program's start: the arch (any other ABI is killed), x32 on x86_64
- * (killed), the number into A. */
+/* The program's head: the arch (any other ABI is killed), the number into A. */
 static const struct sock_filter sc_head[] = {
 	SC_I(LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch)),
 	SC_I(JMP | BPF_JEQ | BPF_K, 1, 0, SC_AUDIT_ARCH),
-	SC_I(RET | BPF_K, 0, 0, SC_KILL),
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS),
 	SC_I(LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr)),
-#ifdef __X32_SYSCALL_BIT
-	SC_I(JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT),
-	SC_I(RET | BPF_K, 0, 0, SC_KILL),
-#endif
 };
-
-/* Each action's instructions, at sc_at[action], sc_len[action] long:
- * A_ALLOW, A_ERRNO, A_ENOSYS, A_NEWUSER (CLONE_NEWUSER in the flags),
- * A_PERS (personality's queries). */
+/* Its end, where the search jumps: each action at sc_at[action].  The two
+ * argument checks, personality's queries (0, 0xffffffff, PER_LINUX32) and
+ * CLONE_NEWUSER in clone's or unshare's flags, end in the RETs after them. */
 static const struct sock_filter sc_acts[] = {
-	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
-	SC_I(RET | BPF_K, 0, 0, SC_ERR),
-	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS),
-	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),
-	SC_I(JMP | BPF_JSET | BPF_K, 0, 1, CLONE_NEWUSER),
-	SC_I(RET | BPF_K, 0, 0, SC_ERR),
-	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
-	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),
-	SC_I(JMP | BPF_JEQ | BPF_K, 3, 0, 0),
-	SC_I(JMP | BPF_JEQ | BPF_K, 2, 0, 0xffffffff),
-	SC_I(JMP | BPF_JEQ | BPF_K, 1, 0, 0x0008),              /* PER_LINUX32 */
-	SC_I(RET | BPF_K, 0, 0, SC_ERR),
-	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),              /* A_PERS */
+	SC_I(JMP | BPF_JEQ | BPF_K, 4, 0, 0),
+	SC_I(JMP | BPF_JEQ | BPF_K, 3, 0, 0xffffffff),
+	SC_I(JMP | BPF_JEQ | BPF_K, 2, 3, 0x0008),              /* PER_LINUX32 */
+	SC_I(LD | BPF_W | BPF_ABS, 0, 0, SC_ARG0),              /* A_NEWUSER */
+	SC_I(JMP | BPF_JSET | BPF_K, 1, 0, CLONE_NEWUSER),
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW),             /* A_ALLOW */
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO),             /* A_ERRNO (| the config's errno) */
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS),    /* A_ENOSYS */
+	SC_I(RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS),      /* A_KILL */
 };
-static const unsigned char sc_at[] = { 0, 1, 2, 3, 7 }, sc_len[] = { 1, 1, 1, 4, 6 };
+static const unsigned char sc_at[] = { 6, 7, 8, 4, 0, 9 };
+#define SC_NACTS (int)(sizeof sc_acts / sizeof sc_acts[0])
+/* The head, a JGE per interval but the first (at most 511 + SC_NFAR), a JA
+ * before one for each target too far for its jt or jf, the actions: always
+ * far below BPF_MAXINSNS. */
+#define SC_ROOM (4 + 3 * (511 + SC_NFAR) + SC_NACTS + 1)
+_Static_assert(SC_ROOM <= BPF_MAXINSNS, "the program fits the kernel's limit");
 
-/* N instructions of template T (SC_ERR: the config's errno). */
-static void bpf_put(struct bpf *b, const struct sock_filter *t, int n)
+/* The binary search over the intervals LO..HI, a JGE per level (jt: the
+ * right half), written backward into F, ending at *AT (which it moves
+ * down to its start); the actions at ACTS.  Returns its first instruction
+ * (of one interval: its action's).  A target too far for a jt or jf goes
+ * through a JA right after the JGE. */
+static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int lo, int hi, int acts)
 {
-	for (; n--; t++, b->n++) {
-		b->f[b->n] = *t;
-		if (t->code == (BPF_RET | BPF_K) && t->k == SC_ERR)
-			b->f[b->n].k = b->err;
-	}
+	int mid = (lo + hi + 1) / 2, t[2];
+
+	if (lo == hi)
+		return acts + sc_at[iv[lo].act];
+	t[0] = sc_tree(f, at, iv, mid, hi, acts);
+	t[1] = sc_tree(f, at, iv, lo, mid - 1, acts);
+	for (int j = 0; j < 2; j++)
+		if (t[j] - *at > 250) {
+			--*at;
+			f[*at] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)(t[j] - *at - 1));
+			t[j] = *at;
+		}
+	--*at;
+	f[*at] = (struct sock_filter)SC_I(JMP | BPF_JGE | BPF_K, (unsigned char)(t[0] - *at - 1),
+					  (unsigned char)(t[1] - *at - 1), iv[mid].lo);
+	return *at;
 }
 
-/* A binary search over the intervals LO..HI, a JGE per level.  END 0: each
- * interval's action follows its JGE (and a JA goes where the left half is
- * too far for a jt).  Else sc_acts is at END, after the search, and each
- * interval is a jump there: the program is shorter (the kernel's load
- * costs per instruction), for as few intervals as keep END near. */
-static void sc_tree(struct bpf *b, const struct sc_iv *iv, int lo, int hi, int end)
-{
-	int mid = (lo + hi + 1) / 2, at = b->n, n;
-	struct sock_filter i = SC_I(JMP | BPF_JGE | BPF_K, 0, 0, iv[mid].lo);
-
-	if (lo == hi) {
-		bpf_put(b, sc_acts + sc_at[iv[lo].act], sc_len[iv[lo].act]);
-		return;
-	}
-	if (end) {                              /* jt: the right half, jf: the left */
-		n = end - at - 1;
-		i.jt = (unsigned char)(mid == hi ? n + sc_at[iv[hi].act] : mid - 1 - lo);
-		i.jf = (unsigned char)(mid - 1 == lo ? n + sc_at[iv[lo].act] : 0);
-		bpf_put(b, &i, 1);
-		if (mid - 1 > lo)
-			sc_tree(b, iv, lo, mid - 1, end);
-		if (hi > mid)
-			sc_tree(b, iv, mid, hi, end);
-		return;
-	}
-	bpf_put(b, &i, 1);
-	sc_tree(b, iv, lo, mid - 1, 0);
-	if ((n = b->n - at - 1) <= 255) {
-		b->f[at].jt = (unsigned char)n;
-	} else {                                /* too far for jt: a JA over the left half */
-		memmove(&b->f[at + 2], &b->f[at + 1], (size_t)n * sizeof *b->f);
-		b->f[at].jf = 1;
-		b->f[at + 1] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)n);
-		b->n++;
-	}
-	sc_tree(b, iv, mid, hi, 0);
-}
-
-/* What each row gets: the default profile's rules (for "default" and
- * "@default"), then the list's names; clone3 ENOSYS wherever clone is
- * held back and it is not named itself. */
-static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char dflt)
+/* Each number's action (BY_NR[number - SC_NR0]): the default profile's
+ * rules (for "default" and "@default"), then the list's names; clone3
+ * ENOSYS wherever clone is held back and it is not named itself.  A row
+ * this arch lacks writes BY_NR[511], which no number is. */
+static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char dflt)
 {
 	const struct seccomp_cfg *s = &c->sc;
-	int named3 = 0;
+	int named3 = 0, with = s->mode == SCM_DEFAULT;
 
-	memset(act, dflt, SC__N);
-	for (size_t i = 0; (s->mode == SCM_DEFAULT || s->with_default) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
+	memset(by_nr, dflt, 512);
+	for (int i = 0; i < s->n; i++)
+		with |= s->list[i] == SC__N;
+	for (size_t i = 0; with && i < sizeof sc_default / sizeof sc_default[0]; i++) {
 		int r = SC_DRULE(sc_default[i]);
 		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
@@ -1286,45 +1279,51 @@ static void sc_actions(const struct cfg *c, unsigned char *act, unsigned char df
 			a = c->proc.caps >> (r - R_CAP) & 1 ? A_ALLOW : A_ERRNO;
 		else if (r == R_UNSHARE)
 			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
-		act[SC_DSC(sc_default[i])] = a;
+		by_nr[sc_v(SC_DSC(sc_default[i]))] = a;
 	}
 	for (int i = 0; i < s->n; i++) {
-		act[s->list[i]] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
+		if (s->list[i] < SC__N)                 /* (SC__N: "@default") */
+			by_nr[sc_v(s->list[i])] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
 		named3 |= s->list[i] == SC_clone3;
 	}
-	if (!named3 && (s->mode == SCM_ALLOW || act[SC_clone] != A_ALLOW))
-		act[SC_clone3] = A_ENOSYS;
+	if (!named3 && (s->mode == SCM_ALLOW || by_nr[sc_v(SC_clone)] != A_ALLOW))
+		by_nr[sc_v(SC_clone3)] = A_ENOSYS;
+	by_nr[511] = dflt;
 }
 
-/* The config's program into C->proc.filter (NULL: no filter). */
-static int sc_build(struct cfg *c)
+/* The config's program into C->proc.filter (NULL: no filter): the head,
+ * the search over the intervals of numbers that share an action, the
+ * actions; built from the end of sc_prog (one config a process). */
+static struct sock_filter sc_prog[SC_ROOM];
+
+static void sc_build(struct cfg *c)
 {
-	unsigned char act[SC__N], by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
-	struct sc_iv iv[513];
-	struct bpf b = { NULL, 0, SECCOMP_RET_ERRNO | ((uint32_t)c->sc.err & SECCOMP_RET_DATA) };
-	int k = 0, end;
+	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
+	struct sc_iv iv[512 + SC_NFAR];
+	struct sock_filter *f = sc_prog;
+	int k = 0, at = SC_ROOM - SC_NACTS, start;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
-		return 0;
-	sc_actions(c, act, dflt);
-	memset(by_nr, dflt, sizeof by_nr);      /* each number's action (less SC_NR0) */
-	for (int i = 0, nr; i < SC__N; i++)
-		if ((nr = sc_nr(i)) >= 0 && act[i] != dflt)
-			by_nr[nr - SC_NR0] = act[i];
-	iv[k++] = (struct sc_iv){ 0, dflt };     /* the intervals: where the action changes */
-	for (int v = 0; v < 512; v++)
-		if (by_nr[v] != iv[k - 1].act)
-			iv[k++] = (struct sc_iv){ (uint32_t)v + SC_NR0, by_nr[v] };
-	if (!(b.f = malloc(SC_ROOM * sizeof *b.f)))
-		return fail("%s: the seccomp program", c->file);
-	bpf_put(&b, sc_head, sizeof sc_head / sizeof sc_head[0]);
-	end = k > 1 && k <= 240 ? b.n + k - 1 : 0;      /* K - 1 JGEs, then sc_acts: jumps <= 255 */
-	sc_tree(&b, iv, 0, k - 1, end);
-	if (end)
-		bpf_put(&b, sc_acts, sizeof sc_acts / sizeof sc_acts[0]);
-	c->proc.filter = b.f;
-	c->proc.filter_len = (unsigned short)b.n;
-	return 0;
+		return;
+	sc_actions(c, by_nr, dflt);
+	for (int v = 0; v < 512 + SC_NFAR; v++) {       /* the intervals: where the action changes */
+		struct sc_iv n = v < 512 ? (struct sc_iv){ (uint32_t)v + SC_NR0, by_nr[v] } : sc_far[v - 512];
+
+		n.act = n.act == A_DFLT ? dflt : n.act;
+		if (!k || n.act != iv[k - 1].act)
+			iv[k++] = n;
+	}
+	memcpy(f + at, sc_acts, sizeof sc_acts);
+	f[at + sc_at[A_ERRNO]].k |= (uint32_t)c->sc.err & SECCOMP_RET_DATA;
+	start = sc_tree(f, &at, iv, 0, k - 1, at);
+	if (start != at) {                      /* one interval: the head jumps to its action */
+		at--;
+		f[at] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)(start - at - 1));
+	}
+	at -= 4;
+	memcpy(f + at, sc_head, sizeof sc_head);
+	c->proc.filter = f + at;
+	c->proc.filter_len = (unsigned short)(SC_ROOM - at);
 }
 
 /* The app's filter (become_app): seccomp(2), or prctl before 3.17. */
@@ -1332,12 +1331,11 @@ static int sc_load(const struct proc_cfg *p)
 {
 	struct sock_fprog prog = { p->filter_len, (struct sock_filter *)p->filter };
 
-	if (!WITH_SECCOMP || !p->filter)
+	if (!WITH_SECCOMP || !p->filter || (step(S_app_seccomp) == 0 &&
+	    (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ||
+	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0))))
 		return 0;
-	if (step(S_app_seccomp) == 0 && (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ||
-	    (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0)))
-		return 0;
-	return fail("load the seccomp filter (%u instructions)", (unsigned)p->filter_len);
+	return fail("load the seccomp filter");
 }
 
 /* ==[ 4. config ]==========================================================
@@ -2915,42 +2913,32 @@ static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, cons
 
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "default") || !strcmp(v->valuestring, "none"))) {
-		s->mode = v->valuestring[0] == 'n' ? SCM_NONE : SCM_DEFAULT;
+	if ((v->type & 0xff) == cJSON_Object)
+		return p_object(x, v, name, f, out) < 0 ? -1 :
+		       s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\"") : 0;
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "none"))
+		return s->mode = SCM_NONE, 0;
+	if (cJSON_IsString(v) && !strcmp(v->valuestring, "default"))
 		return 0;
-	}
-	if (!cJSON_IsObject(v))
-		return cfg_err(x, v, 0, name, "expected \"default\", \"none\" or an object with \"deny\" or \"allow\", "
-			       "got %s", js_show(x, v, shown, sizeof shown));
-	if (p_object(x, v, name, f, out) < 0)
-		return -1;
-	return s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\" (a list of syscalls)")
-				      : 0;
+	return cfg_err(x, v, 0, name, "expected \"default\", \"none\" or an object, got %s", js_show(x, v, shown, sizeof shown));
 }
 
+/* A name of seccomp.deny or .allow: its row; "@default" (deny only): SC__N. */
 static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
 		     void *out, int i)
 {
 	struct seccomp_cfg *s = out;
 	const char *n;
-	int k;
+	int k, dup = 0;
 
 	(void)f, (void)i;
 	if (!WITH_SECCOMP || cfg_string(x, e, name, &n) < 0)   /* (compiled out: never called) */
 		return -1;
-	if (!strcmp(n, "@default")) {
-		if (s->mode == SCM_ALLOW)
-			return cfg_err(x, e, 0, name, "\"@default\" (the default profile's refusals) belongs in \"deny\"");
-		if (s->with_default)
-			return cfg_err(x, e, 0, name, "duplicate \"@default\"");
-		s->with_default = 1;
-		return 0;
-	}
-	if ((k = sc_index(n)) < 0)
-		return cfg_err(x, e, 0, name, "unknown syscall \"%s\"", n);
+	k = s->mode == SCM_DENY && !strcmp(n, "@default") ? SC__N : sc_index(n);
 	for (int j = 0; j < s->n; j++)
-		if (s->list[j] == k)
-			return cfg_err(x, e, 0, name, "duplicate syscall \"%s\"", n);
+		dup |= s->list[j] == k;
+	if (k < 0 || dup)
+		return cfg_err(x, e, 0, name, "%s syscall \"%s\"", k < 0 ? "unknown" : "duplicate", n);
 	s->list[s->n++] = (unsigned short)k;
 	return 0;
 }
@@ -2960,11 +2948,12 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 {
 	struct seccomp_cfg *s = out;
 
+	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
+		return -1;
 	if (s->mode != SCM_DEFAULT)
 		return cfg_err(x, v, 1, name, "give exactly one of \"deny\" and \"allow\"");
 	s->mode = f->arg;
-	return cfg_want(x, v, name, cJSON_Array, "an array of syscall names") < 0 ||
-	       cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
+	return cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
 }
 
 /* The errno names seccomp.errno takes (or a number), and their values. */
@@ -2980,7 +2969,9 @@ static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, con
 	int64_t n;
 
 	(void)f;
-	if (WITH_SECCOMP && cJSON_IsString(v) && *v->valuestring) {
+	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
+		return -1;
+	if (cJSON_IsString(v) && *v->valuestring) {
 		size_t l = strlen(v->valuestring), i = 0;
 
 		for (const char *p = sc_errnos; *p; p += strcspn(p, " "), p += *p == ' ', i++)
@@ -3261,7 +3252,8 @@ static int cfg_check(const struct ctx *x, struct cfg *c)
 		return -1;
 	if (!c->hostname && (c->ns & NS_UTS))
 		c->hostname = c->name;
-	return sc_build(c);
+	sc_build(c);
+	return 0;
 }
 
 /* Byte B as an error line shows it: itself, or escaped ('\n', '\x01'),
@@ -3359,8 +3351,7 @@ int cfg_parse(struct cfg *c, const char *file, const char *text, size_t len)
 
 void cfg_free(struct cfg *c)
 {
-	free((void *)c->proc.filter);
-	c->proc.filter = NULL;
+	c->proc.filter = NULL;                  /* (sc_prog) */
 	cJSON_Delete(c->json);
 	free(c->text);
 	c->json = NULL;
@@ -7195,18 +7186,19 @@ static int state_record(struct run *r)
  * signal sent through them never reaches a process that took a pid over
  * since; without pidfds, kill() by pid right after the check.  A file whose
  * lock is free was left by a killed nsrun: it is removed on the way. */
-enum { R_INIT_PID, R_INIT_START, R_CONFIG, R_IMAGE, R_CGROUP, R_HOST_IF, R_STOP, R_STARTED, R_STATUS, R__N };
-static const char *const rec_keys[R__N] = {
-	"init_pid", "init_start", "config", "image", "cgroup", "host_if", "stop_timeout", "started", "status",
-};
+enum { R_INIT_PID, R_INIT_START, R_CONFIG, R_IMAGE, R_CGROUP, R_HOST_IF, R_STOP, R_STARTED, R_STATUS, R__N,
+       R_NAME = R__N, R_OWNER, R_UPTIME, R_OOM, R__ALL };        /* and what list and state add */
+static const char rec_keys[] =         /* the record's keys, in state_record's order */
+	"init_pid\0init_start\0config\0image\0cgroup\0host_if\0stop_timeout\0started\0status";
 
 struct srec {
 	const char *name;
 	int fd;                         /* the state file */
 	int pfd[2];                     /* pidfds of the owner and of the init, or -1 */
 	pid_t pid[2];                   /* the owner (line 1), the init (init_pid) */
-	const char *v[R__N];            /* the record's values, in buf */
-	char buf[4 * NSRUN_PATH_MAX];
+	const char *v[R__ALL];          /* the record's values, in buf; then NAME, line 1 */
+	char buf[4 * NSRUN_PATH_MAX];   /* line 1 (the owner's pid), then the values */
+	char num[2][24];                /* uptime, oom_kills */
 };
 
 static void state_close(struct srec *s)
@@ -7220,45 +7212,47 @@ static void state_close(struct srec *s)
 /* 0: NAME runs (S holds its record and fds); 1: it does not; -1: g_err. */
 static int state_find(const char *name, struct srec *s)
 {
-	char path[sizeof NSRUN_RUNDIR + NSRUN_NAME_MAX + 8], *p, *nl, *eq;
+	char path[sizeof NSRUN_RUNDIR + NSRUN_NAME_MAX + 8], *p, *nl;
+	const char *k = rec_keys;
 	unsigned long long start;
 	pid_t ppid = 0;
 	ssize_t n;
+	int i;
 
-	memset(s->v, 0, sizeof s->v);
-	s->name = name;
+	s->name = s->v[R_NAME] = name;
+	s->v[R_OWNER] = s->buf;
 	s->pfd[0] = s->pfd[1] = -1;
 	strfmt(path, sizeof path, "%s/%s.pid", NSRUN_RUNDIR, name);
 	if ((s->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? 1 : fail("open %s", path);
 	if (flock(s->fd, LOCK_EX | LOCK_NB) == 0) {     /* nobody holds it: stale */
-		strfmt(path + strlen(path) - 3, 5, "sock");  /* and its NAME.sock */
+		char *ext = path + strlen(path) - 3;
+
+		memcpy(ext, "sock", 5);                 /* and its NAME.sock, first */
 		unlink(path);
-		strfmt(path + strlen(path) - 4, 4, "pid");
+		memcpy(ext, "pid", 4);
 		if (unlink(path) < 0 && errno != ENOENT)
 			warn("remove the stale %s", path);
 		close(s->fd);
 		return 1;
 	}
-	if (errno != EWOULDBLOCK) {
-		fail("lock %s", path);
-		close(s->fd);
-		return -1;
-	}
+	/* held (or not lockable: then the record and its pids alone decide) */
 	n = pread(s->fd, s->buf, sizeof s->buf - 1, 0);
 	s->buf[n > 0 ? n : 0] = 0;
 	s->pid[0] = (pid_t)scan_num(s->buf, NULL, 10);
-	for (p = s->buf; (nl = strchr(p, '\n')); p = nl + 1) {
-		*nl = 0;
-		for (int i = 0; (eq = strchr(p, '=')) && i < R__N; i++)
-			if ((size_t)(eq - p) == strlen(rec_keys[i]) && !strncmp(p, rec_keys[i], (size_t)(eq - p)))
-				s->v[i] = eq + 1;
+	/* line 1, then KEY=VALUE lines in rec_keys' order, each ending in '\n' */
+	for (i = 0, p = strchr(s->buf, '\n'); i < R__N && p; i++, k += n + 1) {
+		*p++ = 0;
+		n = (ssize_t)strlen(k);
+		if (strncmp(p, k, (size_t)n) || p[n] != '=' || !(nl = strchr(p, '\n')))
+			break;
+		s->v[i] = p + n + 1;
+		p = nl;
 	}
-	for (n = 0; n < R__N && s->v[n]; n++)
-		;
-	if (n == R__N) {                /* a whole record: every key */
+	if (i == R__N) {                /* a whole record */
+		*p = 0;
 		s->pid[1] = (pid_t)scan_num(s->v[R_INIT_PID], NULL, 10);
-		for (int i = 0; i < 2; i++)
+		for (i = 0; i < 2; i++)
 			s->pfd[i] = s->pid[i] > 0 ? (int)syscall(SYS_pidfd_open, s->pid[i], 0) : -1;
 		if (s->pid[0] > 0 && s->pid[1] > 0 && proc_start_time(s->pid[1], &start, &ppid) == 0 &&
 		    start == scan_num(s->v[R_INIT_START], NULL, 10) && ppid == s->pid[0])
@@ -7268,14 +7262,26 @@ static int state_find(const char *name, struct srec *s)
 	return 1;
 }
 
-/* state_find for a verb: 1 (and the line) when NAME does not run. */
-static int state_need(const char *name, struct srec *s)
+static int not_running(const char *name)
 {
-	int rc = state_find(name, s);
+	fdfmt(2, "nsrun: %s: not running\n", name);
+	return 1;
+}
 
-	if (rc > 0)
-		fdfmt(2, "nsrun: %s: not running\n", name);
-	return rc;
+/* A verb's own failure: its one line, 125. */
+static int verb_fail(void)
+{
+	fdfmt(2, "nsrun: %s\n", g_err);
+	return 125;
+}
+
+/* The running container NAME for VERB: 0, S holds it; else the verb's exit
+ * status, its line written: 1 when NAME does not run, 125 on a failure. */
+static int state_need(const char *verb, const char *name, struct srec *s)
+{
+	int rc = state_find(cli_name(verb, name), s);
+
+	return rc > 0 ? not_running(name) : rc < 0 ? verb_fail() : 0;
 }
 
 /* Signal SIG to the owner (WHO 0), which forwards it as it forwards a
@@ -7312,11 +7318,16 @@ static int state_wait(struct srec *s, long long ms)
 	return 0;
 }
 
-/* JSON text of S into O: a string, or null when S is empty. */
-static void json_str(struct out *o, const char *s)
+/* A JSON value into O: S quoted (QUOTE) or as it is (a number); null when S
+ * is NULL or empty. */
+static void json_val(struct out *o, const char *s, int quote)
 {
 	if (!s || !*s) {
 		out_put(o, "null", 4);
+		return;
+	}
+	if (!quote) {
+		out_put(o, s, strlen(s));
 		return;
 	}
 	out_put(o, "\"", 1);
@@ -7326,6 +7337,41 @@ static void json_str(struct out *o, const char *s)
 		else
 			out_put(o, s, 1);
 	out_put(o, "\"", 1);
+}
+
+/* What list and state show of a running container: list's keys are the
+ * first five, state's all of them, each with the value it shows (state
+ * and status: the record's status).  Strings are quoted in JSON; the rest
+ * (numbers) are not; an empty or missing value is null. */
+static const char state_keys[] =
+	"name\0pid\0image\0uptime\0state\0status\0config\0started\0cgroup\0host_if\0oom_kills\0owner";
+static const unsigned char state_vals[] = {
+	R_NAME, R_INIT_PID, R_IMAGE, R_UPTIME, R_STATUS, R_STATUS, R_CONFIG, R_STARTED, R_CGROUP, R_HOST_IF, R_OOM, R_OWNER,
+};
+enum { SK_LIST = 5, SK__N = sizeof state_vals,
+       SK_STRINGS = 1 << 0 | 1 << 2 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 9 };
+
+/* S's first N keys into O: a JSON object, or (TEXT) list's line. */
+static void state_show(struct out *o, struct srec *s, int n, int text)
+{
+	const char *k = state_keys, **v = s->v;
+	long kills, max;
+
+	strfmt(s->num[0], sizeof s->num[0], "%lld",
+	       now_ms(CLOCK_REALTIME) / 1000 - (long long)scan_num(v[R_STARTED], NULL, 10));
+	v[R_UPTIME] = s->num[0];
+	v[R_OOM] = NULL;
+	if (n == SK__N && *v[R_CGROUP] && cg_events(v[R_CGROUP], &kills, &max) == 0)
+		strfmt(s->num[1], sizeof s->num[1], "%ld", kills), v[R_OOM] = s->num[1];
+	if (text) {
+		ofmt(o, "%-12s %-7s %-28s %-7s %s\n", v[R_NAME], v[R_INIT_PID], v[R_IMAGE], v[R_UPTIME], v[R_STATUS]);
+		return;
+	}
+	for (int i = 0; i < n; i++, k += strlen(k) + 1) {
+		ofmt(o, "%s\"%s\": ", i ? ", " : "{", k);
+		json_val(o, v[state_vals[i]], SK_STRINGS >> i & 1);
+	}
+	ofmt(o, "}");
 }
 
 /* Until CHILD exits (its wait status in *ST), forwarding every signal the
@@ -7489,38 +7535,6 @@ static int v_check(int argc, char **argv)
 	return 0;
 }
 
-/* A verb's own failure: its one line, 125. */
-static int verb_fail(void)
-{
-	fdfmt(2, "nsrun: %s\n", g_err);
-	return 125;
-}
-
-/* A running container as a JSON object: list's keys, then (FULL) state's. */
-static void state_json(struct out *o, struct srec *s, int full)
-{
-	long long up = now_ms(CLOCK_REALTIME) / 1000 - (long long)scan_num(s->v[R_STARTED], NULL, 10);
-	long oom, max;
-
-	ofmt(o, "{\"name\": \"%s\", \"pid\": %d, \"image\": ", s->name, (int)s->pid[1]);
-	json_str(o, s->v[R_IMAGE]);
-	ofmt(o, ", \"uptime\": %lld, \"state\": \"running\"", up);
-	if (full) {
-		ofmt(o, ", \"status\": \"running\", \"config\": ");
-		json_str(o, s->v[R_CONFIG]);
-		ofmt(o, ", \"started\": %s, \"cgroup\": ", s->v[R_STARTED]);
-		json_str(o, s->v[R_CGROUP]);
-		ofmt(o, ", \"host_if\": ");
-		json_str(o, s->v[R_HOST_IF]);
-		if (*s->v[R_CGROUP] && cg_events(s->v[R_CGROUP], &oom, &max) == 0)
-			ofmt(o, ", \"oom_kills\": %ld", oom);
-		else
-			ofmt(o, ", \"oom_kills\": null");
-		ofmt(o, ", \"owner\": %d", (int)s->pid[0]);
-	}
-	ofmt(o, "}");
-}
-
 static int v_state(int argc, char **argv)
 {
 	char buf[256];
@@ -7530,9 +7544,9 @@ static int v_state(int argc, char **argv)
 
 	if (argc != 2)
 		usage_die("state: expected NAME");
-	if ((rc = state_need(cli_name("state", argv[1]), &s)) != 0)
-		return rc < 0 ? verb_fail() : 1;
-	state_json(&o, &s, 1);
+	if ((rc = state_need("state", argv[1], &s)))
+		return rc;
+	state_show(&o, &s, SK__N, 0);
 	ofmt(&o, "\n");
 	write_all(1, o.buf, o.n);
 	state_close(&s);
@@ -7543,15 +7557,14 @@ static int v_list(int argc, char **argv)
 {
 	char buf[256], name[NSRUN_NAME_MAX + 1];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
-	int json = argc == 2 && !strcmp(argv[1], "--json"), n = 0;
-	long long now = now_ms(CLOCK_REALTIME) / 1000;
+	int text = argc == 1, n = 0;
 	struct dirent *e;
 	struct srec s;
 	DIR *d;
 
-	if (argc > 2 || (argc == 2 && !json))
-		usage_die("list: unexpected argument '%s'", argv[argc - 1]);
-	ofmt(&o, json ? "[" : "NAME         PID     IMAGE                        UPTIME  STATE\n");
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
+	ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
 	if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
 		return fail("open %s", NSRUN_RUNDIR), verb_fail();
 	while (d && (e = readdir(d))) {
@@ -7563,74 +7576,55 @@ static int v_list(int argc, char **argv)
 		name[len - 4] = 0;
 		if (!valid_name(name) || state_find(name, &s) != 0)
 			continue;
-		if (json) {
-			ofmt(&o, n++ ? ", " : "");
-			state_json(&o, &s, 0);
-		} else {
-			ofmt(&o, "%-12s %-7d %-28s %-7lld running\n", name, (int)s.pid[1], s.v[R_IMAGE],
-			     now - (long long)scan_num(s.v[R_STARTED], NULL, 10));
-		}
+		ofmt(&o, !text && n++ ? ", " : "");
+		state_show(&o, &s, SK_LIST, text);
 		state_close(&s);
 	}
 	if (d)
 		closedir(d);
-	ofmt(&o, json ? "]\n" : "");
+	ofmt(&o, text ? "" : "]\n");
 	write_all(1, o.buf, o.n);
 	return 0;
 }
 
-static int v_kill(int argc, char **argv)
+/* kill NAME [SIGNAL] and stop NAME [-t SECONDS]: SIGNAL (TERM) to the
+ * app; stop then waits for the container's end, and after SECONDS (else
+ * the config's stop_timeout) KILLs everything in it. */
+static int v_signal(int argc, char **argv)
 {
-	const char *name = cli_name("kill", argc > 1 ? argv[1] : NULL);
-	int sig = argc == 3 ? cli_signal(argv[2]) : SIGTERM, rc;
-	struct srec s;
-
-	if (argc > 3)
-		usage_die("kill: unexpected argument '%s'", argv[3]);
-	if ((rc = state_need(name, &s)) != 0)
-		return rc < 0 ? verb_fail() : 1;
-	/* KILL cannot be forwarded: the init gets it, which ends the container. */
-	rc = state_signal(&s, sig == SIGKILL, sig);
-	state_close(&s);
-	return rc < 0 ? verb_fail() : 0;
-}
-
-static int v_stop(int argc, char **argv)
-{
-	const char *name = NULL, *t = NULL;
+	int stop = argv[0][0] == 's', sig = SIGTERM, rc;
 	long long secs = -1;
 	struct srec s;
-	int rc;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-t") && i + 1 < argc && !t)
-			secs = cli_num("stop: -t", t = argv[++i], 3600);
-		else if (!name && argv[i][0] != '-')
-			name = argv[i];
-		else
-			usage_die("stop: unexpected argument '%s'", argv[i]);
-	if ((rc = state_need(cli_name("stop", name), &s)) != 0)
-		return rc < 0 ? verb_fail() : 1;
+	if (argc == 3 && !stop)
+		sig = cli_signal(argv[2]);
+	else if (argc == 4 && stop && !strcmp(argv[2], "-t"))
+		secs = cli_num("stop: -t", argv[3], 3600);
+	else if (argc > 2)
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
+	if ((rc = state_need(argv[0], argv[1], &s)))
+		return rc;
 	if (secs < 0)
 		secs = (long long)scan_num(s.v[R_STOP], NULL, 10);
-	if (state_signal(&s, 0, SIGTERM) < 0 ||
-	    (state_wait(&s, secs * 1000) && (state_signal(&s, 1, SIGKILL) < 0 ||
-	     (state_wait(&s, 10000) && failx("%s: still running 10 s after SIGKILL", name)))))
+	/* KILL cannot be forwarded: the init gets it, which ends the container. */
+	if (state_signal(&s, sig == SIGKILL, sig) < 0 ||
+	    (stop && state_wait(&s, secs * 1000) && (state_signal(&s, 1, SIGKILL) < 0 ||
+	     (state_wait(&s, 10000) && failx("%s: still running 10 s after SIGKILL", s.name)))))
 		rc = -1;
 	state_close(&s);
 	return rc < 0 ? verb_fail() : 0;
 }
 
 /* "UID:GID", numbers: as process.user. */
-static void cli_user(const char *s, struct proc_cfg *p)
+static void cli_user(const char *s, uint32_t id[2])
 {
 	char *end;
 	unsigned long long u = scan_num(s, &end, 10), g = *end == ':' ? scan_num(end + 1, &end, 10) : ~0ULL;
 
 	if (*s < '0' || *s > '9' || *end || end[-1] == ':' || u >= 0xffffffff || g >= 0xffffffff)
 		usage_die("exec: -u: expected UID:GID (numbers), got '%s'", s);
-	p->uid = (uid_t)u;
-	p->gid = (gid_t)g;
+	id[0] = (uint32_t)u;
+	id[1] = (uint32_t)g;
 }
 
 /* CMD as a child of NAME's init (exec_serve): the request goes over
@@ -7639,23 +7633,24 @@ static void cli_user(const char *s, struct proc_cfg *p)
 static int v_exec(int argc, char **argv)
 {
 	static uint32_t req[NSRUN_EXEC_REQ / 4];
-	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm;
+	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm = { .h = {
+		.cmsg_len = CMSG_LEN(3 * sizeof(int)), .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS } };
 	struct iovec iov = { req, 8 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct pollfd pf[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 	struct signalfd_siginfo si;
-	struct proc_cfg u = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
-	const char *name = NULL, *cwd = "", *cmd, *sets[NSRUN_ARGS_MAX];
-	int i, nw, rc, fd, v, ne = 0, fds[3];
+	const char *name = NULL, *cwd = "", *sets[NSRUN_ARGS_MAX];
+	int i, nw, rc, fd, v, ne = 0, *fds = (int *)CMSG_DATA(&cm.h);
 	sigset_t mask;
 	struct srec s;
 
+	req[0] = req[1] = ~0u;                  /* uid, gid: process.user's */
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
 
 		if (!strcmp(o, "-u"))
-			cli_user(val, &u);
+			cli_user(val, req);
 		else if (!strcmp(o, "--cwd") && *val == '/')
 			cwd = val;
 		else if (!strcmp(o, "-e") && strchr(val, '=') > val && ne < NSRUN_ARGS_MAX)
@@ -7670,9 +7665,7 @@ static int v_exec(int argc, char **argv)
 		usage_die("exec: missing '-- CMD'");
 	if ((nw = argc - i - 1) > NSRUN_ARGS_MAX)
 		usage_die("exec: more than %d words of CMD", NSRUN_ARGS_MAX);
-	cmd = argv[i + 1];
 	/* the request: the ids, then the cwd, CMD's words, "", the -e's */
-	req[0] = u.uid, req[1] = u.gid;
 	for (int j = -1; j <= nw + ne; j++) {
 		const char *w = j < 0 ? cwd : j < nw ? argv[i + 1 + j] : j == nw ? "" : sets[j - nw - 1];
 		size_t n = strlen(w) + 1;
@@ -7682,32 +7675,23 @@ static int v_exec(int argc, char **argv)
 		memcpy((char *)req + iov.iov_len, w, n);
 		iov.iov_len += n;
 	}
-	if ((rc = state_need(cli_name("exec", name), &s)) != 0)
-		return rc < 0 ? verb_fail() : 1;
+	if ((rc = state_need("exec", name, &s)))
+		return rc;
 	state_close(&s);
 	/* our stdin, stdout and stderr go along; a closed one as /dev/null */
-	for (i = 0; i < 3; i++)
-		if ((fds[i] = fcntl(i, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : i) < 0)
+	for (int f = 0; f < 3; f++)             /* (i stays at "--": CMD is argv[i + 1]) */
+		if ((fds[f] = fcntl(f, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : f) < 0)
 			return fail("open /dev/null"), verb_fail();
-	memset(&cm, 0, sizeof cm);
-	cm.h.cmsg_level = SOL_SOCKET;
-	cm.h.cmsg_type = SCM_RIGHTS;
-	cm.h.cmsg_len = CMSG_LEN(sizeof fds);
-	memcpy(CMSG_DATA(&cm.h), fds, sizeof fds);
 	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/* (not libc's sendmsg: its copy of the message for 64-bit padding is
+	 * 300 bytes of code; the padding is zero here) */
 	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0 ||
-	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0)
-		return fail("exec: socket"), verb_fail();
-	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-		if (errno != ENOENT && errno != ECONNREFUSED)
-			return fail("connect to %s", a.sun_path), verb_fail();
-		fdfmt(2, "nsrun: %s: not running\n", name);
-		return 1;
-	}
-	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
-		return fail("send to %s", a.sun_path), verb_fail();
+	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    syscall(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL) < 0)
+		return errno == ENOENT || errno == ECONNREFUSED ? not_running(name)
+		       : (fail("send to %s", a.sun_path), verb_fail());
 	/* until init answers: every signal we get goes to CMD */
 	for (pf[0].fd = fd;;) {
 		if (poll(pf, 2, -1) < 0)
@@ -7721,9 +7705,9 @@ static int v_exec(int argc, char **argv)
 		/* a signal init had not read when it answered resets the line once */
 		if (recv(fd, &v, sizeof v, 0) != sizeof v &&
 		    (errno != ECONNRESET || recv(fd, &v, sizeof v, 0) != sizeof v))
-			return fdfmt(2, "nsrun: %s: not running\n", name), 1;
+			return not_running(name);
 		if (v < 0)
-			return errno = -v, fail("%s: exec %s", name, cmd), verb_fail();
+			return errno = -v, fail("%s: exec %s", name, argv[i + 1]), verb_fail();
 		return exit_code(v);
 	}
 }
@@ -7740,35 +7724,40 @@ static int v_exec(int argc, char **argv)
 enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE, K_DM, K_VERITY, K_CLONE3, K_PIDFD,
        K_OPENAT2,
        K_CODECS, K__N = K_CODECS + 5 };
-static const struct { const char *name, *probe, *config, *what; } kprobes[K__N] = {
-	{ "pid", "pid", "CONFIG_PID_NS", "pid in namespaces" },
-	{ "mount", "mnt", "CONFIG_NAMESPACES", "every container" },
-	{ "uts", "uts", "CONFIG_UTS_NS", "uts in namespaces, hostname" },
-	{ "ipc", "ipc", "CONFIG_IPC_NS", "ipc in namespaces" },
-	{ "net", "net", "CONFIG_NET_NS", "net in namespaces, the net section" },
-	{ "cgroup", "cgroup", "CONFIG_CGROUPS", "cgroup in namespaces" },
-	{ "user", "user", "CONFIG_USER_NS", "user in namespaces, uid_map, gid_map" },
-	{ "time", "time", "CONFIG_TIME_NS", "time in namespaces, time_offsets" },
-	{ "overlay", "overlay", "CONFIG_OVERLAY_FS", "root.overlay" },
-	{ "squashfs", "squashfs", "CONFIG_SQUASHFS", "root.image" },
-	{ "cgroup2", "cgroup2", "CONFIG_CGROUPS", "the cgroup section" },
-	{ "loop", "loop_control_ioctl", "CONFIG_BLK_DEV_LOOP", "root.image" },
-	{ "veth", "veth_xmit", "CONFIG_VETH", "the net section" },
-	{ "bridge", "br_dev_xmit", "CONFIG_BRIDGE", "the net section" },
-	{ "device_mapper", "device-mapper", "CONFIG_BLK_DEV_DM", "root.verity" },
-	{ "dm_verity", "verity_ctr", "CONFIG_DM_VERITY", "root.verity" },
-	{ "clone3", NULL, "Linux 5.7", "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)" },
-	{ "pidfd", NULL, "Linux 5.3", "pidfds (the verbs signal by pid after a start-time check)" },
-	{ "openat2", NULL, "Linux 5.6", "openat2 (mount targets are resolved by hand)" },
-	{ "gzip", "zlib_uncompress", "CONFIG_SQUASHFS_ZLIB", "gzip squashfs images" },
-	{ "xz", "squashfs_xz_uncompress", "CONFIG_SQUASHFS_XZ", "xz squashfs images" },
-	{ "lzo", "lzo_uncompress", "CONFIG_SQUASHFS_LZO", "lzo squashfs images" },
-	{ "lz4", "lz4_uncompress", "CONFIG_SQUASHFS_LZ4", "lz4 squashfs images" },
-	{ "zstd", "zstd_uncompress", "CONFIG_SQUASHFS_ZSTD", "zstd squashfs images" },
-};
+/* The probes, one row after the other, each four strings: the name in the
+ * output; the word looked for, when it is not the name; the kernel option
+ * that gives it (after "CONFIG_"), or for a system call the version (after
+ * "Linux "); what its absence disables.  (One string: a table of four
+ * pointers a row took 704 bytes.) */
+static const char kprobes[] =
+	"pid\0"      "\0"                       "PID_NS\0"               "pid in namespaces\0"
+	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "every container\0"
+	"uts\0"      "\0"                       "UTS_NS\0"               "uts in namespaces, hostname\0"
+	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc in namespaces\0"
+	"net\0"      "\0"                       "NET_NS\0"               "net in namespaces, the net section\0"
+	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup in namespaces\0"
+	"user\0"     "\0"                       "USER_NS\0"              "user in namespaces, uid_map, gid_map\0"
+	"time\0"     "\0"                       "TIME_NS\0"              "time in namespaces, time_offsets\0"
+	"overlay\0"  "\0"                       "OVERLAY_FS\0"           "root.overlay\0"
+	"squashfs\0" "\0"                       "SQUASHFS\0"             "root.image\0"
+	"cgroup2\0"  "\0"                       "CGROUPS\0"              "the cgroup section\0"
+	"loop\0"     "loop_control_ioctl\0"     "BLK_DEV_LOOP\0"         "root.image\0"
+	"veth\0"     "veth_xmit\0"              "VETH\0"                 "the net section\0"
+	"bridge\0"   "br_dev_xmit\0"            "BRIDGE\0"               "the net section\0"
+	"device_mapper\0" "device-mapper\0"       "BLK_DEV_DM\0"           "root.verity\0"
+	"dm_verity\0" "verity_ctr\0"              "DM_VERITY\0"            "root.verity\0"
+	"clone3\0"   "\0"                       "5.7\0"                  "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)\0"
+	"pidfd\0"    "\0"                       "5.3\0"                  "pidfds (the verbs signal by pid after a start-time check)\0"
+	"openat2\0"  "\0"                       "5.6\0"                  "openat2 (mount targets are resolved by hand)\0"
+	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip squashfs images\0"
+	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz squashfs images\0"
+	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo squashfs images\0"
+	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 squashfs images\0"
+	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd squashfs images";
+enum { KP_NAME, KP_PROBE, KP_CONFIG, KP_WHAT };
 
 /* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */
-static void probe_file(const char *file, uint32_t mask, uint32_t *have)
+static void probe_file(const char *file, const char *(*row)[4], uint32_t mask, uint32_t *have)
 {
 	struct lines f = { .fd = open(file, O_RDONLY | O_CLOEXEC) };
 	char line[256];
@@ -7776,9 +7765,9 @@ static void probe_file(const char *file, uint32_t mask, uint32_t *have)
 	while (f.fd >= 0 && lines_next(&f, line, sizeof line))
 		for (const char *p = line; *p; p++)     /* a blank, then a word */
 			for (int i = 0; *p <= ' ' && i < K__N; i++) {
-				size_t n = strlen(kprobes[i].probe);
+				size_t n = strlen(row[i][KP_PROBE]);
 
-				if (mask >> i & 1 && !strncmp(p + 1, kprobes[i].probe, n) && (unsigned char)p[n + 1] <= ' ')
+				if (mask >> i & 1 && !strncmp(p + 1, row[i][KP_PROBE], n) && (unsigned char)p[n + 1] <= ' ')
 					*have |= 1u << i;
 			}
 	if (f.fd >= 0)
@@ -7840,55 +7829,53 @@ static int v_features(int argc, char **argv)
 {
 	char buf[256], ctl[512] = "", path[NSRUN_PATH_MAX + 32];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
+	static const unsigned short calls[] = { SYS_clone3, SYS_pidfd_open, SYS_openat2 };
+	const char *row[K__N][4], *p = kprobes;
 	uint32_t have = 0;
-	int n = 0, fd;
+	int n = 0;
 
-	(void)argv;
 	if (argc > 1)
 		usage_die("features: unexpected argument '%s'", argv[1]);
+	for (int i = 0; i < K__N * 4; i++, p += strlen(p) + 1)
+		row[i / 4][i % 4] = *p || i % 4 != KP_PROBE ? p : row[i / 4][KP_NAME];
 	for (int i = 0; i < 8; i++) {
-		strfmt(path, sizeof path, "/proc/self/ns/%s", kprobes[i].probe);
+		strfmt(path, sizeof path, "/proc/self/ns/%s", row[i][KP_PROBE]);
 		have |= (uint32_t)(access(path, F_OK) == 0) << i;
 	}
 	/* Codecs first: their mount loads a squashfs module not loaded yet. */
 	if (probe_codecs(&have) < 0)
-		probe_file("/proc/kallsyms", 31u << K_CODECS, &have);
-	probe_file("/proc/filesystems", 7u << K_OVERLAY, &have);
-	probe_file("/proc/misc", 1u << K_DM, &have);
-	probe_file("/proc/kallsyms", 7u << K_LOOP | 1u << K_VERITY, &have);
-	have |= (uint32_t)(syscall(SYS_clone3, NULL, 0) < 0 && errno != ENOSYS) << K_CLONE3;
-	have |= (uint32_t)(syscall(SYS_openat2, -1, "", NULL, 0) < 0 && errno != ENOSYS) << K_OPENAT2;
-	if ((fd = (int)syscall(SYS_pidfd_open, getpid(), 0)) >= 0)
-		close(fd), have |= 1u << K_PIDFD;
+		probe_file("/proc/kallsyms", row, 31u << K_CODECS, &have);
+	probe_file("/proc/filesystems", row, 7u << K_OVERLAY, &have);
+	probe_file("/proc/misc", row, 1u << K_DM, &have);
+	probe_file("/proc/kallsyms", row, 7u << K_LOOP | 1u << K_VERITY, &have);
+	/* each refuses (-1, NULL, 0) with EINVAL where it exists */
+	for (int i = K_CLONE3; i <= K_OPENAT2; i++)
+		have |= (uint32_t)(syscall(calls[i - K_CLONE3], -1, NULL, 0) < 0 && errno != ENOSYS) << i;
 	if (cg_find_mount(NULL, path, NSRUN_PATH_MAX) == 0 && *path)
 		strfmt(path + strlen(path), 32, "/cgroup.controllers");
 	if (!*path || read_small(path, ctl, sizeof ctl) < 0)
 		ctl[0] = 0;
 	ofmt(&o, "{\"features\": {");
-#define X(name, FLAG, what) ofmt(&o, "%s\"%s\": %s", n++ ? ", " : "", #name, WITH_##FLAG ? "true" : "false");
-	NSRUN_FEATURES(X)
-#undef X
+	for (int i = 1; i < FEAT__COUNT; i++)
+		ofmt(&o, "%s\"%s\": %s", i > 1 ? ", " : "", feature_names[i], feature_on[i] ? "true" : "false");
 	ofmt(&o, "}, \"kernel\": {\"namespaces\": {");
 	for (int i = 0; i < K_CODECS; i++)
-		ofmt(&o, "%s\"%s\": %s%s", i ? ", " : "", kprobes[i].name, have >> i & 1 ? "true" : "false",
+		ofmt(&o, "%s\"%s\": %s%s", i ? ", " : "", row[i][KP_NAME], have >> i & 1 ? "true" : "false",
 		     i == 7 ? "}" : "");
 	ofmt(&o, ", \"cgroup2_controllers\": [");
-	n = 0;
-	for (size_t at = strspn(ctl, " \n"), w; ctl[at]; at += w + strspn(ctl + at + w, " \n")) {
-		w = strcspn(ctl + at, " \n");
-		ofmt(&o, "%s\"%.*s\"", n++ ? ", " : "", (int)w, ctl + at);
-	}
+	for (char *c = ctl; *(c += strspn(c, " \n")); c += strcspn(c, " \n"))
+		ofmt(&o, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(c, " \n"), c);
 	ofmt(&o, "], \"squashfs_codecs\": [");
 	n = 0;
 	for (int i = K_CODECS; i < K__N; i++)
 		if (have >> i & 1)
-			ofmt(&o, "%s\"%s\"", n++ ? ", " : "", kprobes[i].name);
+			ofmt(&o, "%s\"%s\"", n++ ? ", " : "", row[i][KP_NAME]);
 	ofmt(&o, "]}, \"missing\": {");
 	n = 0;
 	for (int i = 0; i < K__N; i++)
 		if (!(have >> i & 1))
-			ofmt(&o, "%s\"%s\": \"%s: %s\"", n++ ? ", " : "", kprobes[i].name, kprobes[i].config,
-			     kprobes[i].what);
+			ofmt(&o, "%s\"%s\": \"%s%s: %s\"", n++ ? ", " : "", row[i][KP_NAME],
+			     i >= K_CLONE3 && i <= K_OPENAT2 ? "Linux " : "CONFIG_", row[i][KP_CONFIG], row[i][KP_WHAT]);
 	ofmt(&o, "}}\n");
 	write_all(1, o.buf, o.n);
 	return 0;

@@ -307,9 +307,8 @@ enum seccomp_mode { SCM_DEFAULT, SCM_NONE, SCM_DENY, SCM_ALLOW };
 
 struct seccomp_cfg {                    /* "seccomp" */
 	enum seccomp_mode mode;
-	int with_default;               /* "@default" in the deny list */
 	int err;                        /* the errno of a refused call; default EPERM */
-	unsigned short list[NSRUN_SYSCALLS_MAX + 1];    /* rows of nsrun.c's syscall table */
+	unsigned short list[NSRUN_SYSCALLS_MAX + 1];    /* rows of nsrun.c's syscall table; "@default" */
 	int n;
 };
 

@@ -92,10 +92,24 @@ sc_error seccomp_both_lists 4 32 'seccomp.allow' 'give exactly one of "deny" and
   "seccomp": {"deny": ["bpf"], "allow": ["read"]}
 }
 EOF
-sc_error seccomp_bad_value 4 14 'seccomp' 'expected "default", "none" or an object with "deny" or "allow", got "strict"' <<'EOF'
+sc_error seccomp_bad_value 4 14 'seccomp' 'expected "default", "none" or an object, got "strict"' <<'EOF'
 {
   "name": "t-scval", "root": {"path": "/"},
   "process": {"args": ["/bin/true"]},
   "seccomp": "strict"
 }
 EOF
+sc_error seccomp_default_in_allow 4 33 'seccomp.allow\[1\]' 'unknown syscall "@default"' <<'EOF2'
+{
+  "name": "t-scall", "root": {"path": "/"},
+  "process": {"args": ["/bin/true"]},
+  "seccomp": {"allow": ["read", "@default"]}
+}
+EOF2
+sc_error seccomp_no_list 4 14 'seccomp' 'missing "deny" or "allow"' <<'EOF2'
+{
+  "name": "t-scnol", "root": {"path": "/"},
+  "process": {"args": ["/bin/true"]},
+  "seccomp": {"errno": "EPERM"}
+}
+EOF2

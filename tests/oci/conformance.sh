@@ -57,6 +57,8 @@ IDS=()                                  # container IDs a test created
 declare -A CRUN_DEVIATIONS=(
 	[delete_refuses_created]="delete without --force of a created container kills it, deletes it and exits 0 (runc does the same)"
 	[kill_all]="kill --all without a cgroup exits 0 and signals nothing (not even the init: it keeps running)"
+	[delete_not_its_own]="delete, with or without --force, of a directory under --root that no create made (no status file) removes it and exits 0"
+	[hooks]="poststart may run before startContainer has finished: start does not wait for the container's exec (seen in some runs)"
 	[ps_json]="ps exits 255 'the container is not using cgroups' without a cgroup; the contract finds the processes through the pid namespace"
 	[features]="no features verb in 1.8.1 ('unknown command features', exit 1)"
 	[ociversion_1x_accepted]="ociVersion 1.3.0 refused: 'unknown version specified' (1.0.x and 1.0.2-dev run)"
@@ -447,6 +449,18 @@ rt delete c12
 [ "$RC" -lt 126 ] || bad "a second delete exited $RC (a crash?)"
 [ -n "$ERR" ] || bad "a second delete said nothing on stderr"
 IDS=()
+oend
+
+obegin delete_not_its_own
+# An entry under --root that no create made: delete must not remove it.
+for f in "" --force; do
+	mkdir -p "$ROOTD/ocit-foreign" && echo keep >"$ROOTD/ocit-foreign/keep"
+	rt delete $f ocit-foreign
+	[ -n "$f" ] || [ "$RC" != 0 ] || bad "delete of an entry no create made exited 0"
+	[ "$(cat "$ROOTD/ocit-foreign/keep" 2>/dev/null)" = keep ] ||
+		bad "delete $f removed $ROOTD/ocit-foreign, which no create made"
+done
+rm -rf "$ROOTD/ocit-foreign"
 oend
 
 # ---- hooks ---------------------------------------------------------------------------

@@ -317,7 +317,7 @@ cfg=$(mkcfg lc-ready process '{"args": ["/bin/payload", "trap"]}')
 env --default-signal "$NSRUN" run --pidfile "$T/pf" --ready-fd 5 "$cfg" 5>"$T/ready" >"$T/bg.out" 2>"$T/bg.err" </dev/null &
 BG_PID=$!
 BG_PIDS+=("$BG_PID")
-if ! { wait_for "$T/ready" '^ready$' && wait_for "$T/bg.out" '^ready$'; }; then
+if ! { wait_for "$T/ready" '^ready$' 30 && wait_for "$T/bg.out" '^ready$' 30; }; then
 	WHY="$WHY; run's stdout: $(brief "$T/bg.out"); stderr: $(brief "$T/bg.err")"
 else
 	expect_eq "pid file" "$(cat "$T/pf")" "$(init_of lc-ready)"

@@ -8,7 +8,9 @@
  * kernels (close_range, openat2, mount_setattr, clone3, statmount...) are
  * thus run on the build host's new kernel.  Names: the ones below, and
  * loop_configure: the loop device's LOOP_CONFIGURE ioctl (5.8) fails with
- * EINVAL, as a 5.7 kernel's loop driver says to a command it lacks.
+ * EINVAL, as a 5.7 kernel's loop driver says to a command it lacks; and
+ * no_nftables: socket(AF_NETLINK, ..., NETLINK_NETFILTER) fails with
+ * EPROTONOSUPPORT, as on a kernel built without nfnetlink (nf_tables).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,6 +44,16 @@ struct sock_fprog {
 #else
 #define SECCOMP_DATA_ARG1_LO 24
 #endif
+/* socket(): args[0] (the family) and args[2] (the protocol), low halves */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SECCOMP_DATA_ARG0_LO 20
+#define SECCOMP_DATA_ARG2_LO 36
+#else
+#define SECCOMP_DATA_ARG0_LO 16
+#define SECCOMP_DATA_ARG2_LO 32
+#endif
+#define AF_NETLINK_ 16
+#define NETLINK_NETFILTER_ 12
 #define BPF_JEQ_K 0x15                  /* BPF_JMP | BPF_JEQ | BPF_K */
 #define BPF_RET_K 0x06                  /* BPF_RET | BPF_K */
 #define SECCOMP_MODE_FILTER 2
@@ -87,6 +99,19 @@ int main(int argc, char **argv)
 	int n = 0, i = 1;
 
 	for (int j = 1; j < argc && strcmp(argv[j], "--"); j++) {
+		if (strcmp(argv[j], "no_nftables"))
+			continue;
+		/* socket(AF_NETLINK, *, NETLINK_NETFILTER) -> EPROTONOSUPPORT */
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_NR);
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, (uint32_t)SYS_socket, 0, 5);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_ARG0_LO);
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, AF_NETLINK_, 0, 3);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_ARG2_LO);
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, NETLINK_NETFILTER_, 0, 1);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET_K, SECCOMP_RET_ERRNO | EPROTONOSUPPORT);
+		break;
+	}
+	for (int j = 1; j < argc && strcmp(argv[j], "--"); j++) {
 		if (strcmp(argv[j], "loop_configure"))
 			continue;
 		/* ioctl(fd, LOOP_CONFIGURE, ...) -> EINVAL; anything else goes on */
@@ -101,7 +126,7 @@ int main(int argc, char **argv)
 	for (; i < argc && strcmp(argv[i], "--"); i++) {
 		size_t k = 0;
 
-		if (!strcmp(argv[i], "loop_configure"))
+		if (!strcmp(argv[i], "loop_configure") || !strcmp(argv[i], "no_nftables"))
 			continue;
 
 		while (k < sizeof calls / sizeof calls[0] && strcmp(calls[k].name, argv[i]))

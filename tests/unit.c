@@ -741,7 +741,7 @@ static void test_nl_batch(void)
 	}
 	check(ok && n == 4 && m.count == 4 && p == end && !m.overflow && m.acks == 0xf,
 	      "batch: four whole requests, labelled, each expecting its ACK", "n=%d count=%d acks=%#x", n, m.count,
-	      m.acks);
+	      (unsigned)m.acks);
 	check(((const struct ifinfomsg *)NLMSG_DATA((const struct nlmsghdr *)buf))->ifi_index == 1,
 	      "batch: lo first", " ");
 	nl_init(&m, buf, 80);
@@ -753,7 +753,9 @@ static void test_nl_batch(void)
 	check(m.overflow && nl_talk(-1, &m, NULL, NULL) < 0 && errno == EMSGSIZE && nl_fail(&m) < 0 &&
 	      !strcmp(g_err, want), "batch: no room for the third is an overflow named by it", "%s",
 	      g_err);
-	nl_init(&m, buf, sizeof buf);
+	static char many[(NL_REQS + 1) * NLMSG_HDRLEN];        /* room for all: the count overflows */
+
+	nl_init(&m, many, sizeof many);
 	for (int i = 0; i <= NL_REQS; i++)
 		nl_add(&m, NLMSG_NOOP, 0, 0, "noop %d", i);
 	check(m.overflow && m.count == NL_REQS, "batch: more than NL_REQS requests is an overflow", "count=%d",
@@ -856,13 +858,13 @@ static void test_nl_replies(void)
 	batch(&m, buf, sizeof buf, 1, NULL);
 	reply(r.b, &n, NLMSG_ERROR, 100, 0, NULL);
 	nl_replies(&m, r.b, n, NULL, NULL);
-	check(!m.want && m.failed < 0, "reply ACK", "want=%#x failed=%d", m.want, m.failed);
+	check(!m.want && m.failed < 0, "reply ACK", "want=%#x failed=%d", (unsigned)m.want, m.failed);
 	batch(&m, buf, sizeof buf, 1, NULL);
 	n = 0;
 	reply(r.b, &n, NLMSG_ERROR, 99, EEXIST, NULL);
 	reply(r.b, &n, NLMSG_ERROR, 101, EEXIST, NULL);
 	nl_replies(&m, r.b, n, NULL, NULL);
-	check(m.want == 1 && m.failed < 0, "replies to other batches are skipped", "want=%#x", m.want);
+	check(m.want == 1 && m.failed < 0, "replies to other batches are skipped", "want=%#x", (unsigned)m.want);
 	n = 0;
 	reply(r.b, &n, NLMSG_ERROR, 100, EEXIST, NULL);
 	nl_replies(&m, r.b, n, NULL, NULL);
@@ -889,12 +891,12 @@ static void test_nl_replies(void)
 	reply(r.b, &n, RTM_NEWLINK, 100, 0, NULL);
 	reply(r.b, &n, RTM_NEWLINK, 100, 0, NULL);
 	nl_replies(&m, r.b, n, count_cb, &calls);
-	check(m.want == 1 && calls == 2, "dump parts go to the callback", "want=%#x calls=%d", m.want, calls);
+	check(m.want == 1 && calls == 2, "dump parts go to the callback", "want=%#x calls=%d", (unsigned)m.want, calls);
 	n = 0;
 	reply(r.b, &n, NLMSG_DONE, 100, 0, NULL);
 	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(int));
 	nl_replies(&m, r.b, n, NULL, NULL);
-	check(!m.want && m.failed < 0, "dump end", "want=%#x failed=%d", m.want, m.failed);
+	check(!m.want && m.failed < 0, "dump end", "want=%#x failed=%d", (unsigned)m.want, m.failed);
 	batch(&m, buf, sizeof buf, 1, NULL);
 	r.h.nlmsg_len = NLMSG_HDRLEN;
 	nl_replies(&m, r.b, NLMSG_HDRLEN, NULL, NULL);
@@ -911,11 +913,11 @@ static void test_nl_replies(void)
 	reply(r.b, &n, NLMSG_ERROR, 102, 0, NULL);
 	reply(r.b, &n, NLMSG_ERROR, 100, 0, NULL);
 	nl_replies(&m, r.b, n, NULL, NULL);
-	check(m.want == 2 && m.failed < 0, "batch: two ACKs out of order, the third awaited", "want=%#x", m.want);
+	check(m.want == 2 && m.failed < 0, "batch: two ACKs out of order, the third awaited", "want=%#x", (unsigned)m.want);
 	n = 0;
 	reply(r.b, &n, NLMSG_ERROR, 101, 0, NULL);
 	nl_replies(&m, r.b, n, NULL, NULL);
-	check(!m.want && m.failed < 0, "batch: the last ACK completes it", "want=%#x", m.want);
+	check(!m.want && m.failed < 0, "batch: the last ACK completes it", "want=%#x", (unsigned)m.want);
 
 	/* The later refusal arrives first; the earlier one is named. */
 	batch(&m, buf, sizeof buf, 4, NULL);
@@ -934,19 +936,19 @@ static void test_nl_replies(void)
 		static const int nf[] = { NL_NOACK, NLM_F_CREATE, NLM_F_CREATE, NL_NOACK };
 
 		batch(&m, buf, sizeof buf, 4, nf);
-		check(m.acks == 6, "no-ACK requests expect no answer", "acks=%#x", m.acks);
+		check(m.acks == 6, "no-ACK requests expect no answer", "acks=%#x", (unsigned)m.acks);
 		n = 0;
 		reply(r.b, &n, NLMSG_ERROR, 102, 0, NULL);
 		reply(r.b, &n, NLMSG_ERROR, 101, 0, NULL);
 		nl_replies(&m, r.b, n, NULL, NULL);
 		check(!m.want && m.failed < 0, "no-ACK: the batch completes with the middle ones answered",
-		      "want=%#x", m.want);
+		      "want=%#x", (unsigned)m.want);
 		batch(&m, buf, sizeof buf, 4, nf);
 		n = 0;
 		reply(r.b, &n, NLMSG_ERROR, 100, EPERM, NULL);
 		nl_replies(&m, r.b, n, NULL, NULL);
 		check(!m.want && m.failed == 0 && m.err == EPERM, "no-ACK: a refused batch begin ends the batch",
-		      "want=%#x failed=%d", m.want, m.failed);
+		      "want=%#x failed=%d", (unsigned)m.want, m.failed);
 	}
 }
 

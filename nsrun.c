@@ -1684,7 +1684,7 @@ static int cfg_int(const struct ctx *x, const cJSON *v, const char *field, long 
 	if (cfg_want(x, v, field, cJSON_Number, "an integer") < 0)
 		return -1;
 	if (js_integer(x, v, &neg, &mag) < 0 || mag > (uint64_t)INT64_MAX ||
-	    (neg ? -(int64_t)mag < lo : (int64_t)mag > hi))
+	    (neg ? -(int64_t)mag : (int64_t)mag) < lo || (neg ? -(int64_t)mag : (int64_t)mag) > hi)
 		return cfg_err(x, v, 0, field, "expected an integer from %lld to %lld", lo, hi);
 	*out = neg ? -(int64_t)mag : (int64_t)mag;
 	return 0;

@@ -4914,7 +4914,7 @@ static void nat_batch(struct nl *m, const struct cfg *c)
 	struct rtattr *h;
 
 	nl_init(m, nat_buf, sizeof nat_buf);
-	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin a batch");
+	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
 	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE);
 	for (int i = 0; i < 3; i++) {
 		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name);
@@ -4958,7 +4958,7 @@ static void nat_batch(struct nl *m, const struct cfg *c)
 			nft_rule(m, &r, tag);
 		}
 	}
-	nft_msg(m, NFNL_MSG_BATCH_END, 0, "commit a batch");
+	nft_msg(m, NFNL_MSG_BATCH_END, 0, "commit");
 }
 
 /* What the rules of table inet nsrun say: the handles (and chains) of
@@ -5046,15 +5046,15 @@ static int nat_drop(int fd, const struct nat_seen *s, int table)
 	struct nl m;
 
 	nl_init(&m, nat_buf, sizeof nat_buf);
-	nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin a batch");
+	nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
 	for (int i = 0; i < s->n; i++) {
-		nft_msg(&m, NFT(NFT_MSG_DELRULE), 0, "delete a rule of %s", s->name);
+		nft_msg(&m, NFT(NFT_MSG_DELRULE), 0, "delete a rule");
 		nl_put_str(&m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
 		nl_put_u64(&m, NFTA_RULE_HANDLE, s->handle[i]);
 	}
 	if (table && !s->others)
 		nft_msg(&m, NFT(NFT_MSG_DELTABLE), 0, "delete table inet " NAT_TABLE);
-	nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit a batch");
+	nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit");
 	return nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENOENT ? -1 : 0;
 }
 
@@ -5103,7 +5103,7 @@ static int nat_add(struct cfg *c)
 		goto out;
 	}
 	if (s.n && nat_drop(fd, &s, 0) < 0) {
-		fail("remove the stale nat rules of %s", c->name);
+		fail("add the nat rules of %s", c->name);
 		goto out;
 	}
 	nat_batch(&m, c);
@@ -5148,7 +5148,7 @@ static void nat_del(const char *name, int restore)
 	else
 		for (int i = 0; i < 2; i++)
 			if ((restore & 1 << i) && !s.others && nat_fwd(i, '0') < 0)
-				warn("set %s back to 0", nat_fwd_names[i]);
+				warn("set %s to 0", nat_fwd_names[i]);
 	if (lock >= 0)
 		close(lock);
 	if (fd >= 0)

@@ -220,7 +220,6 @@ if topo_up; then
 	expect_eq "ruleset after its exit" "$(ruleset)" "$r0"
 	topo_kill
 fi
-cleanup_leaks
 end
 
 # ---- ip_forward -------------------------------------------------------------------

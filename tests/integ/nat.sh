@@ -126,7 +126,8 @@ if topo_up; then
 		# an unpublished port is not redirected
 		expect_no_line "tcp to 192.0.2.1:8081" "$(c "$PAYLOAD" tcpget 192.0.2.1 8081 2>&1)" '^hello'
 		# masquerade: the client sees the router's address
-		c "$PAYLOAD" udpecho 9000 >"$T/echo.out" 2>&1 &
+		# (nsenter execs the payload: $! is its pid)
+		nsenter -n"/proc/$C_PID/ns/net" -- "$PAYLOAD" udpecho 9000 >"$T/echo.out" 2>&1 &
 		echo_pid=$!
 		wait_for "$T/echo.out" '^ready$'
 		for a in 192.0.2.2 2001:db8::2; do
@@ -141,7 +142,7 @@ if topo_up; then
 	wait_bg
 	expect_rc 143
 	# (httpd outlives the app: nsrun says so; nothing about nat)
-	expect_no_line "stderr" "$ERR" 'nat|forward'
+	expect_no_line "stderr" "$ERR" 'nf_tables|nat rules|forward'
 	expect_eq "ruleset after the exit" "$(ruleset)" "$before"
 	expect_eq "forwarding after the exit (switched back)" "$(fwd)" "0 0"
 	topo_kill
@@ -192,6 +193,7 @@ end
 
 begin nat_failed_start_and_sigkill
 if topo_up; then
+	r sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 	r0=$(ruleset)
 	# a start that fails after its rules are in: a volume that does not exist
 	cfg=$(mkcfg t-nat-fail mounts "[{\"type\": \"bind\", \"source\": \"$T/nonexistent\", \"target\": \"/data\"}]" \
@@ -207,7 +209,6 @@ if topo_up; then
 	kill -KILL "$BG_PID"
 	wait_bg
 	expect_line "ruleset after SIGKILL" "$(ruleset)" 'comment "nsrun:t-nat-kill tcp 8086"$'
-	# (another address: the router's neighbour entry for .6 still names the old peer's MAC)
 	k2=$(web t-nat-kill 9 '[{"host": 8087, "container": 80}]')
 	bg_nsrun run "$k2"
 	wait_app

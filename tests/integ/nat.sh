@@ -83,8 +83,10 @@ topo_up() {
 		r "$IP" link add r0 type veth peer name c0 && r "$IP" link set c0 netns "$C_PID" &&
 		r "$IP" addr add 192.0.2.1/24 dev r0 && r "$IP" addr add 2001:db8::1/64 dev r0 nodad &&
 		c "$IP" addr add 192.0.2.2/24 dev c0 && c "$IP" addr add 2001:db8::2/64 dev c0 nodad &&
-		r "$IP" link set r0 up && c "$IP" link set c0 up ||
+		r "$IP" link set r0 up && c "$IP" link set c0 up &&
+		r sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 ||
 		{ bad "could not link router and client"; topo_kill; return 1; }
+	# (a new namespace may inherit the host's forwarding: the tests start from 0)
 }
 
 # The router's forwarding sysctls, "V4 V6".

@@ -4803,6 +4803,10 @@ static const struct { char name[12]; unsigned char hook; signed char prio; } nat
 static const char *ip_str(int family, const unsigned char *a, char *buf);
 static const char nat_fwd_names[][29] = { "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding" };
 static char nat_buf[32768];             /* the batch (up to NL_REQS rules of ~450 bytes) */
+/* The NETLINK_NETFILTER socket of a start, kept until the process ends:
+ * releasing it right after a batch waits in the kernel for the batch's
+ * memory to be freed, an RCU grace period (8 ms here), on the way to the app. */
+static int g_nat_fd = -1;
 
 /* A request to nf_tables (TYPE NFT(NFT_MSG_...)) in table inet nsrun, or
  * a batch's begin or end (NFNL_MSG_BATCH_*, no answer but a refusal). */
@@ -5118,6 +5122,7 @@ static int nat_add(struct cfg *c)
 	if (!(u = undo_add(U_NAT, c->name, 0)))
 		goto out;
 	rc = 0;
+	g_nat_fd = fd, fd = -1;
 	for (int i = 0; i < 2; i++) {
 		if (!net_first(nc, i ? AF_INET6 : AF_INET) || nat_fwd(i, 0) != '0')
 			continue;       /* 1, or no such sysctl (no IPv6) */
@@ -5141,7 +5146,7 @@ out:
 static void nat_del(const char *name, int restore)
 {
 	static struct nat_seen s;
-	int fd = nl_open(NETLINK_NETFILTER), lock = fd < 0 ? -1 : net_lock();
+	int fd = g_nat_fd >= 0 ? g_nat_fd : nl_open(NETLINK_NETFILTER), lock = fd < 0 ? -1 : net_lock();
 
 	if (fd < 0 || lock < 0 || nat_list(fd, NULL, name, &s) < 0 || nat_drop(fd, &s, 1) < 0)
 		warn("the nat rules of %s may be left", name);

@@ -5052,7 +5052,7 @@ static int nat_drop(int fd, const struct nat_seen *s, int table)
 	nl_init(&m, nat_buf, sizeof nat_buf);
 	nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
 	for (int i = 0; i < s->n; i++) {
-		nft_msg(&m, NFT(NFT_MSG_DELRULE), 0, "delete a rule");
+		nft_msg(&m, NFT(NFT_MSG_DELRULE), 0, "delete");
 		nl_put_str(&m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
 		nl_put_u64(&m, NFTA_RULE_HANDLE, s->handle[i]);
 	}
@@ -5146,9 +5146,9 @@ out:
 static void nat_del(const char *name, int restore)
 {
 	static struct nat_seen s;
-	int fd = g_nat_fd >= 0 ? g_nat_fd : nl_open(NETLINK_NETFILTER), lock = fd < 0 ? -1 : net_lock();
+	int fd = g_nat_fd, lock = net_lock();   /* (U_NAT comes only after nat_add's batch) */
 
-	if (fd < 0 || lock < 0 || nat_list(fd, NULL, name, &s) < 0 || nat_drop(fd, &s, 1) < 0)
+	if (lock < 0 || nat_list(fd, NULL, name, &s) < 0 || nat_drop(fd, &s, 1) < 0)
 		warn("the nat rules of %s may be left", name);
 	else
 		for (int i = 0; i < 2; i++)
@@ -5156,8 +5156,7 @@ static void nat_del(const char *name, int restore)
 				warn("set %s to 0", nat_fwd_names[i]);
 	if (lock >= 0)
 		close(lock);
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 }
 
 /* Host side, between the clone and "go": the bridge, then the pair in one

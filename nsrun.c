@@ -45,6 +45,9 @@
 #include <linux/keyctl.h>
 #include <linux/loop.h>
 #include <linux/netlink.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <linux/audit.h>
@@ -533,7 +536,7 @@ static int g_arena_full;
  * Entry: undo_add() right after a thing exists; undo_all() pops LIFO, on
  *        success and on failure alike, so every run exercises the rollback.
  * ====================================================================== */
-enum undo_kind { U_UNLINK, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE, U_FILE, U_DM, U_KEY };
+enum undo_kind { U_UNLINK, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE, U_FILE, U_DM, U_KEY, U_NAT };
 
 struct undo {
 	enum undo_kind kind;
@@ -576,6 +579,7 @@ static void cg_parent_remove(const char *path);
 static void net_link_del(const char *name);
 static void net_bridge_remove(const char *name);
 static void dm_undo(const char *name);
+static void nat_del(const char *name, int restore);
 static char g_net_left[IFNAMSIZ];     /* net: our host end, left to the kernel */
 static int g_rundir = -1;               /* NSRUN_RUNDIR, open (section teardown) */
 
@@ -613,6 +617,10 @@ static void undo_all(void)
 			break;
 		case U_BRIDGE:
 			net_bridge_remove(u->path);
+			break;
+		case U_NAT:             /* pid: the forwarding sysctls nsrun switched on */
+			if (WITH_NAT)
+				nat_del(u->path, (int)u->pid);
 			break;
 		case U_FILE:            /* run --pidfile */
 			if (unlink(u->path) < 0 && errno != ENOENT)
@@ -1690,7 +1698,7 @@ static int cfg_int(const struct ctx *x, const cJSON *v, const char *field, long 
 	if (cfg_want(x, v, field, cJSON_Number, "an integer") < 0)
 		return -1;
 	if (js_integer(x, v, &neg, &mag) < 0 || mag > (uint64_t)INT64_MAX ||
-	    (neg ? -(int64_t)mag < lo : (int64_t)mag > hi))
+	    (neg ? -(int64_t)mag : (int64_t)mag) < lo || (neg ? -(int64_t)mag : (int64_t)mag) > hi)
 		return cfg_err(x, v, 0, field, "expected an integer from %lld to %lld", lo, hi);
 	*out = neg ? -(int64_t)mag : (int64_t)mag;
 	return 0;
@@ -1792,6 +1800,7 @@ struct field {
 #endif
 #define OFF(member) offsetof(struct cfg, member)
 #define MOFF(member) offsetof(struct mount_cfg, member)
+#define POFF(member) offsetof(struct net_port, member)
 
 static const char *const feature_names[] = {
 	NULL,
@@ -2823,14 +2832,16 @@ static int p_addrs(const struct ctx *x, const cJSON *v, const char *name, const 
 	return cfg_addrs(x, v, name, f->arg, 0, out, f->max, list_count(out, f));
 }
 
-/* One gateway: IPv4 for "gateway", IPv6 for "gateway6". */
+/* One address: IPv4 for "gateway" (ARG 0), IPv6 for "gateway6" (1), either
+ * for "ports[].host_address" (2). */
 static int p_gateway(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	int family = f->arg ? AF_INET6 : AF_INET, n;
+	static const char what[][13] = { "IPv4", "IPv6", "IPv4 or IPv6" };
+	int family = f->arg == 1 ? AF_INET6 : f->arg ? 0 : AF_INET, n;
 
 	if (!cJSON_IsArray(v) && cfg_addrs(x, v, name, 0, family, out, 1, &n) == 0)
 		return 0;
-	return g_err[0] ? -1 : cfg_err(x, v, 0, name, "expected one %s address", f->arg ? "IPv6" : "IPv4");
+	return g_err[0] ? -1 : cfg_err(x, v, 0, name, "expected one %s address", what[f->arg]);
 }
 
 static int p_mtu(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
@@ -2891,6 +2902,74 @@ static int p_hosts(const struct ctx *x, const cJSON *v, const char *name, const 
 		nc->host_name[nc->n_hosts++] = host;
 	}
 	return 0;
+}
+
+/* The container's first address of FAMILY, or NULL. */
+static const struct net_addr *net_first(const struct net_cfg *nc, int family)
+{
+	for (int i = 0; i < nc->n_addr; i++)
+		if (nc->addr[i].family == family)
+			return &nc->addr[i];
+	return NULL;
+}
+
+/* A port number (net.ports[].host, .container). */
+static int p_port(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	int64_t n;
+
+	(void)f;
+	if (cfg_int(x, v, name, 1, 65535, &n) < 0)
+		return -1;
+	*(unsigned short *)out = (unsigned short)n;
+	return 0;
+}
+
+static int p_proto(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	char shown[64];
+
+	(void)f;
+	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "tcp") || !strcmp(v->valuestring, "udp")))
+		return *(unsigned char *)out = v->valuestring[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP, 0;
+	return cfg_err(x, v, 0, name, "expected \"tcp\" or \"udp\", got %s", js_show(x, v, shown, sizeof shown));
+}
+
+/* Do two published ports collide: one proto, one host port, overlapping
+ * host addresses (none is every address)? */
+static int port_clash(const struct net_port *a, const struct net_port *b)
+{
+	return a->proto == b->proto && a->host == b->host &&
+	       (!a->addr.family || !b->addr.family ||
+		(a->addr.family == b->addr.family && !memcmp(a->addr.a, b->addr.a, 16)));
+}
+
+/* One of net.ports, refused when an earlier one publishes the same port. */
+static int p_port_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+		       void *out, int i)
+{
+	struct net_port *p = (struct net_port *)out + i;
+
+	(void)f;
+	p->proto = IPPROTO_TCP;
+	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0 || cfg_obj(x, e, "net.ports[]", name, p, 0) < 0)
+		return -1;
+	if (!net_first(&x->c->net, p->addr.family ? p->addr.family : AF_INET) &&
+	    !net_first(&x->c->net, p->addr.family ? p->addr.family : AF_INET6))
+		return cfg_err(x, e, 0, name, "the container has no %saddress to publish it at (net.address)",
+			       p->addr.family == AF_INET ? "IPv4 " : p->addr.family ? "IPv6 " : "");
+	for (int j = 0; j < i; j++)
+		if (port_clash(p, p - i + j))
+			return cfg_err(x, e, 0, name, "%s port %u is already published by net.ports[%d]",
+				       p->proto == IPPROTO_TCP ? "tcp" : "udp", p->host, j);
+	return 0;
+}
+
+static int p_ports(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	if (cfg_want(x, v, name, cJSON_Array, "an array of ports") < 0)
+		return -1;
+	return cfg_each(x, v, name, f, out, p_port_elem) < 0 ? -1 : 0;
 }
 
 static int p_net(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
@@ -3232,6 +3311,32 @@ static const struct field schema[] = {
 	  DOC("object `\"name\": \"address\"` (≤ 32)", "none; `/etc/hosts` is written whenever `net.address` "
 	      "is set", "`/etc/hosts` with `localhost`, the container's own addresses as its hostname, and these; "
 	      "bound read-only over the image's", "{\"nas\":\"10.42.0.10\"}", NULL) },
+	{ .path = "net.masquerade", .parse = p_bool, .off = OFF(net.masquerade), .feature = FEAT_nat,
+	  DOC("boolean, feature `nat`", "`false`", "a `masquerade` rule in `table inet nsrun` (chain `postrouting`) "
+	      "for each of the container's addresses: packets from it leaving through any interface but the "
+	      "bridge get the outgoing interface's address", "true", NULL) },
+	{ .path = "net.ports", .parse = p_ports, .off = OFF(net.port), .off_n = OFF(net.n_ports),
+	  .max = NSRUN_PORTS_MAX, .unit = "ports", .feature = FEAT_nat,
+	  DOC(NULL, NULL, NULL, "{\"host\":8080,\"container\":80}", NULL) },
+	{ .path = "net.ports[].host", .parse = p_port, .off = POFF(host), .missing = "the host port, 1-65535",
+	  DOC("1–65535, required", "—", "a `dnat` rule in chains `prerouting` and `output` for packets to this "
+	      "port of one of the host's own addresses (`fib daddr type local`); for each family the container "
+	      "has an address of (≤ 12 ports)", "{\"host\":8080,\"container\":80}", NULL) },
+	{ .path = "net.ports[].container", .parse = p_port, .off = POFF(container),
+	  .missing = "the container's port, 1-65535",
+	  DOC("1–65535, required", "—", "the port they go to, at the container's first address of the family",
+	      "{\"host\":8080,\"container\":80}", NULL) },
+	{ .path = "net.ports[].proto", .parse = p_proto, .off = POFF(proto),
+	  DOC("`\"tcp\"` or `\"udp\"`", "`\"tcp\"`", "`meta l4proto`",
+	      "{\"host\":5353,\"container\":53,\"proto\":\"udp\"}", NULL) },
+	{ .path = "net.ports[].host_address", .parse = p_gateway, .off = POFF(addr), .arg = 2,
+	  DOC("IPv4 or IPv6 address", "every address of the host", "`ip daddr` (or `ip6 daddr`) instead of "
+	      "`fib daddr type local`: the port is published on that address only, in its family",
+	      "{\"host\":8080,\"container\":80,\"host_address\":\"192.0.2.1\"}", NULL) },
+	{ .path = "net.ip_forward", .parse = p_bool, .off = OFF(net.ip_forward), .feature = FEAT_nat,
+	  DOC("boolean, feature `nat`", "`false`", "`false`: a warning when `net.ipv4.ip_forward` (or, with an "
+	      "IPv6 address, `net.ipv6.conf.all.forwarding`) is 0; `true`: nsrun sets it to 1, and back to 0 "
+	      "at exit if it switched it and no other nsrun container has rules left", "true", NULL) },
 };
 static const size_t schema_len = sizeof schema / sizeof schema[0];
 
@@ -4709,7 +4814,7 @@ static void cg_report(struct run *r)
  * eth0"), so that a refusal names it.  Replies are matched to requests
  * by sequence number, not by order: a request may get no answer at all
  * (NL_NOACK: nfnetlink's batch begin and end). */
-#define NL_REQS 16                      /* requests in one batch */
+#define NL_REQS 64                      /* requests in one batch (nat: up to 62) */
 #define NL_WHAT 96                      /* a label: "add default route via ADDR dev IF" */
 #define NL_NOACK 0x10000                /* nl_add: the kernel answers it only to refuse it */
 
@@ -4719,8 +4824,8 @@ struct nl {
 	size_t cap;
 	int count;
 	int overflow;                   /* sticky, like ferror(): reported once, by nl_talk */
-	uint32_t acks;                  /* bit I: request I expects an answer */
-	uint32_t want;                  /* nl_talk: the answers still awaited */
+	uint64_t acks;                  /* bit I: request I expects an answer */
+	uint64_t want;                  /* nl_talk: the answers still awaited */
 	uint32_t seq;                   /* nl_talk: request 0's sequence number */
 	int failed, err;                /* the first refused request (batch order), its errno */
 	char ext[160];                  /* ... the kernel's extended ack text, "" if none */
@@ -4770,7 +4875,7 @@ static void *nl_vadd(struct nl *m, int type, int flags, size_t famlen, const cha
 	}
 	if (!(flags & NL_NOACK)) {
 		flags |= NLM_F_ACK;
-		m->acks |= 1u << i;
+		m->acks |= 1ull << i;
 	}
 	m->h = (struct nlmsghdr *)((char *)m->h + at);
 	m->cap -= at;
@@ -4875,8 +4980,8 @@ static void nl_replies(struct nl *m, const void *buf, size_t n, nl_cb cb, void *
 			err = h->nlmsg_len < NLMSG_LENGTH(sizeof(int)) ? 0 : -e->error;
 		else
 			err = h->nlmsg_len < NLMSG_LENGTH(sizeof *e) ? EPROTO : -e->error;
-		m->want &= ~(1u << i);
-		if (err && !(m->acks & 1u << i))
+		m->want &= ~(1ull << i);
+		if (err && !(m->acks & 1ull << i))
 			m->want = 0;
 		if (!err || i >= (uint32_t)m->failed)
 			continue;
@@ -4929,7 +5034,7 @@ static int nl_talk(int fd, struct nl *m, nl_cb cb, void *arg)
 		}
 		if (n < 0 && m->failed < 0) {   /* the socket's error: the first request unanswered */
 			m->err = errno;
-			m->failed = m->want ? __builtin_ctz(m->want) : 0;
+			m->failed = m->want ? __builtin_ctzll(m->want) : 0;
 		}
 	}
 	if (m->failed < 0)
@@ -5214,6 +5319,390 @@ static int net_leftover(int fd, const char *name, const char *host_if)
 	return 1;
 }
 
+/* ---- nat: nf_tables rules over NETLINK_NETFILTER ------------------------
+ * The same requests and batches as above, for nfnetlink: one batch
+ * (BATCH_BEGIN ... BATCH_END, which the kernel applies whole or not at all,
+ * inside send()) per start and one per exit.  nsrun's rules live in one
+ * table of its own, `table inet nsrun` of the net namespace nsrun runs in,
+ * with the base chains of nat_chains (created when missing, left empty).
+ * A container's rules are a masquerade rule per address of it (in
+ * postrouting) and, per published port and family, a dnat rule in
+ * prerouting and one in output.  Each carries the nft comment (userdata)
+ * "nsrun:NAME", a port's "nsrun:NAME tcp 8080" (and " ADDR" with a
+ * host_address): that is how a container finds its own rules to delete
+ * and a port another container publishes.  Nothing outside the table is
+ * ever touched.  Numbers in nfnetlink attributes are big-endian (nl_put_be32):
+ * the kernel refuses a host-order priority but takes any compared bytes, so
+ * ports and addresses are written in network order by hand. */
+#define NFT(msg) (NFNL_SUBSYS_NFTABLES << 8 | (msg))
+#define NAT_TABLE "nsrun"
+#define NAT_RULES (4 * NSRUN_PORTS_MAX + NSRUN_NET_ADDRS)
+#define NAT_TAG 48                      /* "nsrun:NAME udp 65535 " and an IPv6 address */
+
+static const struct { char name[12]; unsigned char hook; signed char prio; } nat_chains[] = {
+	{ "prerouting", NF_INET_PRE_ROUTING, -100 },    /* dstnat */
+	{ "output", NF_INET_LOCAL_OUT, -100 },          /* dstnat: the host's own connections */
+	{ "postrouting", NF_INET_POST_ROUTING, 100 },   /* srcnat */
+};
+static const char *ip_str(int family, const unsigned char *a, char *buf);
+static const char nat_fwd_names[][29] = { "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding" };
+static char nat_buf[32768];             /* the batch (up to NL_REQS rules of ~450 bytes) */
+/* The NETLINK_NETFILTER socket of a start, kept until the process ends:
+ * releasing it right after a batch waits in the kernel for the batch's
+ * memory to be freed, an RCU grace period (8 ms here), on the way to the app. */
+static int g_nat_fd = -1;
+
+/* A request to nf_tables (TYPE NFT(NFT_MSG_...)) in table inet nsrun, or
+ * a batch's begin or end (NFNL_MSG_BATCH_*, no answer but a refusal). */
+__attribute__((format(printf, 4, 5)))
+static void nft_msg(struct nl *m, int type, int flags, const char *fmt, ...)
+{
+	struct nfgenmsg *g;
+	va_list ap;
+
+	va_start(ap, fmt);
+	g = nl_vadd(m, type, type >> 8 ? flags : NL_NOACK, sizeof *g, fmt, ap);
+	va_end(ap);
+	if (!g)
+		return;
+	g->version = NFNETLINK_V0;
+	g->nfgen_family = type >> 8 ? NFPROTO_INET : AF_UNSPEC;
+	if (!(type >> 8))
+		g->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	else    /* NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_TABLE */
+		nl_put_str(m, 1, NAT_TABLE);
+}
+
+/* The expressions nsrun's rules are made of, each of one shape: NAME, its
+ * attributes 1..N big-endian numbers V (register 1 or 2 first, where it
+ * has one), then, with DATA, attribute N + 1 a value (struct nft_rule's
+ * DATA: the bytes compared or loaded).  A V from NV_SOFF on stands for a
+ * number of the rule's family.  A match is two rows: a load into register
+ * 1 (meta, payload, fib), then cmp.  Rules are strings of rows, 'a' the
+ * first (nft_progs). */
+enum { D_NONE, D_FAM, D_PROTO, D_ADDR, D_HOSTADDR, D_BRIDGE, D_LOCAL, D_HPORT, D_CPORT, D__N };
+enum { NV_SOFF = 250, NV_DOFF, NV_ALEN, NV_FAM };       /* saddr, daddr offsets; address length; family */
+static const char nft_names[] = "meta\0cmp\0payload\0fib\0immediate\0nat\0masq";
+enum { X_META = 0, X_CMP = 5, X_PAYLOAD = 9, X_FIB = 17, X_IMMEDIATE = 21, X_NAT = 31, X_MASQ = 35 };
+static const struct { unsigned char name, n, v[5], data; } nft_ops[] = {
+	{ X_META, 2, { 1, NFT_META_NFPROTO }, 0 },                              /* a: meta nfproto */
+	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_FAM },                                 /* b:   == family */
+	{ X_PAYLOAD, 4, { 1, NFT_PAYLOAD_NETWORK_HEADER, NV_SOFF, NV_ALEN }, 0 },/* c: ip saddr */
+	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_ADDR },                                /* d:   == the container's */
+	{ X_META, 2, { 1, NFT_META_OIFNAME }, 0 },                              /* e: oifname, all 16 bytes */
+	{ X_CMP, 2, { 1, NFT_CMP_NEQ }, D_BRIDGE },                             /* f:   != the bridge */
+	{ X_MASQ, 0, { 0 }, 0 },                                                /* g: masquerade */
+	{ X_META, 2, { 1, NFT_META_L4PROTO }, 0 },                              /* h: meta l4proto */
+	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_PROTO },                               /* i:   == tcp, udp */
+	{ X_FIB, 3, { 1, NFT_FIB_RESULT_ADDRTYPE, NFTA_FIB_F_DADDR }, 0 },      /* j: fib daddr type */
+	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_LOCAL },                               /* k:   local */
+	{ X_PAYLOAD, 4, { 1, NFT_PAYLOAD_NETWORK_HEADER, NV_DOFF, NV_ALEN }, 0 },/* l: ip daddr */
+	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_HOSTADDR },                            /* m:   == host_address */
+	{ X_PAYLOAD, 4, { 1, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2 }, 0 },         /* n: th dport */
+	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_HPORT },                               /* o:   == host */
+	{ X_IMMEDIATE, 1, { 1 }, D_ADDR },                                      /* p: reg 1 = address */
+	{ X_IMMEDIATE, 1, { 2 }, D_CPORT },                                     /* q: reg 2 = port */
+	{ X_NAT, 5, { NFT_NAT_DNAT, NV_FAM, 1, 1, 2 }, 0 },                     /* r: dnat (type, family, */
+};                                                      /* address min, max, proto min registers) */
+static const char nft_progs[][12] = { "abcdefg", "abhijknopqr", "abhilmnopqr" };   /* masq, dnat, dnat at */
+
+/* What a rule's rows take their values from. */
+struct nft_rule {
+	int chain, family;              /* a row of nat_chains, AF_INET or AF_INET6 */
+	unsigned char fam;              /* the family as meta nfproto has it (NFPROTO_IPV4 is AF_INET) */
+	const char *prog;
+	const void *data[D__N];
+	unsigned char len[D__N];
+};
+
+/* The rule R in M, with the comment TAG (nft's userdata TLV 0). */
+static void nft_rule(struct nl *m, const struct nft_rule *r, const char *tag)
+{
+	unsigned char ud[2 + NAT_TAG] = { 0, (unsigned char)(strlen(tag) + 1) };
+	unsigned alen = r->family == AF_INET ? 4 : 16;
+	const unsigned nv[] = { alen == 4 ? 12 : 8, alen == 4 ? 16 : 24, alen, (unsigned)r->family };
+	struct rtattr *list, *e, *d, *x;
+
+	nft_msg(m, NFT(NFT_MSG_NEWRULE), NLM_F_CREATE | NLM_F_APPEND, "add rule \"%s\" to chain %s", tag,
+		nat_chains[r->chain].name);
+	nl_put_str(m, NFTA_RULE_CHAIN, nat_chains[r->chain].name);
+	memcpy(ud + 2, tag, ud[1]);
+	nl_put(m, NFTA_RULE_USERDATA, ud, 2u + ud[1]);
+	list = nl_nest(m, NFTA_RULE_EXPRESSIONS | NLA_F_NESTED);
+	for (const char *p = r->prog; *p; p++) {
+		const __typeof__(nft_ops[0]) *op = &nft_ops[*p - 'a'];
+
+		e = nl_nest(m, NFTA_LIST_ELEM | NLA_F_NESTED);
+		nl_put_str(m, NFTA_EXPR_NAME, nft_names + op->name);
+		d = nl_nest(m, NFTA_EXPR_DATA | NLA_F_NESTED);
+		for (int i = 0; i < op->n; i++)
+			nl_put_be32(m, i + 1, op->v[i] >= NV_SOFF ? nv[op->v[i] - NV_SOFF] : op->v[i]);
+		if (op->data) {
+			x = nl_nest(m, (op->n + 1) | NLA_F_NESTED);
+			nl_put(m, NFTA_DATA_VALUE, r->data[op->data], r->len[op->data]);
+			nl_nest_end(m, x);
+		}
+		nl_nest_end(m, d);
+		nl_nest_end(m, e);
+	}
+	nl_nest_end(m, list);
+}
+
+/* The batch of C's rules in M: the table and chains (each created if
+ * missing), a masquerade rule per address, a dnat rule per port, family
+ * and dnat chain.  Pure: unit-tested. */
+static void nat_batch(struct nl *m, const struct cfg *c)
+{
+	const struct net_cfg *nc = &c->net;
+	char tag[NAT_TAG], ip[INET6_ADDRSTRLEN], br[IFNAMSIZ] = { 0 };
+	uint32_t rtn_local = RTN_LOCAL;         /* fib's result: host order, as the kernel stores it */
+	uint16_t hport, cport;
+	struct nft_rule r = { .data = { NULL, &r.fam, NULL, NULL, NULL, br, &rtn_local, &hport, &cport },
+			      .len = { 0, 1, 1, 0, 0, sizeof br, 4, 2, 2 } };
+	struct rtattr *h;
+
+	nl_init(m, nat_buf, sizeof nat_buf);
+	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
+	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE);
+	for (int i = 0; i < 3; i++) {
+		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name);
+		nl_put_str(m, NFTA_CHAIN_NAME, nat_chains[i].name);
+		h = nl_nest(m, NFTA_CHAIN_HOOK | NLA_F_NESTED);
+		nl_put_be32(m, NFTA_HOOK_HOOKNUM, nat_chains[i].hook);
+		nl_put_be32(m, NFTA_HOOK_PRIORITY, (uint32_t)(int)nat_chains[i].prio);
+		nl_nest_end(m, h);
+		nl_put_str(m, NFTA_CHAIN_TYPE, "nat");
+	}
+	strfmt(br, sizeof br, "%s", nc->bridge);
+	strfmt(tag, sizeof tag, "nsrun:%s", c->name);
+	r.chain = 2;
+	r.prog = nft_progs[0];
+	for (int i = 0; nc->masquerade && i < nc->n_addr; i++) {
+		r.fam = (unsigned char)(r.family = nc->addr[i].family);
+		r.data[D_ADDR] = nc->addr[i].a;
+		r.len[D_ADDR] = r.family == AF_INET ? 4 : 16;
+		nft_rule(m, &r, tag);
+	}
+	for (int i = 0; i < nc->n_ports; i++) {
+		const struct net_port *p = &nc->port[i];
+		const char *proto = p->proto == IPPROTO_TCP ? "tcp" : "udp";
+		int n = strfmt(tag, sizeof tag, "nsrun:%s %s %u", c->name, proto, p->host);
+
+		if (p->addr.family)
+			strfmt(tag + n, sizeof tag - (size_t)n, " %s", ip_str(p->addr.family, p->addr.a, ip));
+		hport = htons(p->host), cport = htons(p->container);
+		r.prog = nft_progs[1 + !!p->addr.family];
+		r.data[D_PROTO] = &p->proto;
+		r.data[D_HOSTADDR] = p->addr.a;
+		for (int k = 0; k < 4; k++) {   /* IPv4, IPv6 x prerouting, output */
+			const struct net_addr *a = net_first(nc, r.family = k < 2 ? AF_INET : AF_INET6);
+
+			if (!a || (p->addr.family && p->addr.family != r.family))
+				continue;
+			r.fam = (unsigned char)r.family;
+			r.chain = k & 1;
+			r.data[D_ADDR] = a->a;
+			r.len[D_ADDR] = r.len[D_HOSTADDR] = r.family == AF_INET ? 4 : 16;
+			nft_rule(m, &r, tag);
+		}
+	}
+	nft_msg(m, NFNL_MSG_BATCH_END, 0, "commit");
+}
+
+/* What the rules of table inet nsrun say: the handles (and chains) of
+ * NAME's; how many others there are; the first of C's ports (if C)
+ * one of them publishes, and whose it is. */
+struct nat_seen {
+	const struct cfg *c;
+	const char *name;
+	int n, others, clash;
+	uint64_t handle[NAT_RULES];     /* big-endian, as the kernel gave it */
+	unsigned char chain[NAT_RULES];
+	char owner[NSRUN_NAME_MAX + 1];
+};
+
+/* A rule of the dump: NFTA_RULE_ attributes TABLE, CHAIN, HANDLE, USERDATA
+ * (a comment "nsrun:...", its NUL included, as nsrun writes it). */
+static void nat_seen_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct nat_seen *s = arg;
+	const struct rtattr *a = (const struct rtattr *)((const char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct nfgenmsg)));
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct nfgenmsg))), ch = 3, ours = 0;
+	const char *name = NULL;
+	struct net_port p = { 0 };
+	uint64_t handle = 0;
+	char *rest;
+	size_t n;
+
+	if (h->nlmsg_type != NFT(NFT_MSG_NEWRULE))
+		return;
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		const char *d = RTA_DATA(a);
+		size_t l = RTA_PAYLOAD(a);
+
+		if (a->rta_type == NFTA_RULE_TABLE)
+			ours = l == sizeof NAT_TABLE && !memcmp(d, NAT_TABLE, l);
+		for (int i = 0; a->rta_type == NFTA_RULE_CHAIN && i < 3; i++)
+			if (l && l <= sizeof nat_chains[i].name && !memcmp(d, nat_chains[i].name, l))
+				ch = i;
+		if (a->rta_type == NFTA_RULE_HANDLE && l == 8)
+			memcpy(&handle, d, 8);
+		if (a->rta_type == NFTA_RULE_USERDATA && l > 8 && !d[0] && (size_t)d[1] + 2 <= l && !d[d[1] + 1] &&
+		    !strncmp(d + 2, "nsrun:", 6))
+			name = d + 8;
+	}
+	if (!ours)
+		return;
+	n = name ? strcspn(name, " ") : 0;
+	if (name && !strncmp(name, s->name, n) && !s->name[n]) {
+		if (s->n < NAT_RULES && ch < 3)
+			s->handle[s->n] = handle, s->chain[s->n++] = (unsigned char)ch;
+		return;
+	}
+	s->others++;
+	rest = (char *)name + n;
+	if (!s->c || !name || (strncmp(rest, " tcp ", 5) && strncmp(rest, " udp ", 5)))
+		return;
+	p.proto = rest[1] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
+	p.host = (unsigned short)scan_num(rest + 5, &rest, 10);
+	if (*rest == ' ')
+		parse_addr(rest + 1, 0, 0, &p.addr);
+	for (int i = 0; i < s->c->net.n_ports && (s->clash < 0 || i < s->clash); i++)
+		if (port_clash(&s->c->net.port[i], &p)) {
+			s->clash = i;
+			strfmt(s->owner, sizeof s->owner, "%.*s", (int)n, name);
+		}
+}
+
+/* The dump of table inet nsrun's rules into S; -1 and errno (no message). */
+static int nat_list(int fd, const struct cfg *c, const char *name, struct nat_seen *s)
+{
+	char buf[128];
+	struct nl m;
+
+	memset(s, 0, sizeof *s);
+	s->c = c, s->name = name, s->clash = -1;
+	nl_init(&m, buf, sizeof buf);
+	nft_msg(&m, NFT(NFT_MSG_GETRULE), NLM_F_DUMP, "list the rules of table inet " NAT_TABLE);
+	return nl_talk(fd, &m, nat_seen_cb, s) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* Delete the rules S lists (NAME's), in one batch, and with TABLE the
+ * table too when no other rule is in it; -1 and errno. */
+static int nat_drop(int fd, const struct nat_seen *s, int table)
+{
+	struct nl m;
+
+	nl_init(&m, nat_buf, sizeof nat_buf);
+	nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
+	for (int i = 0; i < s->n; i++) {
+		nft_msg(&m, NFT(NFT_MSG_DELRULE), 0, "delete");
+		nl_put_str(&m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
+		nl_put_u64(&m, NFTA_RULE_HANDLE, s->handle[i]);
+	}
+	if (table && !s->others)
+		nft_msg(&m, NFT(NFT_MSG_DELTABLE), 0, "delete table inet " NAT_TABLE);
+	nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit");
+	return nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* Forwarding sysctl I (0 IPv4, 1 IPv6) of nsrun's net namespace: its
+ * first byte, or with SET that byte written; -1 and errno. */
+static int nat_fwd(int i, char set)
+{
+	char path[48], v = 0;
+	int fd, n;
+
+	strfmt(path, sizeof path, "/proc/sys/%s", nat_fwd_names[i]);
+	for (char *p = path; *p; p++)
+		if (*p == '.')
+			*p = '/';
+	if ((fd = open(path, (set ? O_WRONLY : O_RDONLY) | O_CLOEXEC)) < 0)
+		return -1;
+	n = (int)(set ? write(fd, &set, 1) : read(fd, &v, 1));
+	close(fd);
+	return n == 1 ? set ? set : v : -1;
+}
+
+/* Under net_lock, after the pair exists: C's rules in one batch, after
+ * removing its stale ones (a SIGKILLed nsrun's) and refusing a port
+ * another container publishes; then the forwarding sysctls. */
+static int nat_add(struct cfg *c)
+{
+	static struct nat_seen s;
+	struct net_cfg *nc = &c->net;
+	struct undo *u = NULL;
+	int fd = nl_open(NETLINK_NETFILTER), rc = -1;
+	struct nl m;
+
+	if (fd < 0 || nat_list(fd, c, c->name, &s) < 0) {
+		if (fd >= 0 && errno != EINVAL && errno != EOPNOTSUPP)
+			fail("list the rules of table inet " NAT_TABLE);
+		else    /* no NETLINK_NETFILTER, or no nf_tables behind it */
+			fail("%s: nat needs nf_tables (CONFIG_NF_TABLES, CONFIG_NF_TABLES_INET, CONFIG_NFT_NAT, "
+			     "CONFIG_NFT_MASQ, CONFIG_NFT_FIB_INET)", c->name);
+		goto out;
+	}
+	if (s.clash >= 0) {
+		const struct net_port *p = &nc->port[s.clash];
+
+		failx("%s: net.ports[%d]: %s port %u is already published by %s", c->name, s.clash,
+		      p->proto == IPPROTO_TCP ? "tcp" : "udp", p->host, s.owner);
+		goto out;
+	}
+	if (s.n && nat_drop(fd, &s, 0) < 0) {
+		fail("add the nat rules of %s", c->name);
+		goto out;
+	}
+	nat_batch(&m, c);
+	if (step(S_net_nat) < 0) {
+		fail("add the nat rules of %s", c->name);
+		goto out;
+	}
+	if (nl_talk(fd, &m, NULL, NULL) < 0) {
+		nl_fail(&m);
+		goto out;
+	}
+	if (!(u = undo_add(U_NAT, c->name, 0)))
+		goto out;
+	rc = 0;
+	g_nat_fd = fd, fd = -1;
+	for (int i = 0; i < 2; i++) {
+		if (!net_first(nc, i ? AF_INET6 : AF_INET) || nat_fwd(i, 0) != '0')
+			continue;       /* 1, or no such sysctl (no IPv6) */
+		if (!nc->ip_forward)
+			fdfmt(2, "nsrun: %s: warning: %s is 0: masquerade and published ports will not forward\n",
+			      c->name, nat_fwd_names[i]);
+		else if (nat_fwd(i, '1') < 0)
+			rc = fail("set %s to 1", nat_fwd_names[i]);
+		else
+			u->pid |= 1 << i;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* U_NAT: NAME's rules go, in one batch; a forwarding sysctl nsrun switched
+ * on (bit I of RESTORE) goes back to 0 unless another container's rules
+ * are left.  The app has run: a failure is a warning. */
+static void nat_del(const char *name, int restore)
+{
+	static struct nat_seen s;
+	int fd = g_nat_fd, lock = net_lock();   /* (U_NAT comes only after nat_add's batch) */
+
+	if (lock < 0 || nat_list(fd, NULL, name, &s) < 0 || nat_drop(fd, &s, 1) < 0)
+		warn("the nat rules of %s may be left", name);
+	else
+		for (int i = 0; i < 2; i++)
+			if ((restore & 1 << i) && !s.others && nat_fwd(i, '0') < 0)
+				warn("set %s to 0", nat_fwd_names[i]);
+	if (lock >= 0)
+		close(lock);
+	close(fd);
+}
+
 /* Host side, between the clone and "go": the bridge, then the pair in one
  * request (the peer created right inside the container's namespace, the
  * host end on the bridge and up). */
@@ -5249,6 +5738,8 @@ static int net_host(struct cfg *c, pid_t child)
 		}
 	}
 	rc = undo_add(U_LINK, nc->host_if, 0) ? 0 : -1;
+	if (rc == 0 && WITH_NAT && (nc->masquerade || nc->n_ports))
+		rc = nat_add(c);
 out:
 	close(lock);
 	close(fd);

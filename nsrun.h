@@ -29,7 +29,8 @@
 	X(cgroup,   CGROUP,   "cgroup v2 limits and OOM reporting")         \
 	X(net,      NET,      "veth/bridge networking over rtnetlink")      \
 	X(seccomp,  SECCOMP,  "a default seccomp filter of syscalls (classic BPF)") \
-	X(verity,   VERITY,   "dm-verity under the squashfs image (root.verity)")
+	X(verity,   VERITY,   "dm-verity under the squashfs image (root.verity)") \
+	X(nat,      NAT,      "masquerade and published ports over nf_tables netlink (needs net)")
 
 #ifndef WITH_SQUASHFS
 #define WITH_SQUASHFS 1
@@ -51,6 +52,13 @@
 #endif
 #ifndef WITH_VERITY
 #define WITH_VERITY 1
+#endif
+#ifndef WITH_NAT
+#define WITH_NAT 1
+#endif
+#if !WITH_NET                           /* nat writes rules for net's containers */
+#undef WITH_NAT
+#define WITH_NAT 0
 #endif
 #define X(name, FLAG, what) enum { feature_check_##name = WITH_##FLAG };
 NSRUN_FEATURES(X)               /* a row without a default fails to compile */
@@ -93,6 +101,7 @@ enum feature { FEAT_NONE, NSRUN_FEATURES(X) FEAT__COUNT };  /* FEAT_NONE: always
 	X(gid_map)        /* /proc/PID/gid_map */                            \
 	X(net_bridge)     /* create the bridge, when asked to */             \
 	X(net_veth)       /* the pair, its peer inside the container */      \
+	X(net_nat)        /* nf_tables: masquerade, published ports */       \
 	X(net_alias)      /* mark the host end nsrun:NAME */                  \
 	X(state_record)   /* the state file's record, after "go" */          \
 	X(cg_join)        /* cgroup.procs, when clone3 cannot place it */    \
@@ -143,6 +152,7 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_NET_ADDRS   8             /* addresses of the container, of the bridge */
 #define NSRUN_DNS_MAX     3             /* resolv.conf's limit */
 #define NSRUN_HOSTS_MAX   32
+#define NSRUN_PORTS_MAX   12            /* net.ports: 4 rules each fit one batch */
 #define NSRUN_SYSCTL_MAX  32
 #define NSRUN_PATHS_MAX   32            /* masked_paths, readonly_paths */
 #define NSRUN_RLIMITS     16            /* the RLIMIT_ names process.rlimits knows */
@@ -219,6 +229,12 @@ struct net_addr {
 	const char *text;               /* as written, prefix included */
 };
 
+struct net_port {                       /* one of net.ports */
+	unsigned short host, container;
+	unsigned char proto;            /* IPPROTO_TCP, IPPROTO_UDP */
+	struct net_addr addr;           /* host_address; family 0: every address */
+};
+
 struct net_cfg {                        /* "net" */
 	int on;                         /* the section is present */
 	const char *bridge;
@@ -235,6 +251,9 @@ struct net_cfg {                        /* "net" */
 	const char *host_name[NSRUN_HOSTS_MAX];
 	struct net_addr host_addr[NSRUN_HOSTS_MAX];
 	int n_hosts;
+	int masquerade, ip_forward;
+	struct net_port port[NSRUN_PORTS_MAX];
+	int n_ports;
 	char host_if_buf[16];
 };
 

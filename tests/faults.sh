@@ -14,9 +14,11 @@
 # FULL runs to the end without reaching it is DIRRO tried.
 #
 # NET is FULL with a "net" section (a bridge nsrun creates, IPv4 and IPv6
-# addresses, routes, DNS files); it runs in a network namespace of the
-# test's own (tests/netns-run), which fails the run if any link but lo is
-# left in it.  It is tried for the steps the other two do not reach.
+# addresses, routes, DNS files, masquerade and two published ports, the
+# forwarding sysctls switched on and back); it runs in a network namespace
+# of the test's own (tests/netns-run), which fails the run if any link but
+# lo, or any nf_tables rule, is left in it.  It is tried for the steps the
+# other two do not reach.
 #
 # VERITY (root.verity) reaches the device-mapper steps where the kernel has
 # dm-verity (the VM tier); VSIG, with a signature, the signature key's.
@@ -104,7 +106,8 @@ NET=$(mkcfg_raw net.json <<EOF
   $common,
   "net": {"bridge": "br-fault", "bridge_address": ["10.77.0.1/24", "fd77::1/64"],
           "address": ["10.77.0.2/24", "fd77::2/64"], "gateway": "10.77.0.1", "gateway6": "fd77::1",
-          "dns": ["10.77.0.1"], "hosts": {"gw": "10.77.0.1"}}
+          "dns": ["10.77.0.1"], "hosts": {"gw": "10.77.0.1"}, "masquerade": true, "ip_forward": true,
+          "ports": [{"host": 8080, "container": 80}, {"host": 5353, "container": 53, "proto": "udp"}]}
 }
 EOF
 )

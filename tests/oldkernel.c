@@ -14,7 +14,9 @@
  * namespace (copy_time_ns() of a kernel without CONFIG_TIME_NS, and
  * check_unshare_flags() before 5.6, say EINVAL) or before the cgroup one
  * (check_unshare_flags() before 4.6).  clone3() keeps its flags in memory,
- * where a seccomp filter cannot look: add clone3 to make it ENOSYS.
+ * where a seccomp filter cannot look: add clone3 to make it ENOSYS;
+ * no_nftables: socket(AF_NETLINK, ..., NETLINK_NETFILTER) fails with
+ * EPROTONOSUPPORT, as on a kernel built without nfnetlink (nf_tables).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,6 +55,14 @@ struct sock_fprog {
 #define SECCOMP_DATA_ARG0_LO 16
 #define SECCOMP_DATA_ARG1_LO 24
 #endif
+/* socket(): args[0] (the family) and args[2] (the protocol), low halves */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SECCOMP_DATA_ARG2_LO 36
+#else
+#define SECCOMP_DATA_ARG2_LO 32
+#endif
+#define AF_NETLINK_ 16
+#define NETLINK_NETFILTER_ 12
 #define BPF_JEQ_K 0x15                  /* BPF_JMP | BPF_JEQ | BPF_K */
 #define BPF_JSET_K 0x45                 /* BPF_JMP | BPF_JSET | BPF_K */
 #define BPF_RET_K 0x06                  /* BPF_RET | BPF_K */
@@ -107,6 +117,19 @@ int main(int argc, char **argv)
 	int n = 0, i = 1;
 
 	for (int j = 1; j < argc && strcmp(argv[j], "--"); j++) {
+		if (strcmp(argv[j], "no_nftables"))
+			continue;
+		/* socket(AF_NETLINK, *, NETLINK_NETFILTER) -> EPROTONOSUPPORT */
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_NR);
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, (uint32_t)SYS_socket, 0, 5);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_ARG0_LO);
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, AF_NETLINK_, 0, 3);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD_W_ABS, SECCOMP_DATA_ARG2_LO);
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JEQ_K, NETLINK_NETFILTER_, 0, 1);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET_K, SECCOMP_RET_ERRNO | EPROTONOSUPPORT);
+		break;
+	}
+	for (int j = 1; j < argc && strcmp(argv[j], "--"); j++) {
 		if (strcmp(argv[j], "loop_configure"))
 			continue;
 		/* ioctl(fd, LOOP_CONFIGURE, ...) -> EINVAL; anything else goes on */
@@ -133,7 +156,7 @@ int main(int argc, char **argv)
 	for (; i < argc && strcmp(argv[i], "--"); i++) {
 		size_t k = 0;
 
-		if (!strcmp(argv[i], "loop_configure"))
+		if (!strcmp(argv[i], "loop_configure") || !strcmp(argv[i], "no_nftables"))
 			continue;
 		while (k < NSFLAGS_N && strcmp(nsflags[k].name, argv[i]))
 			k++;

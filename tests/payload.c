@@ -27,6 +27,13 @@
  *   lock PATH MS    (on the host) flock PATH (a directory will do), print
  *                   "locked", hold it MS milliseconds, print "released=T"
  *                   (T: /proc/uptime's first field) and let go by exiting
+ *   udpecho PORT    (nat tests) answer each datagram to [::]:PORT (IPv4 too)
+ *                   with "pong peer=ADDR": the address it came from
+ *   udpsend ADDR PORT TEXT
+ *                   send TEXT to ADDR:PORT, print the answer (2 s), exit 0;
+ *                   "timeout" and exit 1 without one
+ *   tcpget ADDR PORT
+ *                   connect (3 s), send "GET / HTTP/1.0", print the reply
  *   groups LIST PROG ARG...
  *                   (on the host, as root) set the supplementary groups to
  *                   LIST (comma-separated gids; "-" for none), exec PROG
@@ -94,6 +101,8 @@
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1046,6 +1055,87 @@ static int do_seccomp(void)
 	return 0;
 }
 
+/* ---- nat tests ---------------------------------------------------------- */
+static int sock_addr(const char *addr, long port, struct sockaddr_in6 *sa)
+{
+	char buf[64];
+
+	memset(sa, 0, sizeof *sa);
+	sa->sin6_family = AF_INET6;
+	sa->sin6_port = htons((unsigned short)port);
+	snprintf(buf, sizeof buf, strchr(addr, ':') ? "%s" : "::ffff:%s", addr);
+	return inet_pton(AF_INET6, buf, &sa->sin6_addr) == 1 ? 0 : -1;
+}
+
+static const char *peer_str(const struct sockaddr_in6 *sa, char *buf, size_t len)
+{
+	inet_ntop(AF_INET6, &sa->sin6_addr, buf, (socklen_t)len);
+	return strncmp(buf, "::ffff:", 7) || !strchr(buf, '.') ? buf : buf + 7;
+}
+
+static int do_udpecho(long port)
+{
+	struct sockaddr_in6 sa, from;
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0), zero = 0;
+	char buf[512], ip[64];
+
+	sock_addr("::", port, &sa);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		return perror("udpecho"), 1;
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		socklen_t fl = sizeof from;
+		ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+
+		if (n < 0)
+			continue;
+		n = snprintf(buf, sizeof buf, "pong peer=%s\n", peer_str(&from, ip, sizeof ip));
+		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+	}
+}
+
+static int do_udpsend(const char *addr, long port, const char *text)
+{
+	struct sockaddr_in6 sa;
+	struct timeval tv = { 2, 0 };
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	char buf[512];
+	ssize_t n;
+
+	if (fd < 0 || sock_addr(addr, port, &sa) < 0)
+		return perror("udpsend"), 1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	if (sendto(fd, text, strlen(text), 0, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    (n = recv(fd, buf, sizeof buf - 1, 0)) < 0)
+		return printf("timeout\n"), 1;
+	buf[n] = 0;
+	printf("%s", buf);
+	return 0;
+}
+
+static int do_tcpget(const char *addr, long port)
+{
+	struct sockaddr_in6 sa;
+	struct timeval tv = { 3, 0 };
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+	char buf[4096];
+	ssize_t n;
+
+	if (fd < 0 || sock_addr(addr, port, &sa) < 0)
+		return perror("tcpget"), 1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		return perror("tcpget: connect"), 1;
+	if (write(fd, "GET / HTTP/1.0\r\n\r\n", 18) != 18)
+		return perror("tcpget: write"), 1;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	return 0;
+}
+
 /* One subcommand: ARGV[1] and its arguments, ARGC of them in all. */
 static int dispatch(int argc, char **argv)
 {
@@ -1093,6 +1183,12 @@ static int dispatch(int argc, char **argv)
 		sleep_ms(n);
 		return 0;
 	}
+	if (!strcmp(cmd, "udpecho") && n > 0)
+		return do_udpecho(n);
+	if (!strcmp(cmd, "udpsend") && arg && argc > 4)
+		return do_udpsend(arg, num(argv[3]), argv[4]);
+	if (!strcmp(cmd, "tcpget") && arg && argc > 3)
+		return do_tcpget(arg, num(argv[3]));
 	if (!strcmp(cmd, "caps"))
 		return do_caps();
 	if (!strcmp(cmd, "open") && arg && argc > 3)

@@ -87,7 +87,8 @@ static cJSON *value_for(const struct field *f, int n)
 		return cJSON_Parse(f->example);
 	if (n < 0)
 		n = 1;
-	v = f->example[0] == '{' && f->parse != p_mounts ? cJSON_CreateObject() : cJSON_CreateArray();
+	v = f->example[0] == '{' && f->parse != p_mounts && f->parse != p_ports ? cJSON_CreateObject()
+									  : cJSON_CreateArray();
 	for (int i = 0; i < n; i++) {
 		cJSON *e = cJSON_Parse(f->example);
 
@@ -110,6 +111,9 @@ static cJSON *value_for(const struct field *f, int n)
 			snprintf(k, sizeof k, "CAP_%s", *cap_name(i) ? cap_name(i) : "NONE");
 			cJSON_AddItemToArray(v, cJSON_CreateString(k));
 			cJSON_Delete(e);
+		} else if (f->parse == p_ports) {       /* each host port once */
+			cJSON_ReplaceItemInObject(e, "host", cJSON_CreateNumber(8000 + i));
+			cJSON_AddItemToArray(v, e);
 		} else {
 			cJSON_AddItemToArray(v, e);
 		}
@@ -141,7 +145,13 @@ static char *config_for(const struct field *f, int n)
 		cJSON *list = cJSON_AddArrayToObject(top, "mounts");
 
 		cJSON_AddItemToArray(list, v);
+	} else if (!strcmp(parent, "net.ports[]")) {   /* likewise, in net, beside an address */
+		at = obj_at(top, "net");
+		cJSON_AddStringToObject(at, "address", "10.42.0.2/24");
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(at, "ports"), v);
 	} else {
+		if (!strcmp(f->path, "net.ports"))
+			cJSON_AddStringToObject(obj_at(top, "net"), "address", "10.42.0.2/24");
 		at = obj_at(top, parent);
 		cJSON_DeleteItemFromObjectCaseSensitive(at, leaf);
 		cJSON_AddItemToObject(at, leaf, v);

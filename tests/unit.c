@@ -186,6 +186,46 @@ static const struct fixture {
 	{ "verity with root.path",
 	  "{\"name\":\"web\",\"root\":{\"path\":\"/r\",\"verity\":{\"root_hash\":\"6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811\",\"hash_offset\":4096}},\"process\":{\"args\":[\"/a\"]}}",
 	  "w.json:1:35: root.verity: only with \"image\": a directory root cannot be verified" },
+	{ "nat port 0",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"ports\":[{\"host\":0,\"container\":80}]}}", "w.json:1:137: net.ports[0].host: expected an integer from 1 to 65535" },
+	{ "nat port 65536",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"ports\":[{\"host\":65536,\"container\":80}]}}", "w.json:1:137: net.ports[0].host: expected an integer from 1 to 65535" },
+	{ "nat port not an integer",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"ports\":[{\"host\":80,\"container\":1.5}]}}", "w.json:1:152: net.ports[0].container: expected an integer from 1 to 65535" },
+	{ "nat proto sctp",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"ports\":[{\"host\":80,\"container\":80,\"proto\":\"sctp\"}]}}", "w.json:1:163: net.ports[0].proto: expected \"tcp\" or \"udp\", got \"sctp\"" },
+	{ "nat host_address not an address",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"ports\":[{\"host\":80,\"container\":80,\"host_address\":\"nope\"}]}}", "w.json:1:170: net.ports[0].host_address: expected an IPv4 or IPv6 address, got \"nope\"" },
+	{ "nat port twice (one on every address)",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"ports\":[{\"host\":80,\"container\":80},{\"host\":80,\"container\":81,\"host_address\":\"10.0.0.1\"}]}}", "w.json:1:156: net.ports[1]: tcp port 80 is already published by net.ports[0]" },
+	{ "nat tcp and udp on one number",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"ports\":[{\"host\":80,\"container\":80,\"proto\":\"udp\"},{\"host\":80,\"container\":80}]}}", NULL },
+	{ "nat two families' host addresses",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"ports\":[{\"host\":80,\"container\":80,\"host_address\":\"fd00::1\"},{\"host\":80,\"container\":80,\"host_address\":\"10.0.0.1\"}]}}", NULL },
+	{ "nat host port missing",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"ports\":[{\"container\":80}]}}", "w.json:1:129: net.ports[0].host: missing (the host port, 1-65535)" },
+	{ "nat unknown key in a port",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"ports\":[{\"host\":80,\"container\":80,\"hots\":1}]}}", "w.json:1:155: net.ports[0].hots: unknown key; did you mean \"host\"?" },
+	{ "nat masquerade not a boolean",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"address\":[\"10.0.0.2/24\",\"fd00::2/64\"],"
+	  "\"masquerade\":1}}", "w.json:1:133: net.masquerade: expected true or false, got a number" },
+	{ "nat no address of the family",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\","
+	  "\"address\":\"fd00::2/64\",\"ports\":[{\"host\":80,\"container\":80,\"host_address\":\"10.0.0.1\"}]}}",
+	  "w.json:1:113: net.ports[0]: the container has no IPv4 address to publish it at (net.address)" },
+	{ "nat mtu 0 (below the range)",
+	  "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},\"net\":{\"bridge\":\"b\",\"mtu\":0}}",
+	  "w.json:1:87: net.mtu: expected an integer from 68 to 65535" },
 	{ "minimal valid",
 	  "{\"name\":\"web\",\"root\":{\"image\":\"/x.sqfs\"},\"process\":{\"args\":[\"/bin/true\"]}}", NULL },
 	{ "issue example valid",
@@ -807,7 +847,7 @@ static void test_nl_batch(void)
 	}
 	check(ok && n == 4 && m.count == 4 && p == end && !m.overflow && m.acks == 0xf,
 	      "batch: four whole requests, labelled, each expecting its ACK", "n=%d count=%d acks=%#x", n, m.count,
-	      m.acks);
+	      (unsigned)m.acks);
 	check(((const struct ifinfomsg *)NLMSG_DATA((const struct nlmsghdr *)buf))->ifi_index == 1,
 	      "batch: lo first", " ");
 	nl_init(&m, buf, 80);
@@ -819,11 +859,105 @@ static void test_nl_batch(void)
 	check(m.overflow && nl_talk(-1, &m, NULL, NULL) < 0 && errno == EMSGSIZE && nl_fail(&m) < 0 &&
 	      !strcmp(g_err, want), "batch: no room for the third is an overflow named by it", "%s",
 	      g_err);
-	nl_init(&m, buf, sizeof buf);
+	static char many[(NL_REQS + 1) * NLMSG_HDRLEN];        /* room for all: the count overflows */
+
+	nl_init(&m, many, sizeof many);
 	for (int i = 0; i <= NL_REQS; i++)
 		nl_add(&m, NLMSG_NOOP, 0, 0, "noop %d", i);
 	check(m.overflow && m.count == NL_REQS, "batch: more than NL_REQS requests is an overflow", "count=%d",
 	      m.count);
+}
+
+/* nat_batch(): walked back message by message and attribute by attribute:
+ * begin/end of the nf_tables subsystem without ACK, the rest with; every
+ * nest's length covers exactly its children; the chain priorities and the
+ * expressions' numbers big-endian; a port compared in network order; the
+ * comment as nft's userdata TLV. */
+static int nat_walk(const struct rtattr *a, int len, int depth, int *exprs, int *be_ok)
+{
+	int n = 0;
+
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len), n++)
+		if (a->rta_type & NLA_F_NESTED) {
+			int sub = 0;
+
+			for (const struct rtattr *c = RTA_DATA(a); RTA_OK(c, (int)RTA_PAYLOAD(a) - sub);
+			     c = (const void *)((const char *)c + RTA_ALIGN(c->rta_len)))
+				sub += RTA_ALIGN(c->rta_len);
+			if (sub != (int)RTA_PAYLOAD(a))
+				return -1;
+			if ((a->rta_type & ~NLA_F_NESTED) == NFTA_LIST_ELEM)
+				++*exprs;
+			if (nat_walk(RTA_DATA(a), (int)RTA_PAYLOAD(a), depth + 1, exprs, be_ok) < 0)
+				return -1;
+		} else if (depth == 3 && RTA_PAYLOAD(a) == 4 && ((const unsigned char *)RTA_DATA(a))[0] > 4) {
+			*be_ok = 0;     /* an expression's numbers (depth 3) are below 2^24: first byte 0 */
+		}
+	return len == 0 ? n : -1;
+}
+
+static void test_nat_batch(void)
+{
+	const char *json = "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+		"\"net\":{\"bridge\":\"br-nsrun\",\"address\":[\"10.88.0.2/24\",\"fd88::2/64\"],\"masquerade\":true,"
+		"\"ports\":[{\"host\":8080,\"container\":80},{\"host\":5353,\"container\":53,\"proto\":\"udp\","
+		"\"host_address\":\"192.0.2.1\"}]}}";
+	static const unsigned char port8080[] = { 0x1f, 0x90 };
+	int types[NL_REQS], n = 0, exprs = 0, be_ok = 1, walk_ok = 1, prio_ok = 0, port_ok = 0, tag_ok = 0;
+	struct cfg c;
+	struct nl m;
+
+	err_reset();
+	if (cfg_parse(&c, "w.json", json, strlen(json)) < 0) {
+		check(0, "nat batch: config", "%s", g_err);
+		return;
+	}
+	nat_batch(&m, &c);
+	for (const struct nlmsghdr *h = m.base; (const char *)h < (const char *)m.h + m.h->nlmsg_len;
+	     h = (const void *)((const char *)h + NLMSG_ALIGN(h->nlmsg_len))) {
+		const struct nfgenmsg *g = NLMSG_DATA(h);
+		const struct rtattr *a = (const void *)((const char *)g + NLMSG_ALIGN(sizeof *g));
+		int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof *g));
+
+		types[n++] = h->nlmsg_type;
+		if (h->nlmsg_type == NFNL_MSG_BATCH_BEGIN || h->nlmsg_type == NFNL_MSG_BATCH_END) {
+			walk_ok &= !(h->nlmsg_flags & NLM_F_ACK) && g->res_id == htons(NFNL_SUBSYS_NFTABLES);
+			continue;
+		}
+		walk_ok &= (h->nlmsg_flags & NLM_F_ACK) && g->nfgen_family == NFPROTO_INET;
+		if (nat_walk(a, len, 0, &exprs, &be_ok) < 0)
+			walk_ok = 0;
+		for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+			const unsigned char *d = RTA_DATA(a);
+
+			if (h->nlmsg_type == NFT(NFT_MSG_NEWCHAIN) && a->rta_type == (NFTA_CHAIN_HOOK | NLA_F_NESTED)) {
+				const struct rtattr *p = RTA_NEXT((const struct rtattr *)d, len);      /* HOOKNUM, then PRIORITY */
+				const unsigned char *v = RTA_DATA(p);
+
+				prio_ok += p->rta_type == NFTA_HOOK_PRIORITY &&
+					   ((v[0] == 0xff && v[3] == 0x9c) || (v[0] == 0 && v[3] == 100));
+			}
+			if (h->nlmsg_type == NFT(NFT_MSG_NEWRULE) && a->rta_type == NFTA_RULE_USERDATA)
+				tag_ok += d[0] == 0 && d[1] + 2u <= RTA_PAYLOAD(a) && !d[d[1] + 1] &&
+					  !strncmp((const char *)d + 2, "nsrun:web", 9);
+			if (h->nlmsg_type == NFT(NFT_MSG_NEWRULE) && a->rta_type == (NFTA_RULE_EXPRESSIONS | NLA_F_NESTED))
+				for (size_t i = 0; i + 2 <= RTA_PAYLOAD(a); i++)
+					port_ok += !memcmp(d + i, "\x06\x00\x01\x00\x1f\x90", 6) && !memcmp(d + i + 4, port8080, 2);
+		}
+	}
+	/* begin, table, 3 chains, 2 masquerade, 8080 x {v4, v6} x {prerouting, output}, 5353 x 2, end */
+	check(n == 14 && types[0] == NFNL_MSG_BATCH_BEGIN && types[1] == NFT(NFT_MSG_NEWTABLE) &&
+	      types[2] == NFT(NFT_MSG_NEWCHAIN) && types[5] == NFT(NFT_MSG_NEWRULE) &&
+	      types[13] == NFNL_MSG_BATCH_END && !m.overflow && m.count == 14,
+	      "nat batch: its messages", "n=%d count=%d", n, m.count);
+	check(walk_ok, "nat batch: flags, families and every nest's length", " ");
+	check(be_ok, "nat batch: numbers big-endian", " ");
+	check(prio_ok == 3, "nat batch: priorities -100, -100, 100 big-endian", "%d", prio_ok);
+	check(tag_ok == 8, "nat batch: every rule tagged nsrun:web (nft's comment TLV)", "%d", tag_ok);
+	check(port_ok == 4, "nat batch: port 8080 compared in network order", "%d", port_ok);
+	/* masq 7 expressions x 2, dnat 11 x 6 */
+	check(exprs == 2 * 7 + 6 * 11, "nat batch: expressions", "%d", exprs);
+	cfg_free(&c);
 }
 
 /* Attributes as the kernel reads them: sizes, byte order, padding, and a
@@ -922,13 +1056,13 @@ static void test_nl_replies(void)
 	batch(&m, buf, sizeof buf, 1, NULL);
 	reply(r.b, &n, NLMSG_ERROR, 100, 0, NULL);
 	nl_replies(&m, r.b, n, NULL, NULL);
-	check(!m.want && m.failed < 0, "reply ACK", "want=%#x failed=%d", m.want, m.failed);
+	check(!m.want && m.failed < 0, "reply ACK", "want=%#x failed=%d", (unsigned)m.want, m.failed);
 	batch(&m, buf, sizeof buf, 1, NULL);
 	n = 0;
 	reply(r.b, &n, NLMSG_ERROR, 99, EEXIST, NULL);
 	reply(r.b, &n, NLMSG_ERROR, 101, EEXIST, NULL);
 	nl_replies(&m, r.b, n, NULL, NULL);
-	check(m.want == 1 && m.failed < 0, "replies to other batches are skipped", "want=%#x", m.want);
+	check(m.want == 1 && m.failed < 0, "replies to other batches are skipped", "want=%#x", (unsigned)m.want);
 	n = 0;
 	reply(r.b, &n, NLMSG_ERROR, 100, EEXIST, NULL);
 	nl_replies(&m, r.b, n, NULL, NULL);
@@ -955,12 +1089,12 @@ static void test_nl_replies(void)
 	reply(r.b, &n, RTM_NEWLINK, 100, 0, NULL);
 	reply(r.b, &n, RTM_NEWLINK, 100, 0, NULL);
 	nl_replies(&m, r.b, n, count_cb, &calls);
-	check(m.want == 1 && calls == 2, "dump parts go to the callback", "want=%#x calls=%d", m.want, calls);
+	check(m.want == 1 && calls == 2, "dump parts go to the callback", "want=%#x calls=%d", (unsigned)m.want, calls);
 	n = 0;
 	reply(r.b, &n, NLMSG_DONE, 100, 0, NULL);
 	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(int));
 	nl_replies(&m, r.b, n, NULL, NULL);
-	check(!m.want && m.failed < 0, "dump end", "want=%#x failed=%d", m.want, m.failed);
+	check(!m.want && m.failed < 0, "dump end", "want=%#x failed=%d", (unsigned)m.want, m.failed);
 	batch(&m, buf, sizeof buf, 1, NULL);
 	r.h.nlmsg_len = NLMSG_HDRLEN;
 	nl_replies(&m, r.b, NLMSG_HDRLEN, NULL, NULL);
@@ -977,11 +1111,11 @@ static void test_nl_replies(void)
 	reply(r.b, &n, NLMSG_ERROR, 102, 0, NULL);
 	reply(r.b, &n, NLMSG_ERROR, 100, 0, NULL);
 	nl_replies(&m, r.b, n, NULL, NULL);
-	check(m.want == 2 && m.failed < 0, "batch: two ACKs out of order, the third awaited", "want=%#x", m.want);
+	check(m.want == 2 && m.failed < 0, "batch: two ACKs out of order, the third awaited", "want=%#x", (unsigned)m.want);
 	n = 0;
 	reply(r.b, &n, NLMSG_ERROR, 101, 0, NULL);
 	nl_replies(&m, r.b, n, NULL, NULL);
-	check(!m.want && m.failed < 0, "batch: the last ACK completes it", "want=%#x", m.want);
+	check(!m.want && m.failed < 0, "batch: the last ACK completes it", "want=%#x", (unsigned)m.want);
 
 	/* The later refusal arrives first; the earlier one is named. */
 	batch(&m, buf, sizeof buf, 4, NULL);
@@ -1000,19 +1134,19 @@ static void test_nl_replies(void)
 		static const int nf[] = { NL_NOACK, NLM_F_CREATE, NLM_F_CREATE, NL_NOACK };
 
 		batch(&m, buf, sizeof buf, 4, nf);
-		check(m.acks == 6, "no-ACK requests expect no answer", "acks=%#x", m.acks);
+		check(m.acks == 6, "no-ACK requests expect no answer", "acks=%#x", (unsigned)m.acks);
 		n = 0;
 		reply(r.b, &n, NLMSG_ERROR, 102, 0, NULL);
 		reply(r.b, &n, NLMSG_ERROR, 101, 0, NULL);
 		nl_replies(&m, r.b, n, NULL, NULL);
 		check(!m.want && m.failed < 0, "no-ACK: the batch completes with the middle ones answered",
-		      "want=%#x", m.want);
+		      "want=%#x", (unsigned)m.want);
 		batch(&m, buf, sizeof buf, 4, nf);
 		n = 0;
 		reply(r.b, &n, NLMSG_ERROR, 100, EPERM, NULL);
 		nl_replies(&m, r.b, n, NULL, NULL);
 		check(!m.want && m.failed == 0 && m.err == EPERM, "no-ACK: a refused batch begin ends the batch",
-		      "want=%#x failed=%d", m.want, m.failed);
+		      "want=%#x failed=%d", (unsigned)m.want, m.failed);
 	}
 }
 
@@ -2344,6 +2478,7 @@ int main(int argc, char **argv)
 	test_mountinfo();
 	test_netlink();
 	test_nl_replies();
+	test_nat_batch();
 	test_nl_batch();
 	test_nl_puts();
 	test_nl_talk();

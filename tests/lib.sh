@@ -278,10 +278,13 @@ wait_for() {
 	bad "no line matching '$2' in $(basename "$1") after ${3:-10} s (got: $(brief "$1"))"
 }
 
-# descendants_of PID: every process below PID, from /proc/*/stat parent links.
-descendants_of() {
+# descendants PID: every process below PID into the array DESC, from
+# /proc/*/stat parent links, by builtins only (called directly, no subshell
+# of its own is counted).
+descendants() {
 	local -A kids=()
-	local f s pid ppid todo=("$1") out=()
+	local f s pid ppid todo=("$1")
+	DESC=()
 	for f in /proc/[0-9]*/stat; do
 		{ read -r s <"$f"; } 2>/dev/null || continue
 		pid=${f#/proc/}
@@ -295,11 +298,16 @@ descendants_of() {
 		pid=${todo[0]}
 		todo=("${todo[@]:1}")
 		for f in ${kids[$pid]:-}; do
-			out+=("$f")
+			DESC+=("$f")
 			todo+=("$f")
 		done
 	done
-	echo ${out[@]+"${out[@]}"}
+}
+
+# descendants_of PID: the same, printed.
+descendants_of() {
+	descendants "$1"
+	echo ${DESC[@]+"${DESC[@]}"}
 }
 
 # wait_app [SECONDS]: until a descendant of the background nsrun runs

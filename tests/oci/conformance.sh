@@ -155,26 +155,8 @@ alive() { local s; s=$(proc_state "$1"); [ -n "$s" ] && [ "$s" != Z ]; }
 # BELOW: every process below this script (the subreaper), read from /proc
 # by builtins only (a command substitution would count its own subshell).
 below_us() {
-	local -A kids=()
-	local f s pid ppid todo=($$)
-	BELOW=()
-	for f in /proc/[0-9]*/stat; do
-		{ read -r s <"$f"; } 2>/dev/null || continue
-		pid=${f#/proc/}
-		pid=${pid%/stat}
-		s=${s##*) }
-		ppid=${s#* }
-		ppid=${ppid%% *}
-		kids[$ppid]+=" $pid"
-	done
-	while ((${#todo[@]})); do
-		pid=${todo[0]}
-		todo=("${todo[@]:1}")
-		for f in ${kids[$pid]:-}; do
-			BELOW+=("$f")
-			todo+=("$f")
-		done
-	done
+	descendants $$
+	BELOW=(${DESC[@]+"${DESC[@]}"})
 }
 
 # is_below PID ANCESTOR: ANCESTOR is on PID's parent chain.

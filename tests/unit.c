@@ -903,6 +903,7 @@ static void test_nat_batch(void)
 		"\"ports\":[{\"host\":8080,\"container\":80},{\"host\":5353,\"container\":53,\"proto\":\"udp\","
 		"\"host_address\":\"192.0.2.1\"}]}}";
 	static const unsigned char port8080[] = { 0x1f, 0x90 };
+	static const struct rtattr port_hdr = { 6, 1 };  /* NFTA_DATA_VALUE's header, in host order */
 	int types[NL_REQS], n = 0, exprs = 0, be_ok = 1, walk_ok = 1, prio_ok = 0, port_ok = 0, tag_ok = 0;
 	struct cfg c;
 	struct nl m;
@@ -942,7 +943,7 @@ static void test_nat_batch(void)
 					  !strncmp((const char *)d + 2, "nsrun:web", 9);
 			if (h->nlmsg_type == NFT(NFT_MSG_NEWRULE) && a->rta_type == (NFTA_RULE_EXPRESSIONS | NLA_F_NESTED))
 				for (size_t i = 0; i + 2 <= RTA_PAYLOAD(a); i++)
-					port_ok += !memcmp(d + i, "\x06\x00\x01\x00\x1f\x90", 6) && !memcmp(d + i + 4, port8080, 2);
+					port_ok += !memcmp(d + i, &port_hdr, 4) && !memcmp(d + i + 4, port8080, 2);
 		}
 	}
 	/* begin, table, 3 chains, 2 masquerade, 8080 x {v4, v6} x {prerouting, output}, 5353 x 2, end */

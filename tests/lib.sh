@@ -304,6 +304,20 @@ descendants() {
 	done
 }
 
+# wait_gone SECONDS PID...: until none of PIDS exists, not even as a zombie
+# (the container of a SIGKILLed nsrun dies by PDEATHSIG, an orphan reaped by
+# whoever adopts it, in its own time); at most SECONDS.
+wait_gone() {
+	local i p left secs=$1
+	shift
+	for ((i = 0; i < secs * 20; i++)); do
+		left=
+		for p in "$@"; do [ -z "$(proc_state "$p")" ] || left=1; done
+		[ -z "$left" ] && return 0
+		sleep 0.05
+	done
+}
+
 # descendants_of PID: the same, printed.
 descendants_of() {
 	descendants "$1"

@@ -265,12 +265,7 @@ if wait_app && wait_for "$RUNDIR/lc-stale.pid" '^status=running$'; then
 	pids=$APP_PIDS
 	kill -KILL "$BG_PID"
 	wait_bg
-	for ((i = 0; i < 60; i++)); do
-		left=
-		for p in $pids; do [ -z "$(proc_state "$p")" ] || left=1; done
-		[ -z "$left" ] && break
-		sleep 0.05
-	done
+	wait_gone 3 $pids
 	[ -e "$RUNDIR/lc-stale.pid" ] || bad "no state file left after kill -9 (the test needs one)"
 	run_nsrun state lc-stale </dev/null
 	expect_rc 1 && expect_one_error '^nsrun: lc-stale: not running$'

@@ -211,14 +211,7 @@ if topo_up; then
 	pids=$APP_PIDS
 	kill -KILL "$BG_PID"
 	wait_bg
-	# its container (init, app) dies by PDEATHSIG; an orphan is reaped by
-	# whoever adopts it, in its own time: wait, or the next test sees it go
-	for ((i = 0; i < 100; i++)); do
-		left=
-		for p in $pids; do [ -z "$(proc_state "$p")" ] || left=1; done
-		[ -z "$left" ] && break
-		sleep 0.05
-	done
+	wait_gone 5 $pids               # else the next test's snapshot sees it go
 	expect_line "ruleset after SIGKILL" "$(ruleset)" 'comment "nsrun:t-nat-kill tcp 8086"$'
 	k2=$(web t-nat-kill 9 '[{"host": 8087, "container": 80}]')
 	bg_nsrun run "$k2"

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -536,7 +537,7 @@ static int g_arena_full;
  * Entry: undo_add() right after a thing exists; undo_all() pops LIFO, on
  *        success and on failure alike, so every run exercises the rollback.
  * ====================================================================== */
-enum undo_kind { U_UNLINK, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE, U_FILE, U_DM, U_KEY, U_NAT };
+enum undo_kind { U_UNLINK, U_KILL, U_CGROUP, U_CGPARENT, U_LINK, U_BRIDGE, U_FILE, U_DM, U_KEY, U_NAT, U_OCI };
 
 struct undo {
 	enum undo_kind kind;
@@ -575,6 +576,7 @@ static void undo_done(struct undo *u)
 }
 
 static void cg_destroy(const char *path);
+static void oci_remove(const char *dir);
 static void cg_parent_remove(const char *path);
 static void net_link_del(const char *name);
 static void net_bridge_remove(const char *name);
@@ -621,6 +623,10 @@ static void undo_all(void)
 		case U_NAT:             /* pid: the forwarding sysctls nsrun switched on */
 			if (WITH_NAT)
 				nat_del(u->path, (int)u->pid);
+			break;
+		case U_OCI:             /* an OCI create's ROOT/ID */
+			if (WITH_OCI)
+				oci_remove(u->path);
 			break;
 		case U_FILE:            /* run --pidfile */
 			if (unlink(u->path) < 0 && errno != ENOENT)
@@ -1361,6 +1367,7 @@ struct ctx {
 	struct cfg *c;                  /* what the rows fill */
 	const struct field *rows;       /* the schema the text is read by */
 	size_t nrows;
+	int lax;                        /* an unknown key is ignored (OCI), not refused */
 };
 
 /* Sizes: bytes, or a number with one of K M G (powers of 1024). */
@@ -1893,7 +1900,7 @@ static int cfg_keys(const struct ctx *x, const cJSON *obj, const char *shown, co
 		for (int i = 0; i < o->n && !k; i++)
 			if (!strcmp(c->string, o->leaf[i]))
 				k = o->f[i];
-		if (!dup && k && feature_on[k->feature])
+		if (!dup && ((k && feature_on[k->feature]) || (!k && x->lax)))
 			continue;
 		field_name(field, sizeof field, shown, c->string);
 		if (dup)
@@ -3349,6 +3356,428 @@ static const char *const default_readonly[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
+/* ---- the OCI rows: an OCI bundle's config.json (issue 17) ---------------
+ * A second table for the same walker, filling the same struct cfg: keys
+ * without a row are ignored (the spec's rule: ctx.lax), OCI's shapes are
+ * read by the small parsers below and land in nsrun's own fields; the
+ * README's "OCI runtime mode" has the map.  g_oci_parse picks the table:
+ * 1 a config.json, 2 exec's process.json (the "process" rows at the top). */
+static int g_oci_parse;
+
+static int p_ociver(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	const char *s;
+
+	(void)f, (void)out;
+	if (cfg_string(x, v, name, &s) < 0)
+		return -1;
+	if (strncmp(s, "1.", 2) || s[2] < '0' || s[2] > '9')
+		return cfg_err(x, v, 0, name, "expected a 1.x.y version, got \"%s\"", s);
+	return 0;
+}
+
+/* uid, gid (ARG 0); umask (ARG 1): 32-bit fields. */
+static int p_oid(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	int64_t t;
+
+	if (cfg_int(x, v, name, 0, f->arg ? 0777 : 4294967294LL, &t) < 0)
+		return -1;
+	*(uint32_t *)out = (uint32_t)t;
+	return 0;
+}
+
+/* root.readonly: nsrun's root.rw, the other way round. */
+static int p_oro(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	int ro;
+
+	if (p_bool(x, v, name, f, &ro) < 0)
+		return -1;
+	*(int *)out = !ro;
+	return 0;
+}
+
+/* A member of E, "NAME.KEY" in FN for its errors. */
+static const cJSON *js_member(const cJSON *e, const char *key, char *fn, size_t len, const char *name)
+{
+	field_name(fn, len, name, key);
+	return cJSON_GetObjectItemCaseSensitive(e, key);
+}
+
+/* process.rlimits[]: {type: "RLIMIT_NOFILE", soft, hard}. */
+static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
+{
+	struct rlim_cfg *l = (struct rlim_cfg *)out + i;
+	char fn[160], fs[160], fh[160];
+	const cJSON *t = js_member(e, "type", fn, sizeof fn, name), *s = js_member(e, "soft", fs, sizeof fs, name),
+		    *h = js_member(e, "hard", fh, sizeof fh, name);
+	int k = 0;
+
+	(void)f;
+	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
+		return -1;
+	if (!t || !s || !h)
+		return cfg_err(x, e, 0, name, "expected {\"type\": \"RLIMIT_...\", \"soft\": N, \"hard\": N}");
+	if (cfg_want(x, t, fn, cJSON_String, "a string") < 0)
+		return -1;
+	while (k < NSRUN_RLIMITS && (strncmp(t->valuestring, "RLIMIT_", 7) ||
+				     strcasecmp(t->valuestring + 7, rlim_names[k].name)))
+		k++;
+	if (k == NSRUN_RLIMITS)
+		return cfg_err(x, t, 0, fn, "unknown limit \"%s\"", t->valuestring);
+	if (rlim_value(x, s, &l->soft) < 0 || rlim_value(x, h, &l->hard) < 0)
+		return cfg_err(x, e, 0, name, "expected soft and hard as non-negative integers");
+	if (l->soft > l->hard)
+		return cfg_err(x, e, 0, name, "the soft limit is above the hard one");
+	l->which = k;
+	return 0;
+}
+
+
+/* linux.namespaces[]: {type, path}: a new one, or (path) one to join. */
+static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
+{
+	char fn[160], fp[160];
+	const cJSON *t = js_member(e, "type", fn, sizeof fn, name), *p = js_member(e, "path", fp, sizeof fp, name);
+	unsigned before = *(unsigned *)out, bit;
+	const char **path;
+
+	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
+		return -1;
+	if (!t)
+		return cfg_err(x, e, 0, fn, "missing (a namespace type)");
+	/* OCI's "network" is nsrun's "net": the rest are the same names */
+	if (cJSON_IsString(t) && !strcmp(t->valuestring, "network"))
+		strcpy(t->valuestring, "net");
+	if (p_namespace(x, t, fn, f, out, i) < 0)
+		return -1;
+	bit = *(unsigned *)out & ~before;
+	if (!p)
+		return 0;
+	path = &x->c->oci.ns_path[__builtin_ctz(bit)];
+	if (cfg_abspath(x, p, fp, path) < 0)
+		return -1;
+	if (bit & (NS_MOUNT | NS_USER | NS_TIME))
+		return cfg_err(x, p, 0, fp, "joining a %s namespace is not supported", ns_name(bit));
+	*(unsigned *)out &= ~bit;               /* joined before the clone, not made */
+	return 0;
+}
+
+/* linux.uidMappings[], gidMappings[]: {containerID, hostID, size}. */
+static int p_oidrange(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
+{
+	static const char keys[] = "containerID\0hostID\0size";
+	int64_t t[3];
+	char fk[160];
+	const char *k = keys;
+
+	(void)f;
+	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
+		return -1;
+	for (int j = 0; j < 3; j++, k += strlen(k) + 1) {
+		const cJSON *v = js_member(e, k, fk, sizeof fk, name);
+
+		if (!v)
+			return cfg_err(x, e, 0, fk, "missing");
+		if (cfg_int(x, v, fk, j == 2, 4294967295LL, &t[j]) < 0)
+			return -1;
+	}
+	if (t[0] + t[2] > 4294967296LL || t[1] + t[2] > 4294967296LL)
+		return cfg_err(x, e, 0, name, "range runs past 4294967295");
+	((struct idmap *)out)[i] = (struct idmap){ (uint32_t)t[0], (uint32_t)t[1], (uint32_t)t[2] };
+	return 0;
+}
+
+/* mounts[]: proc, sysfs, devpts, mqueue and cgroup at their usual places,
+ * and tmpfs on /dev and /dev/shm, are nsrun's own standard mounts (section
+ * namespaces); bind/rbind and other tmpfs become nsrun's "mounts". */
+static const char oci_std_mounts[] = "proc /proc\0sysfs /sys\0devpts /dev/pts\0mqueue /dev/mqueue\0"
+	"cgroup /sys/fs/cgroup\0cgroup2 /sys/fs/cgroup\0tmpfs /dev\0tmpfs /dev/shm\0";
+
+static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
+{
+	struct cfg *c = x->c;
+	struct oci_mount *m = &c->oci.m;
+	struct mount_cfg *mc = &c->mounts[c->n_mounts];
+	char fo[160], std[64];
+	const char *type;
+	int bind;
+
+	(void)f, (void)out, (void)i;
+	*m = (struct oci_mount){ 0 };
+	if (cfg_obj(x, e, "mounts[]", name, m, 0) < 0)
+		return -1;
+	type = m->type ? m->type : "";
+	bind = !strcmp(type, "bind");
+	for (const cJSON *o = m->opts ? ((const cJSON *)m->opts)->child : NULL; o; o = o->next)
+		bind |= !strcmp(o->valuestring, "bind") || !strcmp(o->valuestring, "rbind");
+	strfmt(std, sizeof std, "%s %s", type, m->dest);
+	for (const char *s = oci_std_mounts; *s && !bind; s += strlen(s) + 1)
+		if (!strcmp(s, std))
+			return 0;
+	if (!bind && strcmp(type, "tmpfs"))
+		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s: nsrun mounts proc, sysfs, devpts, mqueue and "
+			       "cgroup only at their usual places, and binds and tmpfs anywhere", type, m->dest);
+	if (c->n_mounts == NSRUN_MOUNTS_MAX)
+		return cfg_err(x, e, 0, name, "more than %d bind and tmpfs mounts", NSRUN_MOUNTS_MAX);
+	*mc = (struct mount_cfg){ .type = bind ? M_BIND : M_TMPFS, .source = m->src, .target = m->dest, .mode = 01777 };
+	if (bind && (!m->src || *m->src != '/' || in_rundir(m->src)))
+		return cfg_err(x, e, 0, name, "a bind needs an absolute \"source\" outside %s", NSRUN_RUNDIR);
+	for (const cJSON *o = m->opts ? ((const cJSON *)m->opts)->child : NULL; o; o = o->next) {
+		const char *s = o->valuestring;
+		char *end;
+
+		strfmt(fo, sizeof fo, "%s.options", name);
+		if (!strcmp(s, "ro"))
+			mc->readonly = 1;
+		else if (!bind && !strncmp(s, "size=", 5) && parse_size(s + 5, &mc->size) < 0)
+			return cfg_err(x, o, 0, fo, "expected size=BYTES (K, M, G), got \"%s\"", s);
+		else if (!bind && !strncmp(s, "mode=", 5) &&
+			 ((mc->mode = (unsigned)scan_num(s + 5, &end, 8)) > 07777 || *end || end == s + 5))
+			return cfg_err(x, o, 0, fo, "expected mode=OCTAL, got \"%s\"", s);
+	}
+	if (mc->readonly && !bind)
+		return cfg_err(x, e, 0, name, "a read-only tmpfs is not supported");
+	c->n_mounts++;
+	return 0;
+}
+
+static int p_str_list(const struct ctx *x, const cJSON *v, const char *name, size_t max)
+{
+	int i = 0;
+
+	if (cfg_want(x, v, name, cJSON_Array, "an array of strings") < 0)
+		return -1;
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		char el[160];
+
+		strfmt(el, sizeof el, "%s[%d]", name, i);
+		if ((size_t)i == max)
+			return cfg_err(x, e, 0, el, "more than %zu entries", max);
+		if (cfg_want(x, e, el, cJSON_String, "a string") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int p_oopts(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)f;
+	*(const void **)out = v;
+	return p_str_list(x, v, name, 64);
+}
+
+/* hooks.X[]: {path, args, env, timeout}; run by oci_hooks. */
+static int p_ohook(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
+{
+	char fn[160];
+	const cJSON *v;
+	const char *s;
+	int64_t t;
+
+	(void)f, (void)out, (void)i;
+	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
+		return -1;
+	if (!(v = js_member(e, "path", fn, sizeof fn, name)))
+		return cfg_err(x, e, 0, fn, "missing (an absolute path)");
+	if (cfg_abspath(x, v, fn, &s) < 0)
+		return -1;
+	if ((v = js_member(e, "args", fn, sizeof fn, name)) && p_str_list(x, v, fn, NSRUN_ARGS_MAX) < 0)
+		return -1;
+	if ((v = js_member(e, "env", fn, sizeof fn, name)) && p_str_list(x, v, fn, NSRUN_ARGS_MAX) < 0)
+		return -1;
+	if ((v = js_member(e, "timeout", fn, sizeof fn, name)) && cfg_int(x, v, fn, 1, 3600, &t) < 0)
+		return -1;
+	return 0;
+}
+
+static int p_ohooks(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	*(const void **)out = v;
+	return cfg_each(x, v, name, f, out, p_ohook) < 0 ? -1 : 0;
+}
+
+/* annotations: an object of strings, kept for state. */
+static int p_oannot(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	char fa[160];
+
+	(void)f;
+	if (cfg_want(x, v, name, cJSON_Object, "an object of strings") < 0)
+		return -1;
+	for (const cJSON *e = v->child; e; e = e->next)
+		if (cfg_want(x, e, field_name(fa, sizeof fa, name, e->string), cJSON_String, "a string") < 0)
+			return -1;
+	*(const void **)out = v;
+	return 0;
+}
+
+/* linux.resources: a value that is no limit (what a new cgroup has anyway)
+ * is skipped, so a spec without a real limit needs no cgroup; the rest are
+ * nsrun's own cgroup keys (ARG: the cg_keys row), fail closed at start.
+ * cpu.shares becomes cpu.weight (runc's formula), cpu.quota + period one
+ * cpu.max, memory.limit/pids.limit -1 (or 0) none. */
+static int p_ocg(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct cg_cfg *cg = out;
+	const struct cg_key *k = &cg_keys[f->arg];
+	cJSON *n = (cJSON *)v, keep = *v;
+	char num[48];
+	uint64_t mag = 0, per = 100000;
+	int neg = 0, rc;
+
+	if (cJSON_IsNumber(v) && js_integer(x, v, &neg, &mag) < 0)
+		return cfg_err(x, v, 0, name, "expected an integer");
+	if ((cJSON_IsNumber(v) && (neg || mag == 0 || (k->kind == CG_WEIGHT && mag == 1024))) ||
+	    (cJSON_IsString(v) && !*v->valuestring))
+		return 0;                       /* no limit */
+	if (cg->n == NSRUN_CG_WRITES)
+		return cfg_err(x, v, 0, name, "too many limits");
+	if (k->kind == CG_WEIGHT)               /* shares 2..262144 -> weight 1..10000 */
+		mag = 1 + ((mag < 2 ? 0 : mag > 262144 ? 262142 : mag - 2) * 9999) / 262142;
+	if (k->kind == CG_CPUMAX && x->c->oci.cpu &&
+	    (n = cJSON_GetObjectItemCaseSensitive(x->c->oci.cpu, "period")))
+		js_integer(x, n, &neg, &per);
+	rc = strfmt(num, sizeof num, "%llu", (unsigned long long)mag);
+	if (k->kind == CG_CPUMAX)
+		strfmt(num + rc, sizeof num - (size_t)rc, " %llu", (unsigned long long)per);
+	n = (cJSON *)v;
+	if (cJSON_IsNumber(v))                  /* checked as nsrun's string, in its place in the text */
+		n->type = cJSON_String, n->valuestring = num;
+	rc = cfg_cg_value(x, v, k, name, &cg->w[cg->n]);
+	*n = keep;
+	if (rc < 0)
+		return -1;
+	cg->n++;
+	cg->on = 1;
+	return 0;
+}
+
+static int p_ocpu(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	x->c->oci.cpu = v;
+	return p_object(x, v, name, f, out);
+}
+
+/* The parts of OCI nsrun does not do: one line, never silently ignored. */
+static int p_orefuse(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)out;
+	if (cJSON_IsNull(v) || (cJSON_IsArray(v) && !v->child) || cJSON_IsFalse(v))
+		return 0;
+	return cfg_err(x, v, 0, name, "%s", f->unit);
+}
+
+/* The lists: a row's ARG picks the parser of its elements. */
+enum { OE_NS, OE_IDMAP, OE_RLIMIT, OE_MOUNT };
+static const cfg_elem_fn oci_elems[] = { p_onamespace, p_oidrange, p_orlimit, p_omount };
+
+static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	return cfg_each(x, v, name, f, out, oci_elems[f->arg]) < 0 ? -1 : 0;
+}
+
+#define OOFF(member) offsetof(struct oci_mount, member)
+static const struct field oci_rows[] = {
+	{ .path = "ociVersion", .parse = p_ociver, .missing = "\"1.x.y\"" },
+	{ .path = "linux", .parse = p_object },
+	{ .path = "linux.namespaces", .parse = p_olist, .off = OFF(ns), .max = 8, .unit = "namespaces",
+	  .arg = OE_NS },
+	{ .path = "linux.uidMappings", .parse = p_olist, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER,
+	  .arg = OE_IDMAP },
+	{ .path = "linux.gidMappings", .parse = p_olist, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER,
+	  .arg = OE_IDMAP },
+	{ .path = "linux.maskedPaths", .parse = p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = "paths" },
+	{ .path = "linux.readonlyPaths", .parse = p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = "paths" },
+	{ .path = "linux.sysctl", .parse = p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = "sysctls" },
+	{ .path = "linux.cgroupsPath", .parse = p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
+	{ .path = "linux.resources", .parse = p_object },
+	{ .path = "linux.resources.memory", .parse = p_object },
+	{ .path = "linux.resources.memory.limit", .parse = p_ocg, .off = OFF(cg), .arg = CGK_memory_max,
+	  .feature = FEAT_cgroup },
+	{ .path = "linux.resources.pids", .parse = p_object },
+	{ .path = "linux.resources.pids.limit", .parse = p_ocg, .off = OFF(cg), .arg = CGK_pids_max,
+	  .feature = FEAT_cgroup },
+	{ .path = "linux.resources.cpu", .parse = p_ocpu },
+	{ .path = "linux.resources.cpu.shares", .parse = p_ocg, .off = OFF(cg), .arg = CGK_cpu_weight,
+	  .feature = FEAT_cgroup },
+	{ .path = "linux.resources.cpu.quota", .parse = p_ocg, .off = OFF(cg), .arg = CGK_cpu_max,
+	  .feature = FEAT_cgroup },
+	{ .path = "linux.resources.cpu.cpus", .parse = p_ocg, .off = OFF(cg), .arg = CGK_cpuset_cpus,
+	  .feature = FEAT_cgroup },
+	{ .path = "linux.resources.cpu.mems", .parse = p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
+	  .feature = FEAT_cgroup },
+	{ .path = "linux.resources.memory.swap", .parse = p_orefuse, .unit = "memory.swap is not supported" },
+	{ .path = "linux.resources.cpu.realtimeRuntime", .parse = p_orefuse, .unit = "realtime CPU is not supported" },
+	{ .path = "linux.resources.hugepageLimits", .parse = p_orefuse, .unit = "hugepage limits are not supported" },
+	{ .path = "linux.resources.unified", .parse = p_orefuse, .unit = "unified cgroup files are not supported" },
+	{ .path = "linux.seccomp", .parse = p_orefuse, .unit = "OCI seccomp profiles are not supported (yet)" },
+	{ .path = "linux.timeOffsets", .parse = p_orefuse, .unit = "time offsets are not supported" },
+	{ .path = "root", .parse = p_object, .missing = "an object with \"path\"" },
+	{ .path = "root.path", .parse = p_string, .off = OFF(root.path), .missing = "the root directory" },
+	{ .path = "root.readonly", .parse = p_oro, .off = OFF(root.rw) },
+	{ .path = "hostname", .parse = p_hostname, .off = OFF(hostname), .needs = NS_UTS },
+	{ .path = "process", .parse = p_object, .missing = "an object with \"args\" and \"cwd\"" },
+	{ .path = "process.terminal", .parse = p_bool, .off = OFF(oci.terminal) },
+	{ .path = "process.args", .parse = p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = "entries",
+	  .missing = "the program and its arguments" },
+	{ .path = "process.env", .parse = p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = "entries",
+	  .arg = 1 },
+	{ .path = "process.cwd", .parse = p_abspath, .off = OFF(proc.cwd), .missing = "an absolute path" },
+	{ .path = "process.user", .parse = p_object },
+	{ .path = "process.user.uid", .parse = p_oid, .off = OFF(proc.uid) },
+	{ .path = "process.user.gid", .parse = p_oid, .off = OFF(proc.gid) },
+	{ .path = "process.user.umask", .parse = p_oid, .off = OFF(proc.umask), .arg = 1 },
+	{ .path = "process.capabilities", .parse = p_object },
+	{ .path = "process.capabilities.bounding", .parse = p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
+	  .unit = "capabilities" },
+	{ .path = "process.capabilities.effective", .parse = p_caps, .off = OFF(oci.caps_other), .max = NSRUN_CAPS,
+	  .unit = "capabilities" },
+	{ .path = "process.capabilities.permitted", .parse = p_caps, .off = OFF(oci.caps_other), .max = NSRUN_CAPS,
+	  .unit = "capabilities" },
+	{ .path = "process.noNewPrivileges", .parse = p_bool, .off = OFF(proc.no_new_privs) },
+	{ .path = "process.oomScoreAdj", .parse = p_oom, .off = OFF(proc.oom_score_adj) },
+	{ .path = "process.rlimits", .parse = p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
+	  .max = NSRUN_RLIMITS, .unit = "limits", .arg = OE_RLIMIT },
+	{ .path = "mounts", .parse = p_olist, .max = 4 * NSRUN_MOUNTS_MAX, .unit = "mounts",
+	  .arg = OE_MOUNT },
+	{ .path = "mounts[].destination", .parse = p_below_root, .off = OOFF(dest), .missing = "an absolute path" },
+	{ .path = "mounts[].type", .parse = p_string, .off = OOFF(type) },
+	{ .path = "mounts[].source", .parse = p_string, .off = OOFF(src) },
+	{ .path = "mounts[].options", .parse = p_oopts, .off = OOFF(opts) },
+	{ .path = "hooks", .parse = p_object },
+#define OCI_HOOK(name, i) { .path = "hooks." name, .parse = p_ohooks, .off = OFF(oci.hooks[i]), .max = 16, .unit = "hooks" }
+	OCI_HOOK("prestart", OCI_PRESTART), OCI_HOOK("createRuntime", OCI_CREATE_RUNTIME),
+	OCI_HOOK("createContainer", OCI_CREATE_CONTAINER), OCI_HOOK("startContainer", OCI_START_CONTAINER),
+	OCI_HOOK("poststart", OCI_POSTSTART), OCI_HOOK("poststop", OCI_POSTSTOP),
+#undef OCI_HOOK
+	{ .path = "annotations", .parse = p_oannot, .off = OFF(oci.annotations) },
+};
+
+/* An OCI config.json (g_oci_parse 1) or exec's process (2): OCI's defaults
+ * where they differ from nsrun's, then the rows. */
+static int oci_check(const struct ctx *x, struct cfg *c)
+{
+	c->proc.caps = 0;
+	c->proc.no_new_privs = 0;
+	c->proc.env[0] = NULL;
+	c->masked.n = c->readonly.n = 0;
+	c->root.rw = 1;
+	c->sc.mode = SCM_NONE;
+	if (g_oci_parse == 2)
+		return cfg_obj(x, x->root, "process", "", c, 0);
+	if (cfg_obj(x, x->root, "", "", c, 0) < 0)
+		return -1;
+	if (!(c->ns & NS_MOUNT))
+		return cfg_err(x, x->root, 0, "linux.namespaces", "a new \"mount\" namespace is required");
+	if ((c->ns & NS_USER) && (!c->userns.n_uid_map || !c->userns.n_gid_map))
+		return cfg_err(x, x->root, 0, "linux.uidMappings", "required, with gidMappings, for a new user namespace");
+	return 0;
+}
+
 /* The whole config: defaults, then the rows from the top. */
 static int cfg_check(const struct ctx *x, struct cfg *c)
 {
@@ -3382,7 +3811,7 @@ static const char *show_byte(char b, char buf[8])
  * it is freed on error). */
 static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 {
-	struct ctx x = { file, buf, NULL, c, schema, schema_len };
+	struct ctx x = { file, buf, NULL, c, schema, schema_len, 0 };
 	const char *end = NULL;
 	cJSON *root;
 	int line, col;
@@ -3432,7 +3861,9 @@ static int cfg_parse_buf(struct cfg *c, const char *file, char *buf, size_t len)
 		c->json = root;
 		c->text = buf;
 		x.root = root;
-		if ((rc = cfg_check(&x, c)) < 0)
+		if (WITH_OCI && g_oci_parse)
+			x.rows = oci_rows, x.nrows = sizeof oci_rows / sizeof oci_rows[0], x.lax = 1;
+		if ((rc = x.lax ? oci_check(&x, c) : cfg_check(&x, c)) < 0)
 			cfg_free(c);
 		return rc;
 	}
@@ -3468,7 +3899,7 @@ void cfg_free(struct cfg *c)
 __attribute__((format(printf, 4, 5)))
 static int cfg_err_at(const struct cfg *c, const void *node, const char *field, const char *fmt, ...)
 {
-	struct ctx x = { c->file, c->text, c->json, (struct cfg *)c, schema, schema_len };
+	struct ctx x = { c->file, c->text, c->json, (struct cfg *)c, schema, schema_len, 0 };
 	char msg[400];
 	va_list ap;
 
@@ -3561,7 +3992,34 @@ struct run {
 	int ready_fd;                   /* run --ready-fd N, or -1 */
 	int ready[2];                   /* init -> nsrun: the app's execve succeeded */
 	int exec_fd;                    /* NAME.sock, listening: init serves nsrun exec */
+	int oci;                        /* an OCI create: the app is the container's process (9b. oci) */
 };
+
+/* The OCI mode's options and state (section 9b. oci). */
+enum { O_ROOT, O_LOG, O_LOGFMT, O_SYSTEMD, O_DEBUG, O_ROOTLESS, O_CRIU,         /* global */
+       O_BUNDLE, O_PIDFILE, O_CONSOLE, O_NOPIVOT, O_NOKEYRING, O_PRESERVE, O_DETACH, O_PROCESS, O_ALL, O_FORCE,
+       O_FORMAT, O__N };
+static const char oci_opt_names[] = "root\0log\0log-format\0systemd-cgroup\0debug\0rootless\0criu\0bundle\0pid-file\0"
+	"console-socket\0no-pivot\0no-new-keyring\0preserve-fds\0detach\0process\0all\0force\0format";
+static const char oci_opt_short[O__N] = { [O_BUNDLE] = 'b', [O_DETACH] = 'd', [O_ALL] = 'a', [O_FORCE] = 'f',
+					  [O_FORMAT] = 'f' };
+#define OB(o) (1u << O_##o)
+#define O_VALUED (OB(ROOT) | OB(LOG) | OB(LOGFMT) | OB(ROOTLESS) | OB(CRIU) | OB(BUNDLE) | OB(PIDFILE) | \
+		  OB(CONSOLE) | OB(PRESERVE) | OB(PROCESS) | OB(FORMAT))
+#define O_GLOBAL (OB(ROOT) | OB(LOG) | OB(LOGFMT) | OB(SYSTEMD) | OB(DEBUG) | OB(ROOTLESS) | OB(CRIU))
+#define O_CREATE (OB(BUNDLE) | OB(PIDFILE) | OB(CONSOLE) | OB(NOPIVOT) | OB(NOKEYRING) | OB(PRESERVE))
+
+static struct {
+	const char *opt[O__N];          /* the options given: a value, or "" */
+	const char *id;
+	char dir[NSRUN_PATH_MAX];       /* ROOT/ID */
+	char bundle[NSRUN_PATH_MAX], rootfs[NSRUN_PATH_MAX], cg[NSRUN_PATH_MAX];
+	int fifo, ready;                /* the child's: exec.fifo (O_PATH), its end of "set up" */
+	int preserve;                   /* --preserve-fds N */
+	pid_t pid;                      /* the container's host pid */
+	const struct cfg *c;
+} g_oci;                                /* fifo, ready: 0 (in .bss) until set */
+
 
 static int write_file(const char *path, const char *s)
 {
@@ -4386,7 +4844,7 @@ static int img_mount(struct run *r)
 	} else {
 		if (step(S_mount_rootdir) < 0 || mount(c->root.path, at, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return fail("bind root directory %s", c->root.path);
-		if (!c->root.overlay && (step(S_remount_ro) < 0 || mnt_attr(at, MS_RDONLY | MS_NODEV) < 0))
+		if (!c->root.overlay && !c->root.rw && (step(S_remount_ro) < 0 || mnt_attr(at, MS_RDONLY | MS_NODEV) < 0))
 			return fail("make root %s read-only", c->root.path);
 	}
 	if (!c->root.overlay)
@@ -5946,6 +6404,10 @@ static int net_files(struct run *r)
 	return 0;
 }
 
+static int oci_wait(void);
+static void oci_child(struct run *r) __attribute__((noreturn));
+static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t pid);
+
 /* ==[ 8. namespaces + init ]===============================================
  * Owns:  the one clone; the user-namespace maps and time offsets (written
  *        by nsrun before the container goes on); "go" (the signals the app
@@ -6541,10 +7003,10 @@ static int ns_pivot(void)
 {
 	if (step(S_pivot_root) < 0)
 		return fail("pivot_root");
-	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+	if (!(WITH_OCI && g_oci.opt[O_NOPIVOT]) && syscall(SYS_pivot_root, ".", ".") == 0) {
 		if (umount2(".", MNT_DETACH) < 0)
 			return fail("detach the old root");
-	} else if (errno == EINVAL) {
+	} else if ((WITH_OCI && g_oci.opt[O_NOPIVOT]) || errno == EINVAL) {
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return fail("move the new root over /");
 		if (chroot(".") < 0)
@@ -6791,7 +7253,7 @@ static int app_fds(void)
 	long n;
 	int d;
 
-	if (syscall(SYS_close_range, 3, ~0U, NSRUN_CLOSE_RANGE_CLOEXEC) == 0)
+	if (syscall(SYS_close_range, 3 + g_oci.preserve, ~0U, NSRUN_CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
 	if ((d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fail("open /proc/self/fd");
@@ -6802,7 +7264,7 @@ static int app_fds(void)
 			int fd = (int)scan_num(buf + o + 19, NULL, 10);
 
 			memcpy(&len, buf + o + 16, sizeof len);
-			if (fd > 2 && fd != d)
+			if (fd > 2 + g_oci.preserve && fd != d)
 				fcntl(fd, F_SETFD, FD_CLOEXEC);
 			o += len;
 		}
@@ -6894,6 +7356,8 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 	if (strcmp(p->cwd, "/") && app_cwd(p->cwd) < 0)
 		return -1;
 	if (p->no_new_privs && sc_load(p) < 0)
+		return -1;
+	if (WITH_OCI && g_oci.fifo > 2 && oci_wait() < 0)     /* an OCI create: until start */
 		return -1;
 	app_execvpe(p->args[0], (char *const *)p->args, (char *const *)p->env, app_path(p->env));
 }
@@ -7260,8 +7724,17 @@ static void child_main(struct run *r, const sigset_t *mask)
 		close(r->ready_fd), close(r->ready[0]);
 	if (r->cg_fd >= 0)
 		close(r->cg_fd);
+	if (WITH_OCI && r->oci) {               /* its host pid, from the host's /proc */
+		char self[16] = "";
+
+		close(r->ready[0]);
+		(void)!readlink("/proc/self", self, sizeof self - 1);
+		g_oci.pid = (pid_t)scan_num(self, NULL, 10);
+	}
 	if ((!r->own_ns && img_root(r) < 0) || ns_setup(r) < 0)
 		child_die(r);
+	if (WITH_OCI && r->oci)
+		oci_child(r);
 	init_main(r, mask);
 }
 
@@ -7510,6 +7983,9 @@ static int ns_start(struct run *r, const sigset_t *mask)
 				  ns_write_map(pid, "gid_map", c->userns.gid_map, c->userns.n_gid_map) < 0))
 		goto out;
 	if (WITH_NET && c->net.on && net_host(c, pid) < 0)
+		goto out;
+	if (WITH_OCI && r->oci && (oci_hooks(c, OCI_PRESTART, "created", pid) < 0 ||
+				   oci_hooks(c, OCI_CREATE_RUNTIME, "created", pid) < 0))
 		goto out;
 	r->sig_ign = sig_ignored();
 	if (write(r->go[1], &r->sig_ign, sizeof r->sig_ign) != sizeof r->sig_ign) {
@@ -7921,7 +8397,7 @@ static void forward_mask(sigset_t *m)
 static int pid_file(struct run *r)
 {
 	char tmp[NSRUN_PATH_MAX + 16], buf[16];
-	int n = strfmt(buf, sizeof buf, "%d\n", (int)r->child);
+	int n = strfmt(buf, sizeof buf, "%d%s", (int)r->child, r->oci ? "" : "\n");     /* OCI: no newline */
 
 	if (strfmt(tmp, sizeof tmp, "%s.%d", r->pidfile, (int)getpid()) >= (int)sizeof tmp)
 		return errno = ENAMETOOLONG, fail("write the pid file %s", r->pidfile);
@@ -7933,9 +8409,10 @@ static int pid_file(struct run *r)
 	return undo_add(U_FILE, r->pidfile, 0) ? 0 : -1;
 }
 
+static struct run r;                    /* the one start of this nsrun: run's, or an OCI create's */
+
 static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 {
-	static struct run r;
 	sigset_t mask;
 	int rc = -1;
 	char b;
@@ -7971,6 +8448,734 @@ static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 	if (ready_fd >= 0)
 		close(ready_fd), close(r.ready[0]);
 	return rc;
+}
+
+/* ==[ 9b. oci ]=============================================================
+ * Owns:  the OCI runtime CLI (issue 17): runc's verbs over the same run
+ *        path.  create clones the container as run does, but its process
+ *        is the app itself (no init of nsrun above it): the child does the
+ *        whole setup and become_app, and right before the execve says "set
+ *        up" to create (a byte on a pipe) and blocks opening ROOT/ID/
+ *        exec.fifo for writing; start opens it for reading, the child runs
+ *        the startContainer hooks, writes a byte and execs.  create exits 0
+ *        then: nothing of the host side needs a live nsrun (no death signal,
+ *        its undo entries dropped on success; a failed create rolls back).
+ *        State per ID: ROOT/ID/state ("PID START_TICKS", the bundle, the
+ *        cgroup, the annotations' JSON), exec.fifo while created, a copy of
+ *        config.json when it has hooks for start or delete.  Status: stopped
+ *        when the pid is gone, a zombie or another process (start time);
+ *        else created while exec.fifo is there, running after.
+ * Entry: oci_main() (main, when oci_wants()), oci_child() (child_main),
+ *        oci_wait() (become_app)
+ * Undo:  U_OCI ROOT/ID and its files
+ * Feature: WITH_OCI
+ * ====================================================================== */
+/* A loaded ROOT/ID/state. */
+struct ostate {
+	pid_t pid;
+	unsigned long long ticks;
+	const char *bundle, *cg, *annot;
+	const char *status;
+	char buf[32768];
+};
+
+/* The verb's failure: its line to --log (text, or JSON with the time) or
+ * to stderr; exit 1. */
+static int oci_fail(void)
+{
+	const char *log = g_oci.opt[O_LOG];
+	int fd = log ? open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) : 2;
+	char buf[1024];
+	struct out o = { buf, sizeof buf, 0, 0, fd < 0 ? 2 : fd };
+
+	if (log && g_oci.opt[O_LOGFMT] && !strcmp(g_oci.opt[O_LOGFMT], "json")) {
+		long long t = now_ms(CLOCK_REALTIME) / 1000, d = t / 86400 + 719468, era = d / 146097,
+			  doe = d - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365,
+			  doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153,
+			  m = mp < 10 ? mp + 3 : mp - 9;
+
+		ofmt(&o, "{\"level\":\"error\",\"msg\":");
+		json_val(&o, g_err, 1);
+		ofmt(&o, ",\"time\":\"%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ\"}\n", yoe + era * 400 + (m <= 2), m,
+		     doy - (153 * mp + 2) / 5 + 1, t % 86400 / 3600, t % 3600 / 60, t % 60);
+	} else {
+		ofmt(&o, "nsrun: %s\n", g_err);
+	}
+	write_all(o.fd, buf, o.n);
+	if (fd > 2)
+		close(fd);
+	return 1;
+}
+
+/* The annotations' text, as the config has it. */
+static const char *oci_annot(const struct cfg *c, int *len)
+{
+	struct ctx x = { c->file, c->text, c->json, (struct cfg *)c, NULL, 0, 1 };
+	const char *p;
+
+	if (!c->oci.annotations)
+		return *len = 2, "{}";
+	p = c->text + cfg_where(&x, c->oci.annotations, 0);
+	*len = (int)(js_skip(p) - p);
+	return p;
+}
+
+/* The state of the spec, as state prints it and hooks read it. */
+static void oci_state_json(struct out *o, const char *id, const char *status, pid_t pid, const char *bundle,
+			   const char *annot, int alen)
+{
+	ofmt(o, "{\"ociVersion\": \"1.2.0\", \"id\": ");
+	json_val(o, id, 1);
+	ofmt(o, ", \"status\": \"%s\", \"pid\": %d, \"bundle\": ", status, (int)pid);
+	json_val(o, bundle, 1);
+	ofmt(o, ", \"annotations\": %.*s}", alen, annot);
+}
+
+/* fork, as a raw clone (libc's brings its atfork machinery, 3 KiB). */
+static pid_t oci_fork(void)
+{
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+}
+
+/* The hooks WHICH of C, each with the state on its stdin; the first that
+ * fails stops them (an error) unless they are poststart or poststop. */
+static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t pid)
+{
+	static const char names[] = "prestart\0createRuntime\0createContainer\0startContainer\0poststart\0poststop";
+	const char *argv[NSRUN_ARGS_MAX + 2], *envp[NSRUN_ARGS_MAX + 1], *name = names, *annot;
+	char st[8192];
+	struct out o = { st, sizeof st, 0, 0, -1 };
+	int alen, p[2], ws, k;
+
+	if (!c || !c->oci.hooks[which])
+		return 0;
+	for (k = 0; k < which; k++)
+		name += strlen(name) + 1;
+	annot = oci_annot(c, &alen);
+	oci_state_json(&o, g_oci.id, status, pid, g_oci.bundle, annot, alen);
+	for (const cJSON *h = ((const cJSON *)c->oci.hooks[which])->child; h; h = h->next) {
+		const cJSON *path = cJSON_GetObjectItemCaseSensitive(h, "path");
+		pid_t kid;
+
+		for (int l = 0; l < 2; l++) {
+			const cJSON *a = cJSON_GetObjectItemCaseSensitive(h, l ? "env" : "args");
+			const char **v = l ? envp : argv;
+
+			k = 0;
+			for (const cJSON *e = a ? a->child : NULL; e; e = e->next)
+				v[k++] = e->valuestring;
+			if (!l && !k)
+				v[k++] = path->valuestring;
+			v[k] = NULL;
+		}
+		if (pipe2(p, O_CLOEXEC) < 0 || (kid = oci_fork()) < 0)
+			return fail("run the %s hook %s", name, path->valuestring);
+		if (kid == 0) {
+			if (dup2(p[0], 0) < 0)
+				_exit(127);
+			execve(path->valuestring, (char *const *)argv, (char *const *)envp);
+			fdfmt(2, "nsrun: %s hook %s: %s\n", name, path->valuestring, strerror(errno));
+			_exit(127);
+		}
+		close(p[0]);
+		write_all(p[1], st, o.n);
+		close(p[1]);
+		while (waitpid(kid, &ws, 0) < 0 && errno == EINTR)
+			;
+		if (ws == 0)
+			continue;
+		failx("the %s hook %s exited with %d", name, path->valuestring, exit_code(ws));
+		if (which < OCI_POSTSTART)
+			return -1;
+		fdfmt(2, "nsrun: warning: %s\n", g_err);
+		err_reset();
+	}
+	return 0;
+}
+
+/* In the container, the step before the app's execve (become_app): "set
+ * up" to create, then wait for start; the startContainer hooks; exec. */
+static int oci_wait(void)
+{
+	char path[32];
+	int fd;
+
+	if (prctl(PR_SET_PDEATHSIG, 0) < 0 || write(g_oci.ready, "r", 1) != 1)
+		return fail("tell nsrun create the container is set up");
+	close(g_oci.ready);
+	strfmt(path, sizeof path, "/proc/self/fd/%d", g_oci.fifo);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return fail("open exec.fifo");
+	close(g_oci.fifo);
+	g_oci.fifo = 0;
+	if (oci_hooks(g_oci.c, OCI_START_CONTAINER, "created", g_oci.pid) < 0)
+		return -1;
+	return write(fd, "0", 1) == 1 ? close(fd) : fail("write exec.fifo");
+}
+
+/* The container's process after its setup: the createContainer hooks, then
+ * become_app, which waits in oci_wait. */
+__attribute__((noreturn))
+static void oci_child(struct run *r)
+{
+	g_oci.c = r->c;
+	g_oci.ready = r->ready[1];
+	if (oci_hooks(r->c, OCI_CREATE_CONTAINER, "created", g_oci.pid) == 0)
+		become_app(&r->c->proc, r->sig_ign, 0);
+	child_die(r);
+}
+
+/* ROOT/ID's files, then ROOT/ID (U_OCI, delete). */
+static void oci_remove(const char *dir)
+{
+	static const char files[] = "state\0exec.fifo\0config.json\0";
+	char f[NSRUN_PATH_MAX + 16];
+
+	for (const char *n = files; *n; n += strlen(n) + 1) {
+		strfmt(f, sizeof f, "%s/%s", dir, n);
+		if (unlink(f) < 0 && errno != ENOENT)
+			warn("remove %s", f);
+	}
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		warn("remove %s", dir);
+}
+
+/* OCI IDs are not NAMEs: runc's characters, never "." or "..", bounded. */
+static const char *oci_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n || n > 200 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.-") != n ||
+	    !strcmp(s, ".") || !strcmp(s, ".."))
+		usage_die("expected a container ID (1-200 of [A-Za-z0-9_+.-]), got '%s'", s ? s : "");
+	g_oci.id = s;
+	strfmt(g_oci.dir, sizeof g_oci.dir, "%s/%s", g_oci.opt[O_ROOT], s);
+	return s;
+}
+
+/* ID's state into S: 0; -1 (g_err) when there is none. */
+static int oci_load(struct ostate *s)
+{
+	char f[NSRUN_PATH_MAX + 16], *p;
+	unsigned long long ticks;
+	char st = 0;
+	ssize_t n;
+	int fd;
+
+	strfmt(f, sizeof f, "%s/state", g_oci.dir);
+	if ((fd = open(f, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? failx("container %s does not exist%s", g_oci.id,
+					       access(g_oci.dir, F_OK) ? "" : " (no create of nsrun's made it)")
+				       : fail("open %s", f);
+	n = read(fd, s->buf, sizeof s->buf - 1);
+	close(fd);
+	s->buf[n > 0 ? n : 0] = 0;
+	s->pid = (pid_t)scan_num(s->buf, &p, 10);
+	s->ticks = scan_num(p, &p, 10);
+	s->bundle = p + (*p == '\n');
+	if (n <= 0 || !(p = strchr(s->bundle, '\n')) || (*p = 0, !(s->annot = strchr(s->cg = p + 1, '\n'))))
+		return failx("%s: not a state nsrun's create wrote", f);
+	*(char *)s->annot++ = 0;
+	strfmt(g_oci.bundle, sizeof g_oci.bundle, "%s", s->bundle);
+	/* alive: the same process (start time), not a zombie */
+	strfmt(f, sizeof f, "/proc/%d/stat", (int)s->pid);
+	if (proc_start_time(s->pid, &ticks, NULL) == 0 && ticks == s->ticks && read_small(f, f, sizeof f) == 0 &&
+	    (p = strrchr(f, ')')))
+		st = p[2];
+	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
+	s->status = !st || st == 'Z' || st == 'X' ? "stopped" : access(f, F_OK) == 0 ? "created" : "running";
+	return 0;
+}
+
+static int oci_alive(struct ostate *s)
+{
+	if (oci_load(s) < 0)
+		return -1;
+	return *s->status == 's' ? failx("container %s is stopped", g_oci.id) : 0;
+}
+
+/* The host pids of ID's processes: every one in its pid namespace (when
+ * it has its own), else its own pid. */
+static int oci_procs(struct ostate *s, pid_t *pids, int max)
+{
+	char f[64];
+	struct stat a, b;
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	strfmt(f, sizeof f, "/proc/%d/ns/pid", (int)s->pid);
+	if (stat(f, &a) < 0 || stat("/proc/self/ns/pid", &b) < 0 || (a.st_ino == b.st_ino && a.st_dev == b.st_dev) ||
+	    !(d = opendir("/proc"))) {
+		pids[0] = s->pid;
+		return 1;
+	}
+	while ((e = readdir(d)) && n < max) {
+		strfmt(f, sizeof f, "/proc/%s/ns/pid", e->d_name);
+		if (*e->d_name >= '1' && *e->d_name <= '9' && stat(f, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			pids[n++] = (pid_t)scan_num(e->d_name, NULL, 10);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Until PID has exited (a zombie counts), at most 10 s. */
+static void oci_reap_wait(pid_t pid, int pfd)
+{
+	struct pollfd pf = { .fd = pfd, .events = POLLIN };
+	char f[32], buf[512], *p;
+
+	strfmt(f, sizeof f, "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 1000; i++) {
+		if (pfd >= 0 ? poll(&pf, 1, 10000) != 0 : read_small(f, buf, sizeof buf) < 0 ||
+		    ((p = strrchr(buf, ')')) && p[2] == 'Z'))
+			return;
+		if (pfd < 0)
+			poll(NULL, 0, 10);
+	}
+}
+
+/* Delete ID (its state loaded into S): poststop hooks, its cgroup, ROOT/ID. */
+static int oci_delete(struct ostate *s, int force)
+{
+	struct cfg c;
+	char f[NSRUN_PATH_MAX + 16];
+	int pfd, have = 0;
+
+	if (*s->status != 's') {
+		if (!force)
+			return failx("container %s is %s: delete --force kills it", g_oci.id, s->status);
+		pfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+		if ((pfd >= 0 ? syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) : kill(s->pid, SIGKILL)) < 0 &&
+		    errno != ESRCH)
+			return fail("kill pid %d", (int)s->pid);
+		oci_reap_wait(s->pid, pfd);
+		if (pfd >= 0)
+			close(pfd);
+	}
+	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
+	g_oci_parse = 1;
+	if (access(f, F_OK) == 0 && (have = cfg_load(f, &c) == 0))
+		oci_hooks(&c, OCI_POSTSTOP, "stopped", s->pid);
+	if (have)
+		cfg_free(&c);
+	err_reset();
+	if (WITH_CGROUP && *s->cg)
+		cg_destroy(s->cg);
+	oci_remove(g_oci.dir);
+	return 0;
+}
+
+/* start: exec.fifo read, the byte the container writes once its
+ * startContainer hooks ran; then it execs, and poststart runs. */
+static int oci_start(struct ostate *s)
+{
+	char f[NSRUN_PATH_MAX + 16], b;
+	struct pollfd pf = { .events = POLLIN };
+	struct cfg c;
+	int n = 0;
+
+	if (*s->status != 'c')
+		return failx("container %s is %s, not created", g_oci.id, s->status);
+	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
+	if ((pf.fd = open(f, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return fail("open %s", f);
+	while (poll(&pf, 1, 100) == 0 && kill(s->pid, 0) == 0)
+		;
+	n = (int)read(pf.fd, &b, 1);
+	close(pf.fd);
+	if (n != 1)
+		return failx("container %s ended before it started (its error went to create's stderr)", g_oci.id);
+	unlink(f);
+	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
+	g_oci_parse = 1;
+	if (access(f, F_OK) == 0 && cfg_load(f, &c) == 0) {
+		oci_hooks(&c, OCI_POSTSTART, "running", s->pid);
+		cfg_free(&c);
+	}
+	err_reset();
+	return 0;
+}
+
+/* Join the namespaces the config names by path, before the clone (the pid
+ * namespace: for the children). */
+static int oci_join(const struct cfg *c)
+{
+	for (int i = 0; i < 8; i++) {
+		int fd;
+
+		if (!c->oci.ns_path[i])
+			continue;
+		if ((fd = open(c->oci.ns_path[i], O_RDONLY | O_CLOEXEC)) < 0 || setns(fd, 0) < 0)
+			return fail("join the %s namespace %s", ns_names[i], c->oci.ns_path[i]);
+		close(fd);
+	}
+	return 0;
+}
+
+/* The cgroup: linux.cgroupsPath (absolute: under the cgroup2 mount;
+ * relative: under nsrun's parent), else PARENT/ID when a limit needs one. */
+static int oci_cgroup(struct cfg *c)
+{
+	const char *p = c->oci.cgroups_path;
+	char mnt[NSRUN_PATH_MAX], *slash;
+
+	if (!p)
+		return 0;
+	if (strchr(p, ':'))
+		return failx("linux.cgroupsPath \"%s\": nsrun has no systemd cgroup driver", p);
+	if (cg_find_mount(NULL, mnt, sizeof mnt) < 0)
+		return -1;
+	if (!*mnt)
+		return failx("linux.cgroupsPath \"%s\": no cgroup v2 hierarchy is mounted", p);
+	strfmt(g_oci.cg, sizeof g_oci.cg, "%s%s%s", mnt, *p == '/' ? "" : "/nsrun/", p);
+	if (strstr(g_oci.cg, "/..") || !(slash = strrchr(g_oci.cg, '/')) || !slash[1])
+		return failx("linux.cgroupsPath \"%s\": expected a cgroup path without \"..\"", p);
+	*slash = 0;
+	c->cg.parent = g_oci.cg, c->name = slash + 1;
+	c->cg.on = 1;
+	return 0;
+}
+
+/* create (and run: START, DETACH): see the section's head. */
+static int oci_create(int start, int detach)
+{
+	static char st[sizeof ((struct ostate *)0)->buf];
+	struct cfg c;
+	struct ostate s;
+	const char *b = g_oci.opt[O_BUNDLE] ? g_oci.opt[O_BUNDLE] : ".";
+	char f[NSRUN_PATH_MAX + 16], f2[NSRUN_PATH_MAX + 16], ch;
+	sigset_t mask;
+	int n, alen, rc = 1, ws;
+	const char *annot;
+
+	if (*b != '/' && !getcwd(g_oci.bundle, sizeof g_oci.bundle))
+		return fail("bundle %s: getcwd", b), oci_fail();
+	n = (int)strlen(g_oci.bundle);
+	strfmt(g_oci.bundle + n, sizeof g_oci.bundle - (size_t)n, "%s%s", n ? "/" : "", strcmp(b, ".") ? b : "");
+	if (n && !strcmp(b, "."))
+		g_oci.bundle[n] = 0;
+	strfmt(f, sizeof f, "%s/config.json", g_oci.bundle);
+	g_oci_parse = 1;
+	if (cfg_load(f, &c) < 0)
+		return oci_fail();
+	c.name = g_oci.id;
+	if (*c.root.path != '/')
+		strfmt(g_oci.rootfs, sizeof g_oci.rootfs, "%s/%s", g_oci.bundle, c.root.path), c.root.path = g_oci.rootfs;
+	if (c.oci.terminal && !g_oci.opt[O_CONSOLE])
+		failx("process.terminal needs --console-socket");
+	else if (c.oci.terminal)
+		failx("process.terminal: a console is not supported yet");
+	sigemptyset(&mask);
+	if (start && !detach) {
+		forward_mask(&mask);
+		sigprocmask(SIG_BLOCK, &mask, NULL);
+	}
+	r = (struct run){ .c = &c, .state_fd = -1, .cg_fd = -1, .img_lock = -1, .img_file = -1, .img_loop = -1,
+			  .ready_fd = -1, .exec_fd = -1, .pidfile = g_oci.opt[O_PIDFILE], .oci = 1 };
+	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
+	if (!g_err[0] && (mkdir_p(g_oci.opt[O_ROOT], 0700) < 0 || mkdir_p(NSRUN_RUNDIR, 0711) < 0))
+		fail("create %s", g_oci.opt[O_ROOT]);
+	else if (!g_err[0] && mkdir(g_oci.dir, 0700) < 0)
+		fail(errno == EEXIST ? "container %s exists" : "create %s", errno == EEXIST ? g_oci.id : g_oci.dir);
+	else if (!g_err[0] && undo_add(U_OCI, g_oci.dir, 0) &&
+		 (mkfifo(f, 0622) < 0 || chmod(f, 0622) < 0 || (g_oci.fifo = open(f, O_PATH | O_CLOEXEC)) < 0))
+		fail("create %s", f);
+	if (g_err[0] || oci_cgroup(&c) < 0 || pipe2(r.ready, O_CLOEXEC) < 0 || oci_join(&c) < 0 ||
+	    img_prepare(&r) < 0 || (r.own_ns && img_root(&r) < 0) || (WITH_CGROUP && c.cg.on && cg_setup(&r) < 0) ||
+	    ns_start(&r, &mask) < 0)
+		goto out;
+	close(r.ready[1]);
+	close(g_oci.fifo);
+	if (read(r.ready[0], &ch, 1) != 1) {    /* the container failed: its message */
+		while (waitpid(r.child, &ws, 0) < 0 && errno == EINTR)
+			;
+		undo_done(r.u_child);
+		if (ns_setup_error(&r) == 0)
+			failx("the container's process exited with %d during its setup", exit_code(ws));
+		goto out;
+	}
+	if (!r.start_ticks && proc_start_time(r.child, &r.start_ticks, NULL) < 0) {
+		fail("read /proc/%d/stat", (int)r.child);
+		goto out;
+	}
+	annot = oci_annot(&c, &alen);
+	n = strfmt(st, sizeof st, "%d %llu\n%s\n%s\n%.*s\n", (int)r.child, r.start_ticks, g_oci.bundle, r.cg,
+		   alen, annot);
+	strfmt(f, sizeof f, "%s/state.new", g_oci.dir);
+	strfmt(f2, sizeof f2, "%s/state", g_oci.dir);
+	if (n >= (int)sizeof st || write_new(f, st, (size_t)n) < 0 || rename(f, f2) < 0) {
+		fail("write %s", f2);
+		unlink(f);
+		goto out;
+	}
+	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
+	if ((c.oci.hooks[OCI_POSTSTART] || c.oci.hooks[OCI_POSTSTOP]) && write_new(f, c.text, strlen(c.text)) < 0) {
+		fail("write %s", f);
+		goto out;
+	}
+	if (r.pidfile && pid_file(&r) < 0)
+		goto out;
+	g_nundo = 0;                            /* the container outlives create */
+	rc = 0;
+	if (start && (oci_load(&s) < 0 || oci_start(&s) < 0)) {
+		oci_fail();
+		if (oci_load(&s) == 0)
+			oci_delete(&s, 1);
+		return 1;
+	}
+	if (start && !detach) {                 /* run: wait, then delete */
+		int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+		if (sfd < 0 || fwd_wait(r.child, sfd, &ws) < 0)
+			return fail("wait for the container"), oci_fail();
+		rc = exit_code(ws);
+		if (oci_load(&s) == 0)
+			oci_delete(&s, 1);
+	}
+	return rc;
+out:
+	if (g_oci.fifo > 2)
+		close(g_oci.fifo);
+	undo_all();
+	return oci_fail();
+}
+
+/* exec --process FILE ID: into ID's namespaces (the pid one joined here,
+ * for the child; the rest by the child), its cgroup, become_app with the
+ * process object.  --detach: exit 0 once it runs (errp: closed by its
+ * exec, or its setup error), its pid in --pid-file. */
+static int oci_exec(struct ostate *s)
+{
+	static const char ns[] = "pid\0user\0ipc\0uts\0net\0cgroup\0mnt\0";
+	struct cfg c;
+	struct stat a, b;
+	char f[NSRUN_PATH_MAX + 32], msg[sizeof g_err];
+	int fd[7], ep[2], ws, k = 0;
+	sigset_t mask;
+	pid_t kid;
+	ssize_t n;
+
+	g_oci_parse = 2;
+	if (oci_alive(s) < 0 || cfg_load(g_oci.opt[O_PROCESS], &c) < 0)
+		return oci_fail();
+	for (const char *p = ns; *p; p += strlen(p) + 1, k++) {
+		strfmt(f, sizeof f, "/proc/%d/ns/%s", (int)s->pid, p);
+		fd[k] = open(f, O_RDONLY | O_CLOEXEC);
+		strfmt(f, sizeof f, "/proc/self/ns/%s", p);
+		if (fd[k] >= 0 && fstat(fd[k], &a) == 0 && stat(f, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			close(fd[k]), fd[k] = -1;       /* the same as ours: nothing to join */
+	}
+	strfmt(f, sizeof f, "%s/cgroup.procs", s->cg);
+	if ((*s->cg && write_file(f, "0") < 0) || (fd[0] >= 0 && setns(fd[0], CLONE_NEWPID) < 0))
+		return fail("join container %s", g_oci.id), oci_fail();
+	forward_mask(&mask);
+	if (!g_oci.opt[O_DETACH])
+		sigprocmask(SIG_BLOCK, &mask, NULL);
+	if (pipe2(ep, O_CLOEXEC) < 0 || (kid = oci_fork()) < 0)
+		return fail("fork"), oci_fail();
+	if (kid == 0) {
+		for (k = 1; k < 7; k++)
+			if (fd[k] >= 0 && setns(fd[k], 0) < 0) {
+				fail("join the container's namespaces");
+				break;
+			}
+		if (k == 7)
+			become_app(&c.proc, 0, 0);
+		write_all(ep[1], g_err, strlen(g_err));
+		_exit(125);
+	}
+	close(ep[1]);
+	if ((n = read(ep[0], msg, sizeof msg - 1)) > 0) {
+		msg[n] = 0;
+		waitpid(kid, &ws, 0);
+		return failx("%s", msg), oci_fail();
+	}
+	r.child = kid, r.pidfile = g_oci.opt[O_PIDFILE], r.oci = 1;
+	if (r.pidfile && pid_file(&r) < 0)
+		return oci_fail();
+	g_nundo = 0;
+	if (g_oci.opt[O_DETACH])
+		return 0;
+	if ((k = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || fwd_wait(kid, k, &ws) < 0)
+		return fail("wait for pid %d", (int)kid), oci_fail();
+	return exit_code(ws);
+}
+
+static const char oci_features[] =
+	"{\"ociVersionMin\": \"1.0.0\", \"ociVersionMax\": \"1.2.0\", \"hooks\": [\"prestart\", \"createRuntime\", "
+	"\"createContainer\", \"startContainer\", \"poststart\", \"poststop\"], \"mountOptions\": [\"bind\", \"rbind\", "
+	"\"ro\", \"rw\", \"size\", \"mode\"], \"linux\": {\"namespaces\": [\"pid\", \"mount\", \"uts\", \"ipc\", "
+	"\"network\", \"cgroup\", \"user\", \"time\"], \"capabilities\": [\"CAP_CHOWN\"], \"cgroup\": {\"v1\": false, "
+	"\"v2\": true, \"systemd\": false, \"systemdUser\": false}, \"seccomp\": {\"enabled\": false}}, "
+	"\"annotations\": {\"org.nsrun.version\": \"" NSRUN_VERSION "\"}}\n";
+
+/* The verbs: their options (OB bits) and their number of arguments. */
+enum { OV_CREATE, OV_RUN, OV_START, OV_STATE, OV_KILL, OV_DELETE, OV_EXEC, OV_LIST, OV_PS, OV_FEATURES, OV_NONE };
+static const char oci_verb_names[] = "create\0run\0start\0state\0kill\0delete\0exec\0list\0ps\0features\0"
+	"pause\0resume\0update\0events\0checkpoint\0restore";
+static const unsigned oci_verb_opts[] = {
+	O_CREATE, O_CREATE | OB(DETACH), 0, 0, OB(ALL), OB(FORCE),
+	OB(PROCESS) | OB(DETACH) | OB(PIDFILE) | OB(CONSOLE) | OB(PRESERVE), OB(FORMAT), OB(FORMAT), 0,
+};
+static const unsigned char oci_verb_args[] = { 1, 1, 1, 1, 2, 1, 1, 0, 1, 0 };     /* at most; ID needed but list, features */
+
+/* One option at ARGV[*I] of the set ALLOWED: its value ("" for a flag). */
+static void oci_opt(char **argv, int *i, unsigned allowed)
+{
+	char *a = argv[*i], *eq = strchr(a, '=');
+	const char *n = oci_opt_names;
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+
+	for (int o = 0; o < O__N; o++, n += strlen(n) + 1) {
+		if (!(allowed >> o & 1) || !(a[1] == '-' ? len - 2 == strlen(n) && !strncmp(a + 2, n, len - 2)
+							 : len == 2 && a[1] == oci_opt_short[o]))
+			continue;
+		if (!(O_VALUED >> o & 1))
+			g_oci.opt[o] = eq ? eq + 1 : "";
+		else if (eq)
+			g_oci.opt[o] = eq + 1;
+		else if (!(g_oci.opt[o] = argv[++*i]))
+			usage_die("option %s needs a value", a);
+		return;
+	}
+	usage_die("unknown option '%s'", a);
+}
+
+/* Does ARGV (the verb's) go to the OCI mode?  A global option first, a
+ * verb of its own, or run/exec with an option only the OCI forms have. */
+static int oci_wants(char **argv)
+{
+	static const char *const own[] = { "--version", "--help", "-h", "--fault-points" };
+	const char *v = oci_verb_names, *a = argv[1];
+	int k = 0;
+
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (!strcmp(argv[0], own[i]))
+			return 0;
+	if (*argv[0] == '-')
+		return 1;
+	for (; *v && strcmp(v, argv[0]); v += strlen(v) + 1)
+		k++;
+	if (!*v || k == OV_STATE || k == OV_KILL || k == OV_LIST || k == OV_FEATURES)
+		return 0;
+	if (k != OV_RUN && k != OV_EXEC)
+		return 1;
+	return a && *a == '-' && strcmp(a, "--") && strncmp(a, "--pidfile", 9) && strncmp(a, "--ready-fd", 10) &&
+	       strcmp(a, "-u") && strcmp(a, "-e") && strncmp(a, "--cwd", 5);
+}
+
+static int oci_main(int argc, char **argv)
+{
+	const char *v = oci_verb_names, *arg[3] = { 0 };
+	struct ostate s;
+	pid_t pids[1024];
+	int i = 0, k = 0, na = 0, n;
+	char buf[512];
+	struct out o = { buf, sizeof buf, 0, 0, 1 };
+
+	for (; i < argc && *argv[i] == '-'; i++)
+		oci_opt(argv, &i, O_GLOBAL);
+	if (i >= argc)
+		usage_die("missing verb");
+	for (; *v && strcmp(v, argv[i]); v += strlen(v) + 1)
+		k++;
+	if (!*v)
+		usage_die("unknown verb '%s'", argv[i]);
+	if (k >= OV_NONE)
+		return failx("%s: not supported by nsrun", argv[i]), oci_fail();
+	for (i++; i < argc; i++) {
+		if (*argv[i] == '-' && argv[i][1])
+			oci_opt(argv, &i, oci_verb_opts[k]);
+		else if (na < 3)
+			arg[na++] = argv[i];
+	}
+	if (na > oci_verb_args[k] || (oci_verb_args[k] && !na) || (k == OV_EXEC && !g_oci.opt[O_PROCESS]))
+		usage_die("%s: expected %s", v, k == OV_EXEC ? "--process FILE ID" : k == OV_KILL ? "ID [SIGNAL]" :
+			  oci_verb_args[k] ? "ID" : "no argument");
+	if (!g_oci.opt[O_ROOT])
+		g_oci.opt[O_ROOT] = NSRUN_RUNDIR "/oci";
+	if (g_oci.opt[O_PRESERVE])
+		g_oci.preserve = (int)cli_num("--preserve-fds", g_oci.opt[O_PRESERVE], 1024);
+	if (na && k != OV_LIST)
+		oci_id(arg[0]);
+	switch (k) {
+	case OV_CREATE:
+	case OV_RUN:
+		return oci_create(k == OV_RUN, !!g_oci.opt[O_DETACH]);
+	case OV_START:
+		return oci_load(&s) < 0 || oci_start(&s) < 0 ? oci_fail() : 0;
+	case OV_STATE:
+		if (oci_load(&s) < 0)
+			return oci_fail();
+		oci_state_json(&o, g_oci.id, s.status, s.pid, s.bundle, s.annot, (int)strlen(s.annot) - 1);
+		ofmt(&o, "\n");
+		break;
+	case OV_KILL:
+		n = arg[1] ? cli_signal(arg[1]) : SIGTERM;
+		if (oci_alive(&s) < 0)
+			return oci_fail();
+		for (i = 0, na = g_oci.opt[O_ALL] ? oci_procs(&s, pids, 1024) : (pids[0] = s.pid, 1); i < na; i++)
+			if (kill(pids[i], n) < 0 && (!i || errno != ESRCH))
+				return fail("kill pid %d", (int)pids[i]), oci_fail();
+		return 0;
+	case OV_DELETE:
+		return oci_load(&s) < 0 || oci_delete(&s, !!g_oci.opt[O_FORCE]) < 0 ? oci_fail() : 0;
+	case OV_EXEC:
+		return oci_exec(&s);
+	case OV_PS:
+		if (oci_alive(&s) < 0)
+			return oci_fail();
+		n = oci_procs(&s, pids, 1024);
+		if (g_oci.opt[O_FORMAT] && !strcmp(g_oci.opt[O_FORMAT], "json")) {
+			for (i = 0; i < n; i++)
+				ofmt(&o, "%s%d", i ? "," : "[", (int)pids[i]);
+			ofmt(&o, "%s]\n", n ? "" : "[");
+		} else {
+			ofmt(&o, "PID CMD\n");
+			for (i = 0; i < n; i++) {
+				char f[40], cmd[64] = "";
+
+				strfmt(f, sizeof f, "/proc/%d/comm", (int)pids[i]);
+				read_small(f, cmd, sizeof cmd);
+				ofmt(&o, "%d %s%s", (int)pids[i], cmd, strchr(cmd, '\n') ? "" : "\n");
+			}
+		}
+		break;
+	case OV_LIST: {
+		int json = g_oci.opt[O_FORMAT] && !strcmp(g_oci.opt[O_FORMAT], "json");
+		struct dirent *e;
+		DIR *d = opendir(g_oci.opt[O_ROOT]);
+
+		ofmt(&o, json ? "[" : "ID PID STATUS BUNDLE\n");
+		for (n = 0; d && (e = readdir(d));) {
+			if (*e->d_name == '.')
+				continue;
+			g_oci.id = e->d_name;
+			strfmt(g_oci.dir, sizeof g_oci.dir, "%s/%s", g_oci.opt[O_ROOT], e->d_name);
+			if (oci_load(&s) < 0) {
+				err_reset();
+				continue;
+			}
+			if (json) {
+				ofmt(&o, "%s", n++ ? ", " : "");
+				oci_state_json(&o, g_oci.id, s.status, s.pid, s.bundle, s.annot, (int)strlen(s.annot) - 1);
+			} else {
+				ofmt(&o, "%s %d %s %s\n", g_oci.id, (int)s.pid, s.status, s.bundle);
+			}
+		}
+		if (d)
+			closedir(d);
+		ofmt(&o, "%s", json ? "]\n" : "");
+		break;
+	}
+	case OV_FEATURES:
+		ofmt(&o, "%s", oci_features);
+		break;
+	}
+	write_all(1, o.buf, o.n);
+	return 0;
 }
 
 /* ==[ 10. main: the verbs ]================================================ */
@@ -8415,6 +9620,8 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		usage_die("missing verb");
+	if (WITH_OCI && oci_wants(argv + 1))
+		return oci_main(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		if (verbs[i].on && !strcmp(argv[1], verbs[i].name))
 			return verbs[i].fn(argc - 1, argv + 1);

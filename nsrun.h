@@ -30,7 +30,8 @@
 	X(net,      NET,      "veth/bridge networking over rtnetlink")      \
 	X(seccomp,  SECCOMP,  "a default seccomp filter of syscalls (classic BPF)") \
 	X(verity,   VERITY,   "dm-verity under the squashfs image (root.verity)") \
-	X(nat,      NAT,      "masquerade and published ports over nf_tables netlink (needs net)")
+	X(nat,      NAT,      "masquerade and published ports over nf_tables netlink (needs net)") \
+	X(oci,      OCI,      "the OCI runtime CLI (runc's verbs) for containerd and k3s")
 
 #ifndef WITH_SQUASHFS
 #define WITH_SQUASHFS 1
@@ -55,6 +56,9 @@
 #endif
 #ifndef WITH_NAT
 #define WITH_NAT 1
+#endif
+#ifndef WITH_OCI
+#define WITH_OCI 1
 #endif
 #if !WITH_NET                           /* nat writes rules for net's containers */
 #undef WITH_NAT
@@ -271,6 +275,7 @@ struct root_cfg {                       /* "root" */
 	const char *image;              /* exactly one of image and path */
 	const char *path;
 	uint64_t overlay;               /* bytes of the tmpfs upper; 0 = read-only root */
+	int rw;                         /* oci root.readonly false: a directory root stays writable */
 	struct verity_cfg verity;
 };
 
@@ -344,6 +349,24 @@ struct cg_cfg {                         /* "cgroup" */
 	int n;
 };
 
+/* What only an OCI config.json has (the oci rows of nsrun.c fill it). */
+enum { OCI_PRESTART, OCI_CREATE_RUNTIME, OCI_CREATE_CONTAINER, OCI_START_CONTAINER, OCI_POSTSTART,
+       OCI_POSTSTOP, OCI_HOOKS };
+struct oci_mount {                      /* one of mounts[], as written */
+	const char *dest, *type, *src;
+	const void *opts;               /* the options array (cJSON), or NULL */
+};
+struct oci_cfg {
+	const void *hooks[OCI_HOOKS];   /* each an array of {path, args, env, timeout} (cJSON) */
+	const void *annotations;        /* the object (cJSON), or NULL */
+	const char *cgroups_path;
+	const char *ns_path[8];         /* a namespace joined, by its enum ns_bit's bit number */
+	const void *cpu;                /* linux.resources.cpu (cJSON), for quota's period */
+	int terminal;
+	uint64_t caps_other;            /* effective, permitted, ...: checked, bounding is the set */
+	struct oci_mount m;             /* the mount being read */
+};
+
 struct cfg {
 	const char *file;               /* as given on the command line */
 	const char *name;
@@ -361,6 +384,7 @@ struct cfg {
 	struct sysctl_cfg sysctl;
 	struct path_list masked, readonly;
 	struct seccomp_cfg sc;
+	struct oci_cfg oci;
 	void *json;                     /* the cJSON tree; freed by cfg_free */
 	char *text;                     /* the config's text, for errors found at start */
 };

@@ -9014,7 +9014,7 @@ static const char oci_features[] =
 /* The verbs: their options (OB bits) and their number of arguments. */
 enum { OV_CREATE, OV_RUN, OV_START, OV_STATE, OV_KILL, OV_DELETE, OV_EXEC, OV_LIST, OV_PS, OV_FEATURES, OV_NONE };
 static const char oci_verb_names[] = "create\0run\0start\0state\0kill\0delete\0exec\0list\0ps\0features\0"
-	"pause\0resume\0update\0events\0checkpoint\0restore";
+	"pause\0resume\0update\0events\0checkpoint\0restore\0";
 static const unsigned oci_verb_opts[] = {
 	O_CREATE, O_CREATE | OB(DETACH), 0, 0, OB(ALL), OB(FORCE),
 	OB(PROCESS) | OB(DETACH) | OB(PIDFILE) | OB(CONSOLE) | OB(PRESERVE), OB(FORMAT), OB(FORMAT), 0,

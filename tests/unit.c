@@ -1307,7 +1307,7 @@ static void test_locate(void)
 {
 	const char *j = "{\n  \"a\": 1,\n  \"b\": {\n    \"c\": [10, {\"d\": \"x\"}],\n    \"e\": true\n  }\n}";
 	cJSON *root = cJSON_Parse(j);
-	struct ctx x = { "l.json", j, root, NULL, schema, schema_len };
+	struct ctx x = { "l.json", j, root, NULL, schema, schema_len, 0 };
 	const cJSON *b = cJSON_GetObjectItem(root, "b"), *c = cJSON_GetObjectItem(b, "c");
 	const cJSON *d = cJSON_GetObjectItem(cJSON_GetArrayItem(c, 1), "d");
 	int line, col;

@@ -692,6 +692,11 @@ static const struct verb verbs[] = {
 	{ "list", "  nsrun list [--json]            the running containers\n", 1, LIFECYCLE(v_list) },
 	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_state) },
 	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, LIFECYCLE(v_features) },
+	/* the OCI mode (section 9b): main hands these to oci_main first */
+	{ "create", "  nsrun [--root DIR] [--log FILE] [--log-format text|json] VERB ...\n"
+		    "                                 the OCI runtime CLI (runc's): create, start,\n"
+		    "                                 state, kill, delete, run -b, exec --process,\n"
+		    "                                 list, ps, features (README: OCI runtime mode)\n", WITH_OCI, v_help },
 	{ "--version", "  nsrun --version                version, cJSON version, feature table\n", 1, v_version },
 	{ "--help", "  nsrun --help                   this text\n", 1, v_help },
 	{ "-h", NULL, 1, v_help },
@@ -3592,10 +3597,24 @@ static int p_ohook(const struct ctx *x, const cJSON *e, const char *name, const 
 	return 0;
 }
 
+/* hooks: an object of the six lists (oci_hook_names); other keys ignored. */
+static const char oci_hook_names[] = "prestart\0createRuntime\0createContainer\0startContainer\0poststart\0poststop";
+
 static int p_ohooks(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	*(const void **)out = v;
-	return cfg_each(x, v, name, f, out, p_ohook) < 0 ? -1 : 0;
+	const char *n = oci_hook_names;
+	char fh[64];
+
+	if (cfg_want(x, v, name, cJSON_Object, "an object") < 0)
+		return -1;
+	for (int i = 0; i < OCI_HOOKS; i++, n += strlen(n) + 1) {
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(v, n);
+
+		if (h && cfg_each(x, h, field_name(fh, sizeof fh, name, n), f, out, p_ohook) < 0)
+			return -1;
+		((const void **)out)[i] = h;
+	}
+	return 0;
 }
 
 /* annotations: an object of strings, kept for state. */
@@ -3666,7 +3685,8 @@ static int p_orefuse(const struct ctx *x, const cJSON *v, const char *name, cons
 	(void)out;
 	if (cJSON_IsNull(v) || (cJSON_IsArray(v) && !v->child) || cJSON_IsFalse(v))
 		return 0;
-	return cfg_err(x, v, 0, name, "%s", f->unit);
+	(void)f;
+	return cfg_err(x, v, 0, name, "not supported by nsrun's OCI mode (README: OCI runtime mode)");
 }
 
 /* The lists: a row's ARG picks the parser of its elements. */
@@ -3710,12 +3730,12 @@ static const struct field oci_rows[] = {
 	  .feature = FEAT_cgroup },
 	{ .path = "linux.resources.cpu.mems", .parse = p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
 	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.memory.swap", .parse = p_orefuse, .unit = "memory.swap is not supported" },
-	{ .path = "linux.resources.cpu.realtimeRuntime", .parse = p_orefuse, .unit = "realtime CPU is not supported" },
-	{ .path = "linux.resources.hugepageLimits", .parse = p_orefuse, .unit = "hugepage limits are not supported" },
-	{ .path = "linux.resources.unified", .parse = p_orefuse, .unit = "unified cgroup files are not supported" },
-	{ .path = "linux.seccomp", .parse = p_orefuse, .unit = "OCI seccomp profiles are not supported (yet)" },
-	{ .path = "linux.timeOffsets", .parse = p_orefuse, .unit = "time offsets are not supported" },
+	{ .path = "linux.resources.memory.swap", .parse = p_orefuse },
+	{ .path = "linux.resources.cpu.realtimeRuntime", .parse = p_orefuse },
+	{ .path = "linux.resources.hugepageLimits", .parse = p_orefuse },
+	{ .path = "linux.resources.unified", .parse = p_orefuse },
+	{ .path = "linux.seccomp", .parse = p_orefuse },
+	{ .path = "linux.timeOffsets", .parse = p_orefuse },
 	{ .path = "root", .parse = p_object, .missing = "an object with \"path\"" },
 	{ .path = "root.path", .parse = p_string, .off = OFF(root.path), .missing = "the root directory" },
 	{ .path = "root.readonly", .parse = p_oro, .off = OFF(root.rw) },
@@ -3734,10 +3754,6 @@ static const struct field oci_rows[] = {
 	{ .path = "process.capabilities", .parse = p_object },
 	{ .path = "process.capabilities.bounding", .parse = p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
 	  .unit = "capabilities" },
-	{ .path = "process.capabilities.effective", .parse = p_caps, .off = OFF(oci.caps_other), .max = NSRUN_CAPS,
-	  .unit = "capabilities" },
-	{ .path = "process.capabilities.permitted", .parse = p_caps, .off = OFF(oci.caps_other), .max = NSRUN_CAPS,
-	  .unit = "capabilities" },
 	{ .path = "process.noNewPrivileges", .parse = p_bool, .off = OFF(proc.no_new_privs) },
 	{ .path = "process.oomScoreAdj", .parse = p_oom, .off = OFF(proc.oom_score_adj) },
 	{ .path = "process.rlimits", .parse = p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
@@ -3748,12 +3764,7 @@ static const struct field oci_rows[] = {
 	{ .path = "mounts[].type", .parse = p_string, .off = OOFF(type) },
 	{ .path = "mounts[].source", .parse = p_string, .off = OOFF(src) },
 	{ .path = "mounts[].options", .parse = p_oopts, .off = OOFF(opts) },
-	{ .path = "hooks", .parse = p_object },
-#define OCI_HOOK(name, i) { .path = "hooks." name, .parse = p_ohooks, .off = OFF(oci.hooks[i]), .max = 16, .unit = "hooks" }
-	OCI_HOOK("prestart", OCI_PRESTART), OCI_HOOK("createRuntime", OCI_CREATE_RUNTIME),
-	OCI_HOOK("createContainer", OCI_CREATE_CONTAINER), OCI_HOOK("startContainer", OCI_START_CONTAINER),
-	OCI_HOOK("poststart", OCI_POSTSTART), OCI_HOOK("poststop", OCI_POSTSTOP),
-#undef OCI_HOOK
+	{ .path = "hooks", .parse = p_ohooks, .off = OFF(oci.hooks), .max = 16, .unit = "hooks" },
 	{ .path = "annotations", .parse = p_oannot, .off = OFF(oci.annotations) },
 };
 
@@ -8541,8 +8552,7 @@ static pid_t oci_fork(void)
  * fails stops them (an error) unless they are poststart or poststop. */
 static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t pid)
 {
-	static const char names[] = "prestart\0createRuntime\0createContainer\0startContainer\0poststart\0poststop";
-	const char *argv[NSRUN_ARGS_MAX + 2], *envp[NSRUN_ARGS_MAX + 1], *name = names, *annot;
+	const char *argv[NSRUN_ARGS_MAX + 2], *envp[NSRUN_ARGS_MAX + 1], *name = oci_hook_names, *annot;
 	char st[8192];
 	struct out o = { st, sizeof st, 0, 0, -1 };
 	int alen, p[2], ws, k;
@@ -9004,12 +9014,11 @@ static int oci_exec(struct ostate *s)
 }
 
 static const char oci_features[] =
-	"{\"ociVersionMin\": \"1.0.0\", \"ociVersionMax\": \"1.2.0\", \"hooks\": [\"prestart\", \"createRuntime\", "
-	"\"createContainer\", \"startContainer\", \"poststart\", \"poststop\"], \"mountOptions\": [\"bind\", \"rbind\", "
-	"\"ro\", \"rw\", \"size\", \"mode\"], \"linux\": {\"namespaces\": [\"pid\", \"mount\", \"uts\", \"ipc\", "
-	"\"network\", \"cgroup\", \"user\", \"time\"], \"capabilities\": [\"CAP_CHOWN\"], \"cgroup\": {\"v1\": false, "
-	"\"v2\": true, \"systemd\": false, \"systemdUser\": false}, \"seccomp\": {\"enabled\": false}}, "
-	"\"annotations\": {\"org.nsrun.version\": \"" NSRUN_VERSION "\"}}\n";
+	"{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\",\"hooks\":[\"prestart\",\"createRuntime\","
+	"\"createContainer\",\"startContainer\",\"poststart\",\"poststop\"],\"mountOptions\":[\"bind\",\"rbind\","
+	"\"ro\",\"size\",\"mode\"],\"linux\":{\"namespaces\":[\"pid\",\"mount\",\"uts\",\"ipc\",\"network\","
+	"\"cgroup\",\"user\"],\"capabilities\":[],\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false},"
+	"\"seccomp\":{\"enabled\":false}},\"annotations\":{}}\n";
 
 /* The verbs: their options (OB bits) and their number of arguments. */
 enum { OV_CREATE, OV_RUN, OV_START, OV_STATE, OV_KILL, OV_DELETE, OV_EXEC, OV_LIST, OV_PS, OV_FEATURES, OV_NONE };

@@ -363,7 +363,6 @@ struct oci_cfg {
 	const char *ns_path[8];         /* a namespace joined, by its enum ns_bit's bit number */
 	const void *cpu;                /* linux.resources.cpu (cJSON), for quota's period */
 	int terminal;
-	uint64_t caps_other;            /* effective, permitted, ...: checked, bounding is the set */
 	struct oci_mount m;             /* the mount being read */
 };
 

@@ -661,6 +661,65 @@ static void test_fixtures(void)
 	}
 }
 
+/* OCI config.json fixtures (issue 17): the oci rows, unknown keys ignored,
+ * the exact error line. */
+#define OCI_HEAD "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"/a\"],\"cwd\":\"/\""
+#define OCI_NS "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}"
+static const struct fixture oci_fixtures[] = {
+	{ "minimal valid", OCI_HEAD "}," OCI_NS "]}}", NULL },
+	{ "unknown keys ignored", OCI_HEAD ",\"selinuxLabel\":\"x\"},\"x\":{\"y\":1}," OCI_NS ",{\"type\":\"network\"}],\"intelRdt\":{}}}",
+	  NULL },
+	{ "version 2 refused", "{\"ociVersion\":\"2.0.0\"}", "c.json:1:15: ociVersion: expected a 1.x.y version, got \"2.0.0\"" },
+	{ "no mount namespace", OCI_HEAD "}}", "c.json:1:1: linux.namespaces: a new \"mount\" namespace is required" },
+	{ "cwd missing", "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"/a\"]}," OCI_NS "]}}",
+	  "c.json:1:53: process.cwd: missing (an absolute path)" },
+	{ "uid negative", OCI_HEAD ",\"user\":{\"uid\":-1}}," OCI_NS "]}}",
+	  "c.json:1:92: process.user.uid: expected an integer from 0 to 4294967294" },
+	{ "rlimit unknown", OCI_HEAD ",\"rlimits\":[{\"type\":\"RLIMIT_FOO\",\"soft\":1,\"hard\":1}]}," OCI_NS "]}}",
+	  "c.json:1:97: process.rlimits[0].type: unknown limit \"RLIMIT_FOO\"" },
+	{ "namespace unknown", OCI_HEAD "}," OCI_NS ",{\"type\":\"bogus\"}]}}",
+	  "c.json:1:127: linux.namespaces[1].type: unknown namespace \"bogus\" (expected pid mount uts ipc net cgroup user time)" },
+	{ "join a mount namespace", OCI_HEAD "},\"linux\":{\"namespaces\":[{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}]}}",
+	  "c.json:1:125: linux.namespaces[0].path: joining a mount namespace is not supported" },
+	{ "nfs mount", OCI_HEAD "},\"mounts\":[{\"destination\":\"/x\",\"type\":\"nfs\"}]," OCI_NS "]}}",
+	  "c.json:1:89: mounts[0]: a \"nfs\" mount on /x: nsrun mounts proc, sysfs, devpts, mqueue and cgroup only at their usual places, and binds and tmpfs anywhere" },
+	{ "bind relative source", OCI_HEAD "},\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"a\"}]," OCI_NS "]}}",
+	  "c.json:1:89: mounts[0]: a bind needs an absolute \"source\" outside /run/nsrun" },
+	{ "seccomp refused", OCI_HEAD "}," OCI_NS "],\"seccomp\":{}}}",
+	  "c.json:1:130: linux.seccomp: not supported by nsrun's OCI mode (README: OCI runtime mode)" },
+	{ "hook without path", OCI_HEAD "},\"hooks\":{\"poststop\":[{\"args\":[]}]}," OCI_NS "]}}",
+	  "c.json:1:100: hooks.poststop[0].path: missing (an absolute path)" },
+	{ "user namespace without maps", OCI_HEAD "}," OCI_NS ",{\"type\":\"user\"}]}}",
+	  "c.json:1:1: linux.uidMappings: required, with gidMappings, for a new user namespace" },
+	{ "no real limit: no cgroup", OCI_HEAD "}," OCI_NS "],\"resources\":{\"memory\":{\"limit\":-1},\"cpu\":{\"shares\":1024},\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}",
+	  NULL },
+	{ "pids limit too big", OCI_HEAD "}," OCI_NS "],\"resources\":{\"pids\":{\"limit\":5000000}}}}",
+	  "c.json:1:149: linux.resources.pids.limit: expected a number from 1 to 4194304 or \"max\", got \"5000000\"" },
+};
+
+static void test_oci_fixtures(void)
+{
+	char name[96];
+
+	for (size_t i = 0; i < sizeof oci_fixtures / sizeof oci_fixtures[0]; i++) {
+		const struct fixture *f = &oci_fixtures[i];
+		struct cfg c;
+		int rc;
+
+		err_reset();
+		g_oci_parse = 1;
+		rc = cfg_parse(&c, "c.json", f->json, strlen(f->json));
+		g_oci_parse = 0;
+		snprintf(name, sizeof name, "oci config %s", f->name);
+		if (rc == 0)
+			cfg_free(&c);
+		if (!f->err)
+			check(rc == 0, name, "unexpected error: %s", g_err);
+		else
+			check(rc < 0 && !strcmp(g_err, f->err), name, "got \"%s\", want \"%s\"", g_err, f->err);
+	}
+}
+
 /* The defaults a minimal config gets, and what a full one becomes. */
 static void test_defaults(void)
 {
@@ -2471,6 +2530,7 @@ int main(int argc, char **argv)
 	test_names();
 	test_exit_codes();
 	test_fixtures();
+	test_oci_fixtures();
 	test_cgroup_writes_bound();
 	test_text_limits();
 	test_json_strtod();

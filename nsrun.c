@@ -693,10 +693,10 @@ static const struct verb verbs[] = {
 	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_state) },
 	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, LIFECYCLE(v_features) },
 	/* the OCI mode (section 9b): main hands these to oci_main first */
-	{ "create", "  nsrun [--root DIR] [--log FILE] [--log-format text|json] VERB ...\n"
+	{ "create", WITH_OCI ? "  nsrun [--root DIR] [--log FILE] [--log-format text|json] VERB ...\n"
 		    "                                 the OCI runtime CLI (runc's): create, start,\n"
 		    "                                 state, kill, delete, run -b, exec --process,\n"
-		    "                                 list, ps, features (README: OCI runtime mode)\n", WITH_OCI, v_help },
+		    "                                 list, ps, features (README: OCI runtime mode)\n" : NULL, WITH_OCI, v_help },
 	{ "--version", "  nsrun --version                version, cJSON version, feature table\n", 1, v_version },
 	{ "--help", "  nsrun --help                   this text\n", 1, v_help },
 	{ "-h", NULL, 1, v_help },
@@ -8422,6 +8422,13 @@ static int pid_file(struct run *r)
 
 static struct run r;                    /* the one start of this nsrun: run's, or an OCI create's */
 
+/* The root, the cgroup, the clone: run's and an OCI create's start. */
+static int run_start(struct run *rr, const sigset_t *mask)
+{
+	return img_prepare(rr) == 0 && (!rr->own_ns || img_root(rr) == 0) &&
+	       (!WITH_CGROUP || !rr->c->cg.on || cg_setup(rr) == 0) && ns_start(rr, mask) == 0 ? 0 : -1;
+}
+
 static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 {
 	sigset_t mask;
@@ -8440,8 +8447,7 @@ static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
 	if (state_lock(&r) == 0 && state_sock(&r) == 0 && (ready_fd < 0 || pipe2(r.ready, O_CLOEXEC) == 0 || fail("pipe") > 0) &&
-	    img_prepare(&r) == 0 && (!r.own_ns || img_root(&r) == 0) &&
-	    (!WITH_CGROUP || !c->cg.on || cg_setup(&r) == 0) && ns_start(&r, &mask) == 0 &&
+	    run_start(&r, &mask) == 0 &&
 	    state_record(&r) == 0 && (!pidfile || pid_file(&r) == 0)) {
 		/* --ready-fd: one line once init says the app runs; then N closes */
 		close(r.ready[1]);
@@ -8893,8 +8899,7 @@ static int oci_create(int start, int detach)
 		 (mkfifo(f, 0622) < 0 || chmod(f, 0622) < 0 || (g_oci.fifo = open(f, O_PATH | O_CLOEXEC)) < 0))
 		fail("create %s", f);
 	if (g_err[0] || oci_cgroup(&c) < 0 || pipe2(r.ready, O_CLOEXEC) < 0 || oci_join(&c) < 0 ||
-	    img_prepare(&r) < 0 || (r.own_ns && img_root(&r) < 0) || (WITH_CGROUP && c.cg.on && cg_setup(&r) < 0) ||
-	    ns_start(&r, &mask) < 0)
+	    run_start(&r, &mask) < 0)
 		goto out;
 	close(r.ready[1]);
 	close(g_oci.fifo);

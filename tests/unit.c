@@ -638,27 +638,34 @@ static void test_json_strtod(void)
 		check(1, "json_strtod ends where strtod does", " ");
 }
 
-static void test_fixtures(void)
+/* Each fixture of T (N of them) parsed as FILE, by nsrun's rows or, with
+ * OCI, by the OCI rows: valid, or exactly its error line. */
+static void run_fixtures(const struct fixture *t, size_t n, const char *file, int oci)
 {
 	char name[96];
 
-	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
-		const struct fixture *f = &fixtures[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct fixture *f = &t[i];
 		struct cfg c;
 		int rc;
 
 		err_reset();
-		rc = cfg_parse(&c, "w.json", f->json, strlen(f->json));
-		snprintf(name, sizeof name, "config %s", f->name);
-		if (!f->err) {
+		g_oci_parse = oci;
+		rc = cfg_parse(&c, file, f->json, strlen(f->json));
+		g_oci_parse = 0;
+		snprintf(name, sizeof name, "%sconfig %s", oci ? "oci " : "", f->name);
+		if (rc == 0)
+			cfg_free(&c);
+		if (!f->err)
 			check(rc == 0, name, "unexpected error: %s", g_err);
-			if (rc == 0)
-				cfg_free(&c);
-			continue;
-		}
-		check(rc < 0 && !strcmp(g_err, f->err), name, "got \"%s\", want \"%s\"",
-		      g_err, f->err);
+		else
+			check(rc < 0 && !strcmp(g_err, f->err), name, "got \"%s\", want \"%s\"", g_err, f->err);
 	}
+}
+
+static void test_fixtures(void)
+{
+	run_fixtures(fixtures, sizeof fixtures / sizeof fixtures[0], "w.json", 0);
 }
 
 /* OCI config.json fixtures (issue 17): the oci rows, unknown keys ignored,
@@ -699,25 +706,7 @@ static const struct fixture oci_fixtures[] = {
 
 static void test_oci_fixtures(void)
 {
-	char name[96];
-
-	for (size_t i = 0; i < sizeof oci_fixtures / sizeof oci_fixtures[0]; i++) {
-		const struct fixture *f = &oci_fixtures[i];
-		struct cfg c;
-		int rc;
-
-		err_reset();
-		g_oci_parse = 1;
-		rc = cfg_parse(&c, "c.json", f->json, strlen(f->json));
-		g_oci_parse = 0;
-		snprintf(name, sizeof name, "oci config %s", f->name);
-		if (rc == 0)
-			cfg_free(&c);
-		if (!f->err)
-			check(rc == 0, name, "unexpected error: %s", g_err);
-		else
-			check(rc < 0 && !strcmp(g_err, f->err), name, "got \"%s\", want \"%s\"", g_err, f->err);
-	}
+	run_fixtures(oci_fixtures, sizeof oci_fixtures / sizeof oci_fixtures[0], "c.json", 1);
 }
 
 /* The defaults a minimal config gets, and what a full one becomes. */

@@ -3423,7 +3423,7 @@ static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, cons
 	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
 		return -1;
 	if (!t || !s || !h)
-		return cfg_err(x, e, 0, name, "expected {\"type\": \"RLIMIT_...\", \"soft\": N, \"hard\": N}");
+		return cfg_err(x, e, 0, name, "expected type, soft and hard");
 	if (cfg_want(x, t, fn, cJSON_String, "a string") < 0)
 		return -1;
 	while (k < NSRUN_RLIMITS && (strncmp(t->valuestring, "RLIMIT_", 7) ||
@@ -3522,13 +3522,12 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 		if (!strcmp(s, std))
 			return 0;
 	if (!bind && strcmp(type, "tmpfs"))
-		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s: nsrun mounts proc, sysfs, devpts, mqueue and "
-			       "cgroup only at their usual places, and binds and tmpfs anywhere", type, m->dest);
+		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s is not supported", type, m->dest);
 	if (c->n_mounts == NSRUN_MOUNTS_MAX)
-		return cfg_err(x, e, 0, name, "more than %d bind and tmpfs mounts", NSRUN_MOUNTS_MAX);
+		return cfg_err(x, e, 0, name, "more than %d mounts", NSRUN_MOUNTS_MAX);
 	*mc = (struct mount_cfg){ .type = bind ? M_BIND : M_TMPFS, .source = m->src, .target = m->dest, .mode = 01777 };
 	if (bind && (!m->src || *m->src != '/' || in_rundir(m->src)))
-		return cfg_err(x, e, 0, name, "a bind needs an absolute \"source\" outside %s", NSRUN_RUNDIR);
+		return cfg_err(x, e, 0, name, "a bind needs an absolute source outside " NSRUN_RUNDIR);
 	for (const cJSON *o = m->opts ? ((const cJSON *)m->opts)->child : NULL; o; o = o->next) {
 		const char *s = o->valuestring;
 		char *end;
@@ -3686,7 +3685,7 @@ static int p_orefuse(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (cJSON_IsNull(v) || (cJSON_IsArray(v) && !v->child) || cJSON_IsFalse(v))
 		return 0;
 	(void)f;
-	return cfg_err(x, v, 0, name, "not supported by nsrun's OCI mode (README: OCI runtime mode)");
+	return cfg_err(x, v, 0, name, "not supported");
 }
 
 /* The lists: a row's ARG picks the parser of its elements. */
@@ -3785,7 +3784,7 @@ static int oci_check(const struct ctx *x, struct cfg *c)
 	if (!(c->ns & NS_MOUNT))
 		return cfg_err(x, x->root, 0, "linux.namespaces", "a new \"mount\" namespace is required");
 	if ((c->ns & NS_USER) && (!c->userns.n_uid_map || !c->userns.n_gid_map))
-		return cfg_err(x, x->root, 0, "linux.uidMappings", "required, with gidMappings, for a new user namespace");
+		return cfg_err(x, x->root, 0, "linux.uidMappings", "missing (and gidMappings): a new user namespace");
 	return 0;
 }
 
@@ -8617,7 +8616,7 @@ static int oci_wait(void)
 	int fd;
 
 	if (prctl(PR_SET_PDEATHSIG, 0) < 0 || write(g_oci.ready, "r", 1) != 1)
-		return fail("tell nsrun create the container is set up");
+		return fail("signal create");
 	close(g_oci.ready);
 	strfmt(path, sizeof path, "/proc/self/fd/%d", g_oci.fifo);
 	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
@@ -8802,7 +8801,7 @@ static int oci_start(struct ostate *s)
 	n = (int)read(pf.fd, &b, 1);
 	close(pf.fd);
 	if (n != 1)
-		return failx("container %s ended before it started (its error went to create's stderr)", g_oci.id);
+		return failx("container %s exited before its start", g_oci.id);
 	unlink(f);
 	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
 	g_oci_parse = 1;
@@ -8840,14 +8839,14 @@ static int oci_cgroup(struct cfg *c)
 	if (!p)
 		return 0;
 	if (strchr(p, ':'))
-		return failx("linux.cgroupsPath \"%s\": nsrun has no systemd cgroup driver", p);
+		return failx("linux.cgroupsPath \"%s\": no systemd cgroup driver", p);
 	if (cg_find_mount(NULL, mnt, sizeof mnt) < 0)
 		return -1;
 	if (!*mnt)
 		return failx("linux.cgroupsPath \"%s\": no cgroup v2 hierarchy is mounted", p);
 	strfmt(g_oci.cg, sizeof g_oci.cg, "%s%s%s", mnt, *p == '/' ? "" : "/nsrun/", p);
 	if (strstr(g_oci.cg, "/..") || !(slash = strrchr(g_oci.cg, '/')) || !slash[1])
-		return failx("linux.cgroupsPath \"%s\": expected a cgroup path without \"..\"", p);
+		return failx("linux.cgroupsPath \"%s\": a \"..\"", p);
 	*slash = 0;
 	c->cg.parent = g_oci.cg, c->name = slash + 1;
 	c->cg.on = 1;
@@ -8879,10 +8878,8 @@ static int oci_create(int start, int detach)
 	c.name = g_oci.id;
 	if (*c.root.path != '/')
 		strfmt(g_oci.rootfs, sizeof g_oci.rootfs, "%s/%s", g_oci.bundle, c.root.path), c.root.path = g_oci.rootfs;
-	if (c.oci.terminal && !g_oci.opt[O_CONSOLE])
-		failx("process.terminal needs --console-socket");
-	else if (c.oci.terminal)
-		failx("process.terminal: a console is not supported yet");
+	if (c.oci.terminal)
+		failx("process.terminal: no console support");
 	sigemptyset(&mask);
 	if (start && !detach) {
 		forward_mask(&mask);
@@ -8908,7 +8905,7 @@ static int oci_create(int start, int detach)
 			;
 		undo_done(r.u_child);
 		if (ns_setup_error(&r) == 0)
-			failx("the container's process exited with %d during its setup", exit_code(ws));
+			failx("the container exited with %d in its setup", exit_code(ws));
 		goto out;
 	}
 	if (!r.start_ticks && proc_start_time(r.child, &r.start_ticks, NULL) < 0) {

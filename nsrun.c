@@ -8880,6 +8880,7 @@ static int oci_create(int start, int detach)
 		strfmt(g_oci.rootfs, sizeof g_oci.rootfs, "%s/%s", g_oci.bundle, c.root.path), c.root.path = g_oci.rootfs;
 	if (c.oci.terminal)
 		failx("process.terminal: no console support");
+	signal(SIGPIPE, SIG_IGN);               /* a container that died: EPIPE, as in run */
 	sigemptyset(&mask);
 	if (start && !detach) {
 		forward_mask(&mask);

@@ -28,6 +28,16 @@
 # cgroup step; on a hybrid host whose controllers are bound to cgroup v1 it
 # is empty, and the steps that need a controller (cg_enable, cg_limits) are
 # left to the VM tier, which runs this same script.
+#
+# The script runs as a child subreaper (as tests/oci/conformance.sh does):
+# an OCI create leaves the container's process to its caller, and bash
+# reaps what it adopts, so a deleted container leaves no zombie behind.
+if [ -z "${FAULTS_SUBREAPER:-}" ] && command -v python3 >/dev/null; then
+	exec env FAULTS_SUBREAPER=1 python3 -c '
+import ctypes, os, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
+os.execv("/bin/bash", ["bash"] + sys.argv[1:])' "$0" "$@"
+fi
 TIER=faults
 . "$(dirname "$0")/lib.sh"
 
@@ -206,3 +216,56 @@ for step in $steps; do
 	[ $reached -gt 0 ] || bad "no config reaches this step (every step must be reachable)"
 	end
 done
+
+# ---- the OCI mode (issue 17): every step an OCI create reaches ----------------
+# Two bundles on the directory root: one with a user namespace (nsrun mounts
+# the root on its side of the clone), one without (the container does).  A
+# step that fails create: exit 1, one line "(fault injected at STEP)", the
+# host as it was and nothing left under --root; a step create does not reach
+# (nsrun's own state files, its init) lets it succeed: then deleted.
+if "$FAULTY" --version | grep -q ' +oci'; then
+	OROOT=$T/oci-root
+	for b in user plain; do
+		mkdir -p "$T/ob-$b"
+		ns='[{"type":"pid"},{"type":"mount"},{"type":"uts"},{"type":"ipc"},{"type":"network"},{"type":"cgroup"}]'
+		[ "$b" = user ] && ns=${ns%]}',{"type":"user"}],
+           "uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
+           "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+		cat >"$T/ob-$b/config.json" <<EOF
+{"ociVersion": "1.0.2", "hostname": "faulty",
+ "process": {"args": ["/bin/payload", "exit", "0"], "cwd": "/tmp", "user": {"uid": 1000, "gid": 1000},
+             "capabilities": {"bounding": ["CAP_KILL"]}, "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 64, "hard": 64}]},
+ "root": {"path": "$ROOTDIR", "readonly": true},
+ "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+            {"destination": "/data", "type": "bind", "source": "$T/src", "options": ["rbind", "ro"]},
+            {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["size=1M", "mode=1777"]}],
+ "linux": {"namespaces": $ns,
+           "sysctl": {"net.ipv4.ip_unprivileged_port_start": "0"},
+           "maskedPaths": ["/proc/kcore"], "readonlyPaths": ["/proc/sys"]}}
+EOF
+	done
+	NSRUN=$FAULTY
+	begin oci_no_fault
+	for b in user plain; do
+		run_nsrun --root "$OROOT" create -b "$T/ob-$b" f1 </dev/null
+		expect_rc 0 && expect_eq stderr "$ERR" ""
+		run_nsrun --root "$OROOT" delete -f f1 </dev/null
+		expect_rc 0
+	done
+	end
+	for step in $steps; do
+		begin "oci_$step"
+		for b in user plain; do
+			NSRUN_FAULT=$step run_nsrun --root "$OROOT" create -b "$T/ob-$b" f1 </dev/null
+			if [ "$RC" = 0 ]; then          # not reached by a create
+				run_nsrun --root "$OROOT" delete -f f1 </dev/null
+				continue
+			fi
+			expect_rc 1
+			expect_one_error "^nsrun: .* \\(fault injected at $step\\)\$"
+			[ -z "$(ls -A "$OROOT" 2>/dev/null)" ] || bad "left under --root: $(ls -A "$OROOT")"
+			d=$(assert_no_leftovers "$BEFORE") || bad "after the $b bundle: host changed: $d"
+		done
+		end
+	done
+fi

@@ -693,10 +693,7 @@ static const struct verb verbs[] = {
 	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_state) },
 	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, LIFECYCLE(v_features) },
 	/* the OCI mode (section 9b): main hands these to oci_main first */
-	{ "create", WITH_OCI ? "  nsrun [--root DIR] [--log FILE] [--log-format text|json] VERB ...\n"
-		    "                                 the OCI runtime CLI (runc's): create, start,\n"
-		    "                                 state, kill, delete, run -b, exec --process,\n"
-		    "                                 list, ps, features (README: OCI runtime mode)\n" : NULL, WITH_OCI, v_help },
+	{ "create", WITH_OCI ? "  nsrun [--root DIR] ... VERB    the OCI runtime CLI (runc's)\n" : NULL, WITH_OCI, v_help },
 	{ "--version", "  nsrun --version                version, cJSON version, feature table\n", 1, v_version },
 	{ "--help", "  nsrun --help                   this text\n", 1, v_help },
 	{ "-h", NULL, 1, v_help },
@@ -1787,9 +1784,34 @@ static int cfg_outside_rundir(const struct ctx *x, const cJSON *v, const char *f
 typedef int (*cfg_fn)(const struct ctx *x, const cJSON *v, const char *name, const struct field *f,
 		      void *out);
 
+/* A list row's UNIT ("more than MAX UNIT"): an index of unit_names. */
+#define FIELD_UNITS(X) X(entries) X(ranges) X(paths) X(addresses) X(sysctls) X(syscalls) X(namespaces) \
+	X(mounts) X(capabilities) X(ports) X(limits) X(hosts) X(hooks)
+#define FIELD_UNIT_ENUM(n) UN_##n,
+#define FIELD_UNIT_NAME(n) #n "\0"
+enum { UN_none, FIELD_UNITS(FIELD_UNIT_ENUM) };
+static const char unit_names[] = FIELD_UNITS(FIELD_UNIT_NAME);
+
+/* A row's parser: an index (PF_p_NAME) of field_parsers, every one a cfg_fn. */
+#define FIELD_PARSERS(X) X(p_string, 1) X(p_abspath, 1) X(p_bool, 1) X(p_name, 1) X(p_hostname, 1) \
+	X(p_namespaces, 1) X(p_object, 1) X(p_root, 1) X(p_rootpath, 1) X(p_overlay, 1) X(p_verity, WITH_VERITY) X(p_vhash, WITH_VERITY) X(p_valg, WITH_VERITY) \
+	X(p_voffset, WITH_VERITY) X(p_strlist, 1) X(p_user, 1) \
+	X(p_umask, 1) X(p_oom, 1) X(p_wait, 1) X(p_stop_timeout, 1) X(p_rlimits, 1) X(p_caps, 1) X(p_paths, 1) \
+	X(p_sysctl, 1) X(p_idmap, 1) X(p_offset, 1) X(p_mode, 1) X(p_size, 1) X(p_mtype, 1) X(p_below_root, 1) \
+	X(p_source, 1) X(p_mounts, 1) X(p_cg, 1) X(p_cgroup, 1) X(p_ifname, 1) X(p_addrs, 1) X(p_gateway, 1) \
+	X(p_mtu, 1) X(p_mac, 1) X(p_hosts, 1) X(p_port, 1) X(p_proto, 1) X(p_ports, 1) X(p_net, 1) X(p_seccomp, 1) \
+	X(p_sc_list, 1) X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) X(p_oro, WITH_OCI) \
+	X(p_oopts, WITH_OCI) X(p_ohooks, WITH_OCI) X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) \
+	X(p_orefuse, WITH_OCI) X(p_olist, WITH_OCI)
+#define FIELD_PARSER_ENUM(fn, on) PF_##fn,
+#define FIELD_PARSER_DECL(fn, on) static int fn(const struct ctx *, const cJSON *, const char *, const struct field *, void *);
+#define FIELD_PARSER_ROW(fn, on) [PF_##fn] = (on) ? fn : NULL,
+enum { FIELD_PARSERS(FIELD_PARSER_ENUM) PF__N };
+FIELD_PARSERS(FIELD_PARSER_DECL)
+static const cfg_fn field_parsers[PF__N];
+
 struct field {
 	const char *path;
-	cfg_fn parse;
 	unsigned short off, off_n;      /* the field; a list's count (int) */
 	unsigned short max;             /* a list: at most this many UNIT */
 	unsigned char feature;          /* enum feature: refused when compiled out */
@@ -1797,13 +1819,24 @@ struct field {
 	unsigned char needs;            /* enum ns_bit: an error without that namespace */
 	unsigned char req_ns;           /* with MISSING: required only with this namespace */
 	unsigned char arg;              /* the parser's: a cg_keys index; or a flag */
+	unsigned char unit;             /* a list's: UN_X */
+	unsigned char parse;            /* PF_p_NAME */
 	const char *missing;            /* required: what it is, for "missing (...)" */
-	const char *unit;
 #if NSRUN_DOCS
 	const char *type, *def, *what;  /* README: type, default (or file), what the kernel sees */
 	const char *example, *with;     /* a valid value; the members it needs beside it */
 #endif
 };
+
+/* F's unit, as its "more than" error says it. */
+static const char *field_unit(const struct field *f)
+{
+	const char *n = unit_names;
+
+	for (int k = 1; k < f->unit; k++)
+		n += strlen(n) + 1;
+	return n;
+}
 
 #if NSRUN_DOCS
 #define DOC(t, d, w, ex, wi) .type = t, .def = d, .what = w, .example = ex, .with = wi
@@ -1959,7 +1992,7 @@ static int cfg_obj(const struct ctx *x, const cJSON *obj, const char *parent, co
 		}
 		if (f->needs && !(x->c->ns & f->needs))
 			return cfg_err(x, v, 1, name, "needs the \"%s\" namespace", ns_name(f->needs));
-		if (f->parse(x, v, name, f, (char *)base + f->off) < 0)
+		if (field_parsers[f->parse](x, v, name, f, (char *)base + f->off) < 0)
 			return -1;
 	}
 	return 0;
@@ -1981,7 +2014,7 @@ static int cfg_each(const struct ctx *x, const cJSON *v, const char *name, const
 	for (const cJSON *e = v->child; e; e = e->next, i++) {
 		strfmt(el, sizeof el, "%s[%d]", name, i);
 		if (i == f->max)
-			return cfg_err(x, e, 0, el, "more than %d %s", f->max, f->unit);
+			return cfg_err(x, e, 0, el, "more than %d %s", f->max, field_unit(f));
 		if (fn(x, e, el, f, out, i) < 0)
 			return -1;
 	}
@@ -2450,7 +2483,7 @@ static int p_sysctl(const struct ctx *x, const cJSON *v, const char *name, const
 		if (!(x->c->ns & sysctl_ns[k].ns))
 			return cfg_err(x, e, 1, sf, "needs the \"%s\" namespace", ns_name(sysctl_ns[k].ns));
 		if (s->n == f->max)
-			return cfg_err(x, e, 1, sf, "more than %d %s", f->max, f->unit);
+			return cfg_err(x, e, 1, sf, "more than %d %s", f->max, field_unit(f));
 		if (cfg_want(x, e, sf, cJSON_String, "a string") < 0)
 			return -1;
 		s->node[s->n] = e;
@@ -2903,7 +2936,7 @@ static int p_hosts(const struct ctx *x, const cJSON *v, const char *name, const 
 
 		strfmt(hf, sizeof hf, "%s.%.64s", name, host);
 		if (nc->n_hosts == f->max)
-			return cfg_err(x, h, 1, hf, "more than %d %s", f->max, f->unit);
+			return cfg_err(x, h, 1, hf, "more than %d %s", f->max, field_unit(f));
 		if (!*host || strlen(host) > 253 || strspn(host, "abcdefghijklmnopqrstuvwxyz"
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != strlen(host) || *host == '-')
 			return cfg_err(x, h, 1, hf, "expected a host name of letters, digits, '.', '-' and '_'");
@@ -3077,7 +3110,7 @@ static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, con
 
 /* ---- the rows ------------------------------------------------------------ */
 #define CG_ROW(k, f, ctl, kind) \
-	{ .path = "cgroup." #k, .parse = p_cg, .off = OFF(cg), .max = CG_MAX_##kind, .unit = "entries", \
+	{ .path = "cgroup." #k, .parse = PF_p_cg, .off = OFF(cg), .max = CG_MAX_##kind, .unit = UN_entries, \
 	  .arg = CGK_##k, DOC(CG_DOC_TYPE_##kind, "`" f "`", CG_DOC_##k, CG_EX_##kind, NULL) },
 #define X(k, f, ctl, kind) CGK_##k,
 enum { NSRUN_CG_KEYS(X) };
@@ -3095,8 +3128,9 @@ enum { NSRUN_CG_KEYS(X) };
 #define CG_DOC_TYPE_CPUSET "`\"0-1,3\"`"
 #define CG_DOC_TYPE_IOMAX "array of `\"MAJ:MIN KEY=N ...\"` (≤ 16)"
 #define CG_EX_SIZE "\"32M\""
-/* A compiled-out feature's rows are never parsed: no parser for them. */
-#define VERITY_FN(fn) (WITH_VERITY ? fn : NULL)
+/* A compiled-out feature's rows are never parsed: no parser for them
+ * (field_parsers has NULL). */
+#define VERITY_FN(fn) PF_##fn
 #define VERITY_EX_HASH "6250e995ae30f4ae8dc66abc9bd1f7ef9b4bc4c11e2c1a95c3ec8c3fc2308811"
 #define CG_EX_COUNT "64"
 #define CG_EX_CPUMAX "\"50000 100000\""
@@ -3115,26 +3149,26 @@ enum { NSRUN_CG_KEYS(X) };
 #define CG_DOC_io_weight "written as `default N`"
 
 static const struct field schema[] = {
-	{ .path = "name", .parse = p_name, .off = OFF(name), .missing = "1-12 characters of [a-z0-9_-]",
+	{ .path = "name", .parse = PF_p_name, .off = OFF(name), .missing = "1-12 characters of [a-z0-9_-]",
 	  DOC("string, required", "—", "1–12 of `[a-z0-9_-]`, first a letter or digit; names `/run/nsrun/NAME.pid`",
 	      "\"web\"", NULL) },
-	{ .path = "namespaces", .parse = p_namespaces, .off = OFF(ns), .max = 8, .unit = "namespaces",
+	{ .path = "namespaces", .parse = PF_p_namespaces, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
 	  DOC("array of `pid mount uts ipc net cgroup user time`", "`[\"pid\",\"mount\",\"uts\",\"ipc\",\"net\",\"cgroup\"]`",
 	      "`clone()` flags; `mount` is required; `time` uses `unshare(CLONE_NEWTIME)` before the clone",
 	      "[\"pid\",\"mount\",\"uts\",\"ipc\",\"net\",\"cgroup\"]", NULL) },
-	{ .path = "hostname", .parse = p_hostname, .off = OFF(hostname), .needs = NS_UTS,
+	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname), .needs = NS_UTS,
 	  DOC("string ≤ 64 bytes", "`name` when `uts` is on",
 	      "`sethostname()` in the new uts namespace; an error without `uts`", "\"web\"", NULL) },
-	{ .path = "root", .parse = p_root, .off = OFF(root), .missing = "an object with \"image\" or \"path\"",
+	{ .path = "root", .parse = PF_p_root, .off = OFF(root), .missing = "an object with \"image\" or \"path\"",
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "root.image", .parse = p_string, .off = OFF(root.image), .feature = FEAT_squashfs,
+	{ .path = "root.image", .parse = PF_p_string, .off = OFF(root.image), .feature = FEAT_squashfs,
 	  DOC("path, feature `squashfs`", "—", "attached read-only to a free loop device with autoclear "
 	      "(`LOOP_CONFIGURE`, else `LOOP_SET_FD` + `LOOP_SET_STATUS64`), mounted `squashfs` read-only",
 	      "\"/x.sqfs\"", NULL) },
-	{ .path = "root.path", .parse = p_rootpath, .off = OFF(root.path),
+	{ .path = "root.path", .parse = PF_p_rootpath, .off = OFF(root.path),
 	  DOC("path", "—", "a directory, recursively bind-mounted; exactly one of `image` and `path`; not inside "
 	      "`/run/nsrun`", NULL, NULL) },
-	{ .path = "root.overlay", .parse = p_overlay, .off = OFF(root.overlay),
+	{ .path = "root.overlay", .parse = PF_p_overlay, .off = OFF(root.overlay),
 	  DOC("size ≥ 4K or `false`", "`false`", "a size: overlayfs with the image as lower layer and a tmpfs of "
 	      "that size holding upper and work; writes go to RAM and vanish at exit. `false`: the root is "
 	      "read-only (a directory root is remounted read-only)", "\"8M\"", NULL) },
@@ -3163,189 +3197,189 @@ static const struct field schema[] = {
 	      "keyring for the table load (`root_hash_sig_key_desc`), unlinked after it; the kernel checks it "
 	      "against its trusted keyrings (`CONFIG_DM_VERITY_VERIFY_ROOTHASH_SIG`)", "\"/x.sig\"",
 	      "\"root\":{\"verity\":{\"hash_offset\":4096}}") },
-	{ .path = "process", .parse = p_object, .off = OFF(proc), .missing = "an object with \"args\"",
+	{ .path = "process", .parse = PF_p_object, .off = OFF(proc), .missing = "an object with \"args\"",
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "process.args", .parse = p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX,
-	  .unit = "entries", .missing = "the program and its arguments",
+	{ .path = "process.args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX,
+	  .unit = UN_entries, .missing = "the program and its arguments",
 	  DOC("array of strings, required", "—", "`execve()` argv; `args[0]` without `/` is searched in the "
 	      "container's `PATH`; `nsrun run CONFIG -- ARG...` replaces it", "\"/bin/true\"", NULL) },
-	{ .path = "process.env", .parse = p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX,
-	  .unit = "entries", .arg = 1,
+	{ .path = "process.env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX,
+	  .unit = UN_entries, .arg = 1,
 	  DOC("array of `\"NAME=value\"`", "`[\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\"]`",
 	      "exactly the app's environment: nothing of the host's", "\"TZ=UTC\"", NULL) },
-	{ .path = "process.cwd", .parse = p_abspath, .off = OFF(proc.cwd),
+	{ .path = "process.cwd", .parse = PF_p_abspath, .off = OFF(proc.cwd),
 	  DOC("absolute path", "`/`", "`chdir()` after the user change", "\"/\"", NULL) },
-	{ .path = "process.user", .parse = p_user, .off = OFF(proc.uid),
+	{ .path = "process.user", .parse = PF_p_user, .off = OFF(proc.uid),
 	  DOC("`\"UID:GID\"` (numbers)", "`\"0:0\"`", "`setgroups(0)` (no supplementary groups), `setresgid`, "
 	      "`setresuid`", "\"1000:1000\"", NULL) },
-	{ .path = "process.no_new_privileges", .parse = p_bool, .off = OFF(proc.no_new_privs),
+	{ .path = "process.no_new_privileges", .parse = PF_p_bool, .off = OFF(proc.no_new_privs),
 	  DOC("boolean", "`true`", "`prctl(PR_SET_NO_NEW_PRIVS)` before exec: a setuid or file-capability "
 	      "binary in the image gains nothing", "false", NULL) },
-	{ .path = "process.umask", .parse = p_umask, .off = OFF(proc.umask),
+	{ .path = "process.umask", .parse = PF_p_umask, .off = OFF(proc.umask),
 	  DOC("octal string `\"0000\"`–`\"0777\"`", "`\"0022\"`", "`umask()` of the app", "\"0027\"", NULL) },
-	{ .path = "process.oom_score_adj", .parse = p_oom, .off = OFF(proc.oom_score_adj),
+	{ .path = "process.oom_score_adj", .parse = PF_p_oom, .off = OFF(proc.oom_score_adj),
 	  DOC("integer −1000…1000", "inherited", "written to the app's `/proc/self/oom_score_adj` before exec",
 	      "500", NULL) },
-	{ .path = "process.rlimits", .parse = p_rlimits, .off = OFF(proc.rlim),
+	{ .path = "process.rlimits", .parse = PF_p_rlimits, .off = OFF(proc.rlim),
 	  DOC("object `\"nofile\": [soft, hard]`; names `as core cpu data fsize locks memlock msgqueue nice "
 	      "nofile nproc rss rtprio rttime sigpending stack`; a bound an integer or `\"unlimited\"`",
 	      "inherited", "`setrlimit()` of each before exec; soft ≤ hard", "{\"nofile\":[1024,1024]}", NULL) },
-	{ .path = "process.wait", .parse = p_wait, .off = OFF(proc.wait_all),
+	{ .path = "process.wait", .parse = PF_p_wait, .off = OFF(proc.wait_all),
 	  DOC("`\"app\"` or `\"all\"`", "`\"app\"`", "`\"app\"`: the container ends when the app exits (what it left is "
 	      "killed); `\"all\"`: the container's init waits until every process in it has exited (an app that "
 	      "daemonizes), the status is still the app's, and signals go to all of them once the app is gone; "
 	      "needs `pid`", "\"all\"", NULL) },
-	{ .path = "process.capabilities", .parse = p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS, .unit = "capabilities",
+	{ .path = "process.capabilities", .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS, .unit = UN_capabilities,
 	  DOC("array of `CAP_` names (`CAP_CHOWN` … `CAP_CHECKPOINT_RESTORE`)", "`CAP_CHOWN CAP_DAC_OVERRIDE "
 	      "CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_NET_BIND_SERVICE CAP_SETFCAP`",
 	      "every other capability leaves the bounding set before exec; uid 0 gets the set as permitted and "
 	      "effective, another user none; inheritable and ambient are empty; `[]`: none",
 	      "\"CAP_NET_RAW\"", NULL) },
-	{ .path = "seccomp", .parse = p_seccomp, .off = OFF(sc), .feature = FEAT_seccomp,
+	{ .path = "seccomp", .parse = PF_p_seccomp, .off = OFF(sc), .feature = FEAT_seccomp,
 	  DOC("`\"default\"`, `\"none\"` or an object, feature `seccomp`", "`\"default\"`", "`\"default\"`: the "
 	      "default profile (see the `seccomp` section below), loaded with `seccomp(SECCOMP_SET_MODE_FILTER)` as the app's last "
 	      "step before `execve`; `\"none\"`: no filter", "\"none\"", NULL) },
-	{ .path = "seccomp.deny", .parse = p_sc_list, .off = OFF(sc), .max = SC__N + 1, .unit = "syscalls",
+	{ .path = "seccomp.deny", .parse = PF_p_sc_list, .off = OFF(sc), .max = SC__N + 1, .unit = UN_syscalls,
 	  .arg = SCM_DENY,
 	  DOC("array of syscall names and `\"@default\"`", "—", "these fail with `errno`, the rest pass; "
 	      "`\"@default\"`: the default profile's rows", "\"ptrace\"", NULL) },
-	{ .path = "seccomp.allow", .parse = p_sc_list, .off = OFF(sc), .max = SC__N, .unit = "syscalls",
+	{ .path = "seccomp.allow", .parse = PF_p_sc_list, .off = OFF(sc), .max = SC__N, .unit = UN_syscalls,
 	  .arg = SCM_ALLOW,
 	  DOC("array of syscall names", "—", "only these pass, the rest fail with `errno` (`clone3` with `ENOSYS` "
 	      "unless named); exactly one of `deny` and `allow`", "\"read\"", NULL) },
-	{ .path = "seccomp.errno", .parse = p_sc_errno, .off = OFF(sc.err),
+	{ .path = "seccomp.errno", .parse = PF_p_sc_errno, .off = OFF(sc.err),
 	  DOC("`" SC_ERRNOS "` or 1–4095",
 	      "`\"EPERM\"`", "the error a refused call returns", "\"ENOSYS\"", "\"seccomp\":{\"deny\":[\"ptrace\"]}") },
-	{ .path = "stop_timeout", .parse = p_stop_timeout, .off = OFF(stop_timeout),
+	{ .path = "stop_timeout", .parse = PF_p_stop_timeout, .off = OFF(stop_timeout),
 	  DOC("integer seconds 0–3600", "10", "how long `nsrun stop` waits after SIGTERM before it SIGKILLs "
 	      "everything in the container", "30", NULL) },
-	{ .path = "uid_map", .parse = p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
-	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
+	{ .path = "uid_map", .parse = PF_p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
 	  .missing = "required with the \"user\" namespace",
 	  DOC("`[[inside, outside, count], …]` (≤ 5), feature `userns`", "—", "required with `user`, an error "
 	      "without it; written by nsrun to `/proc/PID/uid_map` before the container goes on",
 	      "[0,100000,65536]", "\"namespaces\":[\"mount\",\"user\"],\"gid_map\":[[0,100000,65536]]") },
-	{ .path = "gid_map", .parse = p_idmap, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
-	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
+	{ .path = "gid_map", .parse = PF_p_idmap, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
 	  .missing = "required with the \"user\" namespace",
 	  DOC("as `uid_map`", "—", "`/proc/PID/gid_map`, likewise", "[0,100000,65536]",
 	      "\"namespaces\":[\"mount\",\"user\"],\"uid_map\":[[0,100000,65536]]") },
-	{ .path = "time_offsets", .parse = p_object, .off = OFF(time), .feature = FEAT_timens, .needs = NS_TIME,
+	{ .path = "time_offsets", .parse = PF_p_object, .off = OFF(time), .feature = FEAT_timens, .needs = NS_TIME,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "time_offsets.monotonic", .parse = p_offset, .off = OFF(time.monotonic),
+	{ .path = "time_offsets.monotonic", .parse = PF_p_offset, .off = OFF(time.monotonic),
 	  DOC("integer seconds, ±10 years, feature `timens`", "0", "`/proc/self/timens_offsets`, written before "
 	      "the container's first process enters the namespace; an error without `time`", "86400",
 	      "\"namespaces\":[\"mount\",\"time\"]") },
-	{ .path = "time_offsets.boottime", .parse = p_offset, .off = OFF(time.boottime),
+	{ .path = "time_offsets.boottime", .parse = PF_p_offset, .off = OFF(time.boottime),
 	  DOC("as `monotonic`", "0", "likewise, for `CLOCK_BOOTTIME`", "-86400", "\"namespaces\":[\"mount\",\"time\"]") },
-	{ .path = "mounts", .parse = p_mounts, .off = OFF(mounts), .off_n = OFF(n_mounts),
-	  .max = NSRUN_MOUNTS_MAX, .unit = "mounts",
+	{ .path = "mounts", .parse = PF_p_mounts, .off = OFF(mounts), .off_n = OFF(n_mounts),
+	  .max = NSRUN_MOUNTS_MAX, .unit = UN_mounts,
 	  DOC(NULL, NULL, NULL, "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
-	{ .path = "mounts[].type", .parse = p_mtype, .off = MOFF(type),
+	{ .path = "mounts[].type", .parse = PF_p_mtype, .off = MOFF(type),
 	  DOC("`\"bind\"` or `\"tmpfs\"`", "—", "", "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
-	{ .path = "mounts[].target", .parse = p_below_root, .off = MOFF(target),
+	{ .path = "mounts[].target", .parse = PF_p_below_root, .off = MOFF(target),
 	  .missing = "an absolute path inside the container",
 	  DOC("absolute path, no `..`", "—", "resolved inside the root as if it were `/` (symlinks and `..` in "
 	      "the image never lead out); created when missing (needs a writable root, i.e. an overlay, unless it "
 	      "exists in the image)", "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
-	{ .path = "mounts[].source", .parse = p_source, .off = MOFF(source), .only = 1 + M_BIND,
+	{ .path = "mounts[].source", .parse = PF_p_source, .off = MOFF(source), .only = 1 + M_BIND,
 	  .missing = "a path on the host",
 	  DOC("absolute host path (bind), not inside `/run/nsrun`", "—", "`MS_BIND \\| MS_REC`, then "
 	      "`MOUNT_ATTR_NODEV`: device nodes in it do not open",
 	      "{\"type\":\"bind\",\"source\":\"/srv\",\"target\":\"/data\"}", NULL) },
-	{ .path = "mounts[].readonly", .parse = p_bool, .off = MOFF(readonly), .only = 1 + M_BIND,
+	{ .path = "mounts[].readonly", .parse = PF_p_bool, .off = MOFF(readonly), .only = 1 + M_BIND,
 	  DOC("boolean (bind)", "`false`", "`mount_setattr(MOUNT_ATTR_RDONLY, AT_RECURSIVE)`; before 5.12 a "
 	      "read-only remount of the top mount", "{\"type\":\"bind\",\"source\":\"/srv\",\"target\":\"/data\","
 	      "\"readonly\":true}", NULL) },
-	{ .path = "mounts[].size", .parse = p_size, .off = MOFF(size), .only = 1 + M_TMPFS,
+	{ .path = "mounts[].size", .parse = PF_p_size, .off = MOFF(size), .only = 1 + M_TMPFS,
 	  DOC("size (tmpfs)", "the kernel's (half of RAM)", "`size=`",
 	      "{\"type\":\"tmpfs\",\"target\":\"/t\",\"size\":\"4M\"}", NULL) },
-	{ .path = "mounts[].mode", .parse = p_mode, .off = MOFF(mode), .only = 1 + M_TMPFS,
+	{ .path = "mounts[].mode", .parse = PF_p_mode, .off = MOFF(mode), .only = 1 + M_TMPFS,
 	  DOC("octal string (tmpfs)", "`\"1777\"`", "`mode=`",
 	      "{\"type\":\"tmpfs\",\"target\":\"/t\",\"mode\":\"0755\"}", NULL) },
-	{ .path = "sysctl", .parse = p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = "sysctls",
+	{ .path = "sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls,
 	  DOC("object `\"name\": \"value\"` (≤ 32)", "none", "written under the container's `/proc/sys` before "
 	      "it is made read-only; only namespaced ones: `net.*` (needs `net`), `kernel.shm*`, `kernel.msg*`, "
 	      "`kernel.sem*`, `fs.mqueue.*` (need `ipc`), `kernel.hostname`, `kernel.domainname` (need `uts`)",
 	      "{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}", NULL) },
-	{ .path = "masked_paths", .parse = p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = "paths",
+	{ .path = "masked_paths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths,
 	  DOC("array of absolute paths (≤ 32)", "`/proc/acpi /proc/asound /proc/kcore /proc/keys "
 	      "/proc/latency_stats /proc/timer_list /proc/timer_stats /proc/sched_debug /proc/scsi /sys/firmware`",
 	      "a file gets `/dev/null` bound over it, a directory an empty read-only tmpfs; a missing path is "
 	      "skipped; resolved inside the root; replaces the default list, `[]`: none", "\"/proc/kcore\"",
 	      NULL) },
-	{ .path = "readonly_paths", .parse = p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = "paths",
+	{ .path = "readonly_paths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths,
 	  DOC("array of absolute paths (≤ 32)", "`/proc/bus /proc/fs /proc/irq /proc/sys /proc/sysrq-trigger`",
 	      "each bound onto itself and made read-only (`EROFS` on a write); a missing path is skipped; "
 	      "replaces the default list, `[]`: none", "\"/proc/sys\"", NULL) },
-	{ .path = "cgroup", .parse = p_cgroup, .off = OFF(cg), .feature = FEAT_cgroup,
+	{ .path = "cgroup", .parse = PF_p_cgroup, .off = OFF(cg), .feature = FEAT_cgroup,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "cgroup.parent", .parse = p_below_root, .off = OFF(cg.parent), .arg = 1,
+	{ .path = "cgroup.parent", .parse = PF_p_below_root, .off = OFF(cg.parent), .arg = 1,
 	  DOC("absolute path", "—", "the parent cgroup; default `nsrun` under the cgroup2 mount that "
 	      "`/proc/self/mountinfo` shows (usually `/sys/fs/cgroup`). Created when missing, marked with the "
 	      "xattr `trusted.nsrun`, and removed by the last container that leaves it empty; a parent nsrun did "
 	      "not create is never removed", "\"/sys/fs/cgroup/apps\"", NULL) },
 	NSRUN_CG_KEYS(CG_ROW)
-	{ .path = "net", .parse = p_net, .off = OFF(net), .feature = FEAT_net, .needs = NS_NET,
+	{ .path = "net", .parse = PF_p_net, .off = OFF(net), .feature = FEAT_net, .needs = NS_NET,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "net.bridge", .parse = p_ifname, .off = OFF(net.bridge),
+	{ .path = "net.bridge", .parse = PF_p_ifname, .off = OFF(net.bridge),
 	  .missing = "the bridge the container's veth joins",
 	  DOC("interface name, required", "—", "the bridge the host end joins (`IFLA_MASTER`); must exist unless "
 	      "`bridge_address` is given", "\"br-lan\"", NULL) },
-	{ .path = "net.bridge_address", .parse = p_addrs, .off = OFF(net.bridge_addr),
-	  .off_n = OFF(net.n_bridge_addr), .max = NSRUN_NET_ADDRS, .unit = "addresses", .arg = 1,
+	{ .path = "net.bridge_address", .parse = PF_p_addrs, .off = OFF(net.bridge_addr),
+	  .off_n = OFF(net.n_bridge_addr), .max = NSRUN_NET_ADDRS, .unit = UN_addresses, .arg = 1,
 	  DOC("CIDR or list of CIDRs (IPv4, IPv6)", "—", "when the bridge is missing nsrun creates it, marks it "
 	      "with the alias `nsrun`, gives it these addresses and sets it up; the last nsrun container to leave "
 	      "it with no port removes it. A bridge nsrun did not create is never changed beyond its own veth "
 	      "joining and leaving", "\"10.42.0.1/24\"", NULL) },
-	{ .path = "net.host_if", .parse = p_ifname, .off = OFF(net.host_if),
+	{ .path = "net.host_if", .parse = PF_p_ifname, .off = OFF(net.host_if),
 	  DOC("interface name", "`ve-NAME`", "the host end of the pair", "\"ve-web\"", NULL) },
-	{ .path = "net.container_if", .parse = p_ifname, .off = OFF(net.container_if),
+	{ .path = "net.container_if", .parse = PF_p_ifname, .off = OFF(net.container_if),
 	  DOC("interface name", "`eth0`", "the peer, inside", "\"eth0\"", NULL) },
-	{ .path = "net.address", .parse = p_addrs, .off = OFF(net.addr), .off_n = OFF(net.n_addr),
-	  .max = NSRUN_NET_ADDRS, .unit = "addresses", .arg = 1,
+	{ .path = "net.address", .parse = PF_p_addrs, .off = OFF(net.addr), .off_n = OFF(net.n_addr),
+	  .max = NSRUN_NET_ADDRS, .unit = UN_addresses, .arg = 1,
 	  DOC("CIDR or list of CIDRs", "none", "`RTM_NEWADDR` on the peer (IPv6 without duplicate detection, so "
 	      "usable at once)", "\"10.42.0.2/24\"", NULL) },
-	{ .path = "net.gateway", .parse = p_gateway, .off = OFF(net.gw),
+	{ .path = "net.gateway", .parse = PF_p_gateway, .off = OFF(net.gw),
 	  DOC("IPv4 address", "none", "default route via it", "\"10.42.0.1\"", NULL) },
-	{ .path = "net.gateway6", .parse = p_gateway, .off = OFF(net.gw6), .arg = 1,
+	{ .path = "net.gateway6", .parse = PF_p_gateway, .off = OFF(net.gw6), .arg = 1,
 	  DOC("IPv6 address", "none", "default IPv6 route via it", "\"fd42::1\"", NULL) },
-	{ .path = "net.mtu", .parse = p_mtu, .off = OFF(net.mtu),
+	{ .path = "net.mtu", .parse = PF_p_mtu, .off = OFF(net.mtu),
 	  DOC("68–65535", "the kernel's", "`IFLA_MTU` of both ends", "1500", NULL) },
-	{ .path = "net.mac", .parse = p_mac, .off = OFF(net.mac),
+	{ .path = "net.mac", .parse = PF_p_mac, .off = OFF(net.mac),
 	  DOC("`\"02:42:0a:2a:00:02\"` (unicast)", "random", "`IFLA_ADDRESS` of the peer",
 	      "\"02:42:0a:2a:00:02\"", NULL) },
-	{ .path = "net.dns", .parse = p_addrs, .off = OFF(net.dns), .off_n = OFF(net.n_dns),
-	  .max = NSRUN_DNS_MAX, .unit = "addresses",
+	{ .path = "net.dns", .parse = PF_p_addrs, .off = OFF(net.dns), .off_n = OFF(net.n_dns),
+	  .max = NSRUN_DNS_MAX, .unit = UN_addresses,
 	  DOC("list of ≤ 3 addresses", "none", "`/etc/resolv.conf`, bound read-only over the image's",
 	      "\"10.42.0.1\"", NULL) },
-	{ .path = "net.hosts", .parse = p_hosts, .off = OFF(net.host_name), .max = NSRUN_HOSTS_MAX, .unit = "hosts",
+	{ .path = "net.hosts", .parse = PF_p_hosts, .off = OFF(net.host_name), .max = NSRUN_HOSTS_MAX, .unit = UN_hosts,
 	  DOC("object `\"name\": \"address\"` (≤ 32)", "none; `/etc/hosts` is written whenever `net.address` "
 	      "is set", "`/etc/hosts` with `localhost`, the container's own addresses as its hostname, and these; "
 	      "bound read-only over the image's", "{\"nas\":\"10.42.0.10\"}", NULL) },
-	{ .path = "net.masquerade", .parse = p_bool, .off = OFF(net.masquerade), .feature = FEAT_nat,
+	{ .path = "net.masquerade", .parse = PF_p_bool, .off = OFF(net.masquerade), .feature = FEAT_nat,
 	  DOC("boolean, feature `nat`", "`false`", "a `masquerade` rule in `table inet nsrun` (chain `postrouting`) "
 	      "for each of the container's addresses: packets from it leaving through any interface but the "
 	      "bridge get the outgoing interface's address", "true", NULL) },
-	{ .path = "net.ports", .parse = p_ports, .off = OFF(net.port), .off_n = OFF(net.n_ports),
-	  .max = NSRUN_PORTS_MAX, .unit = "ports", .feature = FEAT_nat,
+	{ .path = "net.ports", .parse = PF_p_ports, .off = OFF(net.port), .off_n = OFF(net.n_ports),
+	  .max = NSRUN_PORTS_MAX, .unit = UN_ports, .feature = FEAT_nat,
 	  DOC(NULL, NULL, NULL, "{\"host\":8080,\"container\":80}", NULL) },
-	{ .path = "net.ports[].host", .parse = p_port, .off = POFF(host), .missing = "the host port, 1-65535",
+	{ .path = "net.ports[].host", .parse = PF_p_port, .off = POFF(host), .missing = "the host port, 1-65535",
 	  DOC("1–65535, required", "—", "a `dnat` rule in chains `prerouting` and `output` for packets to this "
 	      "port of one of the host's own addresses (`fib daddr type local`); for each family the container "
 	      "has an address of (≤ 12 ports)", "{\"host\":8080,\"container\":80}", NULL) },
-	{ .path = "net.ports[].container", .parse = p_port, .off = POFF(container),
+	{ .path = "net.ports[].container", .parse = PF_p_port, .off = POFF(container),
 	  .missing = "the container's port, 1-65535",
 	  DOC("1–65535, required", "—", "the port they go to, at the container's first address of the family",
 	      "{\"host\":8080,\"container\":80}", NULL) },
-	{ .path = "net.ports[].proto", .parse = p_proto, .off = POFF(proto),
+	{ .path = "net.ports[].proto", .parse = PF_p_proto, .off = POFF(proto),
 	  DOC("`\"tcp\"` or `\"udp\"`", "`\"tcp\"`", "`meta l4proto`",
 	      "{\"host\":5353,\"container\":53,\"proto\":\"udp\"}", NULL) },
-	{ .path = "net.ports[].host_address", .parse = p_gateway, .off = POFF(addr), .arg = 2,
+	{ .path = "net.ports[].host_address", .parse = PF_p_gateway, .off = POFF(addr), .arg = 2,
 	  DOC("IPv4 or IPv6 address", "every address of the host", "`ip daddr` (or `ip6 daddr`) instead of "
 	      "`fib daddr type local`: the port is published on that address only, in its family",
 	      "{\"host\":8080,\"container\":80,\"host_address\":\"192.0.2.1\"}", NULL) },
-	{ .path = "net.ip_forward", .parse = p_bool, .off = OFF(net.ip_forward), .feature = FEAT_nat,
+	{ .path = "net.ip_forward", .parse = PF_p_bool, .off = OFF(net.ip_forward), .feature = FEAT_nat,
 	  DOC("boolean, feature `nat`", "`false`", "`false`: a warning when `net.ipv4.ip_forward` (or, with an "
 	      "IPv6 address, `net.ipv6.conf.all.forwarding`) is 0; `true`: nsrun sets it to 1, and back to 0 "
 	      "at exit if it switched it and no other nsrun container has rules left", "true", NULL) },
@@ -3417,7 +3451,7 @@ static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, cons
 	char fn[160], fs[160], fh[160];
 	const cJSON *t = js_member(e, "type", fn, sizeof fn, name), *s = js_member(e, "soft", fs, sizeof fs, name),
 		    *h = js_member(e, "hard", fh, sizeof fh, name);
-	int k = 0;
+	int k;
 
 	(void)f;
 	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
@@ -3426,13 +3460,18 @@ static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, cons
 		return cfg_err(x, e, 0, name, "expected type, soft and hard");
 	if (cfg_want(x, t, fn, cJSON_String, "a string") < 0)
 		return -1;
-	while (k < NSRUN_RLIMITS && (strncmp(t->valuestring, "RLIMIT_", 7) ||
-				     strcasecmp(t->valuestring + 7, rlim_names[k].name)))
-		k++;
+	for (k = strncmp(t->valuestring, "RLIMIT_", 7) ? NSRUN_RLIMITS : 0; k < NSRUN_RLIMITS; k++) {
+		const char *a = t->valuestring + 7, *b = rlim_names[k].name;
+
+		while (*b && tolower((unsigned char)*a) == *b)
+			a++, b++;
+		if (!*a && !*b)
+			break;
+	}
 	if (k == NSRUN_RLIMITS)
 		return cfg_err(x, t, 0, fn, "unknown limit \"%s\"", t->valuestring);
 	if (rlim_value(x, s, &l->soft) < 0 || rlim_value(x, h, &l->hard) < 0)
-		return cfg_err(x, e, 0, name, "expected soft and hard as non-negative integers");
+		return cfg_err(x, e, 0, name, "expected type, soft and hard");
 	if (l->soft > l->hard)
 		return cfg_err(x, e, 0, name, "the soft limit is above the hard one");
 	l->which = k;
@@ -3451,7 +3490,7 @@ static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, c
 	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
 		return -1;
 	if (!t)
-		return cfg_err(x, e, 0, fn, "missing (a namespace type)");
+		return cfg_err(x, e, 0, fn, "missing");
 	/* OCI's "network" is nsrun's "net": the rest are the same names */
 	if (cJSON_IsString(t) && !strcmp(t->valuestring, "network"))
 		strcpy(t->valuestring, "net");
@@ -3535,14 +3574,13 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 		strfmt(fo, sizeof fo, "%s.options", name);
 		if (!strcmp(s, "ro"))
 			mc->readonly = 1;
-		else if (!bind && !strncmp(s, "size=", 5) && parse_size(s + 5, &mc->size) < 0)
-			return cfg_err(x, o, 0, fo, "expected size=BYTES (K, M, G), got \"%s\"", s);
-		else if (!bind && !strncmp(s, "mode=", 5) &&
-			 ((mc->mode = (unsigned)scan_num(s + 5, &end, 8)) > 07777 || *end || end == s + 5))
-			return cfg_err(x, o, 0, fo, "expected mode=OCTAL, got \"%s\"", s);
+		else if (!bind && ((!strncmp(s, "size=", 5) && parse_size(s + 5, &mc->size) < 0) ||
+				   (!strncmp(s, "mode=", 5) &&
+				    ((mc->mode = (unsigned)scan_num(s + 5, &end, 8)) > 07777 || *end || end == s + 5))))
+			return cfg_err(x, o, 0, fo, "bad option \"%s\"", s);
 	}
 	if (mc->readonly && !bind)
-		return cfg_err(x, e, 0, name, "a read-only tmpfs is not supported");
+		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s is not supported", "ro tmpfs", m->dest);
 	c->n_mounts++;
 	return 0;
 }
@@ -3699,73 +3737,75 @@ static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const 
 
 #define OOFF(member) offsetof(struct oci_mount, member)
 static const struct field oci_rows[] = {
-	{ .path = "ociVersion", .parse = p_ociver, .missing = "\"1.x.y\"" },
-	{ .path = "linux", .parse = p_object },
-	{ .path = "linux.namespaces", .parse = p_olist, .off = OFF(ns), .max = 8, .unit = "namespaces",
+	{ .path = "ociVersion", .parse = PF_p_ociver, .missing = "\"1.x.y\"" },
+	{ .path = "linux", .parse = PF_p_object },
+	{ .path = "linux.namespaces", .parse = PF_p_olist, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
 	  .arg = OE_NS },
-	{ .path = "linux.uidMappings", .parse = p_olist, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
-	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER,
+	{ .path = "linux.uidMappings", .parse = PF_p_olist, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER,
 	  .arg = OE_IDMAP },
-	{ .path = "linux.gidMappings", .parse = p_olist, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
-	  .max = NSRUN_IDMAP_MAX, .unit = "ranges", .feature = FEAT_userns, .needs = NS_USER,
+	{ .path = "linux.gidMappings", .parse = PF_p_olist, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER,
 	  .arg = OE_IDMAP },
-	{ .path = "linux.maskedPaths", .parse = p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = "paths" },
-	{ .path = "linux.readonlyPaths", .parse = p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = "paths" },
-	{ .path = "linux.sysctl", .parse = p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = "sysctls" },
-	{ .path = "linux.cgroupsPath", .parse = p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
-	{ .path = "linux.resources", .parse = p_object },
-	{ .path = "linux.resources.memory", .parse = p_object },
-	{ .path = "linux.resources.memory.limit", .parse = p_ocg, .off = OFF(cg), .arg = CGK_memory_max,
+	{ .path = "linux.maskedPaths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
+	{ .path = "linux.readonlyPaths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
+	{ .path = "linux.sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
+	{ .path = "linux.cgroupsPath", .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
+	{ .path = "linux.resources", .parse = PF_p_object },
+	{ .path = "linux.resources.memory", .parse = PF_p_object },
+	{ .path = "linux.resources.memory.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_max,
 	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.pids", .parse = p_object },
-	{ .path = "linux.resources.pids.limit", .parse = p_ocg, .off = OFF(cg), .arg = CGK_pids_max,
+	{ .path = "linux.resources.pids", .parse = PF_p_object },
+	{ .path = "linux.resources.pids.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_pids_max,
 	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu", .parse = p_ocpu },
-	{ .path = "linux.resources.cpu.shares", .parse = p_ocg, .off = OFF(cg), .arg = CGK_cpu_weight,
+	{ .path = "linux.resources.cpu", .parse = PF_p_ocpu },
+	{ .path = "linux.resources.cpu.shares", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_weight,
 	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu.quota", .parse = p_ocg, .off = OFF(cg), .arg = CGK_cpu_max,
+	{ .path = "linux.resources.cpu.quota", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_max,
 	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu.cpus", .parse = p_ocg, .off = OFF(cg), .arg = CGK_cpuset_cpus,
+	{ .path = "linux.resources.cpu.cpus", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_cpus,
 	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu.mems", .parse = p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
+	{ .path = "linux.resources.cpu.mems", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
 	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.memory.swap", .parse = p_orefuse },
-	{ .path = "linux.resources.cpu.realtimeRuntime", .parse = p_orefuse },
-	{ .path = "linux.resources.hugepageLimits", .parse = p_orefuse },
-	{ .path = "linux.resources.unified", .parse = p_orefuse },
-	{ .path = "linux.seccomp", .parse = p_orefuse },
-	{ .path = "linux.timeOffsets", .parse = p_orefuse },
-	{ .path = "root", .parse = p_object, .missing = "an object with \"path\"" },
-	{ .path = "root.path", .parse = p_string, .off = OFF(root.path), .missing = "the root directory" },
-	{ .path = "root.readonly", .parse = p_oro, .off = OFF(root.rw) },
-	{ .path = "hostname", .parse = p_hostname, .off = OFF(hostname), .needs = NS_UTS },
-	{ .path = "process", .parse = p_object, .missing = "an object with \"args\" and \"cwd\"" },
-	{ .path = "process.terminal", .parse = p_bool, .off = OFF(oci.terminal) },
-	{ .path = "process.args", .parse = p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = "entries",
+	{ .path = "linux.resources.memory.swap", .parse = PF_p_orefuse },
+	{ .path = "linux.resources.cpu.realtimeRuntime", .parse = PF_p_orefuse },
+	{ .path = "linux.resources.hugepageLimits", .parse = PF_p_orefuse },
+	{ .path = "linux.resources.unified", .parse = PF_p_orefuse },
+	{ .path = "linux.seccomp", .parse = PF_p_orefuse },
+	{ .path = "linux.timeOffsets", .parse = PF_p_orefuse },
+	{ .path = "root", .parse = PF_p_object, .missing = "an object with \"path\"" },
+	{ .path = "root.path", .parse = PF_p_string, .off = OFF(root.path), .missing = "the root directory" },
+	{ .path = "root.readonly", .parse = PF_p_oro, .off = OFF(root.rw) },
+	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname), .needs = NS_UTS },
+	{ .path = "process", .parse = PF_p_object, .missing = "an object with \"args\" and \"cwd\"" },
+	{ .path = "process.terminal", .parse = PF_p_bool, .off = OFF(oci.terminal) },
+	{ .path = "process.args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .missing = "the program and its arguments" },
-	{ .path = "process.env", .parse = p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = "entries",
+	{ .path = "process.env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .arg = 1 },
-	{ .path = "process.cwd", .parse = p_abspath, .off = OFF(proc.cwd), .missing = "an absolute path" },
-	{ .path = "process.user", .parse = p_object },
-	{ .path = "process.user.uid", .parse = p_oid, .off = OFF(proc.uid) },
-	{ .path = "process.user.gid", .parse = p_oid, .off = OFF(proc.gid) },
-	{ .path = "process.user.umask", .parse = p_oid, .off = OFF(proc.umask), .arg = 1 },
-	{ .path = "process.capabilities", .parse = p_object },
-	{ .path = "process.capabilities.bounding", .parse = p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
-	  .unit = "capabilities" },
-	{ .path = "process.noNewPrivileges", .parse = p_bool, .off = OFF(proc.no_new_privs) },
-	{ .path = "process.oomScoreAdj", .parse = p_oom, .off = OFF(proc.oom_score_adj) },
-	{ .path = "process.rlimits", .parse = p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
-	  .max = NSRUN_RLIMITS, .unit = "limits", .arg = OE_RLIMIT },
-	{ .path = "mounts", .parse = p_olist, .max = 4 * NSRUN_MOUNTS_MAX, .unit = "mounts",
+	{ .path = "process.cwd", .parse = PF_p_abspath, .off = OFF(proc.cwd), .missing = "an absolute path" },
+	{ .path = "process.user", .parse = PF_p_object },
+	{ .path = "process.user.uid", .parse = PF_p_oid, .off = OFF(proc.uid) },
+	{ .path = "process.user.gid", .parse = PF_p_oid, .off = OFF(proc.gid) },
+	{ .path = "process.user.umask", .parse = PF_p_oid, .off = OFF(proc.umask), .arg = 1 },
+	{ .path = "process.capabilities", .parse = PF_p_object },
+	{ .path = "process.capabilities.bounding", .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
+	  .unit = UN_capabilities },
+	{ .path = "process.noNewPrivileges", .parse = PF_p_bool, .off = OFF(proc.no_new_privs) },
+	{ .path = "process.oomScoreAdj", .parse = PF_p_oom, .off = OFF(proc.oom_score_adj) },
+	{ .path = "process.rlimits", .parse = PF_p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
+	  .max = NSRUN_RLIMITS, .unit = UN_limits, .arg = OE_RLIMIT },
+	{ .path = "mounts", .parse = PF_p_olist, .max = 4 * NSRUN_MOUNTS_MAX, .unit = UN_mounts,
 	  .arg = OE_MOUNT },
-	{ .path = "mounts[].destination", .parse = p_below_root, .off = OOFF(dest), .missing = "an absolute path" },
-	{ .path = "mounts[].type", .parse = p_string, .off = OOFF(type) },
-	{ .path = "mounts[].source", .parse = p_string, .off = OOFF(src) },
-	{ .path = "mounts[].options", .parse = p_oopts, .off = OOFF(opts) },
-	{ .path = "hooks", .parse = p_ohooks, .off = OFF(oci.hooks), .max = 16, .unit = "hooks" },
-	{ .path = "annotations", .parse = p_oannot, .off = OFF(oci.annotations) },
+	{ .path = "mounts[].destination", .parse = PF_p_below_root, .off = OOFF(dest), .missing = "an absolute path" },
+	{ .path = "mounts[].type", .parse = PF_p_string, .off = OOFF(type) },
+	{ .path = "mounts[].source", .parse = PF_p_string, .off = OOFF(src) },
+	{ .path = "mounts[].options", .parse = PF_p_oopts, .off = OOFF(opts) },
+	{ .path = "hooks", .parse = PF_p_ohooks, .off = OFF(oci.hooks), .max = 16, .unit = UN_hooks },
+	{ .path = "annotations", .parse = PF_p_oannot, .off = OFF(oci.annotations) },
 };
+
+static const cfg_fn field_parsers[PF__N] = { FIELD_PARSERS(FIELD_PARSER_ROW) };
 
 /* An OCI config.json (g_oci_parse 1) or exec's process (2): OCI's defaults
  * where they differ from nsrun's, then the rows. */
@@ -8660,9 +8700,11 @@ static const char *oci_id(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
-	if (!n || n > 200 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.-") != n ||
-	    !strcmp(s, ".") || !strcmp(s, ".."))
-		usage_die("expected a container ID (1-200 of [A-Za-z0-9_+.-]), got '%s'", s ? s : "");
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_+.-", s[i]))
+			n = 0;
+	if (!n || n > 200 || !strcmp(s, ".") || !strcmp(s, ".."))
+		usage_die("expected a container ID, got '%s'", s ? s : "");
 	g_oci.id = s;
 	strfmt(g_oci.dir, sizeof g_oci.dir, "%s/%s", g_oci.opt[O_ROOT], s);
 	return s;
@@ -8679,9 +8721,7 @@ static int oci_load(struct ostate *s)
 
 	strfmt(f, sizeof f, "%s/state", g_oci.dir);
 	if ((fd = open(f, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? failx("container %s does not exist%s", g_oci.id,
-					       access(g_oci.dir, F_OK) ? "" : " (no create of nsrun's made it)")
-				       : fail("open %s", f);
+		return errno == ENOENT ? failx("container %s does not exist", g_oci.id) : fail("open %s", f);
 	n = read(fd, s->buf, sizeof s->buf - 1);
 	close(fd);
 	s->buf[n > 0 ? n : 0] = 0;
@@ -8689,7 +8729,7 @@ static int oci_load(struct ostate *s)
 	s->ticks = scan_num(p, &p, 10);
 	s->bundle = p + (*p == '\n');
 	if (n <= 0 || !(p = strchr(s->bundle, '\n')) || (*p = 0, !(s->annot = strchr(s->cg = p + 1, '\n'))))
-		return failx("%s: not a state nsrun's create wrote", f);
+		return failx("%s: not nsrun's", f);
 	*(char *)s->annot++ = 0;
 	strfmt(g_oci.bundle, sizeof g_oci.bundle, "%s", s->bundle);
 	/* alive: the same process (start time), not a zombie */
@@ -8702,11 +8742,17 @@ static int oci_load(struct ostate *s)
 	return 0;
 }
 
+/* "container ID is STATUS": the verb does not apply. */
+static int oci_is(const char *status)
+{
+	return failx("container %s is %s", g_oci.id, status);
+}
+
 static int oci_alive(struct ostate *s)
 {
 	if (oci_load(s) < 0)
 		return -1;
-	return *s->status == 's' ? failx("container %s is stopped", g_oci.id) : 0;
+	return *s->status == 's' ? oci_is(s->status) : 0;
 }
 
 /* The host pids of ID's processes: every one in its pid namespace (when
@@ -8760,7 +8806,7 @@ static int oci_delete(struct ostate *s, int force)
 
 	if (*s->status != 's') {
 		if (!force)
-			return failx("container %s is %s: delete --force kills it", g_oci.id, s->status);
+			return oci_is(s->status);
 		pfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 		if ((pfd >= 0 ? syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) : kill(s->pid, SIGKILL)) < 0 &&
 		    errno != ESRCH)
@@ -8792,7 +8838,7 @@ static int oci_start(struct ostate *s)
 	int n = 0;
 
 	if (*s->status != 'c')
-		return failx("container %s is %s, not created", g_oci.id, s->status);
+		return oci_is(s->status);
 	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
 	if ((pf.fd = open(f, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return fail("open %s", f);
@@ -8801,7 +8847,7 @@ static int oci_start(struct ostate *s)
 	n = (int)read(pf.fd, &b, 1);
 	close(pf.fd);
 	if (n != 1)
-		return failx("container %s exited before its start", g_oci.id);
+		return oci_is("stopped");
 	unlink(f);
 	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
 	g_oci_parse = 1;
@@ -8839,14 +8885,14 @@ static int oci_cgroup(struct cfg *c)
 	if (!p)
 		return 0;
 	if (strchr(p, ':'))
-		return failx("linux.cgroupsPath \"%s\": no systemd cgroup driver", p);
+		return failx("linux.cgroupsPath \"%s\": %s", p, "no systemd driver");
 	if (cg_find_mount(NULL, mnt, sizeof mnt) < 0)
 		return -1;
 	if (!*mnt)
-		return failx("linux.cgroupsPath \"%s\": no cgroup v2 hierarchy is mounted", p);
+		return failx("linux.cgroupsPath \"%s\": %s", p, "no cgroup2");
 	strfmt(g_oci.cg, sizeof g_oci.cg, "%s%s%s", mnt, *p == '/' ? "" : "/nsrun/", p);
 	if (strstr(g_oci.cg, "/..") || !(slash = strrchr(g_oci.cg, '/')) || !slash[1])
-		return failx("linux.cgroupsPath \"%s\": a \"..\"", p);
+		return failx("linux.cgroupsPath \"%s\": %s", p, "a \"..\"");
 	*slash = 0;
 	c->cg.parent = g_oci.cg, c->name = slash + 1;
 	c->cg.on = 1;
@@ -8906,7 +8952,7 @@ static int oci_create(int start, int detach)
 			;
 		undo_done(r.u_child);
 		if (ns_setup_error(&r) == 0)
-			failx("the container exited with %d in its setup", exit_code(ws));
+			failx("container exited with %d", exit_code(ws));
 		goto out;
 	}
 	if (!r.start_ticks && proc_start_time(r.child, &r.start_ticks, NULL) < 0) {
@@ -8942,7 +8988,7 @@ static int oci_create(int start, int detach)
 		int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 
 		if (sfd < 0 || fwd_wait(r.child, sfd, &ws) < 0)
-			return fail("wait for the container"), oci_fail();
+			return fail("wait for pid %d", (int)r.child), oci_fail();
 		rc = exit_code(ws);
 		if (oci_load(&s) == 0)
 			oci_delete(&s, 1);
@@ -8991,7 +9037,7 @@ static int oci_exec(struct ostate *s)
 	if (kid == 0) {
 		for (k = 1; k < 7; k++)
 			if (fd[k] >= 0 && setns(fd[k], 0) < 0) {
-				fail("join the container's namespaces");
+				fail("join container %s", g_oci.id);
 				break;
 			}
 		if (k == 7)
@@ -9096,7 +9142,7 @@ static int oci_main(int argc, char **argv)
 	if (!*v)
 		usage_die("unknown verb '%s'", argv[i]);
 	if (k >= OV_NONE)
-		return failx("%s: not supported by nsrun", argv[i]), oci_fail();
+		return failx("%s: not supported", argv[i]), oci_fail();
 	for (i++; i < argc; i++) {
 		if (*argv[i] == '-' && argv[i][1])
 			oci_opt(argv, &i, oci_verb_opts[k]);

@@ -87,7 +87,7 @@ static cJSON *value_for(const struct field *f, int n)
 		return cJSON_Parse(f->example);
 	if (n < 0)
 		n = 1;
-	v = f->example[0] == '{' && f->parse != p_mounts && f->parse != p_ports ? cJSON_CreateObject()
+	v = f->example[0] == '{' && f->parse != PF_p_mounts && f->parse != PF_p_ports ? cJSON_CreateObject()
 									  : cJSON_CreateArray();
 	for (int i = 0; i < n; i++) {
 		cJSON *e = cJSON_Parse(f->example);
@@ -98,20 +98,20 @@ static cJSON *value_for(const struct field *f, int n)
 			snprintf(k, sizeof k, "%s%d", e->child->string, i);
 			cJSON_AddItemToObject(v, k, cJSON_Duplicate(e->child, 1));
 			cJSON_Delete(e);
-		} else if (f->parse == p_sc_list) {     /* each syscall once, then "@default" */
+		} else if (f->parse == PF_p_sc_list) {     /* each syscall once, then "@default" */
 			const char *name = sc_names;
 
 			for (int k = 0; k < i && k < SC__N; k++)
 				name += strlen(name) + 1;
 			cJSON_AddItemToArray(v, cJSON_CreateString(i < SC__N ? name : "@default"));
 			cJSON_Delete(e);
-		} else if (f->parse == p_caps) {        /* each capability once */
+		} else if (f->parse == PF_p_caps) {        /* each capability once */
 			char k[64];
 
 			snprintf(k, sizeof k, "CAP_%s", *cap_name(i) ? cap_name(i) : "NONE");
 			cJSON_AddItemToArray(v, cJSON_CreateString(k));
 			cJSON_Delete(e);
-		} else if (f->parse == p_ports) {       /* each host port once */
+		} else if (f->parse == PF_p_ports) {       /* each host port once */
 			cJSON_ReplaceItemInObject(e, "host", cJSON_CreateNumber(8000 + i));
 			cJSON_AddItemToArray(v, e);
 		} else {
@@ -340,7 +340,7 @@ static void check_seed(const struct field *f, int n, const char *text, void *arg
 		snprintf(name, sizeof name, "schema %s: its example is valid", f->path);
 	else
 		snprintf(name, sizeof name, "schema %s: %d of at most %d", f->path, n, f->max);
-	snprintf(want, sizeof want, ": more than %d %s", f->max, f->unit);
+	snprintf(want, sizeof want, ": more than %d %s", f->max, field_unit(f));
 	if (n <= f->max ? rc == 0 : rc < 0 && strstr(g_err, want)) {
 		printf("PASS unit: %s\n", name);
 		return;

@@ -1787,6 +1787,20 @@ typedef int (*cfg_fn)(const struct ctx *x, const cJSON *v, const char *name, con
 /* A list row's UNIT ("more than MAX UNIT"): an index of unit_names. */
 #define FIELD_UNITS(X) X(entries) X(ranges) X(paths) X(addresses) X(sysctls) X(syscalls) X(namespaces) \
 	X(mounts) X(capabilities) X(ports) X(limits) X(hosts) X(hooks)
+/* A required row's MISSING ("missing (...)"): an index of missing_names. */
+#define FIELD_MISSING(X) X(name, "1-12 characters of [a-z0-9_-]") \
+	X(image_or_path, "an object with \"image\" or \"path\"") \
+	X(root_hash, "the \"Root hash:\" of veritysetup format") X(args, "an object with \"args\"") \
+	X(program, "the program and its arguments") X(with_userns, "required with the \"user\" namespace") \
+	X(inside_path, "an absolute path inside the container") X(host_path, "a path on the host") \
+	X(bridge, "the bridge the container's veth joins") X(host_port, "the host port, 1-65535") \
+	X(ctr_port, "the container's port, 1-65535") X(version, "\"1.x.y\"") X(path_obj, "an object with \"path\"") \
+	X(root_dir, "the root directory") X(args_cwd, "an object with \"args\" and \"cwd\"") \
+	X(abspath, "an absolute path")
+#define FIELD_MISSING_ENUM(n, text) MS_##n,
+#define FIELD_MISSING_TEXT(n, text) text "\0"
+enum { MS_none, FIELD_MISSING(FIELD_MISSING_ENUM) };
+static const char missing_names[] = FIELD_MISSING(FIELD_MISSING_TEXT);
 #define FIELD_UNIT_ENUM(n) UN_##n,
 #define FIELD_UNIT_NAME(n) #n "\0"
 enum { UN_none, FIELD_UNITS(FIELD_UNIT_ENUM) };
@@ -1821,21 +1835,30 @@ struct field {
 	unsigned char arg;              /* the parser's: a cg_keys index; or a flag */
 	unsigned char unit;             /* a list's: UN_X */
 	unsigned char parse;            /* PF_p_NAME */
-	const char *missing;            /* required: what it is, for "missing (...)" */
+	unsigned char missing;          /* required: MS_X, what it is, for "missing (...)" */
 #if NSRUN_DOCS
 	const char *type, *def, *what;  /* README: type, default (or file), what the kernel sees */
 	const char *example, *with;     /* a valid value; the members it needs beside it */
 #endif
 };
 
-/* F's unit, as its "more than" error says it. */
+/* The Kth (from 1) string of the packed NAMES. */
+static const char *packed_name(const char *names, int k)
+{
+	while (--k > 0)
+		names += strlen(names) + 1;
+	return names;
+}
+
+/* F's unit, as its "more than" error says it; what a missing F is. */
 static const char *field_unit(const struct field *f)
 {
-	const char *n = unit_names;
+	return packed_name(unit_names, f->unit);
+}
 
-	for (int k = 1; k < f->unit; k++)
-		n += strlen(n) + 1;
-	return n;
+static const char *field_missing(const struct field *f)
+{
+	return packed_name(missing_names, f->missing);
 }
 
 #if NSRUN_DOCS
@@ -1987,7 +2010,7 @@ static int cfg_obj(const struct ctx *x, const cJSON *obj, const char *parent, co
 		field_name(name, sizeof name, shown, o.leaf[i]);
 		if (!(v = cJSON_GetObjectItemCaseSensitive(obj, o.leaf[i]))) {
 			if (f->missing && (!f->req_ns || (x->c->ns & f->req_ns)))
-				return cfg_err(x, obj, 0, name, "missing (%s)", f->missing);
+				return cfg_err(x, obj, 0, name, "missing (%s)", field_missing(f));
 			continue;
 		}
 		if (f->needs && !(x->c->ns & f->needs))
@@ -3149,7 +3172,7 @@ enum { NSRUN_CG_KEYS(X) };
 #define CG_DOC_io_weight "written as `default N`"
 
 static const struct field schema[] = {
-	{ .path = "name", .parse = PF_p_name, .off = OFF(name), .missing = "1-12 characters of [a-z0-9_-]",
+	{ .path = "name", .parse = PF_p_name, .off = OFF(name), .missing = MS_name,
 	  DOC("string, required", "—", "1–12 of `[a-z0-9_-]`, first a letter or digit; names `/run/nsrun/NAME.pid`",
 	      "\"web\"", NULL) },
 	{ .path = "namespaces", .parse = PF_p_namespaces, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
@@ -3159,7 +3182,7 @@ static const struct field schema[] = {
 	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname), .needs = NS_UTS,
 	  DOC("string ≤ 64 bytes", "`name` when `uts` is on",
 	      "`sethostname()` in the new uts namespace; an error without `uts`", "\"web\"", NULL) },
-	{ .path = "root", .parse = PF_p_root, .off = OFF(root), .missing = "an object with \"image\" or \"path\"",
+	{ .path = "root", .parse = PF_p_root, .off = OFF(root), .missing = MS_image_or_path,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
 	{ .path = "root.image", .parse = PF_p_string, .off = OFF(root.image), .feature = FEAT_squashfs,
 	  DOC("path, feature `squashfs`", "—", "attached read-only to a free loop device with autoclear "
@@ -3175,7 +3198,7 @@ static const struct field schema[] = {
 	{ .path = "root.verity", .parse = VERITY_FN(p_verity), .off = OFF(root.verity), .feature = FEAT_verity,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
 	{ .path = "root.verity.root_hash", .parse = VERITY_FN(p_vhash), .off = OFF(root.verity.root_hash),
-	  .missing = "the \"Root hash:\" of veritysetup format",
+	  .missing = MS_root_hash,
 	  DOC("hex string, required, feature `verity`", "—", "the `Root hash:` line of `veritysetup format`, "
 	      "upper or lower case: 64 digits for sha256, 128 for sha512. The image is mounted through a "
 	      "dm-verity device (`verity` target, read-only, set up by nsrun with the device-mapper ioctls): "
@@ -3197,10 +3220,10 @@ static const struct field schema[] = {
 	      "keyring for the table load (`root_hash_sig_key_desc`), unlinked after it; the kernel checks it "
 	      "against its trusted keyrings (`CONFIG_DM_VERITY_VERIFY_ROOTHASH_SIG`)", "\"/x.sig\"",
 	      "\"root\":{\"verity\":{\"hash_offset\":4096}}") },
-	{ .path = "process", .parse = PF_p_object, .off = OFF(proc), .missing = "an object with \"args\"",
+	{ .path = "process", .parse = PF_p_object, .off = OFF(proc), .missing = MS_args,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
 	{ .path = "process.args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX,
-	  .unit = UN_entries, .missing = "the program and its arguments",
+	  .unit = UN_entries, .missing = MS_program,
 	  DOC("array of strings, required", "—", "`execve()` argv; `args[0]` without `/` is searched in the "
 	      "container's `PATH`; `nsrun run CONFIG -- ARG...` replaces it", "\"/bin/true\"", NULL) },
 	{ .path = "process.env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX,
@@ -3255,13 +3278,13 @@ static const struct field schema[] = {
 	      "everything in the container", "30", NULL) },
 	{ .path = "uid_map", .parse = PF_p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
-	  .missing = "required with the \"user\" namespace",
+	  .missing = MS_with_userns,
 	  DOC("`[[inside, outside, count], …]` (≤ 5), feature `userns`", "—", "required with `user`, an error "
 	      "without it; written by nsrun to `/proc/PID/uid_map` before the container goes on",
 	      "[0,100000,65536]", "\"namespaces\":[\"mount\",\"user\"],\"gid_map\":[[0,100000,65536]]") },
 	{ .path = "gid_map", .parse = PF_p_idmap, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
-	  .missing = "required with the \"user\" namespace",
+	  .missing = MS_with_userns,
 	  DOC("as `uid_map`", "—", "`/proc/PID/gid_map`, likewise", "[0,100000,65536]",
 	      "\"namespaces\":[\"mount\",\"user\"],\"uid_map\":[[0,100000,65536]]") },
 	{ .path = "time_offsets", .parse = PF_p_object, .off = OFF(time), .feature = FEAT_timens, .needs = NS_TIME,
@@ -3278,12 +3301,12 @@ static const struct field schema[] = {
 	{ .path = "mounts[].type", .parse = PF_p_mtype, .off = MOFF(type),
 	  DOC("`\"bind\"` or `\"tmpfs\"`", "—", "", "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
 	{ .path = "mounts[].target", .parse = PF_p_below_root, .off = MOFF(target),
-	  .missing = "an absolute path inside the container",
+	  .missing = MS_inside_path,
 	  DOC("absolute path, no `..`", "—", "resolved inside the root as if it were `/` (symlinks and `..` in "
 	      "the image never lead out); created when missing (needs a writable root, i.e. an overlay, unless it "
 	      "exists in the image)", "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
 	{ .path = "mounts[].source", .parse = PF_p_source, .off = MOFF(source), .only = 1 + M_BIND,
-	  .missing = "a path on the host",
+	  .missing = MS_host_path,
 	  DOC("absolute host path (bind), not inside `/run/nsrun`", "—", "`MS_BIND \\| MS_REC`, then "
 	      "`MOUNT_ATTR_NODEV`: device nodes in it do not open",
 	      "{\"type\":\"bind\",\"source\":\"/srv\",\"target\":\"/data\"}", NULL) },
@@ -3323,7 +3346,7 @@ static const struct field schema[] = {
 	{ .path = "net", .parse = PF_p_net, .off = OFF(net), .feature = FEAT_net, .needs = NS_NET,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
 	{ .path = "net.bridge", .parse = PF_p_ifname, .off = OFF(net.bridge),
-	  .missing = "the bridge the container's veth joins",
+	  .missing = MS_bridge,
 	  DOC("interface name, required", "—", "the bridge the host end joins (`IFLA_MASTER`); must exist unless "
 	      "`bridge_address` is given", "\"br-lan\"", NULL) },
 	{ .path = "net.bridge_address", .parse = PF_p_addrs, .off = OFF(net.bridge_addr),
@@ -3364,12 +3387,12 @@ static const struct field schema[] = {
 	{ .path = "net.ports", .parse = PF_p_ports, .off = OFF(net.port), .off_n = OFF(net.n_ports),
 	  .max = NSRUN_PORTS_MAX, .unit = UN_ports, .feature = FEAT_nat,
 	  DOC(NULL, NULL, NULL, "{\"host\":8080,\"container\":80}", NULL) },
-	{ .path = "net.ports[].host", .parse = PF_p_port, .off = POFF(host), .missing = "the host port, 1-65535",
+	{ .path = "net.ports[].host", .parse = PF_p_port, .off = POFF(host), .missing = MS_host_port,
 	  DOC("1–65535, required", "—", "a `dnat` rule in chains `prerouting` and `output` for packets to this "
 	      "port of one of the host's own addresses (`fib daddr type local`); for each family the container "
 	      "has an address of (≤ 12 ports)", "{\"host\":8080,\"container\":80}", NULL) },
 	{ .path = "net.ports[].container", .parse = PF_p_port, .off = POFF(container),
-	  .missing = "the container's port, 1-65535",
+	  .missing = MS_ctr_port,
 	  DOC("1–65535, required", "—", "the port they go to, at the container's first address of the family",
 	      "{\"host\":8080,\"container\":80}", NULL) },
 	{ .path = "net.ports[].proto", .parse = PF_p_proto, .off = POFF(proto),
@@ -3448,9 +3471,9 @@ static const cJSON *js_member(const cJSON *e, const char *key, char *fn, size_t 
 static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
 	struct rlim_cfg *l = (struct rlim_cfg *)out + i;
-	char fn[160], fs[160], fh[160];
-	const cJSON *t = js_member(e, "type", fn, sizeof fn, name), *s = js_member(e, "soft", fs, sizeof fs, name),
-		    *h = js_member(e, "hard", fh, sizeof fh, name);
+	char fn[160];
+	const cJSON *t = js_member(e, "type", fn, sizeof fn, name), *s = cJSON_GetObjectItemCaseSensitive(e, "soft"),
+		    *h = cJSON_GetObjectItemCaseSensitive(e, "hard");
 	int k;
 
 	(void)f;
@@ -3737,7 +3760,7 @@ static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const 
 
 #define OOFF(member) offsetof(struct oci_mount, member)
 static const struct field oci_rows[] = {
-	{ .path = "ociVersion", .parse = PF_p_ociver, .missing = "\"1.x.y\"" },
+	{ .path = "ociVersion", .parse = PF_p_ociver, .missing = MS_version },
 	{ .path = "linux", .parse = PF_p_object },
 	{ .path = "linux.namespaces", .parse = PF_p_olist, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
 	  .arg = OE_NS },
@@ -3773,17 +3796,17 @@ static const struct field oci_rows[] = {
 	{ .path = "linux.resources.unified", .parse = PF_p_orefuse },
 	{ .path = "linux.seccomp", .parse = PF_p_orefuse },
 	{ .path = "linux.timeOffsets", .parse = PF_p_orefuse },
-	{ .path = "root", .parse = PF_p_object, .missing = "an object with \"path\"" },
-	{ .path = "root.path", .parse = PF_p_string, .off = OFF(root.path), .missing = "the root directory" },
+	{ .path = "root", .parse = PF_p_object, .missing = MS_path_obj },
+	{ .path = "root.path", .parse = PF_p_string, .off = OFF(root.path), .missing = MS_root_dir },
 	{ .path = "root.readonly", .parse = PF_p_oro, .off = OFF(root.rw) },
 	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname), .needs = NS_UTS },
-	{ .path = "process", .parse = PF_p_object, .missing = "an object with \"args\" and \"cwd\"" },
+	{ .path = "process", .parse = PF_p_object, .missing = MS_args_cwd },
 	{ .path = "process.terminal", .parse = PF_p_bool, .off = OFF(oci.terminal) },
 	{ .path = "process.args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
-	  .missing = "the program and its arguments" },
+	  .missing = MS_program },
 	{ .path = "process.env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .arg = 1 },
-	{ .path = "process.cwd", .parse = PF_p_abspath, .off = OFF(proc.cwd), .missing = "an absolute path" },
+	{ .path = "process.cwd", .parse = PF_p_abspath, .off = OFF(proc.cwd), .missing = MS_abspath },
 	{ .path = "process.user", .parse = PF_p_object },
 	{ .path = "process.user.uid", .parse = PF_p_oid, .off = OFF(proc.uid) },
 	{ .path = "process.user.gid", .parse = PF_p_oid, .off = OFF(proc.gid) },
@@ -3797,7 +3820,7 @@ static const struct field oci_rows[] = {
 	  .max = NSRUN_RLIMITS, .unit = UN_limits, .arg = OE_RLIMIT },
 	{ .path = "mounts", .parse = PF_p_olist, .max = 4 * NSRUN_MOUNTS_MAX, .unit = UN_mounts,
 	  .arg = OE_MOUNT },
-	{ .path = "mounts[].destination", .parse = PF_p_below_root, .off = OOFF(dest), .missing = "an absolute path" },
+	{ .path = "mounts[].destination", .parse = PF_p_below_root, .off = OOFF(dest), .missing = MS_abspath },
 	{ .path = "mounts[].type", .parse = PF_p_string, .off = OOFF(type) },
 	{ .path = "mounts[].source", .parse = PF_p_string, .off = OOFF(src) },
 	{ .path = "mounts[].options", .parse = PF_p_oopts, .off = OOFF(opts) },
@@ -8597,15 +8620,14 @@ static pid_t oci_fork(void)
  * fails stops them (an error) unless they are poststart or poststop. */
 static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t pid)
 {
-	const char *argv[NSRUN_ARGS_MAX + 2], *envp[NSRUN_ARGS_MAX + 1], *name = oci_hook_names, *annot;
+	const char *argv[NSRUN_ARGS_MAX + 2], *envp[NSRUN_ARGS_MAX + 1], *name = packed_name(oci_hook_names, which + 1),
+		   *annot;
 	char st[8192];
 	struct out o = { st, sizeof st, 0, 0, -1 };
 	int alen, p[2], ws, k;
 
 	if (!c || !c->oci.hooks[which])
 		return 0;
-	for (k = 0; k < which; k++)
-		name += strlen(name) + 1;
 	annot = oci_annot(c, &alen);
 	oci_state_json(&o, g_oci.id, status, pid, g_oci.bundle, annot, alen);
 	for (const cJSON *h = ((const cJSON *)c->oci.hooks[which])->child; h; h = h->next) {

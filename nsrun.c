@@ -2516,21 +2516,40 @@ static int p_sysctl(const struct ctx *x, const cJSON *v, const char *name, const
 	return 0;
 }
 
+/* A member of E, "NAME.KEY" in FN for its errors. */
+static const cJSON *js_member(const cJSON *e, const char *key, char *fn, size_t len, const char *name)
+{
+	field_name(fn, len, name, key);
+	return cJSON_GetObjectItemCaseSensitive(e, key);
+}
+
+/* One range: nsrun's [inside, outside, count]; OCI's {containerID, hostID,
+ * size} (g_oci_parse, section 4's OCI rows). */
+static int g_oci_parse;
+
 static int p_idrange(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
 		     void *out, int i)
 {
+	static const char keys[] = "containerID\0hostID\0size";
+	const char *key = keys;
+	const cJSON *n3 = e->child;
+	int oci = WITH_OCI && g_oci_parse;
 	int64_t t[3];
-	int k = 0;
 
 	(void)f;
-	if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 3)
-		return cfg_err(x, e, 0, name, "expected [inside, outside, count]");
-	for (const cJSON *n3 = e->child; n3; n3 = n3->next, k++) {
+	if (oci ? cfg_want(x, e, name, cJSON_Object, "an object") < 0
+		: !cJSON_IsArray(e) || cJSON_GetArraySize(e) != 3)
+		return oci ? -1 : cfg_err(x, e, 0, name, "expected [inside, outside, count]");
+	for (int k = 0; k < 3; k++, key += strlen(key) + 1) {
 		char fk[160];
 
-		strfmt(fk, sizeof fk, "%s[%d]", name, k);
+		if (oci && !(n3 = js_member(e, key, fk, sizeof fk, name)))
+			return cfg_err(x, e, 0, fk, "missing");
+		if (!oci)
+			strfmt(fk, sizeof fk, "%s[%d]", name, k);
 		if (cfg_int(x, n3, fk, k == 2 ? 1 : 0, 4294967295LL, &t[k]) < 0)
 			return -1;
+		n3 = n3->next;
 	}
 	if (t[0] + t[2] > 4294967296LL || t[1] + t[2] > 4294967296LL)
 		return cfg_err(x, e, 0, name, "range runs past 4294967295");
@@ -3422,10 +3441,9 @@ static const char *const default_readonly[] = {
  * A second table for the same walker, filling the same struct cfg: keys
  * without a row are ignored (the spec's rule: ctx.lax), OCI's shapes are
  * read by the small parsers below and land in nsrun's own fields; the
- * README's "OCI runtime mode" has the map.  g_oci_parse picks the table:
- * 1 a config.json, 2 exec's process.json (the "process" rows at the top). */
-static int g_oci_parse;
-
+ * README's "OCI runtime mode" has the map.  g_oci_parse (declared with
+ * p_idrange, which reads both shapes of a range) picks the table: 1 a
+ * config.json, 2 exec's process.json (the "process" rows at the top). */
 static int p_ociver(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	const char *s;
@@ -3458,13 +3476,6 @@ static int p_oro(const struct ctx *x, const cJSON *v, const char *name, const st
 		return -1;
 	*(int *)out = !ro;
 	return 0;
-}
-
-/* A member of E, "NAME.KEY" in FN for its errors. */
-static const cJSON *js_member(const cJSON *e, const char *key, char *fn, size_t len, const char *name)
-{
-	field_name(fn, len, name, key);
-	return cJSON_GetObjectItemCaseSensitive(e, key);
 }
 
 /* process.rlimits[]: {type: "RLIMIT_NOFILE", soft, hard}. */
@@ -3528,31 +3539,6 @@ static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, c
 	if (bit & (NS_MOUNT | NS_USER | NS_TIME))
 		return cfg_err(x, p, 0, fp, "joining a %s namespace is not supported", ns_name(bit));
 	*(unsigned *)out &= ~bit;               /* joined before the clone, not made */
-	return 0;
-}
-
-/* linux.uidMappings[], gidMappings[]: {containerID, hostID, size}. */
-static int p_oidrange(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
-{
-	static const char keys[] = "containerID\0hostID\0size";
-	int64_t t[3];
-	char fk[160];
-	const char *k = keys;
-
-	(void)f;
-	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
-		return -1;
-	for (int j = 0; j < 3; j++, k += strlen(k) + 1) {
-		const cJSON *v = js_member(e, k, fk, sizeof fk, name);
-
-		if (!v)
-			return cfg_err(x, e, 0, fk, "missing");
-		if (cfg_int(x, v, fk, j == 2, 4294967295LL, &t[j]) < 0)
-			return -1;
-	}
-	if (t[0] + t[2] > 4294967296LL || t[1] + t[2] > 4294967296LL)
-		return cfg_err(x, e, 0, name, "range runs past 4294967295");
-	((struct idmap *)out)[i] = (struct idmap){ (uint32_t)t[0], (uint32_t)t[1], (uint32_t)t[2] };
 	return 0;
 }
 
@@ -3751,7 +3737,7 @@ static int p_orefuse(const struct ctx *x, const cJSON *v, const char *name, cons
 
 /* The lists: a row's ARG picks the parser of its elements. */
 enum { OE_NS, OE_IDMAP, OE_RLIMIT, OE_MOUNT };
-static const cfg_elem_fn oci_elems[] = { p_onamespace, p_oidrange, p_orlimit, p_omount };
+static const cfg_elem_fn oci_elems[] = { p_onamespace, p_idrange, p_orlimit, p_omount };
 
 static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
@@ -3801,7 +3787,7 @@ static const struct field oci_rows[] = {
 	{ .path = "root.readonly", .parse = PF_p_oro, .off = OFF(root.rw) },
 	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname), .needs = NS_UTS },
 	{ .path = "process", .parse = PF_p_object, .missing = MS_args_cwd },
-	{ .path = "process.terminal", .parse = PF_p_bool, .off = OFF(oci.terminal) },
+	{ .path = "process.terminal", .parse = PF_p_orefuse },
 	{ .path = "process.args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .missing = MS_program },
 	{ .path = "process.env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
@@ -8819,12 +8805,26 @@ static void oci_reap_wait(pid_t pid, int pfd)
 	}
 }
 
+/* The hooks WHICH of the config.json create kept (one with poststart or
+ * poststop hooks): they only warn. */
+static void oci_saved_hooks(int which, const char *status, pid_t pid)
+{
+	char f[NSRUN_PATH_MAX + 16];
+	struct cfg c;
+
+	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
+	g_oci_parse = 1;
+	if (access(f, F_OK) == 0 && cfg_load(f, &c) == 0) {
+		oci_hooks(&c, which, status, pid);
+		cfg_free(&c);
+	}
+	err_reset();
+}
+
 /* Delete ID (its state loaded into S): poststop hooks, its cgroup, ROOT/ID. */
 static int oci_delete(struct ostate *s, int force)
 {
-	struct cfg c;
-	char f[NSRUN_PATH_MAX + 16];
-	int pfd, have = 0;
+	int pfd;
 
 	if (*s->status != 's') {
 		if (!force)
@@ -8837,13 +8837,7 @@ static int oci_delete(struct ostate *s, int force)
 		if (pfd >= 0)
 			close(pfd);
 	}
-	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
-	g_oci_parse = 1;
-	if (access(f, F_OK) == 0 && (have = cfg_load(f, &c) == 0))
-		oci_hooks(&c, OCI_POSTSTOP, "stopped", s->pid);
-	if (have)
-		cfg_free(&c);
-	err_reset();
+	oci_saved_hooks(OCI_POSTSTOP, "stopped", s->pid);
 	if (WITH_CGROUP && *s->cg)
 		cg_destroy(s->cg);
 	oci_remove(g_oci.dir);
@@ -8856,7 +8850,6 @@ static int oci_start(struct ostate *s)
 {
 	char f[NSRUN_PATH_MAX + 16], b;
 	struct pollfd pf = { .events = POLLIN };
-	struct cfg c;
 	int n = 0;
 
 	if (*s->status != 'c')
@@ -8871,13 +8864,7 @@ static int oci_start(struct ostate *s)
 	if (n != 1)
 		return oci_is("stopped");
 	unlink(f);
-	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
-	g_oci_parse = 1;
-	if (access(f, F_OK) == 0 && cfg_load(f, &c) == 0) {
-		oci_hooks(&c, OCI_POSTSTART, "running", s->pid);
-		cfg_free(&c);
-	}
-	err_reset();
+	oci_saved_hooks(OCI_POSTSTART, "running", s->pid);
 	return 0;
 }
 
@@ -8946,8 +8933,6 @@ static int oci_create(int start, int detach)
 	c.name = g_oci.id;
 	if (*c.root.path != '/')
 		strfmt(g_oci.rootfs, sizeof g_oci.rootfs, "%s/%s", g_oci.bundle, c.root.path), c.root.path = g_oci.rootfs;
-	if (c.oci.terminal)
-		failx("process.terminal: no console support");
 	signal(SIGPIPE, SIG_IGN);               /* a container that died: EPIPE, as in run */
 	sigemptyset(&mask);
 	if (start && !detach) {
@@ -9127,13 +9112,9 @@ static void oci_opt(char **argv, int *i, unsigned allowed)
  * verb of its own, or run/exec with an option only the OCI forms have. */
 static int oci_wants(char **argv)
 {
-	static const char *const own[] = { "--version", "--help", "-h", "--fault-points" };
 	const char *v = oci_verb_names, *a = argv[1];
 	int k = 0;
 
-	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-		if (!strcmp(argv[0], own[i]))
-			return 0;
 	if (*argv[0] == '-')
 		return 1;
 	for (; *v && strcmp(v, argv[0]); v += strlen(v) + 1)
@@ -9698,12 +9679,16 @@ static int v_fault_points(int argc, char **argv)
 #endif
 int main(int argc, char **argv)
 {
+	size_t i = 0, n = sizeof verbs / sizeof verbs[0];
+
 	if (argc < 2)
 		usage_die("missing verb");
-	if (WITH_OCI && oci_wants(argv + 1))
+	while (i < n && strcmp(argv[1], verbs[i].name))
+		i++;
+	/* nsrun's own options (--help, --version, ...) are no OCI global ones */
+	if (WITH_OCI && !(i < n && *argv[1] == '-') && oci_wants(argv + 1))
 		return oci_main(argc - 1, argv + 1);
-	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (verbs[i].on && !strcmp(argv[1], verbs[i].name))
-			return verbs[i].fn(argc - 1, argv + 1);
+	if (i < n && verbs[i].on)
+		return verbs[i].fn(argc - 1, argv + 1);
 	usage_die("unknown verb '%s'", argv[1]);
 }

@@ -3644,7 +3644,7 @@ static int p_ohook(const struct ctx *x, const cJSON *e, const char *name, const 
 }
 
 /* hooks: an object of the six lists (oci_hook_names); other keys ignored. */
-static const char oci_hook_names[] = "prestart\0createRuntime\0createContainer\0startContainer\0poststart\0poststop";
+static const char oci_hook_names[] = "prestart\0createRuntime\0createContainer\0startContainer\0poststart\0poststop\0";
 
 static int p_ohooks(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
@@ -8554,15 +8554,17 @@ static int oci_fail(void)
 	struct out o = { buf, sizeof buf, 0, 0, fd < 0 ? 2 : fd };
 
 	if (log && g_oci.opt[O_LOGFMT] && !strcmp(g_oci.opt[O_LOGFMT], "json")) {
-		long long t = now_ms(CLOCK_REALTIME) / 1000, d = t / 86400 + 719468, era = d / 146097,
-			  doe = d - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365,
-			  doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153,
-			  m = mp < 10 ? mp + 3 : mp - 9;
+		/* days since 1970 to a civil date (Howard Hinnant's civil_from_days) */
+		long long t = now_ms(CLOCK_REALTIME) / 1000;
+		int d = (int)(t / 86400) + 719468, era = d / 146097, doe = d - era * 146097,
+		    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365,
+		    doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153, m = mp < 10 ? mp + 3 : mp - 9,
+		    sec = (int)(t % 86400);
 
 		ofmt(&o, "{\"level\":\"error\",\"msg\":");
 		json_val(&o, g_err, 1);
-		ofmt(&o, ",\"time\":\"%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ\"}\n", yoe + era * 400 + (m <= 2), m,
-		     doy - (153 * mp + 2) / 5 + 1, t % 86400 / 3600, t % 3600 / 60, t % 60);
+		ofmt(&o, ",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n", yoe + era * 400 + (m <= 2), m,
+		     doy - (153 * mp + 2) / 5 + 1, sec / 3600, sec % 3600 / 60, sec % 60);
 	} else {
 		ofmt(&o, "nsrun: %s\n", g_err);
 	}
@@ -9069,12 +9071,25 @@ static int oci_exec(struct ostate *s)
 	return exit_code(ws);
 }
 
-static const char oci_features[] =
-	"{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\",\"hooks\":[\"prestart\",\"createRuntime\","
-	"\"createContainer\",\"startContainer\",\"poststart\",\"poststop\"],\"mountOptions\":[\"bind\",\"rbind\","
-	"\"ro\",\"size\",\"mode\"],\"linux\":{\"namespaces\":[\"pid\",\"mount\",\"uts\",\"ipc\",\"network\","
-	"\"cgroup\",\"user\"],\"capabilities\":[],\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false},"
-	"\"seccomp\":{\"enabled\":false}},\"annotations\":{}}\n";
+/* features: runc's JSON, its lists from the tables nsrun reads them by. */
+static void oci_jlist(struct out *o, const char *key, const char *names, const char *prefix)
+{
+	ofmt(o, ",\"%s\":[", key);
+	for (const char *n = names; *n; n += strlen(n) + 1)
+		ofmt(o, "%s\"%s%s\"", n == names ? "" : ",", prefix, n);
+	ofmt(o, "]");
+}
+
+static void oci_features(struct out *o)
+{
+	ofmt(o, "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\"");
+	oci_jlist(o, "hooks", oci_hook_names, "");
+	oci_jlist(o, "mountOptions", "bind\0rbind\0ro\0size\0mode\0", "");
+	ofmt(o, ",\"linux\":{\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false},\"seccomp\":{\"enabled\":false}");
+	oci_jlist(o, "namespaces", "pid\0mount\0uts\0ipc\0network\0cgroup\0user\0", "");
+	oci_jlist(o, "capabilities", cap_names, "CAP_");
+	ofmt(o, "},\"annotations\":{}}\n");
+}
 
 /* The verbs: their options (OB bits) and their number of arguments. */
 enum { OV_CREATE, OV_RUN, OV_START, OV_STATE, OV_KILL, OV_DELETE, OV_EXEC, OV_LIST, OV_PS, OV_FEATURES, OV_NONE };
@@ -9133,7 +9148,7 @@ static int oci_main(int argc, char **argv)
 	struct ostate s;
 	pid_t pids[1024];
 	int i = 0, k = 0, na = 0, n;
-	char buf[512];
+	char buf[2048];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
 
 	for (; i < argc && *argv[i] == '-'; i++)
@@ -9232,7 +9247,7 @@ static int oci_main(int argc, char **argv)
 		break;
 	}
 	case OV_FEATURES:
-		ofmt(&o, "%s", oci_features);
+		oci_features(&o);
 		break;
 	}
 	write_all(1, o.buf, o.n);

@@ -1814,7 +1814,7 @@ static const char unit_names[] = FIELD_UNITS(FIELD_UNIT_NAME);
 	X(p_sysctl, 1) X(p_idmap, 1) X(p_offset, 1) X(p_mode, 1) X(p_size, 1) X(p_mtype, 1) X(p_below_root, 1) \
 	X(p_source, 1) X(p_mounts, 1) X(p_cg, 1) X(p_cgroup, 1) X(p_ifname, 1) X(p_addrs, 1) X(p_gateway, 1) \
 	X(p_mtu, 1) X(p_mac, 1) X(p_hosts, 1) X(p_port, 1) X(p_proto, 1) X(p_ports, 1) X(p_net, 1) X(p_seccomp, 1) \
-	X(p_sc_list, 1) X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) X(p_oro, WITH_OCI) \
+	X(p_sc_list, 1) X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) \
 	X(p_oopts, WITH_OCI) X(p_ohooks, WITH_OCI) X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) \
 	X(p_orefuse, WITH_OCI) X(p_olist, WITH_OCI)
 #define FIELD_PARSER_ENUM(fn, on) PF_##fn,
@@ -2059,12 +2059,12 @@ static int p_abspath(const struct ctx *x, const cJSON *v, const char *name, cons
 	return cfg_abspath(x, v, name, out);
 }
 
+/* ARG 1: the field is its negation (OCI's root.readonly, nsrun's root.rw). */
 static int p_bool(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	(void)f;
 	if (cfg_want(x, v, name, cJSON_True, "true or false") < 0)
 		return -1;
-	*(int *)out = cJSON_IsTrue(v);
+	*(int *)out = cJSON_IsTrue(v) ^ f->arg;
 	return 0;
 }
 
@@ -3467,17 +3467,6 @@ static int p_oid(const struct ctx *x, const cJSON *v, const char *name, const st
 	return 0;
 }
 
-/* root.readonly: nsrun's root.rw, the other way round. */
-static int p_oro(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
-{
-	int ro;
-
-	if (p_bool(x, v, name, f, &ro) < 0)
-		return -1;
-	*(int *)out = !ro;
-	return 0;
-}
-
 /* process.rlimits[]: {type: "RLIMIT_NOFILE", soft, hard}. */
 static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
@@ -3784,7 +3773,7 @@ static const struct field oci_rows[] = {
 	{ .path = "linux.timeOffsets", .parse = PF_p_orefuse },
 	{ .path = "root", .parse = PF_p_object, .missing = MS_path_obj },
 	{ .path = "root.path", .parse = PF_p_string, .off = OFF(root.path), .missing = MS_root_dir },
-	{ .path = "root.readonly", .parse = PF_p_oro, .off = OFF(root.rw) },
+	{ .path = "root.readonly", .parse = PF_p_bool, .off = OFF(root.rw), .arg = 1 },
 	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname), .needs = NS_UTS },
 	{ .path = "process", .parse = PF_p_object, .missing = MS_args_cwd },
 	{ .path = "process.terminal", .parse = PF_p_orefuse },
@@ -8924,10 +8913,9 @@ static int oci_create(int start, int detach)
 
 	if (*b != '/' && !getcwd(g_oci.bundle, sizeof g_oci.bundle))
 		return fail("bundle %s: getcwd", b), oci_fail();
-	n = (int)strlen(g_oci.bundle);
-	strfmt(g_oci.bundle + n, sizeof g_oci.bundle - (size_t)n, "%s%s", n ? "/" : "", strcmp(b, ".") ? b : "");
-	if (n && !strcmp(b, "."))
-		g_oci.bundle[n] = 0;
+	n = (int)strlen(g_oci.bundle);          /* 0: B is absolute */
+	if (strcmp(b, "."))
+		strfmt(g_oci.bundle + n, sizeof g_oci.bundle - (size_t)n, "%s%s", n ? "/" : "", b);
 	strfmt(f, sizeof f, "%s/config.json", g_oci.bundle);
 	g_oci_parse = 1;
 	if (cfg_load(f, &c) < 0)
@@ -8944,10 +8932,9 @@ static int oci_create(int start, int detach)
 	r = (struct run){ .c = &c, .state_fd = -1, .cg_fd = -1, .img_lock = -1, .img_file = -1, .img_loop = -1,
 			  .ready_fd = -1, .exec_fd = -1, .pidfile = g_oci.opt[O_PIDFILE], .oci = 1 };
 	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
-	if (!g_err[0] && (mkdir_p(g_oci.opt[O_ROOT], 0700) < 0 || mkdir_p(NSRUN_RUNDIR, 0711) < 0))
-		fail("create %s", g_oci.opt[O_ROOT]);
-	else if (!g_err[0] && mkdir(g_oci.dir, 0700) < 0)
-		fail(errno == EEXIST ? "container %s exists" : "create %s", errno == EEXIST ? g_oci.id : g_oci.dir);
+	if (!g_err[0] && (mkdir_p(g_oci.opt[O_ROOT], 0700) < 0 || mkdir_p(NSRUN_RUNDIR, 0711) < 0 ||
+			  mkdir(g_oci.dir, 0700) < 0))
+		fail("create %s", g_oci.dir);           /* EEXIST: the ID is taken */
 	else if (!g_err[0] && undo_add(U_OCI, g_oci.dir, 0) &&
 		 (mkfifo(f, 0622) < 0 || chmod(f, 0622) < 0 || (g_oci.fifo = open(f, O_PATH | O_CLOEXEC)) < 0))
 		fail("create %s", f);

@@ -1806,19 +1806,23 @@ static const char missing_names[] = FIELD_MISSING(FIELD_MISSING_TEXT);
 enum { UN_none, FIELD_UNITS(FIELD_UNIT_ENUM) };
 static const char unit_names[] = FIELD_UNITS(FIELD_UNIT_NAME);
 
-/* A row's parser: an index (PF_p_NAME) of field_parsers, every one a cfg_fn. */
+/* A row's parser: an index (PF_p_NAME) of field_parsers, every one a cfg_fn;
+ * a compiled-out feature's are NULL there (its rows are refused, never
+ * parsed), so --gc-sections drops them. */
 #define FIELD_PARSERS(X) X(p_string, 1) X(p_abspath, 1) X(p_bool, 1) X(p_name, 1) X(p_hostname, 1) \
-	X(p_namespaces, 1) X(p_object, 1) X(p_root, 1) X(p_rootpath, 1) X(p_overlay, 1) X(p_verity, WITH_VERITY) X(p_vhash, WITH_VERITY) X(p_valg, WITH_VERITY) \
-	X(p_voffset, WITH_VERITY) X(p_strlist, 1) X(p_user, 1) \
-	X(p_umask, 1) X(p_oom, 1) X(p_wait, 1) X(p_stop_timeout, 1) X(p_rlimits, 1) X(p_caps, 1) X(p_paths, 1) \
-	X(p_sysctl, 1) X(p_idmap, 1) X(p_offset, 1) X(p_mode, 1) X(p_size, 1) X(p_mtype, 1) X(p_below_root, 1) \
-	X(p_source, 1) X(p_mounts, 1) X(p_cg, 1) X(p_cgroup, 1) X(p_ifname, 1) X(p_addrs, 1) X(p_gateway, 1) \
-	X(p_mtu, 1) X(p_mac, 1) X(p_hosts, 1) X(p_port, 1) X(p_proto, 1) X(p_ports, 1) X(p_net, 1) X(p_seccomp, 1) \
-	X(p_sc_list, 1) X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) \
-	X(p_oopts, WITH_OCI) X(p_ohooks, WITH_OCI) X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) \
-	X(p_orefuse, WITH_OCI) X(p_olist, WITH_OCI)
+	X(p_namespaces, 1) X(p_object, 1) X(p_root, 1) X(p_rootpath, 1) X(p_overlay, 1) \
+	X(p_verity, WITH_VERITY) X(p_vhash, WITH_VERITY) X(p_valg, WITH_VERITY) X(p_voffset, WITH_VERITY) \
+	X(p_strlist, 1) X(p_user, 1) X(p_umask, 1) X(p_oom, 1) X(p_wait, 1) X(p_stop_timeout, 1) \
+	X(p_rlimits, 1) X(p_caps, 1) X(p_paths, 1) X(p_sysctl, 1) X(p_idmap, 1) X(p_offset, 1) X(p_mode, 1) \
+	X(p_size, 1) X(p_mtype, 1) X(p_below_root, 1) X(p_source, 1) X(p_mounts, 1) X(p_cg, 1) \
+	X(p_cgroup, 1) X(p_ifname, 1) X(p_addrs, 1) X(p_gateway, 1) X(p_mtu, 1) X(p_mac, 1) X(p_hosts, 1) \
+	X(p_port, 1) X(p_proto, 1) X(p_ports, 1) X(p_net, 1) X(p_seccomp, 1) X(p_sc_list, 1) \
+	X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) X(p_oopts, WITH_OCI) X(p_ohooks, WITH_OCI) \
+	X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) X(p_orefuse, WITH_OCI) \
+	X(p_olist, WITH_OCI)
 #define FIELD_PARSER_ENUM(fn, on) PF_##fn,
-#define FIELD_PARSER_DECL(fn, on) static int fn(const struct ctx *, const cJSON *, const char *, const struct field *, void *);
+#define FIELD_PARSER_DECL(fn, on) \
+	static int fn(const struct ctx *, const cJSON *, const char *, const struct field *, void *);
 #define FIELD_PARSER_ROW(fn, on) [PF_##fn] = (on) ? fn : NULL,
 enum { FIELD_PARSERS(FIELD_PARSER_ENUM) PF__N };
 FIELD_PARSERS(FIELD_PARSER_DECL)

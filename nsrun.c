@@ -2760,7 +2760,8 @@ static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key
 				       js_show(x, v, shown, sizeof shown));
 		return 0;
 	case CG_WEIGHT:
-		ok = cJSON_IsNumber(v) && s && cg_number(s, 1, 10000, 0, tmp, sizeof tmp) == 0;
+		/* (OCI's cpu.shares: p_ocg's weight, a string in the number's place) */
+		ok = (cJSON_IsNumber(v) || (WITH_OCI && g_oci_parse)) && s && cg_number(s, 1, 10000, 0, tmp, sizeof tmp) == 0;
 		if (!ok)
 			return cfg_err(x, v, 0, field, "expected a weight from 1 to 10000, got %s",
 				       js_show(x, v, shown, sizeof shown));
@@ -8910,7 +8911,7 @@ static int oci_create(int start, int detach)
 	struct cfg c;
 	struct ostate s;
 	const char *b = g_oci.opt[O_BUNDLE] ? g_oci.opt[O_BUNDLE] : ".";
-	char f[NSRUN_PATH_MAX + 16], f2[NSRUN_PATH_MAX + 16], ch;
+	char f[NSRUN_PATH_MAX + 16], f2[NSRUN_PATH_MAX + 16], cf[NSRUN_PATH_MAX + 16], ch;
 	sigset_t mask;
 	int n, alen, rc = 1, ws;
 	const char *annot;
@@ -8920,9 +8921,9 @@ static int oci_create(int start, int detach)
 	n = (int)strlen(g_oci.bundle);          /* 0: B is absolute */
 	if (strcmp(b, "."))
 		strfmt(g_oci.bundle + n, sizeof g_oci.bundle - (size_t)n, "%s%s", n ? "/" : "", b);
-	strfmt(f, sizeof f, "%s/config.json", g_oci.bundle);
+	strfmt(cf, sizeof cf, "%s/config.json", g_oci.bundle);      /* c.file: for every error of its values */
 	g_oci_parse = 1;
-	if (cfg_load(f, &c) < 0)
+	if (cfg_load(cf, &c) < 0)
 		return oci_fail();
 	c.name = g_oci.id;
 	if (*c.root.path != '/')

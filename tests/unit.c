@@ -700,6 +700,7 @@ static const struct fixture oci_fixtures[] = {
 	  "c.json:1:1: linux.uidMappings: missing (and gidMappings): a new user namespace" },
 	{ "no real limit: no cgroup", OCI_HEAD "}," OCI_NS "],\"resources\":{\"memory\":{\"limit\":-1},\"cpu\":{\"shares\":1024},\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}",
 	  NULL },
+	{ "cpu.shares 512: a weight", OCI_HEAD "}," OCI_NS "],\"resources\":{\"cpu\":{\"shares\":512}}}}", NULL },
 	{ "pids limit too big", OCI_HEAD "}," OCI_NS "],\"resources\":{\"pids\":{\"limit\":5000000}}}}",
 	  "c.json:1:149: linux.resources.pids.limit: expected a number from 1 to 4194304 or \"max\", got \"5000000\"" },
 };

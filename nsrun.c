@@ -8786,19 +8786,14 @@ static int oci_procs(struct ostate *s, pid_t *pids, int max)
 }
 
 /* Until PID has exited (a zombie counts), at most 10 s. */
-static void oci_reap_wait(pid_t pid, int pfd)
+static void oci_reap_wait(pid_t pid)
 {
-	struct pollfd pf = { .fd = pfd, .events = POLLIN };
 	char f[32], buf[512], *p;
 
 	strfmt(f, sizeof f, "/proc/%d/stat", (int)pid);
-	for (int i = 0; i < 1000; i++) {
-		if (pfd >= 0 ? poll(&pf, 1, 10000) != 0 : read_small(f, buf, sizeof buf) < 0 ||
-		    ((p = strrchr(buf, ')')) && p[2] == 'Z'))
-			return;
-		if (pfd < 0)
-			poll(NULL, 0, 10);
-	}
+	for (int i = 0; i < 1000 && read_small(f, buf, sizeof buf) == 0 && !((p = strrchr(buf, ')')) && p[2] == 'Z');
+	     i++)
+		poll(NULL, 0, 10);
 }
 
 /* The hooks WHICH of the config.json create kept (one with poststart or
@@ -8820,18 +8815,12 @@ static void oci_saved_hooks(int which, const char *status, pid_t pid)
 /* Delete ID (its state loaded into S): poststop hooks, its cgroup, ROOT/ID. */
 static int oci_delete(struct ostate *s, int force)
 {
-	int pfd;
-
 	if (*s->status != 's') {
 		if (!force)
 			return oci_is(s->status);
-		pfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
-		if ((pfd >= 0 ? syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) : kill(s->pid, SIGKILL)) < 0 &&
-		    errno != ESRCH)
+		if (kill(s->pid, SIGKILL) < 0 && errno != ESRCH)
 			return fail("kill pid %d", (int)s->pid);
-		oci_reap_wait(s->pid, pfd);
-		if (pfd >= 0)
-			close(pfd);
+		oci_reap_wait(s->pid);
 	}
 	oci_saved_hooks(OCI_POSTSTOP, "stopped", s->pid);
 	if (WITH_CGROUP && *s->cg)

@@ -1309,7 +1309,7 @@ static void sc_build(struct cfg *c)
 	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
 	struct sc_iv iv[512 + SC_NFAR];
 	struct sock_filter *f = sc_prog;
-	int k = 0, at = SC_ROOM - SC_NACTS, start;
+	int k = 0, at = SC_ROOM - SC_NACTS;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
 		return;
@@ -1321,13 +1321,11 @@ static void sc_build(struct cfg *c)
 		if (!k || n.act != iv[k - 1].act)
 			iv[k++] = n;
 	}
+	if (k == 1)                             /* one interval: a JGE with both ways to it */
+		iv[k++] = iv[0];
 	memcpy(f + at, sc_acts, sizeof sc_acts);
 	f[at + sc_at[A_ERRNO]].k |= (uint32_t)c->sc.err & SECCOMP_RET_DATA;
-	start = sc_tree(f, &at, iv, 0, k - 1, at);
-	if (start != at) {                      /* one interval: the head jumps to its action */
-		at--;
-		f[at] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)(start - at - 1));
-	}
+	sc_tree(f, &at, iv, 0, k - 1, at);
 	at -= 4;
 	memcpy(f + at, sc_head, sizeof sc_head);
 	c->proc.filter = f + at;
@@ -2985,6 +2983,7 @@ static int p_net(const struct ctx *x, const cJSON *v, const char *name, const st
 
 /* "seccomp": "default" (also when absent), "none", or an object of one
  * list, "deny" or "allow", and "errno". */
+#define SC_ONE_LIST "give exactly one of \"deny\" and \"allow\""
 static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	struct seccomp_cfg *s = out;
@@ -2993,8 +2992,7 @@ static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if ((v->type & 0xff) == cJSON_Object)
-		return p_object(x, v, name, f, out) < 0 ? -1 :
-		       s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\"") : 0;
+		return p_object(x, v, name, f, out) < 0 ? -1 : s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, SC_ONE_LIST) : 0;
 	if (cJSON_IsString(v) && !strcmp(v->valuestring, "none"))
 		return s->mode = SCM_NONE, 0;
 	if (cJSON_IsString(v) && !strcmp(v->valuestring, "default"))
@@ -3030,7 +3028,7 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if (s->mode != SCM_DEFAULT)
-		return cfg_err(x, v, 1, name, "give exactly one of \"deny\" and \"allow\"");
+		return cfg_err(x, v, 1, name, SC_ONE_LIST);
 	s->mode = f->arg;
 	return cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
 }

@@ -2329,6 +2329,38 @@ static void test_seccomp_far(void)
 	cfg_free(&c);
 }
 
+/* An empty deny list: every number passes, the other ABIs are killed.  On
+ * arm and mips that is one interval (a JGE with both ways to its RET). */
+static void test_seccomp_empty(void)
+{
+	const char *text = "{\"name\":\"t\",\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"/a\"]},"
+			   "\"seccomp\":{\"deny\":[]}}";
+	char why[160] = "";
+	struct cfg c;
+
+	err_reset();
+	if (cfg_parse(&c, "t.json", text, strlen(text)) < 0 || !c.proc.filter) {
+		check(0, "seccomp: an empty deny list", "%s", g_err);
+		return;
+	}
+	for (uint32_t v = 0; v < 0x1000 && !*why; v++)
+		if (sc_verdict(&c, SC_AUDIT_ARCH, v + SC_NR0, 0) != SECCOMP_RET_ALLOW)
+			snprintf(why, sizeof why, "number %u refused", v + SC_NR0);
+#ifdef __ARM_NR_BASE
+	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __ARM_NR_BASE + 5, 0) != SECCOMP_RET_ALLOW)
+		snprintf(why, sizeof why, "arm's set_tls refused");
+#endif
+#ifdef __X32_SYSCALL_BIT
+	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __X32_SYSCALL_BIT | 1, 0) != SECCOMP_RET_KILL_PROCESS)
+		snprintf(why, sizeof why, "x32 is not killed");
+#endif
+	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH ^ 1, 0, 0) != SECCOMP_RET_KILL_PROCESS)
+		snprintf(why, sizeof why, "another audit arch is not killed");
+	check(!*why && c.proc.filter_len <= 16, "seccomp: an empty deny list passes every number",
+	      "%s (%d instructions)", why, c.proc.filter_len);
+	cfg_free(&c);
+}
+
 /* "@default" and every other number denied: too many intervals for the
  * shared actions, so clone's, unshare's and personality's argument checks
  * follow their JGEs (the inline form). */
@@ -2379,6 +2411,7 @@ static void test_seccomp_inline_checks(void)
 static void test_seccomp(void)
 {
 	test_seccomp_far();
+	test_seccomp_empty();
 	test_seccomp_inline_checks();
 	test_seccomp_program("", 0);
 	test_seccomp_program("\"CAP_SYS_ADMIN\",\"CAP_SYS_TIME\",\"CAP_SYS_PTRACE\"",

@@ -10,8 +10,7 @@
  *          ALLOW, the floor of any filter), the default program, and a
  *          program as long as it whose first instruction jumps to its last
  *          (the same length to convert and JIT-compile, but a 2-instruction
- *          path for the kernel's cache emulation, seccomp_cache_prepare()),
- *          and the default program again, loaded by prctl(PR_SET_SECCOMP);
+ *          path for the kernel's cache emulation, seccomp_cache_prepare());
  *   life:  fork, load (or not), _exit, wait4, timed by the parent: what a
  *          filter adds to a process's whole life, its teardown included;
  *   build: sc_build() of the default config, in this process.
@@ -41,8 +40,7 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One child: MODE 0 returns the load's own time (measured there), 2 the
- * same loaded with prctl(PR_SET_SECCOMP) instead of seccomp(), 1 the
+/* One child: MODE 0 returns the load's own time (measured there), 1 the
  * parent's fork-to-wait time.  N 0: no filter. */
 static double run1(const struct sock_filter *f, int n, int mode)
 {
@@ -58,16 +56,15 @@ static double run1(const struct sock_filter *f, int n, int mode)
 
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 		t1 = now_us();
-		if (n && (mode == 2 ? prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) :
-			  syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog)) < 0)
+		if (n && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 			_exit(1);
 		t1 = now_us() - t1;
-		if (mode != 1 && write(p[1], &t1, sizeof t1) != sizeof t1)
+		if (!mode && write(p[1], &t1, sizeof t1) != sizeof t1)
 			_exit(1);
 		_exit(0);
 	}
 	close(p[1]);
-	if (mode != 1 && read(p[0], &v, sizeof v) != sizeof v)
+	if (!mode && read(p[0], &v, sizeof v) != sizeof v)
 		v = -1;
 	close(p[0]);
 	waitpid(pid, NULL, 0);
@@ -136,18 +133,17 @@ int main(int argc, char **argv)
 	       "for x86_64's 463 numbers and i386's 463 (a 1-instruction filter: 926)\n", n,
 	       emulated(f, AUDIT_ARCH_X86_64, 463) + emulated(f, AUDIT_ARCH_I386, 463));
 	{
-		const struct sock_filter *fs[] = { one, f, ja, f };
-		const int ns[] = { 1, n, n, n };
-		const char *const names[] = { "1 instruction", "the default program", "as long, a JA to its end",
-					      "the default program, by prctl()" };
+		const struct sock_filter *fs[] = { one, f, ja };
+		const int ns[] = { 1, n, n };
+		const char *const names[] = { "1 instruction", "the default program", "as long, a JA to its end" };
 
 		for (int r = 0; r < rounds; r++)
-			for (int k = 0; k < 4; k++) {
-				int j = r & 1 ? 3 - k : k;
+			for (int k = 0; k < 3; k++) {
+				int j = r & 1 ? 2 - k : k;
 
-				v[j][r] = run1(fs[j], ns[j], j == 3 ? 2 : 0);
+				v[j][r] = run1(fs[j], ns[j], 0);
 			}
-		report("load", names, v, 4, rounds);
+		report("load", names, v, 3, rounds);
 	}
 	{
 		const struct sock_filter *fs[] = { one, one, f };

@@ -1267,6 +1267,9 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 	return *at;
 }
 
+/* Is row K (SC__N: "@default") in the config's list? */
+#define SC_IN(s, k) ((s)->set[(k) >> 3] >> ((k) & 7) & 1)
+
 /* Each number's action (BY_NR[number - SC_NR0]): the default profile's
  * rules (for "default" and "@default"), then the list's names; clone3
  * ENOSYS wherever clone is held back and it is not named itself.  A row
@@ -1274,12 +1277,9 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char dflt)
 {
 	const struct seccomp_cfg *s = &c->sc;
-	int named3 = 0, with = s->mode == SCM_DEFAULT;
 
 	memset(by_nr, dflt, 512);
-	for (int i = 0; i < s->n; i++)
-		with |= s->list[i] == SC__N;
-	for (size_t i = 0; with && i < sizeof sc_default / sizeof sc_default[0]; i++) {
+	for (size_t i = 0; (s->mode == SCM_DEFAULT || SC_IN(s, SC__N)) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
 		int r = SC_DRULE(sc_default[i]);
 		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
@@ -1289,13 +1289,11 @@ static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char 
 			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
 		by_nr[sc_v(SC_DSC(sc_default[i]))] = a;
 	}
-	for (int i = 0; i < s->n; i++) {
-		if (s->list[i] < SC__N)                 /* (SC__N: "@default") */
-			by_nr[sc_v(s->list[i])] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
-		named3 |= s->list[i] == SC_clone3;
-	}
-	if (!named3 && (s->mode == SCM_ALLOW || by_nr[sc_v(SC_clone)] != A_ALLOW))
-		by_nr[sc_v(SC_clone3)] = A_ENOSYS;
+	for (int i = 0; i < SC__N; i++)
+		if (SC_IN(s, i))
+			by_nr[sc_v(i)] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
+	if (!SC_IN(s, SC_clone3) && (s->mode == SCM_ALLOW || by_nr[SC_N_clone] != A_ALLOW))
+		by_nr[SC_N_clone3] = A_ENOSYS;
 	by_nr[511] = dflt;
 }
 
@@ -3006,17 +3004,15 @@ static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, cons
 {
 	struct seccomp_cfg *s = out;
 	const char *n;
-	int k, dup = 0;
+	int k;
 
 	(void)f, (void)i;
 	if (!WITH_SECCOMP || cfg_string(x, e, name, &n) < 0)   /* (compiled out: never called) */
 		return -1;
 	k = s->mode == SCM_DENY && !strcmp(n, "@default") ? SC__N : sc_index(n);
-	for (int j = 0; j < s->n; j++)
-		dup |= s->list[j] == k;
-	if (k < 0 || dup)
+	if (k < 0 || SC_IN(s, k))
 		return cfg_err(x, e, 0, name, "%s syscall \"%s\"", k < 0 ? "unknown" : "duplicate", n);
-	s->list[s->n++] = (unsigned short)k;
+	s->set[k >> 3] |= (unsigned char)(1 << (k & 7));
 	return 0;
 }
 

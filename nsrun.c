@@ -4814,7 +4814,7 @@ static void cg_report(struct run *r)
  * eth0"), so that a refusal names it.  Replies are matched to requests
  * by sequence number, not by order: a request may get no answer at all
  * (NL_NOACK: nfnetlink's batch begin and end). */
-#define NL_REQS 64                      /* requests in one batch (nat: up to 62) */
+#define NL_REQS 64                      /* requests in one batch (nat: up to 64) */
 #define NL_WHAT 96                      /* a label: "add default route via ADDR dev IF" */
 #define NL_NOACK 0x10000                /* nl_add: the kernel answers it only to refuse it */
 
@@ -5327,7 +5327,10 @@ static int net_leftover(int fd, const char *name, const char *host_if)
  * with the base chains of nat_chains (created when missing, left empty).
  * A container's rules are a masquerade rule per address of it (in
  * postrouting) and, per published port and family, a dnat rule in
- * prerouting and one in output.  Each carries the nft comment (userdata)
+ * prerouting and one in output; with ports, per family, a hairpin rule in
+ * postrouting (what was DNAT'd to it from its own subnet is masqueraded
+ * to the bridge's address, so that the answer comes back through the
+ * host).  Each carries the nft comment (userdata)
  * "nsrun:NAME", a port's "nsrun:NAME tcp 8080" (and " ADDR" with a
  * host_address): that is how a container finds its own rules to delete
  * and a port another container publishes.  Nothing outside the table is
@@ -5336,7 +5339,7 @@ static int net_leftover(int fd, const char *name, const char *host_if)
  * ports and addresses are written in network order by hand. */
 #define NFT(msg) (NFNL_SUBSYS_NFTABLES << 8 | (msg))
 #define NAT_TABLE "nsrun"
-#define NAT_RULES (4 * NSRUN_PORTS_MAX + NSRUN_NET_ADDRS)
+#define NAT_RULES (4 * NSRUN_PORTS_MAX + NSRUN_NET_ADDRS + 2)
 #define NAT_TAG 48                      /* "nsrun:NAME udp 65535 " and an IPv6 address */
 
 static const struct { char name[12]; unsigned char hook; signed char prio; } nat_chains[] = {
@@ -5380,10 +5383,12 @@ static void nft_msg(struct nl *m, int type, int flags, const char *fmt, ...)
  * number of the rule's family.  A match is two rows: a load into register
  * 1 (meta, payload, fib), then cmp.  Rules are strings of rows, 'a' the
  * first (nft_progs). */
-enum { D_NONE, D_FAM, D_PROTO, D_ADDR, D_HOSTADDR, D_BRIDGE, D_LOCAL, D_HPORT, D_CPORT, D__N };
+enum { D_NONE, D_FAM, D_PROTO, D_ADDR, D_HOSTADDR, D_BRIDGE, D_LOCAL, D_HPORT, D_CPORT, D_ZERO, D_DNAT, D_LO, D_HI,
+       D__N };
 enum { NV_SOFF = 250, NV_DOFF, NV_ALEN, NV_FAM };       /* saddr, daddr offsets; address length; family */
-static const char nft_names[] = "meta\0cmp\0payload\0fib\0immediate\0nat\0masq";
-enum { X_META = 0, X_CMP = 5, X_PAYLOAD = 9, X_FIB = 17, X_IMMEDIATE = 21, X_NAT = 31, X_MASQ = 35 };
+static const char nft_names[] = "meta\0cmp\0payload\0fib\0immediate\0nat\0masq\0ct\0bitwise";
+enum { X_META = 0, X_CMP = 5, X_PAYLOAD = 9, X_FIB = 17, X_IMMEDIATE = 21, X_NAT = 31, X_MASQ = 35, X_CT = 40,
+       X_BITWISE = 43 };
 static const struct { unsigned char name, n, v[5], data; } nft_ops[] = {
 	{ X_META, 2, { 1, NFT_META_NFPROTO }, 0 },                              /* a: meta nfproto */
 	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_FAM },                                 /* b:   == family */
@@ -5403,8 +5408,17 @@ static const struct { unsigned char name, n, v[5], data; } nft_ops[] = {
 	{ X_IMMEDIATE, 1, { 1 }, D_ADDR },                                      /* p: reg 1 = address */
 	{ X_IMMEDIATE, 1, { 2 }, D_CPORT },                                     /* q: reg 2 = port */
 	{ X_NAT, 5, { NFT_NAT_DNAT, NV_FAM, 1, 1, 2 }, 0 },                     /* r: dnat (type, family, */
-};                                                      /* address min, max, proto min registers) */
-static const char nft_progs[][12] = { "abcdefg", "abhijknopqr", "abhilmnopqr" };   /* masq, dnat, dnat at */
+					/* address min, max, proto min registers) */
+	{ X_CT, 2, { 1, NFT_CT_STATUS }, 0 },                                   /* s: ct status */
+	{ X_BITWISE, 3, { 1, 1, 4 }, D_DNAT },                                  /* t:   & dnat (xor D_ZERO) */
+	{ X_CMP, 2, { 1, NFT_CMP_NEQ }, D_ZERO },                               /* u:   != 0 */
+	{ X_CMP, 2, { 1, NFT_CMP_GTE }, D_LO },                                 /* v: >= the subnet's first */
+	{ X_CMP, 2, { 1, NFT_CMP_LTE }, D_HI },                                 /* w: <= its last address */
+	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_BRIDGE },                              /* x: == the bridge */
+};
+/* masquerade out; dnat; dnat at host_address; hairpin: masquerade what
+ * was DNAT'd from the container's subnet to it, back over the bridge */
+static const char nft_progs[][14] = { "abcdefg", "abhijknopqr", "abhilmnopqr", "abcvwldstuexg" };
 
 /* What a rule's rows take their values from. */
 struct nft_rule {
@@ -5437,9 +5451,11 @@ static void nft_rule(struct nl *m, const struct nft_rule *r, const char *tag)
 		d = nl_nest(m, NFTA_EXPR_DATA | NLA_F_NESTED);
 		for (int i = 0; i < op->n; i++)
 			nl_put_be32(m, i + 1, op->v[i] >= NV_SOFF ? nv[op->v[i] - NV_SOFF] : op->v[i]);
-		if (op->data) {
-			x = nl_nest(m, (op->n + 1) | NLA_F_NESTED);
-			nl_put(m, NFTA_DATA_VALUE, r->data[op->data], r->len[op->data]);
+		for (int k = op->data ? 0 : 2; k < 1 + (op->name == X_BITWISE); k++) {        /* bitwise: xor 0 */
+			int i = k ? D_ZERO : op->data;
+
+			x = nl_nest(m, (op->n + 1 + k) | NLA_F_NESTED);
+			nl_put(m, NFTA_DATA_VALUE, r->data[i], r->len[i]);
 			nl_nest_end(m, x);
 		}
 		nl_nest_end(m, d);
@@ -5456,9 +5472,12 @@ static void nat_batch(struct nl *m, const struct cfg *c)
 	const struct net_cfg *nc = &c->net;
 	char tag[NAT_TAG], ip[INET6_ADDRSTRLEN], br[IFNAMSIZ] = { 0 };
 	uint32_t rtn_local = RTN_LOCAL;         /* fib's result: host order, as the kernel stores it */
+	uint32_t zero = 0, dnat = 1 << 5;       /* ct status: host order; IPS_DST_NAT */
 	uint16_t hport, cport;
-	struct nft_rule r = { .data = { NULL, &r.fam, NULL, NULL, NULL, br, &rtn_local, &hport, &cport },
-			      .len = { 0, 1, 1, 0, 0, sizeof br, 4, 2, 2 } };
+	unsigned char lo[16], hi[16];
+	struct nft_rule r = { .data = { NULL, &r.fam, NULL, NULL, NULL, br, &rtn_local, &hport, &cport, &zero, &dnat,
+					lo, hi },
+			      .len = { 0, 1, 1, 0, 0, sizeof br, 4, 2, 2, 4, 4 } };
 	struct rtattr *h;
 
 	nl_init(m, nat_buf, sizeof nat_buf);
@@ -5476,12 +5495,22 @@ static void nat_batch(struct nl *m, const struct cfg *c)
 	strfmt(br, sizeof br, "%s", nc->bridge);
 	strfmt(tag, sizeof tag, "nsrun:%s", c->name);
 	r.chain = 2;
-	r.prog = nft_progs[0];
-	for (int i = 0; nc->masquerade && i < nc->n_addr; i++) {
-		r.fam = (unsigned char)(r.family = nc->addr[i].family);
-		r.data[D_ADDR] = nc->addr[i].a;
-		r.len[D_ADDR] = r.family == AF_INET ? 4 : 16;
-		nft_rule(m, &r, tag);
+	for (int i = 0; i < nc->n_addr; i++) {  /* masquerade; hairpin (with ports, to the family's first) */
+		const struct net_addr *a = &nc->addr[i];
+		unsigned alen = a->family == AF_INET ? 4 : 16;
+
+		r.fam = (unsigned char)(r.family = a->family);
+		r.data[D_ADDR] = a->a;
+		r.len[D_ADDR] = r.len[D_LO] = r.len[D_HI] = (unsigned char)alen;
+		for (unsigned b = 0; b < alen; b++) {   /* its subnet, first and last */
+			unsigned bits = a->prefix > b * 8 ? a->prefix - b * 8 : 0;
+			unsigned char mask = (unsigned char)(bits >= 8 ? 0xff : 0xff00 >> bits);
+
+			lo[b] = a->a[b] & mask, hi[b] = lo[b] | (unsigned char)~mask;
+		}
+		for (int k = 0; k < 2; k++)
+			if (k ? nc->n_ports && a == net_first(nc, a->family) : nc->masquerade)
+				r.prog = nft_progs[3 * k], nft_rule(m, &r, tag);
 	}
 	for (int i = 0; i < nc->n_ports; i++) {
 		const struct net_port *p = &nc->port[i];
@@ -5521,13 +5550,14 @@ struct nat_seen {
 	char owner[NSRUN_NAME_MAX + 1];
 };
 
-/* A rule of the dump: NFTA_RULE_ attributes TABLE, CHAIN, HANDLE, USERDATA
- * (a comment "nsrun:...", its NUL included, as nsrun writes it). */
+/* A rule of the dump, which the request limits to table inet nsrun (and
+ * so to nat_chains): NFTA_RULE_ attributes CHAIN, HANDLE, USERDATA (a
+ * comment "nsrun:...", its NUL included, as nsrun writes it). */
 static void nat_seen_cb(const struct nlmsghdr *h, void *arg)
 {
 	struct nat_seen *s = arg;
 	const struct rtattr *a = (const struct rtattr *)((const char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct nfgenmsg)));
-	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct nfgenmsg))), ch = 3, ours = 0;
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct nfgenmsg))), ch = 0;
 	const char *name = NULL;
 	struct net_port p = { 0 };
 	uint64_t handle = 0;
@@ -5540,22 +5570,17 @@ static void nat_seen_cb(const struct nlmsghdr *h, void *arg)
 		const char *d = RTA_DATA(a);
 		size_t l = RTA_PAYLOAD(a);
 
-		if (a->rta_type == NFTA_RULE_TABLE)
-			ours = l == sizeof NAT_TABLE && !memcmp(d, NAT_TABLE, l);
-		for (int i = 0; a->rta_type == NFTA_RULE_CHAIN && i < 3; i++)
-			if (l && l <= sizeof nat_chains[i].name && !memcmp(d, nat_chains[i].name, l))
-				ch = i;
+		if (a->rta_type == NFTA_RULE_CHAIN)    /* prerouting, output, postrouting */
+			ch = *d == 'o' ? 1 : d[1] == 'o' ? 2 : 0;
 		if (a->rta_type == NFTA_RULE_HANDLE && l == 8)
 			memcpy(&handle, d, 8);
 		if (a->rta_type == NFTA_RULE_USERDATA && l > 8 && !d[0] && (size_t)d[1] + 2 <= l && !d[d[1] + 1] &&
 		    !strncmp(d + 2, "nsrun:", 6))
 			name = d + 8;
 	}
-	if (!ours)
-		return;
 	n = name ? strcspn(name, " ") : 0;
 	if (name && !strncmp(name, s->name, n) && !s->name[n]) {
-		if (s->n < NAT_RULES && ch < 3)
+		if (s->n < NAT_RULES)
 			s->handle[s->n] = handle, s->chain[s->n++] = (unsigned char)ch;
 		return;
 	}

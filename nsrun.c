@@ -5328,9 +5328,9 @@ static int net_leftover(int fd, const char *name, const char *host_if)
  * A container's rules are a masquerade rule per address of it (in
  * postrouting) and, per published port and family, a dnat rule in
  * prerouting and one in output; with ports, per family, a hairpin rule in
- * postrouting (what was DNAT'd to it from its own subnet is masqueraded
- * to the bridge's address, so that the answer comes back through the
- * host).  Each carries the nft comment (userdata)
+ * postrouting (what the host routes to it from its own subnet, which a
+ * dnat does, is masqueraded to the bridge's address, so that the answer
+ * comes back through the host).  Each carries the nft comment (userdata)
  * "nsrun:NAME", a port's "nsrun:NAME tcp 8080" (and " ADDR" with a
  * host_address): that is how a container finds its own rules to delete
  * and a port another container publishes.  Nothing outside the table is
@@ -5357,15 +5357,10 @@ static int g_nat_fd = -1;
 
 /* A request to nf_tables (TYPE NFT(NFT_MSG_...)) in table inet nsrun, or
  * a batch's begin or end (NFNL_MSG_BATCH_*, no answer but a refusal). */
-__attribute__((format(printf, 4, 5)))
-static void nft_msg(struct nl *m, int type, int flags, const char *fmt, ...)
+static void nft_msg(struct nl *m, int type, int flags, const char *fmt, const char *a, const char *b)
 {
-	struct nfgenmsg *g;
-	va_list ap;
+	struct nfgenmsg *g = nl_add(m, type, type >> 8 ? flags : NL_NOACK, sizeof *g, fmt, a, b);
 
-	va_start(ap, fmt);
-	g = nl_vadd(m, type, type >> 8 ? flags : NL_NOACK, sizeof *g, fmt, ap);
-	va_end(ap);
 	if (!g)
 		return;
 	g->version = NFNETLINK_V0;
@@ -5383,12 +5378,10 @@ static void nft_msg(struct nl *m, int type, int flags, const char *fmt, ...)
  * number of the rule's family.  A match is two rows: a load into register
  * 1 (meta, payload, fib), then cmp.  Rules are strings of rows, 'a' the
  * first (nft_progs). */
-enum { D_NONE, D_FAM, D_PROTO, D_ADDR, D_HOSTADDR, D_BRIDGE, D_LOCAL, D_HPORT, D_CPORT, D_ZERO, D_DNAT, D_LO, D_HI,
-       D__N };
+enum { D_NONE, D_FAM, D_PROTO, D_ADDR, D_HOSTADDR, D_BRIDGE, D_LOCAL, D_HPORT, D_CPORT, D_LO, D_HI, D__N };
 enum { NV_SOFF = 250, NV_DOFF, NV_ALEN, NV_FAM };       /* saddr, daddr offsets; address length; family */
-static const char nft_names[] = "meta\0cmp\0payload\0fib\0immediate\0nat\0masq\0ct\0bitwise";
-enum { X_META = 0, X_CMP = 5, X_PAYLOAD = 9, X_FIB = 17, X_IMMEDIATE = 21, X_NAT = 31, X_MASQ = 35, X_CT = 40,
-       X_BITWISE = 43 };
+static const char nft_names[] = "meta\0cmp\0payload\0fib\0immediate\0nat\0masq";
+enum { X_META = 0, X_CMP = 5, X_PAYLOAD = 9, X_FIB = 17, X_IMMEDIATE = 21, X_NAT = 31, X_MASQ = 35 };
 static const struct { unsigned char name, n, v[5], data; } nft_ops[] = {
 	{ X_META, 2, { 1, NFT_META_NFPROTO }, 0 },                              /* a: meta nfproto */
 	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_FAM },                                 /* b:   == family */
@@ -5409,16 +5402,15 @@ static const struct { unsigned char name, n, v[5], data; } nft_ops[] = {
 	{ X_IMMEDIATE, 1, { 2 }, D_CPORT },                                     /* q: reg 2 = port */
 	{ X_NAT, 5, { NFT_NAT_DNAT, NV_FAM, 1, 1, 2 }, 0 },                     /* r: dnat (type, family, */
 					/* address min, max, proto min registers) */
-	{ X_CT, 2, { 1, NFT_CT_STATUS }, 0 },                                   /* s: ct status */
-	{ X_BITWISE, 3, { 1, 1, 4 }, D_DNAT },                                  /* t:   & dnat (xor D_ZERO) */
-	{ X_CMP, 2, { 1, NFT_CMP_NEQ }, D_ZERO },                               /* u:   != 0 */
-	{ X_CMP, 2, { 1, NFT_CMP_GTE }, D_LO },                                 /* v: >= the subnet's first */
-	{ X_CMP, 2, { 1, NFT_CMP_LTE }, D_HI },                                 /* w: <= its last address */
-	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_BRIDGE },                              /* x: == the bridge */
+	{ X_CMP, 2, { 1, NFT_CMP_GTE }, D_LO },                                 /* s: >= the subnet's first */
+	{ X_CMP, 2, { 1, NFT_CMP_LTE }, D_HI },                                 /* t: <= its last address */
+	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_BRIDGE },                              /* u: == the bridge */
 };
 /* masquerade out; dnat; dnat at host_address; hairpin: masquerade what
- * was DNAT'd from the container's subnet to it, back over the bridge */
-static const char nft_progs[][14] = { "abcdefg", "abhijknopqr", "abhilmnopqr", "abcvwldstuexg" };
+ * the host routes from the container's subnet to it, back to the bridge
+ * (the bridge itself: a bridged packet's oif, with br_netfilter, is the
+ * port), which only a dnat makes it do */
+static const char nft_progs[][12] = { "abcdefg", "abhijknopqr", "abhilmnopqr", "abcstldeug" };
 
 /* What a rule's rows take their values from. */
 struct nft_rule {
@@ -5451,11 +5443,9 @@ static void nft_rule(struct nl *m, const struct nft_rule *r, const char *tag)
 		d = nl_nest(m, NFTA_EXPR_DATA | NLA_F_NESTED);
 		for (int i = 0; i < op->n; i++)
 			nl_put_be32(m, i + 1, op->v[i] >= NV_SOFF ? nv[op->v[i] - NV_SOFF] : op->v[i]);
-		for (int k = op->data ? 0 : 2; k < 1 + (op->name == X_BITWISE); k++) {        /* bitwise: xor 0 */
-			int i = k ? D_ZERO : op->data;
-
-			x = nl_nest(m, (op->n + 1 + k) | NLA_F_NESTED);
-			nl_put(m, NFTA_DATA_VALUE, r->data[i], r->len[i]);
+		if (op->data) {
+			x = nl_nest(m, (op->n + 1) | NLA_F_NESTED);
+			nl_put(m, NFTA_DATA_VALUE, r->data[op->data], r->len[op->data]);
 			nl_nest_end(m, x);
 		}
 		nl_nest_end(m, d);
@@ -5464,27 +5454,49 @@ static void nft_rule(struct nl *m, const struct nft_rule *r, const char *tag)
 	nl_nest_end(m, list);
 }
 
-/* The batch of C's rules in M: the table and chains (each created if
- * missing), a masquerade rule per address, a dnat rule per port, family
- * and dnat chain.  Pure: unit-tested. */
-static void nat_batch(struct nl *m, const struct cfg *c)
+/* What the rules of table inet nsrun say: the handles (and chains) of
+ * NAME's; how many others there are; the first of C's ports (if C)
+ * one of them publishes, and whose it is. */
+struct nat_seen {
+	const struct cfg *c;
+	const char *name;
+	int n, others, clash;
+	uint64_t handle[NAT_RULES];     /* big-endian, as the kernel gave it */
+	unsigned char chain[NAT_RULES];
+	char owner[NSRUN_NAME_MAX + 1];
+};
+
+/* The deletion of the rules S lists (NAME's) in M, if S. */
+static void nat_drop(struct nl *m, const struct nat_seen *s)
+{
+	for (int i = 0; s && i < s->n; i++) {
+		nft_msg(m, NFT(NFT_MSG_DELRULE), 0, "delete", NULL, NULL);
+		nl_put_str(m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
+		nl_put_u64(m, NFTA_RULE_HANDLE, s->handle[i]);
+	}
+}
+
+/* The batch of C's rules in M, the stale ones S lists deleted first (a
+ * SIGKILLed nsrun's): the table and chains (each created if missing), a
+ * masquerade rule per address, a dnat rule per port, family and dnat
+ * chain, a hairpin rule per family.  Pure: unit-tested. */
+static void nat_batch(struct nl *m, const struct cfg *c, const struct nat_seen *s)
 {
 	const struct net_cfg *nc = &c->net;
 	char tag[NAT_TAG], ip[INET6_ADDRSTRLEN], br[IFNAMSIZ] = { 0 };
 	uint32_t rtn_local = RTN_LOCAL;         /* fib's result: host order, as the kernel stores it */
-	uint32_t zero = 0, dnat = 1 << 5;       /* ct status: host order; IPS_DST_NAT */
 	uint16_t hport, cport;
 	unsigned char lo[16], hi[16];
-	struct nft_rule r = { .data = { NULL, &r.fam, NULL, NULL, NULL, br, &rtn_local, &hport, &cport, &zero, &dnat,
-					lo, hi },
-			      .len = { 0, 1, 1, 0, 0, sizeof br, 4, 2, 2, 4, 4 } };
+	struct nft_rule r = { .data = { NULL, &r.fam, NULL, NULL, NULL, br, &rtn_local, &hport, &cport, lo, hi },
+			      .len = { 0, 1, 1, 0, 0, sizeof br, 4, 2, 2 } };
 	struct rtattr *h;
 
 	nl_init(m, nat_buf, sizeof nat_buf);
-	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
-	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE);
+	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
+	nat_drop(m, s);
+	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE, NULL, NULL);
 	for (int i = 0; i < 3; i++) {
-		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name);
+		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name, NULL);
 		nl_put_str(m, NFTA_CHAIN_NAME, nat_chains[i].name);
 		h = nl_nest(m, NFTA_CHAIN_HOOK | NLA_F_NESTED);
 		nl_put_be32(m, NFTA_HOOK_HOOKNUM, nat_chains[i].hook);
@@ -5535,20 +5547,8 @@ static void nat_batch(struct nl *m, const struct cfg *c)
 			nft_rule(m, &r, tag);
 		}
 	}
-	nft_msg(m, NFNL_MSG_BATCH_END, 0, "commit");
+	nft_msg(m, NFNL_MSG_BATCH_END, 0, "commit", NULL, NULL);
 }
-
-/* What the rules of table inet nsrun say: the handles (and chains) of
- * NAME's; how many others there are; the first of C's ports (if C)
- * one of them publishes, and whose it is. */
-struct nat_seen {
-	const struct cfg *c;
-	const char *name;
-	int n, others, clash;
-	uint64_t handle[NAT_RULES];     /* big-endian, as the kernel gave it */
-	unsigned char chain[NAT_RULES];
-	char owner[NSRUN_NAME_MAX + 1];
-};
 
 /* A rule of the dump, which the request limits to table inet nsrun (and
  * so to nat_chains): NFTA_RULE_ attributes CHAIN, HANDLE, USERDATA (a
@@ -5608,28 +5608,10 @@ static int nat_list(int fd, const struct cfg *c, const char *name, struct nat_se
 	memset(s, 0, sizeof *s);
 	s->c = c, s->name = name, s->clash = -1;
 	nl_init(&m, buf, sizeof buf);
-	nft_msg(&m, NFT(NFT_MSG_GETRULE), NLM_F_DUMP, "list the rules of table inet " NAT_TABLE);
+	nft_msg(&m, NFT(NFT_MSG_GETRULE), NLM_F_DUMP, "list the rules of table inet " NAT_TABLE, NULL, NULL);
 	return nl_talk(fd, &m, nat_seen_cb, s) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-/* Delete the rules S lists (NAME's), in one batch, and with TABLE the
- * table too when no other rule is in it; -1 and errno. */
-static int nat_drop(int fd, const struct nat_seen *s, int table)
-{
-	struct nl m;
-
-	nl_init(&m, nat_buf, sizeof nat_buf);
-	nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
-	for (int i = 0; i < s->n; i++) {
-		nft_msg(&m, NFT(NFT_MSG_DELRULE), 0, "delete");
-		nl_put_str(&m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
-		nl_put_u64(&m, NFTA_RULE_HANDLE, s->handle[i]);
-	}
-	if (table && !s->others)
-		nft_msg(&m, NFT(NFT_MSG_DELTABLE), 0, "delete table inet " NAT_TABLE);
-	nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit");
-	return nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENOENT ? -1 : 0;
-}
 
 /* Forwarding sysctl I (0 IPv4, 1 IPv6) of nsrun's net namespace: its
  * first byte, or with SET that byte written; -1 and errno. */
@@ -5675,11 +5657,7 @@ static int nat_add(struct cfg *c)
 		      p->proto == IPPROTO_TCP ? "tcp" : "udp", p->host, s.owner);
 		goto out;
 	}
-	if (s.n && nat_drop(fd, &s, 0) < 0) {
-		fail("add the nat rules of %s", c->name);
-		goto out;
-	}
-	nat_batch(&m, c);
+	nat_batch(&m, c, &s);
 	if (step(S_net_nat) < 0) {
 		fail("add the nat rules of %s", c->name);
 		goto out;
@@ -5715,9 +5693,19 @@ out:
 static void nat_del(const char *name, int restore)
 {
 	static struct nat_seen s;
-	int fd = g_nat_fd, lock = net_lock();   /* (U_NAT comes only after nat_add's batch) */
+	int fd = g_nat_fd, lock = net_lock(), rc = -1;  /* (U_NAT comes only after nat_add's batch) */
+	struct nl m;
 
-	if (lock < 0 || nat_list(fd, NULL, name, &s) < 0 || nat_drop(fd, &s, 1) < 0)
+	if (lock >= 0 && nat_list(fd, NULL, name, &s) == 0) {  /* NAME's rules, the table if no other's */
+		nl_init(&m, nat_buf, sizeof nat_buf);
+		nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
+		nat_drop(&m, &s);
+		if (!s.others)
+			nft_msg(&m, NFT(NFT_MSG_DELTABLE), 0, "delete table inet " NAT_TABLE, NULL, NULL);
+		nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit", NULL, NULL);
+		rc = nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENOENT ? -1 : 0;
+	}
+	if (rc < 0)
 		warn("the nat rules of %s may be left", name);
 	else
 		for (int i = 0; i < 2; i++)
@@ -5732,8 +5720,7 @@ static void nat_del(const char *name, int restore)
 	 * and releases it after nsrun has exited. */
 	if (syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0) == 0) {     /* a fork: raw syscalls only */
 		dup2(fd, 0);
-		if (syscall(SYS_close_range, 1, ~0U, 0) < 0)
-			close(1), close(2);
+		syscall(SYS_close_range, 1, ~0U, 0);    /* (before 5.9, 1 and 2 stay open until it exits) */
 		_exit(0);
 	}
 	close(fd);

@@ -3321,7 +3321,8 @@ static const struct field schema[] = {
 	{ .path = "net.ports[].host", .parse = p_port, .off = POFF(host), .missing = "the host port, 1-65535",
 	  DOC("1–65535, required", "—", "a `dnat` rule in chains `prerouting` and `output` for packets to this "
 	      "port of one of the host's own addresses (`fib daddr type local`); for each family the container "
-	      "has an address of (≤ 12 ports)", "{\"host\":8080,\"container\":80}", NULL) },
+	      "has an address of (≤ 12 ports); with any port, a hairpin `masquerade` rule per family in "
+	      "`postrouting` (below)", "{\"host\":8080,\"container\":80}", NULL) },
 	{ .path = "net.ports[].container", .parse = p_port, .off = POFF(container),
 	  .missing = "the container's port, 1-65535",
 	  DOC("1–65535, required", "—", "the port they go to, at the container's first address of the family",

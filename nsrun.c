@@ -5497,7 +5497,8 @@ static void nat_batch(struct nl *m, const struct cfg *c, const struct nat_seen *
 	nat_drop(m, s);
 	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE, NULL, NULL);
 	for (int i = 0; i < 3; i++) {
-		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name, NULL);
+		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name,
+			NULL);
 		nl_put_str(m, NFTA_CHAIN_NAME, nat_chains[i].name);
 		h = nl_nest(m, NFTA_CHAIN_HOOK | NLA_F_NESTED);
 		nl_put_be32(m, NFTA_HOOK_HOOKNUM, nat_chains[i].hook);
@@ -5612,7 +5613,6 @@ static int nat_list(int fd, const struct cfg *c, const char *name, struct nat_se
 	nft_msg(&m, NFT(NFT_MSG_GETRULE), NLM_F_DUMP, "list the rules of table inet " NAT_TABLE, NULL, NULL);
 	return nl_talk(fd, &m, nat_seen_cb, s) < 0 && errno != ENOENT ? -1 : 0;
 }
-
 
 /* Forwarding sysctl I (0 IPv4, 1 IPv6) of nsrun's net namespace: its
  * first byte, or with SET that byte written; -1 and errno. */

@@ -122,7 +122,7 @@ static pid_t start(struct cmd *c, int *rfd)
 		dup2(nullfd, 0);
 		dup2(nullfd, 1);
 		dup2(errfd >= 0 ? errfd : nullfd, 2);
-		if (pfd[1] >= 0 && dup2(pfd[1], c->ready_fd) < 0)
+		if (pfd[1] >= 0 && (pfd[1] == c->ready_fd ? fcntl(pfd[1], F_SETFD, 0) : dup2(pfd[1], c->ready_fd)) < 0)
 			_exit(126);
 		execv(c->argv[0], c->argv);
 		_exit(127);

@@ -913,7 +913,7 @@ static void test_nat_batch(void)
 		check(0, "nat batch: config", "%s", g_err);
 		return;
 	}
-	nat_batch(&m, &c);
+	nat_batch(&m, &c, NULL);
 	for (const struct nlmsghdr *h = m.base; (const char *)h < (const char *)m.h + m.h->nlmsg_len;
 	     h = (const void *)((const char *)h + NLMSG_ALIGN(h->nlmsg_len))) {
 		const struct nfgenmsg *g = NLMSG_DATA(h);
@@ -946,19 +946,42 @@ static void test_nat_batch(void)
 					port_ok += !memcmp(d + i, &port_hdr, 4) && !memcmp(d + i + 4, port8080, 2);
 		}
 	}
-	/* begin, table, 3 chains, 2 masquerade, 8080 x {v4, v6} x {prerouting, output}, 5353 x 2, end */
-	check(n == 14 && types[0] == NFNL_MSG_BATCH_BEGIN && types[1] == NFT(NFT_MSG_NEWTABLE) &&
+	/* begin, table, 3 chains, 2 masquerade, 2 hairpin, 8080 x {v4, v6} x {prerouting, output},
+	 * 5353 x 2, end */
+	check(n == 16 && types[0] == NFNL_MSG_BATCH_BEGIN && types[1] == NFT(NFT_MSG_NEWTABLE) &&
 	      types[2] == NFT(NFT_MSG_NEWCHAIN) && types[5] == NFT(NFT_MSG_NEWRULE) &&
-	      types[13] == NFNL_MSG_BATCH_END && !m.overflow && m.count == 14,
+	      types[15] == NFNL_MSG_BATCH_END && !m.overflow && m.count == 16,
 	      "nat batch: its messages", "n=%d count=%d", n, m.count);
 	check(walk_ok, "nat batch: flags, families and every nest's length", " ");
 	check(be_ok, "nat batch: numbers big-endian", " ");
 	check(prio_ok == 3, "nat batch: priorities -100, -100, 100 big-endian", "%d", prio_ok);
-	check(tag_ok == 8, "nat batch: every rule tagged nsrun:web (nft's comment TLV)", "%d", tag_ok);
+	check(tag_ok == 10, "nat batch: every rule tagged nsrun:web (nft's comment TLV)", "%d", tag_ok);
 	check(port_ok == 4, "nat batch: port 8080 compared in network order", "%d", port_ok);
-	/* masq 7 expressions x 2, dnat 11 x 6 */
-	check(exprs == 2 * 7 + 6 * 11, "nat batch: expressions", "%d", exprs);
+	/* masq 7 expressions x 2, hairpin 10 x 2, dnat 11 x 6 */
+	check(exprs == 2 * 7 + 2 * 10 + 6 * 11, "nat batch: expressions", "%d", exprs);
 	cfg_free(&c);
+	{       /* the largest: 8 addresses, 12 ports in both families: 64 requests, all in nat_buf */
+		char big[2048];
+		int k = snprintf(big, sizeof big, "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+				 "\"net\":{\"bridge\":\"br-nsrun\",\"masquerade\":true,\"address\":[");
+
+		for (int i = 0; i < NSRUN_NET_ADDRS; i++)
+			k += snprintf(big + k, sizeof big - (size_t)k, i % 2 ? "%s\"fd88::%d/64\"" : "%s\"10.88.0.%d/24\"",
+				      i ? "," : "", i + 2);
+		k += snprintf(big + k, sizeof big - (size_t)k, "],\"ports\":[");
+		for (int i = 0; i < NSRUN_PORTS_MAX; i++)
+			k += snprintf(big + k, sizeof big - (size_t)k, "%s{\"host\":%d,\"container\":80}", i ? "," : "", 60000 + i);
+		snprintf(big + k, sizeof big - (size_t)k, "]}}");
+		err_reset();
+		if (cfg_parse(&c, "w.json", big, strlen(big)) < 0) {
+			check(0, "nat batch: the largest config", "%s", g_err);
+			return;
+		}
+		nat_batch(&m, &c, NULL);
+		check(!m.overflow && m.count == NL_REQS, "nat batch: the largest fits (NL_REQS requests, nat_buf)",
+		      "overflow=%d count=%d", m.overflow, m.count);
+		cfg_free(&c);
+	}
 }
 
 /* Attributes as the kernel reads them: sizes, byte order, padding, and a

@@ -15,15 +15,23 @@
  * -p: parallel: each round starts all K commands at once and waits for all;
  *     the round's wall time (first fork to last exit) is recorded.
  *
+ * A command whose argv has "--ready-fd N" (nsrun run's) gets at fd N the
+ * write end of a pipe, and the time from the fork to the first byte read
+ * from it (nsrun's "ready" line: the app runs) is recorded too, as the
+ * run's start; the rest, to the exit status, is its exit.
+ *
  * Output, tab-separated on stdout (times in ns, RSS in KiB from wait4's
  * ru_maxrss: the peak of the command and of every descendant it reaped):
  *   run    LABEL N FAILS MEDIAN MIN MAX RSS_MEDIAN RSS_MAX CPU_MEDIAN
  *          (CPU: user + system time of the command and its reaped
  *          descendants, from wait4, in ns)
+ *   ready  LABEL N MEDIAN MIN MAX      (with --ready-fd: fork to "ready")
  *   ratio  A B N MEDIAN MIN MAX        (A/B of the same round, per round)
  *   par    K N FAILS MEDIAN MIN MAX    (with -p)
  *   total  ELAPSED_NS RUNS             (wall time of all measured rounds)
- * RAW gets one line per measured run: label round ns status rss.
+ * RAW gets one line per measured run: label round ns status rss ready_ns
+ * (ready_ns -1 without --ready-fd, or when the command closed the pipe
+ * without a byte).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,7 +53,8 @@ struct cmd {
 	long long *ns;
 	long *rss;
 	long long *cpu;
-	int n, fails;
+	long long *rdy;
+	int n, fails, ready_fd;
 };
 
 static struct cmd cmds[MAXCMD];
@@ -86,6 +95,10 @@ static void load(const char *spec)
 		for (tok = strtok_r(tab + 1, " \t", &save); tok && a < MAXARG; tok = strtok_r(NULL, " \t", &save))
 			c->argv[a++] = strdup(tok);
 		c->argv[a] = NULL;
+		c->ready_fd = -1;
+		for (int i = 0; i + 1 < a; i++)
+			if (!strcmp(c->argv[i], "--ready-fd"))
+				c->ready_fd = atoi(c->argv[i + 1]);
 		if (!a) {
 			fprintf(stderr, "timeit: %s: no command for %s\n", spec, c->label);
 			exit(2);
@@ -94,14 +107,23 @@ static void load(const char *spec)
 	fclose(f);
 }
 
-static pid_t start(struct cmd *c)
+/* Fork and exec C; with --ready-fd N, *RFD is the read end of its pipe. */
+static pid_t start(struct cmd *c, int *rfd)
 {
-	pid_t p = fork();
+	int pfd[2] = { -1, -1 };
+	pid_t p;
 
+	if (c->ready_fd >= 0 && pipe2(pfd, O_CLOEXEC) < 0) {
+		perror("pipe2");
+		exit(2);
+	}
+	p = fork();
 	if (p == 0) {
 		dup2(nullfd, 0);
 		dup2(nullfd, 1);
 		dup2(errfd >= 0 ? errfd : nullfd, 2);
+		if (pfd[1] >= 0 && (pfd[1] == c->ready_fd ? fcntl(pfd[1], F_SETFD, 0) : dup2(pfd[1], c->ready_fd)) < 0)
+			_exit(126);
 		execv(c->argv[0], c->argv);
 		_exit(127);
 	}
@@ -109,6 +131,9 @@ static pid_t start(struct cmd *c)
 		perror("fork");
 		exit(2);
 	}
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	*rfd = pfd[0];
 	return p;
 }
 
@@ -211,6 +236,7 @@ int main(int argc, char **argv)
 		cmds[i].ns = calloc((size_t)runs, sizeof(long long));
 		cmds[i].rss = calloc((size_t)runs, sizeof(long));
 		cmds[i].cpu = calloc((size_t)runs, sizeof(long long));
+		cmds[i].rdy = calloc((size_t)runs, sizeof(long long));
 	}
 	rounds = calloc((size_t)runs, sizeof(long long));
 	t0 = 0;
@@ -224,8 +250,13 @@ int main(int argc, char **argv)
 			long long a = now(), b;
 			int left = ncmd;
 
-			for (int i = 0; i < ncmd; i++)
-				pids[i] = start(&cmds[i]);
+			for (int i = 0; i < ncmd; i++) {
+				int rfd;
+
+				pids[i] = start(&cmds[i], &rfd);
+				if (rfd >= 0)
+					close(rfd);
+			}
 			while (left > 0) {
 				struct rusage ru;
 				int st;
@@ -257,12 +288,22 @@ int main(int argc, char **argv)
 		for (int k = 0; k < ncmd; k++) {
 			struct cmd *c = &cmds[(k + (r + warm)) % ncmd];
 			struct rusage ru;
-			long long a, b;
-			int st, code;
+			long long a, b, rd = -1;
+			int st, code, rfd;
 			pid_t p;
+			char ch;
 
 			a = now();
-			p = start(c);
+			p = start(c, &rfd);
+			if (rfd >= 0) {
+				ssize_t k;
+
+				while ((k = read(rfd, &ch, 1)) < 0 && errno == EINTR)
+					;
+				if (k == 1)
+					rd = now() - a;
+				close(rfd);
+			}
 			while (wait4(p, &st, 0, &ru) < 0)
 				if (errno != EINTR) {
 					perror("wait4");
@@ -278,9 +319,10 @@ int main(int argc, char **argv)
 			c->rss[c->n] = ru.ru_maxrss;
 			c->cpu[c->n] = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
 				       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+			c->rdy[c->n] = rd;
 			c->n++;
 			if (rf)
-				fprintf(rf, "%s\t%d\t%lld\t%d\t%ld\n", c->label, r, b - a, code, ru.ru_maxrss);
+				fprintf(rf, "%s\t%d\t%lld\t%d\t%ld\t%lld\n", c->label, r, b - a, code, ru.ru_maxrss, rd);
 		}
 	}
 	total = now() - t0;
@@ -297,6 +339,14 @@ int main(int argc, char **argv)
 		printf("run\t%s\t%d\t%d\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n", c->label, c->n, c->fails,
 		       med_ll(c->ns, c->n), mn, mx, med_ll(rv, c->n), rss_mx, med_ll(c->cpu, c->n));
 		free(rv);
+		if (c->ready_fd >= 0 && c->n) {
+			mn = mx = c->rdy[0];
+			for (int j = 0; j < c->n; j++) {
+				mn = c->rdy[j] < mn ? c->rdy[j] : mn;
+				mx = c->rdy[j] > mx ? c->rdy[j] : mx;
+			}
+			printf("ready\t%s\t%d\t%lld\t%lld\t%lld\n", c->label, c->n, med_ll(c->rdy, c->n), mn, mx);
+		}
 	}
 	for (int i = 0; i < nratio && !par; i++) {
 		char a[64], *slash;

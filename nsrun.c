@@ -3277,8 +3277,9 @@ static const struct field schema[] = {
 	{ .path = "net.bridge_address", .parse = p_addrs, .off = OFF(net.bridge_addr),
 	  .off_n = OFF(net.n_bridge_addr), .max = NSRUN_NET_ADDRS, .unit = "addresses", .arg = 1,
 	  DOC("CIDR or list of CIDRs (IPv4, IPv6)", "—", "when the bridge is missing nsrun creates it, marks it "
-	      "with the alias `nsrun`, gives it these addresses and sets it up; the last nsrun container to leave "
-	      "it with no port removes it. A bridge nsrun did not create is never changed beyond its own veth "
+	      "with the alias `nsrun`, gives it a random MAC of its own (so the gateway's MAC stays when ports "
+	      "come and go), these addresses, and sets it up; the last nsrun container to leave it with no port "
+	      "removes it. A bridge nsrun did not create is never changed beyond its own veth "
 	      "joining and leaving", "\"10.42.0.1/24\"", NULL) },
 	{ .path = "net.host_if", .parse = p_ifname, .off = OFF(net.host_if),
 	  DOC("interface name", "`ve-NAME`", "the host end of the pair", "\"ve-web\"", NULL) },
@@ -5200,10 +5201,20 @@ static int net_bridge(int fd, struct cfg *c)
 	if (!li.index && !nc->n_bridge_addr)
 		return failx("bridge %s does not exist (give net.bridge_address to let nsrun create it)", nc->bridge);
 	if (!li.index) {
+		/* A bridge whose address was never set takes its lowest port's:
+		 * a container leaving would change the gateway's MAC under the
+		 * others (their neighbour entries go stale for seconds).  A
+		 * random one of its own, given at creation, stays. */
+		unsigned char mac[6];
+
+		if (syscall(SYS_getrandom, mac, sizeof mac, 0) != sizeof mac)
+			return fail("getrandom");
+		mac[0] = (unsigned char)((mac[0] & 0xfe) | 0x02);       /* unicast, locally administered */
 		nl_init(&m, buf, sizeof buf);
 		nl_add(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg), "create bridge %s",
 		       nc->bridge);
 		nl_put_str(&m, IFLA_IFNAME, nc->bridge);
+		nl_put(&m, IFLA_ADDRESS, mac, sizeof mac);
 		info = nl_nest(&m, IFLA_LINKINFO);
 		nl_put_str(&m, IFLA_INFO_KIND, "bridge");
 		nl_nest_end(&m, info);

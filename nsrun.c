@@ -27,6 +27,7 @@
 #include <net/if.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -7093,6 +7094,27 @@ static int init_kill_children(void)
 	return n;
 }
 
+/* The code a start ran stays mapped in nsrun and in the container's init
+ * (and the kernel's fault-around maps up to 64 KiB around each code
+ * fault), though their waits run a few pages of it: its PSS.  Unmapped
+ * once the setup is done (and by init after each exec's CMD, which ran
+ * become_app() in init's memory); the first time every other page is
+ * made a mapping of its own (MADV_RANDOM): fault-around stays within a
+ * mapping, so each fault maps back its one page.  The code runs on: its
+ * pages are read back from the page cache as it goes. */
+static void code_trim(void)
+{
+	extern const char __executable_start[], __init_array_start[];
+	static int split;
+	uintptr_t pg = (uintptr_t)getauxval(AT_PAGESZ), a = (uintptr_t)__executable_start,
+		  end = (uintptr_t)__init_array_start & -pg;
+
+	for (uintptr_t p = a + pg; !split && p < end; p += 2 * pg)
+		madvise((void *)p, pg, MADV_RANDOM);
+	split = 1;
+	madvise((void *)a, end - a, MADV_DONTNEED);
+}
+
 /* PID 1 of the container.  Setup may still fail before the app starts; once
  * it runs, nothing here may exit early: a dying PID 1 kills the container.
  * All signals but the kernel's own (faults) are blocked since before the
@@ -7135,6 +7157,7 @@ static void init_main(struct run *r, const sigset_t *mask)
 	for (int i = 0; i < NSRUN_EXECS; i++)
 		g_ex[i].fd = -1;
 	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	code_trim();
 	while (!done) {
 		int fr = 0;                     /* a free slot: take a new exec */
 
@@ -7155,8 +7178,8 @@ static void init_main(struct run *r, const sigset_t *mask)
 		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
 			if (p == app)
 				app_st = st, gone = 1;
-			else
-				exec_reaped(p, st);
+			else if (exec_reaped(p, st))
+				code_trim();
 		done = gone && (!r->c->proc.wait_all || p < 0);
 	}
 	/* The app is gone.  Whatever it left is our child by now (we are PID 1,
@@ -7893,6 +7916,7 @@ static int run_wait(struct run *r, const sigset_t *mask)
 		fail("signalfd");
 		goto out;
 	}
+	code_trim();
 	if (fwd_wait(r->child, sfd, &st) < 0)
 		goto out;
 	undo_done(r->u_child);

@@ -8245,30 +8245,30 @@ enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE,
  * "Linux "); what its absence disables.  (One string: a table of four
  * pointers a row took 704 bytes.) */
 static const char kprobes[] =
-	"pid\0"      "\0"                       "PID_NS\0"               "pid in namespaces\0"
+	"pid\0"      "\0"                       "PID_NS\0"               "pid namespace\0"
 	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "every container\0"
-	"uts\0"      "\0"                       "UTS_NS\0"               "uts in namespaces, hostname\0"
-	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc in namespaces\0"
-	"net\0"      "\0"                       "NET_NS\0"               "net in namespaces, the net section\0"
-	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup in namespaces\0"
-	"user\0"     "\0"                       "USER_NS\0"              "user in namespaces, uid_map, gid_map\0"
-	"time\0"     "\0"                       "TIME_NS\0"              "time in namespaces, time_offsets\0"
+	"uts\0"      "\0"                       "UTS_NS\0"               "uts namespace\0"
+	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc namespace\0"
+	"net\0"      "\0"                       "NET_NS\0"               "net namespace\0"
+	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup namespace\0"
+	"user\0"     "\0"                       "USER_NS\0"              "user namespace\0"
+	"time\0"     "\0"                       "TIME_NS\0"              "time namespace\0"
 	"overlay\0"  "\0"                       "OVERLAY_FS\0"           "root.overlay\0"
 	"squashfs\0" "\0"                       "SQUASHFS\0"             "root.image\0"
-	"cgroup2\0"  "\0"                       "CGROUPS\0"              "the cgroup section\0"
+	"cgroup2\0"  "\0"                       "CGROUPS\0"              "cgroup\0"
 	"loop\0"     "loop_control_ioctl\0"     "BLK_DEV_LOOP\0"         "root.image\0"
-	"veth\0"     "veth_xmit\0"              "VETH\0"                 "the net section\0"
-	"bridge\0"   "br_dev_xmit\0"            "BRIDGE\0"               "the net section\0"
+	"veth\0"     "veth_xmit\0"              "VETH\0"                 "net\0"
+	"bridge\0"   "br_dev_xmit\0"            "BRIDGE\0"               "net.bridge\0"
 	"device_mapper\0" "device-mapper\0"       "BLK_DEV_DM\0"           "root.verity\0"
 	"dm_verity\0" "verity_ctr\0"              "DM_VERITY\0"            "root.verity\0"
-	"clone3\0"   "\0"                       "5.7\0"                  "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)\0"
-	"pidfd\0"    "\0"                       "5.3\0"                  "pidfds (the verbs signal by pid after a start-time check)\0"
-	"openat2\0"  "\0"                       "5.6\0"                  "openat2 (mount targets are resolved by hand)\0"
-	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip squashfs images\0"
-	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz squashfs images\0"
-	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo squashfs images\0"
-	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 squashfs images\0"
-	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd squashfs images";
+	"clone3\0"   "\0"                       "5.7\0"                  "CLONE_INTO_CGROUP\0"
+	"pidfd\0"    "\0"                       "5.3\0"                  "pidfd signals\0"
+	"openat2\0"  "\0"                       "5.6\0"                  "openat2 mount checks\0"
+	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip images\0"
+	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz images\0"
+	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo images\0"
+	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 images\0"
+	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd images";
 enum { KP_NAME, KP_PROBE, KP_CONFIG, KP_WHAT };
 
 /* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */

@@ -5953,7 +5953,8 @@ static int net_files(struct run *r)
  *        resets); inside: its root's mounts (without a user namespace),
  *        hostname, /proc, /sys, /dev, volumes, pivot_root; then nsrun is PID
  *        1 of the container: it starts the app, forwards signals, reaps every
- *        zombie.
+ *        zombie, serves nsrun exec.  code_trim(): the code's pages unmapped
+ *        once a process waits (run_wait, init's loop).
  * Entry: ns_start() (host side), child_main() (container side, never returns)
  * Undo:  U_KILL the container's first process
  * ====================================================================== */

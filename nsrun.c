@@ -659,7 +659,6 @@ static int v_check(int argc, char **argv);
 static int v_exec(int argc, char **argv);
 static int v_signal(int argc, char **argv);
 static int v_list(int argc, char **argv);
-static int v_state(int argc, char **argv);
 static int v_features(int argc, char **argv);
 static int v_version(int argc, char **argv);
 static int v_help(int argc, char **argv);
@@ -685,7 +684,7 @@ static const struct verb verbs[] = {
 	{ "stop", "  nsrun stop NAME [-t SECONDS]   TERM to the app, KILL after SECONDS\n", 1, LIFECYCLE(v_signal) },
 	{ "kill", "  nsrun kill NAME [SIGNAL]       send SIGNAL (default TERM) to the app\n", 1, LIFECYCLE(v_signal) },
 	{ "list", "  nsrun list [--json]            the running containers\n", 1, LIFECYCLE(v_list) },
-	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_state) },
+	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_list) },
 	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, LIFECYCLE(v_features) },
 	{ "--version", "  nsrun --version                version, cJSON version, feature table\n", 1, v_version },
 	{ "--help", "  nsrun --help                   this text\n", 1, v_help },
@@ -7114,6 +7113,9 @@ static void code_trim(void)
 		madvise((void *)p, pg, MADV_RANDOM);
 	split = 1;
 	madvise((void *)a, end - a, MADV_DONTNEED);
+	/* and the stack the setup used below this frame (a page kept) */
+	a = ((uintptr_t)__builtin_frame_address(0) & -pg) - pg;
+	madvise((void *)(a - 64 * pg), 64 * pg, MADV_DONTNEED);
 }
 
 /* PID 1 of the container.  Setup may still fail before the app starts; once
@@ -8003,7 +8005,7 @@ static int v_run(int argc, char **argv)
 {
 	const char *file, *pidfile = NULL;
 	int nargs, status = 125, ready_fd = -1;
-	struct cfg c;
+	static struct cfg c;            /* (not on the stack, which the wait keeps) */
 
 	/* --pidfile FILE, --ready-fd N (open, not 0-2), before CONFIG */
 	while (argc > 2 && (!strcmp(argv[1], "--pidfile") || !strcmp(argv[1], "--ready-fd"))) {
@@ -8051,38 +8053,31 @@ static int v_check(int argc, char **argv)
 	return 0;
 }
 
-static int v_state(int argc, char **argv)
-{
-	char buf[256];
-	struct out o = { buf, sizeof buf, 0, 0, 1 };
-	struct srec s;
-	int rc;
-
-	if (argc != 2)
-		usage_die("state: expected NAME");
-	if ((rc = state_need("state", argv[1], &s)))
-		return rc;
-	state_show(&o, &s, SK__N, 0);
-	ofmt(&o, "\n");
-	write_all(1, o.buf, o.n);
-	state_close(&s);
-	return 0;
-}
-
+/* list [--json]: every running container, a line or list's keys of
+ * each; state NAME: one, with all the keys. */
 static int v_list(int argc, char **argv)
 {
 	char buf[256], name[NSRUN_NAME_MAX + 1];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
-	int text = argc == 1, n = 0;
+	int state = argv[0][1] == 't', text = argc == 1, n = 0, rc;
 	struct dirent *e;
 	struct srec s;
-	DIR *d;
+	DIR *d = NULL;
 
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
-		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
-	ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
-	if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
-		return fail("open %s", NSRUN_RUNDIR), verb_fail();
+	if (state) {
+		if (argc != 2)
+			usage_die("state: expected NAME");
+		if ((rc = state_need("state", argv[1], &s)))
+			return rc;
+		state_show(&o, &s, SK__N, 0);
+		state_close(&s);
+	} else {
+		if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
+			usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
+		ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
+		if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
+			return fail("open %s", NSRUN_RUNDIR), verb_fail();
+	}
 	while (d && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 
@@ -8098,7 +8093,7 @@ static int v_list(int argc, char **argv)
 	}
 	if (d)
 		closedir(d);
-	ofmt(&o, text ? "" : "]\n");
+	ofmt(&o, text ? "" : state ? "\n" : "]\n");
 	write_all(1, o.buf, o.n);
 	return 0;
 }

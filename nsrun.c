@@ -1267,6 +1267,9 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 	return *at;
 }
 
+/* Is row K (SC__N: "@default") in the config's list? */
+#define SC_IN(s, k) ((s)->set[(k) >> 3] >> ((k) & 7) & 1)
+
 /* Each number's action (BY_NR[number - SC_NR0]): the default profile's
  * rules (for "default" and "@default"), then the list's names; clone3
  * ENOSYS wherever clone is held back and it is not named itself.  A row
@@ -1274,12 +1277,9 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char dflt)
 {
 	const struct seccomp_cfg *s = &c->sc;
-	int named3 = 0, with = s->mode == SCM_DEFAULT;
 
 	memset(by_nr, dflt, 512);
-	for (int i = 0; i < s->n; i++)
-		with |= s->list[i] == SC__N;
-	for (size_t i = 0; with && i < sizeof sc_default / sizeof sc_default[0]; i++) {
+	for (size_t i = 0; (s->mode == SCM_DEFAULT || SC_IN(s, SC__N)) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
 		int r = SC_DRULE(sc_default[i]);
 		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
@@ -1289,13 +1289,11 @@ static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char 
 			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
 		by_nr[sc_v(SC_DSC(sc_default[i]))] = a;
 	}
-	for (int i = 0; i < s->n; i++) {
-		if (s->list[i] < SC__N)                 /* (SC__N: "@default") */
-			by_nr[sc_v(s->list[i])] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
-		named3 |= s->list[i] == SC_clone3;
-	}
-	if (!named3 && (s->mode == SCM_ALLOW || by_nr[sc_v(SC_clone)] != A_ALLOW))
-		by_nr[sc_v(SC_clone3)] = A_ENOSYS;
+	for (int i = 0; i < SC__N; i++)
+		if (SC_IN(s, i))
+			by_nr[sc_v(i)] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
+	if (!SC_IN(s, SC_clone3) && (s->mode == SCM_ALLOW || by_nr[SC_N_clone] != A_ALLOW))
+		by_nr[SC_N_clone3] = A_ENOSYS;
 	by_nr[511] = dflt;
 }
 
@@ -1309,7 +1307,7 @@ static void sc_build(struct cfg *c)
 	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
 	struct sc_iv iv[512 + SC_NFAR];
 	struct sock_filter *f = sc_prog;
-	int k = 0, at = SC_ROOM - SC_NACTS, start;
+	int k = 0, at = SC_ROOM - SC_NACTS;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
 		return;
@@ -1321,13 +1319,11 @@ static void sc_build(struct cfg *c)
 		if (!k || n.act != iv[k - 1].act)
 			iv[k++] = n;
 	}
+	if (k == 1)                             /* one interval: a JGE with both ways to it */
+		iv[k++] = iv[0];
 	memcpy(f + at, sc_acts, sizeof sc_acts);
 	f[at + sc_at[A_ERRNO]].k |= (uint32_t)c->sc.err & SECCOMP_RET_DATA;
-	start = sc_tree(f, &at, iv, 0, k - 1, at);
-	if (start != at) {                      /* one interval: the head jumps to its action */
-		at--;
-		f[at] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)(start - at - 1));
-	}
+	sc_tree(f, &at, iv, 0, k - 1, at);
 	at -= 4;
 	memcpy(f + at, sc_head, sizeof sc_head);
 	c->proc.filter = f + at;
@@ -2985,6 +2981,7 @@ static int p_net(const struct ctx *x, const cJSON *v, const char *name, const st
 
 /* "seccomp": "default" (also when absent), "none", or an object of one
  * list, "deny" or "allow", and "errno". */
+#define SC_ONE_LIST "give exactly one of \"deny\" and \"allow\""
 static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	struct seccomp_cfg *s = out;
@@ -2993,8 +2990,7 @@ static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if ((v->type & 0xff) == cJSON_Object)
-		return p_object(x, v, name, f, out) < 0 ? -1 :
-		       s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\"") : 0;
+		return p_object(x, v, name, f, out) < 0 ? -1 : s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, SC_ONE_LIST) : 0;
 	if (cJSON_IsString(v) && !strcmp(v->valuestring, "none"))
 		return s->mode = SCM_NONE, 0;
 	if (cJSON_IsString(v) && !strcmp(v->valuestring, "default"))
@@ -3008,17 +3004,15 @@ static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, cons
 {
 	struct seccomp_cfg *s = out;
 	const char *n;
-	int k, dup = 0;
+	int k;
 
 	(void)f, (void)i;
 	if (!WITH_SECCOMP || cfg_string(x, e, name, &n) < 0)   /* (compiled out: never called) */
 		return -1;
 	k = s->mode == SCM_DENY && !strcmp(n, "@default") ? SC__N : sc_index(n);
-	for (int j = 0; j < s->n; j++)
-		dup |= s->list[j] == k;
-	if (k < 0 || dup)
+	if (k < 0 || SC_IN(s, k))
 		return cfg_err(x, e, 0, name, "%s syscall \"%s\"", k < 0 ? "unknown" : "duplicate", n);
-	s->list[s->n++] = (unsigned short)k;
+	s->set[k >> 3] |= (unsigned char)(1 << (k & 7));
 	return 0;
 }
 
@@ -3030,7 +3024,7 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if (s->mode != SCM_DEFAULT)
-		return cfg_err(x, v, 1, name, "give exactly one of \"deny\" and \"allow\"");
+		return cfg_err(x, v, 1, name, SC_ONE_LIST);
 	s->mode = f->arg;
 	return cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
 }

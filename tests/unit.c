@@ -2207,6 +2207,17 @@ static uint32_t sc_verdict(const struct cfg *c, uint32_t arch, uint32_t nr, uint
 	return bpf_run(c->proc.filter, c->proc.filter_len, &d);
 }
 
+/* Another audit arch, and x32's numbers on x86_64, are killed: else WHY. */
+static void sc_foreign_killed(const struct cfg *c, char *why, size_t len)
+{
+	if (!*why && sc_verdict(c, SC_AUDIT_ARCH ^ 1, 0, 0) != SECCOMP_RET_KILL_PROCESS)
+		snprintf(why, len, "another audit arch is not killed");
+#ifdef __X32_SYSCALL_BIT
+	if (!*why && sc_verdict(c, SC_AUDIT_ARCH, __X32_SYSCALL_BIT | 39, 0) != SECCOMP_RET_KILL_PROCESS)
+		snprintf(why, len, "x32 is not killed");
+#endif
+}
+
 /* For a config with CAPS ("" or "\"CAP_...\", ..."), every number this
  * arch has gets what the table's rule says; another arch is killed. */
 static void test_seccomp_program(const char *caps, uint64_t capmask)
@@ -2256,12 +2267,7 @@ static void test_seccomp_program(const char *caps, uint64_t capmask)
 			if (sc_nr(j) == sc_nr(i) && sc_verdict(&c, SC_AUDIT_ARCH, nr, 0) != want)
 				snprintf(why, sizeof why, "%s and row %d share number %u", n, j, nr);
 	}
-	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH ^ 1, 0, 0) != SECCOMP_RET_KILL_PROCESS)
-		snprintf(why, sizeof why, "another audit arch is not killed");
-#ifdef __X32_SYSCALL_BIT
-	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __X32_SYSCALL_BIT | 39, 0) != SECCOMP_RET_KILL_PROCESS)
-		snprintf(why, sizeof why, "x32 is not killed");
-#endif
+	sc_foreign_killed(&c, why, sizeof why);
 	snprintf(name, sizeof name, "seccomp: the default program (%s) on every number of this arch's %d",
 		 *caps ? caps : "no capability", nums);
 	check(!*why && nums > 250, name, "%s", *why ? why : "too few numbers");
@@ -2316,16 +2322,40 @@ static void test_seccomp_far(void)
 	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __ARM_NR_BASE + 0x800, 0) != (SECCOMP_RET_ERRNO | EPERM))
 		snprintf(why, sizeof why, "a number past arm's private calls passes");
 #endif
-#ifdef __X32_SYSCALL_BIT
-	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __X32_SYSCALL_BIT | 1, 0) != SECCOMP_RET_KILL_PROCESS)
-		snprintf(why, sizeof why, "x32 is not killed");
-#endif
+	sc_foreign_killed(&c, why, sizeof why);
 	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, 0x7fffff, 0) != (SECCOMP_RET_ERRNO | EPERM))
 		snprintf(why, sizeof why, "a number past the table passes an allow list");
 	for (int k = 0; k < c.proc.filter_len; k++)
 		jas += ((const struct sock_filter *)c.proc.filter)[k].code == (BPF_JMP | BPF_JA);
 	check(!*why && jas && nums > 100, "seccomp: an allow list of every other number (far jumps)",
 	      "%s (%d instructions, %d JA)", why, c.proc.filter_len, jas);
+	cfg_free(&c);
+}
+
+/* An empty deny list: every number passes, the other ABIs are killed.  On
+ * arm and mips that is one interval (a JGE with both ways to its RET). */
+static void test_seccomp_empty(void)
+{
+	const char *text = "{\"name\":\"t\",\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"/a\"]},"
+			   "\"seccomp\":{\"deny\":[]}}";
+	char why[160] = "";
+	struct cfg c;
+
+	err_reset();
+	if (cfg_parse(&c, "t.json", text, strlen(text)) < 0 || !c.proc.filter) {
+		check(0, "seccomp: an empty deny list", "%s", g_err);
+		return;
+	}
+	for (uint32_t v = 0; v < 0x1000 && !*why; v++)
+		if (sc_verdict(&c, SC_AUDIT_ARCH, v + SC_NR0, 0) != SECCOMP_RET_ALLOW)
+			snprintf(why, sizeof why, "number %u refused", v + SC_NR0);
+#ifdef __ARM_NR_BASE
+	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __ARM_NR_BASE + 5, 0) != SECCOMP_RET_ALLOW)
+		snprintf(why, sizeof why, "arm's set_tls refused");
+#endif
+	sc_foreign_killed(&c, why, sizeof why);
+	check(!*why && c.proc.filter_len <= 16, "seccomp: an empty deny list passes every number",
+	      "%s (%d instructions)", why, c.proc.filter_len);
 	cfg_free(&c);
 }
 
@@ -2379,6 +2409,7 @@ static void test_seccomp_inline_checks(void)
 static void test_seccomp(void)
 {
 	test_seccomp_far();
+	test_seccomp_empty();
 	test_seccomp_inline_checks();
 	test_seccomp_program("", 0);
 	test_seccomp_program("\"CAP_SYS_ADMIN\",\"CAP_SYS_TIME\",\"CAP_SYS_PTRACE\"",

@@ -7107,7 +7107,8 @@ static void code_trim(void)
 		madvise((void *)p, pg, MADV_RANDOM);
 	split = 1;
 	madvise((void *)a, end - a, MADV_DONTNEED);
-	/* and the stack the setup used below this frame (a page kept) */
+	/* and the stack the setup used below this frame (a page kept; under
+	 * the stack's mapping lies its guard gap: nothing else is mapped) */
 	a = ((uintptr_t)__builtin_frame_address(0) & -pg) - pg;
 	madvise((void *)(a - 64 * pg), 64 * pg, MADV_DONTNEED);
 }

@@ -27,6 +27,7 @@
 #include <net/if.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -658,7 +659,6 @@ static int v_check(int argc, char **argv);
 static int v_exec(int argc, char **argv);
 static int v_signal(int argc, char **argv);
 static int v_list(int argc, char **argv);
-static int v_state(int argc, char **argv);
 static int v_features(int argc, char **argv);
 static int v_version(int argc, char **argv);
 static int v_help(int argc, char **argv);
@@ -684,7 +684,7 @@ static const struct verb verbs[] = {
 	{ "stop", "  nsrun stop NAME [-t SECONDS]   TERM to the app, KILL after SECONDS\n", 1, LIFECYCLE(v_signal) },
 	{ "kill", "  nsrun kill NAME [SIGNAL]       send SIGNAL (default TERM) to the app\n", 1, LIFECYCLE(v_signal) },
 	{ "list", "  nsrun list [--json]            the running containers\n", 1, LIFECYCLE(v_list) },
-	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_state) },
+	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_list) },
 	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, LIFECYCLE(v_features) },
 	{ "--version", "  nsrun --version                version, cJSON version, feature table\n", 1, v_version },
 	{ "--help", "  nsrun --help                   this text\n", 1, v_help },
@@ -5981,7 +5981,8 @@ static int net_files(struct run *r)
  *        resets); inside: its root's mounts (without a user namespace),
  *        hostname, /proc, /sys, /dev, volumes, pivot_root; then nsrun is PID
  *        1 of the container: it starts the app, forwards signals, reaps every
- *        zombie.
+ *        zombie, serves nsrun exec.  code_trim(): the code's pages unmapped
+ *        once a process waits (run_wait, init's loop).
  * Entry: ns_start() (host side), child_main() (container side, never returns)
  * Undo:  U_KILL the container's first process
  * ====================================================================== */
@@ -7122,6 +7123,31 @@ static int init_kill_children(void)
 	return n;
 }
 
+/* The code a start ran stays mapped in nsrun and in the container's init
+ * (and the kernel's fault-around maps up to 64 KiB around each code
+ * fault), though their waits run a few pages of it: its PSS.  Unmapped
+ * once the setup is done (and by init after each exec's CMD, which ran
+ * become_app() in init's memory); the first time every other page is
+ * made a mapping of its own (MADV_RANDOM): fault-around stays within a
+ * mapping, so each fault maps back its one page.  The code runs on: its
+ * pages are read back from the page cache as it goes. */
+static void code_trim(void)
+{
+	extern const char __executable_start[], __init_array_start[];
+	static int split;
+	uintptr_t pg = (uintptr_t)getauxval(AT_PAGESZ), a = (uintptr_t)__executable_start,
+		  end = (uintptr_t)__init_array_start & -pg;
+
+	for (uintptr_t p = a + pg; !split && p < end; p += 2 * pg)
+		madvise((void *)p, pg, MADV_RANDOM);
+	split = 1;
+	madvise((void *)a, end - a, MADV_DONTNEED);
+	/* and the stack the setup used below this frame (a page kept; under
+	 * the stack's mapping lies its guard gap: nothing else is mapped) */
+	a = ((uintptr_t)__builtin_frame_address(0) & -pg) - pg;
+	madvise((void *)(a - 64 * pg), 64 * pg, MADV_DONTNEED);
+}
+
 /* PID 1 of the container.  Setup may still fail before the app starts; once
  * it runs, nothing here may exit early: a dying PID 1 kills the container.
  * All signals but the kernel's own (faults) are blocked since before the
@@ -7164,6 +7190,7 @@ static void init_main(struct run *r, const sigset_t *mask)
 	for (int i = 0; i < NSRUN_EXECS; i++)
 		g_ex[i].fd = -1;
 	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	code_trim();
 	while (!done) {
 		int fr = 0;                     /* a free slot: take a new exec */
 
@@ -7184,8 +7211,8 @@ static void init_main(struct run *r, const sigset_t *mask)
 		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
 			if (p == app)
 				app_st = st, gone = 1;
-			else
-				exec_reaped(p, st);
+			else if (exec_reaped(p, st))
+				code_trim();
 		done = gone && (!r->c->proc.wait_all || p < 0);
 	}
 	/* The app is gone.  Whatever it left is our child by now (we are PID 1,
@@ -7922,6 +7949,7 @@ static int run_wait(struct run *r, const sigset_t *mask)
 		fail("signalfd");
 		goto out;
 	}
+	code_trim();
 	if (fwd_wait(r->child, sfd, &st) < 0)
 		goto out;
 	undo_done(r->u_child);
@@ -8007,7 +8035,7 @@ static int v_run(int argc, char **argv)
 {
 	const char *file, *pidfile = NULL;
 	int nargs, status = 125, ready_fd = -1;
-	struct cfg c;
+	static struct cfg c;            /* (not on the stack, which the wait keeps) */
 
 	/* --pidfile FILE, --ready-fd N (open, not 0-2), before CONFIG */
 	while (argc > 2 && (!strcmp(argv[1], "--pidfile") || !strcmp(argv[1], "--ready-fd"))) {
@@ -8055,38 +8083,31 @@ static int v_check(int argc, char **argv)
 	return 0;
 }
 
-static int v_state(int argc, char **argv)
-{
-	char buf[256];
-	struct out o = { buf, sizeof buf, 0, 0, 1 };
-	struct srec s;
-	int rc;
-
-	if (argc != 2)
-		usage_die("state: expected NAME");
-	if ((rc = state_need("state", argv[1], &s)))
-		return rc;
-	state_show(&o, &s, SK__N, 0);
-	ofmt(&o, "\n");
-	write_all(1, o.buf, o.n);
-	state_close(&s);
-	return 0;
-}
-
+/* list [--json]: every running container, a line or list's keys of
+ * each; state NAME: one, with all the keys. */
 static int v_list(int argc, char **argv)
 {
 	char buf[256], name[NSRUN_NAME_MAX + 1];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
-	int text = argc == 1, n = 0;
+	int state = argv[0][1] == 't', text = argc == 1, n = 0, rc;
 	struct dirent *e;
 	struct srec s;
-	DIR *d;
+	DIR *d = NULL;
 
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
-		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
-	ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
-	if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
-		return fail("open %s", NSRUN_RUNDIR), verb_fail();
+	if (state) {
+		if (argc != 2)
+			usage_die("state: expected NAME");
+		if ((rc = state_need("state", argv[1], &s)))
+			return rc;
+		state_show(&o, &s, SK__N, 0);
+		state_close(&s);
+	} else {
+		if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
+			usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
+		ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
+		if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
+			return fail("open %s", NSRUN_RUNDIR), verb_fail();
+	}
 	while (d && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 
@@ -8102,7 +8123,7 @@ static int v_list(int argc, char **argv)
 	}
 	if (d)
 		closedir(d);
-	ofmt(&o, text ? "" : "]\n");
+	ofmt(&o, text ? "" : state ? "\n" : "]\n");
 	write_all(1, o.buf, o.n);
 	return 0;
 }
@@ -8250,30 +8271,30 @@ enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE,
  * "Linux "); what its absence disables.  (One string: a table of four
  * pointers a row took 704 bytes.) */
 static const char kprobes[] =
-	"pid\0"      "\0"                       "PID_NS\0"               "pid in namespaces\0"
+	"pid\0"      "\0"                       "PID_NS\0"               "pid namespace\0"
 	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "every container\0"
-	"uts\0"      "\0"                       "UTS_NS\0"               "uts in namespaces, hostname\0"
-	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc in namespaces\0"
-	"net\0"      "\0"                       "NET_NS\0"               "net in namespaces, the net section\0"
-	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup in namespaces\0"
-	"user\0"     "\0"                       "USER_NS\0"              "user in namespaces, uid_map, gid_map\0"
-	"time\0"     "\0"                       "TIME_NS\0"              "time in namespaces, time_offsets\0"
+	"uts\0"      "\0"                       "UTS_NS\0"               "uts namespace\0"
+	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc namespace\0"
+	"net\0"      "\0"                       "NET_NS\0"               "net namespace\0"
+	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup namespace\0"
+	"user\0"     "\0"                       "USER_NS\0"              "user namespace\0"
+	"time\0"     "\0"                       "TIME_NS\0"              "time namespace\0"
 	"overlay\0"  "\0"                       "OVERLAY_FS\0"           "root.overlay\0"
 	"squashfs\0" "\0"                       "SQUASHFS\0"             "root.image\0"
-	"cgroup2\0"  "\0"                       "CGROUPS\0"              "the cgroup section\0"
+	"cgroup2\0"  "\0"                       "CGROUPS\0"              "cgroup\0"
 	"loop\0"     "loop_control_ioctl\0"     "BLK_DEV_LOOP\0"         "root.image\0"
-	"veth\0"     "veth_xmit\0"              "VETH\0"                 "the net section\0"
-	"bridge\0"   "br_dev_xmit\0"            "BRIDGE\0"               "the net section\0"
+	"veth\0"     "veth_xmit\0"              "VETH\0"                 "net\0"
+	"bridge\0"   "br_dev_xmit\0"            "BRIDGE\0"               "net.bridge\0"
 	"device_mapper\0" "device-mapper\0"       "BLK_DEV_DM\0"           "root.verity\0"
 	"dm_verity\0" "verity_ctr\0"              "DM_VERITY\0"            "root.verity\0"
-	"clone3\0"   "\0"                       "5.7\0"                  "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)\0"
-	"pidfd\0"    "\0"                       "5.3\0"                  "pidfds (the verbs signal by pid after a start-time check)\0"
-	"openat2\0"  "\0"                       "5.6\0"                  "openat2 (mount targets are resolved by hand)\0"
-	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip squashfs images\0"
-	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz squashfs images\0"
-	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo squashfs images\0"
-	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 squashfs images\0"
-	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd squashfs images";
+	"clone3\0"   "\0"                       "5.7\0"                  "CLONE_INTO_CGROUP\0"
+	"pidfd\0"    "\0"                       "5.3\0"                  "pidfd signals\0"
+	"openat2\0"  "\0"                       "5.6\0"                  "openat2 mount checks\0"
+	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip images\0"
+	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz images\0"
+	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo images\0"
+	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 images\0"
+	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd images";
 enum { KP_NAME, KP_PROBE, KP_CONFIG, KP_WHAT };
 
 /* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */

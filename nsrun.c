@@ -3962,15 +3962,17 @@ static struct dm_ioctl *dm_req(const char *name, unsigned flags)
 /* Is the line WORD in FILE (/proc/misc: "236 device-mapper")? */
 static int proc_has(const char *file, const char *word)
 {
-	char buf[2048], *p;
+	char buf[2048];
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	size_t len = strlen(word);
 
 	if (fd >= 0)
 		close(fd);
 	buf[n > 0 ? n : 0] = 0;
-	for (p = buf; (p = strstr(p, word)); p++)
-		if (p > buf && p[-1] == ' ' && (p[strlen(word)] == '\n' || !p[strlen(word)]))
+	/* (not strstr: musl's two-way search costs 1.2 KB of the binary) */
+	for (const char *p = buf; *p; p++)
+		if (p > buf && p[-1] == ' ' && !strncmp(p, word, len) && (p[len] == '\n' || !p[len]))
 			return 1;
 	return 0;
 }

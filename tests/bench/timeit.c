@@ -1,9 +1,13 @@
 /* timeit — run commands interleaved, time each run, check each exit status.
  *
- *   timeit [-n RUNS] [-w WARMUP] [-s MS] [-p] [-x STATUS] [-e ERRLOG] [-r RAW] [-R A/B]... SPEC
+ *   timeit [-n RUNS] [-w WARMUP] [-s MS] [-p] [-S] [-x STATUS] [-e ERRLOG] [-r RAW] [-R A/B]... SPEC
  *
  * SPEC has one command per line: a label, a tab, then the argv split on
- * blanks (no quoting; lines starting with '#' are skipped).  Each round runs
+ * blanks (no quoting; lines starting with '#' are skipped).  A lone `&&`
+ * splits the line into commands run one after the other (each fork + execve
+ * + wait4, the next only when the last exited 0), timed together as one run
+ * whose status is the first failure's or the last command's, and whose CPU
+ * and RSS are the sum and the peak of them all (not with -p).  Each round runs
  * every command once, one after the other, fork + execve + wait4, starting
  * at command (round mod K), so with two commands the order goes A B, B A,
  * A B ...  The first WARMUP rounds are not recorded.  A run counts as failed
@@ -14,6 +18,9 @@
  *     kernel tears down after a command exits is done before the next starts.
  * -p: parallel: each round starts all K commands at once and waits for all;
  *     the round's wall time (first fork to last exit) is recorded.
+ * -S: timeit is a child subreaper (as containerd's shim is for an OCI
+ *     runtime): a process a command leaves behind (a created container's)
+ *     is reparented to timeit, which reaps it after the run (not timed).
  *
  * Output, tab-separated on stdout (times in ns, RSS in KiB from wait4's
  * ru_maxrss: the peak of the command and of every descendant it reaped):
@@ -33,6 +40,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -94,7 +102,7 @@ static void load(const char *spec)
 	fclose(f);
 }
 
-static pid_t start(struct cmd *c)
+static pid_t start_argv(char **argv)
 {
 	pid_t p = fork();
 
@@ -102,7 +110,7 @@ static pid_t start(struct cmd *c)
 		dup2(nullfd, 0);
 		dup2(nullfd, 1);
 		dup2(errfd >= 0 ? errfd : nullfd, 2);
-		execv(c->argv[0], c->argv);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	if (p < 0) {
@@ -110,6 +118,46 @@ static pid_t start(struct cmd *c)
 		exit(2);
 	}
 	return p;
+}
+
+static pid_t start(struct cmd *c)
+{
+	return start_argv(c->argv);
+}
+
+/* run_seq: the command's `&&`-separated parts in turn; the wait status of the
+ * first that fails, or of the last; RU: CPU summed, maxrss the peak. */
+static int run_seq(struct cmd *c, struct rusage *ru)
+{
+	char *part[MAXARG + 1];
+	int st = 0;
+
+	memset(ru, 0, sizeof *ru);
+	for (int i = 0; c->argv[i];) {
+		struct rusage r;
+		int n = 0;
+		pid_t p;
+
+		while (c->argv[i] && strcmp(c->argv[i], "&&"))
+			part[n++] = c->argv[i++];
+		part[n] = NULL;
+		if (c->argv[i])
+			i++;
+		if (!n)
+			continue;
+		p = start_argv(part);
+		while (wait4(p, &st, 0, &r) < 0)
+			if (errno != EINTR) {
+				perror("wait4");
+				exit(2);
+			}
+		ru->ru_utime.tv_sec += r.ru_utime.tv_sec, ru->ru_utime.tv_usec += r.ru_utime.tv_usec;
+		ru->ru_stime.tv_sec += r.ru_stime.tv_sec, ru->ru_stime.tv_usec += r.ru_stime.tv_usec;
+		ru->ru_maxrss = r.ru_maxrss > ru->ru_maxrss ? r.ru_maxrss : ru->ru_maxrss;
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			break;
+	}
+	return st;
 }
 
 static int finish(struct cmd *c, int st, int round, int record)
@@ -162,18 +210,19 @@ static struct cmd *find(const char *label)
 
 int main(int argc, char **argv)
 {
-	int runs = 30, warm = 5, par = 0, opt, nratio = 0, settle = 0;
+	int runs = 30, warm = 5, par = 0, opt, nratio = 0, settle = 0, reaper = 0;
 	const char *raw = NULL, *ratios[32];
 	FILE *rf = NULL;
 	long long t0, total, *rounds;
 	int par_fails = 0;
 
-	while ((opt = getopt(argc, argv, "n:w:s:px:e:r:R:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:w:s:pSx:e:r:R:")) != -1) {
 		switch (opt) {
 		case 's': settle = atoi(optarg); break;
 		case 'n': runs = atoi(optarg); break;
 		case 'w': warm = atoi(optarg); break;
 		case 'p': par = 1; break;
+		case 'S': reaper = 1; break;
 		case 'x': expect = atoi(optarg); break;
 		case 'e':
 			if ((errfd = open(optarg, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
@@ -187,7 +236,7 @@ int main(int argc, char **argv)
 				ratios[nratio++] = optarg;
 			break;
 		default:
-			fputs("usage: timeit [-n RUNS] [-w WARMUP] [-s MS] [-p] [-x STATUS] [-e ERRLOG] [-r RAW] [-R A/B]... SPEC\n",
+			fputs("usage: timeit [-n RUNS] [-w WARMUP] [-s MS] [-p] [-S] [-x STATUS] [-e ERRLOG] [-r RAW] [-R A/B]... SPEC\n",
 			      stderr);
 			return 2;
 		}
@@ -203,6 +252,10 @@ int main(int argc, char **argv)
 	}
 	if ((nullfd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		return 2;
+	if (reaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+		perror("prctl(PR_SET_CHILD_SUBREAPER)");
+		return 2;
+	}
 	if (raw && !(rf = fopen(raw, "a"))) {
 		perror(raw);
 		return 2;
@@ -259,16 +312,12 @@ int main(int argc, char **argv)
 			struct rusage ru;
 			long long a, b;
 			int st, code;
-			pid_t p;
 
 			a = now();
-			p = start(c);
-			while (wait4(p, &st, 0, &ru) < 0)
-				if (errno != EINTR) {
-					perror("wait4");
-					return 2;
-				}
+			st = run_seq(c, &ru);
 			b = now();
+			while (reaper && waitpid(-1, NULL, WNOHANG) > 0)
+				;               /* what the command left to us */
 			code = finish(c, st, r, rec);
 			if (settle)
 				nanosleep(&(struct timespec){ settle / 1000, settle % 1000 * 1000000L }, NULL);

@@ -9,6 +9,8 @@
 #   ctrd_runtime DIR RUNTIME [ARGS...]   prints what to give ctr run --runc-binary
 #   ctrd_stop DIR             every task and container killed and removed, the
 #                             daemon and every shim of DIR/c.sock ended
+#   ctrd_uncover              the /run cover of ctrd_start unmounted (when the
+#                             namespace outlives the daemon: the benchmark)
 #
 # The daemon has no CRI plugin, no cgroup monitor (io.containerd.monitor.v1.cgroups:
 # the task service then takes a no-op monitor) and only the overlayfs and
@@ -19,7 +21,7 @@
 ctrd_start() {
 	local d=$1 i
 	mkdir -p "$d" || return 1
-	mountpoint -q /run && [ "$(findmnt -n -o FSTYPE,SOURCE /run)" = "tmpfs ctrd-run" ] ||
+	[ "$(findmnt -n -o SOURCE --mountpoint /run)" = ctrd-run ] ||
 		mount -t tmpfs -o size=16m,mode=0755 ctrd-run /run || return 1
 	cat >"$d/config.toml" <<TOML
 version = 2
@@ -36,7 +38,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.monitor.v1.cgrou
 TOML
 	containerd --config "$d/config.toml" </dev/null >"$d/containerd.log" 2>&1 &
 	CTRD_PID=$!
-	CTR=(ctr --address "$d/c.sock")
+	CTR=("$(command -v ctr)" --address "$d/c.sock")      # a path: timeit execs it
 	for ((i = 0; i < 100; i++)); do
 		"${CTR[@]}" version >/dev/null 2>&1 && return 0
 		kill -0 "$CTRD_PID" 2>/dev/null || break
@@ -102,4 +104,8 @@ ctrd_stop() {
 		umount -l "$p" 2>/dev/null
 	done
 	CTRD_PID=
+}
+
+ctrd_uncover() {
+	[ "$(findmnt -n -o SOURCE --mountpoint /run)" != ctrd-run ] || umount /run
 }

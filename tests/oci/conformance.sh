@@ -122,17 +122,7 @@ status_of() { state_of "$1" | jq -r .status 2>/dev/null; }
 pid_of() { state_of "$1" | jq -r .pid 2>/dev/null; }
 
 # wait_status ID STATUS [SECONDS]
-wait_status() {
-	local i s
-	for ((i = 0; i < ${3:-5} * 20; i++)); do
-		s=$(status_of "$1")
-		[ "$s" = "$2" ] && return 0
-		sleep 0.05
-	done
-	bad "$1: status '$s' after ${3:-5} s, want '$2'"
-}
-
-alive() { local s; s=$(proc_state "$1"); [ -n "$s" ] && [ "$s" != Z ]; }
+wait_status() { wait_status_of "$1" "$2" "${3:-5}" status_of; }
 
 # BELOW: every process below this script (the subreaper), read from /proc
 # by builtins only (a command substitution would count its own subshell).

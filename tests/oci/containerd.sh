@@ -69,16 +69,22 @@ c() {
 }
 task_status() { "${CTR[@]}" tasks ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
 task_pid() { "${CTR[@]}" tasks ls 2>/dev/null | awk -v id="$1" '$1 == id { print $2 }'; }
-wait_task() {           # wait_task ID STATUS: up to 5 s
-	local i s
-	for ((i = 0; i < 100; i++)); do
-		s=$(task_status "$1")
-		[ "$s" = "$2" ] && return 0
-		sleep 0.05
-	done
-	bad "task $1: status '$s' after 5 s, want '$2'"
+wait_task() { wait_status_of "$1" "$2" 5 task_status; }     # wait_task ID STATUS
+# run_d ID ARG...: ctr run -d of the image, until the task runs
+run_d() {
+	local id=$1
+	shift
+	c "${RUN[@]:3}" -d "$REF" "$id" "$@"
+	expect_rc 0
+	wait_task "$id" RUNNING
 }
-alive() { local s; s=$(proc_state "$1"); [ -n "$s" ] && [ "$s" != Z ]; }
+# kill_rm ID: SIGKILL (no --all), until stopped; task rm, container rm
+kill_rm() {
+	c tasks kill -s KILL "$1"
+	wait_task "$1" STOPPED
+	c tasks rm "$1"
+	c containers rm "$1"
+}
 
 # Nothing of a finished test may stay: no task, no container, no snapshot
 # but the image's, no entry under the runtime's root or the shims' state
@@ -166,9 +172,7 @@ tend
 TRAPPER='for s in HUP USR1; do trap "echo $s >> /w/sig" $s; done; trap "echo TERM >> /w/sig; exit 0" TERM; echo up > /w/up; while :; do sleep 0.05; done'
 
 tbegin detached_lifecycle
-c "${RUN[@]:3}" -d "$REF" ctrd-d1 /bin/sh -c "$TRAPPER"
-expect_rc 0
-wait_task ctrd-d1 RUNNING
+run_d ctrd-d1 /bin/sh -c "$TRAPPER"
 wait_for "$W/up" up 5
 pid=$(task_pid ctrd-d1)
 if [[ $pid =~ ^[1-9][0-9]*$ ]]; then
@@ -196,7 +200,7 @@ expect_rc 0
 tend
 
 tbegin signals_reach_the_app
-c "${RUN[@]:3}" -d "$REF" ctrd-d2 /bin/sh -c "$TRAPPER"
+run_d ctrd-d2 /bin/sh -c "$TRAPPER"
 wait_for "$W/up" up 5
 for s in USR1 HUP TERM; do
 	c tasks kill -s "$s" ctrd-d2
@@ -212,36 +216,26 @@ c containers rm ctrd-d2
 tend
 
 tbegin task_ps
-c "${RUN[@]:3}" -d "$REF" ctrd-d3 /bin/sleep 60
-wait_task ctrd-d3 RUNNING
+run_d ctrd-d3 /bin/sleep 60
 pid=$(task_pid ctrd-d3)
 c tasks ps ctrd-d3
 expect_rc 0
 expect_line "task ps" "$OUT" "^$pid( |$)"
-c tasks kill -s KILL ctrd-d3
-wait_task ctrd-d3 STOPPED
-c tasks rm ctrd-d3
-c containers rm ctrd-d3
+kill_rm ctrd-d3
 tend
 
 tbegin task_kill_all
-c "${RUN[@]:3}" -d "$REF" ctrd-d4 /bin/sh -c 'sleep 60 & sleep 60 & wait'
-wait_task ctrd-d4 RUNNING
-pid=$(task_pid ctrd-d4)
+run_d ctrd-d4 /bin/sh -c 'sleep 60 & sleep 60 & wait'
 sleep 0.2
 c tasks kill --all -s KILL ctrd-d4
 expect_rc 0
 for ((i = 0; i < 40; i++)); do [ "$(task_status ctrd-d4)" = STOPPED ] && break; sleep 0.05; done
 expect_eq "status after kill --all" "$(task_status ctrd-d4)" STOPPED
-c tasks kill -s KILL ctrd-d4                 # (a runtime whose --all did nothing)
-wait_task ctrd-d4 STOPPED
-c tasks rm ctrd-d4
-c containers rm ctrd-d4
+kill_rm ctrd-d4                 # (a runtime whose --all did nothing)
 tend
 
 tbegin task_rm_force_running
-c "${RUN[@]:3}" -d "$REF" ctrd-d5 /bin/sleep 60
-wait_task ctrd-d5 RUNNING
+run_d ctrd-d5 /bin/sleep 60
 pid=$(task_pid ctrd-d5)
 c tasks rm ctrd-d5
 [ "$RC" != 0 ] || bad "task rm of a running task exited 0"
@@ -250,12 +244,11 @@ CTR_TIMEOUT=10 c tasks rm -f ctrd-d5
 expect_rc 0
 [ -z "$pid" ] || ! alive "$pid" || bad "the task's process $pid lives after task rm -f"
 if [ "$(task_status ctrd-d5)" = RUNNING ]; then        # (a runtime whose kill --all did nothing)
-	c tasks kill -s KILL ctrd-d5
-	wait_task ctrd-d5 STOPPED
-	c tasks rm ctrd-d5
+	kill_rm ctrd-d5
+else
+	c containers rm ctrd-d5
+	expect_rc 0
 fi
-c containers rm ctrd-d5
-expect_rc 0
 tend
 
 tbegin many_in_a_row

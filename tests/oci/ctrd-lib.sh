@@ -1,4 +1,5 @@
 # tests/oci/ctrd-lib.sh — a private containerd for tests/oci/containerd.sh and
+# shellcheck shell=bash
 # tests/bench/run (bash, sourced; root, inside a private mount namespace whose
 # /sys/fs/cgroup is hidden: tests/oci/private.sh).
 #

@@ -1,8 +1,11 @@
 # tests/oci/private.sh — the setting of the OCI scripts (bash, sourced first).
+# shellcheck shell=bash
 #
 #   . tests/oci/private.sh
 #   oci_private NAME "$0" "$@"  # re-exec into the setting (returns inside it)
 #   hide_cgroups oci            # then: the cgroup cover
+#   wait_status_of ID STATUS SECONDS FUNC   (with lib.sh) until FUNC ID prints STATUS
+#   alive PID                   (with lib.sh) PID exists and is not a zombie
 #
 # oci_private NAME SCRIPT ARG...: unless OCI_PRIVATE is set, re-runs the script in a private
 # mount namespace (unshare -m --propagation private: every mount the script
@@ -39,3 +42,17 @@ hide_cgroups() {
 	for d in $dirs; do mkdir -p "/sys/fs/cgroup/$d" || return 1; done
 	mount -o remount,bind,ro /sys/fs/cgroup
 }
+
+# wait_status_of ID STATUS SECONDS FUNC: until `FUNC ID` prints STATUS (every
+# 50 ms); else a failure (lib.sh's bad) naming what it printed last.
+wait_status_of() {
+	local i s
+	for ((i = 0; i < $3 * 20; i++)); do
+		s=$("$4" "$1")
+		[ "$s" = "$2" ] && return 0
+		sleep 0.05
+	done
+	bad "$1: status '$s' after $3 s, want '$2'"
+}
+
+alive() { local s; s=$(proc_state "$1"); [ -n "$s" ] && [ "$s" != Z ]; }

@@ -179,7 +179,7 @@ func (t *T) YAML(msg interface{}) error {
 	return nil
 }
 GO
-export GOPATH=$G:/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$RTT_DIR/gocache GOPROXY=off CGO_ENABLED=0
+export GOPATH=$G:/usr/share/gocode GO111MODULE=off GOFLAGS='' GOCACHE=$RTT_DIR/gocache GOPROXY=off CGO_ENABLED=0
 cd "$G/src/github.com/opencontainers/runtime-tools" || exit 1
 say "go build ($(go version | cut -d' ' -f3)): runtimetest and validation/*"
 go build -o "$OUT/runtimetest" ./cmd/runtimetest >"$RTT_DIR/build.log" 2>&1 ||

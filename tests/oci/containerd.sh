@@ -215,6 +215,24 @@ c tasks rm ctrd-d2
 c containers rm ctrd-d2
 tend
 
+# What the shim hands the runtime: the bundle containerd writes for `ctr run
+# --cgroup ""`, the shim's options (BinaryName, Root), the runtime's state
+# under --root ROOT/NAMESPACE.  The spec is what an OCI mode has to take.
+tbegin spec_sent
+run_d ctrd-d6 /bin/sleep 60
+b=$D/state/io.containerd.runtime.v2.task/default/ctrd-d6
+jq -e '(.ociVersion | startswith("1.")) and .root.path == "rootfs" and (.linux | has("cgroupsPath") | not)
+	and .linux.resources.cpu.shares == 1024 and .linux.resources.devices[0] == {allow: false, access: "rwm"}
+	and ([.linux.namespaces[].type] | sort) == ["ipc", "mount", "network", "pid", "uts"]
+	and ([.mounts[].destination] | index("/run") != null) and .process.noNewPrivileges == true
+	and .process.user.additionalGids == [0] and (.process.rlimits[0].type == "RLIMIT_NOFILE")' \
+	"$b/config.json" >/dev/null 2>&1 ||
+	bad "the bundle's config.json is not what ctr 1.6 sent before: $(jq -c '{ociVersion, root, cg: .linux.cgroupsPath, r: .linux.resources.cpu}' "$b/config.json" 2>&1 | head -c 200)"
+expect_eq "the shim's options" "$(jq -c . "$b/options.json" 2>&1)" "{\"binary_name\":\"$BIN\",\"root\":\"$RROOT\"}"
+[ -n "$(ls -A "$RROOT/default" 2>/dev/null)" ] || bad "nothing of the running task under the runtime's --root $RROOT/default"
+kill_rm ctrd-d6
+tend
+
 tbegin task_ps
 run_d ctrd-d3 /bin/sleep 60
 pid=$(task_pid ctrd-d3)

@@ -208,7 +208,7 @@ for s in USR1 HUP TERM; do
 	sleep 0.2
 done
 wait_task ctrd-d2 STOPPED
-expect_eq "signals the app logged" "$(tr '\n' ' ' <"$W/sig" 2>/dev/null)" "USR1 HUP TERM "
+expect_eq "signals the app logged" "$(tr '\n' ' ' 2>/dev/null <"$W/sig")" "USR1 HUP TERM "
 c tasks ls
 expect_line "task ls" "$OUT" "^ctrd-d2 +[0-9]+ +STOPPED"
 c tasks rm ctrd-d2

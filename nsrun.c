@@ -1267,6 +1267,9 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 	return *at;
 }
 
+/* Is row K (SC__N: "@default") in the config's list? */
+#define SC_IN(s, k) ((s)->set[(k) >> 3] >> ((k) & 7) & 1)
+
 /* Each number's action (BY_NR[number - SC_NR0]): the default profile's
  * rules (for "default" and "@default"), then the list's names; clone3
  * ENOSYS wherever clone is held back and it is not named itself.  A row
@@ -1274,12 +1277,9 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char dflt)
 {
 	const struct seccomp_cfg *s = &c->sc;
-	int named3 = 0, with = s->mode == SCM_DEFAULT;
 
 	memset(by_nr, dflt, 512);
-	for (int i = 0; i < s->n; i++)
-		with |= s->list[i] == SC__N;
-	for (size_t i = 0; with && i < sizeof sc_default / sizeof sc_default[0]; i++) {
+	for (size_t i = 0; (s->mode == SCM_DEFAULT || SC_IN(s, SC__N)) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
 		int r = SC_DRULE(sc_default[i]);
 		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
@@ -1289,13 +1289,11 @@ static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char 
 			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
 		by_nr[sc_v(SC_DSC(sc_default[i]))] = a;
 	}
-	for (int i = 0; i < s->n; i++) {
-		if (s->list[i] < SC__N)                 /* (SC__N: "@default") */
-			by_nr[sc_v(s->list[i])] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
-		named3 |= s->list[i] == SC_clone3;
-	}
-	if (!named3 && (s->mode == SCM_ALLOW || by_nr[sc_v(SC_clone)] != A_ALLOW))
-		by_nr[sc_v(SC_clone3)] = A_ENOSYS;
+	for (int i = 0; i < SC__N; i++)
+		if (SC_IN(s, i))
+			by_nr[sc_v(i)] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
+	if (!SC_IN(s, SC_clone3) && (s->mode == SCM_ALLOW || by_nr[SC_N_clone] != A_ALLOW))
+		by_nr[SC_N_clone3] = A_ENOSYS;
 	by_nr[511] = dflt;
 }
 
@@ -1309,7 +1307,7 @@ static void sc_build(struct cfg *c)
 	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
 	struct sc_iv iv[512 + SC_NFAR];
 	struct sock_filter *f = sc_prog;
-	int k = 0, at = SC_ROOM - SC_NACTS, start;
+	int k = 0, at = SC_ROOM - SC_NACTS;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
 		return;
@@ -1321,13 +1319,11 @@ static void sc_build(struct cfg *c)
 		if (!k || n.act != iv[k - 1].act)
 			iv[k++] = n;
 	}
+	if (k == 1)                             /* one interval: a JGE with both ways to it */
+		iv[k++] = iv[0];
 	memcpy(f + at, sc_acts, sizeof sc_acts);
 	f[at + sc_at[A_ERRNO]].k |= (uint32_t)c->sc.err & SECCOMP_RET_DATA;
-	start = sc_tree(f, &at, iv, 0, k - 1, at);
-	if (start != at) {                      /* one interval: the head jumps to its action */
-		at--;
-		f[at] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)(start - at - 1));
-	}
+	sc_tree(f, &at, iv, 0, k - 1, at);
 	at -= 4;
 	memcpy(f + at, sc_head, sizeof sc_head);
 	c->proc.filter = f + at;
@@ -2985,6 +2981,7 @@ static int p_net(const struct ctx *x, const cJSON *v, const char *name, const st
 
 /* "seccomp": "default" (also when absent), "none", or an object of one
  * list, "deny" or "allow", and "errno". */
+#define SC_ONE_LIST "give exactly one of \"deny\" and \"allow\""
 static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	struct seccomp_cfg *s = out;
@@ -2993,8 +2990,7 @@ static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if ((v->type & 0xff) == cJSON_Object)
-		return p_object(x, v, name, f, out) < 0 ? -1 :
-		       s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\"") : 0;
+		return p_object(x, v, name, f, out) < 0 ? -1 : s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, SC_ONE_LIST) : 0;
 	if (cJSON_IsString(v) && !strcmp(v->valuestring, "none"))
 		return s->mode = SCM_NONE, 0;
 	if (cJSON_IsString(v) && !strcmp(v->valuestring, "default"))
@@ -3008,17 +3004,15 @@ static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, cons
 {
 	struct seccomp_cfg *s = out;
 	const char *n;
-	int k, dup = 0;
+	int k;
 
 	(void)f, (void)i;
 	if (!WITH_SECCOMP || cfg_string(x, e, name, &n) < 0)   /* (compiled out: never called) */
 		return -1;
 	k = s->mode == SCM_DENY && !strcmp(n, "@default") ? SC__N : sc_index(n);
-	for (int j = 0; j < s->n; j++)
-		dup |= s->list[j] == k;
-	if (k < 0 || dup)
+	if (k < 0 || SC_IN(s, k))
 		return cfg_err(x, e, 0, name, "%s syscall \"%s\"", k < 0 ? "unknown" : "duplicate", n);
-	s->list[s->n++] = (unsigned short)k;
+	s->set[k >> 3] |= (unsigned char)(1 << (k & 7));
 	return 0;
 }
 
@@ -3030,7 +3024,7 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if (s->mode != SCM_DEFAULT)
-		return cfg_err(x, v, 1, name, "give exactly one of \"deny\" and \"allow\"");
+		return cfg_err(x, v, 1, name, SC_ONE_LIST);
 	s->mode = f->arg;
 	return cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
 }
@@ -3321,7 +3315,8 @@ static const struct field schema[] = {
 	{ .path = "net.ports[].host", .parse = p_port, .off = POFF(host), .missing = "the host port, 1-65535",
 	  DOC("1–65535, required", "—", "a `dnat` rule in chains `prerouting` and `output` for packets to this "
 	      "port of one of the host's own addresses (`fib daddr type local`); for each family the container "
-	      "has an address of (≤ 12 ports)", "{\"host\":8080,\"container\":80}", NULL) },
+	      "has an address of (≤ 12 ports); with any port, a hairpin `masquerade` rule per family in "
+	      "`postrouting` (below)", "{\"host\":8080,\"container\":80}", NULL) },
 	{ .path = "net.ports[].container", .parse = p_port, .off = POFF(container),
 	  .missing = "the container's port, 1-65535",
 	  DOC("1–65535, required", "—", "the port they go to, at the container's first address of the family",
@@ -4814,7 +4809,7 @@ static void cg_report(struct run *r)
  * eth0"), so that a refusal names it.  Replies are matched to requests
  * by sequence number, not by order: a request may get no answer at all
  * (NL_NOACK: nfnetlink's batch begin and end). */
-#define NL_REQS 64                      /* requests in one batch (nat: up to 62) */
+#define NL_REQS 64                      /* requests in one batch (nat: up to 64) */
 #define NL_WHAT 96                      /* a label: "add default route via ADDR dev IF" */
 #define NL_NOACK 0x10000                /* nl_add: the kernel answers it only to refuse it */
 
@@ -5327,7 +5322,10 @@ static int net_leftover(int fd, const char *name, const char *host_if)
  * with the base chains of nat_chains (created when missing, left empty).
  * A container's rules are a masquerade rule per address of it (in
  * postrouting) and, per published port and family, a dnat rule in
- * prerouting and one in output.  Each carries the nft comment (userdata)
+ * prerouting and one in output; with ports, per family, a hairpin rule in
+ * postrouting (what the host routes to it from its own subnet, which a
+ * dnat does, is masqueraded to the bridge's address, so that the answer
+ * comes back through the host).  Each carries the nft comment (userdata)
  * "nsrun:NAME", a port's "nsrun:NAME tcp 8080" (and " ADDR" with a
  * host_address): that is how a container finds its own rules to delete
  * and a port another container publishes.  Nothing outside the table is
@@ -5336,7 +5334,7 @@ static int net_leftover(int fd, const char *name, const char *host_if)
  * ports and addresses are written in network order by hand. */
 #define NFT(msg) (NFNL_SUBSYS_NFTABLES << 8 | (msg))
 #define NAT_TABLE "nsrun"
-#define NAT_RULES (4 * NSRUN_PORTS_MAX + NSRUN_NET_ADDRS)
+#define NAT_RULES (4 * NSRUN_PORTS_MAX + NSRUN_NET_ADDRS + 2)
 #define NAT_TAG 48                      /* "nsrun:NAME udp 65535 " and an IPv6 address */
 
 static const struct { char name[12]; unsigned char hook; signed char prio; } nat_chains[] = {
@@ -5354,15 +5352,10 @@ static int g_nat_fd = -1;
 
 /* A request to nf_tables (TYPE NFT(NFT_MSG_...)) in table inet nsrun, or
  * a batch's begin or end (NFNL_MSG_BATCH_*, no answer but a refusal). */
-__attribute__((format(printf, 4, 5)))
-static void nft_msg(struct nl *m, int type, int flags, const char *fmt, ...)
+static void nft_msg(struct nl *m, int type, int flags, const char *fmt, const char *a, const char *b)
 {
-	struct nfgenmsg *g;
-	va_list ap;
+	struct nfgenmsg *g = nl_add(m, type, type >> 8 ? flags : NL_NOACK, sizeof *g, fmt, a, b);
 
-	va_start(ap, fmt);
-	g = nl_vadd(m, type, type >> 8 ? flags : NL_NOACK, sizeof *g, fmt, ap);
-	va_end(ap);
 	if (!g)
 		return;
 	g->version = NFNETLINK_V0;
@@ -5380,7 +5373,7 @@ static void nft_msg(struct nl *m, int type, int flags, const char *fmt, ...)
  * number of the rule's family.  A match is two rows: a load into register
  * 1 (meta, payload, fib), then cmp.  Rules are strings of rows, 'a' the
  * first (nft_progs). */
-enum { D_NONE, D_FAM, D_PROTO, D_ADDR, D_HOSTADDR, D_BRIDGE, D_LOCAL, D_HPORT, D_CPORT, D__N };
+enum { D_NONE, D_FAM, D_PROTO, D_ADDR, D_HOSTADDR, D_BRIDGE, D_LOCAL, D_HPORT, D_CPORT, D_LO, D_HI, D__N };
 enum { NV_SOFF = 250, NV_DOFF, NV_ALEN, NV_FAM };       /* saddr, daddr offsets; address length; family */
 static const char nft_names[] = "meta\0cmp\0payload\0fib\0immediate\0nat\0masq";
 enum { X_META = 0, X_CMP = 5, X_PAYLOAD = 9, X_FIB = 17, X_IMMEDIATE = 21, X_NAT = 31, X_MASQ = 35 };
@@ -5403,8 +5396,16 @@ static const struct { unsigned char name, n, v[5], data; } nft_ops[] = {
 	{ X_IMMEDIATE, 1, { 1 }, D_ADDR },                                      /* p: reg 1 = address */
 	{ X_IMMEDIATE, 1, { 2 }, D_CPORT },                                     /* q: reg 2 = port */
 	{ X_NAT, 5, { NFT_NAT_DNAT, NV_FAM, 1, 1, 2 }, 0 },                     /* r: dnat (type, family, */
-};                                                      /* address min, max, proto min registers) */
-static const char nft_progs[][12] = { "abcdefg", "abhijknopqr", "abhilmnopqr" };   /* masq, dnat, dnat at */
+					/* address min, max, proto min registers) */
+	{ X_CMP, 2, { 1, NFT_CMP_GTE }, D_LO },                                 /* s: >= the subnet's first */
+	{ X_CMP, 2, { 1, NFT_CMP_LTE }, D_HI },                                 /* t: <= its last address */
+	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_BRIDGE },                              /* u: == the bridge */
+};
+/* masquerade out; dnat; dnat at host_address; hairpin: masquerade what
+ * the host routes from the container's subnet to it, back to the bridge
+ * (the bridge itself: a bridged packet's oif, with br_netfilter, is the
+ * port), which only a dnat makes it do */
+static const char nft_progs[][12] = { "abcdefg", "abhijknopqr", "abhilmnopqr", "abcstldeug" };
 
 /* What a rule's rows take their values from. */
 struct nft_rule {
@@ -5448,24 +5449,50 @@ static void nft_rule(struct nl *m, const struct nft_rule *r, const char *tag)
 	nl_nest_end(m, list);
 }
 
-/* The batch of C's rules in M: the table and chains (each created if
- * missing), a masquerade rule per address, a dnat rule per port, family
- * and dnat chain.  Pure: unit-tested. */
-static void nat_batch(struct nl *m, const struct cfg *c)
+/* What the rules of table inet nsrun say: the handles (and chains) of
+ * NAME's; how many others there are; the first of C's ports (if C)
+ * one of them publishes, and whose it is. */
+struct nat_seen {
+	const struct cfg *c;
+	const char *name;
+	int n, others, clash;
+	uint64_t handle[NAT_RULES];     /* big-endian, as the kernel gave it */
+	unsigned char chain[NAT_RULES];
+	char owner[NSRUN_NAME_MAX + 1];
+};
+
+/* The deletion of the rules S lists (NAME's) in M, if S. */
+static void nat_drop(struct nl *m, const struct nat_seen *s)
+{
+	for (int i = 0; s && i < s->n; i++) {
+		nft_msg(m, NFT(NFT_MSG_DELRULE), 0, "delete", NULL, NULL);
+		nl_put_str(m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
+		nl_put_u64(m, NFTA_RULE_HANDLE, s->handle[i]);
+	}
+}
+
+/* The batch of C's rules in M, the stale ones S lists deleted first (a
+ * SIGKILLed nsrun's): the table and chains (each created if missing), a
+ * masquerade rule per address, a dnat rule per port, family and dnat
+ * chain, a hairpin rule per family.  Pure: unit-tested. */
+static void nat_batch(struct nl *m, const struct cfg *c, const struct nat_seen *s)
 {
 	const struct net_cfg *nc = &c->net;
 	char tag[NAT_TAG], ip[INET6_ADDRSTRLEN], br[IFNAMSIZ] = { 0 };
 	uint32_t rtn_local = RTN_LOCAL;         /* fib's result: host order, as the kernel stores it */
 	uint16_t hport, cport;
-	struct nft_rule r = { .data = { NULL, &r.fam, NULL, NULL, NULL, br, &rtn_local, &hport, &cport },
+	unsigned char lo[16], hi[16];
+	struct nft_rule r = { .data = { NULL, &r.fam, NULL, NULL, NULL, br, &rtn_local, &hport, &cport, lo, hi },
 			      .len = { 0, 1, 1, 0, 0, sizeof br, 4, 2, 2 } };
 	struct rtattr *h;
 
 	nl_init(m, nat_buf, sizeof nat_buf);
-	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
-	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE);
+	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
+	nat_drop(m, s);
+	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE, NULL, NULL);
 	for (int i = 0; i < 3; i++) {
-		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name);
+		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name,
+			NULL);
 		nl_put_str(m, NFTA_CHAIN_NAME, nat_chains[i].name);
 		h = nl_nest(m, NFTA_CHAIN_HOOK | NLA_F_NESTED);
 		nl_put_be32(m, NFTA_HOOK_HOOKNUM, nat_chains[i].hook);
@@ -5476,12 +5503,22 @@ static void nat_batch(struct nl *m, const struct cfg *c)
 	strfmt(br, sizeof br, "%s", nc->bridge);
 	strfmt(tag, sizeof tag, "nsrun:%s", c->name);
 	r.chain = 2;
-	r.prog = nft_progs[0];
-	for (int i = 0; nc->masquerade && i < nc->n_addr; i++) {
-		r.fam = (unsigned char)(r.family = nc->addr[i].family);
-		r.data[D_ADDR] = nc->addr[i].a;
-		r.len[D_ADDR] = r.family == AF_INET ? 4 : 16;
-		nft_rule(m, &r, tag);
+	for (int i = 0; i < nc->n_addr; i++) {  /* masquerade; hairpin (with ports, to the family's first) */
+		const struct net_addr *a = &nc->addr[i];
+		unsigned alen = a->family == AF_INET ? 4 : 16;
+
+		r.fam = (unsigned char)(r.family = a->family);
+		r.data[D_ADDR] = a->a;
+		r.len[D_ADDR] = r.len[D_LO] = r.len[D_HI] = (unsigned char)alen;
+		for (unsigned b = 0; b < alen; b++) {   /* its subnet, first and last */
+			unsigned bits = a->prefix > b * 8 ? a->prefix - b * 8 : 0;
+			unsigned char mask = (unsigned char)(bits >= 8 ? 0xff : 0xff00 >> bits);
+
+			lo[b] = a->a[b] & mask, hi[b] = lo[b] | (unsigned char)~mask;
+		}
+		for (int k = 0; k < 2; k++)
+			if (k ? nc->n_ports && a == net_first(nc, a->family) : nc->masquerade)
+				r.prog = nft_progs[3 * k], nft_rule(m, &r, tag);
 	}
 	for (int i = 0; i < nc->n_ports; i++) {
 		const struct net_port *p = &nc->port[i];
@@ -5506,28 +5543,17 @@ static void nat_batch(struct nl *m, const struct cfg *c)
 			nft_rule(m, &r, tag);
 		}
 	}
-	nft_msg(m, NFNL_MSG_BATCH_END, 0, "commit");
+	nft_msg(m, NFNL_MSG_BATCH_END, 0, "commit", NULL, NULL);
 }
 
-/* What the rules of table inet nsrun say: the handles (and chains) of
- * NAME's; how many others there are; the first of C's ports (if C)
- * one of them publishes, and whose it is. */
-struct nat_seen {
-	const struct cfg *c;
-	const char *name;
-	int n, others, clash;
-	uint64_t handle[NAT_RULES];     /* big-endian, as the kernel gave it */
-	unsigned char chain[NAT_RULES];
-	char owner[NSRUN_NAME_MAX + 1];
-};
-
-/* A rule of the dump: NFTA_RULE_ attributes TABLE, CHAIN, HANDLE, USERDATA
- * (a comment "nsrun:...", its NUL included, as nsrun writes it). */
+/* A rule of the dump, which the request limits to table inet nsrun (and
+ * so to nat_chains): NFTA_RULE_ attributes CHAIN, HANDLE, USERDATA (a
+ * comment "nsrun:...", its NUL included, as nsrun writes it). */
 static void nat_seen_cb(const struct nlmsghdr *h, void *arg)
 {
 	struct nat_seen *s = arg;
 	const struct rtattr *a = (const struct rtattr *)((const char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct nfgenmsg)));
-	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct nfgenmsg))), ch = 3, ours = 0;
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct nfgenmsg))), ch = 0;
 	const char *name = NULL;
 	struct net_port p = { 0 };
 	uint64_t handle = 0;
@@ -5540,22 +5566,17 @@ static void nat_seen_cb(const struct nlmsghdr *h, void *arg)
 		const char *d = RTA_DATA(a);
 		size_t l = RTA_PAYLOAD(a);
 
-		if (a->rta_type == NFTA_RULE_TABLE)
-			ours = l == sizeof NAT_TABLE && !memcmp(d, NAT_TABLE, l);
-		for (int i = 0; a->rta_type == NFTA_RULE_CHAIN && i < 3; i++)
-			if (l && l <= sizeof nat_chains[i].name && !memcmp(d, nat_chains[i].name, l))
-				ch = i;
+		if (a->rta_type == NFTA_RULE_CHAIN)    /* prerouting, output, postrouting */
+			ch = *d == 'o' ? 1 : d[1] == 'o' ? 2 : 0;
 		if (a->rta_type == NFTA_RULE_HANDLE && l == 8)
 			memcpy(&handle, d, 8);
 		if (a->rta_type == NFTA_RULE_USERDATA && l > 8 && !d[0] && (size_t)d[1] + 2 <= l && !d[d[1] + 1] &&
 		    !strncmp(d + 2, "nsrun:", 6))
 			name = d + 8;
 	}
-	if (!ours)
-		return;
 	n = name ? strcspn(name, " ") : 0;
 	if (name && !strncmp(name, s->name, n) && !s->name[n]) {
-		if (s->n < NAT_RULES && ch < 3)
+		if (s->n < NAT_RULES)
 			s->handle[s->n] = handle, s->chain[s->n++] = (unsigned char)ch;
 		return;
 	}
@@ -5583,27 +5604,8 @@ static int nat_list(int fd, const struct cfg *c, const char *name, struct nat_se
 	memset(s, 0, sizeof *s);
 	s->c = c, s->name = name, s->clash = -1;
 	nl_init(&m, buf, sizeof buf);
-	nft_msg(&m, NFT(NFT_MSG_GETRULE), NLM_F_DUMP, "list the rules of table inet " NAT_TABLE);
+	nft_msg(&m, NFT(NFT_MSG_GETRULE), NLM_F_DUMP, "list the rules of table inet " NAT_TABLE, NULL, NULL);
 	return nl_talk(fd, &m, nat_seen_cb, s) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-/* Delete the rules S lists (NAME's), in one batch, and with TABLE the
- * table too when no other rule is in it; -1 and errno. */
-static int nat_drop(int fd, const struct nat_seen *s, int table)
-{
-	struct nl m;
-
-	nl_init(&m, nat_buf, sizeof nat_buf);
-	nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
-	for (int i = 0; i < s->n; i++) {
-		nft_msg(&m, NFT(NFT_MSG_DELRULE), 0, "delete");
-		nl_put_str(&m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
-		nl_put_u64(&m, NFTA_RULE_HANDLE, s->handle[i]);
-	}
-	if (table && !s->others)
-		nft_msg(&m, NFT(NFT_MSG_DELTABLE), 0, "delete table inet " NAT_TABLE);
-	nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit");
-	return nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENOENT ? -1 : 0;
 }
 
 /* Forwarding sysctl I (0 IPv4, 1 IPv6) of nsrun's net namespace: its
@@ -5650,11 +5652,7 @@ static int nat_add(struct cfg *c)
 		      p->proto == IPPROTO_TCP ? "tcp" : "udp", p->host, s.owner);
 		goto out;
 	}
-	if (s.n && nat_drop(fd, &s, 0) < 0) {
-		fail("add the nat rules of %s", c->name);
-		goto out;
-	}
-	nat_batch(&m, c);
+	nat_batch(&m, c, &s);
 	if (step(S_net_nat) < 0) {
 		fail("add the nat rules of %s", c->name);
 		goto out;
@@ -5690,9 +5688,19 @@ out:
 static void nat_del(const char *name, int restore)
 {
 	static struct nat_seen s;
-	int fd = g_nat_fd, lock = net_lock();   /* (U_NAT comes only after nat_add's batch) */
+	int fd = g_nat_fd, lock = net_lock(), rc = -1;  /* (U_NAT comes only after nat_add's batch) */
+	struct nl m;
 
-	if (lock < 0 || nat_list(fd, NULL, name, &s) < 0 || nat_drop(fd, &s, 1) < 0)
+	if (lock >= 0 && nat_list(fd, NULL, name, &s) == 0) {  /* NAME's rules, the table if no other's */
+		nl_init(&m, nat_buf, sizeof nat_buf);
+		nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
+		nat_drop(&m, &s);
+		if (!s.others)
+			nft_msg(&m, NFT(NFT_MSG_DELTABLE), 0, "delete table inet " NAT_TABLE, NULL, NULL);
+		nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit", NULL, NULL);
+		rc = nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENOENT ? -1 : 0;
+	}
+	if (rc < 0)
 		warn("the nat rules of %s may be left", name);
 	else
 		for (int i = 0; i < 2; i++)
@@ -5700,6 +5708,16 @@ static void nat_del(const char *name, int restore)
 				warn("set %s to 0", nat_fwd_names[i]);
 	if (lock >= 0)
 		close(lock);
+	/* The socket's release waits for the batch's memory to be freed
+	 * (nft_rcv_nl_event flushes nf_tables' destroy work, which waits an
+	 * RCU grace period: 7 ms here) and nsrun's exit status with it; the
+	 * rules are gone and acked: a child of nsrun holds the socket alone
+	 * and releases it after nsrun has exited. */
+	if (syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0) == 0) {     /* a fork: raw syscalls only */
+		dup2(fd, 0);
+		syscall(SYS_close_range, 1, ~0U, 0);    /* (before 5.9, 1 and 2 stay open until it exits) */
+		_exit(0);
+	}
 	close(fd);
 }
 

@@ -58,7 +58,7 @@ ctrd_image() {
 ctrd_runtime() {
 	local d=$1 rt
 	shift
-	rt=$(command -v "$1") || return 1
+	rt=$(command -v "$1") && rt=$(realpath "$rt") || return 1     # the shim's cwd is not ours
 	shift
 	if [ $# = 0 ]; then
 		echo "$rt"

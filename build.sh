@@ -346,6 +346,7 @@ matrix() {
 		case $a in
 		mips | mipsel) softfloat_check || bad=1 ;;
 		aarch64) pages_check out/matrix/aarch64/nsrun-all || bad=1 ;;
+		x86_64) budget_check out/matrix/x86_64/nsrun-all || bad=1 ;;
 		esac
 	done
 	return "$bad"
@@ -381,6 +382,21 @@ smaller_check() {		# smaller_check ARCH VARIANT
 	fi
 	echo "FAIL matrix: $1/$2: not smaller than all ($n >= $m bytes)"
 	echo "matrix: $1/$2: text + data $(code_bytes "$f") bytes, all's $(code_bytes "$all")"
+	return 1
+}
+
+# The product's size budget: the x86_64 binary with every feature stays
+# within 128 KiB stripped (README "Sizes").
+SIZE_BUDGET=131072
+budget_check() {		# budget_check FILE
+	local n
+	[ -s "$1" ] || return 0
+	n=$(stat -c %s "$1")
+	if [ "$n" -le "$SIZE_BUDGET" ]; then
+		echo "PASS matrix: x86_64/all: within the budget ($n <= $SIZE_BUDGET bytes)"
+		return 0
+	fi
+	echo "FAIL matrix: x86_64/all: over the budget ($n > $SIZE_BUDGET bytes)"
 	return 1
 }
 

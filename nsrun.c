@@ -28,6 +28,7 @@
 #include <net/if.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -664,7 +665,6 @@ static int v_check(int argc, char **argv);
 static int v_exec(int argc, char **argv);
 static int v_signal(int argc, char **argv);
 static int v_list(int argc, char **argv);
-static int v_state(int argc, char **argv);
 static int v_features(int argc, char **argv);
 static int v_version(int argc, char **argv);
 static int v_help(int argc, char **argv);
@@ -690,7 +690,7 @@ static const struct verb verbs[] = {
 	{ "stop", "  nsrun stop NAME [-t SECONDS]   TERM to the app, KILL after SECONDS\n", 1, LIFECYCLE(v_signal) },
 	{ "kill", "  nsrun kill NAME [SIGNAL]       send SIGNAL (default TERM) to the app\n", 1, LIFECYCLE(v_signal) },
 	{ "list", "  nsrun list [--json]            the running containers\n", 1, LIFECYCLE(v_list) },
-	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_state) },
+	{ "state", "  nsrun state NAME               a running container's state, in JSON\n", 1, LIFECYCLE(v_list) },
 	{ "features", "  nsrun features                 JSON: this build's features, the kernel's\n", 1, LIFECYCLE(v_features) },
 	/* the OCI mode (section 9b): main hands these to oci_main first */
 	{ "create", WITH_OCI ? "  nsrun [--root DIR] ... VERB    the OCI runtime CLI (runc's)\n" : NULL, WITH_OCI, v_help },
@@ -1275,6 +1275,9 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 	return *at;
 }
 
+/* Is row K (SC__N: "@default") in the config's list? */
+#define SC_IN(s, k) ((s)->set[(k) >> 3] >> ((k) & 7) & 1)
+
 /* Each number's action (BY_NR[number - SC_NR0]): the default profile's
  * rules (for "default" and "@default"), then the list's names; clone3
  * ENOSYS wherever clone is held back and it is not named itself.  A row
@@ -1282,12 +1285,9 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char dflt)
 {
 	const struct seccomp_cfg *s = &c->sc;
-	int named3 = 0, with = s->mode == SCM_DEFAULT;
 
 	memset(by_nr, dflt, 512);
-	for (int i = 0; i < s->n; i++)
-		with |= s->list[i] == SC__N;
-	for (size_t i = 0; with && i < sizeof sc_default / sizeof sc_default[0]; i++) {
+	for (size_t i = 0; (s->mode == SCM_DEFAULT || SC_IN(s, SC__N)) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
 		int r = SC_DRULE(sc_default[i]);
 		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
@@ -1297,13 +1297,11 @@ static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char 
 			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
 		by_nr[sc_v(SC_DSC(sc_default[i]))] = a;
 	}
-	for (int i = 0; i < s->n; i++) {
-		if (s->list[i] < SC__N)                 /* (SC__N: "@default") */
-			by_nr[sc_v(s->list[i])] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
-		named3 |= s->list[i] == SC_clone3;
-	}
-	if (!named3 && (s->mode == SCM_ALLOW || by_nr[sc_v(SC_clone)] != A_ALLOW))
-		by_nr[sc_v(SC_clone3)] = A_ENOSYS;
+	for (int i = 0; i < SC__N; i++)
+		if (SC_IN(s, i))
+			by_nr[sc_v(i)] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
+	if (!SC_IN(s, SC_clone3) && (s->mode == SCM_ALLOW || by_nr[SC_N_clone] != A_ALLOW))
+		by_nr[SC_N_clone3] = A_ENOSYS;
 	by_nr[511] = dflt;
 }
 
@@ -1317,7 +1315,7 @@ static void sc_build(struct cfg *c)
 	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
 	struct sc_iv iv[512 + SC_NFAR];
 	struct sock_filter *f = sc_prog;
-	int k = 0, at = SC_ROOM - SC_NACTS, start;
+	int k = 0, at = SC_ROOM - SC_NACTS;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
 		return;
@@ -1329,13 +1327,11 @@ static void sc_build(struct cfg *c)
 		if (!k || n.act != iv[k - 1].act)
 			iv[k++] = n;
 	}
+	if (k == 1)                             /* one interval: a JGE with both ways to it */
+		iv[k++] = iv[0];
 	memcpy(f + at, sc_acts, sizeof sc_acts);
 	f[at + sc_at[A_ERRNO]].k |= (uint32_t)c->sc.err & SECCOMP_RET_DATA;
-	start = sc_tree(f, &at, iv, 0, k - 1, at);
-	if (start != at) {                      /* one interval: the head jumps to its action */
-		at--;
-		f[at] = (struct sock_filter)SC_I(JMP | BPF_JA, 0, 0, (uint32_t)(start - at - 1));
-	}
+	sc_tree(f, &at, iv, 0, k - 1, at);
 	at -= 4;
 	memcpy(f + at, sc_head, sizeof sc_head);
 	c->proc.filter = f + at;
@@ -3077,6 +3073,7 @@ static int p_net(const struct ctx *x, const cJSON *v, const char *name, const st
 
 /* "seccomp": "default" (also when absent), "none", or an object of one
  * list, "deny" or "allow", and "errno". */
+#define SC_ONE_LIST "give exactly one of \"deny\" and \"allow\""
 static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	struct seccomp_cfg *s = out;
@@ -3085,8 +3082,7 @@ static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if ((v->type & 0xff) == cJSON_Object)
-		return p_object(x, v, name, f, out) < 0 ? -1 :
-		       s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, "missing \"deny\" or \"allow\"") : 0;
+		return p_object(x, v, name, f, out) < 0 ? -1 : s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, SC_ONE_LIST) : 0;
 	if (cJSON_IsString(v) && !strcmp(v->valuestring, "none"))
 		return s->mode = SCM_NONE, 0;
 	if (cJSON_IsString(v) && !strcmp(v->valuestring, "default"))
@@ -3100,17 +3096,15 @@ static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, cons
 {
 	struct seccomp_cfg *s = out;
 	const char *n;
-	int k, dup = 0;
+	int k;
 
 	(void)f, (void)i;
 	if (!WITH_SECCOMP || cfg_string(x, e, name, &n) < 0)   /* (compiled out: never called) */
 		return -1;
 	k = s->mode == SCM_DENY && !strcmp(n, "@default") ? SC__N : sc_index(n);
-	for (int j = 0; j < s->n; j++)
-		dup |= s->list[j] == k;
-	if (k < 0 || dup)
+	if (k < 0 || SC_IN(s, k))
 		return cfg_err(x, e, 0, name, "%s syscall \"%s\"", k < 0 ? "unknown" : "duplicate", n);
-	s->list[s->n++] = (unsigned short)k;
+	s->set[k >> 3] |= (unsigned char)(1 << (k & 7));
 	return 0;
 }
 
@@ -3122,7 +3116,7 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if (s->mode != SCM_DEFAULT)
-		return cfg_err(x, v, 1, name, "give exactly one of \"deny\" and \"allow\"");
+		return cfg_err(x, v, 1, name, SC_ONE_LIST);
 	s->mode = f->arg;
 	return cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
 }
@@ -3376,8 +3370,9 @@ static const struct field schema[] = {
 	{ .path = "net.bridge_address", .parse = PF_p_addrs, .off = OFF(net.bridge_addr),
 	  .off_n = OFF(net.n_bridge_addr), .max = NSRUN_NET_ADDRS, .unit = UN_addresses, .arg = 1,
 	  DOC("CIDR or list of CIDRs (IPv4, IPv6)", "—", "when the bridge is missing nsrun creates it, marks it "
-	      "with the alias `nsrun`, gives it these addresses and sets it up; the last nsrun container to leave "
-	      "it with no port removes it. A bridge nsrun did not create is never changed beyond its own veth "
+	      "with the alias `nsrun`, gives it a random MAC of its own (so the gateway's MAC stays when ports "
+	      "come and go), these addresses, and sets it up; the last nsrun container to leave it with no port "
+	      "removes it. A bridge nsrun did not create is never changed beyond its own veth "
 	      "joining and leaving", "\"10.42.0.1/24\"", NULL) },
 	{ .path = "net.host_if", .parse = PF_p_ifname, .off = OFF(net.host_if),
 	  DOC("interface name", "`ve-NAME`", "the host end of the pair", "\"ve-web\"", NULL) },
@@ -3414,7 +3409,8 @@ static const struct field schema[] = {
 	{ .path = "net.ports[].host", .parse = PF_p_port, .off = POFF(host), .missing = MS_host_port,
 	  DOC("1–65535, required", "—", "a `dnat` rule in chains `prerouting` and `output` for packets to this "
 	      "port of one of the host's own addresses (`fib daddr type local`); for each family the container "
-	      "has an address of (≤ 12 ports)", "{\"host\":8080,\"container\":80}", NULL) },
+	      "has an address of (≤ 12 ports); with any port, a hairpin `masquerade` rule per family in "
+	      "`postrouting` (below)", "{\"host\":8080,\"container\":80}", NULL) },
 	{ .path = "net.ports[].container", .parse = PF_p_port, .off = POFF(container),
 	  .missing = MS_ctr_port,
 	  DOC("1–65535, required", "—", "the port they go to, at the container's first address of the family",
@@ -4477,15 +4473,17 @@ static struct dm_ioctl *dm_req(const char *name, unsigned flags)
 /* Is the line WORD in FILE (/proc/misc: "236 device-mapper")? */
 static int proc_has(const char *file, const char *word)
 {
-	char buf[2048], *p;
+	char buf[2048];
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	size_t len = strlen(word);
 
 	if (fd >= 0)
 		close(fd);
 	buf[n > 0 ? n : 0] = 0;
-	for (p = buf; (p = strstr(p, word)); p++)
-		if (p > buf && p[-1] == ' ' && (p[strlen(word)] == '\n' || !p[strlen(word)]))
+	/* (not strstr: musl's two-way search costs 1.2 KB of the binary) */
+	for (const char *p = buf; *p; p++)
+		if (p > buf && p[-1] == ' ' && !strncmp(p, word, len) && (p[len] == '\n' || !p[len]))
 			return 1;
 	return 0;
 }
@@ -5325,7 +5323,7 @@ static void cg_report(struct run *r)
  * eth0"), so that a refusal names it.  Replies are matched to requests
  * by sequence number, not by order: a request may get no answer at all
  * (NL_NOACK: nfnetlink's batch begin and end). */
-#define NL_REQS 64                      /* requests in one batch (nat: up to 62) */
+#define NL_REQS 64                      /* requests in one batch (nat: up to 64) */
 #define NL_WHAT 96                      /* a label: "add default route via ADDR dev IF" */
 #define NL_NOACK 0x10000                /* nl_add: the kernel answers it only to refuse it */
 
@@ -5716,10 +5714,20 @@ static int net_bridge(int fd, struct cfg *c)
 	if (!li.index && !nc->n_bridge_addr)
 		return failx("bridge %s does not exist (give net.bridge_address to let nsrun create it)", nc->bridge);
 	if (!li.index) {
+		/* A bridge whose address was never set takes its lowest port's:
+		 * a container leaving would change the gateway's MAC under the
+		 * others (their neighbour entries go stale for seconds).  A
+		 * random one of its own, given at creation, stays. */
+		unsigned char mac[6];
+
+		if (syscall(SYS_getrandom, mac, sizeof mac, 0) != sizeof mac)
+			return fail("getrandom");
+		mac[0] = (unsigned char)((mac[0] & 0xfe) | 0x02);       /* unicast, locally administered */
 		nl_init(&m, buf, sizeof buf);
 		nl_add(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg), "create bridge %s",
 		       nc->bridge);
 		nl_put_str(&m, IFLA_IFNAME, nc->bridge);
+		nl_put(&m, IFLA_ADDRESS, mac, sizeof mac);
 		info = nl_nest(&m, IFLA_LINKINFO);
 		nl_put_str(&m, IFLA_INFO_KIND, "bridge");
 		nl_nest_end(&m, info);
@@ -5838,7 +5846,10 @@ static int net_leftover(int fd, const char *name, const char *host_if)
  * with the base chains of nat_chains (created when missing, left empty).
  * A container's rules are a masquerade rule per address of it (in
  * postrouting) and, per published port and family, a dnat rule in
- * prerouting and one in output.  Each carries the nft comment (userdata)
+ * prerouting and one in output; with ports, per family, a hairpin rule in
+ * postrouting (what the host routes to it from its own subnet, which a
+ * dnat does, is masqueraded to the bridge's address, so that the answer
+ * comes back through the host).  Each carries the nft comment (userdata)
  * "nsrun:NAME", a port's "nsrun:NAME tcp 8080" (and " ADDR" with a
  * host_address): that is how a container finds its own rules to delete
  * and a port another container publishes.  Nothing outside the table is
@@ -5847,7 +5858,7 @@ static int net_leftover(int fd, const char *name, const char *host_if)
  * ports and addresses are written in network order by hand. */
 #define NFT(msg) (NFNL_SUBSYS_NFTABLES << 8 | (msg))
 #define NAT_TABLE "nsrun"
-#define NAT_RULES (4 * NSRUN_PORTS_MAX + NSRUN_NET_ADDRS)
+#define NAT_RULES (4 * NSRUN_PORTS_MAX + NSRUN_NET_ADDRS + 2)
 #define NAT_TAG 48                      /* "nsrun:NAME udp 65535 " and an IPv6 address */
 
 static const struct { char name[12]; unsigned char hook; signed char prio; } nat_chains[] = {
@@ -5865,15 +5876,10 @@ static int g_nat_fd = -1;
 
 /* A request to nf_tables (TYPE NFT(NFT_MSG_...)) in table inet nsrun, or
  * a batch's begin or end (NFNL_MSG_BATCH_*, no answer but a refusal). */
-__attribute__((format(printf, 4, 5)))
-static void nft_msg(struct nl *m, int type, int flags, const char *fmt, ...)
+static void nft_msg(struct nl *m, int type, int flags, const char *fmt, const char *a, const char *b)
 {
-	struct nfgenmsg *g;
-	va_list ap;
+	struct nfgenmsg *g = nl_add(m, type, type >> 8 ? flags : NL_NOACK, sizeof *g, fmt, a, b);
 
-	va_start(ap, fmt);
-	g = nl_vadd(m, type, type >> 8 ? flags : NL_NOACK, sizeof *g, fmt, ap);
-	va_end(ap);
 	if (!g)
 		return;
 	g->version = NFNETLINK_V0;
@@ -5891,7 +5897,7 @@ static void nft_msg(struct nl *m, int type, int flags, const char *fmt, ...)
  * number of the rule's family.  A match is two rows: a load into register
  * 1 (meta, payload, fib), then cmp.  Rules are strings of rows, 'a' the
  * first (nft_progs). */
-enum { D_NONE, D_FAM, D_PROTO, D_ADDR, D_HOSTADDR, D_BRIDGE, D_LOCAL, D_HPORT, D_CPORT, D__N };
+enum { D_NONE, D_FAM, D_PROTO, D_ADDR, D_HOSTADDR, D_BRIDGE, D_LOCAL, D_HPORT, D_CPORT, D_LO, D_HI, D__N };
 enum { NV_SOFF = 250, NV_DOFF, NV_ALEN, NV_FAM };       /* saddr, daddr offsets; address length; family */
 static const char nft_names[] = "meta\0cmp\0payload\0fib\0immediate\0nat\0masq";
 enum { X_META = 0, X_CMP = 5, X_PAYLOAD = 9, X_FIB = 17, X_IMMEDIATE = 21, X_NAT = 31, X_MASQ = 35 };
@@ -5914,8 +5920,16 @@ static const struct { unsigned char name, n, v[5], data; } nft_ops[] = {
 	{ X_IMMEDIATE, 1, { 1 }, D_ADDR },                                      /* p: reg 1 = address */
 	{ X_IMMEDIATE, 1, { 2 }, D_CPORT },                                     /* q: reg 2 = port */
 	{ X_NAT, 5, { NFT_NAT_DNAT, NV_FAM, 1, 1, 2 }, 0 },                     /* r: dnat (type, family, */
-};                                                      /* address min, max, proto min registers) */
-static const char nft_progs[][12] = { "abcdefg", "abhijknopqr", "abhilmnopqr" };   /* masq, dnat, dnat at */
+					/* address min, max, proto min registers) */
+	{ X_CMP, 2, { 1, NFT_CMP_GTE }, D_LO },                                 /* s: >= the subnet's first */
+	{ X_CMP, 2, { 1, NFT_CMP_LTE }, D_HI },                                 /* t: <= its last address */
+	{ X_CMP, 2, { 1, NFT_CMP_EQ }, D_BRIDGE },                              /* u: == the bridge */
+};
+/* masquerade out; dnat; dnat at host_address; hairpin: masquerade what
+ * the host routes from the container's subnet to it, back to the bridge
+ * (the bridge itself: a bridged packet's oif, with br_netfilter, is the
+ * port), which only a dnat makes it do */
+static const char nft_progs[][12] = { "abcdefg", "abhijknopqr", "abhilmnopqr", "abcstldeug" };
 
 /* What a rule's rows take their values from. */
 struct nft_rule {
@@ -5959,24 +5973,50 @@ static void nft_rule(struct nl *m, const struct nft_rule *r, const char *tag)
 	nl_nest_end(m, list);
 }
 
-/* The batch of C's rules in M: the table and chains (each created if
- * missing), a masquerade rule per address, a dnat rule per port, family
- * and dnat chain.  Pure: unit-tested. */
-static void nat_batch(struct nl *m, const struct cfg *c)
+/* What the rules of table inet nsrun say: the handles (and chains) of
+ * NAME's; how many others there are; the first of C's ports (if C)
+ * one of them publishes, and whose it is. */
+struct nat_seen {
+	const struct cfg *c;
+	const char *name;
+	int n, others, clash;
+	uint64_t handle[NAT_RULES];     /* big-endian, as the kernel gave it */
+	unsigned char chain[NAT_RULES];
+	char owner[NSRUN_NAME_MAX + 1];
+};
+
+/* The deletion of the rules S lists (NAME's) in M, if S. */
+static void nat_drop(struct nl *m, const struct nat_seen *s)
+{
+	for (int i = 0; s && i < s->n; i++) {
+		nft_msg(m, NFT(NFT_MSG_DELRULE), 0, "delete", NULL, NULL);
+		nl_put_str(m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
+		nl_put_u64(m, NFTA_RULE_HANDLE, s->handle[i]);
+	}
+}
+
+/* The batch of C's rules in M, the stale ones S lists deleted first (a
+ * SIGKILLed nsrun's): the table and chains (each created if missing), a
+ * masquerade rule per address, a dnat rule per port, family and dnat
+ * chain, a hairpin rule per family.  Pure: unit-tested. */
+static void nat_batch(struct nl *m, const struct cfg *c, const struct nat_seen *s)
 {
 	const struct net_cfg *nc = &c->net;
 	char tag[NAT_TAG], ip[INET6_ADDRSTRLEN], br[IFNAMSIZ] = { 0 };
 	uint32_t rtn_local = RTN_LOCAL;         /* fib's result: host order, as the kernel stores it */
 	uint16_t hport, cport;
-	struct nft_rule r = { .data = { NULL, &r.fam, NULL, NULL, NULL, br, &rtn_local, &hport, &cport },
+	unsigned char lo[16], hi[16];
+	struct nft_rule r = { .data = { NULL, &r.fam, NULL, NULL, NULL, br, &rtn_local, &hport, &cport, lo, hi },
 			      .len = { 0, 1, 1, 0, 0, sizeof br, 4, 2, 2 } };
 	struct rtattr *h;
 
 	nl_init(m, nat_buf, sizeof nat_buf);
-	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
-	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE);
+	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
+	nat_drop(m, s);
+	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE, NULL, NULL);
 	for (int i = 0; i < 3; i++) {
-		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name);
+		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name,
+			NULL);
 		nl_put_str(m, NFTA_CHAIN_NAME, nat_chains[i].name);
 		h = nl_nest(m, NFTA_CHAIN_HOOK | NLA_F_NESTED);
 		nl_put_be32(m, NFTA_HOOK_HOOKNUM, nat_chains[i].hook);
@@ -5987,12 +6027,22 @@ static void nat_batch(struct nl *m, const struct cfg *c)
 	strfmt(br, sizeof br, "%s", nc->bridge);
 	strfmt(tag, sizeof tag, "nsrun:%s", c->name);
 	r.chain = 2;
-	r.prog = nft_progs[0];
-	for (int i = 0; nc->masquerade && i < nc->n_addr; i++) {
-		r.fam = (unsigned char)(r.family = nc->addr[i].family);
-		r.data[D_ADDR] = nc->addr[i].a;
-		r.len[D_ADDR] = r.family == AF_INET ? 4 : 16;
-		nft_rule(m, &r, tag);
+	for (int i = 0; i < nc->n_addr; i++) {  /* masquerade; hairpin (with ports, to the family's first) */
+		const struct net_addr *a = &nc->addr[i];
+		unsigned alen = a->family == AF_INET ? 4 : 16;
+
+		r.fam = (unsigned char)(r.family = a->family);
+		r.data[D_ADDR] = a->a;
+		r.len[D_ADDR] = r.len[D_LO] = r.len[D_HI] = (unsigned char)alen;
+		for (unsigned b = 0; b < alen; b++) {   /* its subnet, first and last */
+			unsigned bits = a->prefix > b * 8 ? a->prefix - b * 8 : 0;
+			unsigned char mask = (unsigned char)(bits >= 8 ? 0xff : 0xff00 >> bits);
+
+			lo[b] = a->a[b] & mask, hi[b] = lo[b] | (unsigned char)~mask;
+		}
+		for (int k = 0; k < 2; k++)
+			if (k ? nc->n_ports && a == net_first(nc, a->family) : nc->masquerade)
+				r.prog = nft_progs[3 * k], nft_rule(m, &r, tag);
 	}
 	for (int i = 0; i < nc->n_ports; i++) {
 		const struct net_port *p = &nc->port[i];
@@ -6017,28 +6067,17 @@ static void nat_batch(struct nl *m, const struct cfg *c)
 			nft_rule(m, &r, tag);
 		}
 	}
-	nft_msg(m, NFNL_MSG_BATCH_END, 0, "commit");
+	nft_msg(m, NFNL_MSG_BATCH_END, 0, "commit", NULL, NULL);
 }
 
-/* What the rules of table inet nsrun say: the handles (and chains) of
- * NAME's; how many others there are; the first of C's ports (if C)
- * one of them publishes, and whose it is. */
-struct nat_seen {
-	const struct cfg *c;
-	const char *name;
-	int n, others, clash;
-	uint64_t handle[NAT_RULES];     /* big-endian, as the kernel gave it */
-	unsigned char chain[NAT_RULES];
-	char owner[NSRUN_NAME_MAX + 1];
-};
-
-/* A rule of the dump: NFTA_RULE_ attributes TABLE, CHAIN, HANDLE, USERDATA
- * (a comment "nsrun:...", its NUL included, as nsrun writes it). */
+/* A rule of the dump, which the request limits to table inet nsrun (and
+ * so to nat_chains): NFTA_RULE_ attributes CHAIN, HANDLE, USERDATA (a
+ * comment "nsrun:...", its NUL included, as nsrun writes it). */
 static void nat_seen_cb(const struct nlmsghdr *h, void *arg)
 {
 	struct nat_seen *s = arg;
 	const struct rtattr *a = (const struct rtattr *)((const char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct nfgenmsg)));
-	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct nfgenmsg))), ch = 3, ours = 0;
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct nfgenmsg))), ch = 0;
 	const char *name = NULL;
 	struct net_port p = { 0 };
 	uint64_t handle = 0;
@@ -6051,22 +6090,17 @@ static void nat_seen_cb(const struct nlmsghdr *h, void *arg)
 		const char *d = RTA_DATA(a);
 		size_t l = RTA_PAYLOAD(a);
 
-		if (a->rta_type == NFTA_RULE_TABLE)
-			ours = l == sizeof NAT_TABLE && !memcmp(d, NAT_TABLE, l);
-		for (int i = 0; a->rta_type == NFTA_RULE_CHAIN && i < 3; i++)
-			if (l && l <= sizeof nat_chains[i].name && !memcmp(d, nat_chains[i].name, l))
-				ch = i;
+		if (a->rta_type == NFTA_RULE_CHAIN)    /* prerouting, output, postrouting */
+			ch = *d == 'o' ? 1 : d[1] == 'o' ? 2 : 0;
 		if (a->rta_type == NFTA_RULE_HANDLE && l == 8)
 			memcpy(&handle, d, 8);
 		if (a->rta_type == NFTA_RULE_USERDATA && l > 8 && !d[0] && (size_t)d[1] + 2 <= l && !d[d[1] + 1] &&
 		    !strncmp(d + 2, "nsrun:", 6))
 			name = d + 8;
 	}
-	if (!ours)
-		return;
 	n = name ? strcspn(name, " ") : 0;
 	if (name && !strncmp(name, s->name, n) && !s->name[n]) {
-		if (s->n < NAT_RULES && ch < 3)
+		if (s->n < NAT_RULES)
 			s->handle[s->n] = handle, s->chain[s->n++] = (unsigned char)ch;
 		return;
 	}
@@ -6094,27 +6128,8 @@ static int nat_list(int fd, const struct cfg *c, const char *name, struct nat_se
 	memset(s, 0, sizeof *s);
 	s->c = c, s->name = name, s->clash = -1;
 	nl_init(&m, buf, sizeof buf);
-	nft_msg(&m, NFT(NFT_MSG_GETRULE), NLM_F_DUMP, "list the rules of table inet " NAT_TABLE);
+	nft_msg(&m, NFT(NFT_MSG_GETRULE), NLM_F_DUMP, "list the rules of table inet " NAT_TABLE, NULL, NULL);
 	return nl_talk(fd, &m, nat_seen_cb, s) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-/* Delete the rules S lists (NAME's), in one batch, and with TABLE the
- * table too when no other rule is in it; -1 and errno. */
-static int nat_drop(int fd, const struct nat_seen *s, int table)
-{
-	struct nl m;
-
-	nl_init(&m, nat_buf, sizeof nat_buf);
-	nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin");
-	for (int i = 0; i < s->n; i++) {
-		nft_msg(&m, NFT(NFT_MSG_DELRULE), 0, "delete");
-		nl_put_str(&m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
-		nl_put_u64(&m, NFTA_RULE_HANDLE, s->handle[i]);
-	}
-	if (table && !s->others)
-		nft_msg(&m, NFT(NFT_MSG_DELTABLE), 0, "delete table inet " NAT_TABLE);
-	nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit");
-	return nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENOENT ? -1 : 0;
 }
 
 /* Forwarding sysctl I (0 IPv4, 1 IPv6) of nsrun's net namespace: its
@@ -6161,11 +6176,7 @@ static int nat_add(struct cfg *c)
 		      p->proto == IPPROTO_TCP ? "tcp" : "udp", p->host, s.owner);
 		goto out;
 	}
-	if (s.n && nat_drop(fd, &s, 0) < 0) {
-		fail("add the nat rules of %s", c->name);
-		goto out;
-	}
-	nat_batch(&m, c);
+	nat_batch(&m, c, &s);
 	if (step(S_net_nat) < 0) {
 		fail("add the nat rules of %s", c->name);
 		goto out;
@@ -6201,9 +6212,19 @@ out:
 static void nat_del(const char *name, int restore)
 {
 	static struct nat_seen s;
-	int fd = g_nat_fd, lock = net_lock();   /* (U_NAT comes only after nat_add's batch) */
+	int fd = g_nat_fd, lock = net_lock(), rc = -1;  /* (U_NAT comes only after nat_add's batch) */
+	struct nl m;
 
-	if (lock < 0 || nat_list(fd, NULL, name, &s) < 0 || nat_drop(fd, &s, 1) < 0)
+	if (lock >= 0 && nat_list(fd, NULL, name, &s) == 0) {  /* NAME's rules, the table if no other's */
+		nl_init(&m, nat_buf, sizeof nat_buf);
+		nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
+		nat_drop(&m, &s);
+		if (!s.others)
+			nft_msg(&m, NFT(NFT_MSG_DELTABLE), 0, "delete table inet " NAT_TABLE, NULL, NULL);
+		nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit", NULL, NULL);
+		rc = nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENOENT ? -1 : 0;
+	}
+	if (rc < 0)
 		warn("the nat rules of %s may be left", name);
 	else
 		for (int i = 0; i < 2; i++)
@@ -6211,6 +6232,16 @@ static void nat_del(const char *name, int restore)
 				warn("set %s to 0", nat_fwd_names[i]);
 	if (lock >= 0)
 		close(lock);
+	/* The socket's release waits for the batch's memory to be freed
+	 * (nft_rcv_nl_event flushes nf_tables' destroy work, which waits an
+	 * RCU grace period: 7 ms here) and nsrun's exit status with it; the
+	 * rules are gone and acked: a child of nsrun holds the socket alone
+	 * and releases it after nsrun has exited. */
+	if (syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0) == 0) {     /* a fork: raw syscalls only */
+		dup2(fd, 0);
+		syscall(SYS_close_range, 1, ~0U, 0);    /* (before 5.9, 1 and 2 stay open until it exits) */
+		_exit(0);
+	}
 	close(fd);
 }
 
@@ -6467,7 +6498,8 @@ static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t p
  *        resets); inside: its root's mounts (without a user namespace),
  *        hostname, /proc, /sys, /dev, volumes, pivot_root; then nsrun is PID
  *        1 of the container: it starts the app, forwards signals, reaps every
- *        zombie.
+ *        zombie, serves nsrun exec.  code_trim(): the code's pages unmapped
+ *        once a process waits (run_wait, init's loop).
  * Entry: ns_start() (host side), child_main() (container side, never returns)
  * Undo:  U_KILL the container's first process
  * ====================================================================== */
@@ -7610,6 +7642,31 @@ static int init_kill_children(void)
 	return n;
 }
 
+/* The code a start ran stays mapped in nsrun and in the container's init
+ * (and the kernel's fault-around maps up to 64 KiB around each code
+ * fault), though their waits run a few pages of it: its PSS.  Unmapped
+ * once the setup is done (and by init after each exec's CMD, which ran
+ * become_app() in init's memory); the first time every other page is
+ * made a mapping of its own (MADV_RANDOM): fault-around stays within a
+ * mapping, so each fault maps back its one page.  The code runs on: its
+ * pages are read back from the page cache as it goes. */
+static void code_trim(void)
+{
+	extern const char __executable_start[], __init_array_start[];
+	static int split;
+	uintptr_t pg = (uintptr_t)getauxval(AT_PAGESZ), a = (uintptr_t)__executable_start,
+		  end = (uintptr_t)__init_array_start & -pg;
+
+	for (uintptr_t p = a + pg; !split && p < end; p += 2 * pg)
+		madvise((void *)p, pg, MADV_RANDOM);
+	split = 1;
+	madvise((void *)a, end - a, MADV_DONTNEED);
+	/* and the stack the setup used below this frame (a page kept; under
+	 * the stack's mapping lies its guard gap: nothing else is mapped) */
+	a = ((uintptr_t)__builtin_frame_address(0) & -pg) - pg;
+	madvise((void *)(a - 64 * pg), 64 * pg, MADV_DONTNEED);
+}
+
 /* PID 1 of the container.  Setup may still fail before the app starts; once
  * it runs, nothing here may exit early: a dying PID 1 kills the container.
  * All signals but the kernel's own (faults) are blocked since before the
@@ -7652,6 +7709,7 @@ static void init_main(struct run *r, const sigset_t *mask)
 	for (int i = 0; i < NSRUN_EXECS; i++)
 		g_ex[i].fd = -1;
 	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	code_trim();
 	while (!done) {
 		int fr = 0;                     /* a free slot: take a new exec */
 
@@ -7672,8 +7730,8 @@ static void init_main(struct run *r, const sigset_t *mask)
 		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
 			if (p == app)
 				app_st = st, gone = 1;
-			else
-				exec_reaped(p, st);
+			else if (exec_reaped(p, st))
+				code_trim();
 		done = gone && (!r->c->proc.wait_all || p < 0);
 	}
 	/* The app is gone.  Whatever it left is our child by now (we are PID 1,
@@ -8422,6 +8480,7 @@ static int run_wait(struct run *r, const sigset_t *mask)
 		fail("signalfd");
 		goto out;
 	}
+	code_trim();
 	if (fwd_wait(r->child, sfd, &st) < 0)
 		goto out;
 	undo_done(r->u_child);
@@ -9240,7 +9299,7 @@ static int v_run(int argc, char **argv)
 {
 	const char *file, *pidfile = NULL;
 	int nargs, status = 125, ready_fd = -1;
-	struct cfg c;
+	static struct cfg c;            /* (not on the stack, which the wait keeps) */
 
 	/* --pidfile FILE, --ready-fd N (open, not 0-2), before CONFIG */
 	while (argc > 2 && (!strcmp(argv[1], "--pidfile") || !strcmp(argv[1], "--ready-fd"))) {
@@ -9288,38 +9347,31 @@ static int v_check(int argc, char **argv)
 	return 0;
 }
 
-static int v_state(int argc, char **argv)
-{
-	char buf[256];
-	struct out o = { buf, sizeof buf, 0, 0, 1 };
-	struct srec s;
-	int rc;
-
-	if (argc != 2)
-		usage_die("state: expected NAME");
-	if ((rc = state_need("state", argv[1], &s)))
-		return rc;
-	state_show(&o, &s, SK__N, 0);
-	ofmt(&o, "\n");
-	write_all(1, o.buf, o.n);
-	state_close(&s);
-	return 0;
-}
-
+/* list [--json]: every running container, a line or list's keys of
+ * each; state NAME: one, with all the keys. */
 static int v_list(int argc, char **argv)
 {
 	char buf[256], name[NSRUN_NAME_MAX + 1];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
-	int text = argc == 1, n = 0;
+	int state = argv[0][1] == 't', text = argc == 1, n = 0, rc;
 	struct dirent *e;
 	struct srec s;
-	DIR *d;
+	DIR *d = NULL;
 
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
-		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
-	ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
-	if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
-		return fail("open %s", NSRUN_RUNDIR), verb_fail();
+	if (state) {
+		if (argc != 2)
+			usage_die("state: expected NAME");
+		if ((rc = state_need("state", argv[1], &s)))
+			return rc;
+		state_show(&o, &s, SK__N, 0);
+		state_close(&s);
+	} else {
+		if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
+			usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
+		ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
+		if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
+			return fail("open %s", NSRUN_RUNDIR), verb_fail();
+	}
 	while (d && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 
@@ -9335,7 +9387,7 @@ static int v_list(int argc, char **argv)
 	}
 	if (d)
 		closedir(d);
-	ofmt(&o, text ? "" : "]\n");
+	ofmt(&o, text ? "" : state ? "\n" : "]\n");
 	write_all(1, o.buf, o.n);
 	return 0;
 }
@@ -9483,30 +9535,30 @@ enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE,
  * "Linux "); what its absence disables.  (One string: a table of four
  * pointers a row took 704 bytes.) */
 static const char kprobes[] =
-	"pid\0"      "\0"                       "PID_NS\0"               "pid in namespaces\0"
+	"pid\0"      "\0"                       "PID_NS\0"               "pid namespace\0"
 	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "every container\0"
-	"uts\0"      "\0"                       "UTS_NS\0"               "uts in namespaces, hostname\0"
-	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc in namespaces\0"
-	"net\0"      "\0"                       "NET_NS\0"               "net in namespaces, the net section\0"
-	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup in namespaces\0"
-	"user\0"     "\0"                       "USER_NS\0"              "user in namespaces, uid_map, gid_map\0"
-	"time\0"     "\0"                       "TIME_NS\0"              "time in namespaces, time_offsets\0"
+	"uts\0"      "\0"                       "UTS_NS\0"               "uts namespace\0"
+	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc namespace\0"
+	"net\0"      "\0"                       "NET_NS\0"               "net namespace\0"
+	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup namespace\0"
+	"user\0"     "\0"                       "USER_NS\0"              "user namespace\0"
+	"time\0"     "\0"                       "TIME_NS\0"              "time namespace\0"
 	"overlay\0"  "\0"                       "OVERLAY_FS\0"           "root.overlay\0"
 	"squashfs\0" "\0"                       "SQUASHFS\0"             "root.image\0"
-	"cgroup2\0"  "\0"                       "CGROUPS\0"              "the cgroup section\0"
+	"cgroup2\0"  "\0"                       "CGROUPS\0"              "cgroup\0"
 	"loop\0"     "loop_control_ioctl\0"     "BLK_DEV_LOOP\0"         "root.image\0"
-	"veth\0"     "veth_xmit\0"              "VETH\0"                 "the net section\0"
-	"bridge\0"   "br_dev_xmit\0"            "BRIDGE\0"               "the net section\0"
+	"veth\0"     "veth_xmit\0"              "VETH\0"                 "net\0"
+	"bridge\0"   "br_dev_xmit\0"            "BRIDGE\0"               "net.bridge\0"
 	"device_mapper\0" "device-mapper\0"       "BLK_DEV_DM\0"           "root.verity\0"
 	"dm_verity\0" "verity_ctr\0"              "DM_VERITY\0"            "root.verity\0"
-	"clone3\0"   "\0"                       "5.7\0"                  "clone3 with CLONE_INTO_CGROUP (cgroup.procs is written instead)\0"
-	"pidfd\0"    "\0"                       "5.3\0"                  "pidfds (the verbs signal by pid after a start-time check)\0"
-	"openat2\0"  "\0"                       "5.6\0"                  "openat2 (mount targets are resolved by hand)\0"
-	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip squashfs images\0"
-	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz squashfs images\0"
-	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo squashfs images\0"
-	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 squashfs images\0"
-	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd squashfs images";
+	"clone3\0"   "\0"                       "5.7\0"                  "CLONE_INTO_CGROUP\0"
+	"pidfd\0"    "\0"                       "5.3\0"                  "pidfd signals\0"
+	"openat2\0"  "\0"                       "5.6\0"                  "openat2 mount checks\0"
+	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip images\0"
+	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz images\0"
+	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo images\0"
+	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 images\0"
+	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd images";
 enum { KP_NAME, KP_PROBE, KP_CONFIG, KP_WHAT };
 
 /* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */

@@ -28,8 +28,19 @@ need_pkgs() {			# need_pkgs PACKAGE...
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" = 0 ] || die 1 "need root to install: ${missing[*]}"
 	apt_update
+	# What the suite installs is for its own use: no package's service
+	# (containerd's daemon, on a systemd host) is started on the machine.
+	# invoke-rc.d and deb-systemd-invoke ask policy-rc.d; 101: "not now".
+	# One of the machine's own is left alone (its policy applies).
+	local policy=/usr/sbin/policy-rc.d ours=0 rc=0
+	if [ ! -e $policy ]; then
+		printf '#!/bin/sh\n# build.sh: no service starts during its install\nexit 101\n' >$policy &&
+			chmod 755 $policy && ours=1
+	fi
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		-o DPkg::Lock::Timeout=600 "${missing[@]}"
+		-o DPkg::Lock::Timeout=600 "${missing[@]}" || rc=$?
+	[ $ours = 0 ] || rm -f $policy
+	return $rc
 }
 
 # Multiarch packages (musl-dev:armhf) need their architecture known to dpkg,

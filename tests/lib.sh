@@ -95,10 +95,14 @@ host_state() {
 	done
 	ls -A "$RUNDIR" 2>/dev/null | sed 's/^/run: /'
 	ip -o link 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link:", $2 }' | sort
-	# nsrun's and the payload's processes (a container that outlives its run)
-	local f c
-	for f in /proc/[0-9]*/comm; do
+	# nsrun's and the payload's processes (a container that outlives its
+	# run); not a zombie, which holds nothing but its pid until its reaper
+	# (init, for an orphan: nat's socket closer, see nat_del) collects it
+	local f c s
+	for f in /proc/[0-9]*/stat; do
 		{ read -r c <"$f"; } 2>/dev/null || continue
+		s=${c##*) } c=${c#*\(} c=${c%\)*}
+		[ "${s%% *}" != Z ] || continue
 		case $c in nsrun | nsrun-* | payload) echo "proc: $c" ;; esac
 	done | sort
 }

@@ -962,7 +962,7 @@ static void test_nat_batch(void)
 		check(0, "nat batch: config", "%s", g_err);
 		return;
 	}
-	nat_batch(&m, &c);
+	nat_batch(&m, &c, NULL);
 	for (const struct nlmsghdr *h = m.base; (const char *)h < (const char *)m.h + m.h->nlmsg_len;
 	     h = (const void *)((const char *)h + NLMSG_ALIGN(h->nlmsg_len))) {
 		const struct nfgenmsg *g = NLMSG_DATA(h);
@@ -995,19 +995,42 @@ static void test_nat_batch(void)
 					port_ok += !memcmp(d + i, &port_hdr, 4) && !memcmp(d + i + 4, port8080, 2);
 		}
 	}
-	/* begin, table, 3 chains, 2 masquerade, 8080 x {v4, v6} x {prerouting, output}, 5353 x 2, end */
-	check(n == 14 && types[0] == NFNL_MSG_BATCH_BEGIN && types[1] == NFT(NFT_MSG_NEWTABLE) &&
+	/* begin, table, 3 chains, 2 masquerade, 2 hairpin, 8080 x {v4, v6} x {prerouting, output},
+	 * 5353 x 2, end */
+	check(n == 16 && types[0] == NFNL_MSG_BATCH_BEGIN && types[1] == NFT(NFT_MSG_NEWTABLE) &&
 	      types[2] == NFT(NFT_MSG_NEWCHAIN) && types[5] == NFT(NFT_MSG_NEWRULE) &&
-	      types[13] == NFNL_MSG_BATCH_END && !m.overflow && m.count == 14,
+	      types[15] == NFNL_MSG_BATCH_END && !m.overflow && m.count == 16,
 	      "nat batch: its messages", "n=%d count=%d", n, m.count);
 	check(walk_ok, "nat batch: flags, families and every nest's length", " ");
 	check(be_ok, "nat batch: numbers big-endian", " ");
 	check(prio_ok == 3, "nat batch: priorities -100, -100, 100 big-endian", "%d", prio_ok);
-	check(tag_ok == 8, "nat batch: every rule tagged nsrun:web (nft's comment TLV)", "%d", tag_ok);
+	check(tag_ok == 10, "nat batch: every rule tagged nsrun:web (nft's comment TLV)", "%d", tag_ok);
 	check(port_ok == 4, "nat batch: port 8080 compared in network order", "%d", port_ok);
-	/* masq 7 expressions x 2, dnat 11 x 6 */
-	check(exprs == 2 * 7 + 6 * 11, "nat batch: expressions", "%d", exprs);
+	/* masq 7 expressions x 2, hairpin 10 x 2, dnat 11 x 6 */
+	check(exprs == 2 * 7 + 2 * 10 + 6 * 11, "nat batch: expressions", "%d", exprs);
 	cfg_free(&c);
+	{       /* the largest: 8 addresses, 12 ports in both families: 64 requests, all in nat_buf */
+		char big[2048];
+		int k = snprintf(big, sizeof big, "{\"name\":\"web\",\"root\":{\"path\":\"/\"},\"process\":{\"args\":[\"/a\"]},"
+				 "\"net\":{\"bridge\":\"br-nsrun\",\"masquerade\":true,\"address\":[");
+
+		for (int i = 0; i < NSRUN_NET_ADDRS; i++)
+			k += snprintf(big + k, sizeof big - (size_t)k, i % 2 ? "%s\"fd88::%d/64\"" : "%s\"10.88.0.%d/24\"",
+				      i ? "," : "", i + 2);
+		k += snprintf(big + k, sizeof big - (size_t)k, "],\"ports\":[");
+		for (int i = 0; i < NSRUN_PORTS_MAX; i++)
+			k += snprintf(big + k, sizeof big - (size_t)k, "%s{\"host\":%d,\"container\":80}", i ? "," : "", 60000 + i);
+		snprintf(big + k, sizeof big - (size_t)k, "]}}");
+		err_reset();
+		if (cfg_parse(&c, "w.json", big, strlen(big)) < 0) {
+			check(0, "nat batch: the largest config", "%s", g_err);
+			return;
+		}
+		nat_batch(&m, &c, NULL);
+		check(!m.overflow && m.count == NL_REQS, "nat batch: the largest fits (NL_REQS requests, nat_buf)",
+		      "overflow=%d count=%d", m.overflow, m.count);
+		cfg_free(&c);
+	}
 }
 
 /* Attributes as the kernel reads them: sizes, byte order, padding, and a
@@ -2256,6 +2279,17 @@ static uint32_t sc_verdict(const struct cfg *c, uint32_t arch, uint32_t nr, uint
 	return bpf_run(c->proc.filter, c->proc.filter_len, &d);
 }
 
+/* Another audit arch, and x32's numbers on x86_64, are killed: else WHY. */
+static void sc_foreign_killed(const struct cfg *c, char *why, size_t len)
+{
+	if (!*why && sc_verdict(c, SC_AUDIT_ARCH ^ 1, 0, 0) != SECCOMP_RET_KILL_PROCESS)
+		snprintf(why, len, "another audit arch is not killed");
+#ifdef __X32_SYSCALL_BIT
+	if (!*why && sc_verdict(c, SC_AUDIT_ARCH, __X32_SYSCALL_BIT | 39, 0) != SECCOMP_RET_KILL_PROCESS)
+		snprintf(why, len, "x32 is not killed");
+#endif
+}
+
 /* For a config with CAPS ("" or "\"CAP_...\", ..."), every number this
  * arch has gets what the table's rule says; another arch is killed. */
 static void test_seccomp_program(const char *caps, uint64_t capmask)
@@ -2305,12 +2339,7 @@ static void test_seccomp_program(const char *caps, uint64_t capmask)
 			if (sc_nr(j) == sc_nr(i) && sc_verdict(&c, SC_AUDIT_ARCH, nr, 0) != want)
 				snprintf(why, sizeof why, "%s and row %d share number %u", n, j, nr);
 	}
-	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH ^ 1, 0, 0) != SECCOMP_RET_KILL_PROCESS)
-		snprintf(why, sizeof why, "another audit arch is not killed");
-#ifdef __X32_SYSCALL_BIT
-	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __X32_SYSCALL_BIT | 39, 0) != SECCOMP_RET_KILL_PROCESS)
-		snprintf(why, sizeof why, "x32 is not killed");
-#endif
+	sc_foreign_killed(&c, why, sizeof why);
 	snprintf(name, sizeof name, "seccomp: the default program (%s) on every number of this arch's %d",
 		 *caps ? caps : "no capability", nums);
 	check(!*why && nums > 250, name, "%s", *why ? why : "too few numbers");
@@ -2365,16 +2394,40 @@ static void test_seccomp_far(void)
 	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __ARM_NR_BASE + 0x800, 0) != (SECCOMP_RET_ERRNO | EPERM))
 		snprintf(why, sizeof why, "a number past arm's private calls passes");
 #endif
-#ifdef __X32_SYSCALL_BIT
-	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __X32_SYSCALL_BIT | 1, 0) != SECCOMP_RET_KILL_PROCESS)
-		snprintf(why, sizeof why, "x32 is not killed");
-#endif
+	sc_foreign_killed(&c, why, sizeof why);
 	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, 0x7fffff, 0) != (SECCOMP_RET_ERRNO | EPERM))
 		snprintf(why, sizeof why, "a number past the table passes an allow list");
 	for (int k = 0; k < c.proc.filter_len; k++)
 		jas += ((const struct sock_filter *)c.proc.filter)[k].code == (BPF_JMP | BPF_JA);
 	check(!*why && jas && nums > 100, "seccomp: an allow list of every other number (far jumps)",
 	      "%s (%d instructions, %d JA)", why, c.proc.filter_len, jas);
+	cfg_free(&c);
+}
+
+/* An empty deny list: every number passes, the other ABIs are killed.  On
+ * arm and mips that is one interval (a JGE with both ways to its RET). */
+static void test_seccomp_empty(void)
+{
+	const char *text = "{\"name\":\"t\",\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"/a\"]},"
+			   "\"seccomp\":{\"deny\":[]}}";
+	char why[160] = "";
+	struct cfg c;
+
+	err_reset();
+	if (cfg_parse(&c, "t.json", text, strlen(text)) < 0 || !c.proc.filter) {
+		check(0, "seccomp: an empty deny list", "%s", g_err);
+		return;
+	}
+	for (uint32_t v = 0; v < 0x1000 && !*why; v++)
+		if (sc_verdict(&c, SC_AUDIT_ARCH, v + SC_NR0, 0) != SECCOMP_RET_ALLOW)
+			snprintf(why, sizeof why, "number %u refused", v + SC_NR0);
+#ifdef __ARM_NR_BASE
+	if (!*why && sc_verdict(&c, SC_AUDIT_ARCH, __ARM_NR_BASE + 5, 0) != SECCOMP_RET_ALLOW)
+		snprintf(why, sizeof why, "arm's set_tls refused");
+#endif
+	sc_foreign_killed(&c, why, sizeof why);
+	check(!*why && c.proc.filter_len <= 16, "seccomp: an empty deny list passes every number",
+	      "%s (%d instructions)", why, c.proc.filter_len);
 	cfg_free(&c);
 }
 
@@ -2428,6 +2481,7 @@ static void test_seccomp_inline_checks(void)
 static void test_seccomp(void)
 {
 	test_seccomp_far();
+	test_seccomp_empty();
 	test_seccomp_inline_checks();
 	test_seccomp_program("", 0);
 	test_seccomp_program("\"CAP_SYS_ADMIN\",\"CAP_SYS_TIME\",\"CAP_SYS_PTRACE\"",

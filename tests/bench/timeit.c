@@ -1,9 +1,13 @@
 /* timeit — run commands interleaved, time each run, check each exit status.
  *
- *   timeit [-n RUNS] [-w WARMUP] [-s MS] [-p] [-x STATUS] [-e ERRLOG] [-r RAW] [-R A/B]... SPEC
+ *   timeit [-n RUNS] [-w WARMUP] [-s MS] [-p] [-S] [-x STATUS] [-e ERRLOG] [-r RAW] [-R A/B]... SPEC
  *
  * SPEC has one command per line: a label, a tab, then the argv split on
- * blanks (no quoting; lines starting with '#' are skipped).  Each round runs
+ * blanks (no quoting; lines starting with '#' are skipped).  A lone `&&`
+ * splits the line into commands run one after the other (each fork + execve
+ * + wait4, the next only when the last exited 0), timed together as one run
+ * whose status is the first failure's or the last command's, and whose CPU
+ * and RSS are the sum and the peak of them all (not with -p, no --ready-fd).  Each round runs
  * every command once, one after the other, fork + execve + wait4, starting
  * at command (round mod K), so with two commands the order goes A B, B A,
  * A B ...  The first WARMUP rounds are not recorded.  A run counts as failed
@@ -14,16 +18,27 @@
  *     kernel tears down after a command exits is done before the next starts.
  * -p: parallel: each round starts all K commands at once and waits for all;
  *     the round's wall time (first fork to last exit) is recorded.
+ * -S: timeit is a child subreaper (as containerd's shim is for an OCI
+ *     runtime): a process a command leaves behind (a created container's)
+ *     is reparented to timeit, which reaps it after the run (not timed).
+ *
+ * A command whose argv has "--ready-fd N" (nsrun run's) gets at fd N the
+ * write end of a pipe, and the time from the fork to the first byte read
+ * from it (nsrun's "ready" line: the app runs) is recorded too, as the
+ * run's start; the rest, to the exit status, is its exit.
  *
  * Output, tab-separated on stdout (times in ns, RSS in KiB from wait4's
  * ru_maxrss: the peak of the command and of every descendant it reaped):
  *   run    LABEL N FAILS MEDIAN MIN MAX RSS_MEDIAN RSS_MAX CPU_MEDIAN
  *          (CPU: user + system time of the command and its reaped
  *          descendants, from wait4, in ns)
+ *   ready  LABEL N MEDIAN MIN MAX      (with --ready-fd: fork to "ready")
  *   ratio  A B N MEDIAN MIN MAX        (A/B of the same round, per round)
  *   par    K N FAILS MEDIAN MIN MAX    (with -p)
  *   total  ELAPSED_NS RUNS             (wall time of all measured rounds)
- * RAW gets one line per measured run: label round ns status rss.
+ * RAW gets one line per measured run: label round ns status rss ready_ns
+ * (ready_ns -1 without --ready-fd, or when the command closed the pipe
+ * without a byte).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,6 +48,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -45,7 +61,8 @@ struct cmd {
 	long long *ns;
 	long *rss;
 	long long *cpu;
-	int n, fails;
+	long long *rdy;
+	int n, fails, ready_fd, seq;    /* seq: the argv has a `&&` */
 };
 
 static struct cmd cmds[MAXCMD];
@@ -86,6 +103,12 @@ static void load(const char *spec)
 		for (tok = strtok_r(tab + 1, " \t", &save); tok && a < MAXARG; tok = strtok_r(NULL, " \t", &save))
 			c->argv[a++] = strdup(tok);
 		c->argv[a] = NULL;
+		c->ready_fd = -1;
+		for (int i = 0; i + 1 < a; i++)
+			if (!strcmp(c->argv[i], "--ready-fd"))
+				c->ready_fd = atoi(c->argv[i + 1]);
+		for (int i = 0; i < a; i++)
+			c->seq |= !strcmp(c->argv[i], "&&");
 		if (!a) {
 			fprintf(stderr, "timeit: %s: no command for %s\n", spec, c->label);
 			exit(2);
@@ -94,22 +117,74 @@ static void load(const char *spec)
 	fclose(f);
 }
 
-static pid_t start(struct cmd *c)
+/* Fork and exec ARGV; with READY_FD N >= 0, *RFD is the read end of its pipe. */
+static pid_t start_argv(char **argv, int ready_fd, int *rfd)
 {
-	pid_t p = fork();
+	int pfd[2] = { -1, -1 };
+	pid_t p;
 
+	if (ready_fd >= 0 && pipe2(pfd, O_CLOEXEC) < 0) {
+		perror("pipe2");
+		exit(2);
+	}
+	p = fork();
 	if (p == 0) {
 		dup2(nullfd, 0);
 		dup2(nullfd, 1);
 		dup2(errfd >= 0 ? errfd : nullfd, 2);
-		execv(c->argv[0], c->argv);
+		if (pfd[1] >= 0 && (pfd[1] == ready_fd ? fcntl(pfd[1], F_SETFD, 0) : dup2(pfd[1], ready_fd)) < 0)
+			_exit(126);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	if (p < 0) {
 		perror("fork");
 		exit(2);
 	}
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	*rfd = pfd[0];
 	return p;
+}
+
+static pid_t start(struct cmd *c, int *rfd)
+{
+	return start_argv(c->argv, c->ready_fd, rfd);
+}
+
+/* run_seq: the command's `&&`-separated parts in turn; the wait status of the
+ * first that fails, or of the last; RU: CPU summed, maxrss the peak. */
+static int run_seq(struct cmd *c, struct rusage *ru)
+{
+	char *part[MAXARG + 1];
+	int st = 0, rfd;
+
+	memset(ru, 0, sizeof *ru);
+	for (int i = 0; c->argv[i];) {
+		struct rusage r;
+		int n = 0;
+		pid_t p;
+
+		while (c->argv[i] && strcmp(c->argv[i], "&&"))
+			part[n++] = c->argv[i++];
+		part[n] = NULL;
+		if (c->argv[i])
+			i++;
+		if (!n)
+			continue;
+		p = start_argv(part, -1, &rfd);
+		while (wait4(p, &st, 0, &r) < 0)
+			if (errno != EINTR) {
+				perror("wait4");
+				exit(2);
+			}
+		ru->ru_utime.tv_sec += r.ru_utime.tv_sec, ru->ru_utime.tv_usec += r.ru_utime.tv_usec;
+		ru->ru_stime.tv_sec += r.ru_stime.tv_sec, ru->ru_stime.tv_usec += r.ru_stime.tv_usec;
+		ru->ru_maxrss = r.ru_maxrss > ru->ru_maxrss ? r.ru_maxrss : ru->ru_maxrss;
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			break;
+	}
+	return st;
 }
 
 static int finish(struct cmd *c, int st, int round, int record)
@@ -162,18 +237,19 @@ static struct cmd *find(const char *label)
 
 int main(int argc, char **argv)
 {
-	int runs = 30, warm = 5, par = 0, opt, nratio = 0, settle = 0;
+	int runs = 30, warm = 5, par = 0, opt, nratio = 0, settle = 0, reaper = 0;
 	const char *raw = NULL, *ratios[32];
 	FILE *rf = NULL;
 	long long t0, total, *rounds;
 	int par_fails = 0;
 
-	while ((opt = getopt(argc, argv, "n:w:s:px:e:r:R:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:w:s:pSx:e:r:R:")) != -1) {
 		switch (opt) {
 		case 's': settle = atoi(optarg); break;
 		case 'n': runs = atoi(optarg); break;
 		case 'w': warm = atoi(optarg); break;
 		case 'p': par = 1; break;
+		case 'S': reaper = 1; break;
 		case 'x': expect = atoi(optarg); break;
 		case 'e':
 			if ((errfd = open(optarg, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
@@ -187,7 +263,7 @@ int main(int argc, char **argv)
 				ratios[nratio++] = optarg;
 			break;
 		default:
-			fputs("usage: timeit [-n RUNS] [-w WARMUP] [-s MS] [-p] [-x STATUS] [-e ERRLOG] [-r RAW] [-R A/B]... SPEC\n",
+			fputs("usage: timeit [-n RUNS] [-w WARMUP] [-s MS] [-p] [-S] [-x STATUS] [-e ERRLOG] [-r RAW] [-R A/B]... SPEC\n",
 			      stderr);
 			return 2;
 		}
@@ -203,6 +279,10 @@ int main(int argc, char **argv)
 	}
 	if ((nullfd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		return 2;
+	if (reaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+		perror("prctl(PR_SET_CHILD_SUBREAPER)");
+		return 2;
+	}
 	if (raw && !(rf = fopen(raw, "a"))) {
 		perror(raw);
 		return 2;
@@ -211,6 +291,7 @@ int main(int argc, char **argv)
 		cmds[i].ns = calloc((size_t)runs, sizeof(long long));
 		cmds[i].rss = calloc((size_t)runs, sizeof(long));
 		cmds[i].cpu = calloc((size_t)runs, sizeof(long long));
+		cmds[i].rdy = calloc((size_t)runs, sizeof(long long));
 	}
 	rounds = calloc((size_t)runs, sizeof(long long));
 	t0 = 0;
@@ -224,8 +305,13 @@ int main(int argc, char **argv)
 			long long a = now(), b;
 			int left = ncmd;
 
-			for (int i = 0; i < ncmd; i++)
-				pids[i] = start(&cmds[i]);
+			for (int i = 0; i < ncmd; i++) {
+				int rfd;
+
+				pids[i] = start(&cmds[i], &rfd);
+				if (rfd >= 0)
+					close(rfd);
+			}
 			while (left > 0) {
 				struct rusage ru;
 				int st;
@@ -257,18 +343,34 @@ int main(int argc, char **argv)
 		for (int k = 0; k < ncmd; k++) {
 			struct cmd *c = &cmds[(k + (r + warm)) % ncmd];
 			struct rusage ru;
-			long long a, b;
-			int st, code;
+			long long a, b, rd = -1;
+			int st, code, rfd;
 			pid_t p;
+			char ch;
 
 			a = now();
-			p = start(c);
-			while (wait4(p, &st, 0, &ru) < 0)
-				if (errno != EINTR) {
-					perror("wait4");
-					return 2;
+			if (c->seq) {
+				st = run_seq(c, &ru);
+			} else {
+				p = start(c, &rfd);
+				if (rfd >= 0) {
+					ssize_t k;
+
+					while ((k = read(rfd, &ch, 1)) < 0 && errno == EINTR)
+						;
+					if (k == 1)
+						rd = now() - a;
+					close(rfd);
 				}
+				while (wait4(p, &st, 0, &ru) < 0)
+					if (errno != EINTR) {
+						perror("wait4");
+						return 2;
+					}
+			}
 			b = now();
+			while (reaper && waitpid(-1, NULL, WNOHANG) > 0)
+				;               /* what the command left to us */
 			code = finish(c, st, r, rec);
 			if (settle)
 				nanosleep(&(struct timespec){ settle / 1000, settle % 1000 * 1000000L }, NULL);
@@ -278,9 +380,10 @@ int main(int argc, char **argv)
 			c->rss[c->n] = ru.ru_maxrss;
 			c->cpu[c->n] = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
 				       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+			c->rdy[c->n] = rd;
 			c->n++;
 			if (rf)
-				fprintf(rf, "%s\t%d\t%lld\t%d\t%ld\n", c->label, r, b - a, code, ru.ru_maxrss);
+				fprintf(rf, "%s\t%d\t%lld\t%d\t%ld\t%lld\n", c->label, r, b - a, code, ru.ru_maxrss, rd);
 		}
 	}
 	total = now() - t0;
@@ -297,6 +400,14 @@ int main(int argc, char **argv)
 		printf("run\t%s\t%d\t%d\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n", c->label, c->n, c->fails,
 		       med_ll(c->ns, c->n), mn, mx, med_ll(rv, c->n), rss_mx, med_ll(c->cpu, c->n));
 		free(rv);
+		if (c->ready_fd >= 0 && c->n) {
+			mn = mx = c->rdy[0];
+			for (int j = 0; j < c->n; j++) {
+				mn = c->rdy[j] < mn ? c->rdy[j] : mn;
+				mx = c->rdy[j] > mx ? c->rdy[j] : mx;
+			}
+			printf("ready\t%s\t%d\t%lld\t%lld\t%lld\n", c->label, c->n, med_ll(c->rdy, c->n), mn, mx);
+		}
 	}
 	for (int i = 0; i < nratio && !par; i++) {
 		char a[64], *slash;

@@ -201,9 +201,11 @@ if start lc-exlife; then
 		wait "$ex"
 		expect_eq "exec's status, its CMD ended by the TERM it got" "$?" 42
 	fi
-	"$NSRUN" exec lc-exlife -- /bin/payload trap >"$T/ex.out" 2>/dev/null </dev/null &
+	# (a file of its own: the first one's "ready" may be read before the
+	# background shell has truncated a shared one)
+	"$NSRUN" exec lc-exlife -- /bin/payload trap >"$T/ex2.out" 2>/dev/null </dev/null &
 	ex=$!
-	if wait_for "$T/ex.out" '^ready$'; then
+	if wait_for "$T/ex2.out" '^ready$'; then
 		expect_eq "init's children with exec's CMD" "$(kids_of "$init")" 2
 		kill -KILL "$ex"
 		wait "$ex" 2>/dev/null

@@ -118,6 +118,8 @@ if topo_up; then
 		expect_line "ruleset" "$rules" 'tcp dport 8080 dnat ip to 10.88.0.2:80 comment "nsrun:t-nat-web tcp 8080"$'
 		expect_line "ruleset" "$rules" 'udp dport 5353 dnat ip6 to \[fd88::2\]:53 comment "nsrun:t-nat-web udp 5353"$'
 		expect_line "ruleset" "$rules" 'ip saddr 10.88.0.2 oifname != "br-nat" masquerade comment "nsrun:t-nat-web"$'
+		expect_line "ruleset" "$rules" \
+			'ip saddr 10.88.0.0-10.88.0.255 ip daddr 10.88.0.2 oifname "br-nat" masquerade comment "nsrun:t-nat-web"$'
 		for a in 192.0.2.1 2001:db8::1; do
 			expect_line "tcp to $a:8080 from the client" "$(c "$PAYLOAD" tcpget "$a" 8080 2>&1)" '^hello t-nat-web$'
 			expect_eq "udp to $a:5353 from the client" "$(c "$PAYLOAD" udpsend "$a" 5353 x 2>&1)" \
@@ -156,9 +158,16 @@ end
 begin nat_two_containers_duplicate_port
 if topo_up; then
 	r sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	# The bridge made here, with an address of its own: a bridge nsrun
+	# creates takes the lowest MAC of its ports, and when t-nat-b's port
+	# leaves, a container that learned the gateway by that MAC (the
+	# hairpin's answers below teach it) loses it until it asks again
+	r "$IP" link add br-nat address 02:00:0a:58:00:01 type bridge && r "$IP" link set br-nat up &&
+		r "$IP" addr add 10.88.0.1/24 dev br-nat && r "$IP" addr add fd88::1/64 dev br-nat nodad ||
+		bad "could not make br-nat"
 	r0=$(ruleset)
 	a=$(web t-nat-a 2 '[{"host": 8081, "container": 80}]')
-	b=$(web t-nat-b 3 '[{"host": 8082, "container": 80}, {"host": 8081, "container": 80, "proto": "udp"}]')
+	b=$(web t-nat-b 3 '[{"host": 8082, "container": 80}, {"host": 8081, "container": 53, "proto": "udp"}]')
 	bg_nsrun run "$a"
 	a_pid=$BG_PID
 	wait_app
@@ -168,6 +177,18 @@ if topo_up; then
 	wait_app
 	expect_line "t-nat-a via 8081" "$(c "$PAYLOAD" tcpget 192.0.2.1 8081 2>&1)" '^hello t-nat-a$'
 	expect_line "t-nat-b via 8082" "$(c "$PAYLOAD" tcpget 192.0.2.1 8082 2>&1)" '^hello t-nat-b$'
+	# hairpin: one container reaches the other's published port through a
+	# host address, masqueraded to the bridge's address (the answer comes
+	# back through the host); the client's own address is kept (above:
+	# "pong peer=192.0.2.2")
+	for a in 192.0.2.1 2001:db8::1 10.88.0.1; do
+		expect_line "hairpin: t-nat-b to t-nat-a via $a:8081" \
+			"$(timeout 10 "$NSRUN" exec t-nat-b -- /bin/payload tcpget "$a" 8081 2>&1)" '^hello t-nat-a$'
+	done
+	expect_eq "hairpin: udp from t-nat-a to t-nat-b via 192.0.2.1:8081" \
+		"$(timeout 10 "$NSRUN" exec t-nat-a -- /bin/payload udpsend 192.0.2.1 8081 z 2>&1)" "pong peer=10.88.0.1"
+	expect_eq "hairpin: udp from t-nat-a to t-nat-b via [2001:db8::1]:8081" \
+		"$(timeout 10 "$NSRUN" exec t-nat-a -- /bin/payload udpsend 2001:db8::1 8081 z 2>&1)" "pong peer=fd88::1"
 	r2=$(ruleset)
 	dup=$(web t-nat-dup 4 '[{"host": 9000, "container": 80, "proto": "udp"},
 		{"host": 8081, "container": 80, "host_address": "192.0.2.1"}]')

@@ -175,6 +175,10 @@ if netns_up; then
 	if wait_app; then
 		expect_line "bridge br-t1 (ip -d link)" "$(nip -d link show dev br-t1 2>&1)" '^ +alias nsrun$'
 		expect_line "bridge br-t1 (ip link)" "$(nip -o link show dev br-t1 2>&1)" '<[^>]*\bUP\b[^>]*>'
+		# its own MAC, set at creation: not its port's, and it stays when a port leaves
+		br_mac=$(nip -o link show dev br-t1 | sed -n 's/.* link\/ether \([0-9a-f:]*\) .*/\1/p')
+		[ -n "$br_mac" ] && [ "$br_mac" != "$(nip -o link show dev ve-t-net-srv | sed -n 's/.* link\/ether \([0-9a-f:]*\) .*/\1/p')" ] ||
+			bad "br-t1's MAC '$br_mac' is its port's (or none)"
 		expect_eq "br-t1's addresses" "$(ns_addrs | grep '^br-t1 ' | grep -v ' fe80:')" \
 			"br-t1 10.61.0.1/24
 br-t1 fd61::1/64"
@@ -194,6 +198,8 @@ lo
 ve-t-net-srv")" "br-t1
 lo
 ve-t-net-srv"
+		expect_eq "br-t1's MAC after a port left" \
+			"$(nip -o link show dev br-t1 | sed -n 's/.* link\/ether \([0-9a-f:]*\) .*/\1/p')" "$br_mac"
 	fi
 	stop_bg
 	netns_down

@@ -106,7 +106,7 @@ sc_error seccomp_default_in_allow 4 33 'seccomp.allow\[1\]' 'unknown syscall "@d
   "seccomp": {"allow": ["read", "@default"]}
 }
 EOF2
-sc_error seccomp_no_list 4 14 'seccomp' 'missing "deny" or "allow"' <<'EOF2'
+sc_error seccomp_no_list 4 14 'seccomp' 'give exactly one of "deny" and "allow"' <<'EOF2'
 {
   "name": "t-scnol", "root": {"path": "/"},
   "process": {"args": ["/bin/true"]},

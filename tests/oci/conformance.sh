@@ -24,20 +24,10 @@
 # under --root.
 set -u
 
-if [ -z "${OCIT_INNER:-}" ]; then
-	[ $# -ge 1 ] || { echo "usage: tests/oci/conformance.sh RUNTIME [ARGS...]" >&2; exit 2; }
-	name=$(basename "$1")
-	if [ "$(id -u)" != 0 ]; then
-		echo "FAIL oci: $name/all: needs root"
-		exit 1
-	fi
-	# prctl(PR_SET_CHILD_SUBREAPER) survives the exec of bash.
-	exec unshare -m --propagation private env OCIT_INNER=1 /usr/bin/python3 -c '
-import ctypes, os, sys
-if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:
-    sys.exit("prctl(PR_SET_CHILD_SUBREAPER): errno %d" % ctypes.get_errno())
-os.execv("/bin/bash", ["bash"] + sys.argv[1:])' "$0" "$@"
-fi
+[ $# -ge 1 ] || { echo "usage: tests/oci/conformance.sh RUNTIME [ARGS...]" >&2; exit 2; }
+# shellcheck source=private.sh
+. "$(dirname "$0")/private.sh"
+oci_private "$(basename "$1")" "$0" "$@"
 
 TIER=oci
 # shellcheck source=../lib.sh
@@ -72,15 +62,7 @@ if [ ! -d "$BASE/bin" ] || [ ! -x "$BASE/bin/busybox" ]; then
 fi
 # crun refuses a hybrid hierarchy, runc creates cgroups: an empty read-only
 # /sys/fs/cgroup in this private mount namespace (gone with it).
-cg_dirs=$(awk '{ for (i = 7; $i != "-"; i++); }
-	$(i + 1) ~ /^cgroup2?$/ && $5 ~ "^/sys/fs/cgroup/" { sub("^/sys/fs/cgroup/", "", $5); print $5 }' \
-	/proc/self/mountinfo | sort -u)
-if ! mount -t tmpfs -o size=16k,mode=0755 ocit-cgroup /sys/fs/cgroup; then
-	fail "$RNAME/setup" "cannot cover /sys/fs/cgroup in the private mount namespace"
-	exit 1
-fi
-for d in $cg_dirs; do mkdir -p "/sys/fs/cgroup/$d"; done
-mount -o remount,bind,ro /sys/fs/cgroup || { fail "$RNAME/setup" "remount ro"; exit 1; }
+hide_cgroups ocit || { fail "$RNAME/setup" "cannot cover /sys/fs/cgroup in the private mount namespace"; exit 1; }
 
 mkdir -p "$W" "$TMPD/rootfs" || exit 1
 chmod 777 "$W"
@@ -140,17 +122,7 @@ status_of() { state_of "$1" | jq -r .status 2>/dev/null; }
 pid_of() { state_of "$1" | jq -r .pid 2>/dev/null; }
 
 # wait_status ID STATUS [SECONDS]
-wait_status() {
-	local i s
-	for ((i = 0; i < ${3:-5} * 20; i++)); do
-		s=$(status_of "$1")
-		[ "$s" = "$2" ] && return 0
-		sleep 0.05
-	done
-	bad "$1: status '$s' after ${3:-5} s, want '$2'"
-}
-
-alive() { local s; s=$(proc_state "$1"); [ -n "$s" ] && [ "$s" != Z ]; }
+wait_status() { wait_status_of "$1" "$2" "${3:-5}" status_of; }
 
 # BELOW: every process below this script (the subreaper), read from /proc
 # by builtins only (a command substitution would count its own subshell).

@@ -8934,6 +8934,7 @@ static int oci_cgroup(struct cfg *c)
 {
 	const char *p = c->oci.cgroups_path;
 	char mnt[NSRUN_PATH_MAX], *slash;
+	int dots = 0;
 
 	if (!p)
 		return 0;
@@ -8944,7 +8945,9 @@ static int oci_cgroup(struct cfg *c)
 	if (!*mnt)
 		return failx("linux.cgroupsPath \"%s\": %s", p, "no cgroup2");
 	strfmt(g_oci.cg, sizeof g_oci.cg, "%s%s%s", mnt, *p == '/' ? "" : "/nsrun/", p);
-	if (strstr(g_oci.cg, "/..") || !(slash = strrchr(g_oci.cg, '/')) || !slash[1])
+	for (const char *q = g_oci.cg; *q; q++)     /* (not strstr: 1.2 KB, section 6's proc_has) */
+		dots |= !strncmp(q, "/..", 3);
+	if (dots || !(slash = strrchr(g_oci.cg, '/')) || !slash[1])
 		return failx("linux.cgroupsPath \"%s\": %s", p, "a \"..\"");
 	*slash = 0;
 	c->cg.parent = g_oci.cg, c->name = slash + 1;

@@ -2343,6 +2343,17 @@ static const struct { const char *name; int res; } rlim_names[NSRUN_RLIMITS] = {
 	{ "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
 };
 
+/* Limit S's row (lower case, no prefix); NSRUN_RLIMITS when none.  Also
+ * the OCI rows' RLIMIT_ names (p_orlimit). */
+static int rlim_find(const char *s)
+{
+	int k = 0;
+
+	while (k < NSRUN_RLIMITS && strcmp(s, rlim_names[k].name))
+		k++;
+	return k;
+}
+
 /* One bound: a non-negative integer or "unlimited". */
 static int rlim_value(const struct ctx *x, const cJSON *v, uint64_t *out)
 {
@@ -2365,11 +2376,9 @@ static int p_rlimits(const struct ctx *x, const cJSON *v, const char *name, cons
 		return -1;
 	for (const cJSON *e = v->child; e; e = e->next) {
 		struct rlim_cfg *l = &p->rlim[p->n_rlim];
-		int k = 0;
+		int k = rlim_find(e->string);
 
 		strfmt(rf, sizeof rf, "%s.%.32s", name, e->string);
-		while (k < NSRUN_RLIMITS && strcmp(e->string, rlim_names[k].name))
-			k++;
 		if (k == NSRUN_RLIMITS)
 			return cfg_err(x, e, 1, rf, "unknown limit (expected as core cpu data fsize locks memlock "
 				       "msgqueue nice nofile nproc rss rtprio rttime sigpending stack)");
@@ -3472,7 +3481,7 @@ static int p_oid(const struct ctx *x, const cJSON *v, const char *name, const st
 static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
 	struct rlim_cfg *l = (struct rlim_cfg *)out + i;
-	char fn[160];
+	char fn[160], lc[16] = "";
 	const cJSON *t = js_member(e, "type", fn, sizeof fn, name), *s = cJSON_GetObjectItemCaseSensitive(e, "soft"),
 		    *h = cJSON_GetObjectItemCaseSensitive(e, "hard");
 	int k;
@@ -3484,15 +3493,9 @@ static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, cons
 		return cfg_err(x, e, 0, name, "expected type, soft and hard");
 	if (cfg_want(x, t, fn, cJSON_String, "a string") < 0)
 		return -1;
-	for (k = strncmp(t->valuestring, "RLIMIT_", 7) ? NSRUN_RLIMITS : 0; k < NSRUN_RLIMITS; k++) {
-		const char *a = t->valuestring + 7, *b = rlim_names[k].name;
-
-		while (*b && tolower((unsigned char)*a) == *b)
-			a++, b++;
-		if (!*a && !*b)
-			break;
-	}
-	if (k == NSRUN_RLIMITS)
+	for (k = 0; !strncmp(t->valuestring, "RLIMIT_", 7) && k < 15 && t->valuestring[7 + k]; k++)
+		lc[k] = (char)tolower((unsigned char)t->valuestring[7 + k]);    /* RLIMIT_NOFILE: nofile */
+	if ((k = rlim_find(lc)) == NSRUN_RLIMITS)
 		return cfg_err(x, t, 0, fn, "unknown limit \"%s\"", t->valuestring);
 	if (rlim_value(x, s, &l->soft) < 0 || rlim_value(x, h, &l->hard) < 0)
 		return cfg_err(x, e, 0, name, "expected type, soft and hard");
@@ -7907,11 +7910,12 @@ static int boot_ticks(unsigned long long *ticks)
 }
 
 /* Fields 4 and 22 of /proc/PID/stat: its parent (when PPID), and when it
- * started, in clock ticks since boot. */
+ * started, in clock ticks since boot.  Returns field 3, its state ('R',
+ * 'S', 'Z'...), or -1. */
 static int proc_start_time(pid_t pid, unsigned long long *ticks, pid_t *ppid)
 {
 	char path[32], buf[512], *p;
-	int fd, n, field = 2;
+	int fd, n, field = 2, st;
 
 	strfmt(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -7921,13 +7925,14 @@ static int proc_start_time(pid_t pid, unsigned long long *ticks, pid_t *ppid)
 	if (n <= 0 || !(p = memrchr(buf, ')', (size_t)n)))   /* the name may hold anything */
 		return errno = EPROTO, -1;
 	buf[n] = 0;
+	st = (unsigned char)p[p[1] ? 2 : 1];
 	while (field < 22 && (p = strchr(p + 1, ' ')))
 		if (++field == 4 && ppid)
 			*ppid = (pid_t)scan_num(p + 1, NULL, 10);
 	if (!p)
 		return errno = EPROTO, -1;
 	*ticks = scan_num(p + 1, NULL, 10);
-	return 0;
+	return st;
 }
 
 /* The CPUs of the cpuset a process in cgroup CG runs under (its own or the
@@ -8332,7 +8337,7 @@ static int state_find(const char *name, struct srec *s)
 		s->pid[1] = (pid_t)scan_num(s->v[R_INIT_PID], NULL, 10);
 		for (i = 0; i < 2; i++)
 			s->pfd[i] = s->pid[i] > 0 ? (int)syscall(SYS_pidfd_open, s->pid[i], 0) : -1;
-		if (s->pid[0] > 0 && s->pid[1] > 0 && proc_start_time(s->pid[1], &start, &ppid) == 0 &&
+		if (s->pid[0] > 0 && s->pid[1] > 0 && proc_start_time(s->pid[1], &start, &ppid) >= 0 &&
 		    start == scan_num(s->v[R_INIT_START], NULL, 10) && ppid == s->pid[0])
 			return 0;
 	}
@@ -8796,10 +8801,8 @@ static int oci_load(struct ostate *s)
 	*(char *)s->annot++ = 0;
 	strfmt(g_oci.bundle, sizeof g_oci.bundle, "%s", s->bundle);
 	/* alive: the same process (start time), not a zombie */
-	strfmt(f, sizeof f, "/proc/%d/stat", (int)s->pid);
-	if (proc_start_time(s->pid, &ticks, NULL) == 0 && ticks == s->ticks && read_small(f, f, sizeof f) == 0 &&
-	    (p = strrchr(f, ')')))
-		st = p[2];
+	if ((n = proc_start_time(s->pid, &ticks, NULL)) > 0 && ticks == s->ticks)
+		st = (char)n;
 	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
 	s->status = !st || st == 'Z' || st == 'X' ? "stopped" : access(f, F_OK) == 0 ? "created" : "running";
 	return 0;
@@ -8847,11 +8850,9 @@ static int oci_procs(struct ostate *s, pid_t *pids, int max)
 /* Until PID has exited (a zombie counts), at most 10 s. */
 static void oci_reap_wait(pid_t pid)
 {
-	char f[32], buf[512], *p;
+	unsigned long long t;
 
-	strfmt(f, sizeof f, "/proc/%d/stat", (int)pid);
-	for (int i = 0; i < 1000 && read_small(f, buf, sizeof buf) == 0 && !((p = strrchr(buf, ')')) && p[2] == 'Z');
-	     i++)
+	for (int i = 0, st; i < 1000 && (st = proc_start_time(pid, &t, NULL)) > 0 && st != 'Z'; i++)
 		poll(NULL, 0, 10);
 }
 
@@ -9144,30 +9145,39 @@ static const unsigned oci_verb_opts[] = {
 };
 static const unsigned char oci_verb_args[] = { 1, 1, 1, 1, 2, 1, 1, 0, 1, 0 };     /* at most; ID needed but list, features */
 
+/* Option A (--NAME, --NAME=VALUE, -X) of the set ALLOWED: its O_ number,
+ * O__N when none. */
+static int oci_optfind(const char *a, unsigned allowed)
+{
+	const char *n = oci_opt_names, *eq = strchr(a, '=');
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+	int o = 0;
+
+	for (; o < O__N; o++, n += strlen(n) + 1)
+		if ((allowed >> o & 1) && (a[1] == '-' ? len - 2 == strlen(n) && !strncmp(a + 2, n, len - 2)
+						       : len == 2 && a[1] == oci_opt_short[o]))
+			break;
+	return o;
+}
+
 /* One option at ARGV[*I] of the set ALLOWED: its value ("" for a flag). */
 static void oci_opt(char **argv, int *i, unsigned allowed)
 {
 	char *a = argv[*i], *eq = strchr(a, '=');
-	const char *n = oci_opt_names;
-	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+	int o = oci_optfind(a, allowed);
 
-	for (int o = 0; o < O__N; o++, n += strlen(n) + 1) {
-		if (!(allowed >> o & 1) || !(a[1] == '-' ? len - 2 == strlen(n) && !strncmp(a + 2, n, len - 2)
-							 : len == 2 && a[1] == oci_opt_short[o]))
-			continue;
-		if (!(O_VALUED >> o & 1))
-			g_oci.opt[o] = eq ? eq + 1 : "";
-		else if (eq)
-			g_oci.opt[o] = eq + 1;
-		else if (!(g_oci.opt[o] = argv[++*i]))
-			usage_die("option %s needs a value", a);
-		return;
-	}
-	usage_die("unknown option '%s'", a);
+	if (o == O__N)
+		usage_die("unknown option '%s'", a);
+	if (!(O_VALUED >> o & 1))
+		g_oci.opt[o] = eq ? eq + 1 : "";
+	else if (eq)
+		g_oci.opt[o] = eq + 1;
+	else if (!(g_oci.opt[o] = argv[++*i]))
+		usage_die("option %s needs a value", a);
 }
 
 /* Does ARGV (the verb's) go to the OCI mode?  A global option first, a
- * verb of its own, or run/exec with an option only the OCI forms have. */
+ * verb of its own, or run/exec with an option of the OCI forms first. */
 static int oci_wants(char **argv)
 {
 	const char *v = oci_verb_names, *a = argv[1];
@@ -9181,8 +9191,7 @@ static int oci_wants(char **argv)
 		return 0;
 	if (k != OV_RUN && k != OV_EXEC)
 		return 1;
-	return a && *a == '-' && strcmp(a, "--") && strncmp(a, "--pidfile", 9) && strncmp(a, "--ready-fd", 10) &&
-	       strcmp(a, "-u") && strcmp(a, "-e") && strncmp(a, "--cwd", 5);
+	return a && *a == '-' && oci_optfind(a, oci_verb_opts[k]) < O__N;
 }
 
 static int oci_main(int argc, char **argv)

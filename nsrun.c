@@ -3545,8 +3545,9 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 {
 	struct cfg *c = x->c;
 	struct oci_mount *m = &c->oci.m;
-	struct mount_cfg *mc = &c->mounts[c->n_mounts];
-	char fo[160], std[64];
+	struct mount_cfg mc = { .mode = 01777 };
+	char fo[160], std[64], *end;
+	const cJSON *bad = NULL;
 	const char *type;
 	int bind;
 
@@ -3556,34 +3557,32 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 		return -1;
 	type = m->type ? m->type : "";
 	bind = !strcmp(type, "bind");
-	for (const cJSON *o = m->opts ? ((const cJSON *)m->opts)->child : NULL; o; o = o->next)
-		bind |= !strcmp(o->valuestring, "bind") || !strcmp(o->valuestring, "rbind");
+	for (const cJSON *o = m->opts ? ((const cJSON *)m->opts)->child : NULL; o; o = o->next) {
+		const char *s = o->valuestring;
+
+		bind |= !strcmp(s, "bind") || !strcmp(s, "rbind");
+		mc.readonly |= !strcmp(s, "ro");
+		if ((!strncmp(s, "size=", 5) && parse_size(s + 5, &mc.size) < 0) ||
+		    (!strncmp(s, "mode=", 5) && ((mc.mode = (unsigned)scan_num(s + 5, &end, 8)) > 07777 || *end ||
+						 end == s + 5)))
+			bad = bad ? bad : o;    /* a tmpfs's (a bind has neither) */
+	}
 	strfmt(std, sizeof std, "%s %s", type, m->dest);
 	for (const char *s = oci_std_mounts; *s && !bind; s += strlen(s) + 1)
 		if (!strcmp(s, std))
 			return 0;
-	if (!bind && strcmp(type, "tmpfs"))
-		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s is not supported", type, m->dest);
+	if (!bind && (strcmp(type, "tmpfs") || mc.readonly))
+		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s is not supported", strcmp(type, "tmpfs") ? type : "ro tmpfs",
+			       m->dest);
 	if (c->n_mounts == NSRUN_MOUNTS_MAX)
 		return cfg_err(x, e, 0, name, "more than %d mounts", NSRUN_MOUNTS_MAX);
-	*mc = (struct mount_cfg){ .type = bind ? M_BIND : M_TMPFS, .source = m->src, .target = m->dest, .mode = 01777 };
 	if (bind && (!m->src || *m->src != '/' || in_rundir(m->src)))
 		return cfg_err(x, e, 0, name, "a bind needs an absolute source outside " NSRUN_RUNDIR);
-	for (const cJSON *o = m->opts ? ((const cJSON *)m->opts)->child : NULL; o; o = o->next) {
-		const char *s = o->valuestring;
-		char *end;
-
-		strfmt(fo, sizeof fo, "%s.options", name);
-		if (!strcmp(s, "ro"))
-			mc->readonly = 1;
-		else if (!bind && ((!strncmp(s, "size=", 5) && parse_size(s + 5, &mc->size) < 0) ||
-				   (!strncmp(s, "mode=", 5) &&
-				    ((mc->mode = (unsigned)scan_num(s + 5, &end, 8)) > 07777 || *end || end == s + 5))))
-			return cfg_err(x, o, 0, fo, "bad option \"%s\"", s);
-	}
-	if (mc->readonly && !bind)
-		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s is not supported", "ro tmpfs", m->dest);
-	c->n_mounts++;
+	if (bad && !bind)
+		return cfg_err(x, bad, 0, field_name(fo, sizeof fo, name, "options"), "bad option \"%s\"",
+			       bad->valuestring);
+	mc.type = bind ? M_BIND : M_TMPFS, mc.source = m->src, mc.target = m->dest;
+	c->mounts[c->n_mounts++] = mc;
 	return 0;
 }
 
@@ -8956,6 +8955,16 @@ static int oci_cgroup(struct cfg *c)
 	return 0;
 }
 
+/* run and exec in the foreground: PID's exit status, signals forwarded. */
+static int oci_fg(pid_t pid, const sigset_t *mask)
+{
+	int sfd = signalfd(-1, mask, SFD_CLOEXEC), ws;
+
+	if (sfd < 0 || fwd_wait(pid, sfd, &ws) < 0)
+		return fail("wait for pid %d", (int)pid);
+	return exit_code(ws);
+}
+
 /* create (and run: START, DETACH): see the section's head. */
 static int oci_create(int start, int detach)
 {
@@ -9038,11 +9047,8 @@ static int oci_create(int start, int detach)
 		return 1;
 	}
 	if (start && !detach) {                 /* run: wait, then delete */
-		int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-
-		if (sfd < 0 || fwd_wait(r.child, sfd, &ws) < 0)
-			return fail("wait for pid %d", (int)r.child), oci_fail();
-		rc = exit_code(ws);
+		if ((rc = oci_fg(r.child, &mask)) < 0)
+			return oci_fail();
 		if (oci_load(&s) == 0)
 			oci_delete(&s, 1);
 	}
@@ -9110,9 +9116,7 @@ static int oci_exec(struct ostate *s)
 	g_nundo = 0;
 	if (g_oci.opt[O_DETACH])
 		return 0;
-	if ((k = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || fwd_wait(kid, k, &ws) < 0)
-		return fail("wait for pid %d", (int)kid), oci_fail();
-	return exit_code(ws);
+	return (k = oci_fg(kid, &mask)) < 0 ? oci_fail() : k;
 }
 
 /* features: runc's JSON, its lists from the tables nsrun reads them by. */

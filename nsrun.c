@@ -7611,36 +7611,25 @@ static int exec_reaped(pid_t p, int st)
 	return 0;
 }
 
+static int proc_start_time(pid_t pid, unsigned long long *ticks, pid_t *ppid);
+
 /* Without a pid namespace nsrun cannot kill(-1): end only its own
  * descendants, which the subreaper flag has made its children. */
 static int init_kill_children(void)
 {
-	char path[64], buf[256];
 	int n = 0;
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		int fd, pid = (int)scan_num(e->d_name, NULL, 10);
-		ssize_t len;
-		char *p;
+	while (d && (e = readdir(d))) {
+		pid_t pid = (pid_t)scan_num(e->d_name, NULL, 10), ppid = 0;
+		unsigned long long t;
 
-		if (pid <= 0)
-			continue;
-		strfmt(path, sizeof path, "/proc/%d/stat", pid);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			continue;
-		len = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		buf[len] = 0;
-		if ((p = strrchr(buf, ')')) && (int)scan_num(p + 4, NULL, 10) == (int)getpid() && kill(pid, SIGKILL) == 0)
+		if (pid > 0 && proc_start_time(pid, &t, &ppid) >= 0 && ppid == getpid() && kill(pid, SIGKILL) == 0)
 			n++;
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
 	return n;
 }
 
@@ -8601,6 +8590,12 @@ struct ostate {
 	char buf[32768];
 };
 
+/* Is option O (--format, --log-format) "json"? */
+static int oci_json(int o)
+{
+	return g_oci.opt[o] && !strcmp(g_oci.opt[o], "json");
+}
+
 /* The verb's failure: its line to --log (text, or JSON with the time) or
  * to stderr; exit 1. */
 static int oci_fail(void)
@@ -8610,7 +8605,7 @@ static int oci_fail(void)
 	char buf[1024];
 	struct out o = { buf, sizeof buf, 0, 0, fd < 0 ? 2 : fd };
 
-	if (log && g_oci.opt[O_LOGFMT] && !strcmp(g_oci.opt[O_LOGFMT], "json")) {
+	if (log && oci_json(O_LOGFMT)) {
 		/* days since 1970 to a civil date (Howard Hinnant's civil_from_days) */
 		long long t = now_ms(CLOCK_REALTIME) / 1000;
 		int d = (int)(t / 86400) + 719468, era = d / 146097, doe = d - era * 146097,
@@ -9260,7 +9255,7 @@ static int oci_main(int argc, char **argv)
 		if (oci_alive(&s) < 0)
 			return oci_fail();
 		n = oci_procs(&s, pids, 1024);
-		if (g_oci.opt[O_FORMAT] && !strcmp(g_oci.opt[O_FORMAT], "json")) {
+		if (oci_json(O_FORMAT)) {
 			for (i = 0; i < n; i++)
 				ofmt(&o, "%s%d", i ? "," : "[", (int)pids[i]);
 			ofmt(&o, "%s]\n", n ? "" : "[");
@@ -9276,7 +9271,7 @@ static int oci_main(int argc, char **argv)
 		}
 		break;
 	case OV_LIST: {
-		int json = g_oci.opt[O_FORMAT] && !strcmp(g_oci.opt[O_FORMAT], "json");
+		int json = oci_json(O_FORMAT);
 		struct dirent *e;
 		DIR *d = opendir(g_oci.opt[O_ROOT]);
 

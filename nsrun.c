@@ -7827,10 +7827,10 @@ static void child_main(struct run *r, const sigset_t *mask)
 	if (r->cg_fd >= 0)
 		close(r->cg_fd);
 	if (WITH_OCI && r->oci) {               /* its host pid, from the host's /proc */
-		char self[16] = "";
+		char self[32] = "";
 
 		close(r->ready[0]);
-		(void)!readlink("/proc/self", self, sizeof self - 1);
+		read_small("/proc/self/stat", self, sizeof self);      /* "PID (comm..." */
 		g_oci.pid = (pid_t)scan_num(self, NULL, 10);
 	}
 	if ((!r->own_ns && img_root(r) < 0) || ns_setup(r) < 0)
@@ -8643,9 +8643,8 @@ static const char *oci_annot(const struct cfg *c, int *len)
 static void oci_state_json(struct out *o, const char *id, const char *status, pid_t pid, const char *bundle,
 			   const char *annot, int alen)
 {
-	ofmt(o, "{\"ociVersion\": \"1.2.0\", \"id\": ");
-	json_val(o, id, 1);
-	ofmt(o, ", \"status\": \"%s\", \"pid\": %d, \"bundle\": ", status, (int)pid);
+	ofmt(o, "{\"ociVersion\": \"1.2.0\", \"id\": \"%s\", \"status\": \"%s\", \"pid\": %d, \"bundle\": ", id, status,
+	     (int)pid);                         /* (IDs need no escaping: oci_id) */
 	json_val(o, bundle, 1);
 	ofmt(o, ", \"annotations\": %.*s}", alen, annot);
 }
@@ -8763,7 +8762,7 @@ static const char *oci_id(const char *s)
 	size_t n = s ? strlen(s) : 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("_+.-", s[i]))
+		if ((unsigned)((s[i] | 32) - 'a') > 25 && (unsigned)(s[i] - '0') > 9 && !strchr("_+.-", s[i]))
 			n = 0;
 	if (!n || n > 200 || !strcmp(s, ".") || !strcmp(s, ".."))
 		usage_die("expected a container ID, got '%s'", s ? s : "");
@@ -8997,7 +8996,7 @@ static int oci_create(int start, int detach)
 			  mkdir(g_oci.dir, 0700) < 0))
 		fail("create %s", g_oci.dir);           /* EEXIST: the ID is taken */
 	else if (!g_err[0] && undo_add(U_OCI, g_oci.dir, 0) &&
-		 (mkfifo(f, 0622) < 0 || chmod(f, 0622) < 0 || (g_oci.fifo = open(f, O_PATH | O_CLOEXEC)) < 0))
+		 (mknodat(AT_FDCWD, f, S_IFIFO | 0622, 0) < 0 || chmod(f, 0622) < 0 || (g_oci.fifo = open(f, O_PATH | O_CLOEXEC)) < 0))
 		fail("create %s", f);
 	if (g_err[0] || oci_cgroup(&c) < 0 || pipe2(r.ready, O_CLOEXEC) < 0 || oci_join(&c) < 0 ||
 	    run_start(&r, &mask) < 0)

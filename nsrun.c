@@ -8814,6 +8814,17 @@ static int oci_alive(struct ostate *s)
 	return *s->status == 's' ? oci_is(s->status) : 0;
 }
 
+/* Is namespace file F (/proc/PID/ns/NAME) nsrun's own NAME namespace?
+ * (Not when F is gone.) */
+static int oci_ns_ours(const char *f, const char *name)
+{
+	char self[32];
+	struct stat a, b;
+
+	strfmt(self, sizeof self, "/proc/self/ns/%s", name);
+	return stat(f, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 /* The host pids of ID's processes: every one in its pid namespace (when
  * it has its own), else its own pid. */
 static int oci_procs(struct ostate *s, pid_t *pids, int max)
@@ -8825,8 +8836,7 @@ static int oci_procs(struct ostate *s, pid_t *pids, int max)
 	DIR *d;
 
 	strfmt(f, sizeof f, "/proc/%d/ns/pid", (int)s->pid);
-	if (stat(f, &a) < 0 || stat("/proc/self/ns/pid", &b) < 0 || (a.st_ino == b.st_ino && a.st_dev == b.st_dev) ||
-	    !(d = opendir("/proc"))) {
+	if (stat(f, &a) < 0 || oci_ns_ours(f, "pid") || !(d = opendir("/proc"))) {
 		pids[0] = s->pid;
 		return 1;
 	}
@@ -9062,7 +9072,6 @@ static int oci_exec(struct ostate *s)
 {
 	static const char ns[] = "pid\0user\0ipc\0uts\0net\0cgroup\0mnt\0";
 	struct cfg c;
-	struct stat a, b;
 	char f[NSRUN_PATH_MAX + 32], msg[sizeof g_err];
 	int fd[7], ep[2], ws, k = 0;
 	sigset_t mask;
@@ -9074,10 +9083,7 @@ static int oci_exec(struct ostate *s)
 		return oci_fail();
 	for (const char *p = ns; *p; p += strlen(p) + 1, k++) {
 		strfmt(f, sizeof f, "/proc/%d/ns/%s", (int)s->pid, p);
-		fd[k] = open(f, O_RDONLY | O_CLOEXEC);
-		strfmt(f, sizeof f, "/proc/self/ns/%s", p);
-		if (fd[k] >= 0 && fstat(fd[k], &a) == 0 && stat(f, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
-			close(fd[k]), fd[k] = -1;       /* the same as ours: nothing to join */
+		fd[k] = oci_ns_ours(f, p) ? -1 : open(f, O_RDONLY | O_CLOEXEC);   /* ours: nothing to join */
 	}
 	strfmt(f, sizeof f, "%s/cgroup.procs", s->cg);
 	if ((*s->cg && write_file(f, "0") < 0) || (fd[0] >= 0 && setns(fd[0], CLONE_NEWPID) < 0))

@@ -7241,12 +7241,27 @@ static int app_is_nsrun(const char *file, const struct stat *self)
 	return 0;
 }
 
+/* Set by the app's process when it fails before or at its execve.  It
+ * shares init's memory until then (CLONE_VM | CLONE_VFORK): what it wrote
+ * is there when init goes on, and init's vfork ends either at the execve
+ * or at this exit.  (Not /proc/APP/exe: the kernel lets a vfork parent go
+ * before it switches the child to the new binary's memory, so the old
+ * binary can still show there.) */
+static volatile int g_app_failed;
+
+__attribute__((noreturn))
+static void app_exit(int status)
+{
+	g_app_failed = 1;
+	_exit(status);
+}
+
 /* execve FILE, unless it is nsrun's own binary (SELF): then 126. */
 static void app_exec(const char *file, char *const *argv, char *const *env, const struct stat *self)
 {
 	if (self->st_ino && app_is_nsrun(file, self)) {
 		fdfmt(2, "nsrun: exec %s: it is nsrun's own binary, which a container never runs\n", file);
-		_exit(126);
+		app_exit(126);
 	}
 	execve(file, argv, env);
 }
@@ -7282,7 +7297,7 @@ static void app_execvpe(const char *file, char *const *argv, char *const *env, c
 		}
 	}
 	fdfmt(2, "nsrun: exec %s: %s\n", file, strerror(err));
-	_exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
+	app_exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
 
 /* <linux/capability.h>'s capget/capset header and data, version 3: two
@@ -7463,6 +7478,7 @@ static int app_main(void *arg)
 	struct run *r = arg;
 
 	become_app(&r->c->proc, r->sig_ign, r->c->ns & NS_PID ? 0 : SIGKILL);
+	g_app_failed = 1;
 	child_die(r);
 }
 
@@ -7682,16 +7698,10 @@ static void init_main(struct run *r, const sigset_t *mask)
 		child_die(r);
 	}
 	close(r->errp[1]);
-	/* run --ready-fd: the vfork is over, by an execve or an exit.  The
-	 * kernel sets the new binary before it lets us go on, and an app that
-	 * failed still runs in our memory, nsrun's binary, or has none left:
-	 * so its execve succeeded when its exe is another file. */
+	/* run --ready-fd: the vfork is over, by an execve or an exit; the
+	 * app says which (g_app_failed). */
 	if (r->ready_fd >= 0) {
-		struct stat a, b;
-		char exe[32];
-
-		strfmt(exe, sizeof exe, "/proc/%d/exe", (int)app);
-		if (stat(exe, &a) == 0 && stat("/proc/self/exe", &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
+		if (!g_app_failed)
 			(void)!write(r->ready[1], "r", 1);
 		close(r->ready[1]);
 	}

@@ -1300,6 +1300,8 @@ static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char 
 	for (int i = 0; i < SC__N; i++)
 		if (SC_IN(s, i))
 			by_nr[sc_v(i)] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
+	if (WITH_OCI && s->mode == SCM_OCI)     /* an OCI profile's: read by p_osc */
+		memcpy(by_nr, s->by_nr, 512);
 	if (!SC_IN(s, SC_clone3) && (s->mode == SCM_ALLOW || by_nr[SC_N_clone] != A_ALLOW))
 		by_nr[SC_N_clone3] = A_ENOSYS;
 	by_nr[511] = dflt;
@@ -1312,7 +1314,7 @@ static struct sock_filter sc_prog[SC_ROOM];
 
 static void sc_build(struct cfg *c)
 {
-	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : A_ALLOW;
+	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : c->sc.dflt;  /* (0: A_ALLOW) */
 	struct sc_iv iv[512 + SC_NFAR];
 	struct sock_filter *f = sc_prog;
 	int k = 0, at = SC_ROOM - SC_NACTS;
@@ -1331,6 +1333,8 @@ static void sc_build(struct cfg *c)
 		iv[k++] = iv[0];
 	memcpy(f + at, sc_acts, sizeof sc_acts);
 	f[at + sc_at[A_ERRNO]].k |= (uint32_t)c->sc.err & SECCOMP_RET_DATA;
+	if (c->sc.mask)                         /* an OCI profile's clone flags (p_osc) */
+		f[at + sc_at[A_NEWUSER] + 1].k = c->sc.mask;
 	sc_tree(f, &at, iv, 0, k - 1, at);
 	at -= 4;
 	memcpy(f + at, sc_head, sizeof sc_head);
@@ -1782,7 +1786,7 @@ typedef int (*cfg_fn)(const struct ctx *x, const cJSON *v, const char *name, con
 
 /* A list row's UNIT ("more than MAX UNIT"): an index of unit_names. */
 #define FIELD_UNITS(X) X(entries) X(ranges) X(paths) X(addresses) X(sysctls) X(syscalls) X(namespaces) \
-	X(mounts) X(capabilities) X(ports) X(limits) X(hosts) X(hooks)
+	X(mounts) X(capabilities) X(ports) X(limits) X(hosts) X(hooks) X(rules)
 /* A required row's MISSING ("missing (...)"): an index of missing_names. */
 #define FIELD_MISSING(X) X(name, "1-12 characters of [a-z0-9_-]") \
 	X(image_or_path, "an object with \"image\" or \"path\"") \
@@ -1815,7 +1819,7 @@ static const char unit_names[] = FIELD_UNITS(FIELD_UNIT_NAME);
 	X(p_port, 1) X(p_proto, 1) X(p_ports, 1) X(p_net, 1) X(p_seccomp, 1) X(p_sc_list, 1) \
 	X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) X(p_oopts, WITH_OCI) X(p_ohooks, WITH_OCI) \
 	X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) X(p_orefuse, WITH_OCI) \
-	X(p_olist, WITH_OCI)
+	X(p_olist, WITH_OCI) X(p_osc, WITH_OCI && WITH_SECCOMP)
 #define FIELD_PARSER_ENUM(fn, on) PF_##fn,
 #define FIELD_PARSER_DECL(fn, on) \
 	static int fn(const struct ctx *, const cJSON *, const char *, const struct field *, void *);
@@ -3736,6 +3740,110 @@ static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const 
 	return cfg_each(x, v, name, f, out, oci_elems[f->arg]) < 0 ? -1 : 0;
 }
 
+/* linux.seccomp: OCI's profile into section 3b's builder (its actions for
+ * each number: sc_actions, sc_build).  An action of oci_sc_acts (LOG:
+ * allowed; KILL*, TRAP: the process killed); ERRNO with errnoRet: one errno
+ * (the default's, else the first rule's) and ENOSYS.  A rule with args is
+ * one of the builder's two checks when it allows personality(0, 8 or
+ * 0xffffffff) (A_PERS: all three) or clone/unshare with (flags & MASK) == 0
+ * (A_NEWUSER), over a denying errno; any other allowing rule with args is
+ * left out, a denying one applies whatever the args: never weaker.  Names
+ * nsrun does not know (other arches') are ignored; architectures and flags
+ * too (any other arch is killed). */
+static const char oci_sc_acts[] = "ALLOW\0LOG\0ERRNO\0KILL\0KILL_PROCESS\0KILL_THREAD\0TRAP\0";
+static const unsigned char oci_sc_av[] = { A_ALLOW, A_ALLOW, A_ERRNO, A_KILL, A_KILL, A_KILL, A_KILL };
+
+/* O's action (key K: "action", "defaultAction"; its errno: KErrnoRet) for
+ * S: an A_ code, or -1. */
+static int p_osc_act(const struct ctx *x, const cJSON *o, const char *k, const char *name, struct seccomp_cfg *s)
+{
+	char fn[160];
+	const cJSON *a = js_member(o, k, fn, sizeof fn, name), *err;
+	const char *n = cJSON_IsString(a) && !strncmp(a->valuestring, "SCMP_ACT_", 9) ? a->valuestring + 9 : "";
+	int i = 0;
+	int64_t e = EPERM;
+
+	for (const char *t = oci_sc_acts; *t && strcmp(n, t); t += strlen(t) + 1)
+		i++;
+	if (i == sizeof oci_sc_av)
+		return cfg_err(x, a ? a : o, 0, fn, "expected a supported SCMP_ACT_ action");
+	if (oci_sc_av[i] != A_ERRNO)
+		return oci_sc_av[i];
+	if ((err = js_member(o, *k == 'a' ? "errnoRet" : "defaultErrnoRet", fn, sizeof fn, name)) &&
+	    cfg_int(x, err, fn, 0, 4095, &e) < 0)
+		return -1;
+	if (e == ENOSYS && s->err != ENOSYS)
+		return A_ENOSYS;
+	if (s->err < 0)
+		s->err = (int)e;
+	return s->err == e ? A_ERRNO : cfg_err(x, err, 0, fn, "a second errno besides ENOSYS is not supported");
+}
+
+/* syscalls[]: {names, action, errnoRet, args}. */
+static int p_osc_rule(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
+{
+	struct seccomp_cfg *s = out;
+	char fn[160];
+	const cJSON *names = js_member(e, "names", fn, sizeof fn, name), *g = cJSON_GetObjectItemCaseSensitive(e, "args");
+	int a = p_osc_act(x, e, "action", name, s);
+	unsigned pers = 0, mask = 0;
+
+	(void)f, (void)i;
+	if (a < 0 || !names || p_str_list(x, names, fn, 1024) < 0)
+		return a < 0 || names ? -1 : cfg_err(x, e, 0, fn, "missing");
+	if ((g = g ? g->child : NULL) && !g->next && a == A_ALLOW &&
+	    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(g, "index")) == 0) {
+		/* one argument, the first: personality's values, clone's mask */
+		const char *op = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "op"));
+		double v = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(g, "value")),
+		       v2 = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(g, "valueTwo"));
+
+		op = op ? op : "";
+		if (!strcmp(op, "SCMP_CMP_EQ"))
+			pers = v == 0 ? 1 : v == 8 ? 2 : v == 0xffffffff ? 4 : 0;
+		if (!strcmp(op, "SCMP_CMP_MASKED_EQ") && !(v2 > 0) && v >= 1 && v <= 0xffffffff)
+			mask = (unsigned)v;
+	}
+	for (const cJSON *n = names->child; n; n = n->next) {
+		int k = sc_index(n->valuestring);
+
+		if (k < 0)
+			continue;
+		s->set[k >> 3] |= (unsigned char)(1 << (k & 7));
+		if (!g || a != A_ALLOW)
+			s->by_nr[sc_v(k)] = (unsigned char)a;
+		else if (k == SC_personality)
+			s->pers |= (unsigned char)pers;
+		else if (mask && (k == SC_clone || k == SC_unshare))
+			s->mask |= mask, s->pers |= (unsigned char)(8 << (k == SC_unshare));
+	}
+	return 0;
+}
+
+static int p_osc(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	struct seccomp_cfg *s = out;
+	char fn[160];
+	const cJSON *l = js_member(v, "syscalls", fn, sizeof fn, name);
+	int d;
+	static const unsigned short chk[] = { SC_N_personality, SC_N_clone, SC_N_unshare };
+	static const unsigned char pat[] = { 7, 8, 16 }, act[] = { A_PERS, A_NEWUSER, A_NEWUSER };
+
+	s->err = -1;
+	if ((d = p_osc_act(x, v, "defaultAction", name, s)) < 0)
+		return -1;
+	s->mode = SCM_OCI, s->dflt = (unsigned char)d;
+	memset(s->by_nr, d, 512);
+	if (l && cfg_each(x, l, fn, f, s, p_osc_rule) < 0)
+		return -1;
+	if (s->err < 0)
+		s->err = EPERM;
+	for (int k = 0; k < 3; k++)             /* a check where the number is refused with the errno */
+		if ((s->pers & pat[k]) == pat[k] && s->by_nr[chk[k]] == A_ERRNO)
+			s->by_nr[chk[k]] = act[k];
+	return 0;
+}
+
 #define OOFF(member) offsetof(struct oci_mount, member)
 static const struct field oci_rows[] = {
 	{ .path = "ociVersion", .parse = PF_p_ociver, .missing = MS_version },
@@ -3772,7 +3880,7 @@ static const struct field oci_rows[] = {
 	{ .path = "linux.resources.cpu.realtimeRuntime", .parse = PF_p_orefuse },
 	{ .path = "linux.resources.hugepageLimits", .parse = PF_p_orefuse },
 	{ .path = "linux.resources.unified", .parse = PF_p_orefuse },
-	{ .path = "linux.seccomp", .parse = PF_p_orefuse },
+	{ .path = "linux.seccomp", .parse = PF_p_osc, .off = OFF(sc), .max = 1024, .unit = UN_rules, .feature = FEAT_seccomp },
 	{ .path = "linux.timeOffsets", .parse = PF_p_orefuse },
 	{ .path = "root", .parse = PF_p_object, .missing = MS_path_obj },
 	{ .path = "root.path", .parse = PF_p_string, .off = OFF(root.path), .missing = MS_root_dir },
@@ -3826,6 +3934,7 @@ static int oci_check(const struct ctx *x, struct cfg *c)
 		return cfg_err(x, x->root, 0, "linux.namespaces", "a new \"mount\" namespace is required");
 	if ((c->ns & NS_USER) && (!c->userns.n_uid_map || !c->userns.n_gid_map))
 		return cfg_err(x, x->root, 0, "linux.uidMappings", "missing (and gidMappings): a new user namespace");
+	sc_build(c);
 	return 0;
 }
 
@@ -8927,15 +9036,18 @@ static int oci_start(struct ostate *s)
 }
 
 /* Join the namespaces the config names by path, before the clone (the pid
- * namespace: for the children). */
+ * namespace: for the children); setns checks each file's type. */
 static int oci_join(const struct cfg *c)
 {
+	static const int type[] = { CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWCGROUP,
+				    CLONE_NEWUSER, 0x80 /* CLONE_NEWTIME */ };
+
 	for (int i = 0; i < 8; i++) {
 		int fd;
 
 		if (!c->oci.ns_path[i])
 			continue;
-		if ((fd = open(c->oci.ns_path[i], O_RDONLY | O_CLOEXEC)) < 0 || setns(fd, 0) < 0)
+		if ((fd = open(c->oci.ns_path[i], O_RDONLY | O_CLOEXEC)) < 0 || setns(fd, type[i]) < 0)
 			return fail("join the %s namespace %s", ns_names[i], c->oci.ns_path[i]);
 		close(fd);
 	}
@@ -9191,7 +9303,8 @@ static void oci_opt(char **argv, int *i, unsigned allowed)
 }
 
 /* Does ARGV (the verb's) go to the OCI mode?  A global option first, a
- * verb of its own, or run/exec with an option of the OCI forms first. */
+ * verb of its own, state/kill of an ID that is no NAME, or run/exec with
+ * an option of the OCI forms first. */
 static int oci_wants(char **argv)
 {
 	const char *v = oci_verb_names, *a = argv[1];
@@ -9201,8 +9314,10 @@ static int oci_wants(char **argv)
 		return 1;
 	for (; *v && strcmp(v, argv[0]); v += strlen(v) + 1)
 		k++;
-	if (!*v || k == OV_STATE || k == OV_KILL || k == OV_LIST || k == OV_FEATURES)
+	if (!*v || k == OV_LIST || k == OV_FEATURES)
 		return 0;
+	if (k == OV_STATE || k == OV_KILL)      /* an ID that is no NAME of nsrun's own */
+		return a && !valid_name(a);
 	if (k != OV_RUN && k != OV_EXEC)
 		return 1;
 	return a && *a == '-' && oci_optfind(a, oci_verb_opts[k]) < O__N;

@@ -327,12 +327,17 @@ struct userns_cfg {                     /* "uid_map", "gid_map" */
 	int n_uid_map, n_gid_map;
 };
 
-enum seccomp_mode { SCM_DEFAULT, SCM_NONE, SCM_DENY, SCM_ALLOW };
+enum seccomp_mode { SCM_DEFAULT, SCM_NONE, SCM_DENY, SCM_ALLOW, SCM_OCI };
 
 struct seccomp_cfg {                    /* "seccomp" */
 	enum seccomp_mode mode;
 	int err;                        /* the errno of a refused call; default EPERM */
 	unsigned char set[NSRUN_SYSCALLS_MAX / 8 + 1];  /* bits: rows of nsrun.c's syscall table; "@default" */
+	/* SCM_OCI (linux.seccomp): each number's action, the default's, the
+	 * personality values allowed (bits: 0, 8, 0xffffffff), clone's and
+	 * unshare's flags mask (their A_NEWUSER check; 0: CLONE_NEWUSER) */
+	unsigned char by_nr[512], dflt, pers;
+	uint32_t mask;
 };
 
 struct time_cfg {                       /* "time_offsets" */

@@ -692,8 +692,16 @@ static const struct fixture oci_fixtures[] = {
 	  "c.json:1:89: mounts[0]: a \"nfs\" mount on /x is not supported" },
 	{ "bind relative source", OCI_HEAD "},\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"a\"}]," OCI_NS "]}}",
 	  "c.json:1:89: mounts[0]: a bind needs an absolute source outside /run/nsrun" },
-	{ "seccomp refused", OCI_HEAD "}," OCI_NS "],\"seccomp\":{}}}",
-	  "c.json:1:130: linux.seccomp: not supported" },
+	{ "seccomp without defaultAction", OCI_HEAD "}," OCI_NS "],\"seccomp\":{}}}",
+	  "c.json:1:130: linux.seccomp.defaultAction: expected a supported SCMP_ACT_ action" },
+	{ "seccomp notify refused", OCI_HEAD "}," OCI_NS "],\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}}}",
+	  "c.json:1:147: linux.seccomp.defaultAction: expected a supported SCMP_ACT_ action" },
+	{ "seccomp a third errno", OCI_HEAD "}," OCI_NS "],\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\","
+	  "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]}}}",
+	  "c.json:1:231: linux.seccomp.syscalls[0].errnoRet: a second errno besides ENOSYS is not supported" },
+	{ "seccomp rule without names", OCI_HEAD "}," OCI_NS "],\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+	  "\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\"}]}}}",
+	  "c.json:1:176: linux.seccomp.syscalls[0].names: missing" },
 	{ "hook without path", OCI_HEAD "},\"hooks\":{\"poststop\":[{\"args\":[]}]}," OCI_NS "]}}",
 	  "c.json:1:100: hooks.poststop[0].path: missing (an absolute path)" },
 	{ "user namespace without maps", OCI_HEAD "}," OCI_NS ",{\"type\":\"user\"}]}}",
@@ -2478,8 +2486,52 @@ static void test_seccomp_inline_checks(void)
 	cfg_free(&c);
 }
 
+/* An OCI profile (linux.seccomp, issue 17) through the same builder: each
+ * action, errnoRet, the argument checks it can make, the rest stricter. */
+static void test_seccomp_oci(void)
+{
+	static const char text[] = OCI_HEAD "}," OCI_NS "],\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\","
+		"\"defaultErrnoRet\":1,\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],\"syscalls\":["
+		"{\"names\":[\"read\",\"write\",\"no_such_call_at_all\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		"{\"names\":[\"getcwd\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38},"
+		"{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"},"
+		"{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_LOG\"},"
+		"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":4294967295,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":2114060288,\"valueTwo\":0,"
+		"\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+		"{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,\"value\":5,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"unshare\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_GT\"}]}"
+		"]}}}";
+	uint32_t eperm = SECCOMP_RET_ERRNO | EPERM, allow = SECCOMP_RET_ALLOW;
+	struct cfg c;
+	int ok;
+
+	err_reset();
+	g_oci_parse = 1;
+	ok = cfg_parse(&c, "c.json", text, strlen(text));
+	g_oci_parse = 0;
+	if (ok < 0 || !c.proc.filter) {
+		check(0, "seccomp: an OCI profile", "%s", ok < 0 ? g_err : "no filter");
+		return;
+	}
+#define V(sc, arg) sc_verdict(&c, SC_AUDIT_ARCH, (uint32_t)sc_nr(SC_##sc), arg)
+	ok = V(read, 0) == allow && V(write, 0) == allow && V(getcwd, 0) == (SECCOMP_RET_ERRNO | ENOSYS) &&
+	     V(kill, 0) == SECCOMP_RET_KILL_PROCESS && V(getppid, 0) == allow && V(openat, 0) == eperm &&
+	     V(personality, 8) == allow && V(personality, 0xffffffff) == allow && V(personality, 6) == eperm &&
+	     V(clone, SIGCHLD) == allow && V(clone, CLONE_NEWNS | SIGCHLD) == eperm &&
+	     V(clone, CLONE_NEWUSER) == eperm && V(getpid, 5) == eperm && V(unshare, 2) == eperm &&
+	     V(clone3, 0) == (SECCOMP_RET_ERRNO | ENOSYS) && sc_verdict(&c, SC_AUDIT_ARCH ^ 1, 0, 0) == SECCOMP_RET_KILL_PROCESS;
+#undef V
+	check(ok, "seccomp: an OCI profile (actions, errnoRet, personality's values, clone's mask, stricter rest)",
+	      "%d instructions", c.proc.filter_len);
+	cfg_free(&c);
+}
+
 static void test_seccomp(void)
 {
+	test_seccomp_oci();
 	test_seccomp_far();
 	test_seccomp_empty();
 	test_seccomp_inline_checks();

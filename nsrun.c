@@ -3779,6 +3779,17 @@ static int p_osc_act(const struct ctx *x, const cJSON *o, const char *k, const c
 	return s->err == e ? A_ERRNO : cfg_err(x, err, 0, fn, "a second errno besides ENOSYS is not supported");
 }
 
+/* Argument G's K: a missing one 0, one that is no integer ~0 (matches
+ * none of the checks). */
+static uint64_t p_osc_arg(const struct ctx *x, const cJSON *g, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(g, k);
+	uint64_t m = 0;
+	int neg;
+
+	return !v || (js_integer(x, v, &neg, &m) == 0 && !neg) ? m : ~0ULL;
+}
+
 /* syscalls[]: {names, action, errnoRet, args}. */
 static int p_osc_rule(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
@@ -3791,17 +3802,15 @@ static int p_osc_rule(const struct ctx *x, const cJSON *e, const char *name, con
 	(void)f, (void)i;
 	if (a < 0 || !names || p_str_list(x, names, fn, 1024) < 0)
 		return a < 0 || names ? -1 : cfg_err(x, e, 0, fn, "missing");
-	if ((g = g ? g->child : NULL) && !g->next && a == A_ALLOW &&
-	    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(g, "index")) == 0) {
+	if ((g = g ? g->child : NULL) && !g->next && a == A_ALLOW && !p_osc_arg(x, g, "index")) {
 		/* one argument, the first: personality's values, clone's mask */
 		const char *op = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "op"));
-		double v = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(g, "value")),
-		       v2 = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(g, "valueTwo"));
+		uint64_t v = p_osc_arg(x, g, "value");
 
 		op = op ? op : "";
 		if (!strcmp(op, "SCMP_CMP_EQ"))
 			pers = v == 0 ? 1 : v == 8 ? 2 : v == 0xffffffff ? 4 : 0;
-		if (!strcmp(op, "SCMP_CMP_MASKED_EQ") && !(v2 > 0) && v >= 1 && v <= 0xffffffff)
+		if (!strcmp(op, "SCMP_CMP_MASKED_EQ") && !p_osc_arg(x, g, "valueTwo") && v <= 0xffffffff)
 			mask = (unsigned)v;
 	}
 	for (const cJSON *n = names->child; n; n = n->next) {

@@ -3909,6 +3909,10 @@ static const struct field oci_rows[] = {
 	{ .path = "process.capabilities", .parse = PF_p_object },
 	{ .path = "process.capabilities.bounding", .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
 	  .unit = UN_capabilities },
+	{ .path = "process.capabilities.inheritable", .parse = PF_p_caps, .off = OFF(proc.icaps), .max = NSRUN_CAPS,
+	  .unit = UN_capabilities },
+	{ .path = "process.capabilities.ambient", .parse = PF_p_caps, .off = OFF(proc.acaps), .max = NSRUN_CAPS,
+	  .unit = UN_capabilities },
 	{ .path = "process.noNewPrivileges", .parse = PF_p_bool, .off = OFF(proc.no_new_privs) },
 	{ .path = "process.oomScoreAdj", .parse = PF_p_oom, .off = OFF(proc.oom_score_adj) },
 	{ .path = "process.rlimits", .parse = PF_p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
@@ -6885,10 +6889,6 @@ struct mop {                            /* small types: 56 bytes a row */
 #define MOP_LINK(n, to) { "/dev/" n, MO_LINK, .src = to, .step = S_mount_dev }
 static const struct mop std_mounts[] = {
 	{ "/proc", MO_FS, .fstype = "proc", .flags = MOP_NX, .own = NS_PID, .host = "/proc", .step = S_mount_proc },
-	{ "/sys", MO_FS, .fstype = "sysfs", .flags = MS_RDONLY | MOP_NX, .own = NS_NET, .host = "/sys",
-	  .step = S_mount_sys },
-	{ "/sys/fs/cgroup", MO_FS, .fstype = "cgroup2", .flags = MS_RDONLY | MOP_NX, .need = NS_CGROUP,
-	  .step = S_mount_cgroup },
 	{ "/dev", MO_FS, .fstype = "tmpfs", .flags = MS_NOSUID | MS_NOEXEC, .data = "mode=0755,size=64k",
 	  .unless = MNT_HOSTDEV, .step = S_mount_dev },
 	{ "/dev", MO_FS, .fstype = "tmpfs", .flags = MOP_NX, .data = "mode=0755,size=64k",
@@ -6908,6 +6908,11 @@ static const struct mop std_mounts[] = {
 	  .data = "mode=1777", .step = S_mount_shm },
 	{ "/dev/mqueue", MO_FS, .make = S_IFDIR | 0755, .fstype = "mqueue", .flags = MOP_NX, .own = NS_IPC,
 	  .host = "/dev/mqueue", .step = S_mount_mqueue },
+	/* /sys after /dev's: OCI's order (runtime-tools checks it) */
+	{ "/sys", MO_FS, .fstype = "sysfs", .flags = MS_RDONLY | MOP_NX, .own = NS_NET, .host = "/sys",
+	  .step = S_mount_sys },
+	{ "/sys/fs/cgroup", MO_FS, .fstype = "cgroup2", .flags = MS_RDONLY | MOP_NX, .need = NS_CGROUP,
+	  .step = S_mount_cgroup },
 };
 #undef MOP_NODE
 #undef MOP_LINK
@@ -7434,18 +7439,24 @@ struct nsrun_cap_data {
  * set (up to the kernel's last: EINVAL).  After it, CAPS sets permitted
  * and effective to SET, for uid 0, or to none (setresuid has already
  * emptied them), and inheritable to none, which empties ambient too. */
-static int app_caps(uint64_t set, uid_t uid, int after)
+static int app_caps(const struct proc_cfg *p, int after)
 {
 	struct nsrun_cap_hdr h = { NSRUN_CAP_V3, 0 };
 	struct nsrun_cap_data d[2];
-	uint64_t miss;
+	uint64_t miss, set = p->caps, inh;
 
 	if (after) {
-		if (uid)
+		if (p->uid)
 			set = 0;
-		d[0] = (struct nsrun_cap_data){ (uint32_t)set, (uint32_t)set, 0 };
-		d[1] = (struct nsrun_cap_data){ (uint32_t)(set >> 32), (uint32_t)(set >> 32), 0 };
-		return syscall(SYS_capset, &h, d) < 0 ? fail("capset") : 0;
+		inh = p->icaps & set;           /* (OCI's inheritable and ambient sets; else none) */
+		d[0] = (struct nsrun_cap_data){ (uint32_t)set, (uint32_t)set, (uint32_t)inh };
+		d[1] = (struct nsrun_cap_data){ (uint32_t)(set >> 32), (uint32_t)(set >> 32), (uint32_t)(inh >> 32) };
+		if (syscall(SYS_capset, &h, d) < 0)
+			return fail("capset");
+		for (int n = 0; n < 64; n++)
+			if ((p->acaps & inh) >> n & 1 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, n, 0, 0) < 0)
+				return fail("raise ambient CAP_%s", cap_name(n));
+		return 0;
 	}
 	if (step(S_app_caps) < 0 || syscall(SYS_capget, &h, d) < 0)
 		return fail("capget");
@@ -7560,7 +7571,7 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 	}
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return fail("prctl PR_SET_DUMPABLE");
-	if (app_caps(p->caps, p->uid, 0) < 0)
+	if (app_caps(p, 0) < 0)
 		return -1;
 	if (!p->no_new_privs && sc_load(p) < 0)        /* the kernel's rule: CAP_SYS_ADMIN, held until here */
 		return -1;
@@ -7568,7 +7579,7 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 		return fail("set user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
 	if (pdeathsig && prctl(PR_SET_PDEATHSIG, pdeathsig) < 0)
 		return fail("prctl PR_SET_PDEATHSIG");
-	if (app_caps(p->caps, p->uid, 1) < 0)
+	if (app_caps(p, 1) < 0)
 		return -1;
 	umask(p->umask);
 	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -299,6 +299,7 @@ struct proc_cfg {                       /* "process" */
 	struct rlim_cfg rlim[NSRUN_RLIMITS];
 	int n_rlim;
 	uint64_t caps;                  /* bit N: capability N; default NSRUN_CAPS_DEFAULT */
+	uint64_t icaps, acaps;          /* OCI: the inheritable and ambient sets (within caps) */
 	const void *filter;             /* the seccomp program (struct sock_filter), or NULL */
 	unsigned short filter_len;      /* its instructions */
 	int wait_all;                   /* process.wait "all": init waits for every process */

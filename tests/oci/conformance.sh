@@ -656,6 +656,33 @@ create c26 "$b"
 [ "$RC" != 0 ] || bad "ociVersion 2.0.0: create exited 0"
 oend
 
+# ---- linux.seccomp -----------------------------------------------------------------------------
+
+# An OCI profile: a denied call fails with its errnoRet inside the container,
+# an allowed one works, a name the runtime does not know is ignored.
+obegin seccomp_errno
+b=$(mkbundle c27 '["/bin/sh", "-c", "mkdir /sc-d 2> $W/err; echo $? > $W/rc; echo allowed > $W/ok"]' \
+	'.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64"], syscalls: [
+		{names: ["mkdir", "mkdirat", "ocit_no_such_call"], action: "SCMP_ACT_ERRNO", errnoRet: 13}]}')
+IDS+=(c27)
+rt run --bundle "$b" c27
+expect_rc 0
+grep -q 'Permission denied' "$W/err" 2>/dev/null || bad "mkdir: want EACCES (Permission denied), got '$(cat "$W/err" 2>/dev/null)'"
+expect_eq "mkdir's status" "$(cat "$W/rc" 2>/dev/null)" 1
+expect_eq "an allowed call" "$(cat "$W/ok" 2>/dev/null)" allowed
+oend
+
+# SCMP_ACT_KILL_PROCESS: the process making the call dies of SIGSYS (159).
+obegin seccomp_kill
+b=$(mkbundle c28 '["/bin/sh", "-c", "(exec /bin/mkdir /sc-k); echo $? > $W/rc"]' \
+	'.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+		{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_KILL_PROCESS"}]}')
+IDS+=(c28)
+rt run --bundle "$b" c28
+expect_rc 0
+expect_eq "mkdir's status (SIGSYS)" "$(cat "$W/rc" 2>/dev/null)" 159
+oend
+
 # ---- the host ---------------------------------------------------------------------------------
 
 obegin host_unchanged

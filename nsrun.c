@@ -1819,7 +1819,7 @@ static const char unit_names[] = FIELD_UNITS(FIELD_UNIT_NAME);
 	X(p_port, 1) X(p_proto, 1) X(p_ports, 1) X(p_net, 1) X(p_seccomp, 1) X(p_sc_list, 1) \
 	X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) X(p_oopts, WITH_OCI) X(p_ohooks, WITH_OCI) \
 	X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) X(p_orefuse, WITH_OCI) \
-	X(p_olist, WITH_OCI) X(p_osc, WITH_OCI && WITH_SECCOMP)
+	X(p_olist, WITH_OCI) X(p_osc, WITH_OCI && WITH_SECCOMP) X(p_oprop, WITH_OCI)
 #define FIELD_PARSER_ENUM(fn, on) PF_##fn,
 #define FIELD_PARSER_DECL(fn, on) \
 	static int fn(const struct ctx *, const cJSON *, const char *, const struct field *, void *);
@@ -3731,6 +3731,22 @@ static int p_orefuse(const struct ctx *x, const cJSON *v, const char *name, cons
 	return cfg_err(x, v, 0, name, "not supported");
 }
 
+/* linux.rootfsPropagation: the root's, set by oci_child. */
+static int p_oprop(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	static const unsigned fl[] = { MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE };
+	const char *s;
+	int i = 0;
+
+	(void)f;
+	if (cfg_string(x, v, name, &s) < 0)
+		return -1;
+	for (const char *n = "shared\0slave\0private\0unbindable\0"; *n; n += strlen(n) + 1, i++)
+		if (!strcmp(n, s))
+			return *(unsigned *)out = fl[i], 0;
+	return cfg_err(x, v, 0, name, "expected shared, slave, private or unbindable");
+}
+
 /* The lists: a row's ARG picks the parser of its elements. */
 enum { OE_NS, OE_IDMAP, OE_RLIMIT, OE_MOUNT };
 static const cfg_elem_fn oci_elems[] = { p_onamespace, p_idrange, p_orlimit, p_omount };
@@ -3868,6 +3884,7 @@ static const struct field oci_rows[] = {
 	{ .path = "linux.maskedPaths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
 	{ .path = "linux.readonlyPaths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
 	{ .path = "linux.sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
+	{ .path = "linux.rootfsPropagation", .parse = PF_p_oprop, .off = OFF(oci.rprop) },
 	{ .path = "linux.cgroupsPath", .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
 	{ .path = "linux.resources", .parse = PF_p_object },
 	{ .path = "linux.resources.memory", .parse = PF_p_object },
@@ -8868,14 +8885,16 @@ static int oci_wait(void)
 	return write(fd, "0", 1) == 1 ? close(fd) : fail("write exec.fifo");
 }
 
-/* The container's process after its setup: the createContainer hooks, then
- * become_app, which waits in oci_wait. */
+/* The container's process after its setup: the root's propagation, the
+ * createContainer hooks, then become_app, which waits in oci_wait. */
 __attribute__((noreturn))
 static void oci_child(struct run *r)
 {
 	g_oci.c = r->c;
 	g_oci.ready = r->ready[1];
-	if (oci_hooks(r->c, OCI_CREATE_CONTAINER, "created", g_oci.pid) == 0)
+	if (r->c->oci.rprop && mount(NULL, "/", NULL, MS_REC | r->c->oci.rprop, NULL) < 0)
+		fail("set the root's propagation");
+	else if (oci_hooks(r->c, OCI_CREATE_CONTAINER, "created", g_oci.pid) == 0)
 		become_app(&r->c->proc, r->sig_ign, 0);
 	child_die(r);
 }
@@ -9120,7 +9139,7 @@ static int oci_create(int start, int detach)
 	const char *b = g_oci.opt[O_BUNDLE] ? g_oci.opt[O_BUNDLE] : ".";
 	char f[NSRUN_PATH_MAX + 16], f2[NSRUN_PATH_MAX + 16], cf[NSRUN_PATH_MAX + 16], ch;
 	sigset_t mask;
-	int n, alen, rc = 1, ws;
+	int n, alen, rc = 1, ws, mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	const char *annot;
 
 	if (*b != '/' && !getcwd(g_oci.bundle, sizeof g_oci.bundle))
@@ -9153,6 +9172,12 @@ static int oci_create(int start, int detach)
 	if (g_err[0] || oci_cgroup(&c) < 0 || pipe2(r.ready, O_CLOEXEC) < 0 || oci_join(&c) < 0 ||
 	    run_start(&r, &mask) < 0)
 		goto out;
+	/* back from nsrun's own mount namespace (a user namespace's), whose
+	 * work tmpfs hides --root's default under /run/nsrun */
+	if (r.own_ns && setns(mnt, CLONE_NEWNS) < 0) {
+		fail("return to the mount namespace");
+		goto out;
+	}
 	close(r.ready[1]);
 	close(g_oci.fifo);
 	if (read(r.ready[0], &ch, 1) != 1) {    /* the container failed: its message */
@@ -9202,6 +9227,8 @@ static int oci_create(int start, int detach)
 out:
 	if (g_oci.fifo > 2)
 		close(g_oci.fifo);
+	if (r.own_ns)
+		setns(mnt, CLONE_NEWNS);
 	undo_all();
 	return oci_fail();
 }

@@ -367,6 +367,7 @@ struct oci_cfg {
 	const char *cgroups_path;
 	const char *ns_path[8];         /* a namespace joined, by its enum ns_bit's bit number */
 	const void *cpu;                /* linux.resources.cpu (cJSON), for quota's period */
+	unsigned rprop;                 /* linux.rootfsPropagation: MS_SHARED ... MS_UNBINDABLE, 0: none */
 	struct oci_mount m;             /* the mount being read */
 };
 

@@ -3481,6 +3481,12 @@ static int p_oid(const struct ctx *x, const cJSON *v, const char *name, const st
 	return 0;
 }
 
+/* process.user.additionalGids: the app's supplementary groups. */
+static int p_ogid(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
+{
+	return p_oid(x, e, name, f, (uint32_t *)out + i);
+}
+
 /* process.rlimits[]: {type: "RLIMIT_NOFILE", soft, hard}. */
 static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
@@ -3748,8 +3754,8 @@ static int p_oprop(const struct ctx *x, const cJSON *v, const char *name, const 
 }
 
 /* The lists: a row's ARG picks the parser of its elements. */
-enum { OE_NS, OE_IDMAP, OE_RLIMIT, OE_MOUNT };
-static const cfg_elem_fn oci_elems[] = { p_onamespace, p_idrange, p_orlimit, p_omount };
+enum { OE_NS, OE_IDMAP, OE_RLIMIT, OE_MOUNT, OE_GID };
+static const cfg_elem_fn oci_elems[] = { p_onamespace, p_idrange, p_orlimit, p_omount, p_ogid };
 
 static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
@@ -3922,6 +3928,8 @@ static const struct field oci_rows[] = {
 	{ .path = "process.user", .parse = PF_p_object },
 	{ .path = "process.user.uid", .parse = PF_p_oid, .off = OFF(proc.uid) },
 	{ .path = "process.user.gid", .parse = PF_p_oid, .off = OFF(proc.gid) },
+	{ .path = "process.user.additionalGids", .parse = PF_p_olist, .off = OFF(proc.groups), .off_n = OFF(proc.n_groups),
+	  .max = NSRUN_GROUPS_MAX, .unit = UN_entries, .arg = OE_GID },
 	{ .path = "process.user.umask", .parse = PF_p_oid, .off = OFF(proc.umask), .arg = 1 },
 	{ .path = "process.capabilities", .parse = PF_p_object },
 	{ .path = "process.capabilities.bounding", .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
@@ -6645,7 +6653,7 @@ static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t p
  * Undo:  U_KILL the container's first process
  * ====================================================================== */
 
-/* No supplementary groups, then GID, then UID.  Raw syscalls: nsrun has
+/* The supplementary groups (none, but OCI's additionalGids), then GID, then UID.  Raw syscalls: nsrun has
  * one thread, and libc's wrappers would stop every thread to apply them
  * (musl's __synccall, 1.5 KiB).  32-bit ARM and x86 keep 16-bit ids in
  * the old numbers; the *32 ones take full ids. */
@@ -6658,9 +6666,9 @@ static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t p
 #define NSRUN_SYS_SETRESGID SYS_setresgid
 #define NSRUN_SYS_SETRESUID SYS_setresuid
 #endif
-static int set_ids(uid_t uid, gid_t gid)
+static int set_ids(uid_t uid, gid_t gid, int n, const uint32_t *groups)
 {
-	if (syscall(NSRUN_SYS_SETGROUPS, 0, NULL) < 0 || syscall(NSRUN_SYS_SETRESGID, gid, gid, gid) < 0)
+	if (syscall(NSRUN_SYS_SETGROUPS, n, groups) < 0 || syscall(NSRUN_SYS_SETRESGID, gid, gid, gid) < 0)
 		return -1;
 	return (int)syscall(NSRUN_SYS_SETRESUID, uid, uid, uid);
 }
@@ -7265,7 +7273,7 @@ static int ns_go(struct run *r, int armed)
 	if ((c->ns & NS_CGROUP) && (step(S_cgroup_ns) < 0 || unshare(CLONE_NEWCGROUP) < 0))
 		return fail("unshare cgroup namespace");
 	if ((c->ns & NS_USER) &&
-	    (step(S_child_creds) < 0 || set_ids(0, 0) < 0))
+	    (step(S_child_creds) < 0 || set_ids(0, 0, 0, NULL) < 0))
 		return fail("become root of the user namespace");
 	/* Set after the uid change (which clears it), then checked: nsrun keeps
 	 * its end of the go pipe open until the app runs, so a hangup here means
@@ -7339,15 +7347,15 @@ static uint64_t sig_ignored(void)
 /* The app's ids, unless it has them already (root of its namespaces, no
  * supplementary groups: the usual case): each change of credentials makes
  * a new set and frees the old one after an RCU grace period. */
-static int app_ids(uid_t uid, gid_t gid)
+static int app_ids(const struct proc_cfg *p)
 {
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
+	uid_t ru, eu, su, uid = p->uid;
+	gid_t rg, eg, sg, gid = p->gid;
 
 	if (getresuid(&ru, &eu, &su) == 0 && getresgid(&rg, &eg, &sg) == 0 && ru == uid && eu == uid &&
-	    su == uid && rg == gid && eg == gid && sg == gid && getgroups(0, NULL) == 0)
+	    su == uid && rg == gid && eg == gid && sg == gid && getgroups(0, NULL) == 0 && !p->n_groups)
 		return 0;
-	return set_ids(uid, gid);
+	return set_ids(uid, gid, p->n_groups, p->groups);
 }
 
 /* Is FILE, or the interpreter its "#!" line names (the kernel follows up to
@@ -7463,8 +7471,6 @@ static int app_caps(const struct proc_cfg *p, int after)
 	uint64_t miss, set = p->caps, inh;
 
 	if (after) {
-		if (p->uid)
-			set = 0;
 		inh = p->icaps & set;           /* (OCI's inheritable and ambient sets; else none) */
 		d[0] = (struct nsrun_cap_data){ (uint32_t)set, (uint32_t)set, (uint32_t)inh };
 		d[1] = (struct nsrun_cap_data){ (uint32_t)(set >> 32), (uint32_t)(set >> 32), (uint32_t)(inh >> 32) };
@@ -7592,7 +7598,9 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 		return -1;
 	if (!p->no_new_privs && sc_load(p) < 0)        /* the kernel's rule: CAP_SYS_ADMIN, held until here */
 		return -1;
-	if (step(S_app_creds) < 0 || app_ids(p->uid, p->gid) < 0)
+	/* keepcaps: an app of another uid keeps the set until capset and
+	 * execve (it then has OCI's ambient ones, else none) */
+	if (step(S_app_creds) < 0 || prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || app_ids(p) < 0)
 		return fail("set user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
 	if (pdeathsig && prctl(PR_SET_PDEATHSIG, pdeathsig) < 0)
 		return fail("prctl PR_SET_PDEATHSIG");

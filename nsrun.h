@@ -286,6 +286,8 @@ struct rlim_cfg {
 	uint64_t soft, hard;
 };
 
+#define NSRUN_GROUPS_MAX 16
+
 struct proc_cfg {                       /* "process" */
 	const char *args[NSRUN_ARGS_MAX + 1];
 	const char *env[NSRUN_ARGS_MAX + 1];
@@ -300,6 +302,8 @@ struct proc_cfg {                       /* "process" */
 	int n_rlim;
 	uint64_t caps;                  /* bit N: capability N; default NSRUN_CAPS_DEFAULT */
 	uint64_t icaps, acaps;          /* OCI: the inheritable and ambient sets (within caps) */
+	uint32_t groups[NSRUN_GROUPS_MAX]; /* OCI: process.user.additionalGids */
+	int n_groups;
 	const void *filter;             /* the seccomp program (struct sock_filter), or NULL */
 	unsigned short filter_len;      /* its instructions */
 	int wait_all;                   /* process.wait "all": init waits for every process */

@@ -3484,7 +3484,13 @@ static int p_oid(const struct ctx *x, const cJSON *v, const char *name, const st
 /* process.user.additionalGids: the app's supplementary groups. */
 static int p_ogid(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
-	return p_oid(x, e, name, f, (uint32_t *)out + i);
+	int64_t t;
+
+	(void)f;
+	if (cfg_int(x, e, name, 0, 4294967294LL, &t) < 0)
+		return -1;
+	((uint32_t *)out)[i] = (uint32_t)t;
+	return 0;
 }
 
 /* process.rlimits[]: {type: "RLIMIT_NOFILE", soft, hard}. */
@@ -3539,7 +3545,7 @@ static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, c
 	path = &x->c->oci.ns_path[__builtin_ctz(bit)];
 	if (cfg_abspath(x, p, fp, path) < 0)
 		return -1;
-	if (bit & (NS_MOUNT | NS_USER | NS_TIME))
+	if (bit & (NS_USER | NS_TIME))
 		return cfg_err(x, p, 0, fp, "joining a %s namespace is not supported", ns_name(bit));
 	*(unsigned *)out &= ~bit;               /* joined before the clone, not made */
 	return 0;
@@ -3753,9 +3759,23 @@ static int p_oprop(const struct ctx *x, const cJSON *v, const char *name, const 
 	return cfg_err(x, v, 0, name, "expected shared, slave, private or unbindable");
 }
 
+/* linux.devices[]: {path, type c|u|b|p, major, minor, fileMode, uid, gid}. */
+static int p_odev(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
+{
+	struct oci_dev *d = (struct oci_dev *)out + i;
+
+	(void)f;
+	d->mode = 0666;
+	if (cfg_obj(x, e, "linux.devices[]", name, d, 0) < 0)
+		return -1;
+	if (!d->type || !strchr("cubp", *d->type) || d->type[1])
+		return cfg_err(x, e, 0, name, "expected a type c, u, b or p");
+	return 0;
+}
+
 /* The lists: a row's ARG picks the parser of its elements. */
-enum { OE_NS, OE_IDMAP, OE_RLIMIT, OE_MOUNT, OE_GID };
-static const cfg_elem_fn oci_elems[] = { p_onamespace, p_idrange, p_orlimit, p_omount, p_ogid };
+enum { OE_NS, OE_IDMAP, OE_RLIMIT, OE_MOUNT, OE_GID, OE_DEV };
+static const cfg_elem_fn oci_elems[] = { p_onamespace, p_idrange, p_orlimit, p_omount, p_ogid, p_odev };
 
 static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
@@ -3876,6 +3896,7 @@ static int p_osc(const struct ctx *x, const cJSON *v, const char *name, const st
 }
 
 #define OOFF(member) offsetof(struct oci_mount, member)
+#define DOFF(member) offsetof(struct oci_dev, member)
 static const struct field oci_rows[] = {
 	{ .path = "ociVersion", .parse = PF_p_ociver, .missing = MS_version },
 	{ .path = "linux", .parse = PF_p_object },
@@ -3890,6 +3911,15 @@ static const struct field oci_rows[] = {
 	{ .path = "linux.maskedPaths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
 	{ .path = "linux.readonlyPaths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
 	{ .path = "linux.sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
+	{ .path = "linux.devices", .parse = PF_p_olist, .off = OFF(oci.dev), .off_n = OFF(oci.n_dev), .max = NSRUN_DEVS_MAX,
+	  .unit = UN_entries, .arg = OE_DEV },
+	{ .path = "linux.devices[].path", .parse = PF_p_below_root, .off = DOFF(path), .missing = MS_abspath },
+	{ .path = "linux.devices[].type", .parse = PF_p_string, .off = DOFF(type) },
+	{ .path = "linux.devices[].major", .parse = PF_p_oid, .off = DOFF(major) },
+	{ .path = "linux.devices[].minor", .parse = PF_p_oid, .off = DOFF(minor) },
+	{ .path = "linux.devices[].fileMode", .parse = PF_p_oid, .off = DOFF(mode), .arg = 1 },
+	{ .path = "linux.devices[].uid", .parse = PF_p_oid, .off = DOFF(uid) },
+	{ .path = "linux.devices[].gid", .parse = PF_p_oid, .off = DOFF(gid) },
 	{ .path = "linux.rootfsPropagation", .parse = PF_p_oprop, .off = OFF(oci.rprop) },
 	{ .path = "linux.cgroupsPath", .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
 	{ .path = "linux.resources", .parse = PF_p_object },
@@ -3917,7 +3947,7 @@ static const struct field oci_rows[] = {
 	{ .path = "root", .parse = PF_p_object, .missing = MS_path_obj },
 	{ .path = "root.path", .parse = PF_p_string, .off = OFF(root.path), .missing = MS_root_dir },
 	{ .path = "root.readonly", .parse = PF_p_bool, .off = OFF(root.rw), .arg = 1 },
-	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname), .needs = NS_UTS },
+	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname) },      /* (uts: oci_check) */
 	{ .path = "process", .parse = PF_p_object, .missing = MS_args_cwd },
 	{ .path = "process.terminal", .parse = PF_p_orefuse },
 	{ .path = "process.args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
@@ -3968,8 +3998,10 @@ static int oci_check(const struct ctx *x, struct cfg *c)
 		return cfg_obj(x, x->root, "process", "", c, 0);
 	if (cfg_obj(x, x->root, "", "", c, 0) < 0)
 		return -1;
-	if (!(c->ns & NS_MOUNT))
-		return cfg_err(x, x->root, 0, "linux.namespaces", "a new \"mount\" namespace is required");
+	if (c->hostname && !(c->ns & NS_UTS) && !c->oci.ns_path[2])     /* a new uts namespace, or one joined */
+		return cfg_err(x, x->root, 0, "hostname", "needs the \"uts\" namespace");
+	if (!(c->ns & NS_MOUNT) && !c->oci.ns_path[1])
+		return cfg_err(x, x->root, 0, "linux.namespaces", "a \"mount\" namespace is required (new or joined)");
 	if ((c->ns & NS_USER) && (!c->userns.n_uid_map || !c->userns.n_gid_map))
 		return cfg_err(x, x->root, 0, "linux.uidMappings", "missing (and gidMappings): a new user namespace");
 	sc_build(c);
@@ -4213,6 +4245,7 @@ static struct {
 	char dir[NSRUN_PATH_MAX];       /* ROOT/ID */
 	char bundle[NSRUN_PATH_MAX], rootfs[NSRUN_PATH_MAX], cg[NSRUN_PATH_MAX];
 	int fifo, ready;                /* the child's: exec.fifo (O_PATH), its end of "set up" */
+	int mnt;                        /* a mount namespace to join (linux.namespaces' path): the child's */
 	int preserve;                   /* --preserve-fds N */
 	pid_t pid;                      /* the container's host pid */
 	const struct cfg *c;
@@ -7996,6 +8029,8 @@ static void child_main(struct run *r, const sigset_t *mask)
 		close(r->ready[0]);
 		read_small("/proc/self/stat", self, sizeof self);      /* "PID (comm..." */
 		g_oci.pid = (pid_t)scan_num(self, NULL, 10);
+		if (g_oci.mnt && setns(g_oci.mnt, CLONE_NEWNS) < 0)
+			fail("join the mount namespace %s", r->c->oci.ns_path[1]), child_die(r);
 	}
 	if ((!r->own_ns && img_root(r) < 0) || ns_setup(r) < 0)
 		child_die(r);
@@ -8893,14 +8928,29 @@ static int oci_wait(void)
 	return write(fd, "0", 1) == 1 ? close(fd) : fail("write exec.fifo");
 }
 
-/* The container's process after its setup: the root's propagation, the
- * createContainer hooks, then become_app, which waits in oci_wait. */
+/* linux.devices: each node made (one that is there already, like nsrun's
+ * own /dev/null, is kept), its mode and owner. */
+static int oci_devices(const struct cfg *c)
+{
+	for (const struct oci_dev *d = c->oci.dev; d < c->oci.dev + c->oci.n_dev; d++)
+		if ((mknod(d->path, (*d->type == 'b' ? S_IFBLK : *d->type == 'p' ? S_IFIFO : S_IFCHR) | d->mode,
+			   makedev(d->major, d->minor)) < 0 && errno != EEXIST) ||
+		    chmod(d->path, d->mode) < 0 || chown(d->path, d->uid, d->gid) < 0)
+			return fail("make device %s", d->path);
+	return 0;
+}
+
+/* The container's process after its setup: the devices, the root's
+ * propagation, the createContainer hooks, then become_app, which waits in
+ * oci_wait. */
 __attribute__((noreturn))
 static void oci_child(struct run *r)
 {
 	g_oci.c = r->c;
 	g_oci.ready = r->ready[1];
-	if (r->c->oci.rprop && mount(NULL, "/", NULL, MS_REC | r->c->oci.rprop, NULL) < 0)
+	if (oci_devices(r->c) < 0)
+		;
+	else if (r->c->oci.rprop && mount(NULL, "/", NULL, MS_REC | r->c->oci.rprop, NULL) < 0)
 		fail("set the root's propagation");
 	else if (oci_hooks(r->c, OCI_CREATE_CONTAINER, "created", g_oci.pid) == 0)
 		become_app(&r->c->proc, r->sig_ign, 0);
@@ -9083,7 +9133,8 @@ static int oci_start(struct ostate *s)
 }
 
 /* Join the namespaces the config names by path, before the clone (the pid
- * namespace: for the children); setns checks each file's type. */
+ * namespace: for the children; the mount namespace: by the child, from its
+ * new one, child_main); setns checks each file's type. */
 static int oci_join(const struct cfg *c)
 {
 	static const int type[] = { CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWCGROUP,
@@ -9094,9 +9145,12 @@ static int oci_join(const struct cfg *c)
 
 		if (!c->oci.ns_path[i])
 			continue;
-		if ((fd = open(c->oci.ns_path[i], O_RDONLY | O_CLOEXEC)) < 0 || setns(fd, type[i]) < 0)
+		if ((fd = open(c->oci.ns_path[i], O_RDONLY | O_CLOEXEC)) < 0 || (type[i] != CLONE_NEWNS && setns(fd, type[i]) < 0))
 			return fail("join the %s namespace %s", ns_names[i], c->oci.ns_path[i]);
-		close(fd);
+		if (type[i] == CLONE_NEWNS)
+			g_oci.mnt = fd;         /* joined by the child: nsrun's own root stays */
+		else
+			close(fd);
 	}
 	return 0;
 }

@@ -365,6 +365,11 @@ struct oci_mount {                      /* one of mounts[], as written */
 	const char *dest, *type, *src;
 	const void *opts;               /* the options array (cJSON), or NULL */
 };
+struct oci_dev {                        /* one of linux.devices[], made by the container */
+	const char *path, *type;
+	uint32_t major, minor, mode, uid, gid;
+};
+#define NSRUN_DEVS_MAX 16
 struct oci_cfg {
 	const void *hooks[OCI_HOOKS];   /* each an array of {path, args, env, timeout} (cJSON) */
 	const void *annotations;        /* the object (cJSON), or NULL */
@@ -372,6 +377,8 @@ struct oci_cfg {
 	const char *ns_path[8];         /* a namespace joined, by its enum ns_bit's bit number */
 	const void *cpu;                /* linux.resources.cpu (cJSON), for quota's period */
 	unsigned rprop;                 /* linux.rootfsPropagation: MS_SHARED ... MS_UNBINDABLE, 0: none */
+	struct oci_dev dev[NSRUN_DEVS_MAX];
+	int n_dev;
 	struct oci_mount m;             /* the mount being read */
 };
 

@@ -3712,6 +3712,14 @@ static int p_ocg(const struct ctx *x, const cJSON *v, const char *name, const st
 	if (k->kind == CG_CPUMAX && x->c->oci.cpu &&
 	    (n = cJSON_GetObjectItemCaseSensitive(x->c->oci.cpu, "period")))
 		js_integer(x, n, &neg, &per);
+	if (f->arg == CGK_memory_swap_max) {    /* memory + swap: the swap above memory.limit */
+		uint64_t lim = 0;
+
+		if (!(n = cJSON_GetObjectItemCaseSensitive(x->c->oci.cpu, "limit")) || js_integer(x, n, &neg, &lim) < 0 ||
+		    neg || !lim || lim > mag)
+			return cfg_err(x, v, 0, name, "expected -1, or a limit with memory.limit at most it");
+		mag -= lim;
+	}
 	rc = strfmt(num, sizeof num, "%llu", (unsigned long long)mag);
 	if (k->kind == CG_CPUMAX)
 		strfmt(num + rc, sizeof num - (size_t)rc, " %llu", (unsigned long long)per);
@@ -3923,7 +3931,7 @@ static const struct field oci_rows[] = {
 	{ .path = "linux.rootfsPropagation", .parse = PF_p_oprop, .off = OFF(oci.rprop) },
 	{ .path = "linux.cgroupsPath", .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
 	{ .path = "linux.resources", .parse = PF_p_object },
-	{ .path = "linux.resources.memory", .parse = PF_p_object },
+	{ .path = "linux.resources.memory", .parse = PF_p_ocpu },
 	{ .path = "linux.resources.memory.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_max,
 	  .feature = FEAT_cgroup },
 	{ .path = "linux.resources.pids", .parse = PF_p_object },
@@ -3938,7 +3946,8 @@ static const struct field oci_rows[] = {
 	  .feature = FEAT_cgroup },
 	{ .path = "linux.resources.cpu.mems", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
 	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.memory.swap", .parse = PF_p_orefuse },
+	{ .path = "linux.resources.memory.swap", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_swap_max,
+	  .feature = FEAT_cgroup },
 	{ .path = "linux.resources.cpu.realtimeRuntime", .parse = PF_p_orefuse },
 	{ .path = "linux.resources.hugepageLimits", .parse = PF_p_orefuse },
 	{ .path = "linux.resources.unified", .parse = PF_p_orefuse },
@@ -7583,10 +7592,12 @@ static int app_cwd(const char *cwd)
  *      from here on init's /proc/PID (exe, fd, mem...) is closed to every
  *      process of the container, which lacks CAP_SYS_PTRACE over it;
  *   4. capabilities: nsrun must hold the set; the rest leave the bounding set;
- *   5. credentials: no supplementary groups, P's gid, P's uid (app_ids);
+ *   5. credentials: no supplementary groups (OCI: additionalGids), P's
+ *      gid, P's uid (app_ids), the capabilities kept (PR_SET_KEEPCAPS);
  *      then PDEATHSIG (0: none), which a change of ids clears;
- *   6. capset: permitted and effective the set (uid 0) or none, no
- *      inheritable or ambient; umask; no_new_privs;
+ *   6. capset: permitted and effective the set, inheritable OCI's within
+ *      it (else none), OCI's ambient raised: another uid than 0 keeps only
+ *      those after its execve; umask; no_new_privs;
  *   7. the working directory, P's cwd, checked to be inside the root ("/":
  *      the caller's cwd must be the container's root, as after the pivot);
  *   8. the seccomp filter (sc_load), last, so that nsrun's own steps are
@@ -9265,7 +9276,8 @@ static int oci_create(int start, int detach)
 		goto out;
 	}
 	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
-	if ((c.oci.hooks[OCI_POSTSTART] || c.oci.hooks[OCI_POSTSTOP]) && write_new(f, c.text, strlen(c.text)) < 0) {
+	if ((c.oci.hooks[OCI_POSTSTART] || c.oci.hooks[OCI_POSTSTOP] || c.proc.filter) &&
+	    write_new(f, c.text, strlen(c.text)) < 0) {
 		fail("write %s", f);
 		goto out;
 	}
@@ -9302,7 +9314,7 @@ out:
 static int oci_exec(struct ostate *s)
 {
 	static const char ns[] = "pid\0user\0ipc\0uts\0net\0cgroup\0mnt\0";
-	struct cfg c;
+	struct cfg c, cc;
 	char f[NSRUN_PATH_MAX + 32], msg[sizeof g_err];
 	int fd[7], ep[2], ws, k = 0;
 	sigset_t mask;
@@ -9312,6 +9324,13 @@ static int oci_exec(struct ostate *s)
 	g_oci_parse = 2;
 	if (oci_alive(s) < 0 || cfg_load(g_oci.opt[O_PROCESS], &c) < 0)
 		return oci_fail();
+	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);      /* the container's seccomp filter, for this process too */
+	g_oci_parse = 1;
+	if (access(f, F_OK) == 0) {
+		if (cfg_load(f, &cc) < 0)
+			return oci_fail();
+		c.proc.filter = cc.proc.filter, c.proc.filter_len = cc.proc.filter_len;
+	}
 	for (const char *p = ns; *p; p += strlen(p) + 1, k++) {
 		strfmt(f, sizeof f, "/proc/%d/ns/%s", (int)s->pid, p);
 		fd[k] = oci_ns_ours(f, p) ? -1 : open(f, O_RDONLY | O_CLOEXEC);   /* ours: nothing to join */
@@ -9350,7 +9369,20 @@ static int oci_exec(struct ostate *s)
 	return (k = oci_fg(kid, &mask)) < 0 ? oci_fail() : k;
 }
 
-/* features: runc's JSON, its lists from the tables nsrun reads them by. */
+/* features: runc's JSON, its lists from the tables nsrun reads them by
+ * (seccomp: this build's arch, whose calls the filter sees; any other is
+ * killed). */
+#if defined(__x86_64__)
+#define OCI_ARCH "X86_64"
+#elif defined(__aarch64__)
+#define OCI_ARCH "AARCH64"
+#elif defined(__arm__)
+#define OCI_ARCH "ARM"
+#elif __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define OCI_ARCH "MIPS"
+#else
+#define OCI_ARCH "MIPSEL"
+#endif
 static void oci_jlist(struct out *o, const char *key, const char *names, const char *prefix)
 {
 	ofmt(o, ",\"%s\":[", key);
@@ -9364,7 +9396,14 @@ static void oci_features(struct out *o)
 	ofmt(o, "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\"");
 	oci_jlist(o, "hooks", oci_hook_names, "");
 	oci_jlist(o, "mountOptions", "bind\0rbind\0ro\0size\0mode\0", "");
-	ofmt(o, ",\"linux\":{\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false},\"seccomp\":{\"enabled\":false}");
+	ofmt(o, ",\"linux\":{\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false},\"seccomp\":{\"enabled\":%s",
+	     WITH_SECCOMP ? "true" : "false");
+	if (WITH_SECCOMP) {
+		oci_jlist(o, "actions", oci_sc_acts, "SCMP_ACT_");
+		oci_jlist(o, "operators", "EQ\0MASKED_EQ\0", "SCMP_CMP_");
+		oci_jlist(o, "archs", OCI_ARCH "\0", "SCMP_ARCH_");
+	}
+	ofmt(o, "}");
 	oci_jlist(o, "namespaces", "pid\0mount\0uts\0ipc\0network\0cgroup\0user\0", "");
 	oci_jlist(o, "capabilities", cap_names, "CAP_");
 	ofmt(o, "},\"annotations\":{}}\n");

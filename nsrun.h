@@ -375,7 +375,7 @@ struct oci_cfg {
 	const void *annotations;        /* the object (cJSON), or NULL */
 	const char *cgroups_path;
 	const char *ns_path[8];         /* a namespace joined, by its enum ns_bit's bit number */
-	const void *cpu;                /* linux.resources.cpu (cJSON), for quota's period */
+	const void *cpu;                /* linux.resources.cpu or .memory (cJSON): quota's period, swap's limit */
 	unsigned rprop;                 /* linux.rootfsPropagation: MS_SHARED ... MS_UNBINDABLE, 0: none */
 	struct oci_dev dev[NSRUN_DEVS_MAX];
 	int n_dev;

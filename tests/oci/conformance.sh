@@ -683,6 +683,19 @@ expect_rc 0
 expect_eq "mkdir's status (SIGSYS)" "$(cat "$W/rc" 2>/dev/null)" 159
 oend
 
+# exec'd processes run under the container's profile too.
+obegin seccomp_exec
+b=$(mkbundle c29 "$SLEEP" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+	{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 13}]}')
+create c29 "$b"
+rt start c29
+jq -n --arg w "$W" '{args: ["/bin/sh", "-c", "mkdir /sc-e 2> $W/err; echo $? > $W/rc"], env: ["PATH=/bin", "W=" + $w], cwd: "/"}' \
+	>"$TMPD/p29.json"
+rt exec --process "$TMPD/p29.json" c29
+expect_rc 0
+grep -q 'Permission denied' "$W/err" 2>/dev/null || bad "exec'd mkdir: want EACCES (Permission denied), got '$(cat "$W/err" 2>/dev/null)'"
+oend
+
 # ---- the host ---------------------------------------------------------------------------------
 
 obegin host_unchanged

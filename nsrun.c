@@ -1314,7 +1314,7 @@ static struct sock_filter sc_prog[SC_ROOM];
 
 static void sc_build(struct cfg *c)
 {
-	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : c->sc.dflt;  /* (0: A_ALLOW) */
+	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : WITH_OCI ? c->sc.dflt : A_ALLOW;
 	struct sc_iv iv[512 + SC_NFAR];
 	struct sock_filter *f = sc_prog;
 	int k = 0, at = SC_ROOM - SC_NACTS;
@@ -1333,7 +1333,7 @@ static void sc_build(struct cfg *c)
 		iv[k++] = iv[0];
 	memcpy(f + at, sc_acts, sizeof sc_acts);
 	f[at + sc_at[A_ERRNO]].k |= (uint32_t)c->sc.err & SECCOMP_RET_DATA;
-	if (c->sc.mask)                         /* an OCI profile's clone flags (p_osc) */
+	if (WITH_OCI && c->sc.mask)             /* an OCI profile's clone flags (p_osc) */
 		f[at + sc_at[A_NEWUSER] + 1].k = c->sc.mask;
 	sc_tree(f, &at, iv, 0, k - 1, at);
 	at -= 4;
@@ -1852,6 +1852,16 @@ static const char *packed_name(const char *names, int k)
 	while (--k > 0)
 		names += strlen(names) + 1;
 	return names;
+}
+
+/* The index of S among the packed NAMES (their count when it is none). */
+static int packed_find(const char *names, const char *s)
+{
+	int k = 0;
+
+	for (; *names && strcmp(names, s); names += strlen(names) + 1)
+		k++;
+	return k;
 }
 
 /* F's unit, as its "more than" error says it; what a missing F is. */
@@ -3756,14 +3766,13 @@ static int p_oprop(const struct ctx *x, const cJSON *v, const char *name, const 
 {
 	static const unsigned fl[] = { MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE };
 	const char *s;
-	int i = 0;
+	int i;
 
 	(void)f;
 	if (cfg_string(x, v, name, &s) < 0)
 		return -1;
-	for (const char *n = "shared\0slave\0private\0unbindable\0"; *n; n += strlen(n) + 1, i++)
-		if (!strcmp(n, s))
-			return *(unsigned *)out = fl[i], 0;
+	if ((i = packed_find("shared\0slave\0private\0unbindable\0", s)) < 4)
+		return *(unsigned *)out = fl[i], 0;
 	return cfg_err(x, v, 0, name, "expected shared, slave, private or unbindable");
 }
 
@@ -3809,12 +3818,10 @@ static int p_osc_act(const struct ctx *x, const cJSON *o, const char *k, const c
 {
 	char fn[160];
 	const cJSON *a = js_member(o, k, fn, sizeof fn, name), *err;
-	const char *n = cJSON_IsString(a) && !strncmp(a->valuestring, "SCMP_ACT_", 9) ? a->valuestring + 9 : "";
-	int i = 0;
+	const char *n = cJSON_GetStringValue(a);
+	int i = n && !strncmp(n, "SCMP_ACT_", 9) ? packed_find(oci_sc_acts, n + 9) : (int)sizeof oci_sc_av;
 	int64_t e = EPERM;
 
-	for (const char *t = oci_sc_acts; *t && strcmp(n, t); t += strlen(t) + 1)
-		i++;
 	if (i == sizeof oci_sc_av)
 		return cfg_err(x, a ? a : o, 0, fn, "expected a supported SCMP_ACT_ action");
 	if (oci_sc_av[i] != A_ERRNO)
@@ -7395,9 +7402,9 @@ static int app_ids(const struct proc_cfg *p)
 	gid_t rg, eg, sg, gid = p->gid;
 
 	if (getresuid(&ru, &eu, &su) == 0 && getresgid(&rg, &eg, &sg) == 0 && ru == uid && eu == uid &&
-	    su == uid && rg == gid && eg == gid && sg == gid && getgroups(0, NULL) == 0 && !p->n_groups)
+	    su == uid && rg == gid && eg == gid && sg == gid && getgroups(0, NULL) == 0 && !(WITH_OCI && p->n_groups))
 		return 0;
-	return set_ids(uid, gid, p->n_groups, p->groups);
+	return set_ids(uid, gid, WITH_OCI ? p->n_groups : 0, p->groups);
 }
 
 /* Is FILE, or the interpreter its "#!" line names (the kernel follows up to
@@ -7513,12 +7520,12 @@ static int app_caps(const struct proc_cfg *p, int after)
 	uint64_t miss, set = p->caps, inh;
 
 	if (after) {
-		inh = p->icaps & set;           /* (OCI's inheritable and ambient sets; else none) */
+		inh = WITH_OCI ? p->icaps & set : 0;    /* (OCI's inheritable and ambient sets; else none) */
 		d[0] = (struct nsrun_cap_data){ (uint32_t)set, (uint32_t)set, (uint32_t)inh };
 		d[1] = (struct nsrun_cap_data){ (uint32_t)(set >> 32), (uint32_t)(set >> 32), (uint32_t)(inh >> 32) };
 		if (syscall(SYS_capset, &h, d) < 0)
 			return fail("capset");
-		for (int n = 0; n < 64; n++)
+		for (int n = 0; WITH_OCI && n < 64; n++)
 			if ((p->acaps & inh) >> n & 1 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, n, 0, 0) < 0)
 				return fail("raise ambient CAP_%s", cap_name(n));
 		return 0;
@@ -7593,7 +7600,8 @@ static int app_cwd(const char *cwd)
  *      process of the container, which lacks CAP_SYS_PTRACE over it;
  *   4. capabilities: nsrun must hold the set; the rest leave the bounding set;
  *   5. credentials: no supplementary groups (OCI: additionalGids), P's
- *      gid, P's uid (app_ids), the capabilities kept (PR_SET_KEEPCAPS);
+ *      gid, P's uid (app_ids), the capabilities kept (PR_SET_KEEPCAPS, in
+ *      an oci build);
  *      then PDEATHSIG (0: none), which a change of ids clears;
  *   6. capset: permitted and effective the set, inheritable OCI's within
  *      it (else none), OCI's ambient raised: another uid than 0 keeps only
@@ -7644,7 +7652,7 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 		return -1;
 	/* keepcaps: an app of another uid keeps the set until capset and
 	 * execve (it then has OCI's ambient ones, else none) */
-	if (step(S_app_creds) < 0 || prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || app_ids(p) < 0)
+	if (step(S_app_creds) < 0 || (WITH_OCI && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) || app_ids(p) < 0)
 		return fail("set user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
 	if (pdeathsig && prctl(PR_SET_PDEATHSIG, pdeathsig) < 0)
 		return fail("prctl PR_SET_PDEATHSIG");
@@ -9455,14 +9463,12 @@ static void oci_opt(char **argv, int *i, unsigned allowed)
  * an option of the OCI forms first. */
 static int oci_wants(char **argv)
 {
-	const char *v = oci_verb_names, *a = argv[1];
-	int k = 0;
+	const char *a = argv[1];
+	int k = packed_find(oci_verb_names, argv[0]);
 
 	if (*argv[0] == '-')
 		return 1;
-	for (; *v && strcmp(v, argv[0]); v += strlen(v) + 1)
-		k++;
-	if (!*v || k == OV_LIST || k == OV_FEATURES)
+	if (!*packed_name(oci_verb_names, k + 1) || k == OV_LIST || k == OV_FEATURES)
 		return 0;
 	if (k == OV_STATE || k == OV_KILL)      /* an ID that is no NAME of nsrun's own */
 		return a && !valid_name(a);

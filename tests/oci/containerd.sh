@@ -146,6 +146,17 @@ expect_rc 3
 expect_eq "output" "$(cat "$T/out")" "hello from sh"
 tend
 
+# containerd's own default seccomp profile (ctr run --seccomp): the runtime
+# loads it, the app runs under it (a fork, /proc/self/status's Seccomp: 2),
+# and a call it refuses fails (unshare of a user namespace).
+tbegin run_rm_seccomp
+timeout -k 5 30 "${RUN[@]}" --rm --seccomp "$REF" ctrd-r9 /bin/sh -c \
+	'grep -q "^Seccomp:.*2" /proc/self/status || exit 4; /bin/true || exit 5; unshare -U /bin/true 2>/dev/null && exit 6; exit 0' \
+	>"$T/out" 2>"$T/err" </dev/null
+RC=$?
+expect_rc 0
+tend
+
 tbegin run_rm_signal_status
 timeout -k 5 30 "${RUN[@]}" --rm "$REF" ctrd-r2 /bin/sleep 60 >"$T/out" 2>"$T/err" </dev/null &
 bgp=$!

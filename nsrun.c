@@ -3779,14 +3779,26 @@ static int p_oprop(const struct ctx *x, const cJSON *v, const char *name, const 
 /* linux.devices[]: {path, type c|u|b|p, major, minor, fileMode, uid, gid}. */
 static int p_odev(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
+	static const char keys[] = "major\0minor\0fileMode\0uid\0gid\0";     /* struct oci_dev's order */
 	struct oci_dev *d = (struct oci_dev *)out + i;
+	uint32_t *n = &d->major;
+	char fn[160];
+	const cJSON *v = js_member(e, "path", fn, sizeof fn, name);
+	int64_t t;
 
 	(void)f;
 	d->mode = 0666;
-	if (cfg_obj(x, e, "linux.devices[]", name, d, 0) < 0)
-		return -1;
-	if (!d->type || !strchr("cubp", *d->type) || d->type[1])
-		return cfg_err(x, e, 0, name, "expected a type c, u, b or p");
+	if (!v || cfg_abspath(x, v, fn, &d->path) < 0)
+		return v ? -1 : cfg_err(x, e, 0, fn, "missing (an absolute path)");
+	for (const char *k = keys; *k; k += strlen(k) + 1, n++)
+		if ((v = js_member(e, k, fn, sizeof fn, name))) {
+			if (cfg_int(x, v, fn, 0, *k == 'f' ? 07777 : 4294967294LL, &t) < 0)
+				return -1;
+			*n = (uint32_t)t;
+		}
+	if (!(v = js_member(e, "type", fn, sizeof fn, name)) || cfg_string(x, v, fn, &d->type) < 0 ||
+	    !strchr("cubp", *d->type) || d->type[1])
+		return cfg_err(x, v ? v : e, 0, fn, "expected c, u, b or p");
 	return 0;
 }
 
@@ -3911,7 +3923,6 @@ static int p_osc(const struct ctx *x, const cJSON *v, const char *name, const st
 }
 
 #define OOFF(member) offsetof(struct oci_mount, member)
-#define DOFF(member) offsetof(struct oci_dev, member)
 static const struct field oci_rows[] = {
 	{ .path = "ociVersion", .parse = PF_p_ociver, .missing = MS_version },
 	{ .path = "linux", .parse = PF_p_object },
@@ -3928,13 +3939,6 @@ static const struct field oci_rows[] = {
 	{ .path = "linux.sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
 	{ .path = "linux.devices", .parse = PF_p_olist, .off = OFF(oci.dev), .off_n = OFF(oci.n_dev), .max = NSRUN_DEVS_MAX,
 	  .unit = UN_entries, .arg = OE_DEV },
-	{ .path = "linux.devices[].path", .parse = PF_p_below_root, .off = DOFF(path), .missing = MS_abspath },
-	{ .path = "linux.devices[].type", .parse = PF_p_string, .off = DOFF(type) },
-	{ .path = "linux.devices[].major", .parse = PF_p_oid, .off = DOFF(major) },
-	{ .path = "linux.devices[].minor", .parse = PF_p_oid, .off = DOFF(minor) },
-	{ .path = "linux.devices[].fileMode", .parse = PF_p_oid, .off = DOFF(mode), .arg = 1 },
-	{ .path = "linux.devices[].uid", .parse = PF_p_oid, .off = DOFF(uid) },
-	{ .path = "linux.devices[].gid", .parse = PF_p_oid, .off = DOFF(gid) },
 	{ .path = "linux.rootfsPropagation", .parse = PF_p_oprop, .off = OFF(oci.rprop) },
 	{ .path = "linux.cgroupsPath", .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
 	{ .path = "linux.resources", .parse = PF_p_object },
@@ -8947,13 +8951,13 @@ static int oci_wait(void)
 	return write(fd, "0", 1) == 1 ? close(fd) : fail("write exec.fifo");
 }
 
-/* linux.devices: each node made (one that is there already, like nsrun's
- * own /dev/null, is kept), its mode and owner. */
+/* linux.devices: each node made, its mode and owner (a file that is there
+ * already, like nsrun's own /dev/null, is kept as it is). */
 static int oci_devices(const struct cfg *c)
 {
 	for (const struct oci_dev *d = c->oci.dev; d < c->oci.dev + c->oci.n_dev; d++)
-		if ((mknod(d->path, (*d->type == 'b' ? S_IFBLK : *d->type == 'p' ? S_IFIFO : S_IFCHR) | d->mode,
-			   makedev(d->major, d->minor)) < 0 && errno != EEXIST) ||
+		if (mknod(d->path, (*d->type == 'b' ? S_IFBLK : *d->type == 'p' ? S_IFIFO : S_IFCHR) | d->mode,
+			  makedev(d->major, d->minor)) < 0 ? errno != EEXIST :
 		    chmod(d->path, d->mode) < 0 || chown(d->path, d->uid, d->gid) < 0)
 			return fail("make device %s", d->path);
 	return 0;

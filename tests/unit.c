@@ -694,7 +694,7 @@ static const struct fixture oci_fixtures[] = {
 	{ "hostname in a joined uts", OCI_HEAD "},\"hostname\":\"h\"," OCI_NS ",{\"type\":\"uts\",\"path\":\"/proc/1/ns/uts\"}]}}",
 	  NULL },
 	{ "device type", OCI_HEAD "}," OCI_NS "],\"devices\":[{\"path\":\"/dev/x\",\"type\":\"q\",\"major\":1,\"minor\":3}]}}",
-	  "c.json:1:131: linux.devices[0]: expected a type c, u, b or p" },
+	  "c.json:1:155: linux.devices[0].type: expected c, u, b or p" },
 	{ "device valid", OCI_HEAD "}," OCI_NS "],\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,"
 	  "\"fileMode\":438,\"uid\":0,\"gid\":0}]}}", NULL },
 	{ "rootfsPropagation", OCI_HEAD "}," OCI_NS "],\"rootfsPropagation\":\"rshared\"}}",

@@ -1813,7 +1813,7 @@ static const char unit_names[] = FIELD_UNITS(FIELD_UNIT_NAME);
 	X(p_size, 1) X(p_mtype, 1) X(p_below_root, 1) X(p_source, 1) X(p_mounts, 1) X(p_cg, 1) \
 	X(p_cgroup, 1) X(p_ifname, 1) X(p_addrs, 1) X(p_gateway, 1) X(p_mtu, 1) X(p_mac, 1) X(p_hosts, 1) \
 	X(p_port, 1) X(p_proto, 1) X(p_ports, 1) X(p_net, 1) X(p_seccomp, 1) X(p_sc_list, 1) \
-	X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) X(p_oopts, WITH_OCI) X(p_ohooks, WITH_OCI) \
+	X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) X(p_ohooks, WITH_OCI) \
 	X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) X(p_orefuse, WITH_OCI) \
 	X(p_olist, WITH_OCI)
 #define FIELD_PARSER_ENUM(fn, on) PF_##fn,
@@ -2244,7 +2244,7 @@ static int p_str_elem(const struct ctx *x, const cJSON *e, const char *name, con
 {
 	if (cfg_want(x, e, name, cJSON_String, "a string") < 0)
 		return -1;
-	if (f->arg && (e->valuestring[0] == '=' || !strchr(e->valuestring, '=')))
+	if (f->arg == 1 && (e->valuestring[0] == '=' || !strchr(e->valuestring, '=')))
 		return cfg_err(x, e, 0, name, "expected \"NAME=value\", got \"%s\"", e->valuestring);
 	((const char **)out)[i] = e->valuestring;
 	((const char **)out)[i + 1] = NULL;
@@ -3545,94 +3545,50 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 {
 	struct cfg *c = x->c;
 	struct oci_mount *m = &c->oci.m;
-	struct mount_cfg mc = { .mode = 01777 };
-	char fo[160], std[64], *end;
-	const cJSON *bad = NULL;
+	struct mount_cfg mc = { .mode = 01777, .type = M_TMPFS };
+	char std[64], *end;
 	const char *type;
-	int bind;
 
 	(void)f, (void)out, (void)i;
 	*m = (struct oci_mount){ 0 };
 	if (cfg_obj(x, e, "mounts[]", name, m, 0) < 0)
 		return -1;
 	type = m->type ? m->type : "";
-	bind = !strcmp(type, "bind");
-	for (const cJSON *o = m->opts ? ((const cJSON *)m->opts)->child : NULL; o; o = o->next) {
-		const char *s = o->valuestring;
+	if (!strcmp(type, "bind"))
+		mc.type = M_BIND;
+	for (const char **o = m->opt; *o; o++) {
+		const char *s = *o;
 
-		bind |= !strcmp(s, "bind") || !strcmp(s, "rbind");
+		if (!strcmp(s + (*s == 'r'), "bind"))   /* bind, rbind */
+			mc.type = M_BIND;
 		mc.readonly |= !strcmp(s, "ro");
 		if ((!strncmp(s, "size=", 5) && parse_size(s + 5, &mc.size) < 0) ||
 		    (!strncmp(s, "mode=", 5) && ((mc.mode = (unsigned)scan_num(s + 5, &end, 8)) > 07777 || *end ||
 						 end == s + 5)))
-			bad = bad ? bad : o;    /* a tmpfs's (a bind has neither) */
+			return cfg_err(x, e, 0, name, "bad option \"%s\"", s);
 	}
 	strfmt(std, sizeof std, "%s %s", type, m->dest);
-	for (const char *s = oci_std_mounts; *s && !bind; s += strlen(s) + 1)
+	for (const char *s = oci_std_mounts; *s && mc.type == M_TMPFS; s += strlen(s) + 1)
 		if (!strcmp(s, std))
 			return 0;
-	if (!bind && (strcmp(type, "tmpfs") || mc.readonly))
+	if (mc.type == M_TMPFS && (strcmp(type, "tmpfs") || mc.readonly))
 		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s is not supported", strcmp(type, "tmpfs") ? type : "ro tmpfs",
 			       m->dest);
 	if (c->n_mounts == NSRUN_MOUNTS_MAX)
 		return cfg_err(x, e, 0, name, "more than %d mounts", NSRUN_MOUNTS_MAX);
-	if (bind && (!m->src || *m->src != '/' || in_rundir(m->src)))
+	if (mc.type == M_BIND && (!m->src || *m->src != '/' || in_rundir(m->src)))
 		return cfg_err(x, e, 0, name, "a bind needs an absolute source outside " NSRUN_RUNDIR);
-	if (bad && !bind)
-		return cfg_err(x, bad, 0, field_name(fo, sizeof fo, name, "options"), "bad option \"%s\"",
-			       bad->valuestring);
-	mc.type = bind ? M_BIND : M_TMPFS, mc.source = m->src, mc.target = m->dest;
+	mc.source = m->src, mc.target = m->dest;
 	c->mounts[c->n_mounts++] = mc;
 	return 0;
 }
 
-static int p_str_list(const struct ctx *x, const cJSON *v, const char *name, size_t max)
-{
-	int i = 0;
-
-	if (cfg_want(x, v, name, cJSON_Array, "an array of strings") < 0)
-		return -1;
-	for (const cJSON *e = v->child; e; e = e->next, i++) {
-		char el[160];
-
-		strfmt(el, sizeof el, "%s[%d]", name, i);
-		if ((size_t)i == max)
-			return cfg_err(x, e, 0, el, "more than %zu entries", max);
-		if (cfg_want(x, e, el, cJSON_String, "a string") < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int p_oopts(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
-{
-	(void)f;
-	*(const void **)out = v;
-	return p_str_list(x, v, name, 64);
-}
-
-/* hooks.X[]: {path, args, env, timeout}; run by oci_hooks. */
+/* hooks.X[]: {path, args, env, timeout} (the "hooks[]" rows); run by
+ * oci_hooks. */
 static int p_ohook(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
-	char fn[160];
-	const cJSON *v;
-	const char *s;
-	int64_t t;
-
 	(void)f, (void)out, (void)i;
-	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
-		return -1;
-	if (!(v = js_member(e, "path", fn, sizeof fn, name)))
-		return cfg_err(x, e, 0, fn, "missing (an absolute path)");
-	if (cfg_abspath(x, v, fn, &s) < 0)
-		return -1;
-	if ((v = js_member(e, "args", fn, sizeof fn, name)) && p_str_list(x, v, fn, NSRUN_ARGS_MAX) < 0)
-		return -1;
-	if ((v = js_member(e, "env", fn, sizeof fn, name)) && p_str_list(x, v, fn, NSRUN_ARGS_MAX) < 0)
-		return -1;
-	if ((v = js_member(e, "timeout", fn, sizeof fn, name)) && cfg_int(x, v, fn, 1, 3600, &t) < 0)
-		return -1;
-	return 0;
+	return cfg_obj(x, e, "hooks[]", name, &x->c->oci.m, 0);
 }
 
 /* hooks: an object of the six lists (oci_hook_names); other keys ignored. */
@@ -3801,8 +3757,14 @@ static const struct field oci_rows[] = {
 	{ .path = "mounts[].destination", .parse = PF_p_below_root, .off = OOFF(dest), .missing = MS_abspath },
 	{ .path = "mounts[].type", .parse = PF_p_string, .off = OOFF(type) },
 	{ .path = "mounts[].source", .parse = PF_p_string, .off = OOFF(src) },
-	{ .path = "mounts[].options", .parse = PF_p_oopts, .off = OOFF(opts) },
+	{ .path = "mounts[].options", .parse = PF_p_strlist, .off = OOFF(opt), .max = 64, .unit = UN_entries, .arg = 2 },
 	{ .path = "hooks", .parse = PF_p_ohooks, .off = OFF(oci.hooks), .max = 16, .unit = UN_hooks },
+	{ .path = "hooks[].path", .parse = PF_p_abspath, .off = OOFF(dest), .missing = MS_abspath },
+	{ .path = "hooks[].args", .parse = PF_p_strlist, .off = OOFF(opt), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	  .arg = 2 },
+	{ .path = "hooks[].env", .parse = PF_p_strlist, .off = OOFF(env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	  .arg = 1 },
+	{ .path = "hooks[].timeout", .parse = PF_p_oid, .off = OOFF(timeout) },
 	{ .path = "annotations", .parse = PF_p_oannot, .off = OFF(oci.annotations) },
 };
 
@@ -8533,21 +8495,24 @@ static int run_start(struct run *rr, const sigset_t *mask)
 	       (!WITH_CGROUP || !rr->c->cg.on || cg_setup(rr) == 0) && ns_start(rr, mask) == 0 ? 0 : -1;
 }
 
+/* R for config C, PIDFILE: no fd yet; a container that died is EPIPE. */
+static void run_init(struct cfg *c, const char *pidfile)
+{
+	r.c = c;
+	r.state_fd = r.cg_fd = r.img_lock = r.img_file = r.img_loop = r.ready_fd = r.exec_fd = -1;
+	r.ready[0] = r.ready[1] = -1;
+	r.pidfile = pidfile;
+	signal(SIGPIPE, SIG_IGN);
+}
+
 static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 {
 	sigset_t mask;
 	int rc = -1;
 	char b;
 
-	r.c = c;
-	r.state_fd = -1;
-	r.cg_fd = -1;
-	r.img_lock = r.img_file = r.img_loop = -1;
-	r.pidfile = pidfile;
+	run_init(c, pidfile);
 	r.ready_fd = ready_fd;
-	r.ready[0] = r.ready[1] = -1;
-	r.exec_fd = -1;
-	signal(SIGPIPE, SIG_IGN);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
 	if (state_lock(&r) == 0 && state_sock(&r) == 0 && (ready_fd < 0 || pipe2(r.ready, O_CLOEXEC) == 0 || fail("pipe") > 0) &&
@@ -8597,6 +8562,7 @@ struct ostate {
 	unsigned long long ticks;
 	const char *bundle, *cg, *annot;
 	const char *status;
+	int alen;
 	char buf[32768];
 };
 
@@ -8616,17 +8582,19 @@ static int oci_fail(void)
 	struct out o = { buf, sizeof buf, 0, 0, fd < 0 ? 2 : fd };
 
 	if (log && oci_json(O_LOGFMT)) {
-		/* days since 1970 to a civil date (Howard Hinnant's civil_from_days) */
+		/* the UTC date: whole years, then months (every 4th year a leap
+		 * year: true from 1901 to 2099) */
 		long long t = now_ms(CLOCK_REALTIME) / 1000;
-		int d = (int)(t / 86400) + 719468, era = d / 146097, doe = d - era * 146097,
-		    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365,
-		    doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153, m = mp < 10 ? mp + 3 : mp - 9,
-		    sec = (int)(t % 86400);
+		int d = (int)(t / 86400), y = 1970, m = 1, l;
 
+		for (; d >= (l = 365 + !(y & 3)); y++)
+			d -= l;
+		for (; d >= (l = "\37\34\37\36\37\36\37\37\36\37\36\37"[m - 1] + (m == 2 && !(y & 3))); m++)
+			d -= l;
 		ofmt(&o, "{\"level\":\"error\",\"msg\":");
 		json_val(&o, g_err, 1);
-		ofmt(&o, ",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n", yoe + era * 400 + (m <= 2), m,
-		     doy - (153 * mp + 2) / 5 + 1, sec / 3600, sec % 3600 / 60, sec % 60);
+		ofmt(&o, ",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n", y, m, d + 1, (int)(t % 86400 / 3600),
+		     (int)(t % 3600 / 60), (int)(t % 60));
 	} else {
 		ofmt(&o, "nsrun: %s\n", g_err);
 	}
@@ -8650,12 +8618,11 @@ static const char *oci_annot(const struct cfg *c, int *len)
 }
 
 /* The state of the spec, as state prints it and hooks read it. */
-static void oci_state_json(struct out *o, const char *id, const char *status, pid_t pid, const char *bundle,
-			   const char *annot, int alen)
+static void oci_state_json(struct out *o, const char *status, pid_t pid, const char *annot, int alen)
 {
-	ofmt(o, "{\"ociVersion\": \"1.2.0\", \"id\": \"%s\", \"status\": \"%s\", \"pid\": %d, \"bundle\": ", id, status,
-	     (int)pid);                         /* (IDs need no escaping: oci_id) */
-	json_val(o, bundle, 1);
+	ofmt(o, "{\"ociVersion\": \"1.2.0\", \"id\": \"%s\", \"status\": \"%s\", \"pid\": %d, \"bundle\": ", g_oci.id,
+	     status, (int)pid);                 /* (IDs need no escaping: oci_id) */
+	json_val(o, g_oci.bundle, 1);
 	ofmt(o, ", \"annotations\": %.*s}", alen, annot);
 }
 
@@ -8678,7 +8645,7 @@ static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t p
 	if (!c || !c->oci.hooks[which])
 		return 0;
 	annot = oci_annot(c, &alen);
-	oci_state_json(&o, g_oci.id, status, pid, g_oci.bundle, annot, alen);
+	oci_state_json(&o, status, pid, annot, alen);
 	for (const cJSON *h = ((const cJSON *)c->oci.hooks[which])->child; h; h = h->next) {
 		const cJSON *path = cJSON_GetObjectItemCaseSensitive(h, "path");
 		pid_t kid;
@@ -8802,6 +8769,7 @@ static int oci_load(struct ostate *s)
 	if (n <= 0 || !(p = strchr(s->bundle, '\n')) || (*p = 0, !(s->annot = strchr(s->cg = p + 1, '\n'))))
 		return failx("%s: not nsrun's", f);
 	*(char *)s->annot++ = 0;
+	s->alen = (int)strlen(s->annot) - 1;
 	strfmt(g_oci.bundle, sizeof g_oci.bundle, "%s", s->bundle);
 	/* alive: the same process (start time), not a zombie */
 	if ((n = proc_start_time(s->pid, &ticks, NULL)) > 0 && ticks == s->ticks)
@@ -8984,7 +8952,7 @@ static int oci_create(int start, int detach)
 {
 	static char st[sizeof ((struct ostate *)0)->buf];
 	struct cfg c;
-	struct ostate s;
+	static struct ostate s;
 	const char *b = g_oci.opt[O_BUNDLE] ? g_oci.opt[O_BUNDLE] : ".";
 	char f[NSRUN_PATH_MAX + 16], f2[NSRUN_PATH_MAX + 16], cf[NSRUN_PATH_MAX + 16], ch;
 	sigset_t mask;
@@ -9003,14 +8971,13 @@ static int oci_create(int start, int detach)
 	c.name = g_oci.id;
 	if (*c.root.path != '/')
 		strfmt(g_oci.rootfs, sizeof g_oci.rootfs, "%s/%s", g_oci.bundle, c.root.path), c.root.path = g_oci.rootfs;
-	signal(SIGPIPE, SIG_IGN);               /* a container that died: EPIPE, as in run */
+	run_init(&c, g_oci.opt[O_PIDFILE]);
+	r.oci = 1;
 	sigemptyset(&mask);
 	if (start && !detach) {
 		forward_mask(&mask);
 		sigprocmask(SIG_BLOCK, &mask, NULL);
 	}
-	r = (struct run){ .c = &c, .state_fd = -1, .cg_fd = -1, .img_lock = -1, .img_file = -1, .img_loop = -1,
-			  .ready_fd = -1, .exec_fd = -1, .pidfile = g_oci.opt[O_PIDFILE], .oci = 1 };
 	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
 	if (!g_err[0] && (mkdir_p(g_oci.opt[O_ROOT], 0700) < 0 || mkdir_p(NSRUN_RUNDIR, 0711) < 0 ||
 			  mkdir(g_oci.dir, 0700) < 0))
@@ -9211,8 +9178,8 @@ static int oci_wants(char **argv)
 static int oci_main(int argc, char **argv)
 {
 	const char *v = oci_verb_names, *arg[3] = { 0 };
-	struct ostate s;
-	pid_t pids[1024];
+	static struct ostate s;
+	static pid_t pids[1024];
 	int i = 0, k = 0, na = 0, n;
 	char buf[2048];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
@@ -9251,7 +9218,7 @@ static int oci_main(int argc, char **argv)
 	case OV_STATE:
 		if (oci_load(&s) < 0)
 			return oci_fail();
-		oci_state_json(&o, g_oci.id, s.status, s.pid, s.bundle, s.annot, (int)strlen(s.annot) - 1);
+		oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
 		ofmt(&o, "\n");
 		break;
 	case OV_KILL:
@@ -9302,7 +9269,7 @@ static int oci_main(int argc, char **argv)
 			}
 			if (json) {
 				ofmt(&o, "%s", n++ ? ", " : "");
-				oci_state_json(&o, g_oci.id, s.status, s.pid, s.bundle, s.annot, (int)strlen(s.annot) - 1);
+				oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
 			} else {
 				ofmt(&o, "%s %d %s %s\n", g_oci.id, (int)s.pid, s.status, s.bundle);
 			}

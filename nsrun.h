@@ -351,9 +351,11 @@ struct cg_cfg {                         /* "cgroup" */
 /* What only an OCI config.json has (the oci rows of nsrun.c fill it). */
 enum { OCI_PRESTART, OCI_CREATE_RUNTIME, OCI_CREATE_CONTAINER, OCI_START_CONTAINER, OCI_POSTSTART,
        OCI_POSTSTOP, OCI_HOOKS };
-struct oci_mount {                      /* one of mounts[], as written */
-	const char *dest, *type, *src;
-	const void *opts;               /* the options array (cJSON), or NULL */
+struct oci_mount {                      /* one of mounts[] or hooks.X[], as written */
+	const char *dest, *type, *src;  /* (a hook's path: dest) */
+	const char *opt[NSRUN_ARGS_MAX + 1];    /* the options; a hook's args */
+	const char *env[NSRUN_ARGS_MAX + 1];    /* a hook's env */
+	uint32_t timeout;               /* a hook's */
 };
 struct oci_cfg {
 	const void *hooks[OCI_HOOKS];   /* each an array of {path, args, env, timeout} (cJSON) */

@@ -1850,6 +1850,17 @@ static const char *packed_name(const char *names, int k)
 	return names;
 }
 
+/* S's index among NAMES (packed, an empty one after the last); their
+ * number when S is not one of them. */
+static int packed_find(const char *names, const char *s)
+{
+	int k = 0;
+
+	for (; *names && strcmp(names, s); names += strlen(names) + 1)
+		k++;
+	return k;
+}
+
 /* F's unit, as its "more than" error says it; what a missing F is. */
 static const char *field_unit(const struct field *f)
 {
@@ -3484,27 +3495,20 @@ static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, cons
 	char fn[160], lc[16] = "";
 	const cJSON *t = js_member(e, "type", fn, sizeof fn, name), *s = cJSON_GetObjectItemCaseSensitive(e, "soft"),
 		    *h = cJSON_GetObjectItemCaseSensitive(e, "hard");
+	const char *ts = cJSON_IsString(t) ? t->valuestring : "";
 	int k;
 
 	(void)f;
-	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
-		return -1;
-	if (!t || !s || !h)
-		return cfg_err(x, e, 0, name, "expected type, soft and hard");
-	if (cfg_want(x, t, fn, cJSON_String, "a string") < 0)
-		return -1;
-	for (k = 0; !strncmp(t->valuestring, "RLIMIT_", 7) && k < 15 && t->valuestring[7 + k]; k++)
-		lc[k] = (char)tolower((unsigned char)t->valuestring[7 + k]);    /* RLIMIT_NOFILE: nofile */
-	if ((k = rlim_find(lc)) == NSRUN_RLIMITS)
-		return cfg_err(x, t, 0, fn, "unknown limit \"%s\"", t->valuestring);
-	if (rlim_value(x, s, &l->soft) < 0 || rlim_value(x, h, &l->hard) < 0)
-		return cfg_err(x, e, 0, name, "expected type, soft and hard");
+	if (!cJSON_IsObject(e) || !t || !s || !h || rlim_value(x, s, &l->soft) < 0 || rlim_value(x, h, &l->hard) < 0)
+		return cfg_err(x, e, 0, name, "expected {type, soft, hard}: a name and two integers");
+	for (k = 0; !strncmp(ts, "RLIMIT_", 7) && k < 15 && ts[7 + k]; k++)
+		lc[k] = ts[7 + k] | 32;         /* RLIMIT_NOFILE: nofile */
+	if ((l->which = rlim_find(lc)) == NSRUN_RLIMITS)
+		return cfg_err(x, t, 0, fn, "unknown limit \"%s\"", ts);
 	if (l->soft > l->hard)
 		return cfg_err(x, e, 0, name, "the soft limit is above the hard one");
-	l->which = k;
 	return 0;
 }
-
 
 /* linux.namespaces[]: {type, path}: a new one, or (path) one to join. */
 static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
@@ -3568,9 +3572,8 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 			return cfg_err(x, e, 0, name, "bad option \"%s\"", s);
 	}
 	strfmt(std, sizeof std, "%s %s", type, m->dest);
-	for (const char *s = oci_std_mounts; *s && mc.type == M_TMPFS; s += strlen(s) + 1)
-		if (!strcmp(s, std))
-			return 0;
+	if (mc.type == M_TMPFS && packed_find(oci_std_mounts, std) < 8)
+		return 0;
 	if (mc.type == M_TMPFS && (strcmp(type, "tmpfs") || mc.readonly))
 		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s is not supported", strcmp(type, "tmpfs") ? type : "ro tmpfs",
 			       m->dest);
@@ -3611,9 +3614,10 @@ static int p_ohooks(const struct ctx *x, const cJSON *v, const char *name, const
 	return 0;
 }
 
-/* annotations: an object of strings, kept for state. */
+/* annotations: an object of strings, kept for state as its text. */
 static int p_oannot(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
+	struct oci_cfg *o = out;
 	char fa[160];
 
 	(void)f;
@@ -3622,7 +3626,8 @@ static int p_oannot(const struct ctx *x, const cJSON *v, const char *name, const
 	for (const cJSON *e = v->child; e; e = e->next)
 		if (cfg_want(x, e, field_name(fa, sizeof fa, name, e->string), cJSON_String, "a string") < 0)
 			return -1;
-	*(const void **)out = v;
+	o->annot = x->text + cfg_where(x, v, 0);
+	o->alen = (int)(js_skip(o->annot) - o->annot);
 	return 0;
 }
 
@@ -3765,7 +3770,7 @@ static const struct field oci_rows[] = {
 	{ .path = "hooks[].env", .parse = PF_p_strlist, .off = OOFF(env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .arg = 1 },
 	{ .path = "hooks[].timeout", .parse = PF_p_oid, .off = OOFF(timeout) },
-	{ .path = "annotations", .parse = PF_p_oannot, .off = OFF(oci.annotations) },
+	{ .path = "annotations", .parse = PF_p_oannot, .off = OFF(oci) },
 };
 
 static const cfg_fn field_parsers[PF__N] = { FIELD_PARSERS(FIELD_PARSER_ROW) };
@@ -3780,6 +3785,7 @@ static int oci_check(const struct ctx *x, struct cfg *c)
 	c->masked.n = c->readonly.n = 0;
 	c->root.rw = 1;
 	c->sc.mode = SCM_NONE;
+	c->oci.annot = "{}", c->oci.alen = 2;
 	if (g_oci_parse == 2)
 		return cfg_obj(x, x->root, "process", "", c, 0);
 	if (cfg_obj(x, x->root, "", "", c, 0) < 0)
@@ -8604,19 +8610,6 @@ static int oci_fail(void)
 	return 1;
 }
 
-/* The annotations' text, as the config has it. */
-static const char *oci_annot(const struct cfg *c, int *len)
-{
-	struct ctx x = { c->file, c->text, c->json, (struct cfg *)c, NULL, 0, 1 };
-	const char *p;
-
-	if (!c->oci.annotations)
-		return *len = 2, "{}";
-	p = c->text + cfg_where(&x, c->oci.annotations, 0);
-	*len = (int)(js_skip(p) - p);
-	return p;
-}
-
 /* The state of the spec, as state prints it and hooks read it. */
 static void oci_state_json(struct out *o, const char *status, pid_t pid, const char *annot, int alen)
 {
@@ -8636,16 +8629,14 @@ static pid_t oci_fork(void)
  * fails stops them (an error) unless they are poststart or poststop. */
 static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t pid)
 {
-	const char *argv[NSRUN_ARGS_MAX + 2], *envp[NSRUN_ARGS_MAX + 1], *name = packed_name(oci_hook_names, which + 1),
-		   *annot;
+	const char *argv[NSRUN_ARGS_MAX + 2], *envp[NSRUN_ARGS_MAX + 1], *name = packed_name(oci_hook_names, which + 1);
 	char st[8192];
 	struct out o = { st, sizeof st, 0, 0, -1 };
-	int alen, p[2], ws, k;
+	int p[2], ws, k;
 
 	if (!c || !c->oci.hooks[which])
 		return 0;
-	annot = oci_annot(c, &alen);
-	oci_state_json(&o, status, pid, annot, alen);
+	oci_state_json(&o, status, pid, c->oci.annot, c->oci.alen);
 	for (const cJSON *h = ((const cJSON *)c->oci.hooks[which])->child; h; h = h->next) {
 		const cJSON *path = cJSON_GetObjectItemCaseSensitive(h, "path");
 		pid_t kid;
@@ -8718,64 +8709,69 @@ static void oci_child(struct run *r)
 	child_die(r);
 }
 
-/* ROOT/ID's files, then ROOT/ID (U_OCI, delete). */
+/* ROOT/ID/NAME, in one buffer (the path of the last call). */
+static char *oci_file(const char *name)
+{
+	static char f[NSRUN_PATH_MAX + 16];
+
+	strfmt(f, sizeof f, "%s/%s", g_oci.dir, name);
+	return f;
+}
+
+/* ROOT/ID's files, then ROOT/ID (U_OCI, delete: DIR is ROOT/ID). */
 static void oci_remove(const char *dir)
 {
 	static const char files[] = "state\0exec.fifo\0config.json\0";
-	char f[NSRUN_PATH_MAX + 16];
 
-	for (const char *n = files; *n; n += strlen(n) + 1) {
-		strfmt(f, sizeof f, "%s/%s", dir, n);
-		if (unlink(f) < 0 && errno != ENOENT)
-			warn("remove %s", f);
-	}
+	for (const char *n = files; *n; n += strlen(n) + 1)
+		if (unlink(oci_file(n)) < 0 && errno != ENOENT)
+			warn("remove %s", oci_file(n));
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		warn("remove %s", dir);
 }
 
-/* OCI IDs are not NAMEs: runc's characters, never "." or "..", bounded. */
-static const char *oci_id(const char *s)
+/* The container the verb is about: ID, its directory ROOT/ID. */
+static void oci_at(const char *id)
 {
-	size_t n = s ? strlen(s) : 0;
+	g_oci.id = id;
+	strfmt(g_oci.dir, sizeof g_oci.dir, "%s/%s", g_oci.opt[O_ROOT], id);
+}
+
+/* OCI IDs are not NAMEs: runc's characters, bounded, not starting with
+ * "." (never "." or "..", nor hidden from list). */
+static void oci_id(const char *s)
+{
+	size_t n = strlen(s);
 
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned)((s[i] | 32) - 'a') > 25 && (unsigned)(s[i] - '0') > 9 && !strchr("_+.-", s[i]))
 			n = 0;
-	if (!n || n > 200 || !strcmp(s, ".") || !strcmp(s, ".."))
-		usage_die("expected a container ID, got '%s'", s ? s : "");
-	g_oci.id = s;
-	strfmt(g_oci.dir, sizeof g_oci.dir, "%s/%s", g_oci.opt[O_ROOT], s);
-	return s;
+	if (!n || n > 200 || *s == '.')
+		usage_die("expected a container ID, got '%s'", s);
+	oci_at(s);
 }
 
 /* ID's state into S: 0; -1 (g_err) when there is none. */
 static int oci_load(struct ostate *s)
 {
-	char f[NSRUN_PATH_MAX + 16], *p;
+	char *f = oci_file("state"), *p;
 	unsigned long long ticks;
-	char st = 0;
-	ssize_t n;
-	int fd;
+	int n;
 
-	strfmt(f, sizeof f, "%s/state", g_oci.dir);
-	if ((fd = open(f, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? failx("container %s does not exist", g_oci.id) : fail("open %s", f);
-	n = read(fd, s->buf, sizeof s->buf - 1);
-	close(fd);
-	s->buf[n > 0 ? n : 0] = 0;
+	if (read_small(f, s->buf, sizeof s->buf) < 0)
+		return errno == ENOENT ? failx("container %s does not exist", g_oci.id) : fail("read %s", f);
 	s->pid = (pid_t)scan_num(s->buf, &p, 10);
 	s->ticks = scan_num(p, &p, 10);
 	s->bundle = p + (*p == '\n');
-	if (n <= 0 || !(p = strchr(s->bundle, '\n')) || (*p = 0, !(s->annot = strchr(s->cg = p + 1, '\n'))))
+	if (!(p = strchr(s->bundle, '\n')) || (*p = 0, !(s->annot = strchr(s->cg = p + 1, '\n'))))
 		return failx("%s: not nsrun's", f);
 	*(char *)s->annot++ = 0;
 	s->alen = (int)strlen(s->annot) - 1;
 	strfmt(g_oci.bundle, sizeof g_oci.bundle, "%s", s->bundle);
 	/* alive: the same process (start time), not a zombie */
-	if ((n = proc_start_time(s->pid, &ticks, NULL)) > 0 && ticks == s->ticks)
-		st = (char)n;
-	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
-	s->status = !st || st == 'Z' || st == 'X' ? "stopped" : access(f, F_OK) == 0 ? "created" : "running";
+	if ((n = proc_start_time(s->pid, &ticks, NULL)) <= 0 || ticks != s->ticks)
+		n = 'X';
+	s->status = n == 'Z' || n == 'X' ? "stopped" : access(oci_file("exec.fifo"), F_OK) == 0 ? "created" : "running";
 	return 0;
 }
 
@@ -8841,10 +8837,9 @@ static void oci_reap_wait(pid_t pid)
  * poststop hooks): they only warn. */
 static void oci_saved_hooks(int which, const char *status, pid_t pid)
 {
-	char f[NSRUN_PATH_MAX + 16];
+	const char *f = oci_file("config.json");
 	struct cfg c;
 
-	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
 	g_oci_parse = 1;
 	if (access(f, F_OK) == 0 && cfg_load(f, &c) == 0) {
 		oci_hooks(&c, which, status, pid);
@@ -8874,13 +8869,13 @@ static int oci_delete(struct ostate *s, int force)
  * startContainer hooks ran; then it execs, and poststart runs. */
 static int oci_start(struct ostate *s)
 {
-	char f[NSRUN_PATH_MAX + 16], b;
+	const char *f = oci_file("exec.fifo");
 	struct pollfd pf = { .events = POLLIN };
 	int n = 0;
+	char b;
 
 	if (*s->status != 'c')
 		return oci_is(s->status);
-	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
 	if ((pf.fd = open(f, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return fail("open %s", f);
 	while (poll(&pf, 1, 100) == 0 && kill(s->pid, 0) == 0)
@@ -8954,10 +8949,9 @@ static int oci_create(int start, int detach)
 	struct cfg c;
 	static struct ostate s;
 	const char *b = g_oci.opt[O_BUNDLE] ? g_oci.opt[O_BUNDLE] : ".";
-	char f[NSRUN_PATH_MAX + 16], f2[NSRUN_PATH_MAX + 16], cf[NSRUN_PATH_MAX + 16], ch;
+	char cf[NSRUN_PATH_MAX + 16], *f = oci_file("exec.fifo"), ch;
 	sigset_t mask;
-	int n, alen, rc = 1, ws;
-	const char *annot;
+	int n, rc = 1, ws;
 
 	if (*b != '/' && !getcwd(g_oci.bundle, sizeof g_oci.bundle))
 		return fail("bundle %s: getcwd", b), oci_fail();
@@ -8978,7 +8972,6 @@ static int oci_create(int start, int detach)
 		forward_mask(&mask);
 		sigprocmask(SIG_BLOCK, &mask, NULL);
 	}
-	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
 	if (!g_err[0] && (mkdir_p(g_oci.opt[O_ROOT], 0700) < 0 || mkdir_p(NSRUN_RUNDIR, 0711) < 0 ||
 			  mkdir(g_oci.dir, 0700) < 0))
 		fail("create %s", g_oci.dir);           /* EEXIST: the ID is taken */
@@ -9002,18 +8995,11 @@ static int oci_create(int start, int detach)
 		fail("read /proc/%d/stat", (int)r.child);
 		goto out;
 	}
-	annot = oci_annot(&c, &alen);
 	n = strfmt(st, sizeof st, "%d %llu\n%s\n%s\n%.*s\n", (int)r.child, r.start_ticks, g_oci.bundle, r.cg,
-		   alen, annot);
-	strfmt(f, sizeof f, "%s/state.new", g_oci.dir);
-	strfmt(f2, sizeof f2, "%s/state", g_oci.dir);
-	if (n >= (int)sizeof st || write_new(f, st, (size_t)n) < 0 || rename(f, f2) < 0) {
-		fail("write %s", f2);
-		unlink(f);
-		goto out;
-	}
-	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
-	if ((c.oci.hooks[OCI_POSTSTART] || c.oci.hooks[OCI_POSTSTOP]) && write_new(f, c.text, strlen(c.text)) < 0) {
+		   c.oci.alen, c.oci.annot);
+	if (n >= (int)sizeof st || write_new(f = oci_file("state"), st, (size_t)n) < 0 ||
+	    ((c.oci.hooks[OCI_POSTSTART] || c.oci.hooks[OCI_POSTSTOP]) &&
+	     write_new(f = oci_file("config.json"), c.text, strlen(c.text)) < 0)) {
 		fail("write %s", f);
 		goto out;
 	}
@@ -9049,7 +9035,7 @@ static int oci_exec(struct ostate *s)
 {
 	static const char ns[] = "pid\0user\0ipc\0uts\0net\0cgroup\0mnt\0";
 	struct cfg c;
-	char f[NSRUN_PATH_MAX + 32], msg[sizeof g_err];
+	char f[NSRUN_PATH_MAX + 32];
 	int fd[7], ep[2], ws, k = 0;
 	sigset_t mask;
 	pid_t kid;
@@ -9082,10 +9068,10 @@ static int oci_exec(struct ostate *s)
 		_exit(125);
 	}
 	close(ep[1]);
-	if ((n = read(ep[0], msg, sizeof msg - 1)) > 0) {
-		msg[n] = 0;
+	if ((n = read(ep[0], g_err, sizeof g_err - 1)) > 0) {   /* its setup's error line */
+		g_err[n] = 0;
 		waitpid(kid, &ws, 0);
-		return failx("%s", msg), oci_fail();
+		return oci_fail();
 	}
 	r.child = kid, r.pidfile = g_oci.opt[O_PIDFILE], r.oci = 1;
 	if (r.pidfile && pid_file(&r) < 0)
@@ -9117,7 +9103,8 @@ static void oci_features(struct out *o)
 }
 
 /* The verbs: their options (OB bits) and their number of arguments. */
-enum { OV_CREATE, OV_RUN, OV_START, OV_STATE, OV_KILL, OV_DELETE, OV_EXEC, OV_LIST, OV_PS, OV_FEATURES, OV_NONE };
+enum { OV_CREATE, OV_RUN, OV_START, OV_STATE, OV_KILL, OV_DELETE, OV_EXEC, OV_LIST, OV_PS, OV_FEATURES, OV_NONE,
+       OV__N = OV_NONE + 6 };
 static const char oci_verb_names[] = "create\0run\0start\0state\0kill\0delete\0exec\0list\0ps\0features\0"
 	"pause\0resume\0update\0events\0checkpoint\0restore\0";
 static const unsigned oci_verb_opts[] = {
@@ -9161,14 +9148,12 @@ static void oci_opt(char **argv, int *i, unsigned allowed)
  * verb of its own, or run/exec with an option of the OCI forms first. */
 static int oci_wants(char **argv)
 {
-	const char *v = oci_verb_names, *a = argv[1];
-	int k = 0;
+	const char *a = argv[1];
+	int k;
 
 	if (*argv[0] == '-')
 		return 1;
-	for (; *v && strcmp(v, argv[0]); v += strlen(v) + 1)
-		k++;
-	if (!*v || k == OV_STATE || k == OV_KILL || k == OV_LIST || k == OV_FEATURES)
+	if ((k = packed_find(oci_verb_names, argv[0])) == OV__N || k == OV_STATE || k == OV_KILL || k == OV_LIST || k == OV_FEATURES)
 		return 0;
 	if (k != OV_RUN && k != OV_EXEC)
 		return 1;
@@ -9177,10 +9162,10 @@ static int oci_wants(char **argv)
 
 static int oci_main(int argc, char **argv)
 {
-	const char *v = oci_verb_names, *arg[3] = { 0 };
+	const char *v, *arg[3] = { 0 };
 	static struct ostate s;
 	static pid_t pids[1024];
-	int i = 0, k = 0, na = 0, n;
+	int i = 0, k, na = 0, n;
 	char buf[2048];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
 
@@ -9188,10 +9173,8 @@ static int oci_main(int argc, char **argv)
 		oci_opt(argv, &i, O_GLOBAL);
 	if (i >= argc)
 		usage_die("missing verb");
-	for (; *v && strcmp(v, argv[i]); v += strlen(v) + 1)
-		k++;
-	if (!*v)
-		usage_die("unknown verb '%s'", argv[i]);
+	if ((k = packed_find(oci_verb_names, v = argv[i])) == OV__N)
+		usage_die("unknown verb '%s'", v);
 	if (k >= OV_NONE)
 		return failx("%s: not supported", argv[i]), oci_fail();
 	for (i++; i < argc; i++) {
@@ -9237,20 +9220,17 @@ static int oci_main(int argc, char **argv)
 		if (oci_alive(&s) < 0)
 			return oci_fail();
 		n = oci_procs(&s, pids, 1024);
-		if (oci_json(O_FORMAT)) {
-			for (i = 0; i < n; i++)
-				ofmt(&o, "%s%d", i ? "," : "[", (int)pids[i]);
-			ofmt(&o, "%s]\n", n ? "" : "[");
-		} else {
-			ofmt(&o, "PID CMD\n");
-			for (i = 0; i < n; i++) {
-				char f[40], cmd[64] = "";
+		na = oci_json(O_FORMAT);
+		ofmt(&o, na ? "[" : "PID CMD\n");
+		for (i = 0; i < n; i++) {
+			char f[40], cmd[64] = "?\n";
 
-				strfmt(f, sizeof f, "/proc/%d/comm", (int)pids[i]);
+			strfmt(f, sizeof f, "/proc/%d/comm", (int)pids[i]);
+			if (!na)                        /* comm ends with a newline */
 				read_small(f, cmd, sizeof cmd);
-				ofmt(&o, "%d %s%s", (int)pids[i], cmd, strchr(cmd, '\n') ? "" : "\n");
-			}
+			ofmt(&o, na ? (i ? ",%d" : "%d") : "%d %s", (int)pids[i], cmd);
 		}
+		ofmt(&o, na ? "]\n" : "");
 		break;
 	case OV_LIST: {
 		int json = oci_json(O_FORMAT);
@@ -9261,8 +9241,7 @@ static int oci_main(int argc, char **argv)
 		for (n = 0; d && (e = readdir(d));) {
 			if (*e->d_name == '.')
 				continue;
-			g_oci.id = e->d_name;
-			strfmt(g_oci.dir, sizeof g_oci.dir, "%s/%s", g_oci.opt[O_ROOT], e->d_name);
+			oci_at(e->d_name);
 			if (oci_load(&s) < 0) {
 				err_reset();
 				continue;

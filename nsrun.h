@@ -359,7 +359,8 @@ struct oci_mount {                      /* one of mounts[] or hooks.X[], as writ
 };
 struct oci_cfg {
 	const void *hooks[OCI_HOOKS];   /* each an array of {path, args, env, timeout} (cJSON) */
-	const void *annotations;        /* the object (cJSON), or NULL */
+	const char *annot;              /* the annotations object's text ("{}": none) */
+	int alen;                       /* its length */
 	const char *cgroups_path;
 	const char *ns_path[8];         /* a namespace joined, by its enum ns_bit's bit number */
 	const void *cpu;                /* linux.resources.cpu (cJSON), for quota's period */

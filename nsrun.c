@@ -1814,7 +1814,7 @@ static const char unit_names[] = FIELD_UNITS(FIELD_UNIT_NAME);
 	X(p_cgroup, 1) X(p_ifname, 1) X(p_addrs, 1) X(p_gateway, 1) X(p_mtu, 1) X(p_mac, 1) X(p_hosts, 1) \
 	X(p_port, 1) X(p_proto, 1) X(p_ports, 1) X(p_net, 1) X(p_seccomp, 1) X(p_sc_list, 1) \
 	X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) X(p_ohooks, WITH_OCI) \
-	X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) X(p_orefuse, WITH_OCI) \
+	X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) X(p_osub, WITH_OCI) X(p_orefuse, WITH_OCI) \
 	X(p_olist, WITH_OCI)
 #define FIELD_PARSER_ENUM(fn, on) PF_##fn,
 #define FIELD_PARSER_DECL(fn, on) \
@@ -3638,31 +3638,29 @@ static int p_oannot(const struct ctx *x, const cJSON *v, const char *name, const
  * cpu.max, memory.limit/pids.limit -1 (or 0) none. */
 static int p_ocg(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	struct cg_cfg *cg = out;
+	struct cg_cfg *cg = out;                /* (at most 6 writes: never full) */
 	const struct cg_key *k = &cg_keys[f->arg];
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(x->c->oci.cpu, "period");
 	cJSON *n = (cJSON *)v, keep = *v;
 	char num[48];
-	uint64_t mag = 0, per = 100000;
-	int neg = 0, rc;
+	uint64_t mag, per = 100000;
+	int neg, rc;
 
-	if (cJSON_IsNumber(v) && js_integer(x, v, &neg, &mag) < 0)
-		return cfg_err(x, v, 0, name, "expected an integer");
-	if ((cJSON_IsNumber(v) && (neg || mag == 0 || (k->kind == CG_WEIGHT && mag == 1024))) ||
-	    (cJSON_IsString(v) && !*v->valuestring))
-		return 0;                       /* no limit */
-	if (cg->n == NSRUN_CG_WRITES)
-		return cfg_err(x, v, 0, name, "too many limits");
-	if (k->kind == CG_WEIGHT)               /* shares 2..262144 -> weight 1..10000 */
-		mag = 1 + ((mag < 2 ? 0 : mag > 262144 ? 262142 : mag - 2) * 9999) / 262142;
-	if (k->kind == CG_CPUMAX && x->c->oci.cpu &&
-	    (n = cJSON_GetObjectItemCaseSensitive(x->c->oci.cpu, "period")))
-		js_integer(x, n, &neg, &per);
-	rc = strfmt(num, sizeof num, "%llu", (unsigned long long)mag);
-	if (k->kind == CG_CPUMAX)
-		strfmt(num + rc, sizeof num - (size_t)rc, " %llu", (unsigned long long)per);
-	n = (cJSON *)v;
-	if (cJSON_IsNumber(v))                  /* checked as nsrun's string, in its place in the text */
-		n->type = cJSON_String, n->valuestring = num;
+	if (cJSON_IsNumber(v)) {
+		if (js_integer(x, v, &neg, &mag) < 0)
+			return cfg_err(x, v, 0, name, "expected an integer");
+		if (neg || mag == 0 || (k->kind == CG_WEIGHT && mag == 1024))
+			return 0;               /* no limit */
+		if (k->kind == CG_WEIGHT)       /* shares 2..262144 -> weight 1..10000 */
+			mag = 1 + ((mag < 2 ? 0 : mag > 262144 ? 262142 : mag - 2) * 9999) / 262142;
+		if (p)
+			js_integer(x, p, &neg, &per);
+		strfmt(num, sizeof num, k->kind == CG_CPUMAX ? "%llu %llu" : "%llu", (unsigned long long)mag,
+		       (unsigned long long)per);
+		n->type = cJSON_String, n->valuestring = num;   /* checked as nsrun's string, in its place */
+	} else if (cJSON_IsString(v) && !*v->valuestring) {
+		return 0;
+	}
 	rc = cfg_cg_value(x, v, k, name, &cg->w[cg->n]);
 	*n = keep;
 	if (rc < 0)
@@ -3690,6 +3688,7 @@ static int p_orefuse(const struct ctx *x, const cJSON *v, const char *name, cons
 
 /* The lists: a row's ARG picks the parser of its elements. */
 enum { OE_NS, OE_IDMAP, OE_RLIMIT, OE_MOUNT };
+enum { OS_LINUX, OS_RESOURCES, OS_PROCESS };
 static const cfg_elem_fn oci_elems[] = { p_onamespace, p_idrange, p_orlimit, p_omount };
 
 static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
@@ -3698,65 +3697,97 @@ static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const 
 }
 
 #define OOFF(member) offsetof(struct oci_mount, member)
+/* The rows of "linux", "linux.resources" and "process", their paths below
+ * them (p_osub reads each object by its own rows). */
+static const struct field oci_linux_rows[] = {
+	{ .path = "namespaces", .parse = PF_p_olist, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
+	  .arg = OE_NS },
+	{ .path = "uidMappings", .parse = PF_p_olist, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER,
+	  .arg = OE_IDMAP },
+	{ .path = "gidMappings", .parse = PF_p_olist, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER,
+	  .arg = OE_IDMAP },
+	{ .path = "maskedPaths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
+	{ .path = "readonlyPaths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
+	{ .path = "sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
+	{ .path = "cgroupsPath", .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
+	{ .path = "resources", .parse = PF_p_osub, .arg = OS_RESOURCES },
+	{ .path = "seccomp", .parse = PF_p_orefuse },
+	{ .path = "timeOffsets", .parse = PF_p_orefuse },
+};
+
+static const struct field oci_res_rows[] = {
+	{ .path = "memory", .parse = PF_p_object },
+	{ .path = "memory.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_max,
+	  .feature = FEAT_cgroup },
+	{ .path = "pids", .parse = PF_p_object },
+	{ .path = "pids.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_pids_max,
+	  .feature = FEAT_cgroup },
+	{ .path = "cpu", .parse = PF_p_ocpu },
+	{ .path = "cpu.shares", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_weight,
+	  .feature = FEAT_cgroup },
+	{ .path = "cpu.quota", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_max,
+	  .feature = FEAT_cgroup },
+	{ .path = "cpu.cpus", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_cpus,
+	  .feature = FEAT_cgroup },
+	{ .path = "cpu.mems", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
+	  .feature = FEAT_cgroup },
+	{ .path = "memory.swap", .parse = PF_p_orefuse },
+	{ .path = "cpu.realtimeRuntime", .parse = PF_p_orefuse },
+	{ .path = "hugepageLimits", .parse = PF_p_orefuse },
+	{ .path = "unified", .parse = PF_p_orefuse },
+};
+
+static const struct field oci_proc_rows[] = {
+	{ .path = "terminal", .parse = PF_p_orefuse },
+	{ .path = "args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	  .missing = MS_program },
+	{ .path = "env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	  .arg = 1 },
+	{ .path = "cwd", .parse = PF_p_abspath, .off = OFF(proc.cwd), .missing = MS_abspath },
+	{ .path = "user", .parse = PF_p_object },
+	{ .path = "user.uid", .parse = PF_p_oid, .off = OFF(proc.uid) },
+	{ .path = "user.gid", .parse = PF_p_oid, .off = OFF(proc.gid) },
+	{ .path = "user.umask", .parse = PF_p_oid, .off = OFF(proc.umask), .arg = 1 },
+	{ .path = "capabilities", .parse = PF_p_object },
+	{ .path = "capabilities.bounding", .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
+	  .unit = UN_capabilities },
+	{ .path = "noNewPrivileges", .parse = PF_p_bool, .off = OFF(proc.no_new_privs) },
+	{ .path = "oomScoreAdj", .parse = PF_p_oom, .off = OFF(proc.oom_score_adj) },
+	{ .path = "rlimits", .parse = PF_p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
+	  .max = NSRUN_RLIMITS, .unit = UN_limits, .arg = OE_RLIMIT },
+};
+
+#define OCI_ROWS(t) { t, sizeof t / sizeof t[0] }
+static const struct { const struct field *rows; size_t n; } oci_subs[] = {
+	[OS_LINUX] = OCI_ROWS(oci_linux_rows), [OS_RESOURCES] = OCI_ROWS(oci_res_rows),
+	[OS_PROCESS] = OCI_ROWS(oci_proc_rows),
+};
+
+/* Object V by its own rows (oci_subs[K]), named NAME, into the config. */
+static int oci_sub(const struct ctx *x, const cJSON *v, const char *name, int k)
+{
+	struct ctx y = *x;
+
+	y.rows = oci_subs[k].rows, y.nrows = oci_subs[k].n;
+	return cfg_obj(&y, v, "", name, x->c, 0);
+}
+
+static int p_osub(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)out;
+	return oci_sub(x, v, name, f->arg);
+}
+
 static const struct field oci_rows[] = {
 	{ .path = "ociVersion", .parse = PF_p_ociver, .missing = MS_version },
-	{ .path = "linux", .parse = PF_p_object },
-	{ .path = "linux.namespaces", .parse = PF_p_olist, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
-	  .arg = OE_NS },
-	{ .path = "linux.uidMappings", .parse = PF_p_olist, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
-	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER,
-	  .arg = OE_IDMAP },
-	{ .path = "linux.gidMappings", .parse = PF_p_olist, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
-	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER,
-	  .arg = OE_IDMAP },
-	{ .path = "linux.maskedPaths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
-	{ .path = "linux.readonlyPaths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
-	{ .path = "linux.sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
-	{ .path = "linux.cgroupsPath", .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
-	{ .path = "linux.resources", .parse = PF_p_object },
-	{ .path = "linux.resources.memory", .parse = PF_p_object },
-	{ .path = "linux.resources.memory.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_max,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.pids", .parse = PF_p_object },
-	{ .path = "linux.resources.pids.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_pids_max,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu", .parse = PF_p_ocpu },
-	{ .path = "linux.resources.cpu.shares", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_weight,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu.quota", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_max,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu.cpus", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_cpus,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu.mems", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.memory.swap", .parse = PF_p_orefuse },
-	{ .path = "linux.resources.cpu.realtimeRuntime", .parse = PF_p_orefuse },
-	{ .path = "linux.resources.hugepageLimits", .parse = PF_p_orefuse },
-	{ .path = "linux.resources.unified", .parse = PF_p_orefuse },
-	{ .path = "linux.seccomp", .parse = PF_p_orefuse },
-	{ .path = "linux.timeOffsets", .parse = PF_p_orefuse },
+	{ .path = "linux", .parse = PF_p_osub, .arg = OS_LINUX },
 	{ .path = "root", .parse = PF_p_object, .missing = MS_path_obj },
 	{ .path = "root.path", .parse = PF_p_string, .off = OFF(root.path), .missing = MS_root_dir },
 	{ .path = "root.readonly", .parse = PF_p_bool, .off = OFF(root.rw), .arg = 1 },
 	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname), .needs = NS_UTS },
-	{ .path = "process", .parse = PF_p_object, .missing = MS_args_cwd },
-	{ .path = "process.terminal", .parse = PF_p_orefuse },
-	{ .path = "process.args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
-	  .missing = MS_program },
-	{ .path = "process.env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
-	  .arg = 1 },
-	{ .path = "process.cwd", .parse = PF_p_abspath, .off = OFF(proc.cwd), .missing = MS_abspath },
-	{ .path = "process.user", .parse = PF_p_object },
-	{ .path = "process.user.uid", .parse = PF_p_oid, .off = OFF(proc.uid) },
-	{ .path = "process.user.gid", .parse = PF_p_oid, .off = OFF(proc.gid) },
-	{ .path = "process.user.umask", .parse = PF_p_oid, .off = OFF(proc.umask), .arg = 1 },
-	{ .path = "process.capabilities", .parse = PF_p_object },
-	{ .path = "process.capabilities.bounding", .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
-	  .unit = UN_capabilities },
-	{ .path = "process.noNewPrivileges", .parse = PF_p_bool, .off = OFF(proc.no_new_privs) },
-	{ .path = "process.oomScoreAdj", .parse = PF_p_oom, .off = OFF(proc.oom_score_adj) },
-	{ .path = "process.rlimits", .parse = PF_p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
-	  .max = NSRUN_RLIMITS, .unit = UN_limits, .arg = OE_RLIMIT },
+	{ .path = "process", .parse = PF_p_osub, .arg = OS_PROCESS, .missing = MS_args_cwd },
 	{ .path = "mounts", .parse = PF_p_olist, .max = 4 * NSRUN_MOUNTS_MAX, .unit = UN_mounts,
 	  .arg = OE_MOUNT },
 	{ .path = "mounts[].destination", .parse = PF_p_below_root, .off = OOFF(dest), .missing = MS_abspath },
@@ -3787,7 +3818,7 @@ static int oci_check(const struct ctx *x, struct cfg *c)
 	c->sc.mode = SCM_NONE;
 	c->oci.annot = "{}", c->oci.alen = 2;
 	if (g_oci_parse == 2)
-		return cfg_obj(x, x->root, "process", "", c, 0);
+		return oci_sub(x, x->root, "", OS_PROCESS);
 	if (cfg_obj(x, x->root, "", "", c, 0) < 0)
 		return -1;
 	if (!(c->ns & NS_MOUNT))
@@ -8954,14 +8985,14 @@ static int oci_create(int start, int detach)
 	int n, rc = 1, ws;
 
 	if (*b != '/' && !getcwd(g_oci.bundle, sizeof g_oci.bundle))
-		return fail("bundle %s: getcwd", b), oci_fail();
+		return fail("bundle %s: getcwd", b);
 	n = (int)strlen(g_oci.bundle);          /* 0: B is absolute */
 	if (strcmp(b, "."))
 		strfmt(g_oci.bundle + n, sizeof g_oci.bundle - (size_t)n, "%s%s", n ? "/" : "", b);
 	strfmt(cf, sizeof cf, "%s/config.json", g_oci.bundle);      /* c.file: for every error of its values */
 	g_oci_parse = 1;
 	if (cfg_load(cf, &c) < 0)
-		return oci_fail();
+		return -1;
 	c.name = g_oci.id;
 	if (*c.root.path != '/')
 		strfmt(g_oci.rootfs, sizeof g_oci.rootfs, "%s/%s", g_oci.bundle, c.root.path), c.root.path = g_oci.rootfs;
@@ -9015,7 +9046,7 @@ static int oci_create(int start, int detach)
 	}
 	if (start && !detach) {                 /* run: wait, then delete */
 		if ((rc = oci_fg(r.child, &mask)) < 0)
-			return oci_fail();
+			return -1;
 		if (oci_load(&s) == 0)
 			oci_delete(&s, 1);
 	}
@@ -9024,7 +9055,7 @@ out:
 	if (g_oci.fifo > 2)
 		close(g_oci.fifo);
 	undo_all();
-	return oci_fail();
+	return -1;
 }
 
 /* exec --process FILE ID: into ID's namespaces (the pid one joined here,
@@ -9043,19 +9074,19 @@ static int oci_exec(struct ostate *s)
 
 	g_oci_parse = 2;
 	if (oci_alive(s) < 0 || cfg_load(g_oci.opt[O_PROCESS], &c) < 0)
-		return oci_fail();
+		return -1;
 	for (const char *p = ns; *p; p += strlen(p) + 1, k++) {
 		strfmt(f, sizeof f, "/proc/%d/ns/%s", (int)s->pid, p);
 		fd[k] = oci_ns_ours(f, p) ? -1 : open(f, O_RDONLY | O_CLOEXEC);   /* ours: nothing to join */
 	}
 	strfmt(f, sizeof f, "%s/cgroup.procs", s->cg);
 	if ((*s->cg && write_file(f, "0") < 0) || (fd[0] >= 0 && setns(fd[0], CLONE_NEWPID) < 0))
-		return fail("join container %s", g_oci.id), oci_fail();
+		return fail("join container %s", g_oci.id);
 	forward_mask(&mask);
 	if (!g_oci.opt[O_DETACH])
 		sigprocmask(SIG_BLOCK, &mask, NULL);
 	if (pipe2(ep, O_CLOEXEC) < 0 || (kid = oci_fork()) < 0)
-		return fail("fork"), oci_fail();
+		return fail("fork");
 	if (kid == 0) {
 		for (k = 1; k < 7; k++)
 			if (fd[k] >= 0 && setns(fd[k], 0) < 0) {
@@ -9071,15 +9102,13 @@ static int oci_exec(struct ostate *s)
 	if ((n = read(ep[0], g_err, sizeof g_err - 1)) > 0) {   /* its setup's error line */
 		g_err[n] = 0;
 		waitpid(kid, &ws, 0);
-		return oci_fail();
+		return -1;
 	}
 	r.child = kid, r.pidfile = g_oci.opt[O_PIDFILE], r.oci = 1;
 	if (r.pidfile && pid_file(&r) < 0)
-		return oci_fail();
+		return -1;
 	g_nundo = 0;
-	if (g_oci.opt[O_DETACH])
-		return 0;
-	return (k = oci_fg(kid, &mask)) < 0 ? oci_fail() : k;
+	return g_oci.opt[O_DETACH] ? 0 : oci_fg(kid, &mask);
 }
 
 /* features: runc's JSON, its lists from the tables nsrun reads them by. */
@@ -9165,7 +9194,7 @@ static int oci_main(int argc, char **argv)
 	const char *v, *arg[3] = { 0 };
 	static struct ostate s;
 	static pid_t pids[1024];
-	int i = 0, k, na = 0, n;
+	int i = 0, k, na = 0, n, rc = 0;
 	char buf[2048];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
 
@@ -9195,30 +9224,32 @@ static int oci_main(int argc, char **argv)
 	switch (k) {
 	case OV_CREATE:
 	case OV_RUN:
-		return oci_create(k == OV_RUN, !!g_oci.opt[O_DETACH]);
+		rc = oci_create(k == OV_RUN, !!g_oci.opt[O_DETACH]);
+		break;
 	case OV_START:
-		return oci_load(&s) < 0 || oci_start(&s) < 0 ? oci_fail() : 0;
+		rc = oci_load(&s) < 0 ? -1 : oci_start(&s);
+		break;
 	case OV_STATE:
-		if (oci_load(&s) < 0)
-			return oci_fail();
-		oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
-		ofmt(&o, "\n");
+		if ((rc = oci_load(&s)) == 0)
+			oci_state_json(&o, s.status, s.pid, s.annot, s.alen), ofmt(&o, "\n");
 		break;
 	case OV_KILL:
 		n = arg[1] ? cli_signal(arg[1]) : SIGTERM;
-		if (oci_alive(&s) < 0)
-			return oci_fail();
+		if ((rc = oci_alive(&s)) < 0)
+			break;
 		for (i = 0, na = g_oci.opt[O_ALL] ? oci_procs(&s, pids, 1024) : (pids[0] = s.pid, 1); i < na; i++)
 			if (kill(pids[i], n) < 0 && (!i || errno != ESRCH))
-				return fail("kill pid %d", (int)pids[i]), oci_fail();
-		return 0;
+				rc = fail("kill pid %d", (int)pids[i]);
+		break;
 	case OV_DELETE:
-		return oci_load(&s) < 0 || oci_delete(&s, !!g_oci.opt[O_FORCE]) < 0 ? oci_fail() : 0;
+		rc = oci_load(&s) < 0 ? -1 : oci_delete(&s, !!g_oci.opt[O_FORCE]);
+		break;
 	case OV_EXEC:
-		return oci_exec(&s);
+		rc = oci_exec(&s);
+		break;
 	case OV_PS:
-		if (oci_alive(&s) < 0)
-			return oci_fail();
+		if ((rc = oci_alive(&s)) < 0)
+			break;
 		n = oci_procs(&s, pids, 1024);
 		na = oci_json(O_FORMAT);
 		ofmt(&o, na ? "[" : "PID CMD\n");
@@ -9262,8 +9293,10 @@ static int oci_main(int argc, char **argv)
 		oci_features(&o);
 		break;
 	}
+	if (rc < 0)
+		return oci_fail();
 	write_all(1, o.buf, o.n);
-	return 0;
+	return rc;
 }
 
 /* ==[ 10. main: the verbs ]================================================ */

@@ -3703,11 +3703,11 @@ static const struct field oci_linux_rows[] = {
 	{ .path = "namespaces", .parse = PF_p_olist, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
 	  .arg = OE_NS },
 	{ .path = "uidMappings", .parse = PF_p_olist, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
-	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER,
-	  .arg = OE_IDMAP },
+	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
+	  .missing = MS_with_userns, .arg = OE_IDMAP },
 	{ .path = "gidMappings", .parse = PF_p_olist, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
-	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER,
-	  .arg = OE_IDMAP },
+	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
+	  .missing = MS_with_userns, .arg = OE_IDMAP },
 	{ .path = "maskedPaths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
 	{ .path = "readonlyPaths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
 	{ .path = "sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
@@ -3823,8 +3823,6 @@ static int oci_check(const struct ctx *x, struct cfg *c)
 		return -1;
 	if (!(c->ns & NS_MOUNT))
 		return cfg_err(x, x->root, 0, "linux.namespaces", "a new \"mount\" namespace is required");
-	if ((c->ns & NS_USER) && (!c->userns.n_uid_map || !c->userns.n_gid_map))
-		return cfg_err(x, x->root, 0, "linux.uidMappings", "missing (and gidMappings): a new user namespace");
 	return 0;
 }
 
@@ -4050,7 +4048,7 @@ enum { O_ROOT, O_LOG, O_LOGFMT, O_SYSTEMD, O_DEBUG, O_ROOTLESS, O_CRIU,         
        O_BUNDLE, O_PIDFILE, O_CONSOLE, O_NOPIVOT, O_NOKEYRING, O_PRESERVE, O_DETACH, O_PROCESS, O_ALL, O_FORCE,
        O_FORMAT, O__N };
 static const char oci_opt_names[] = "root\0log\0log-format\0systemd-cgroup\0debug\0rootless\0criu\0bundle\0pid-file\0"
-	"console-socket\0no-pivot\0no-new-keyring\0preserve-fds\0detach\0process\0all\0force\0format";
+	"console-socket\0no-pivot\0no-new-keyring\0preserve-fds\0detach\0process\0all\0force\0format\0";
 static const char oci_opt_short[O__N] = { [O_BUNDLE] = 'b', [O_DETACH] = 'd', [O_ALL] = 'a', [O_FORCE] = 'f',
 					  [O_FORMAT] = 'f' };
 #define OB(o) (1u << O_##o)
@@ -8597,7 +8595,7 @@ static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 struct ostate {
 	pid_t pid;
 	unsigned long long ticks;
-	const char *bundle, *cg, *annot;
+	const char *cg, *annot;          /* (the bundle: g_oci.bundle) */
 	const char *status;
 	int alen;
 	char buf[32768];
@@ -8785,7 +8783,7 @@ static void oci_id(const char *s)
 /* ID's state into S: 0; -1 (g_err) when there is none. */
 static int oci_load(struct ostate *s)
 {
-	char *f = oci_file("state"), *p;
+	char *f = oci_file("state"), *p, *b;
 	unsigned long long ticks;
 	int n;
 
@@ -8793,12 +8791,12 @@ static int oci_load(struct ostate *s)
 		return errno == ENOENT ? failx("container %s does not exist", g_oci.id) : fail("read %s", f);
 	s->pid = (pid_t)scan_num(s->buf, &p, 10);
 	s->ticks = scan_num(p, &p, 10);
-	s->bundle = p + (*p == '\n');
-	if (!(p = strchr(s->bundle, '\n')) || (*p = 0, !(s->annot = strchr(s->cg = p + 1, '\n'))))
+	b = p + (*p == '\n');
+	if (!(p = strchr(b, '\n')) || (*p = 0, !(s->annot = strchr(s->cg = p + 1, '\n'))))
 		return failx("%s: not nsrun's", f);
 	*(char *)s->annot++ = 0;
 	s->alen = (int)strlen(s->annot) - 1;
-	strfmt(g_oci.bundle, sizeof g_oci.bundle, "%s", s->bundle);
+	strfmt(g_oci.bundle, sizeof g_oci.bundle, "%s", b);
 	/* alive: the same process (start time), not a zombie */
 	if ((n = proc_start_time(s->pid, &ticks, NULL)) <= 0 || ticks != s->ticks)
 		n = 'X';
@@ -9146,15 +9144,17 @@ static const unsigned char oci_verb_args[] = { 1, 1, 1, 1, 2, 1, 1, 0, 1, 0 };  
  * O__N when none. */
 static int oci_optfind(const char *a, unsigned allowed)
 {
-	const char *n = oci_opt_names, *eq = strchr(a, '=');
-	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+	char k[32];
 	int o = 0;
 
-	for (; o < O__N; o++, n += strlen(n) + 1)
-		if ((allowed >> o & 1) && (a[1] == '-' ? len - 2 == strlen(n) && !strncmp(a + 2, n, len - 2)
-						       : len == 2 && a[1] == oci_opt_short[o]))
-			break;
-	return o;
+	if (a[1] == '-') {                      /* --NAME, --NAME=VALUE */
+		strfmt(k, sizeof k, "%.*s", (int)strcspn(a + 2, "="), a + 2);
+		o = packed_find(oci_opt_names, k);
+	} else {                                /* -X, -X=VALUE: the first X allowed */
+		while (o < O__N && (a[1] != oci_opt_short[o] || !(allowed >> o & 1) || (a[2] && a[2] != '=')))
+			o++;
+	}
+	return o < O__N && (allowed >> o & 1) ? o : O__N;
 }
 
 /* One option at ARGV[*I] of the set ALLOWED: its value ("" for a flag). */
@@ -9165,10 +9165,8 @@ static void oci_opt(char **argv, int *i, unsigned allowed)
 
 	if (o == O__N)
 		usage_die("unknown option '%s'", a);
-	if (!(O_VALUED >> o & 1))
+	if (eq || !(O_VALUED >> o & 1))
 		g_oci.opt[o] = eq ? eq + 1 : "";
-	else if (eq)
-		g_oci.opt[o] = eq + 1;
 	else if (!(g_oci.opt[o] = argv[++*i]))
 		usage_die("option %s needs a value", a);
 }
@@ -9213,8 +9211,8 @@ static int oci_main(int argc, char **argv)
 			arg[na++] = argv[i];
 	}
 	if (na > oci_verb_args[k] || (oci_verb_args[k] && !na) || (k == OV_EXEC && !g_oci.opt[O_PROCESS]))
-		usage_die("%s: expected %s", v, k == OV_EXEC ? "--process FILE ID" : k == OV_KILL ? "ID [SIGNAL]" :
-			  oci_verb_args[k] ? "ID" : "no argument");
+		usage_die("%s: expected %s", v, packed_name("ID\0ID\0ID\0ID\0ID [SIGNAL]\0ID\0--process FILE ID\0"
+							       "no argument\0ID\0no argument\0", k + 1));
 	if (!g_oci.opt[O_ROOT])
 		g_oci.opt[O_ROOT] = NSRUN_RUNDIR "/oci";
 	if (g_oci.opt[O_PRESERVE])
@@ -9281,7 +9279,7 @@ static int oci_main(int argc, char **argv)
 				ofmt(&o, "%s", n++ ? ", " : "");
 				oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
 			} else {
-				ofmt(&o, "%s %d %s %s\n", g_oci.id, (int)s.pid, s.status, s.bundle);
+				ofmt(&o, "%s %d %s %s\n", g_oci.id, (int)s.pid, s.status, g_oci.bundle);
 			}
 		}
 		if (d)

@@ -3586,8 +3586,8 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 	return 0;
 }
 
-/* hooks.X[]: {path, args, env, timeout} (the "hooks[]" rows); run by
- * oci_hooks. */
+/* hooks.X[]: {path, args, env} (the "hooks[]" rows; timeout ignored);
+ * run by oci_hooks. */
 static int p_ohook(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
 	(void)f, (void)out, (void)i;
@@ -3800,7 +3800,6 @@ static const struct field oci_rows[] = {
 	  .arg = 2 },
 	{ .path = "hooks[].env", .parse = PF_p_strlist, .off = OOFF(env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .arg = 1 },
-	{ .path = "hooks[].timeout", .parse = PF_p_oid, .off = OOFF(timeout) },
 	{ .path = "annotations", .parse = PF_p_oannot, .off = OFF(oci) },
 };
 

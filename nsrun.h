@@ -355,7 +355,6 @@ struct oci_mount {                      /* one of mounts[] or hooks.X[], as writ
 	const char *dest, *type, *src;  /* (a hook's path: dest) */
 	const char *opt[NSRUN_ARGS_MAX + 1];    /* the options; a hook's args */
 	const char *env[NSRUN_ARGS_MAX + 1];    /* a hook's env */
-	uint32_t timeout;               /* a hook's */
 };
 struct oci_cfg {
 	const void *hooks[OCI_HOOKS];   /* each an array of {path, args, env, timeout} (cJSON) */

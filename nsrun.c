@@ -3539,6 +3539,10 @@ static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, c
 	return 0;
 }
 
+/* The objects read by their own rows (oci_sub: oci_subs[OS_X]). */
+enum { OS_LINUX, OS_RESOURCES, OS_PROCESS, OS_MOUNT, OS_HOOK };
+static int oci_sub(const struct ctx *x, const cJSON *v, const char *name, int k, void *base);
+
 /* mounts[]: proc, sysfs, devpts, mqueue and cgroup at their usual places,
  * and tmpfs on /dev and /dev/shm, are nsrun's own standard mounts (section
  * namespaces); bind/rbind and other tmpfs become nsrun's "mounts". */
@@ -3555,7 +3559,7 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 
 	(void)f, (void)out, (void)i;
 	*m = (struct oci_mount){ 0 };
-	if (cfg_obj(x, e, "mounts[]", name, m, 0) < 0)
+	if (oci_sub(x, e, name, OS_MOUNT, m) < 0)
 		return -1;
 	type = m->type ? m->type : "";
 	if (!strcmp(type, "bind"))
@@ -3591,7 +3595,7 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 static int p_ohook(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
 	(void)f, (void)out, (void)i;
-	return cfg_obj(x, e, "hooks[]", name, &x->c->oci.m, 0);
+	return oci_sub(x, e, name, OS_HOOK, &x->c->oci.m);
 }
 
 /* hooks: an object of the six lists (oci_hook_names); other keys ignored. */
@@ -3688,7 +3692,6 @@ static int p_orefuse(const struct ctx *x, const cJSON *v, const char *name, cons
 
 /* The lists: a row's ARG picks the parser of its elements. */
 enum { OE_NS, OE_IDMAP, OE_RLIMIT, OE_MOUNT };
-enum { OS_LINUX, OS_RESOURCES, OS_PROCESS };
 static const cfg_elem_fn oci_elems[] = { p_onamespace, p_idrange, p_orlimit, p_omount };
 
 static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
@@ -3739,6 +3742,21 @@ static const struct field oci_res_rows[] = {
 	{ .path = "unified", .parse = PF_p_orefuse },
 };
 
+static const struct field oci_mount_rows[] = {         /* mounts[] */
+	{ .path = "destination", .parse = PF_p_below_root, .off = OOFF(dest), .missing = MS_abspath },
+	{ .path = "type", .parse = PF_p_string, .off = OOFF(type) },
+	{ .path = "source", .parse = PF_p_string, .off = OOFF(src) },
+	{ .path = "options", .parse = PF_p_strlist, .off = OOFF(opt), .max = 64, .unit = UN_entries, .arg = 2 },
+};
+
+static const struct field oci_hook_rows[] = {          /* hooks.X[] */
+	{ .path = "path", .parse = PF_p_abspath, .off = OOFF(dest), .missing = MS_abspath },
+	{ .path = "args", .parse = PF_p_strlist, .off = OOFF(opt), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	  .arg = 2 },
+	{ .path = "env", .parse = PF_p_strlist, .off = OOFF(env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	  .arg = 1 },
+};
+
 static const struct field oci_proc_rows[] = {
 	{ .path = "terminal", .parse = PF_p_orefuse },
 	{ .path = "args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
@@ -3762,22 +3780,22 @@ static const struct field oci_proc_rows[] = {
 #define OCI_ROWS(t) { t, sizeof t / sizeof t[0] }
 static const struct { const struct field *rows; size_t n; } oci_subs[] = {
 	[OS_LINUX] = OCI_ROWS(oci_linux_rows), [OS_RESOURCES] = OCI_ROWS(oci_res_rows),
-	[OS_PROCESS] = OCI_ROWS(oci_proc_rows),
+	[OS_PROCESS] = OCI_ROWS(oci_proc_rows), [OS_MOUNT] = OCI_ROWS(oci_mount_rows), [OS_HOOK] = OCI_ROWS(oci_hook_rows),
 };
 
-/* Object V by its own rows (oci_subs[K]), named NAME, into the config. */
-static int oci_sub(const struct ctx *x, const cJSON *v, const char *name, int k)
+/* Object V by its own rows (oci_subs[K]), named NAME, into BASE. */
+static int oci_sub(const struct ctx *x, const cJSON *v, const char *name, int k, void *base)
 {
 	struct ctx y = *x;
 
 	y.rows = oci_subs[k].rows, y.nrows = oci_subs[k].n;
-	return cfg_obj(&y, v, "", name, x->c, 0);
+	return cfg_obj(&y, v, "", name, base, 0);
 }
 
 static int p_osub(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	(void)out;
-	return oci_sub(x, v, name, f->arg);
+	return oci_sub(x, v, name, f->arg, x->c);
 }
 
 static const struct field oci_rows[] = {
@@ -3790,16 +3808,7 @@ static const struct field oci_rows[] = {
 	{ .path = "process", .parse = PF_p_osub, .arg = OS_PROCESS, .missing = MS_args_cwd },
 	{ .path = "mounts", .parse = PF_p_olist, .max = 4 * NSRUN_MOUNTS_MAX, .unit = UN_mounts,
 	  .arg = OE_MOUNT },
-	{ .path = "mounts[].destination", .parse = PF_p_below_root, .off = OOFF(dest), .missing = MS_abspath },
-	{ .path = "mounts[].type", .parse = PF_p_string, .off = OOFF(type) },
-	{ .path = "mounts[].source", .parse = PF_p_string, .off = OOFF(src) },
-	{ .path = "mounts[].options", .parse = PF_p_strlist, .off = OOFF(opt), .max = 64, .unit = UN_entries, .arg = 2 },
 	{ .path = "hooks", .parse = PF_p_ohooks, .off = OFF(oci.hooks), .max = 16, .unit = UN_hooks },
-	{ .path = "hooks[].path", .parse = PF_p_abspath, .off = OOFF(dest), .missing = MS_abspath },
-	{ .path = "hooks[].args", .parse = PF_p_strlist, .off = OOFF(opt), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
-	  .arg = 2 },
-	{ .path = "hooks[].env", .parse = PF_p_strlist, .off = OOFF(env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
-	  .arg = 1 },
 	{ .path = "annotations", .parse = PF_p_oannot, .off = OFF(oci) },
 };
 
@@ -3817,7 +3826,7 @@ static int oci_check(const struct ctx *x, struct cfg *c)
 	c->sc.mode = SCM_NONE;
 	c->oci.annot = "{}", c->oci.alen = 2;
 	if (g_oci_parse == 2)
-		return oci_sub(x, x->root, "", OS_PROCESS);
+		return oci_sub(x, x->root, "", OS_PROCESS, c);
 	if (cfg_obj(x, x->root, "", "", c, 0) < 0)
 		return -1;
 	if (!(c->ns & NS_MOUNT))

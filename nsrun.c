@@ -3500,7 +3500,7 @@ static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, cons
 
 	(void)f;
 	if (!cJSON_IsObject(e) || !t || !s || !h || rlim_value(x, s, &l->soft) < 0 || rlim_value(x, h, &l->hard) < 0)
-		return cfg_err(x, e, 0, name, "expected {type, soft, hard}: a name and two integers");
+		return cfg_err(x, e, 0, name, "expected {type, soft, hard}");
 	for (k = 0; !strncmp(ts, "RLIMIT_", 7) && k < 15 && ts[7 + k]; k++)
 		lc[k] = ts[7 + k] | 32;         /* RLIMIT_NOFILE: nofile */
 	if ((l->which = rlim_find(lc)) == NSRUN_RLIMITS)
@@ -8650,10 +8650,10 @@ static int oci_fail(void)
 /* The state of the spec, as state prints it and hooks read it. */
 static void oci_state_json(struct out *o, const char *status, pid_t pid, const char *annot, int alen)
 {
-	ofmt(o, "{\"ociVersion\": \"1.2.0\", \"id\": \"%s\", \"status\": \"%s\", \"pid\": %d, \"bundle\": ", g_oci.id,
+	ofmt(o, "{\"ociVersion\":\"1.2.0\",\"id\":\"%s\",\"status\":\"%s\",\"pid\":%d,\"bundle\":", g_oci.id,
 	     status, (int)pid);                 /* (IDs need no escaping: oci_id) */
 	json_val(o, g_oci.bundle, 1);
-	ofmt(o, ", \"annotations\": %.*s}", alen, annot);
+	ofmt(o, ",\"annotations\":%.*s}", alen, annot);
 }
 
 /* fork, as a raw clone (libc's brings its atfork machinery, 3 KiB). */
@@ -9284,7 +9284,7 @@ static int oci_main(int argc, char **argv)
 				continue;
 			}
 			if (json) {
-				ofmt(&o, "%s", n++ ? ", " : "");
+				ofmt(&o, n++ ? "," : "");
 				oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
 			} else {
 				ofmt(&o, "%s %d %s %s\n", g_oci.id, (int)s.pid, s.status, g_oci.bundle);

@@ -8609,10 +8609,11 @@ struct ostate {
 	char buf[32768];
 };
 
-/* Is option O (--format, --log-format) "json"? */
+/* Is option O (--format, --log-format) "json"?  (Their values: json or
+ * text/table, the default.) */
 static int oci_json(int o)
 {
-	return g_oci.opt[o] && !strcmp(g_oci.opt[o], "json");
+	return g_oci.opt[o] && *g_oci.opt[o] == 'j';
 }
 
 /* The verb's failure: its line to --log (text, or JSON with the time) or
@@ -9044,16 +9045,14 @@ static int oci_create(int start, int detach)
 		goto out;
 	g_nundo = 0;                            /* the container outlives create */
 	rc = 0;
-	if (start && (oci_load(&s) < 0 || oci_start(&s) < 0)) {
-		oci_fail();
-		if (oci_load(&s) == 0)
-			oci_delete(&s, 1);
-		return 1;
-	}
-	if (start && !detach) {                 /* run: wait, then delete */
-		if ((rc = oci_fg(r.child, &mask)) < 0)
+	if (start) {                            /* run */
+		if (oci_load(&s) < 0 || oci_start(&s) < 0)
+			rc = oci_fail();        /* (its line before delete resets g_err) */
+		else if (detach)
+			return 0;
+		else if ((rc = oci_fg(r.child, &mask)) < 0)
 			return -1;
-		if (oci_load(&s) == 0)
+		if (oci_load(&s) == 0)          /* a failed start, or the app's end */
 			oci_delete(&s, 1);
 	}
 	return rc;

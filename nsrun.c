@@ -2557,9 +2557,8 @@ static int p_idrange(const struct ctx *x, const cJSON *e, const char *name, cons
 	int64_t t[3];
 
 	(void)f;
-	if (oci ? cfg_want(x, e, name, cJSON_Object, "an object") < 0
-		: !cJSON_IsArray(e) || cJSON_GetArraySize(e) != 3)
-		return oci ? -1 : cfg_err(x, e, 0, name, "expected [inside, outside, count]");
+	if (!oci && (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 3))  /* (OCI's: a missing key) */
+		return cfg_err(x, e, 0, name, "expected [inside, outside, count]");
 	for (int k = 0; k < 3; k++, key += strlen(key) + 1) {
 		char fk[160];
 
@@ -3518,9 +3517,7 @@ static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, c
 	unsigned before = *(unsigned *)out, bit;
 	const char **path;
 
-	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
-		return -1;
-	if (!t)
+	if (!t)                                 /* (or E is not an object) */
 		return cfg_err(x, e, 0, fn, "missing");
 	/* OCI's "network" is nsrun's "net": the rest are the same names */
 	if (cJSON_IsString(t) && !strcmp(t->valuestring, "network"))

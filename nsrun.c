@@ -1817,8 +1817,8 @@ static const char unit_names[] = FIELD_UNITS(FIELD_UNIT_NAME);
 	X(p_size, 1) X(p_mtype, 1) X(p_below_root, 1) X(p_source, 1) X(p_mounts, 1) X(p_cg, 1) \
 	X(p_cgroup, 1) X(p_ifname, 1) X(p_addrs, 1) X(p_gateway, 1) X(p_mtu, 1) X(p_mac, 1) X(p_hosts, 1) \
 	X(p_port, 1) X(p_proto, 1) X(p_ports, 1) X(p_net, 1) X(p_seccomp, 1) X(p_sc_list, 1) \
-	X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) X(p_oopts, WITH_OCI) X(p_ohooks, WITH_OCI) \
-	X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) X(p_orefuse, WITH_OCI) \
+	X(p_sc_errno, 1) X(p_ociver, WITH_OCI) X(p_oid, WITH_OCI) X(p_ohooks, WITH_OCI) \
+	X(p_oannot, WITH_OCI) X(p_ocg, WITH_OCI) X(p_ocpu, WITH_OCI) X(p_osub, WITH_OCI) X(p_orefuse, WITH_OCI) \
 	X(p_olist, WITH_OCI) X(p_osc, WITH_OCI && WITH_SECCOMP) X(p_oprop, WITH_OCI)
 #define FIELD_PARSER_ENUM(fn, on) PF_##fn,
 #define FIELD_PARSER_DECL(fn, on) \
@@ -1854,7 +1854,8 @@ static const char *packed_name(const char *names, int k)
 	return names;
 }
 
-/* The index of S among the packed NAMES (their count when it is none). */
+/* S's index among NAMES (packed, an empty one after the last); their
+ * number when S is not one of them. */
 static int packed_find(const char *names, const char *s)
 {
 	int k = 0;
@@ -2258,7 +2259,7 @@ static int p_str_elem(const struct ctx *x, const cJSON *e, const char *name, con
 {
 	if (cfg_want(x, e, name, cJSON_String, "a string") < 0)
 		return -1;
-	if (f->arg && (e->valuestring[0] == '=' || !strchr(e->valuestring, '=')))
+	if (f->arg == 1 && (e->valuestring[0] == '=' || !strchr(e->valuestring, '=')))
 		return cfg_err(x, e, 0, name, "expected \"NAME=value\", got \"%s\"", e->valuestring);
 	((const char **)out)[i] = e->valuestring;
 	((const char **)out)[i + 1] = NULL;
@@ -2560,9 +2561,8 @@ static int p_idrange(const struct ctx *x, const cJSON *e, const char *name, cons
 	int64_t t[3];
 
 	(void)f;
-	if (oci ? cfg_want(x, e, name, cJSON_Object, "an object") < 0
-		: !cJSON_IsArray(e) || cJSON_GetArraySize(e) != 3)
-		return oci ? -1 : cfg_err(x, e, 0, name, "expected [inside, outside, count]");
+	if (!oci && (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 3))  /* (OCI's: a missing key) */
+		return cfg_err(x, e, 0, name, "expected [inside, outside, count]");
 	for (int k = 0; k < 3; k++, key += strlen(key) + 1) {
 		char fk[160];
 
@@ -3510,27 +3510,20 @@ static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, cons
 	char fn[160], lc[16] = "";
 	const cJSON *t = js_member(e, "type", fn, sizeof fn, name), *s = cJSON_GetObjectItemCaseSensitive(e, "soft"),
 		    *h = cJSON_GetObjectItemCaseSensitive(e, "hard");
+	const char *ts = cJSON_IsString(t) ? t->valuestring : "";
 	int k;
 
 	(void)f;
-	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
-		return -1;
-	if (!t || !s || !h)
-		return cfg_err(x, e, 0, name, "expected type, soft and hard");
-	if (cfg_want(x, t, fn, cJSON_String, "a string") < 0)
-		return -1;
-	for (k = 0; !strncmp(t->valuestring, "RLIMIT_", 7) && k < 15 && t->valuestring[7 + k]; k++)
-		lc[k] = (char)tolower((unsigned char)t->valuestring[7 + k]);    /* RLIMIT_NOFILE: nofile */
-	if ((k = rlim_find(lc)) == NSRUN_RLIMITS)
-		return cfg_err(x, t, 0, fn, "unknown limit \"%s\"", t->valuestring);
-	if (rlim_value(x, s, &l->soft) < 0 || rlim_value(x, h, &l->hard) < 0)
-		return cfg_err(x, e, 0, name, "expected type, soft and hard");
+	if (!cJSON_IsObject(e) || !t || !s || !h || rlim_value(x, s, &l->soft) < 0 || rlim_value(x, h, &l->hard) < 0)
+		return cfg_err(x, e, 0, name, "expected {type, soft, hard}");
+	for (k = 0; !strncmp(ts, "RLIMIT_", 7) && k < 15 && ts[7 + k]; k++)
+		lc[k] = ts[7 + k] | 32;         /* RLIMIT_NOFILE: nofile */
+	if ((l->which = rlim_find(lc)) == NSRUN_RLIMITS)
+		return cfg_err(x, t, 0, fn, "unknown limit \"%s\"", ts);
 	if (l->soft > l->hard)
 		return cfg_err(x, e, 0, name, "the soft limit is above the hard one");
-	l->which = k;
 	return 0;
 }
-
 
 /* linux.namespaces[]: {type, path}: a new one, or (path) one to join. */
 static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
@@ -3540,9 +3533,7 @@ static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, c
 	unsigned before = *(unsigned *)out, bit;
 	const char **path;
 
-	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
-		return -1;
-	if (!t)
+	if (!t)                                 /* (or E is not an object) */
 		return cfg_err(x, e, 0, fn, "missing");
 	/* OCI's "network" is nsrun's "net": the rest are the same names */
 	if (cJSON_IsString(t) && !strcmp(t->valuestring, "network"))
@@ -3561,6 +3552,10 @@ static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, c
 	return 0;
 }
 
+/* The objects read by their own rows (oci_sub: oci_subs[OS_X]). */
+enum { OS_LINUX, OS_RESOURCES, OS_PROCESS, OS_MOUNT, OS_HOOK };
+static int oci_sub(const struct ctx *x, const cJSON *v, const char *name, int k, void *base);
+
 /* mounts[]: proc, sysfs, devpts, mqueue and cgroup at their usual places,
  * and tmpfs on /dev and /dev/shm, are nsrun's own standard mounts (section
  * namespaces); bind/rbind and other tmpfs become nsrun's "mounts". */
@@ -3571,94 +3566,49 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 {
 	struct cfg *c = x->c;
 	struct oci_mount *m = &c->oci.m;
-	struct mount_cfg mc = { .mode = 01777 };
-	char fo[160], std[64], *end;
-	const cJSON *bad = NULL;
+	struct mount_cfg mc = { .mode = 01777, .type = M_TMPFS };
+	char std[64], *end;
 	const char *type;
-	int bind;
 
 	(void)f, (void)out, (void)i;
 	*m = (struct oci_mount){ 0 };
-	if (cfg_obj(x, e, "mounts[]", name, m, 0) < 0)
+	if (oci_sub(x, e, name, OS_MOUNT, m) < 0)
 		return -1;
 	type = m->type ? m->type : "";
-	bind = !strcmp(type, "bind");
-	for (const cJSON *o = m->opts ? ((const cJSON *)m->opts)->child : NULL; o; o = o->next) {
-		const char *s = o->valuestring;
+	if (!strcmp(type, "bind"))
+		mc.type = M_BIND;
+	for (const char **o = m->opt; *o; o++) {
+		const char *s = *o;
 
-		bind |= !strcmp(s, "bind") || !strcmp(s, "rbind");
+		if (!strcmp(s + (*s == 'r'), "bind"))   /* bind, rbind */
+			mc.type = M_BIND;
 		mc.readonly |= !strcmp(s, "ro");
 		if ((!strncmp(s, "size=", 5) && parse_size(s + 5, &mc.size) < 0) ||
 		    (!strncmp(s, "mode=", 5) && ((mc.mode = (unsigned)scan_num(s + 5, &end, 8)) > 07777 || *end ||
 						 end == s + 5)))
-			bad = bad ? bad : o;    /* a tmpfs's (a bind has neither) */
+			return cfg_err(x, e, 0, name, "bad option \"%s\"", s);
 	}
 	strfmt(std, sizeof std, "%s %s", type, m->dest);
-	for (const char *s = oci_std_mounts; *s && !bind; s += strlen(s) + 1)
-		if (!strcmp(s, std))
-			return 0;
-	if (!bind && (strcmp(type, "tmpfs") || mc.readonly))
+	if (mc.type == M_TMPFS && packed_find(oci_std_mounts, std) < 8)
+		return 0;
+	if (mc.type == M_TMPFS && (strcmp(type, "tmpfs") || mc.readonly))
 		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s is not supported", strcmp(type, "tmpfs") ? type : "ro tmpfs",
 			       m->dest);
 	if (c->n_mounts == NSRUN_MOUNTS_MAX)
 		return cfg_err(x, e, 0, name, "more than %d mounts", NSRUN_MOUNTS_MAX);
-	if (bind && (!m->src || *m->src != '/' || in_rundir(m->src)))
+	if (mc.type == M_BIND && (!m->src || *m->src != '/' || in_rundir(m->src)))
 		return cfg_err(x, e, 0, name, "a bind needs an absolute source outside " NSRUN_RUNDIR);
-	if (bad && !bind)
-		return cfg_err(x, bad, 0, field_name(fo, sizeof fo, name, "options"), "bad option \"%s\"",
-			       bad->valuestring);
-	mc.type = bind ? M_BIND : M_TMPFS, mc.source = m->src, mc.target = m->dest;
+	mc.source = m->src, mc.target = m->dest;
 	c->mounts[c->n_mounts++] = mc;
 	return 0;
 }
 
-static int p_str_list(const struct ctx *x, const cJSON *v, const char *name, size_t max)
-{
-	int i = 0;
-
-	if (cfg_want(x, v, name, cJSON_Array, "an array of strings") < 0)
-		return -1;
-	for (const cJSON *e = v->child; e; e = e->next, i++) {
-		char el[160];
-
-		strfmt(el, sizeof el, "%s[%d]", name, i);
-		if ((size_t)i == max)
-			return cfg_err(x, e, 0, el, "more than %zu entries", max);
-		if (cfg_want(x, e, el, cJSON_String, "a string") < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int p_oopts(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
-{
-	(void)f;
-	*(const void **)out = v;
-	return p_str_list(x, v, name, 64);
-}
-
-/* hooks.X[]: {path, args, env, timeout}; run by oci_hooks. */
+/* hooks.X[]: {path, args, env} (the "hooks[]" rows; timeout ignored);
+ * run by oci_hooks. */
 static int p_ohook(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
-	char fn[160];
-	const cJSON *v;
-	const char *s;
-	int64_t t;
-
 	(void)f, (void)out, (void)i;
-	if (cfg_want(x, e, name, cJSON_Object, "an object") < 0)
-		return -1;
-	if (!(v = js_member(e, "path", fn, sizeof fn, name)))
-		return cfg_err(x, e, 0, fn, "missing (an absolute path)");
-	if (cfg_abspath(x, v, fn, &s) < 0)
-		return -1;
-	if ((v = js_member(e, "args", fn, sizeof fn, name)) && p_str_list(x, v, fn, NSRUN_ARGS_MAX) < 0)
-		return -1;
-	if ((v = js_member(e, "env", fn, sizeof fn, name)) && p_str_list(x, v, fn, NSRUN_ARGS_MAX) < 0)
-		return -1;
-	if ((v = js_member(e, "timeout", fn, sizeof fn, name)) && cfg_int(x, v, fn, 1, 3600, &t) < 0)
-		return -1;
-	return 0;
+	return oci_sub(x, e, name, OS_HOOK, &x->c->oci.m);
 }
 
 /* hooks: an object of the six lists (oci_hook_names); other keys ignored. */
@@ -3681,9 +3631,10 @@ static int p_ohooks(const struct ctx *x, const cJSON *v, const char *name, const
 	return 0;
 }
 
-/* annotations: an object of strings, kept for state. */
+/* annotations: an object of strings, kept for state as its text. */
 static int p_oannot(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
+	struct oci_cfg *o = out;
 	char fa[160];
 
 	(void)f;
@@ -3692,7 +3643,8 @@ static int p_oannot(const struct ctx *x, const cJSON *v, const char *name, const
 	for (const cJSON *e = v->child; e; e = e->next)
 		if (cfg_want(x, e, field_name(fa, sizeof fa, name, e->string), cJSON_String, "a string") < 0)
 			return -1;
-	*(const void **)out = v;
+	o->annot = x->text + cfg_where(x, v, 0);
+	o->alen = (int)(js_skip(o->annot) - o->annot);
 	return 0;
 }
 
@@ -3703,39 +3655,37 @@ static int p_oannot(const struct ctx *x, const cJSON *v, const char *name, const
  * cpu.max, memory.limit/pids.limit -1 (or 0) none. */
 static int p_ocg(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	struct cg_cfg *cg = out;
+	struct cg_cfg *cg = out;                /* (at most 7 writes: never full) */
 	const struct cg_key *k = &cg_keys[f->arg];
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(x->c->oci.cpu, "period");
 	cJSON *n = (cJSON *)v, keep = *v;
 	char num[48];
-	uint64_t mag = 0, per = 100000;
-	int neg = 0, rc;
+	uint64_t mag, per = 100000;
+	int neg, rc;
 
-	if (cJSON_IsNumber(v) && js_integer(x, v, &neg, &mag) < 0)
-		return cfg_err(x, v, 0, name, "expected an integer");
-	if ((cJSON_IsNumber(v) && (neg || mag == 0 || (k->kind == CG_WEIGHT && mag == 1024))) ||
-	    (cJSON_IsString(v) && !*v->valuestring))
-		return 0;                       /* no limit */
-	if (cg->n == NSRUN_CG_WRITES)
-		return cfg_err(x, v, 0, name, "too many limits");
-	if (k->kind == CG_WEIGHT)               /* shares 2..262144 -> weight 1..10000 */
-		mag = 1 + ((mag < 2 ? 0 : mag > 262144 ? 262142 : mag - 2) * 9999) / 262142;
-	if (k->kind == CG_CPUMAX && x->c->oci.cpu &&
-	    (n = cJSON_GetObjectItemCaseSensitive(x->c->oci.cpu, "period")))
-		js_integer(x, n, &neg, &per);
-	if (f->arg == CGK_memory_swap_max) {    /* memory + swap: the swap above memory.limit */
-		uint64_t lim = 0;
+	if (cJSON_IsNumber(v)) {
+		if (js_integer(x, v, &neg, &mag) < 0)
+			return cfg_err(x, v, 0, name, "expected an integer");
+		if (neg || mag == 0 || (k->kind == CG_WEIGHT && mag == 1024))
+			return 0;               /* no limit */
+		if (k->kind == CG_WEIGHT)       /* shares 2..262144 -> weight 1..10000 */
+			mag = 1 + ((mag < 2 ? 0 : mag > 262144 ? 262142 : mag - 2) * 9999) / 262142;
+		if (f->arg == CGK_memory_swap_max) {    /* memory + swap: the swap above memory.limit */
+			const cJSON *l = cJSON_GetObjectItemCaseSensitive(x->c->oci.cpu, "limit");
+			uint64_t lim = 0;
 
-		if (!(n = cJSON_GetObjectItemCaseSensitive(x->c->oci.cpu, "limit")) || js_integer(x, n, &neg, &lim) < 0 ||
-		    neg || !lim || lim > mag)
-			return cfg_err(x, v, 0, name, "expected -1, or a limit with memory.limit at most it");
-		mag -= lim;
+			if (!l || js_integer(x, l, &neg, &lim) < 0 || neg || !lim || lim > mag)
+				return cfg_err(x, v, 0, name, "expected -1, or a limit with memory.limit at most it");
+			mag -= lim;
+		}
+		if (p)
+			js_integer(x, p, &neg, &per);
+		strfmt(num, sizeof num, k->kind == CG_CPUMAX ? "%llu %llu" : "%llu", (unsigned long long)mag,
+		       (unsigned long long)per);
+		n->type = cJSON_String, n->valuestring = num;   /* checked as nsrun's string, in its place */
+	} else if (cJSON_IsString(v) && !*v->valuestring) {
+		return 0;
 	}
-	rc = strfmt(num, sizeof num, "%llu", (unsigned long long)mag);
-	if (k->kind == CG_CPUMAX)
-		strfmt(num + rc, sizeof num - (size_t)rc, " %llu", (unsigned long long)per);
-	n = (cJSON *)v;
-	if (cJSON_IsNumber(v))                  /* checked as nsrun's string, in its place in the text */
-		n->type = cJSON_String, n->valuestring = num;
 	rc = cfg_cg_value(x, v, k, name, &cg->w[cg->n]);
 	*n = keep;
 	if (rc < 0)
@@ -3869,7 +3819,7 @@ static int p_osc_rule(const struct ctx *x, const cJSON *e, const char *name, con
 	unsigned pers = 0, mask = 0;
 
 	(void)f, (void)i;
-	if (a < 0 || !names || p_str_list(x, names, fn, 1024) < 0)
+	if (a < 0 || !names || cfg_want(x, names, fn, cJSON_Array, "an array of names") < 0)
 		return a < 0 || names ? -1 : cfg_err(x, e, 0, fn, "missing");
 	if ((g = g ? g->child : NULL) && !g->next && a == A_ALLOW && !p_osc_arg(x, g, "index")) {
 		/* one argument, the first: personality's values, clone's mask */
@@ -3883,9 +3833,11 @@ static int p_osc_rule(const struct ctx *x, const cJSON *e, const char *name, con
 			mask = (unsigned)v;
 	}
 	for (const cJSON *n = names->child; n; n = n->next) {
-		int k = sc_index(n->valuestring);
+		int k;
 
-		if (k < 0)
+		if (cfg_want(x, n, fn, cJSON_String, "a string") < 0)
+			return -1;
+		if ((k = sc_index(n->valuestring)) < 0)
 			continue;
 		s->set[k >> 3] |= (unsigned char)(1 << (k & 7));
 		if (!g || a != A_ALLOW)
@@ -3923,83 +3875,126 @@ static int p_osc(const struct ctx *x, const cJSON *v, const char *name, const st
 }
 
 #define OOFF(member) offsetof(struct oci_mount, member)
+/* The rows of "linux", "linux.resources" and "process", their paths below
+ * them (p_osub reads each object by its own rows). */
+static const struct field oci_linux_rows[] = {
+	{ .path = "namespaces", .parse = PF_p_olist, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
+	  .arg = OE_NS },
+	{ .path = "uidMappings", .parse = PF_p_olist, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
+	  .missing = MS_with_userns, .arg = OE_IDMAP },
+	{ .path = "gidMappings", .parse = PF_p_olist, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
+	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
+	  .missing = MS_with_userns, .arg = OE_IDMAP },
+	{ .path = "maskedPaths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
+	{ .path = "readonlyPaths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
+	{ .path = "sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
+	{ .path = "devices", .parse = PF_p_olist, .off = OFF(oci.dev), .off_n = OFF(oci.n_dev), .max = NSRUN_DEVS_MAX,
+	  .unit = UN_entries, .arg = OE_DEV },
+	{ .path = "rootfsPropagation", .parse = PF_p_oprop, .off = OFF(oci.rprop) },
+	{ .path = "cgroupsPath", .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
+	{ .path = "resources", .parse = PF_p_osub, .arg = OS_RESOURCES },
+	{ .path = "seccomp", .parse = PF_p_osc, .off = OFF(sc), .max = 1024, .unit = UN_rules, .feature = FEAT_seccomp },
+	{ .path = "timeOffsets", .parse = PF_p_orefuse },
+};
+
+static const struct field oci_res_rows[] = {
+	{ .path = "memory", .parse = PF_p_ocpu },
+	{ .path = "memory.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_max,
+	  .feature = FEAT_cgroup },
+	{ .path = "pids", .parse = PF_p_object },
+	{ .path = "pids.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_pids_max,
+	  .feature = FEAT_cgroup },
+	{ .path = "cpu", .parse = PF_p_ocpu },
+	{ .path = "cpu.shares", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_weight,
+	  .feature = FEAT_cgroup },
+	{ .path = "cpu.quota", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_max,
+	  .feature = FEAT_cgroup },
+	{ .path = "cpu.cpus", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_cpus,
+	  .feature = FEAT_cgroup },
+	{ .path = "cpu.mems", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
+	  .feature = FEAT_cgroup },
+	{ .path = "memory.swap", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_swap_max,
+	  .feature = FEAT_cgroup },
+	{ .path = "cpu.realtimeRuntime", .parse = PF_p_orefuse },
+	{ .path = "hugepageLimits", .parse = PF_p_orefuse },
+	{ .path = "unified", .parse = PF_p_orefuse },
+};
+
+static const struct field oci_mount_rows[] = {         /* mounts[] */
+	{ .path = "destination", .parse = PF_p_below_root, .off = OOFF(dest), .missing = MS_abspath },
+	{ .path = "type", .parse = PF_p_string, .off = OOFF(type) },
+	{ .path = "source", .parse = PF_p_string, .off = OOFF(src) },
+	{ .path = "options", .parse = PF_p_strlist, .off = OOFF(opt), .max = 64, .unit = UN_entries, .arg = 2 },
+};
+
+static const struct field oci_hook_rows[] = {          /* hooks.X[] */
+	{ .path = "path", .parse = PF_p_abspath, .off = OOFF(dest), .missing = MS_abspath },
+	{ .path = "args", .parse = PF_p_strlist, .off = OOFF(opt), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	  .arg = 2 },
+	{ .path = "env", .parse = PF_p_strlist, .off = OOFF(env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	  .arg = 1 },
+};
+
+static const struct field oci_proc_rows[] = {
+	{ .path = "terminal", .parse = PF_p_orefuse },
+	{ .path = "args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	  .missing = MS_program },
+	{ .path = "env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	  .arg = 1 },
+	{ .path = "cwd", .parse = PF_p_abspath, .off = OFF(proc.cwd), .missing = MS_abspath },
+	{ .path = "user", .parse = PF_p_object },
+	{ .path = "user.uid", .parse = PF_p_oid, .off = OFF(proc.uid) },
+	{ .path = "user.gid", .parse = PF_p_oid, .off = OFF(proc.gid) },
+	{ .path = "user.additionalGids", .parse = PF_p_olist, .off = OFF(proc.groups), .off_n = OFF(proc.n_groups),
+	  .max = NSRUN_GROUPS_MAX, .unit = UN_entries, .arg = OE_GID },
+	{ .path = "user.umask", .parse = PF_p_oid, .off = OFF(proc.umask), .arg = 1 },
+	{ .path = "capabilities", .parse = PF_p_object },
+	{ .path = "capabilities.bounding", .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
+	  .unit = UN_capabilities },
+	{ .path = "capabilities.inheritable", .parse = PF_p_caps, .off = OFF(proc.icaps), .max = NSRUN_CAPS,
+	  .unit = UN_capabilities },
+	{ .path = "capabilities.ambient", .parse = PF_p_caps, .off = OFF(proc.acaps), .max = NSRUN_CAPS,
+	  .unit = UN_capabilities },
+	{ .path = "noNewPrivileges", .parse = PF_p_bool, .off = OFF(proc.no_new_privs) },
+	{ .path = "oomScoreAdj", .parse = PF_p_oom, .off = OFF(proc.oom_score_adj) },
+	{ .path = "rlimits", .parse = PF_p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
+	  .max = NSRUN_RLIMITS, .unit = UN_limits, .arg = OE_RLIMIT },
+};
+
+#define OCI_ROWS(t) { t, sizeof t / sizeof t[0] }
+static const struct { const struct field *rows; size_t n; } oci_subs[] = {
+	[OS_LINUX] = OCI_ROWS(oci_linux_rows), [OS_RESOURCES] = OCI_ROWS(oci_res_rows),
+	[OS_PROCESS] = OCI_ROWS(oci_proc_rows), [OS_MOUNT] = OCI_ROWS(oci_mount_rows), [OS_HOOK] = OCI_ROWS(oci_hook_rows),
+};
+
+/* Object V by its own rows (oci_subs[K]), named NAME, into BASE. */
+static int oci_sub(const struct ctx *x, const cJSON *v, const char *name, int k, void *base)
+{
+	struct ctx y = *x;
+
+	y.rows = oci_subs[k].rows, y.nrows = oci_subs[k].n;
+	return cfg_obj(&y, v, "", name, base, 0);
+}
+
+static int p_osub(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
+{
+	(void)out;
+	return oci_sub(x, v, name, f->arg, x->c);
+}
+
 static const struct field oci_rows[] = {
 	{ .path = "ociVersion", .parse = PF_p_ociver, .missing = MS_version },
-	{ .path = "linux", .parse = PF_p_object },
-	{ .path = "linux.namespaces", .parse = PF_p_olist, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
-	  .arg = OE_NS },
-	{ .path = "linux.uidMappings", .parse = PF_p_olist, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
-	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER,
-	  .arg = OE_IDMAP },
-	{ .path = "linux.gidMappings", .parse = PF_p_olist, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
-	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER,
-	  .arg = OE_IDMAP },
-	{ .path = "linux.maskedPaths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
-	{ .path = "linux.readonlyPaths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
-	{ .path = "linux.sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
-	{ .path = "linux.devices", .parse = PF_p_olist, .off = OFF(oci.dev), .off_n = OFF(oci.n_dev), .max = NSRUN_DEVS_MAX,
-	  .unit = UN_entries, .arg = OE_DEV },
-	{ .path = "linux.rootfsPropagation", .parse = PF_p_oprop, .off = OFF(oci.rprop) },
-	{ .path = "linux.cgroupsPath", .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
-	{ .path = "linux.resources", .parse = PF_p_object },
-	{ .path = "linux.resources.memory", .parse = PF_p_ocpu },
-	{ .path = "linux.resources.memory.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_max,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.pids", .parse = PF_p_object },
-	{ .path = "linux.resources.pids.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_pids_max,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu", .parse = PF_p_ocpu },
-	{ .path = "linux.resources.cpu.shares", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_weight,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu.quota", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_max,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu.cpus", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_cpus,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu.mems", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.memory.swap", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_swap_max,
-	  .feature = FEAT_cgroup },
-	{ .path = "linux.resources.cpu.realtimeRuntime", .parse = PF_p_orefuse },
-	{ .path = "linux.resources.hugepageLimits", .parse = PF_p_orefuse },
-	{ .path = "linux.resources.unified", .parse = PF_p_orefuse },
-	{ .path = "linux.seccomp", .parse = PF_p_osc, .off = OFF(sc), .max = 1024, .unit = UN_rules, .feature = FEAT_seccomp },
-	{ .path = "linux.timeOffsets", .parse = PF_p_orefuse },
+	{ .path = "linux", .parse = PF_p_osub, .arg = OS_LINUX },
 	{ .path = "root", .parse = PF_p_object, .missing = MS_path_obj },
 	{ .path = "root.path", .parse = PF_p_string, .off = OFF(root.path), .missing = MS_root_dir },
 	{ .path = "root.readonly", .parse = PF_p_bool, .off = OFF(root.rw), .arg = 1 },
 	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname) },      /* (uts: oci_check) */
-	{ .path = "process", .parse = PF_p_object, .missing = MS_args_cwd },
-	{ .path = "process.terminal", .parse = PF_p_orefuse },
-	{ .path = "process.args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
-	  .missing = MS_program },
-	{ .path = "process.env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
-	  .arg = 1 },
-	{ .path = "process.cwd", .parse = PF_p_abspath, .off = OFF(proc.cwd), .missing = MS_abspath },
-	{ .path = "process.user", .parse = PF_p_object },
-	{ .path = "process.user.uid", .parse = PF_p_oid, .off = OFF(proc.uid) },
-	{ .path = "process.user.gid", .parse = PF_p_oid, .off = OFF(proc.gid) },
-	{ .path = "process.user.additionalGids", .parse = PF_p_olist, .off = OFF(proc.groups), .off_n = OFF(proc.n_groups),
-	  .max = NSRUN_GROUPS_MAX, .unit = UN_entries, .arg = OE_GID },
-	{ .path = "process.user.umask", .parse = PF_p_oid, .off = OFF(proc.umask), .arg = 1 },
-	{ .path = "process.capabilities", .parse = PF_p_object },
-	{ .path = "process.capabilities.bounding", .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
-	  .unit = UN_capabilities },
-	{ .path = "process.capabilities.inheritable", .parse = PF_p_caps, .off = OFF(proc.icaps), .max = NSRUN_CAPS,
-	  .unit = UN_capabilities },
-	{ .path = "process.capabilities.ambient", .parse = PF_p_caps, .off = OFF(proc.acaps), .max = NSRUN_CAPS,
-	  .unit = UN_capabilities },
-	{ .path = "process.noNewPrivileges", .parse = PF_p_bool, .off = OFF(proc.no_new_privs) },
-	{ .path = "process.oomScoreAdj", .parse = PF_p_oom, .off = OFF(proc.oom_score_adj) },
-	{ .path = "process.rlimits", .parse = PF_p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
-	  .max = NSRUN_RLIMITS, .unit = UN_limits, .arg = OE_RLIMIT },
+	{ .path = "process", .parse = PF_p_osub, .arg = OS_PROCESS, .missing = MS_args_cwd },
 	{ .path = "mounts", .parse = PF_p_olist, .max = 4 * NSRUN_MOUNTS_MAX, .unit = UN_mounts,
 	  .arg = OE_MOUNT },
-	{ .path = "mounts[].destination", .parse = PF_p_below_root, .off = OOFF(dest), .missing = MS_abspath },
-	{ .path = "mounts[].type", .parse = PF_p_string, .off = OOFF(type) },
-	{ .path = "mounts[].source", .parse = PF_p_string, .off = OOFF(src) },
-	{ .path = "mounts[].options", .parse = PF_p_oopts, .off = OOFF(opts) },
 	{ .path = "hooks", .parse = PF_p_ohooks, .off = OFF(oci.hooks), .max = 16, .unit = UN_hooks },
-	{ .path = "annotations", .parse = PF_p_oannot, .off = OFF(oci.annotations) },
+	{ .path = "annotations", .parse = PF_p_oannot, .off = OFF(oci) },
 };
 
 static const cfg_fn field_parsers[PF__N] = { FIELD_PARSERS(FIELD_PARSER_ROW) };
@@ -4014,16 +4009,15 @@ static int oci_check(const struct ctx *x, struct cfg *c)
 	c->masked.n = c->readonly.n = 0;
 	c->root.rw = 1;
 	c->sc.mode = SCM_NONE;
+	c->oci.annot = "{}", c->oci.alen = 2;
 	if (g_oci_parse == 2)
-		return cfg_obj(x, x->root, "process", "", c, 0);
+		return oci_sub(x, x->root, "", OS_PROCESS, c);
 	if (cfg_obj(x, x->root, "", "", c, 0) < 0)
 		return -1;
 	if (c->hostname && !(c->ns & NS_UTS) && !c->oci.ns_path[2])     /* a new uts namespace, or one joined */
 		return cfg_err(x, x->root, 0, "hostname", "needs the \"uts\" namespace");
 	if (!(c->ns & NS_MOUNT) && !c->oci.ns_path[1])
 		return cfg_err(x, x->root, 0, "linux.namespaces", "a \"mount\" namespace is required (new or joined)");
-	if ((c->ns & NS_USER) && (!c->userns.n_uid_map || !c->userns.n_gid_map))
-		return cfg_err(x, x->root, 0, "linux.uidMappings", "missing (and gidMappings): a new user namespace");
 	sc_build(c);
 	return 0;
 }
@@ -4250,7 +4244,7 @@ enum { O_ROOT, O_LOG, O_LOGFMT, O_SYSTEMD, O_DEBUG, O_ROOTLESS, O_CRIU,         
        O_BUNDLE, O_PIDFILE, O_CONSOLE, O_NOPIVOT, O_NOKEYRING, O_PRESERVE, O_DETACH, O_PROCESS, O_ALL, O_FORCE,
        O_FORMAT, O__N };
 static const char oci_opt_names[] = "root\0log\0log-format\0systemd-cgroup\0debug\0rootless\0criu\0bundle\0pid-file\0"
-	"console-socket\0no-pivot\0no-new-keyring\0preserve-fds\0detach\0process\0all\0force\0format";
+	"console-socket\0no-pivot\0no-new-keyring\0preserve-fds\0detach\0process\0all\0force\0format\0";
 static const char oci_opt_short[O__N] = { [O_BUNDLE] = 'b', [O_DETACH] = 'd', [O_ALL] = 'a', [O_FORCE] = 'f',
 					  [O_FORMAT] = 'f' };
 #define OB(o) (1u << O_##o)
@@ -8745,21 +8739,24 @@ static int run_start(struct run *rr, const sigset_t *mask)
 	       (!WITH_CGROUP || !rr->c->cg.on || cg_setup(rr) == 0) && ns_start(rr, mask) == 0 ? 0 : -1;
 }
 
+/* R for config C, PIDFILE: no fd yet; a container that died is EPIPE. */
+static void run_init(struct cfg *c, const char *pidfile)
+{
+	r.c = c;
+	r.state_fd = r.cg_fd = r.img_lock = r.img_file = r.img_loop = r.ready_fd = r.exec_fd = -1;
+	r.ready[0] = r.ready[1] = -1;
+	r.pidfile = pidfile;
+	signal(SIGPIPE, SIG_IGN);
+}
+
 static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 {
 	sigset_t mask;
 	int rc = -1;
 	char b;
 
-	r.c = c;
-	r.state_fd = -1;
-	r.cg_fd = -1;
-	r.img_lock = r.img_file = r.img_loop = -1;
-	r.pidfile = pidfile;
+	run_init(c, pidfile);
 	r.ready_fd = ready_fd;
-	r.ready[0] = r.ready[1] = -1;
-	r.exec_fd = -1;
-	signal(SIGPIPE, SIG_IGN);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);    /* inherited by the container */
 	if (state_lock(&r) == 0 && state_sock(&r) == 0 && (ready_fd < 0 || pipe2(r.ready, O_CLOEXEC) == 0 || fail("pipe") > 0) &&
@@ -8807,15 +8804,17 @@ static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
 struct ostate {
 	pid_t pid;
 	unsigned long long ticks;
-	const char *bundle, *cg, *annot;
+	const char *cg, *annot;          /* (the bundle: g_oci.bundle) */
 	const char *status;
+	int alen;
 	char buf[32768];
 };
 
-/* Is option O (--format, --log-format) "json"? */
+/* Is option O (--format, --log-format) "json"?  (Their values: json or
+ * text/table, the default.) */
 static int oci_json(int o)
 {
-	return g_oci.opt[o] && !strcmp(g_oci.opt[o], "json");
+	return g_oci.opt[o] && *g_oci.opt[o] == 'j';
 }
 
 /* The verb's failure: its line to --log (text, or JSON with the time) or
@@ -8828,17 +8827,19 @@ static int oci_fail(void)
 	struct out o = { buf, sizeof buf, 0, 0, fd < 0 ? 2 : fd };
 
 	if (log && oci_json(O_LOGFMT)) {
-		/* days since 1970 to a civil date (Howard Hinnant's civil_from_days) */
+		/* the UTC date: whole years, then months (every 4th year a leap
+		 * year: true from 1901 to 2099) */
 		long long t = now_ms(CLOCK_REALTIME) / 1000;
-		int d = (int)(t / 86400) + 719468, era = d / 146097, doe = d - era * 146097,
-		    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365,
-		    doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153, m = mp < 10 ? mp + 3 : mp - 9,
-		    sec = (int)(t % 86400);
+		int d = (int)(t / 86400), y = 1970, m = 1, l;
 
+		for (; d >= (l = 365 + !(y & 3)); y++)
+			d -= l;
+		for (; d >= (l = "\37\34\37\36\37\36\37\37\36\37\36\37"[m - 1] + (m == 2 && !(y & 3))); m++)
+			d -= l;
 		ofmt(&o, "{\"level\":\"error\",\"msg\":");
 		json_val(&o, g_err, 1);
-		ofmt(&o, ",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n", yoe + era * 400 + (m <= 2), m,
-		     doy - (153 * mp + 2) / 5 + 1, sec / 3600, sec % 3600 / 60, sec % 60);
+		ofmt(&o, ",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n", y, m, d + 1, (int)(t % 86400 / 3600),
+		     (int)(t % 3600 / 60), (int)(t % 60));
 	} else {
 		ofmt(&o, "nsrun: %s\n", g_err);
 	}
@@ -8848,27 +8849,13 @@ static int oci_fail(void)
 	return 1;
 }
 
-/* The annotations' text, as the config has it. */
-static const char *oci_annot(const struct cfg *c, int *len)
-{
-	struct ctx x = { c->file, c->text, c->json, (struct cfg *)c, NULL, 0, 1 };
-	const char *p;
-
-	if (!c->oci.annotations)
-		return *len = 2, "{}";
-	p = c->text + cfg_where(&x, c->oci.annotations, 0);
-	*len = (int)(js_skip(p) - p);
-	return p;
-}
-
 /* The state of the spec, as state prints it and hooks read it. */
-static void oci_state_json(struct out *o, const char *id, const char *status, pid_t pid, const char *bundle,
-			   const char *annot, int alen)
+static void oci_state_json(struct out *o, const char *status, pid_t pid, const char *annot, int alen)
 {
-	ofmt(o, "{\"ociVersion\": \"1.2.0\", \"id\": \"%s\", \"status\": \"%s\", \"pid\": %d, \"bundle\": ", id, status,
-	     (int)pid);                         /* (IDs need no escaping: oci_id) */
-	json_val(o, bundle, 1);
-	ofmt(o, ", \"annotations\": %.*s}", alen, annot);
+	ofmt(o, "{\"ociVersion\":\"1.2.0\",\"id\":\"%s\",\"status\":\"%s\",\"pid\":%d,\"bundle\":", g_oci.id,
+	     status, (int)pid);                 /* (IDs need no escaping: oci_id) */
+	json_val(o, g_oci.bundle, 1);
+	ofmt(o, ",\"annotations\":%.*s}", alen, annot);
 }
 
 /* fork, as a raw clone (libc's brings its atfork machinery, 3 KiB). */
@@ -8881,16 +8868,14 @@ static pid_t oci_fork(void)
  * fails stops them (an error) unless they are poststart or poststop. */
 static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t pid)
 {
-	const char *argv[NSRUN_ARGS_MAX + 2], *envp[NSRUN_ARGS_MAX + 1], *name = packed_name(oci_hook_names, which + 1),
-		   *annot;
+	const char *argv[NSRUN_ARGS_MAX + 2], *envp[NSRUN_ARGS_MAX + 1], *name = packed_name(oci_hook_names, which + 1);
 	char st[8192];
 	struct out o = { st, sizeof st, 0, 0, -1 };
-	int alen, p[2], ws, k;
+	int p[2], ws, k;
 
 	if (!c || !c->oci.hooks[which])
 		return 0;
-	annot = oci_annot(c, &alen);
-	oci_state_json(&o, g_oci.id, status, pid, g_oci.bundle, annot, alen);
+	oci_state_json(&o, status, pid, c->oci.annot, c->oci.alen);
 	for (const cJSON *h = ((const cJSON *)c->oci.hooks[which])->child; h; h = h->next) {
 		const cJSON *path = cJSON_GetObjectItemCaseSensitive(h, "path");
 		pid_t kid;
@@ -8980,63 +8965,69 @@ static void oci_child(struct run *r)
 	child_die(r);
 }
 
-/* ROOT/ID's files, then ROOT/ID (U_OCI, delete). */
+/* ROOT/ID/NAME, in one buffer (the path of the last call). */
+static char *oci_file(const char *name)
+{
+	static char f[NSRUN_PATH_MAX + 16];
+
+	strfmt(f, sizeof f, "%s/%s", g_oci.dir, name);
+	return f;
+}
+
+/* ROOT/ID's files, then ROOT/ID (U_OCI, delete: DIR is ROOT/ID). */
 static void oci_remove(const char *dir)
 {
 	static const char files[] = "state\0exec.fifo\0config.json\0";
-	char f[NSRUN_PATH_MAX + 16];
 
-	for (const char *n = files; *n; n += strlen(n) + 1) {
-		strfmt(f, sizeof f, "%s/%s", dir, n);
-		if (unlink(f) < 0 && errno != ENOENT)
-			warn("remove %s", f);
-	}
+	for (const char *n = files; *n; n += strlen(n) + 1)
+		if (unlink(oci_file(n)) < 0 && errno != ENOENT)
+			warn("remove %s", oci_file(n));
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		warn("remove %s", dir);
 }
 
-/* OCI IDs are not NAMEs: runc's characters, never "." or "..", bounded. */
-static const char *oci_id(const char *s)
+/* The container the verb is about: ID, its directory ROOT/ID. */
+static void oci_at(const char *id)
 {
-	size_t n = s ? strlen(s) : 0;
+	g_oci.id = id;
+	strfmt(g_oci.dir, sizeof g_oci.dir, "%s/%s", g_oci.opt[O_ROOT], id);
+}
+
+/* OCI IDs are not NAMEs: runc's characters, bounded, not starting with
+ * "." (never "." or "..", nor hidden from list). */
+static void oci_id(const char *s)
+{
+	size_t n = strlen(s);
 
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned)((s[i] | 32) - 'a') > 25 && (unsigned)(s[i] - '0') > 9 && !strchr("_+.-", s[i]))
 			n = 0;
-	if (!n || n > 200 || !strcmp(s, ".") || !strcmp(s, ".."))
-		usage_die("expected a container ID, got '%s'", s ? s : "");
-	g_oci.id = s;
-	strfmt(g_oci.dir, sizeof g_oci.dir, "%s/%s", g_oci.opt[O_ROOT], s);
-	return s;
+	if (!n || n > 200 || *s == '.')
+		usage_die("expected a container ID, got '%s'", s);
+	oci_at(s);
 }
 
 /* ID's state into S: 0; -1 (g_err) when there is none. */
 static int oci_load(struct ostate *s)
 {
-	char f[NSRUN_PATH_MAX + 16], *p;
+	char *f = oci_file("state"), *p, *b;
 	unsigned long long ticks;
-	char st = 0;
-	ssize_t n;
-	int fd;
+	int n;
 
-	strfmt(f, sizeof f, "%s/state", g_oci.dir);
-	if ((fd = open(f, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? failx("container %s does not exist", g_oci.id) : fail("open %s", f);
-	n = read(fd, s->buf, sizeof s->buf - 1);
-	close(fd);
-	s->buf[n > 0 ? n : 0] = 0;
+	if (read_small(f, s->buf, sizeof s->buf) < 0)
+		return errno == ENOENT ? failx("container %s does not exist", g_oci.id) : fail("read %s", f);
 	s->pid = (pid_t)scan_num(s->buf, &p, 10);
 	s->ticks = scan_num(p, &p, 10);
-	s->bundle = p + (*p == '\n');
-	if (n <= 0 || !(p = strchr(s->bundle, '\n')) || (*p = 0, !(s->annot = strchr(s->cg = p + 1, '\n'))))
+	b = p + (*p == '\n');
+	if (!(p = strchr(b, '\n')) || (*p = 0, !(s->annot = strchr(s->cg = p + 1, '\n'))))
 		return failx("%s: not nsrun's", f);
 	*(char *)s->annot++ = 0;
-	strfmt(g_oci.bundle, sizeof g_oci.bundle, "%s", s->bundle);
+	s->alen = (int)strlen(s->annot) - 1;
+	strfmt(g_oci.bundle, sizeof g_oci.bundle, "%s", b);
 	/* alive: the same process (start time), not a zombie */
-	if ((n = proc_start_time(s->pid, &ticks, NULL)) > 0 && ticks == s->ticks)
-		st = (char)n;
-	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
-	s->status = !st || st == 'Z' || st == 'X' ? "stopped" : access(f, F_OK) == 0 ? "created" : "running";
+	if ((n = proc_start_time(s->pid, &ticks, NULL)) <= 0 || ticks != s->ticks)
+		n = 'X';
+	s->status = n == 'Z' || n == 'X' ? "stopped" : access(oci_file("exec.fifo"), F_OK) == 0 ? "created" : "running";
 	return 0;
 }
 
@@ -9102,10 +9093,9 @@ static void oci_reap_wait(pid_t pid)
  * poststop hooks): they only warn. */
 static void oci_saved_hooks(int which, const char *status, pid_t pid)
 {
-	char f[NSRUN_PATH_MAX + 16];
+	const char *f = oci_file("config.json");
 	struct cfg c;
 
-	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
 	g_oci_parse = 1;
 	if (access(f, F_OK) == 0 && cfg_load(f, &c) == 0) {
 		oci_hooks(&c, which, status, pid);
@@ -9135,13 +9125,13 @@ static int oci_delete(struct ostate *s, int force)
  * startContainer hooks ran; then it execs, and poststart runs. */
 static int oci_start(struct ostate *s)
 {
-	char f[NSRUN_PATH_MAX + 16], b;
+	const char *f = oci_file("exec.fifo");
 	struct pollfd pf = { .events = POLLIN };
 	int n = 0;
+	char b;
 
 	if (*s->status != 'c')
 		return oci_is(s->status);
-	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
 	if ((pf.fd = open(f, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return fail("open %s", f);
 	while (poll(&pf, 1, 100) == 0 && kill(s->pid, 0) == 0)
@@ -9220,34 +9210,31 @@ static int oci_create(int start, int detach)
 {
 	static char st[sizeof ((struct ostate *)0)->buf];
 	struct cfg c;
-	struct ostate s;
+	static struct ostate s;
 	const char *b = g_oci.opt[O_BUNDLE] ? g_oci.opt[O_BUNDLE] : ".";
-	char f[NSRUN_PATH_MAX + 16], f2[NSRUN_PATH_MAX + 16], cf[NSRUN_PATH_MAX + 16], ch;
+	char cf[NSRUN_PATH_MAX + 16], *f = oci_file("exec.fifo"), ch;
 	sigset_t mask;
-	int n, alen, rc = 1, ws, mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	const char *annot;
+	int n, rc = 1, ws, mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 
 	if (*b != '/' && !getcwd(g_oci.bundle, sizeof g_oci.bundle))
-		return fail("bundle %s: getcwd", b), oci_fail();
+		return fail("bundle %s: getcwd", b);
 	n = (int)strlen(g_oci.bundle);          /* 0: B is absolute */
 	if (strcmp(b, "."))
 		strfmt(g_oci.bundle + n, sizeof g_oci.bundle - (size_t)n, "%s%s", n ? "/" : "", b);
 	strfmt(cf, sizeof cf, "%s/config.json", g_oci.bundle);      /* c.file: for every error of its values */
 	g_oci_parse = 1;
 	if (cfg_load(cf, &c) < 0)
-		return oci_fail();
+		return -1;
 	c.name = g_oci.id;
 	if (*c.root.path != '/')
 		strfmt(g_oci.rootfs, sizeof g_oci.rootfs, "%s/%s", g_oci.bundle, c.root.path), c.root.path = g_oci.rootfs;
-	signal(SIGPIPE, SIG_IGN);               /* a container that died: EPIPE, as in run */
+	run_init(&c, g_oci.opt[O_PIDFILE]);
+	r.oci = 1;
 	sigemptyset(&mask);
 	if (start && !detach) {
 		forward_mask(&mask);
 		sigprocmask(SIG_BLOCK, &mask, NULL);
 	}
-	r = (struct run){ .c = &c, .state_fd = -1, .cg_fd = -1, .img_lock = -1, .img_file = -1, .img_loop = -1,
-			  .ready_fd = -1, .exec_fd = -1, .pidfile = g_oci.opt[O_PIDFILE], .oci = 1 };
-	strfmt(f, sizeof f, "%s/exec.fifo", g_oci.dir);
 	if (!g_err[0] && (mkdir_p(g_oci.opt[O_ROOT], 0700) < 0 || mkdir_p(NSRUN_RUNDIR, 0711) < 0 ||
 			  mkdir(g_oci.dir, 0700) < 0))
 		fail("create %s", g_oci.dir);           /* EEXIST: the ID is taken */
@@ -9277,19 +9264,11 @@ static int oci_create(int start, int detach)
 		fail("read /proc/%d/stat", (int)r.child);
 		goto out;
 	}
-	annot = oci_annot(&c, &alen);
 	n = strfmt(st, sizeof st, "%d %llu\n%s\n%s\n%.*s\n", (int)r.child, r.start_ticks, g_oci.bundle, r.cg,
-		   alen, annot);
-	strfmt(f, sizeof f, "%s/state.new", g_oci.dir);
-	strfmt(f2, sizeof f2, "%s/state", g_oci.dir);
-	if (n >= (int)sizeof st || write_new(f, st, (size_t)n) < 0 || rename(f, f2) < 0) {
-		fail("write %s", f2);
-		unlink(f);
-		goto out;
-	}
-	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);
-	if ((c.oci.hooks[OCI_POSTSTART] || c.oci.hooks[OCI_POSTSTOP] || c.proc.filter) &&
-	    write_new(f, c.text, strlen(c.text)) < 0) {
+		   c.oci.alen, c.oci.annot);
+	if (n >= (int)sizeof st || write_new(f = oci_file("state"), st, (size_t)n) < 0 ||
+	    ((c.oci.hooks[OCI_POSTSTART] || c.oci.hooks[OCI_POSTSTOP] || c.proc.filter) &&
+	     write_new(f = oci_file("config.json"), c.text, strlen(c.text)) < 0)) {
 		fail("write %s", f);
 		goto out;
 	}
@@ -9297,16 +9276,14 @@ static int oci_create(int start, int detach)
 		goto out;
 	g_nundo = 0;                            /* the container outlives create */
 	rc = 0;
-	if (start && (oci_load(&s) < 0 || oci_start(&s) < 0)) {
-		oci_fail();
-		if (oci_load(&s) == 0)
-			oci_delete(&s, 1);
-		return 1;
-	}
-	if (start && !detach) {                 /* run: wait, then delete */
-		if ((rc = oci_fg(r.child, &mask)) < 0)
-			return oci_fail();
-		if (oci_load(&s) == 0)
+	if (start) {                            /* run */
+		if (oci_load(&s) < 0 || oci_start(&s) < 0)
+			rc = oci_fail();        /* (its line before delete resets g_err) */
+		else if (detach)
+			return 0;
+		else if ((rc = oci_fg(r.child, &mask)) < 0)
+			return -1;
+		if (oci_load(&s) == 0)          /* a failed start, or the app's end */
 			oci_delete(&s, 1);
 	}
 	return rc;
@@ -9316,7 +9293,7 @@ out:
 	if (r.own_ns)
 		setns(mnt, CLONE_NEWNS);
 	undo_all();
-	return oci_fail();
+	return -1;
 }
 
 /* exec --process FILE ID: into ID's namespaces (the pid one joined here,
@@ -9327,7 +9304,7 @@ static int oci_exec(struct ostate *s)
 {
 	static const char ns[] = "pid\0user\0ipc\0uts\0net\0cgroup\0mnt\0";
 	struct cfg c, cc;
-	char f[NSRUN_PATH_MAX + 32], msg[sizeof g_err];
+	char f[NSRUN_PATH_MAX + 32];
 	int fd[7], ep[2], ws, k = 0;
 	sigset_t mask;
 	pid_t kid;
@@ -9335,12 +9312,12 @@ static int oci_exec(struct ostate *s)
 
 	g_oci_parse = 2;
 	if (oci_alive(s) < 0 || cfg_load(g_oci.opt[O_PROCESS], &c) < 0)
-		return oci_fail();
+		return -1;
 	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);      /* the container's seccomp filter, for this process too */
 	g_oci_parse = 1;
 	if (access(f, F_OK) == 0) {
 		if (cfg_load(f, &cc) < 0)
-			return oci_fail();
+			return -1;
 		c.proc.filter = cc.proc.filter, c.proc.filter_len = cc.proc.filter_len;
 	}
 	for (const char *p = ns; *p; p += strlen(p) + 1, k++) {
@@ -9349,12 +9326,12 @@ static int oci_exec(struct ostate *s)
 	}
 	strfmt(f, sizeof f, "%s/cgroup.procs", s->cg);
 	if ((*s->cg && write_file(f, "0") < 0) || (fd[0] >= 0 && setns(fd[0], CLONE_NEWPID) < 0))
-		return fail("join container %s", g_oci.id), oci_fail();
+		return fail("join container %s", g_oci.id);
 	forward_mask(&mask);
 	if (!g_oci.opt[O_DETACH])
 		sigprocmask(SIG_BLOCK, &mask, NULL);
 	if (pipe2(ep, O_CLOEXEC) < 0 || (kid = oci_fork()) < 0)
-		return fail("fork"), oci_fail();
+		return fail("fork");
 	if (kid == 0) {
 		for (k = 1; k < 7; k++)
 			if (fd[k] >= 0 && setns(fd[k], 0) < 0) {
@@ -9367,18 +9344,16 @@ static int oci_exec(struct ostate *s)
 		_exit(125);
 	}
 	close(ep[1]);
-	if ((n = read(ep[0], msg, sizeof msg - 1)) > 0) {
-		msg[n] = 0;
+	if ((n = read(ep[0], g_err, sizeof g_err - 1)) > 0) {   /* its setup's error line */
+		g_err[n] = 0;
 		waitpid(kid, &ws, 0);
-		return failx("%s", msg), oci_fail();
+		return -1;
 	}
 	r.child = kid, r.pidfile = g_oci.opt[O_PIDFILE], r.oci = 1;
 	if (r.pidfile && pid_file(&r) < 0)
-		return oci_fail();
+		return -1;
 	g_nundo = 0;
-	if (g_oci.opt[O_DETACH])
-		return 0;
-	return (k = oci_fg(kid, &mask)) < 0 ? oci_fail() : k;
+	return g_oci.opt[O_DETACH] ? 0 : oci_fg(kid, &mask);
 }
 
 /* features: runc's JSON, its lists from the tables nsrun reads them by
@@ -9422,7 +9397,8 @@ static void oci_features(struct out *o)
 }
 
 /* The verbs: their options (OB bits) and their number of arguments. */
-enum { OV_CREATE, OV_RUN, OV_START, OV_STATE, OV_KILL, OV_DELETE, OV_EXEC, OV_LIST, OV_PS, OV_FEATURES, OV_NONE };
+enum { OV_CREATE, OV_RUN, OV_START, OV_STATE, OV_KILL, OV_DELETE, OV_EXEC, OV_LIST, OV_PS, OV_FEATURES, OV_NONE,
+       OV__N = OV_NONE + 6 };
 static const char oci_verb_names[] = "create\0run\0start\0state\0kill\0delete\0exec\0list\0ps\0features\0"
 	"pause\0resume\0update\0events\0checkpoint\0restore\0";
 static const unsigned oci_verb_opts[] = {
@@ -9435,15 +9411,17 @@ static const unsigned char oci_verb_args[] = { 1, 1, 1, 1, 2, 1, 1, 0, 1, 0 };  
  * O__N when none. */
 static int oci_optfind(const char *a, unsigned allowed)
 {
-	const char *n = oci_opt_names, *eq = strchr(a, '=');
-	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+	char k[32];
 	int o = 0;
 
-	for (; o < O__N; o++, n += strlen(n) + 1)
-		if ((allowed >> o & 1) && (a[1] == '-' ? len - 2 == strlen(n) && !strncmp(a + 2, n, len - 2)
-						       : len == 2 && a[1] == oci_opt_short[o]))
-			break;
-	return o;
+	if (a[1] == '-') {                      /* --NAME, --NAME=VALUE */
+		strfmt(k, sizeof k, "%.*s", (int)strcspn(a + 2, "="), a + 2);
+		o = packed_find(oci_opt_names, k);
+	} else {                                /* -X, -X=VALUE: the first X allowed */
+		while (o < O__N && (a[1] != oci_opt_short[o] || !(allowed >> o & 1) || (a[2] && a[2] != '=')))
+			o++;
+	}
+	return o < O__N && (allowed >> o & 1) ? o : O__N;
 }
 
 /* One option at ARGV[*I] of the set ALLOWED: its value ("" for a flag). */
@@ -9454,10 +9432,8 @@ static void oci_opt(char **argv, int *i, unsigned allowed)
 
 	if (o == O__N)
 		usage_die("unknown option '%s'", a);
-	if (!(O_VALUED >> o & 1))
+	if (eq || !(O_VALUED >> o & 1))
 		g_oci.opt[o] = eq ? eq + 1 : "";
-	else if (eq)
-		g_oci.opt[o] = eq + 1;
 	else if (!(g_oci.opt[o] = argv[++*i]))
 		usage_die("option %s needs a value", a);
 }
@@ -9468,11 +9444,11 @@ static void oci_opt(char **argv, int *i, unsigned allowed)
 static int oci_wants(char **argv)
 {
 	const char *a = argv[1];
-	int k = packed_find(oci_verb_names, argv[0]);
+	int k;
 
 	if (*argv[0] == '-')
 		return 1;
-	if (!*packed_name(oci_verb_names, k + 1) || k == OV_LIST || k == OV_FEATURES)
+	if ((k = packed_find(oci_verb_names, argv[0])) == OV__N || k == OV_LIST || k == OV_FEATURES)
 		return 0;
 	if (k == OV_STATE || k == OV_KILL)      /* an ID that is no NAME of nsrun's own */
 		return a && !valid_name(a);
@@ -9483,10 +9459,10 @@ static int oci_wants(char **argv)
 
 static int oci_main(int argc, char **argv)
 {
-	const char *v = oci_verb_names, *arg[3] = { 0 };
-	struct ostate s;
-	pid_t pids[1024];
-	int i = 0, k = 0, na = 0, n;
+	const char *v, *arg[3] = { 0 };
+	static struct ostate s;
+	static pid_t pids[1024];
+	int i = 0, k, na = 0, n, rc = 0;
 	char buf[2048];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
 
@@ -9494,10 +9470,8 @@ static int oci_main(int argc, char **argv)
 		oci_opt(argv, &i, O_GLOBAL);
 	if (i >= argc)
 		usage_die("missing verb");
-	for (; *v && strcmp(v, argv[i]); v += strlen(v) + 1)
-		k++;
-	if (!*v)
-		usage_die("unknown verb '%s'", argv[i]);
+	if ((k = packed_find(oci_verb_names, v = argv[i])) == OV__N)
+		usage_die("unknown verb '%s'", v);
 	if (k >= OV_NONE)
 		return failx("%s: not supported", argv[i]), oci_fail();
 	for (i++; i < argc; i++) {
@@ -9507,8 +9481,8 @@ static int oci_main(int argc, char **argv)
 			arg[na++] = argv[i];
 	}
 	if (na > oci_verb_args[k] || (oci_verb_args[k] && !na) || (k == OV_EXEC && !g_oci.opt[O_PROCESS]))
-		usage_die("%s: expected %s", v, k == OV_EXEC ? "--process FILE ID" : k == OV_KILL ? "ID [SIGNAL]" :
-			  oci_verb_args[k] ? "ID" : "no argument");
+		usage_die("%s: expected %s", v, packed_name("ID\0ID\0ID\0ID\0ID [SIGNAL]\0ID\0--process FILE ID\0"
+							       "no argument\0ID\0no argument\0", k + 1));
 	if (!g_oci.opt[O_ROOT])
 		g_oci.opt[O_ROOT] = NSRUN_RUNDIR "/oci";
 	if (g_oci.opt[O_PRESERVE])
@@ -9518,45 +9492,44 @@ static int oci_main(int argc, char **argv)
 	switch (k) {
 	case OV_CREATE:
 	case OV_RUN:
-		return oci_create(k == OV_RUN, !!g_oci.opt[O_DETACH]);
+		rc = oci_create(k == OV_RUN, !!g_oci.opt[O_DETACH]);
+		break;
 	case OV_START:
-		return oci_load(&s) < 0 || oci_start(&s) < 0 ? oci_fail() : 0;
+		rc = oci_load(&s) < 0 ? -1 : oci_start(&s);
+		break;
 	case OV_STATE:
-		if (oci_load(&s) < 0)
-			return oci_fail();
-		oci_state_json(&o, g_oci.id, s.status, s.pid, s.bundle, s.annot, (int)strlen(s.annot) - 1);
-		ofmt(&o, "\n");
+		if ((rc = oci_load(&s)) == 0)
+			oci_state_json(&o, s.status, s.pid, s.annot, s.alen), ofmt(&o, "\n");
 		break;
 	case OV_KILL:
 		n = arg[1] ? cli_signal(arg[1]) : SIGTERM;
-		if (oci_alive(&s) < 0)
-			return oci_fail();
+		if ((rc = oci_alive(&s)) < 0)
+			break;
 		for (i = 0, na = g_oci.opt[O_ALL] ? oci_procs(&s, pids, 1024) : (pids[0] = s.pid, 1); i < na; i++)
 			if (kill(pids[i], n) < 0 && (!i || errno != ESRCH))
-				return fail("kill pid %d", (int)pids[i]), oci_fail();
-		return 0;
+				rc = fail("kill pid %d", (int)pids[i]);
+		break;
 	case OV_DELETE:
-		return oci_load(&s) < 0 || oci_delete(&s, !!g_oci.opt[O_FORCE]) < 0 ? oci_fail() : 0;
+		rc = oci_load(&s) < 0 ? -1 : oci_delete(&s, !!g_oci.opt[O_FORCE]);
+		break;
 	case OV_EXEC:
-		return oci_exec(&s);
+		rc = oci_exec(&s);
+		break;
 	case OV_PS:
-		if (oci_alive(&s) < 0)
-			return oci_fail();
+		if ((rc = oci_alive(&s)) < 0)
+			break;
 		n = oci_procs(&s, pids, 1024);
-		if (oci_json(O_FORMAT)) {
-			for (i = 0; i < n; i++)
-				ofmt(&o, "%s%d", i ? "," : "[", (int)pids[i]);
-			ofmt(&o, "%s]\n", n ? "" : "[");
-		} else {
-			ofmt(&o, "PID CMD\n");
-			for (i = 0; i < n; i++) {
-				char f[40], cmd[64] = "";
+		na = oci_json(O_FORMAT);
+		ofmt(&o, na ? "[" : "PID CMD\n");
+		for (i = 0; i < n; i++) {
+			char f[40], cmd[64] = "?\n";
 
-				strfmt(f, sizeof f, "/proc/%d/comm", (int)pids[i]);
+			strfmt(f, sizeof f, "/proc/%d/comm", (int)pids[i]);
+			if (!na)                        /* comm ends with a newline */
 				read_small(f, cmd, sizeof cmd);
-				ofmt(&o, "%d %s%s", (int)pids[i], cmd, strchr(cmd, '\n') ? "" : "\n");
-			}
+			ofmt(&o, na ? (i ? ",%d" : "%d") : "%d %s", (int)pids[i], cmd);
 		}
+		ofmt(&o, na ? "]\n" : "");
 		break;
 	case OV_LIST: {
 		int json = oci_json(O_FORMAT);
@@ -9567,17 +9540,16 @@ static int oci_main(int argc, char **argv)
 		for (n = 0; d && (e = readdir(d));) {
 			if (*e->d_name == '.')
 				continue;
-			g_oci.id = e->d_name;
-			strfmt(g_oci.dir, sizeof g_oci.dir, "%s/%s", g_oci.opt[O_ROOT], e->d_name);
+			oci_at(e->d_name);
 			if (oci_load(&s) < 0) {
 				err_reset();
 				continue;
 			}
 			if (json) {
-				ofmt(&o, "%s", n++ ? ", " : "");
-				oci_state_json(&o, g_oci.id, s.status, s.pid, s.bundle, s.annot, (int)strlen(s.annot) - 1);
+				ofmt(&o, n++ ? "," : "");
+				oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
 			} else {
-				ofmt(&o, "%s %d %s %s\n", g_oci.id, (int)s.pid, s.status, s.bundle);
+				ofmt(&o, "%s %d %s %s\n", g_oci.id, (int)s.pid, s.status, g_oci.bundle);
 			}
 		}
 		if (d)
@@ -9589,8 +9561,10 @@ static int oci_main(int argc, char **argv)
 		oci_features(&o);
 		break;
 	}
+	if (rc < 0)
+		return oci_fail();
 	write_all(1, o.buf, o.n);
-	return 0;
+	return rc;
 }
 
 /* ==[ 10. main: the verbs ]================================================ */

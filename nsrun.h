@@ -361,9 +361,10 @@ struct cg_cfg {                         /* "cgroup" */
 /* What only an OCI config.json has (the oci rows of nsrun.c fill it). */
 enum { OCI_PRESTART, OCI_CREATE_RUNTIME, OCI_CREATE_CONTAINER, OCI_START_CONTAINER, OCI_POSTSTART,
        OCI_POSTSTOP, OCI_HOOKS };
-struct oci_mount {                      /* one of mounts[], as written */
-	const char *dest, *type, *src;
-	const void *opts;               /* the options array (cJSON), or NULL */
+struct oci_mount {                      /* one of mounts[] or hooks.X[], as written */
+	const char *dest, *type, *src;  /* (a hook's path: dest) */
+	const char *opt[NSRUN_ARGS_MAX + 1];    /* the options; a hook's args */
+	const char *env[NSRUN_ARGS_MAX + 1];    /* a hook's env */
 };
 struct oci_dev {                        /* one of linux.devices[], made by the container */
 	const char *path, *type;
@@ -372,7 +373,8 @@ struct oci_dev {                        /* one of linux.devices[], made by the c
 #define NSRUN_DEVS_MAX 16
 struct oci_cfg {
 	const void *hooks[OCI_HOOKS];   /* each an array of {path, args, env, timeout} (cJSON) */
-	const void *annotations;        /* the object (cJSON), or NULL */
+	const char *annot;              /* the annotations object's text ("{}": none) */
+	int alen;                       /* its length */
 	const char *cgroups_path;
 	const char *ns_path[8];         /* a namespace joined, by its enum ns_bit's bit number */
 	const void *cpu;                /* linux.resources.cpu or .memory (cJSON): quota's period, swap's limit */

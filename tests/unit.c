@@ -723,7 +723,7 @@ static const struct fixture oci_fixtures[] = {
 	{ "hook without path", OCI_HEAD "},\"hooks\":{\"poststop\":[{\"args\":[]}]}," OCI_NS "]}}",
 	  "c.json:1:100: hooks.poststop[0].path: missing (an absolute path)" },
 	{ "user namespace without maps", OCI_HEAD "}," OCI_NS ",{\"type\":\"user\"}]}}",
-	  "c.json:1:1: linux.uidMappings: missing (and gidMappings): a new user namespace" },
+	  "c.json:1:87: linux.uidMappings: missing (required with the \"user\" namespace)" },
 	{ "no real limit: no cgroup", OCI_HEAD "}," OCI_NS "],\"resources\":{\"memory\":{\"limit\":-1},\"cpu\":{\"shares\":1024},\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}",
 	  NULL },
 	{ "cpu.shares 512: a weight", OCI_HEAD "}," OCI_NS "],\"resources\":{\"cpu\":{\"shares\":512}}}}", NULL },

@@ -9275,7 +9275,8 @@ static int oci_main(int argc, char **argv)
 		struct dirent *e;
 		DIR *d = opendir(g_oci.opt[O_ROOT]);
 
-		ofmt(&o, json ? "[" : "ID PID STATUS BUNDLE\n");
+		/* state's objects: a JSON array, or one a line */
+		ofmt(&o, json ? "[" : "");
 		for (n = 0; d && (e = readdir(d));) {
 			if (*e->d_name == '.')
 				continue;
@@ -9284,16 +9285,13 @@ static int oci_main(int argc, char **argv)
 				err_reset();
 				continue;
 			}
-			if (json) {
-				ofmt(&o, n++ ? "," : "");
-				oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
-			} else {
-				ofmt(&o, "%s %d %s %s\n", g_oci.id, (int)s.pid, s.status, g_oci.bundle);
-			}
+			ofmt(&o, json && n++ ? "," : "");
+			oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
+			ofmt(&o, json ? "" : "\n");
 		}
 		if (d)
 			closedir(d);
-		ofmt(&o, "%s", json ? "]\n" : "");
+		ofmt(&o, json ? "]\n" : "");
 		break;
 	}
 	case OV_FEATURES:

@@ -3658,10 +3658,10 @@ static int p_ocg(const struct ctx *x, const cJSON *v, const char *name, const st
 	struct cg_cfg *cg = out;                /* (at most 7 writes: never full) */
 	const struct cg_key *k = &cg_keys[f->arg];
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(x->c->oci.cpu, "period");
-	cJSON *n = (cJSON *)v, keep = *v;
-	char num[48];
+	cJSON *n = (cJSON *)v;
+	char num[48], *vs = v->valuestring;
 	uint64_t mag, per = 100000;
-	int neg, rc;
+	int neg, rc, type = v->type;
 
 	if (cJSON_IsNumber(v)) {
 		if (js_integer(x, v, &neg, &mag) < 0)
@@ -3687,7 +3687,7 @@ static int p_ocg(const struct ctx *x, const cJSON *v, const char *name, const st
 		return 0;
 	}
 	rc = cfg_cg_value(x, v, k, name, &cg->w[cg->n]);
-	*n = keep;
+	n->type = type, n->valuestring = vs;
 	if (rc < 0)
 		return -1;
 	cg->n++;
@@ -9044,36 +9044,41 @@ static int oci_alive(struct ostate *s)
 	return *s->status == 's' ? oci_is(s->status) : 0;
 }
 
+/* Are F and G the same file (both there)? */
+static int oci_same(const char *f, const char *g)
+{
+	struct stat a, b;
+
+	return stat(f, &a) == 0 && stat(g, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 /* Is namespace file F (/proc/PID/ns/NAME) nsrun's own NAME namespace?
  * (Not when F is gone.) */
 static int oci_ns_ours(const char *f, const char *name)
 {
 	char self[32];
-	struct stat a, b;
 
 	strfmt(self, sizeof self, "/proc/self/ns/%s", name);
-	return stat(f, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+	return oci_same(f, self);
 }
 
 /* The host pids of ID's processes: every one in its pid namespace (when
  * it has its own), else its own pid. */
 static int oci_procs(struct ostate *s, pid_t *pids, int max)
 {
-	char f[64];
-	struct stat a, b;
+	char f[64], g[64];
 	struct dirent *e;
 	int n = 0;
 	DIR *d;
 
-	strfmt(f, sizeof f, "/proc/%d/ns/pid", (int)s->pid);
-	if (stat(f, &a) < 0 || oci_ns_ours(f, "pid") || !(d = opendir("/proc"))) {
+	strfmt(g, sizeof g, "/proc/%d/ns/pid", (int)s->pid);
+	if (oci_ns_ours(g, "pid") || !(d = opendir("/proc"))) {
 		pids[0] = s->pid;
 		return 1;
 	}
 	while ((e = readdir(d)) && n < max) {
 		strfmt(f, sizeof f, "/proc/%s/ns/pid", e->d_name);
-		if (*e->d_name >= '1' && *e->d_name <= '9' && stat(f, &b) == 0 && a.st_ino == b.st_ino &&
-		    a.st_dev == b.st_dev)
+		if (*e->d_name >= '1' && *e->d_name <= '9' && oci_same(f, g))
 			pids[n++] = (pid_t)scan_num(e->d_name, NULL, 10);
 	}
 	closedir(d);
@@ -9536,7 +9541,8 @@ static int oci_main(int argc, char **argv)
 		struct dirent *e;
 		DIR *d = opendir(g_oci.opt[O_ROOT]);
 
-		ofmt(&o, json ? "[" : "ID PID STATUS BUNDLE\n");
+		/* state's objects: a JSON array, or one a line */
+		ofmt(&o, json ? "[" : "");
 		for (n = 0; d && (e = readdir(d));) {
 			if (*e->d_name == '.')
 				continue;
@@ -9545,16 +9551,13 @@ static int oci_main(int argc, char **argv)
 				err_reset();
 				continue;
 			}
-			if (json) {
-				ofmt(&o, n++ ? "," : "");
-				oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
-			} else {
-				ofmt(&o, "%s %d %s %s\n", g_oci.id, (int)s.pid, s.status, g_oci.bundle);
-			}
+			ofmt(&o, json && n++ ? "," : "");
+			oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
+			ofmt(&o, json ? "" : "\n");
 		}
 		if (d)
 			closedir(d);
-		ofmt(&o, "%s", json ? "]\n" : "");
+		ofmt(&o, json ? "]\n" : "");
 		break;
 	}
 	case OV_FEATURES:

@@ -8981,7 +8981,7 @@ static void oci_remove(const char *dir)
 
 	for (const char *n = files; *n; n += strlen(n) + 1)
 		if (unlink(oci_file(n)) < 0 && errno != ENOENT)
-			warn("remove %s", oci_file(n));
+			warn("remove %s/%s", dir, n);
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		warn("remove %s", dir);
 }

@@ -1589,6 +1589,24 @@ static const char *js_show(const struct ctx *x, const cJSON *v, char *buf, size_
 	return buf;
 }
 
+/* V as one of the quoted words of LIST ("\"a\", \"b\" or \"c\"", and
+ * whatever else the message says beside them): *OUT its index; else one
+ * error line, "expected LIST, got V". */
+static int cfg_word(const struct ctx *x, const cJSON *v, const char *name, const char *list, int *out)
+{
+	char shown[64];
+	int i = 0;
+
+	for (const char *p = list; cJSON_IsString(v) && (p = strchr(p, '"')); i++) {
+		size_t w = strcspn(++p, "\"");
+
+		if (!strncmp(p, v->valuestring, w) && !v->valuestring[w])
+			return *out = i, 0;
+		p += w + 1;
+	}
+	return cfg_err(x, v, 0, name, "expected %s, got %s", list, js_show(x, v, shown, sizeof shown));
+}
+
 /* cJSON finds where a number ends with strtod() and keeps its value as a
  * double, which nsrun never reads: js_integer() reads every number from its
  * text (valuedouble and valueint are 0 here: never use them).  This scan
@@ -2118,14 +2136,12 @@ static int p_vhash(const struct ctx *x, const cJSON *v, const char *name, const 
 
 static int p_valg(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	const char *s;
+	int i;
 
 	(void)f;
-	if (cfg_string(x, v, name, &s) < 0)
+	if (cfg_word(x, v, name, "\"sha256\" or \"sha512\"", &i) < 0)
 		return -1;
-	if (strcmp(s, "sha256") && strcmp(s, "sha512"))
-		return cfg_err(x, v, 0, name, "expected \"sha256\" or \"sha512\", got \"%s\"", s);
-	*(const char **)out = s;
+	*(const char **)out = v->valuestring;
 	return 0;
 }
 
@@ -2244,14 +2260,10 @@ static int p_oom(const struct ctx *x, const cJSON *v, const char *name, const st
  * waits for every process; it needs the pid namespace, whose init it is). */
 static int p_wait(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	const char *w;
-
 	(void)f;
-	if (cfg_string(x, v, name, &w) < 0)
+	if (cfg_word(x, v, name, "\"app\" or \"all\"", out) < 0)
 		return -1;
-	if (strcmp(w, "app") && strcmp(w, "all"))
-		return cfg_err(x, v, 0, name, "expected \"app\" or \"all\", got \"%s\"", w);
-	if ((*(int *)out = w[1] == 'l') && !(x->c->ns & NS_PID))
+	if (*(int *)out && !(x->c->ns & NS_PID))
 		return cfg_err(x, v, 0, name, "\"all\" needs the pid namespace");
 	return 0;
 }
@@ -2508,18 +2520,8 @@ static int p_size(const struct ctx *x, const cJSON *v, const char *name, const s
 
 static int p_mtype(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	const char *type;
-
 	(void)f;
-	if (cfg_string(x, v, name, &type) < 0)
-		return -1;
-	if (!strcmp(type, "bind"))
-		*(int *)out = M_BIND;
-	else if (!strcmp(type, "tmpfs"))
-		*(int *)out = M_TMPFS;
-	else
-		return cfg_err(x, v, 0, name, "expected \"bind\" or \"tmpfs\", got \"%s\"", type);
-	return 0;
+	return cfg_word(x, v, name, "\"bind\" or \"tmpfs\"", out);   /* M_BIND M_TMPFS */
 }
 
 /* An absolute path below "/": a mount target (ARG 0), a cgroup parent (1). */
@@ -2923,12 +2925,13 @@ static int p_port(const struct ctx *x, const cJSON *v, const char *name, const s
 
 static int p_proto(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	char shown[64];
+	int i;
 
 	(void)f;
-	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "tcp") || !strcmp(v->valuestring, "udp")))
-		return *(unsigned char *)out = v->valuestring[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP, 0;
-	return cfg_err(x, v, 0, name, "expected \"tcp\" or \"udp\", got %s", js_show(x, v, shown, sizeof shown));
+	if (cfg_word(x, v, name, "\"tcp\" or \"udp\"", &i) < 0)
+		return -1;
+	*(unsigned char *)out = i ? IPPROTO_UDP : IPPROTO_TCP;
+	return 0;
 }
 
 /* Do two published ports collide: one proto, one host port, overlapping
@@ -2985,17 +2988,12 @@ static int p_net(const struct ctx *x, const cJSON *v, const char *name, const st
 static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	struct seccomp_cfg *s = out;
-	char shown[64];
 
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if ((v->type & 0xff) == cJSON_Object)
 		return p_object(x, v, name, f, out) < 0 ? -1 : s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, SC_ONE_LIST) : 0;
-	if (cJSON_IsString(v) && !strcmp(v->valuestring, "none"))
-		return s->mode = SCM_NONE, 0;
-	if (cJSON_IsString(v) && !strcmp(v->valuestring, "default"))
-		return 0;
-	return cfg_err(x, v, 0, name, "expected \"default\", \"none\" or an object, got %s", js_show(x, v, shown, sizeof shown));
+	return cfg_word(x, v, name, "\"default\", \"none\" or an object", (int *)&s->mode);   /* SCM_DEFAULT SCM_NONE */
 }
 
 /* A name of seccomp.deny or .allow: its row; "@default" (deny only): SC__N. */
@@ -3030,31 +3028,26 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 }
 
 /* The errno names seccomp.errno takes (or a number), and their values. */
-#define SC_ERRNOS "EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL ENOSYS EOPNOTSUPP"
-static const char sc_errnos[] = SC_ERRNOS;
+#define SC_ERRNOS "\"EPERM\", \"ENOENT\", \"EIO\", \"EBADF\", \"EAGAIN\", \"ENOMEM\", \"EACCES\", \"EFAULT\", " \
+	"\"EBUSY\", \"EINVAL\", \"ENOSYS\", \"EOPNOTSUPP\""
 static const unsigned char sc_errno_v[] = {
 	EPERM, ENOENT, EIO, EBADF, EAGAIN, ENOMEM, EACCES, EFAULT, EBUSY, EINVAL, ENOSYS, EOPNOTSUPP,
 };
 
 static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	char shown[64];
 	int64_t n;
+	int i;
 
 	(void)f;
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	if (cJSON_IsString(v) && *v->valuestring) {
-		size_t l = strlen(v->valuestring), i = 0;
-
-		for (const char *p = sc_errnos; *p; p += strcspn(p, " "), p += *p == ' ', i++)
-			if (!strncmp(p, v->valuestring, l) && (p[l] == ' ' || !p[l]))
-				return *(int *)out = sc_errno_v[i], 0;
-	}
 	if (cJSON_IsNumber(v))
 		return cfg_int(x, v, name, 1, 4095, &n) < 0 ? -1 : (*(int *)out = (int)n, 0);
-	return cfg_err(x, v, 0, name, "expected %s or a number from 1 to 4095, got %s", sc_errnos,
-		       js_show(x, v, shown, sizeof shown));
+	if (cfg_word(x, v, name, SC_ERRNOS " or a number from 1 to 4095", &i) < 0)
+		return -1;
+	*(int *)out = sc_errno_v[i];
+	return 0;
 }
 
 /* ---- the rows ------------------------------------------------------------ */

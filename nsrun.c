@@ -1272,7 +1272,7 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 }
 
 /* Is row K (SC__N: "@default") in the config's list? */
-#define SC_IN(s, k) ((s)->set[(k) >> 3] >> ((k) & 7) & 1)
+#define SC_IN(s, k) ((s)->set[(k) >> 6] >> ((k) & 63) & 1)
 
 /* Each number's action (BY_NR[number - SC_NR0]): the default profile's
  * rules (for "default" and "@default"), then the list's names; clone3
@@ -2354,25 +2354,39 @@ static const char *cap_name(int n)
 	return s;
 }
 
-static int p_cap_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
-		      void *out, int i)
+/* The number of capability "CAP_NAME", or -1. */
+static int cap_index(const char *s)
 {
-	uint64_t *set = out;
-	const char *s, *c = "";
+	const char *c = "";
 	int n = 0;
 
-	(void)f, (void)i;
-	if (cfg_string(x, e, name, &s) < 0)
-		return -1;
 	if (!strncmp(s, "CAP_", 4))
 		while (*(c = cap_name(n)) && strcmp(c, s + 4))
 			n++;
-	if (!*c)
-		return cfg_err(x, e, 0, name, "unknown capability \"%s\"", s);
-	if (*set >> n & 1)
-		return cfg_err(x, e, 0, name, "duplicate capability \"%s\"", s);
-	*set |= 1ULL << n;
+	return *c ? n : -1;
+}
+
+/* A name of a list of them (capabilities, syscalls: WHAT), as the bit
+ * INDEX gives it (-1: unknown) in SET; named twice is an error too. */
+static int cfg_name_bit(const struct ctx *x, const cJSON *e, const char *name, const char *what,
+			int (*index)(const char *), uint64_t *set)
+{
+	const char *s;
+	int k;
+
+	if (cfg_string(x, e, name, &s) < 0)
+		return -1;
+	if ((k = index(s)) < 0 || set[k >> 6] >> (k & 63) & 1)
+		return cfg_err(x, e, 0, name, "%s %s \"%s\"", k < 0 ? "unknown" : "duplicate", what, s);
+	set[k >> 6] |= 1ULL << (k & 63);
 	return 0;
+}
+
+static int p_cap_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+		      void *out, int i)
+{
+	(void)f, (void)i;
+	return cfg_name_bit(x, e, name, "capability", cap_index, out);
 }
 
 /* process.capabilities: the set replaces the default one; [] is none. */
@@ -3000,22 +3014,21 @@ static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, cons
 	return cfg_word(x, v, name, "\"default\", \"none\" or an object", (int *)&s->mode);   /* SCM_DEFAULT SCM_NONE */
 }
 
-/* A name of seccomp.deny or .allow: its row; "@default" (deny only): SC__N. */
+/* A name of seccomp.deny: its row, "@default" SC__N. */
+static int sc_index_deny(const char *name)
+{
+	return strcmp(name, "@default") ? sc_index(name) : SC__N;
+}
+
 static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
 		     void *out, int i)
 {
 	struct seccomp_cfg *s = out;
-	const char *n;
-	int k;
 
 	(void)f, (void)i;
-	if (!WITH_SECCOMP || cfg_string(x, e, name, &n) < 0)   /* (compiled out: never called) */
+	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	k = s->mode == SCM_DENY && !strcmp(n, "@default") ? SC__N : sc_index(n);
-	if (k < 0 || SC_IN(s, k))
-		return cfg_err(x, e, 0, name, "%s syscall \"%s\"", k < 0 ? "unknown" : "duplicate", n);
-	s->set[k >> 3] |= (unsigned char)(1 << (k & 7));
-	return 0;
+	return cfg_name_bit(x, e, name, "syscall", s->mode == SCM_DENY ? sc_index_deny : sc_index, s->set);
 }
 
 /* seccomp.deny (ARG SCM_DENY), seccomp.allow (SCM_ALLOW): one of them. */

@@ -1334,12 +1334,13 @@ static void sc_build(struct cfg *c)
 	c->proc.filter_len = (unsigned short)(SC_ROOM - at);
 }
 
-/* The app's filter (become_app): seccomp(2), or prctl before 3.17. */
-static int sc_load(const struct proc_cfg *p)
+/* The app's filter (become_app): seccomp(2), or prctl before 3.17; with
+ * no_new_privs at the end (LATE), else while CAP_SYS_ADMIN is held. */
+static int sc_load(const struct proc_cfg *p, int late)
 {
 	struct sock_fprog prog = { p->filter_len, (struct sock_filter *)p->filter };
 
-	if (!WITH_SECCOMP || !p->filter || (step(S_app_seccomp) == 0 &&
+	if (!WITH_SECCOMP || !p->filter || p->no_new_privs != late || (step(S_app_seccomp) == 0 &&
 	    (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ||
 	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0))))
 		return 0;
@@ -6937,7 +6938,7 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 		return fail("prctl PR_SET_DUMPABLE");
 	if (app_caps(p->caps, p->uid, 0) < 0)
 		return -1;
-	if (!p->no_new_privs && sc_load(p) < 0)        /* the kernel's rule: CAP_SYS_ADMIN, held until here */
+	if (sc_load(p, 0) < 0)                  /* the kernel's rule: CAP_SYS_ADMIN, held until here */
 		return -1;
 	if (step(S_app_creds) < 0 || app_ids(p->uid, p->gid) < 0)
 		return fail("set user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
@@ -6950,7 +6951,7 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 		return fail("prctl PR_SET_NO_NEW_PRIVS");
 	if (strcmp(p->cwd, "/") && app_cwd(p->cwd) < 0)
 		return -1;
-	if (p->no_new_privs && sc_load(p) < 0)
+	if (sc_load(p, 1) < 0)
 		return -1;
 	app_execvpe(p->args[0], (char *const *)p->args, (char *const *)p->env, app_path(p->env));
 }

@@ -1271,8 +1271,9 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 	return *at;
 }
 
-/* Is row K (SC__N: "@default") in the config's list? */
-#define SC_IN(s, k) ((s)->set[(k) >> 6] >> ((k) & 63) & 1)
+/* Is row K (SC__N: "@default") in the config's list?  Put it there. */
+#define SC_IN(s, k) ((s)->bits[(k) >> 6] >> ((k) & 63) & 1)
+#define SC_ADD(s, k) ((s)->bits[(k) >> 6] |= 1ULL << ((k) & 63))
 
 /* Each number's action (BY_NR[number - SC_NR0]): the default profile's
  * rules (for "default" and "@default"), then the list's names; clone3
@@ -3029,7 +3030,7 @@ static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, cons
 	(void)f, (void)i;
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	return cfg_name_bit(x, e, name, "syscall", s->mode == SCM_DENY ? sc_index_deny : sc_index, s->set);
+	return cfg_name_bit(x, e, name, "syscall", s->mode == SCM_DENY ? sc_index_deny : sc_index, s->bits);
 }
 
 /* seccomp.deny (ARG SCM_DENY), seccomp.allow (SCM_ALLOW): one of them. */

@@ -327,7 +327,7 @@ enum seccomp_mode { SCM_DEFAULT, SCM_NONE, SCM_DENY, SCM_ALLOW };
 struct seccomp_cfg {                    /* "seccomp" */
 	enum seccomp_mode mode;
 	int err;                        /* the errno of a refused call; default EPERM */
-	uint64_t set[NSRUN_SYSCALLS_MAX / 64 + 1];      /* bits: rows of nsrun.c's syscall table; "@default" */
+	uint64_t bits[NSRUN_SYSCALLS_MAX / 64 + 1];     /* rows of nsrun.c's syscall table, "@default": SC_IN, SC_ADD */
 };
 
 struct time_cfg {                       /* "time_offsets" */

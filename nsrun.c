@@ -1081,7 +1081,7 @@ static void sc_next(unsigned *pos, char name[40])
 #define X(name, tag, rule) SC_N_##name = SC_NR_(SC_HAS(tag), __NR_##name),
 enum { NSRUN_SYSCALLS(X) };
 #undef X
-#define X(name, tag, rule) _Static_assert(SC_N_##name >= 0 && SC_N_##name <= 511, #name " is not in 9 bits");
+#define X(name, tag, rule) _Static_assert(SC_N_##name >= 0 && SC_N_##name < 511 + !SC_HAS(tag), #name " is not below 511");
 NSRUN_SYSCALLS(X)
 #undef X
 static const unsigned char sc_lo[SC__N] = {
@@ -1198,12 +1198,13 @@ struct sc_iv {                          /* numbers from LO to the next one's LO 
 	unsigned char act;
 };
 
-/* Numbers past the table's (9 bits): the profile's default, but x32's on
- * x86_64 (__X32_SYSCALL_BIT: another ABI, killed) and arm's private calls
- * (__ARM_NR_BASE: set_tls, cacheflush, ...; every libc's start needs
- * set_tls, and no list can name them: allowed in every profile). */
+/* Numbers past the table's (9 bits): slot 511's action, the profile's
+ * default (511 is no arch's number: a row's 511 means "none"), but x32's
+ * on x86_64 (__X32_SYSCALL_BIT: another ABI, killed) and arm's private
+ * calls (__ARM_NR_BASE: set_tls, cacheflush, ...; every libc's start needs
+ * set_tls, and no list can name them: allowed in every profile).  Empty
+ * on the other arches. */
 static const struct sc_iv sc_far[] = {
-	{ 512 + SC_NR0, A_DFLT },
 #ifdef __X32_SYSCALL_BIT
 	{ __X32_SYSCALL_BIT, A_KILL },
 #endif

@@ -7012,7 +7012,9 @@ static int exec_main(void *arg)
 
 /* The request on E's connection: CMD's process into g_ex_proc, and CMD
  * started.  -errno when it cannot run (EINVAL: a request nsrun exec never
- * sends). */
+ * sends; E2BIG: more words or KEY=VALs than a config may have).  The
+ * request: the uid and gid (~0: process.user's), then strings, each after
+ * a tag: 'c' the cwd, 'e' a KEY=VAL, 'a' a word of CMD (in their order). */
 static int exec_start(struct run *r, struct exec_conn *e)
 {
 	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm;
@@ -7032,34 +7034,40 @@ static int exec_start(struct run *r, struct exec_conn *e)
 	end = (char *)g_ex_req + n;
 	*end = 0;
 	memcpy(p, &r->c->proc, sizeof *p);
-	if (nfd != 3 || n <= 8 || end[-1] || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+	if (nfd != 3 || n < 8 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
 		goto out;
 	if (g_ex_req[0] != ~0u)
 		p->uid = g_ex_req[0], p->gid = g_ex_req[1];
-	if (*s)
-		p->cwd = s;
-	for (s += strlen(s) + 1; s < end && *s && na < NSRUN_ARGS_MAX; s += strlen(s) + 1)
-		p->args[na++] = s;
-	p->args[na] = NULL;
-	if (!na || s++ >= end || s[-1])         /* then the "" after CMD */
-		goto out;
-	/* each KEY=VAL replaces process.env's KEY, or is added */
 	for (; s < end; s += strlen(s) + 1) {
-		const char *eq = strchr(s, '=');
-		size_t k = eq ? (size_t)(eq - s) + 1 : 1;
+		const char *eq = strchr(s + 1, '=');
+		char t = *s++;
 
-		if (k == 1)
-			goto out;
-		for (ne = 0; p->env[ne] && strncmp(p->env[ne], s, k); ne++)
-			;
-		if (ne == NSRUN_ARGS_MAX) {
-			rc = -E2BIG;
-			goto out;
+		if (t == 'c') {
+			p->cwd = s;
+			continue;
 		}
+		if (t == 'a' && na < NSRUN_ARGS_MAX) {
+			p->args[na++] = s;
+			continue;
+		}
+		if (t != 'e' || !eq || eq == s)
+			goto big;
+		/* KEY=VAL replaces process.env's KEY, or is added */
+		for (ne = 0; p->env[ne] && strncmp(p->env[ne], s, (size_t)(eq - s) + 1); ne++)
+			;
+		if (ne == NSRUN_ARGS_MAX)
+			goto big;
 		if (!p->env[ne])
 			p->env[ne + 1] = NULL;
 		p->env[ne] = s;
+		continue;
+big:
+		rc = t == 'c' || (t == 'e' && (!eq || eq == s)) ? -EINVAL : -E2BIG;  /* 'a' or 'e': too many */
+		goto out;
 	}
+	p->args[na] = NULL;
+	if (!na)
+		goto out;
 	e->pid = clone(exec_main, app_stack + sizeof app_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, r);
 	rc = e->pid < 0 ? (e->pid = 0, -errno) : 0;
 out:
@@ -7747,8 +7755,6 @@ static int state_record(struct run *r)
  * lock is free was left by a killed nsrun: it is removed on the way. */
 enum { R_INIT_PID, R_INIT_START, R_CONFIG, R_IMAGE, R_CGROUP, R_HOST_IF, R_STOP, R_STARTED, R_STATUS, R__N,
        R_NAME = R__N, R_OWNER, R_UPTIME, R_OOM, R__ALL };        /* and what list and state add */
-static const char rec_keys[] =         /* the record's keys, in state_record's order */
-	"init_pid\0init_start\0config\0image\0cgroup\0host_if\0stop_timeout\0started\0status";
 
 struct srec {
 	const char *name;
@@ -7772,7 +7778,6 @@ static void state_close(struct srec *s)
 static int state_find(const char *name, struct srec *s)
 {
 	char path[sizeof NSRUN_RUNDIR + NSRUN_NAME_MAX + 8], *p, *nl;
-	const char *k = rec_keys;
 	unsigned long long start;
 	pid_t ppid = 0;
 	ssize_t n;
@@ -7799,14 +7804,12 @@ static int state_find(const char *name, struct srec *s)
 	n = pread(s->fd, s->buf, sizeof s->buf - 1, 0);
 	s->buf[n > 0 ? n : 0] = 0;
 	s->pid[0] = (pid_t)scan_num(s->buf, NULL, 10);
-	/* line 1, then KEY=VALUE lines in rec_keys' order, each ending in '\n' */
-	for (i = 0, p = strchr(s->buf, '\n'); i < R__N && p; i++, k += n + 1) {
-		*p++ = 0;
-		n = (ssize_t)strlen(k);
-		if (strncmp(p, k, (size_t)n) || p[n] != '=' || !(nl = strchr(p, '\n')))
-			break;
-		s->v[i] = p + n + 1;
-		p = nl;
+	/* line 1, then the KEY=VALUE lines in state_record's order: all of
+	 * them or line 1 alone (one write) */
+	for (i = -1, p = s->buf; i < R__N && (nl = strchr(p, '\n')); i++, p = nl + 1) {
+		*nl = 0;
+		if (i >= 0)
+			s->v[i] = strchrnul(p, '=') + 1;
 	}
 	if (i == R__N) {                /* a whole record */
 		*p = 0;
@@ -8180,59 +8183,60 @@ static void cli_user(const char *s, uint32_t id[2])
 	id[1] = (uint32_t)g;
 }
 
-/* CMD as a child of NAME's init (exec_serve): the request goes over
+/* CMD as a child of NAME's init (exec_start): the request goes over
  * NAME.sock with our stdin, stdout and stderr; every signal we get goes
  * on to CMD; init's answer is CMD's wait status. */
 static int v_exec(int argc, char **argv)
 {
-	static uint32_t req[NSRUN_EXEC_REQ / 4];
 	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm = { .h = {
 		.cmsg_len = CMSG_LEN(3 * sizeof(int)), .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS } };
-	struct iovec iov = { req, 8 };
+	struct iovec iov = { g_ex_req, 8 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct pollfd pf[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 	struct signalfd_siginfo si;
-	const char *name = NULL, *cwd = "", *sets[NSRUN_ARGS_MAX];
-	int i, nw, rc, fd, v, ne = 0, *fds = (int *)CMSG_DATA(&cm.h);
+	const char *name = NULL, *cmd = NULL;
+	char *req = (char *)g_ex_req;
+	int i, rc, fd, v, *fds = (int *)CMSG_DATA(&cm.h);
 	sigset_t mask;
 	struct srec s;
 
-	req[0] = req[1] = ~0u;                  /* uid, gid: process.user's */
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+	g_ex_req[0] = g_ex_req[1] = ~0u;        /* uid, gid: process.user's */
+	/* the request as the options come (exec_start): -u into the ids; a
+	 * tag and a string for --cwd, each -e and each word after "--" */
+	for (i = 1; i < argc; i++) {
 		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
+		size_t n;
+		char tag = 'c';
 
-		if (!strcmp(o, "-u"))
-			cli_user(val, req);
-		else if (!strcmp(o, "--cwd") && *val == '/')
-			cwd = val;
-		else if (!strcmp(o, "-e") && strchr(val, '=') > val && ne < NSRUN_ARGS_MAX)
-			sets[ne++] = val;
+		if (cmd)
+			tag = 'a', val = o;
+		else if (!strcmp(o, "--") && (cmd = val))
+			continue;
+		else if (!strcmp(o, "-u") && ++i) {
+			cli_user(val, g_ex_req);
+			continue;
+		} else if (!strcmp(o, "--cwd") && *val == '/')
+			i++;
+		else if (!strcmp(o, "-e") && strchr(val, '=') > val)
+			tag = 'e', i++;
 		else if (!name && *o != '-' && (name = o))
 			continue;
 		else
 			usage_die("exec: unexpected argument '%s'%s", o, *o == '-' && *val ? " or a bad value after it" : "");
-		i++;
-	}
-	if (i + 1 >= argc)
-		usage_die("exec: missing '-- CMD'");
-	if ((nw = argc - i - 1) > NSRUN_ARGS_MAX)
-		usage_die("exec: more than %d words of CMD", NSRUN_ARGS_MAX);
-	/* the request: the ids, then the cwd, CMD's words, "", the -e's */
-	for (int j = -1; j <= nw + ne; j++) {
-		const char *w = j < 0 ? cwd : j < nw ? argv[i + 1 + j] : j == nw ? "" : sets[j - nw - 1];
-		size_t n = strlen(w) + 1;
-
-		if (n > sizeof req - iov.iov_len)
+		if ((n = strlen(val) + 1) + 2 > sizeof g_ex_req - iov.iov_len)
 			usage_die("exec: CMD, -e and --cwd take more than %d bytes", NSRUN_EXEC_REQ);
-		memcpy((char *)req + iov.iov_len, w, n);
-		iov.iov_len += n;
+		req[iov.iov_len] = tag;
+		memcpy(req + iov.iov_len + 1, val, n);
+		iov.iov_len += n + 1;
 	}
+	if (!cmd || !*cmd)
+		usage_die("exec: missing '-- CMD'");
 	if ((rc = state_need("exec", name, &s)))
 		return rc;
 	state_close(&s);
 	/* our stdin, stdout and stderr go along; a closed one as /dev/null */
-	for (int f = 0; f < 3; f++)             /* (i stays at "--": CMD is argv[i + 1]) */
+	for (int f = 0; f < 3; f++)
 		if ((fds[f] = fcntl(f, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : f) < 0)
 			return fail("open /dev/null"), verb_fail();
 	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
@@ -8260,7 +8264,7 @@ static int v_exec(int argc, char **argv)
 		    (errno != ECONNRESET || recv(fd, &v, sizeof v, 0) != sizeof v))
 			return not_running(name);
 		if (v < 0)
-			return errno = -v, fail("%s: exec %s", name, argv[i + 1]), verb_fail();
+			return errno = -v, fail("%s: exec %s", name, cmd), verb_fail();
 		return exit_code(v);
 	}
 }

@@ -8284,17 +8284,18 @@ enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE,
 /* The probes, one row after the other, each four strings: the name in the
  * output; the word looked for, when it is not the name; the kernel option
  * that gives it (after "CONFIG_"), or for a system call the version (after
- * "Linux "); what its absence disables.  (One string: a table of four
+ * "Linux "); what its absence disables, when it is not the name's
+ * namespace (or images, a codec's).  (One string: a table of four
  * pointers a row took 704 bytes.) */
 static const char kprobes[] =
-	"pid\0"      "\0"                       "PID_NS\0"               "pid namespace\0"
-	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "every container\0"
-	"uts\0"      "\0"                       "UTS_NS\0"               "uts namespace\0"
-	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc namespace\0"
-	"net\0"      "\0"                       "NET_NS\0"               "net namespace\0"
-	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup namespace\0"
-	"user\0"     "\0"                       "USER_NS\0"              "user namespace\0"
-	"time\0"     "\0"                       "TIME_NS\0"              "time namespace\0"
+	"pid\0"      "\0"                       "PID_NS\0"               "\0"
+	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "\0"
+	"uts\0"      "\0"                       "UTS_NS\0"               "\0"
+	"ipc\0"      "\0"                       "IPC_NS\0"               "\0"
+	"net\0"      "\0"                       "NET_NS\0"               "\0"
+	"cgroup\0"   "\0"                       "CGROUPS\0"              "\0"
+	"user\0"     "\0"                       "USER_NS\0"              "\0"
+	"time\0"     "\0"                       "TIME_NS\0"              "\0"
 	"overlay\0"  "\0"                       "OVERLAY_FS\0"           "root.overlay\0"
 	"squashfs\0" "\0"                       "SQUASHFS\0"             "root.image\0"
 	"cgroup2\0"  "\0"                       "CGROUPS\0"              "cgroup\0"
@@ -8306,11 +8307,11 @@ static const char kprobes[] =
 	"clone3\0"   "\0"                       "5.7\0"                  "CLONE_INTO_CGROUP\0"
 	"pidfd\0"    "\0"                       "5.3\0"                  "pidfd signals\0"
 	"openat2\0"  "\0"                       "5.6\0"                  "openat2 mount checks\0"
-	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip images\0"
-	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz images\0"
-	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo images\0"
-	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 images\0"
-	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd images";
+	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "\0"
+	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "\0"
+	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "\0"
+	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "\0"
+	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "";
 enum { KP_NAME, KP_PROBE, KP_CONFIG, KP_WHAT };
 
 /* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */
@@ -8384,8 +8385,7 @@ static int probe_codecs(uint32_t *have)
 
 static int v_features(int argc, char **argv)
 {
-	char buf[256], ctl[512] = "", path[NSRUN_PATH_MAX + 32];
-	struct out o = { buf, sizeof buf, 0, 0, 1 };
+	char ctl[512] = "", path[NSRUN_PATH_MAX + 32];
 	static const unsigned short calls[] = { SYS_clone3, SYS_pidfd_open, SYS_openat2 };
 	const char *row[K__N][4], *p = kprobes;
 	uint32_t have = 0;
@@ -8412,29 +8412,30 @@ static int v_features(int argc, char **argv)
 		strfmt(path + strlen(path), 32, "/cgroup.controllers");
 	if (!*path || read_small(path, ctl, sizeof ctl) < 0)
 		ctl[0] = 0;
-	ofmt(&o, "{\"features\": {");
+	fdfmt(1, "{\"features\": {");
 	for (int i = 1; i < FEAT__COUNT; i++)
-		ofmt(&o, "%s\"%s\": %s", i > 1 ? ", " : "", feature_names[i], feature_on[i] ? "true" : "false");
-	ofmt(&o, "}, \"kernel\": {\"namespaces\": {");
+		fdfmt(1, "%s\"%s\": %s", i > 1 ? ", " : "", feature_names[i], feature_on[i] ? "true" : "false");
+	fdfmt(1, "}, \"kernel\": {\"namespaces\": {");
 	for (int i = 0; i < K_CODECS; i++)
-		ofmt(&o, "%s\"%s\": %s%s", i ? ", " : "", row[i][KP_NAME], have >> i & 1 ? "true" : "false",
+		fdfmt(1, "%s\"%s\": %s%s", i ? ", " : "", row[i][KP_NAME], have >> i & 1 ? "true" : "false",
 		     i == 7 ? "}" : "");
-	ofmt(&o, ", \"cgroup2_controllers\": [");
+	fdfmt(1, ", \"cgroup2_controllers\": [");
 	for (char *c = ctl; *(c += strspn(c, " \n")); c += strcspn(c, " \n"))
-		ofmt(&o, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(c, " \n"), c);
-	ofmt(&o, "], \"squashfs_codecs\": [");
+		fdfmt(1, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(c, " \n"), c);
+	fdfmt(1, "], \"squashfs_codecs\": [");
 	n = 0;
 	for (int i = K_CODECS; i < K__N; i++)
 		if (have >> i & 1)
-			ofmt(&o, "%s\"%s\"", n++ ? ", " : "", row[i][KP_NAME]);
-	ofmt(&o, "]}, \"missing\": {");
+			fdfmt(1, "%s\"%s\"", n++ ? ", " : "", row[i][KP_NAME]);
+	fdfmt(1, "]}, \"missing\": {");
 	n = 0;
 	for (int i = 0; i < K__N; i++)
 		if (!(have >> i & 1))
-			ofmt(&o, "%s\"%s\": \"%s%s: %s\"", n++ ? ", " : "", row[i][KP_NAME],
-			     i >= K_CLONE3 && i <= K_OPENAT2 ? "Linux " : "CONFIG_", row[i][KP_CONFIG], row[i][KP_WHAT]);
-	ofmt(&o, "}}\n");
-	write_all(1, o.buf, o.n);
+			fdfmt(1, "%s\"%s\": \"%s%s: %s%s\"", n++ ? ", " : "", row[i][KP_NAME],
+			      i >= K_CLONE3 && i <= K_OPENAT2 ? "Linux " : "CONFIG_", row[i][KP_CONFIG],
+			      *row[i][KP_WHAT] ? row[i][KP_WHAT] : row[i][KP_NAME],
+			      *row[i][KP_WHAT] ? "" : i < 8 ? " namespace" : " images");
+	fdfmt(1, "}}\n");
 	return 0;
 }
 

@@ -7046,25 +7046,27 @@ static int exec_start(struct run *r, struct exec_conn *e)
 			p->cwd = s;
 			continue;
 		}
-		if (t == 'a' && na < NSRUN_ARGS_MAX) {
+		rc = -E2BIG;    /* (for a word or a KEY=VAL too many) */
+		if (t == 'a') {
+			if (na == NSRUN_ARGS_MAX)
+				goto out;
 			p->args[na++] = s;
 			continue;
 		}
-		if (t != 'e' || !eq || eq == s)
-			goto big;
+		if (t != 'e' || !eq || eq == s) {
+			rc = -EINVAL;
+			goto out;
+		}
 		/* KEY=VAL replaces process.env's KEY, or is added */
 		for (ne = 0; p->env[ne] && strncmp(p->env[ne], s, (size_t)(eq - s) + 1); ne++)
 			;
 		if (ne == NSRUN_ARGS_MAX)
-			goto big;
+			goto out;
 		if (!p->env[ne])
 			p->env[ne + 1] = NULL;
 		p->env[ne] = s;
-		continue;
-big:
-		rc = t == 'c' || (t == 'e' && (!eq || eq == s)) ? -EINVAL : -E2BIG;  /* 'a' or 'e': too many */
-		goto out;
 	}
+	rc = -EINVAL;
 	p->args[na] = NULL;
 	if (!na)
 		goto out;
@@ -7865,17 +7867,18 @@ static long long now_ms(clockid_t id)
 }
 
 /* Until the owner has ended, its teardown done (its lock is free), or MS
- * have passed (1).  The owner's pidfd wakes us when it exits; without one,
- * the lock is tried every 10 ms. */
-static int state_wait(struct srec *s, long long ms)
+ * have passed (1).  The owner's pidfd wakes us when it exits (one poll for
+ * the whole time: it has closed its files by then); without one (before
+ * 5.3), the lock is tried every 10 ms. */
+static int state_wait(struct srec *s, int ms)
 {
-	long long end = now_ms(CLOCK_MONOTONIC) + ms, left;
 	struct pollfd pf = { .fd = s->pfd[0], .events = POLLIN };
 
 	while (flock(s->fd, LOCK_SH | LOCK_NB) < 0) {
-		if ((left = end - now_ms(CLOCK_MONOTONIC)) <= 0)
+		if (ms < 0)
 			return 1;
-		poll(&pf, s->pfd[0] >= 0, s->pfd[0] >= 0 || left < 10 ? (int)left : 10);
+		ms = pf.fd < 0 ? poll(NULL, 0, 10) - 10 + ms : poll(&pf, 1, ms) > 0 ? 0 : -1;
+		pf.fd = -1;
 	}
 	return 0;
 }
@@ -8149,19 +8152,19 @@ static int v_list(int argc, char **argv)
 static int v_signal(int argc, char **argv)
 {
 	int stop = argv[0][0] == 's', sig = SIGTERM, rc;
-	long long secs = -1;
+	int secs = -1;
 	struct srec s;
 
 	if (argc == 3 && !stop)
 		sig = cli_signal(argv[2]);
 	else if (argc == 4 && stop && !strcmp(argv[2], "-t"))
-		secs = cli_num("stop: -t", argv[3], 3600);
+		secs = (int)cli_num("stop: -t", argv[3], 3600);
 	else if (argc > 2)
 		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
 	if ((rc = state_need(argv[0], argv[1], &s)))
 		return rc;
 	if (secs < 0)
-		secs = (long long)scan_num(s.v[R_STOP], NULL, 10);
+		secs = (int)scan_num(s.v[R_STOP], NULL, 10);
 	/* KILL cannot be forwarded: the init gets it, which ends the container. */
 	if (state_signal(&s, sig == SIGKILL, sig) < 0 ||
 	    (stop && state_wait(&s, secs * 1000) && (state_signal(&s, 1, SIGKILL) < 0 ||

@@ -8415,13 +8415,11 @@ static int v_features(int argc, char **argv)
 		strfmt(path + strlen(path), 32, "/cgroup.controllers");
 	if (!*path || read_small(path, ctl, sizeof ctl) < 0)
 		ctl[0] = 0;
-	fdfmt(1, "{\"features\": {");
-	for (int i = 1; i < FEAT__COUNT; i++)
-		fdfmt(1, "%s\"%s\": %s", i > 1 ? ", " : "", feature_names[i], feature_on[i] ? "true" : "false");
-	fdfmt(1, "}, \"kernel\": {\"namespaces\": {");
-	for (int i = 0; i < K_CODECS; i++)
-		fdfmt(1, "%s\"%s\": %s%s", i ? ", " : "", row[i][KP_NAME], have >> i & 1 ? "true" : "false",
-		     i == 7 ? "}" : "");
+	/* the booleans: the build's features, then the kernel's probes */
+	for (int i = 1, k; (k = i - FEAT__COUNT) < K_CODECS; i++)
+		fdfmt(1, "%s\"%s\": %s", i == 1 ? "{\"features\": {" : !k ? "}, \"kernel\": {\"namespaces\": {" :
+		      k == 8 ? "}, " : ", ", k < 0 ? feature_names[i] : row[k][KP_NAME],
+		      (k < 0 ? feature_on[i] : have >> k & 1) ? "true" : "false");
 	fdfmt(1, ", \"cgroup2_controllers\": [");
 	for (char *c = ctl; *(c += strspn(c, " \n")); c += strcspn(c, " \n"))
 		fdfmt(1, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(c, " \n"), c);

@@ -7010,20 +7010,66 @@ static int exec_main(void *arg)
 	_exit(125);
 }
 
-/* The request on E's connection: CMD's process into g_ex_proc, and CMD
- * started.  -errno when it cannot run (EINVAL: a request nsrun exec never
- * sends; E2BIG: more words or KEY=VALs than a config may have).  The
- * request: the uid and gid (~0: process.user's), then strings, each after
- * a tag: 'c' the cwd, 'e' a KEY=VAL, 'a' a word of CMD (in their order). */
+/* exec's arguments after the verb (ARGC, ARGV), as its command line has
+ * them and as init reads them from its request: NAME, -u UID:GID, -e
+ * KEY=VAL (replacing process.env's KEY, or added), --cwd DIR, then "--"
+ * and CMD.  Into P (CMD's process: the config's, as the options change
+ * it) and *NAME.  NULL, or the argument that is wrong (exec_no_cmd: no
+ * CMD).  One reader for both ends: exec checks its options with it, init
+ * applies them. */
+static const char exec_no_cmd[] = "-- CMD";
+
+static const char *exec_args(int argc, char **argv, struct proc_cfg *p, const char **name)
+{
+	for (int i = 0, n; i < argc; i++) {
+		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "", *eq = strchr(val, '=');
+		char *end;
+		unsigned long long u = scan_num(val, &end, 10), g = *end == ':' ? scan_num(end + 1, &end, 10) : ~0ULL;
+
+		if (!strcmp(o, "--")) {
+			for (n = 0; ++i < argc && n < NSRUN_ARGS_MAX;)
+				p->args[n++] = argv[i];
+			p->args[n] = NULL;
+			return i < argc ? argv[i] : n ? NULL : exec_no_cmd;
+		}
+		if (!strcmp(o, "-u") && *val >= '0' && *val <= '9' && !*end && end[-1] != ':' &&
+		    u < 0xffffffff && g < 0xffffffff)
+			p->uid = (uid_t)u, p->gid = (gid_t)g;
+		else if (!strcmp(o, "--cwd") && *val == '/')
+			p->cwd = val;
+		else if (!strcmp(o, "-e") && eq > val) {
+			for (n = 0; p->env[n] && strncmp(p->env[n], val, (size_t)(eq - val) + 1); n++)
+				;
+			if (n == NSRUN_ARGS_MAX)
+				return o;
+			if (!p->env[n])
+				p->env[n + 1] = NULL;
+			p->env[n] = val;
+		} else if (!*name && *o != '-') {
+			*name = o;
+			continue;
+		} else {
+			return o;
+		}
+		i++;
+	}
+	return exec_no_cmd;
+}
+
+/* The request on E's connection: exec's arguments (exec_args), each
+ * ending in a NUL, with its stdin, stdout and stderr; CMD started.
+ * -errno when it cannot run (E2BIG: more words or KEY=VALs than a config
+ * may have, or a request nsrun exec never sends). */
 static int exec_start(struct run *r, struct exec_conn *e)
 {
+	static char *av[3 * NSRUN_ARGS_MAX + 8];
 	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm;
 	struct iovec iov = { g_ex_req, sizeof g_ex_req - 1 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
-	struct proc_cfg *p = &g_ex_proc;
-	char *s = (char *)(g_ex_req + 2), *end;
+	const char *name = NULL;
+	char *s = (char *)g_ex_req, *end;
 	ssize_t n = recvmsg(e->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	int na = 0, ne, nfd = 0, rc = -EINVAL;
+	int na = 0, nfd = 0, rc = -E2BIG;
 
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -errno;
@@ -7031,44 +7077,12 @@ static int exec_start(struct run *r, struct exec_conn *e)
 		nfd = (int)((cm.h.cmsg_len - CMSG_LEN(0)) / sizeof(int));
 	nfd = nfd > 4 ? 4 : nfd;
 	memcpy(g_ex_fds, CMSG_DATA(&cm.h), (size_t)nfd * sizeof(int));
-	end = (char *)g_ex_req + n;
+	end = s + n;
 	*end = 0;
-	memcpy(p, &r->c->proc, sizeof *p);
-	if (nfd != 3 || n < 8 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
-		goto out;
-	if (g_ex_req[0] != ~0u)
-		p->uid = g_ex_req[0], p->gid = g_ex_req[1];
-	for (; s < end; s += strlen(s) + 1) {
-		const char *eq = strchr(s + 1, '=');
-		char t = *s++;
-
-		if (t == 'c') {
-			p->cwd = s;
-			continue;
-		}
-		rc = -E2BIG;    /* (for a word or a KEY=VAL too many) */
-		if (t == 'a') {
-			if (na == NSRUN_ARGS_MAX)
-				goto out;
-			p->args[na++] = s;
-			continue;
-		}
-		if (t != 'e' || !eq || eq == s) {
-			rc = -EINVAL;
-			goto out;
-		}
-		/* KEY=VAL replaces process.env's KEY, or is added */
-		for (ne = 0; p->env[ne] && strncmp(p->env[ne], s, (size_t)(eq - s) + 1); ne++)
-			;
-		if (ne == NSRUN_ARGS_MAX)
-			goto out;
-		if (!p->env[ne])
-			p->env[ne + 1] = NULL;
-		p->env[ne] = s;
-	}
-	rc = -EINVAL;
-	p->args[na] = NULL;
-	if (!na)
+	memcpy(&g_ex_proc, &r->c->proc, sizeof g_ex_proc);
+	for (; s < end && na < (int)(sizeof av / sizeof av[0]); s += strlen(s) + 1)
+		av[na++] = s;
+	if (nfd != 3 || s < end || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || exec_args(na, av, &g_ex_proc, &name))
 		goto out;
 	e->pid = clone(exec_main, app_stack + sizeof app_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, r);
 	rc = e->pid < 0 ? (e->pid = 0, -errno) : 0;
@@ -8174,18 +8188,6 @@ static int v_signal(int argc, char **argv)
 	return rc < 0 ? verb_fail() : 0;
 }
 
-/* "UID:GID", numbers: as process.user. */
-static void cli_user(const char *s, uint32_t id[2])
-{
-	char *end;
-	unsigned long long u = scan_num(s, &end, 10), g = *end == ':' ? scan_num(end + 1, &end, 10) : ~0ULL;
-
-	if (*s < '0' || *s > '9' || *end || end[-1] == ':' || u >= 0xffffffff || g >= 0xffffffff)
-		usage_die("exec: -u: expected UID:GID (numbers), got '%s'", s);
-	id[0] = (uint32_t)u;
-	id[1] = (uint32_t)g;
-}
-
 /* CMD as a child of NAME's init (exec_start): the request goes over
  * NAME.sock with our stdin, stdout and stderr; every signal we get goes
  * on to CMD; init's answer is CMD's wait status. */
@@ -8193,48 +8195,28 @@ static int v_exec(int argc, char **argv)
 {
 	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm = { .h = {
 		.cmsg_len = CMSG_LEN(3 * sizeof(int)), .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS } };
-	struct iovec iov = { g_ex_req, 8 };
+	struct iovec iov = { g_ex_req, 0 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct pollfd pf[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 	struct signalfd_siginfo si;
-	const char *name = NULL, *cmd = NULL;
-	char *req = (char *)g_ex_req;
+	const char *name = NULL, *bad = exec_args(argc - 1, argv + 1, &g_ex_proc, &name);
 	int i, rc, fd, v, *fds = (int *)CMSG_DATA(&cm.h);
 	sigset_t mask;
 	struct srec s;
 
-	g_ex_req[0] = g_ex_req[1] = ~0u;        /* uid, gid: process.user's */
-	/* the request as the options come (exec_start): -u into the ids; a
-	 * tag and a string for --cwd, each -e and each word after "--" */
+	if (bad)
+		usage_die(bad == exec_no_cmd ? "exec: missing '%s'" : "exec: unexpected argument '%s' (or a bad value after it)",
+			  bad);
+	/* the request: our arguments as they are, each ending in a NUL */
 	for (i = 1; i < argc; i++) {
-		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
-		size_t n;
-		char tag = 'c';
+		size_t n = strlen(argv[i]) + 1;
 
-		if (cmd)
-			tag = 'a', val = o;
-		else if (!strcmp(o, "--") && (cmd = val))
-			continue;
-		else if (!strcmp(o, "-u") && ++i) {
-			cli_user(val, g_ex_req);
-			continue;
-		} else if (!strcmp(o, "--cwd") && *val == '/')
-			i++;
-		else if (!strcmp(o, "-e") && strchr(val, '=') > val)
-			tag = 'e', i++;
-		else if (!name && *o != '-' && (name = o))
-			continue;
-		else
-			usage_die("exec: unexpected argument '%s'%s", o, *o == '-' && *val ? " or a bad value after it" : "");
-		if ((n = strlen(val) + 1) + 2 > sizeof g_ex_req - iov.iov_len)
+		if (n >= sizeof g_ex_req - iov.iov_len)
 			usage_die("exec: CMD, -e and --cwd take more than %d bytes", NSRUN_EXEC_REQ);
-		req[iov.iov_len] = tag;
-		memcpy(req + iov.iov_len + 1, val, n);
-		iov.iov_len += n + 1;
+		memcpy((char *)g_ex_req + iov.iov_len, argv[i], n);
+		iov.iov_len += n;
 	}
-	if (!cmd || !*cmd)
-		usage_die("exec: missing '-- CMD'");
 	if ((rc = state_need("exec", name, &s)))
 		return rc;
 	state_close(&s);
@@ -8267,7 +8249,7 @@ static int v_exec(int argc, char **argv)
 		    (errno != ECONNRESET || recv(fd, &v, sizeof v, 0) != sizeof v))
 			return not_running(name);
 		if (v < 0)
-			return errno = -v, fail("%s: exec %s", name, cmd), verb_fail();
+			return errno = -v, fail("%s: exec %s", name, g_ex_proc.args[0]), verb_fail();
 		return exit_code(v);
 	}
 }

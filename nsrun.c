@@ -444,6 +444,13 @@ static void warn(const char *fmt, ...)
 	errno = e;
 }
 
+/* The failure's one line (g_err) on stderr; 125, nsrun's own failure. */
+static int err_line(void)
+{
+	fdfmt(2, "nsrun: %s\n", g_err);
+	return 125;
+}
+
 /* The memory nsrun allocates: cJSON's tree of the config and libc's DIR
  * for /proc, all at start.  A bump arena in .bss replaces libc's allocator
  * (7 KiB of code): untouched pages cost no RAM, the size is a hard bound,
@@ -7006,7 +7013,7 @@ static int exec_main(void *arg)
 		if (dup2(fd[i], i) < 0)
 			_exit(125);
 	become_app(&g_ex_proc, r->sig_ign, r->c->ns & NS_PID ? 0 : SIGKILL);
-	fdfmt(2, "nsrun: %s\n", g_err);        /* on exec's stderr */
+	err_line();                     /* on exec's stderr */
 	_exit(125);
 }
 
@@ -7846,20 +7853,13 @@ static int not_running(const char *name)
 	return 1;
 }
 
-/* A verb's own failure: its one line, 125. */
-static int verb_fail(void)
-{
-	fdfmt(2, "nsrun: %s\n", g_err);
-	return 125;
-}
-
 /* The running container NAME for VERB: 0, S holds it; else the verb's exit
  * status, its line written: 1 when NAME does not run, 125 on a failure. */
 static int state_need(const char *verb, const char *name, struct srec *s)
 {
 	int rc = state_find(cli_name(verb, name), s);
 
-	return rc > 0 ? not_running(name) : rc < 0 ? verb_fail() : 0;
+	return rc > 0 ? not_running(name) : rc < 0 ? err_line() : 0;
 }
 
 /* Signal SIG to the owner (WHO 0), which forwards it as it forwards a
@@ -8086,10 +8086,8 @@ static int v_run(int argc, char **argv)
 		usage_die("run: no ARG after '--'");
 	if (nargs > NSRUN_ARGS_MAX)
 		usage_die("run: more than %d ARGs", NSRUN_ARGS_MAX);
-	if (cfg_load(file, &c) < 0) {
-		fdfmt(2, "nsrun: %s\n", g_err);
-		return 125;
-	}
+	if (cfg_load(file, &c) < 0)
+		return err_line();
 	for (int i = 0; i < nargs; i++)
 		c.proc.args[i] = argv[3 + i];
 	if (nargs)
@@ -8098,7 +8096,7 @@ static int v_run(int argc, char **argv)
 		status = 125;
 	undo_all();                     /* teardown == rollback: same code, every run */
 	if (g_err[0])
-		fdfmt(2, "nsrun: %s\n", g_err);
+		err_line();
 	cfg_free(&c);
 	return status;
 }
@@ -8107,10 +8105,8 @@ static int v_check(int argc, char **argv)
 {
 	struct cfg c;
 
-	if (cfg_load(cli_config(argc, argv, 0), &c) < 0) {
-		fdfmt(2, "nsrun: %s\n", g_err);
-		return 1;
-	}
+	if (cfg_load(cli_config(argc, argv, 0), &c) < 0)
+		return err_line(), 1;
 	cfg_free(&c);
 	return 0;
 }
@@ -8138,7 +8134,7 @@ static int v_list(int argc, char **argv)
 			usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
 		ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
 		if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
-			return fail("open %s", NSRUN_RUNDIR), verb_fail();
+			return fail("open %s", NSRUN_RUNDIR), err_line();
 	}
 	while (d && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
@@ -8185,7 +8181,7 @@ static int v_signal(int argc, char **argv)
 	     (state_wait(&s, 10000) && failx("%s: still running 10 s after SIGKILL", s.name)))))
 		rc = -1;
 	state_close(&s);
-	return rc < 0 ? verb_fail() : 0;
+	return rc < 0 ? err_line() : 0;
 }
 
 /* CMD as a child of NAME's init (exec_start): the request goes over
@@ -8223,7 +8219,7 @@ static int v_exec(int argc, char **argv)
 	/* our stdin, stdout and stderr go along; a closed one as /dev/null */
 	for (int f = 0; f < 3; f++)
 		if ((fds[f] = fcntl(f, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : f) < 0)
-			return fail("open /dev/null"), verb_fail();
+			return fail("open /dev/null"), err_line();
 	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
@@ -8233,7 +8229,7 @@ static int v_exec(int argc, char **argv)
 	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
 	    syscall(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL) < 0)
 		return errno == ENOENT || errno == ECONNREFUSED ? not_running(name)
-		       : (fail("send to %s", a.sun_path), verb_fail());
+		       : (fail("send to %s", a.sun_path), err_line());
 	/* until init answers: every signal we get goes to CMD */
 	for (pf[0].fd = fd;;) {
 		if (poll(pf, 2, -1) < 0)
@@ -8249,7 +8245,7 @@ static int v_exec(int argc, char **argv)
 		    (errno != ECONNRESET || recv(fd, &v, sizeof v, 0) != sizeof v))
 			return not_running(name);
 		if (v < 0)
-			return errno = -v, fail("%s: exec %s", name, g_ex_proc.args[0]), verb_fail();
+			return errno = -v, fail("%s: exec %s", name, g_ex_proc.args[0]), err_line();
 		return exit_code(v);
 	}
 }

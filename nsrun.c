@@ -3966,30 +3966,16 @@ static struct dm_ioctl *dm_req(const char *name, unsigned flags)
 	return h;
 }
 
-/* Is the line WORD in FILE (/proc/misc: "236 device-mapper")? */
-static int proc_has(const char *file, const char *word)
-{
-	char buf[2048];
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-	size_t len = strlen(word);
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	/* (not strstr: musl's two-way search costs 1.2 KB of the binary) */
-	for (const char *p = buf; *p; p++)
-		if (p > buf && p[-1] == ' ' && !strncmp(p, word, len) && (p[len] == '\n' || !p[len]))
-			return 1;
-	return 0;
-}
+static uint32_t proc_words(const char *file, const char *const *w, int stride, uint32_t mask);
 
 /* /dev/mapper/control, in g_dm_ctl; only on a kernel that has device-mapper. */
 static int dm_control(const struct cfg *c)
 {
 	if (g_dm_ctl >= 0)
 		return 0;
-	if (!proc_has("/proc/misc", "device-mapper"))
+	static const char *const dm = "device-mapper";
+
+	if (!proc_words("/proc/misc", &dm, 1, 1))
 		return verity_fail(c, 0, "this kernel has no device-mapper (CONFIG_BLK_DEV_DM, or its module "
 				   "dm-mod not loaded): dm-verity needs it");
 	if ((g_dm_ctl = open("/dev/mapper/control", O_RDWR | O_CLOEXEC)) < 0)
@@ -4497,6 +4483,31 @@ static size_t lines_next(struct lines *l, char *line, size_t size)
 	}
 	line[n] = 0;
 	return n;
+}
+
+/* Which of the words W[0], W[STRIDE], W[2 * STRIDE] ... (bit I: W[I *
+ * STRIDE]; those of MASK) are a word of a line of FILE after a blank:
+ * /proc/misc "236 device-mapper", /proc/filesystems "nodev\toverlay",
+ * /proc/kallsyms "ffffffffc0a1b2c3 t veth_xmit\t[veth]".  One pass for
+ * all of them: features' probes, dm-verity's device-mapper. */
+static uint32_t proc_words(const char *file, const char *const *w, int stride, uint32_t mask)
+{
+	struct lines f = { .fd = open(file, O_RDONLY | O_CLOEXEC) };
+	char line[256];
+	uint32_t have = 0;
+
+	while (f.fd >= 0 && lines_next(&f, line, sizeof line))
+		for (const char *p = line; *p; p++)     /* a blank, then a word */
+			for (int i = 0; *p <= ' ' && mask >> i; i++) {
+				const char *k = w[i * stride];
+				size_t n = strlen(k);
+
+				if (mask >> i & 1 && !strncmp(p + 1, k, n) && (unsigned char)p[n + 1] <= ' ')
+					have |= 1u << i;
+			}
+	if (f.fd >= 0)
+		close(f.fd);
+	return have;
 }
 
 /* /proc/self/mountinfo, one mount at a time: its mount point (octal
@@ -8224,9 +8235,10 @@ static int v_exec(int argc, char **argv)
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	/* (not libc's sendmsg: its copy of the message for 64-bit padding is
-	 * 300 bytes of code; the padding is zero here) */
+	 * 300 bytes of code; the padding is zero here; nor its connect, 46
+	 * bytes that only this call would bring) */
 	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0 ||
-	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || syscall(SYS_connect, fd, &a, sizeof a) < 0 ||
 	    syscall(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL) < 0)
 		return errno == ENOENT || errno == ECONNREFUSED ? not_running(name)
 		       : (fail("send to %s", a.sun_path), err_line());
@@ -8295,24 +8307,6 @@ static const char kprobes[] =
 	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "";
 enum { KP_NAME, KP_PROBE, KP_CONFIG, KP_WHAT };
 
-/* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */
-static void probe_file(const char *file, const char *(*row)[4], uint32_t mask, uint32_t *have)
-{
-	struct lines f = { .fd = open(file, O_RDONLY | O_CLOEXEC) };
-	char line[256];
-
-	while (f.fd >= 0 && lines_next(&f, line, sizeof line))
-		for (const char *p = line; *p; p++)     /* a blank, then a word */
-			for (int i = 0; *p <= ' ' && i < K__N; i++) {
-				size_t n = strlen(row[i][KP_PROBE]);
-
-				if (mask >> i & 1 && !strncmp(p + 1, row[i][KP_PROBE], n) && (unsigned char)p[n + 1] <= ' ')
-					*have |= 1u << i;
-			}
-	if (f.fd >= 0)
-		close(f.fd);
-}
-
 /* A squashfs 4.0 of one empty directory whose tables are all stored
  * uncompressed (mksquashfs EMPTY IMG -comp lz4 -b 4096 -noI -noD -noF -noX
  * -no-xattrs -no-exports -nopad -all-root -mkfs-time 0 -all-time 0).  Its
@@ -8347,7 +8341,7 @@ static int probe_codecs(uint32_t *have)
 	for (int i = 0; i < 5; i++) {
 		img[20] = codec_ids[i];
 		img[25] = codec_ids[i] == 5 ? 7 : 3;
-		if ((mfd = memfd_create("nsrun-codec", MFD_CLOEXEC)) < 0 || ftruncate(mfd, 4096) < 0 ||
+		if ((mfd = (int)syscall(SYS_memfd_create, "nsrun-codec", MFD_CLOEXEC)) < 0 || ftruncate(mfd, 4096) < 0 ||
 		    pwrite(mfd, img, sizeof img, 0) != (ssize_t)sizeof img)
 			lfd = -1;
 		else
@@ -8368,8 +8362,8 @@ static int v_features(int argc, char **argv)
 {
 	char ctl[512] = "", path[NSRUN_PATH_MAX + 32];
 	static const unsigned short calls[] = { SYS_clone3, SYS_pidfd_open, SYS_openat2 };
-	const char *row[K__N][4], *p = kprobes;
-	uint32_t have = 0;
+	const char *row[K__N][4], *p = kprobes, *const *w = &row[0][KP_PROBE];
+	uint32_t have = 0, kall;
 	int n = 0;
 
 	if (argc > 1)
@@ -8381,11 +8375,10 @@ static int v_features(int argc, char **argv)
 		have |= (uint32_t)(access(path, F_OK) == 0) << i;
 	}
 	/* Codecs first: their mount loads a squashfs module not loaded yet. */
-	if (probe_codecs(&have) < 0)
-		probe_file("/proc/kallsyms", row, 31u << K_CODECS, &have);
-	probe_file("/proc/filesystems", row, 7u << K_OVERLAY, &have);
-	probe_file("/proc/misc", row, 1u << K_DM, &have);
-	probe_file("/proc/kallsyms", row, 7u << K_LOOP | 1u << K_VERITY, &have);
+	kall = probe_codecs(&have) < 0 ? 31u << K_CODECS : 0;    /* (then kallsyms knows them) */
+	have |= proc_words("/proc/filesystems", w, 4, 7u << K_OVERLAY);
+	have |= proc_words("/proc/misc", w, 4, 1u << K_DM);
+	have |= proc_words("/proc/kallsyms", w, 4, kall | 7u << K_LOOP | 1u << K_VERITY);
 	/* each refuses (-1, NULL, 0) with EINVAL where it exists */
 	for (int i = K_CLONE3; i <= K_OPENAT2; i++)
 		have |= (uint32_t)(syscall(calls[i - K_CLONE3], -1, NULL, 0) < 0 && errno != ENOSYS) << i;

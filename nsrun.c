@@ -8202,10 +8202,10 @@ static int v_exec(int argc, char **argv)
 {
 	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm = { .h = {
 		.cmsg_len = CMSG_LEN(3 * sizeof(int)), .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS } };
-	struct iovec iov = { g_ex_req, 0 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct pollfd pf[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+	struct iovec iov[1024];         /* UIO_MAXIOV */
+	struct msghdr mh = { .msg_iov = iov, .msg_control = &cm, .msg_controllen = sizeof cm };
+	struct sockaddr_un a;           /* (the kernel reads sun_path to its NUL) */
+	struct pollfd pf[2] = { { .events = POLLIN }, { .events = POLLIN } };
 	struct signalfd_siginfo si;
 	const char *name = NULL, *bad = exec_args(argc - 1, argv + 1, &g_ex_proc, &name);
 	int i, rc, fd, v, *fds = (int *)CMSG_DATA(&cm.h);
@@ -8215,15 +8215,13 @@ static int v_exec(int argc, char **argv)
 	if (bad)
 		usage_die(bad == exec_no_cmd ? "exec: missing '%s'" : "exec: unexpected argument '%s' (or a bad value after it)",
 			  bad);
-	/* the request: our arguments as they are, each ending in a NUL */
-	for (i = 1; i < argc; i++) {
-		size_t n = strlen(argv[i]) + 1;
-
-		if (n >= sizeof g_ex_req - iov.iov_len)
-			usage_die("exec: CMD, -e and --cwd take more than %d bytes", NSRUN_EXEC_REQ);
-		memcpy((char *)g_ex_req + iov.iov_len, argv[i], n);
-		iov.iov_len += n;
-	}
+	/* the request: our arguments as they are, each with its NUL (a longer
+	 * one than init takes is refused: E2BIG) */
+	if (argc > (int)(sizeof iov / sizeof iov[0]))
+		usage_die("exec: more than %d arguments", (int)(sizeof iov / sizeof iov[0]));
+	for (i = 1; i < argc; i++)
+		iov[i - 1] = (struct iovec){ argv[i], strlen(argv[i]) + 1 };
+	mh.msg_iovlen = (size_t)argc - 1;
 	if ((rc = state_need("exec", name, &s)))
 		return rc;
 	state_close(&s);
@@ -8231,6 +8229,7 @@ static int v_exec(int argc, char **argv)
 	for (int f = 0; f < 3; f++)
 		if ((fds[f] = fcntl(f, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : f) < 0)
 			return fail("open /dev/null"), err_line();
+	a.sun_family = AF_UNIX;
 	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
@@ -8360,7 +8359,7 @@ static int probe_codecs(uint32_t *have)
 
 static int v_features(int argc, char **argv)
 {
-	char ctl[512] = "", path[NSRUN_PATH_MAX + 32];
+	char ctl[512], path[NSRUN_PATH_MAX + 32];
 	static const unsigned short calls[] = { SYS_clone3, SYS_pidfd_open, SYS_openat2 };
 	const char *row[K__N][4], *p = kprobes, *const *w = &row[0][KP_PROBE];
 	uint32_t have = 0, kall;
@@ -8382,10 +8381,11 @@ static int v_features(int argc, char **argv)
 	/* each refuses (-1, NULL, 0) with EINVAL where it exists */
 	for (int i = K_CLONE3; i <= K_OPENAT2; i++)
 		have |= (uint32_t)(syscall(calls[i - K_CLONE3], -1, NULL, 0) < 0 && errno != ENOSYS) << i;
-	if (cg_find_mount(NULL, path, NSRUN_PATH_MAX) == 0 && *path)
+	ctl[0] = 0;
+	if (cg_find_mount(NULL, path, NSRUN_PATH_MAX) == 0 && *path) {
 		strfmt(path + strlen(path), 32, "/cgroup.controllers");
-	if (!*path || read_small(path, ctl, sizeof ctl) < 0)
-		ctl[0] = 0;
+		read_small(path, ctl, sizeof ctl);
+	}
 	/* the booleans: the build's features, then the kernel's probes */
 	for (int i = 1, k; (k = i - FEAT__COUNT) < K_CODECS; i++)
 		fdfmt(1, "%s\"%s\": %s", i == 1 ? "{\"features\": {" : !k ? "}, \"kernel\": {\"namespaces\": {" :

@@ -8212,13 +8212,12 @@ static int v_exec(int argc, char **argv)
 	sigset_t mask;
 	struct srec s;
 
-	if (bad)
-		usage_die(bad == exec_no_cmd ? "exec: missing '%s'" : "exec: unexpected argument '%s' (or a bad value after it)",
-			  bad);
+	/* (an option's value that is wrong: the option is unexpected) */
+	if (bad || argc > (int)(sizeof iov / sizeof iov[0]))
+		usage_die(bad == exec_no_cmd ? "%s: missing '%s'" : "%s: unexpected argument '%s'", argv[0],
+			  bad ? bad : argv[sizeof iov / sizeof iov[0]]);
 	/* the request: our arguments as they are, each with its NUL (a longer
 	 * one than init takes is refused: E2BIG) */
-	if (argc > (int)(sizeof iov / sizeof iov[0]))
-		usage_die("exec: more than %d arguments", (int)(sizeof iov / sizeof iov[0]));
 	for (i = 1; i < argc; i++)
 		iov[i - 1] = (struct iovec){ argv[i], strlen(argv[i]) + 1 };
 	mh.msg_iovlen = (size_t)argc - 1;
@@ -8344,7 +8343,7 @@ static int probe_codecs(uint32_t *have)
 		    pwrite(mfd, img, sizeof img, 0) != (ssize_t)sizeof img)
 			lfd = -1;
 		else
-			lfd = img_loop_attach(mfd, "nsrun features", 0, dev, sizeof dev);
+			lfd = img_loop_attach(mfd, "nsrun-codec", 0, dev, sizeof dev);
 		if (mfd >= 0)
 			close(mfd);
 		if (lfd < 0)
@@ -8366,7 +8365,7 @@ static int v_features(int argc, char **argv)
 	int n = 0;
 
 	if (argc > 1)
-		usage_die("features: unexpected argument '%s'", argv[1]);
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[1]);
 	for (int i = 0; i < K__N * 4; i++, p += strlen(p) + 1)
 		row[i / 4][i % 4] = *p || i % 4 != KP_PROBE ? p : row[i / 4][KP_NAME];
 	for (int i = 0; i < 8; i++) {

@@ -6982,10 +6982,11 @@ static int app_main(void *arg)
 }
 
 /* ---- nsrun exec, served by init ---------------------------------------
- * A request is one message on a connection to NAME.sock (state_sock): two
- * uint32 (uid and gid, ~0: process.user), then NUL-ended strings: the cwd
- * ("": process.cwd), CMD's words, "", the -e KEY=VALs; exec's stdin,
- * stdout and stderr ride along (SCM_RIGHTS).  Init starts CMD as its child
+ * A request is one message on a connection to NAME.sock (state_sock):
+ * exec's arguments after the verb as its command line has them, each
+ * ending in a NUL, which init reads with the function exec checked them
+ * with (exec_args); exec's stdin, stdout and stderr ride along
+ * (SCM_RIGHTS).  Init starts CMD as its child
  * the way it started the app (the same stack, become_app with the config's
  * process but for what the request sets), so CMD is in every namespace,
  * the root and the cgroup of the container, its parent is PID 1, and it is

@@ -3971,10 +3971,10 @@ static uint32_t proc_words(const char *file, const char *const *w, int stride, u
 /* /dev/mapper/control, in g_dm_ctl; only on a kernel that has device-mapper. */
 static int dm_control(const struct cfg *c)
 {
-	if (g_dm_ctl >= 0)
-		return 0;
 	static const char *const dm = "device-mapper";
 
+	if (g_dm_ctl >= 0)
+		return 0;
 	if (!proc_words("/proc/misc", &dm, 1, 1))
 		return verity_fail(c, 0, "this kernel has no device-mapper (CONFIG_BLK_DEV_DM, or its module "
 				   "dm-mod not loaded): dm-verity needs it");

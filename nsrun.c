@@ -445,6 +445,13 @@ static void warn(const char *fmt, ...)
 	errno = e;
 }
 
+/* The failure's one line (g_err) on stderr; 125, nsrun's own failure. */
+static int err_line(void)
+{
+	fdfmt(2, "nsrun: %s\n", g_err);
+	return 125;
+}
+
 /* The memory nsrun allocates: cJSON's tree of the config and libc's DIR
  * for /proc, all at start.  A bump arena in .bss replaces libc's allocator
  * (7 KiB of code): untouched pages cost no RAM, the size is a hard bound,
@@ -978,7 +985,11 @@ static const char sc_names[] =
  * characters and a NUL (symbols of code C); both canonical Huffman codes:
  * COUNT[l] codes of length l + 1, SYM their symbols in code order.  The
  * block is `build/unit --sc-names`, which the unit tests check against the
- * table. */
+ * table.  Code C also has a symbol, 128 + I, for each piece I of sc_tok
+ * (the longest that fits is taken). */
+static const char sc_tok[][8] = {
+	"_time64", "64", "xattr", "32", "time", "_module", "get", "_file_", "_create",
+};
 /* -- build/unit --sc-names -- */
 static const unsigned char sc_pcount[12] = {
 	0, 1, 3, 4, 2, 3, 1, 1, 2, 0, 0, 0,
@@ -987,66 +998,63 @@ static const unsigned char sc_psym[] = {
 	1, 2, 3, 4, 0, 5, 6, 9, 7, 8, 10, 13, 15, 12, 11, 20, 21,
 };
 static const unsigned char sc_ccount[12] = {
-	0, 0, 3, 3, 8, 9, 5, 1, 1, 1, 2, 0,
+	0, 1, 0, 5, 8, 7, 6, 5, 3, 5, 2, 0,
 };
 static const unsigned char sc_csym[] = {
-	0, 101, 116, 97, 105, 114, 95, 99, 100, 108, 109, 110, 111, 115, 50, 52, 54, 102, 103, 107,
-	112, 117, 121, 51, 104, 118, 119, 120, 98, 113, 106, 49, 56,
+	0, 97, 101, 105, 115, 116, 99, 100, 108, 109, 110, 111, 112, 114, 95, 102, 103, 107, 117, 118,
+	121, 104, 119, 129, 131, 132, 134, 50, 98, 120, 128, 130, 113, 133, 135, 51, 52, 54, 106, 136,
+	49, 56,
 };
 static const unsigned char sc_pk[] =
-	"\225j\235\344\011:\277\223\225Y`>3\253\242,g^\302\254\310\234\260@)\351\344\003\375'o\374\201}\246"
-	"\371\314l\265\202j\321@\344w\272\042\253B-\355V>>\271\255i[\221\371\364\234v\257La\375 \352\257"
-	"\354\365\236o\340\275\200k\007A;\241\023\225-\277\231U\321{\275\347\033\272\016\012\236\024x\027"
-	"\017\250\215\002\215oG\277\026(\306\020\250#\237\311\312\177\362F\274\333\2129\250\340\304/\311"
-	"\033\267\025+o\304\273\255\230n}\314J^\370\222\274q[1\223\2227\342\335V\270\023\375\202'\321)\254"
-	"\037\004\243wfA\327\223v\257La\375 \010\232\320Lm\224\273\022UX)\2466\312]\011\356\013^\340\027"
-	"\212\327\2505\345\240\211\370\375\017G\025\233F-\230\353k.\374-\230\257\271\360\244Q\013\370\260k/"
-	"8\013\3701\177\2101A.$\0351\356\013\265[\316\234\323\204]\240\362\361\311m\205j\035\331D\250\017"
-	"\371\376$\357.l\2638A~\027\017\270\215\2021\301\343\3331\257\005c\202\272*z[A1\331|z\006\007\3653)"
-	"\200wWj\243\334\225\240\372\324\317\244\200F>\301\210\023\004\333\370\360gR\200\231G\337\375\200"
-	"\250\237I\001\265qwA\343b\207.\317'$\023z[\321\246mE\357\023g[\241\247g o\204\342\356\331D\354\266"
-	"\202[\374\241\223\274q[1_s}`o\234&\324A\245\223\321Y\323|\332D\032\3335\252\347\007\211\361wO\245"
-	"\352S\210\336A+\311\202\006\347\353F\276\005.\354\232\270\333\012\363\360\202\363Z\220\333\013\316"
-	"k\201\017/\230\327\202\304\270\257\211}-\260\313\033\003\276\310\350\326\210\034^\320q!^\2206\017"
-	"\344\362\202\204\217p=pX/\243!\234\207\027\354k\301\334^\260\257\005\251\336\134\310=\355 <\275 #"
-	"\237\335\032q\306\045X^\320\215c/\366\300\267\027\314k\201\177&\005\220\036\224\227J\320]\251\215r"
-	"WBC\276\077\311JI_S~\343zw\341\367\077\334h\351k\312o0R\266\236Y\341\302\251\030\017|P\374\260k"
-	"\302\327A\361\303\256\2117\311\033\267\025\236\324}!\367_s\301wx\077\022\273\030\330\340\341S\014"
-	"\354\244\356\013\312\252\320\305hp\205\303G:(\234I\201+\243\316\334.\300\037s\332\2752\325a\005S"
-	"\207\025\350\311\252\300kEU\353\245\216|&+\045\305]\211\315A\023S\334\225\223\302\006\247\302\263"
-	"\322d\335A~\217o\307\274\026pP\077\223\002x\077\021\0234\305\216\374L\012P}\352gR\200\221Oh\234"
-	"\367\225J\036\343t\202`\033\037\376L\0120\311\023\326\317\244\200dBo+\252Y\371\370$\370\363^\000"
-	"\333\237E8\003\336K\312A\0231\2239(\340G\230\230.;8\241\236G\020\234\305\003m\202\372(h\023\250#"
-	"\237\350\005m\265\202f\027\262\200Q|\177R-\202\356.t\232\224I\001}\230\332\270\273\320\227\035\234"
-	"\340\212!fA\077\360/\035\324\244L\012\270\017\371\376\300\343b\207\345\215\045\230\351\037\342K"
-	"\362\306m\305\235\354\005\277$o\334V\370\356\325\373\011\202\315.0\217\254\012\037\024\034\371\003"
-	"\317^\240\247gp\367:\362\211c\265\302\315.T\267\306\244\221\336\326Ke2A}\314J^\200\337}\312d\002"
-	"\373\234\214OV\005\236\211\032\027;\222\376\236\364\266^*\223\011\255 \021\023fA]vO\202\354y\364"
-	"\335\217\344\343\317&\361\004\255\340\371\206\213\200\261'~\330\225\306\305\016\317\321\255\272"
-	"\036\340e/\351\240\366\202\031\027;f\262\2274\375\350V\241\213\310\002}\206R\214!p\362IV\353\310"
-	"\350=Ht\273b\210Y`\324\012\256Q+:\311\033\267\025DV\205he[\321\037\314\002Uo\256m\205F\346\234\251"
-	"Y\371\370$6Xi\223\270\237\226\202V>\370\373\206\213\037xG\274\202\311\312\254\0157\311\033\267\025"
-	"(,\023\334\272\332<\3007\134\334V\314\007gA\375\273\031Oj\243\334\225\320\220eU\334\264\027T\320"
-	"\012boZA\212\007R\275\237\270&\344\003\375\215!(\177\220=FCZ\233\007n\2227n+z\036P\263+\355^\231.;"
-	"8\341\361\341\317\244\200\2725bL\270\013\364\357\346T:\371@S\026J\363\231\331j\005\255x\200\311"
-	"\177@i\372aY>:\346b/\336\017\234\030\271\331<1\377n\336\364\276\017LPwt\314\274\347\305^0\362\306"
-	"\3625\027\276$o\334VX\307\364\343\337\315\233\336\367\201\232\371\315\222\016*]\341#\134Oj\366\303"
-	"\077\357X\333w\357\256\007\217\024\330\313\302\032v\3467\313]\031\230\210tP\311\273\030\037\253"
-	"\370\237\344\215\333\212\231\224\355\273w\327\203G\012\354ea\015;\363\233\345\256\014\314\343\254"
-	"\0050\347\321.\370\016\327\003UfA-\253\302\007\005\217\013\2267\226q\341I\362\306m\205zAv\257\304"
-	"\335V\244\265y\240\347\201h@J\215\355\032\325\363\2037\275Gc\352\243\020\211\361wO\245\352S\210"
-	"\336A+\311\202\206\366\222\254\224\340\234p\031\315\274wk\204\367yx\301}-\350\333\013\356k\201\017"
-	"/\230\327\202\304\270\257\211}-\360{Luk\204]\336\030p\237\360uxA\302G\270\0368xx\301}-\350yx\301"
-	"\276\026\314\355\005\373Z\320\267\027\334\327\202To.xzAF>\307\045X\3368\366b\017|{\301\274\026\370"
-	"gR\200\203j6O\360n&8\253\302E\360AA\267\312\370v\340\207e\371\350H\325\224\345\023\356V1{\301]\341"
-	"\213\275x\077\220\030\271\331<\341\240\356\350\360\274\347\305^\300\310'\205\311V+\3462\017pU\317"
-	"\004\223j6O \023\262\255\310>1\333\212\374 o\204\364\200\257]c\337\321\035<\255z\077qLP\317H\332"
-	"\2752\205\365\203\370\026d\237\320\314V+\274O\330\373>\340:\016\270\3715Q\042\301qz\255\300\033"
-	"\221H9h\042\246\260R\304\034\324\3700\342\356Xy#\336m\305LJ\336\210w[\321{\301I9h\042\356A\311\033"
-	"\361m+\356\244\344\215\370\266\025\231\340\364ZA\334=\233\210\273\255\340\376e\253\025u\037TTo.P"
-	"\275\271@\263yB\343\356\302,\240[#T\275\237\030\0234\337\026\004\223\325\377\340\330\355\256\332"
-	"\013$\023\2207\242\3734a\223\274q[\321\023\365\331G\234\340m\375\270/\320\376\277!\243\026h^\3253"
-	"\301d|\030\250\257\271V\304\013ry\001\341\042\372\003";
+	"\265\224\342\252;4\275\273\026M\001~y\212BIJ:\202\371\233\270\343\200\234\227]/\364\357\353\013V_"
+	"\374\362$\245@\221Ya\246\3332f\212\202\352\262J>\315\365\261<\210_-\375\231\3226\245>\363Z\016\277"
+	"\201\265\014c\205\251\262\243\235J\222n\232\242\320k9\374\206\306\033\273\006\334\262MT{F\375\336"
+	"\350'\232\275\007\224\236\366E\362\277/\336\007\363\236\352\374\276\331\027\357\203i\322\272\027"
+	"\325\301\367\315\270\306\213\367\201\233\322\177aWz\231\3226\205\336\232\246@\343\3723\245m\012S"
+	"\045h\375Me-\032\372\033\216\201\077\360_\224\216^\312\177\374\376\307\211\302.\275df\334\305\202"
+	"\277\017\346.\026<K/\031Nm\261f\316\007|i:\225\221@\026d\331f\077\006\265JJ\352.\301~\240|\232\353"
+	"\003\225\322\223\204\242\326\303\326k\261f\301V\231;\244[\266\211k\317\214\004\356\367\306<\031"
+	"\011\324\242\320\017\310\022\342WK\360\376\001k\026\277\241\230\307\017\352i\207>w\230Z\373\251"
+	"\077\340\251\267\3256\244\361\203j\077Z\240>\264\241aiG!A\077h\211\007\275:\347\201\256\226\340"
+	"\205\346\321\222\204\262\0178B\277\350o\346.\026'\266\252.A\275\227]g\323\262\370U\235T\255\243"
+	"\027K\027\231\375\363\360X\212y\220\270M\225\274\310T\301i\034\344\236q\326\026\316}`\335,s\236"
+	"\344\260\314y\342\3152\363$\263\037\303\331'\266\327\304Cu6\251J6\313\364\034\3042\251\276\221a"
+	"\231L\353\323\342\302SZ\356\225\250o\226\331'sXf\237\244X\265 \207\313\246\330-\223\236\366&U9}"
+	"\004\016\313t\325\276f\271\360a\231y\342\037\210\270(\313E\241Y\374F=l\275\026\311y\271K\244\033"
+	"\327\232\005\277\377qg]\356\022\351\006}I\322\222\026\234\325c\366\013\277\365\324\026\216\307[Om"
+	"\341\274\337\3305\216A\216\317j\201\217im[\264\205Nv\352f\036:Y\3278\006JQ\320\320Yq\301\323\372"
+	"\362\346\270\006\214D\355\251\016\320/M\177J\227\314\224.\031])\012X)T\221\226KO\373\0429/\363("
+	"\312\246\251\022\272\314\243\250k\260S=\246\245X\134\313\012\351\326\357\215y\302\373\007\254\355D"
+	"\002yh#\077P\314\343\007z\332Q\337\217\261\344\324\373n\012Sk\077\365\007\134u\307\361\203B\202~PU"
+	"\362i\256\360i-\203\326O\231\323t\3425\377\307\270\246\251\001\266M\011]\206l\352\250\245>\025\366"
+	"l\223\226@\255gZ\002JO;\375AK)Pe\220\017\350\331\326k)9\320\321\202^\134C\042&:u\251\375hA\017\331"
+	"\324a\314\036\232\002}\301\257\345\355\032\0221q\353a\353\205\373\320\206_yjR;\225\357\233\353\332"
+	"2\277o|\264bm\207\251U\006\370\226\242\3407\236\351\304\3362\272Z\202\243\225\236v\216\224\202\253"
+	"\014\252I\325\045\372r\223\226\213.\022\250u/\252\003\364\276zHH\300\352\256\363LQ\300\222R}h#\313"
+	"\347\265\334\244\345\242\213\004\035S\225H0\037\324\220\303\025\222\245\336V\333\026\353\237\342"
+	"\3123U2\317}Z(\350\134\027=\265\305\322\2076\354\275I\261\270\300\362\232\227\367\232\231>\2641"
+	"\256-/n[\223\202\206\222\017t\366Xf\357\001\273^\213\224\322\023\275NU\272\216\331CS@/\005F/\205"
+	"\376\206\231\242 \225\374\240O\346\003\025\253\026\017\324\223\272/U\362i\256\354\324\242\342\312="
+	"\3532U\362\311\337}Z\350\211Wb\005\134\213\246\370\207\373\0151\045)\0341\252op\237\026\372`N\316"
+	"\007\365\353\320y\375F=$E\341.k\246\246J&rS\311$\333$\305\332\316\225 '\372\354=P:\311:{\045\265"
+	"\372\306\375\246}CU\306\237!\233:\356\247\376\240&U\031\011\356\007\372u\250\307\262\353\205<d\306"
+	"\342\227')\005j\266\011\256\277 \026\267MRXo\314\320\226\255m\234\331S\025\337\231_\207\036jm\355"
+	"\314\3248fc\374\360\241-3\257|\027\013\276o\034\233\333\366\353\320C\255\255\235\362t\323\274\274"
+	"\2271\255O\213k\251\362\305\077k\254\254\2535\213\213'b\262C\246T\326\323M\363Qt2s.\357\305Z\350<"
+	"\245\360\377\233q\015YWk\026\027O\304d\207L\251\254\247\233\346\243\350d.\323\222AS\352u\340cZ\134"
+	"\250h\012TS\024\374\306}\340W\356\203\347\033\265LV+\312}\220Z}\243}#\321Q,U\353\350\305\322\305"
+	"\273\334z\325\245\365\254d\366\317\303c)\346A\3426U\362\042S\205\266\274H\316S\335q\356U\2545\251"
+	"\212W\337,s\237\364a\231\373\304\233e\346If\077\206\263O|\353\036M\252b{M\334\034\217\3152\231\326"
+	"\247\305\205\247n\226\271O\3327\313\354\2239,\263O\372\260\314}\222b\325\002\273e\322\323\336G\340"
+	"W_\263\134\370\260\314<\361\017\274\253\370\016\267*\201S\024\234\003\277\321\021\271\337\033\330&"
+	")\2547R\302C\322\216\233\024f\315\334\277\361\320\226\255md\366T\305w<5\216\331\260\037>\264e\350i"
+	"\327`\222\224\302\014\261\011\243XRp\215*\276CH\220\007Y\235y\220/dUQ\134p\227\321\327\225np\325bm"
+	"\347H\240\226\310\237)mS\276\017\262:\362$\245\340\325\261\265\265\343\3227\134m8\025\252\260\355V"
+	"\012XU2\377c\262\026\015e\336\375\3249\217\306\276x\037\214k\274x\037\364\2329\377q\337/\276\007"
+	"\3275^|\017\342\260[)0\217\226$\224\373\200\343+I)\324\361\236\305\252\005\024\253\026P\305w\324"
+	"\217\026\314\0074\251\212\212\265\235\221@~\223\251\340Z\354\023\317U\216\022kF!\001/\272\271\004"
+	"\373M;u\256}\356p\223\266\035\003\352\377\377!\275d\344\243XRp\235\247N\352.\026\177\023\313dX\206"
+	"i\241\364\011";
 /* -- end -- */
 
 /* The symbol of a canonical code at bit POS of sc_pk (low bits first). */
@@ -1066,12 +1074,15 @@ static unsigned sc_sym(unsigned *pos, const unsigned char *count, const unsigned
 }
 
 /* The name after the one in NAME (at bit POS of sc_pk) into NAME. */
-static void sc_next(unsigned *pos, char name[32])
+static void sc_next(unsigned *pos, char name[40])
 {
-	unsigned p = sc_sym(pos, sc_pcount, sc_psym);
+	unsigned p = sc_sym(pos, sc_pcount, sc_psym), c;
 
-	while (p < 31 && (name[p] = (char)sc_sym(pos, sc_ccount, sc_csym)))
-		p++;
+	while (p < 32 && (c = sc_sym(pos, sc_ccount, sc_csym)))
+		if (c < 128)
+			name[p++] = (char)c;
+		else
+			p = (unsigned)(stpcpy(name + p, sc_tok[c - 128]) - name);
 	name[p] = 0;
 }
 
@@ -1085,7 +1096,7 @@ static void sc_next(unsigned *pos, char name[32])
 #define X(name, tag, rule) SC_N_##name = SC_NR_(SC_HAS(tag), __NR_##name),
 enum { NSRUN_SYSCALLS(X) };
 #undef X
-#define X(name, tag, rule) _Static_assert(SC_N_##name >= 0 && SC_N_##name <= 511, #name " is not in 9 bits");
+#define X(name, tag, rule) _Static_assert(SC_N_##name >= 0 && SC_N_##name < 511 + !SC_HAS(tag), #name " is not below 511");
 NSRUN_SYSCALLS(X)
 #undef X
 static const unsigned char sc_lo[SC__N] = {
@@ -1180,7 +1191,7 @@ static const struct { const char *names, *why; } sc_docs[] = {
 /* The row of syscall NAME, or -1. */
 static int sc_index(const char *name)
 {
-	char s[32];
+	char s[40];
 	unsigned pos = 0;
 
 	for (int i = 0; i < SC__N; i++) {
@@ -1202,12 +1213,13 @@ struct sc_iv {                          /* numbers from LO to the next one's LO 
 	unsigned char act;
 };
 
-/* Numbers past the table's (9 bits): the profile's default, but x32's on
- * x86_64 (__X32_SYSCALL_BIT: another ABI, killed) and arm's private calls
- * (__ARM_NR_BASE: set_tls, cacheflush, ...; every libc's start needs
- * set_tls, and no list can name them: allowed in every profile). */
+/* Numbers past the table's (9 bits): slot 511's action, the profile's
+ * default (511 is no arch's number: a row's 511 means "none"), but x32's
+ * on x86_64 (__X32_SYSCALL_BIT: another ABI, killed) and arm's private
+ * calls (__ARM_NR_BASE: set_tls, cacheflush, ...; every libc's start needs
+ * set_tls, and no list can name them: allowed in every profile).  Empty
+ * on the other arches. */
 static const struct sc_iv sc_far[] = {
-	{ 512 + SC_NR0, A_DFLT },
 #ifdef __X32_SYSCALL_BIT
 	{ __X32_SYSCALL_BIT, A_KILL },
 #endif
@@ -1275,8 +1287,9 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 	return *at;
 }
 
-/* Is row K (SC__N: "@default") in the config's list? */
-#define SC_IN(s, k) ((s)->set[(k) >> 3] >> ((k) & 7) & 1)
+/* Is row K (SC__N: "@default") in the config's list?  Put it there. */
+#define SC_IN(s, k) ((s)->bits[(k) >> 6] >> ((k) & 63) & 1)
+#define SC_ADD(s, k) ((s)->bits[(k) >> 6] |= 1ULL << ((k) & 63))
 
 /* Each number's action (BY_NR[number - SC_NR0]): the default profile's
  * rules (for "default" and "@default"), then the list's names; clone3
@@ -1342,12 +1355,13 @@ static void sc_build(struct cfg *c)
 	c->proc.filter_len = (unsigned short)(SC_ROOM - at);
 }
 
-/* The app's filter (become_app): seccomp(2), or prctl before 3.17. */
-static int sc_load(const struct proc_cfg *p)
+/* The app's filter (become_app): seccomp(2), or prctl before 3.17; with
+ * no_new_privs at the end (LATE), else while CAP_SYS_ADMIN is held. */
+static int sc_load(const struct proc_cfg *p, int late)
 {
 	struct sock_fprog prog = { p->filter_len, (struct sock_filter *)p->filter };
 
-	if (!WITH_SECCOMP || !p->filter || (step(S_app_seccomp) == 0 &&
+	if (!WITH_SECCOMP || !p->filter || p->no_new_privs != late || (step(S_app_seccomp) == 0 &&
 	    (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ||
 	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0))))
 		return 0;
@@ -1600,6 +1614,24 @@ static const char *js_show(const struct ctx *x, const cJSON *v, char *buf, size_
 	else
 		strfmt(buf, len, "%s", js_type(v));
 	return buf;
+}
+
+/* V as one of the quoted words of LIST ("\"a\", \"b\" or \"c\"", and
+ * whatever else the message says beside them): *OUT its index; else one
+ * error line, "expected LIST, got V". */
+static int cfg_word(const struct ctx *x, const cJSON *v, const char *name, const char *list, int *out)
+{
+	char shown[64];
+	int i = 0;
+
+	for (const char *p = list; cJSON_IsString(v) && (p = strchr(p, '"')); i++) {
+		size_t w = strcspn(++p, "\"");
+
+		if (!strncmp(p, v->valuestring, w) && !v->valuestring[w])
+			return *out = i, 0;
+		p += w + 1;
+	}
+	return cfg_err(x, v, 0, name, "expected %s, got %s", list, js_show(x, v, shown, sizeof shown));
 }
 
 /* cJSON finds where a number ends with strtod() and keeps its value as a
@@ -2205,14 +2237,12 @@ static int p_vhash(const struct ctx *x, const cJSON *v, const char *name, const 
 
 static int p_valg(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	const char *s;
+	int i;
 
 	(void)f;
-	if (cfg_string(x, v, name, &s) < 0)
+	if (cfg_word(x, v, name, "\"sha256\" or \"sha512\"", &i) < 0)
 		return -1;
-	if (strcmp(s, "sha256") && strcmp(s, "sha512"))
-		return cfg_err(x, v, 0, name, "expected \"sha256\" or \"sha512\", got \"%s\"", s);
-	*(const char **)out = s;
+	*(const char **)out = v->valuestring;
 	return 0;
 }
 
@@ -2331,14 +2361,10 @@ static int p_oom(const struct ctx *x, const cJSON *v, const char *name, const st
  * waits for every process; it needs the pid namespace, whose init it is). */
 static int p_wait(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	const char *w;
-
 	(void)f;
-	if (cfg_string(x, v, name, &w) < 0)
+	if (cfg_word(x, v, name, "\"app\" or \"all\"", out) < 0)
 		return -1;
-	if (strcmp(w, "app") && strcmp(w, "all"))
-		return cfg_err(x, v, 0, name, "expected \"app\" or \"all\", got \"%s\"", w);
-	if ((*(int *)out = w[1] == 'l') && !(x->c->ns & NS_PID))
+	if (*(int *)out && !(x->c->ns & NS_PID))
 		return cfg_err(x, v, 0, name, "\"all\" needs the pid namespace");
 	return 0;
 }
@@ -2434,25 +2460,39 @@ static const char *cap_name(int n)
 	return s;
 }
 
-static int p_cap_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
-		      void *out, int i)
+/* The number of capability "CAP_NAME", or -1. */
+static int cap_index(const char *s)
 {
-	uint64_t *set = out;
-	const char *s, *c = "";
+	const char *c = "";
 	int n = 0;
 
-	(void)f, (void)i;
-	if (cfg_string(x, e, name, &s) < 0)
-		return -1;
 	if (!strncmp(s, "CAP_", 4))
 		while (*(c = cap_name(n)) && strcmp(c, s + 4))
 			n++;
-	if (!*c)
-		return cfg_err(x, e, 0, name, "unknown capability \"%s\"", s);
-	if (*set >> n & 1)
-		return cfg_err(x, e, 0, name, "duplicate capability \"%s\"", s);
-	*set |= 1ULL << n;
+	return *c ? n : -1;
+}
+
+/* A name of a list of them (capabilities, syscalls: WHAT), as the bit
+ * INDEX gives it (-1: unknown) in SET; named twice is an error too. */
+static int cfg_name_bit(const struct ctx *x, const cJSON *e, const char *name, const char *what,
+			int (*index)(const char *), uint64_t *set)
+{
+	const char *s;
+	int k;
+
+	if (cfg_string(x, e, name, &s) < 0)
+		return -1;
+	if ((k = index(s)) < 0 || set[k >> 6] >> (k & 63) & 1)
+		return cfg_err(x, e, 0, name, "%s %s \"%s\"", k < 0 ? "unknown" : "duplicate", what, s);
+	set[k >> 6] |= 1ULL << (k & 63);
 	return 0;
+}
+
+static int p_cap_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
+		      void *out, int i)
+{
+	(void)f, (void)i;
+	return cfg_name_bit(x, e, name, "capability", cap_index, out);
 }
 
 /* process.capabilities: the set replaces the default one; [] is none. */
@@ -2622,18 +2662,8 @@ static int p_size(const struct ctx *x, const cJSON *v, const char *name, const s
 
 static int p_mtype(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	const char *type;
-
 	(void)f;
-	if (cfg_string(x, v, name, &type) < 0)
-		return -1;
-	if (!strcmp(type, "bind"))
-		*(int *)out = M_BIND;
-	else if (!strcmp(type, "tmpfs"))
-		*(int *)out = M_TMPFS;
-	else
-		return cfg_err(x, v, 0, name, "expected \"bind\" or \"tmpfs\", got \"%s\"", type);
-	return 0;
+	return cfg_word(x, v, name, "\"bind\" or \"tmpfs\"", out);   /* M_BIND M_TMPFS */
 }
 
 /* An absolute path below "/": a mount target (ARG 0), a cgroup parent (1). */
@@ -3038,12 +3068,13 @@ static int p_port(const struct ctx *x, const cJSON *v, const char *name, const s
 
 static int p_proto(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	char shown[64];
+	int i;
 
 	(void)f;
-	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "tcp") || !strcmp(v->valuestring, "udp")))
-		return *(unsigned char *)out = v->valuestring[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP, 0;
-	return cfg_err(x, v, 0, name, "expected \"tcp\" or \"udp\", got %s", js_show(x, v, shown, sizeof shown));
+	if (cfg_word(x, v, name, "\"tcp\" or \"udp\"", &i) < 0)
+		return -1;
+	*(unsigned char *)out = i ? IPPROTO_UDP : IPPROTO_TCP;
+	return 0;
 }
 
 /* Do two published ports collide: one proto, one host port, overlapping
@@ -3100,35 +3131,29 @@ static int p_net(const struct ctx *x, const cJSON *v, const char *name, const st
 static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	struct seccomp_cfg *s = out;
-	char shown[64];
 
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if ((v->type & 0xff) == cJSON_Object)
 		return p_object(x, v, name, f, out) < 0 ? -1 : s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, SC_ONE_LIST) : 0;
-	if (cJSON_IsString(v) && !strcmp(v->valuestring, "none"))
-		return s->mode = SCM_NONE, 0;
-	if (cJSON_IsString(v) && !strcmp(v->valuestring, "default"))
-		return 0;
-	return cfg_err(x, v, 0, name, "expected \"default\", \"none\" or an object, got %s", js_show(x, v, shown, sizeof shown));
+	return cfg_word(x, v, name, "\"default\", \"none\" or an object", (int *)&s->mode);   /* SCM_DEFAULT SCM_NONE */
 }
 
-/* A name of seccomp.deny or .allow: its row; "@default" (deny only): SC__N. */
+/* A name of seccomp.deny: its row, "@default" SC__N. */
+static int sc_index_deny(const char *name)
+{
+	return strcmp(name, "@default") ? sc_index(name) : SC__N;
+}
+
 static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
 		     void *out, int i)
 {
 	struct seccomp_cfg *s = out;
-	const char *n;
-	int k;
 
 	(void)f, (void)i;
-	if (!WITH_SECCOMP || cfg_string(x, e, name, &n) < 0)   /* (compiled out: never called) */
+	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	k = s->mode == SCM_DENY && !strcmp(n, "@default") ? SC__N : sc_index(n);
-	if (k < 0 || SC_IN(s, k))
-		return cfg_err(x, e, 0, name, "%s syscall \"%s\"", k < 0 ? "unknown" : "duplicate", n);
-	s->set[k >> 3] |= (unsigned char)(1 << (k & 7));
-	return 0;
+	return cfg_name_bit(x, e, name, "syscall", s->mode == SCM_DENY ? sc_index_deny : sc_index, s->bits);
 }
 
 /* seccomp.deny (ARG SCM_DENY), seccomp.allow (SCM_ALLOW): one of them. */
@@ -3145,31 +3170,26 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 }
 
 /* The errno names seccomp.errno takes (or a number), and their values. */
-#define SC_ERRNOS "EPERM ENOENT EIO EBADF EAGAIN ENOMEM EACCES EFAULT EBUSY EINVAL ENOSYS EOPNOTSUPP"
-static const char sc_errnos[] = SC_ERRNOS;
+#define SC_ERRNOS "\"EPERM\", \"ENOENT\", \"EIO\", \"EBADF\", \"EAGAIN\", \"ENOMEM\", \"EACCES\", \"EFAULT\", " \
+	"\"EBUSY\", \"EINVAL\", \"ENOSYS\", \"EOPNOTSUPP\""
 static const unsigned char sc_errno_v[] = {
 	EPERM, ENOENT, EIO, EBADF, EAGAIN, ENOMEM, EACCES, EFAULT, EBUSY, EINVAL, ENOSYS, EOPNOTSUPP,
 };
 
 static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	char shown[64];
 	int64_t n;
+	int i;
 
 	(void)f;
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	if (cJSON_IsString(v) && *v->valuestring) {
-		size_t l = strlen(v->valuestring), i = 0;
-
-		for (const char *p = sc_errnos; *p; p += strcspn(p, " "), p += *p == ' ', i++)
-			if (!strncmp(p, v->valuestring, l) && (p[l] == ' ' || !p[l]))
-				return *(int *)out = sc_errno_v[i], 0;
-	}
 	if (cJSON_IsNumber(v))
 		return cfg_int(x, v, name, 1, 4095, &n) < 0 ? -1 : (*(int *)out = (int)n, 0);
-	return cfg_err(x, v, 0, name, "expected %s or a number from 1 to 4095, got %s", sc_errnos,
-		       js_show(x, v, shown, sizeof shown));
+	if (cfg_word(x, v, name, SC_ERRNOS " or a number from 1 to 4095", &i) < 0)
+		return -1;
+	*(int *)out = sc_errno_v[i];
+	return 0;
 }
 
 /* ---- the rows ------------------------------------------------------------ */
@@ -3839,7 +3859,7 @@ static int p_osc_rule(const struct ctx *x, const cJSON *e, const char *name, con
 			return -1;
 		if ((k = sc_index(n->valuestring)) < 0)
 			continue;
-		s->set[k >> 3] |= (unsigned char)(1 << (k & 7));
+		SC_ADD(s, k);
 		if (!g || a != A_ALLOW)
 			s->by_nr[sc_v(k)] = (unsigned char)a;
 		else if (k == SC_personality)
@@ -4666,30 +4686,16 @@ static struct dm_ioctl *dm_req(const char *name, unsigned flags)
 	return h;
 }
 
-/* Is the line WORD in FILE (/proc/misc: "236 device-mapper")? */
-static int proc_has(const char *file, const char *word)
-{
-	char buf[2048];
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-	size_t len = strlen(word);
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	/* (not strstr: musl's two-way search costs 1.2 KB of the binary) */
-	for (const char *p = buf; *p; p++)
-		if (p > buf && p[-1] == ' ' && !strncmp(p, word, len) && (p[len] == '\n' || !p[len]))
-			return 1;
-	return 0;
-}
+static uint32_t proc_words(const char *file, const char *const *w, int stride, uint32_t mask);
 
 /* /dev/mapper/control, in g_dm_ctl; only on a kernel that has device-mapper. */
 static int dm_control(const struct cfg *c)
 {
+	static const char *const dm = "device-mapper";
+
 	if (g_dm_ctl >= 0)
 		return 0;
-	if (!proc_has("/proc/misc", "device-mapper"))
+	if (!proc_words("/proc/misc", &dm, 1, 1))
 		return verity_fail(c, 0, "this kernel has no device-mapper (CONFIG_BLK_DEV_DM, or its module "
 				   "dm-mod not loaded): dm-verity needs it");
 	if ((g_dm_ctl = open("/dev/mapper/control", O_RDWR | O_CLOEXEC)) < 0)
@@ -5197,6 +5203,31 @@ static size_t lines_next(struct lines *l, char *line, size_t size)
 	}
 	line[n] = 0;
 	return n;
+}
+
+/* Which of the words W[0], W[STRIDE], W[2 * STRIDE] ... (bit I: W[I *
+ * STRIDE]; those of MASK) are a word of a line of FILE after a blank:
+ * /proc/misc "236 device-mapper", /proc/filesystems "nodev\toverlay",
+ * /proc/kallsyms "ffffffffc0a1b2c3 t veth_xmit\t[veth]".  One pass for
+ * all of them: features' probes, dm-verity's device-mapper. */
+static uint32_t proc_words(const char *file, const char *const *w, int stride, uint32_t mask)
+{
+	struct lines f = { .fd = open(file, O_RDONLY | O_CLOEXEC) };
+	char line[256];
+	uint32_t have = 0;
+
+	while (f.fd >= 0 && lines_next(&f, line, sizeof line))
+		for (const char *p = line; *p; p++)     /* a blank, then a word */
+			for (int i = 0; *p <= ' ' && mask >> i; i++) {
+				const char *k = w[i * stride];
+				size_t n = strlen(k);
+
+				if (mask >> i & 1 && !strncmp(p + 1, k, n) && (unsigned char)p[n + 1] <= ' ')
+					have |= 1u << i;
+			}
+	if (f.fd >= 0)
+		close(f.fd);
+	return have;
 }
 
 /* /proc/self/mountinfo, one mount at a time: its mount point (octal
@@ -7646,7 +7677,7 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 		return fail("prctl PR_SET_DUMPABLE");
 	if (app_caps(p, 0) < 0)
 		return -1;
-	if (!p->no_new_privs && sc_load(p) < 0)        /* the kernel's rule: CAP_SYS_ADMIN, held until here */
+	if (sc_load(p, 0) < 0)                  /* the kernel's rule: CAP_SYS_ADMIN, held until here */
 		return -1;
 	/* keepcaps: an app of another uid keeps the set until capset and
 	 * execve (it then has OCI's ambient ones, else none) */
@@ -7661,7 +7692,7 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 		return fail("prctl PR_SET_NO_NEW_PRIVS");
 	if (strcmp(p->cwd, "/") && app_cwd(p->cwd) < 0)
 		return -1;
-	if (p->no_new_privs && sc_load(p) < 0)
+	if (sc_load(p, 1) < 0)
 		return -1;
 	if (WITH_OCI && g_oci.fifo > 2 && oci_wait() < 0)     /* an OCI create: until start */
 		return -1;
@@ -7687,10 +7718,11 @@ static int app_main(void *arg)
 }
 
 /* ---- nsrun exec, served by init ---------------------------------------
- * A request is one message on a connection to NAME.sock (state_sock): two
- * uint32 (uid and gid, ~0: process.user), then NUL-ended strings: the cwd
- * ("": process.cwd), CMD's words, "", the -e KEY=VALs; exec's stdin,
- * stdout and stderr ride along (SCM_RIGHTS).  Init starts CMD as its child
+ * A request is one message on a connection to NAME.sock (state_sock):
+ * exec's arguments after the verb as its command line has them, each
+ * ending in a NUL, which init reads with the function exec checked them
+ * with (exec_args); exec's stdin, stdout and stderr ride along
+ * (SCM_RIGHTS).  Init starts CMD as its child
  * the way it started the app (the same stack, become_app with the config's
  * process but for what the request sets), so CMD is in every namespace,
  * the root and the cgroup of the container, its parent is PID 1, and it is
@@ -7729,22 +7761,70 @@ static int exec_main(void *arg)
 		if (dup2(fd[i], i) < 0)
 			_exit(125);
 	become_app(&g_ex_proc, r->sig_ign, r->c->ns & NS_PID ? 0 : SIGKILL);
-	fdfmt(2, "nsrun: %s\n", g_err);        /* on exec's stderr */
+	err_line();                     /* on exec's stderr */
 	_exit(125);
 }
 
-/* The request on E's connection: CMD's process into g_ex_proc, and CMD
- * started.  -errno when it cannot run (EINVAL: a request nsrun exec never
- * sends). */
+/* exec's arguments after the verb (ARGC, ARGV), as its command line has
+ * them and as init reads them from its request: NAME, -u UID:GID, -e
+ * KEY=VAL (replacing process.env's KEY, or added), --cwd DIR, then "--"
+ * and CMD.  Into P (CMD's process: the config's, as the options change
+ * it) and *NAME.  NULL, or the argument that is wrong (exec_no_cmd: no
+ * CMD).  One reader for both ends: exec checks its options with it, init
+ * applies them. */
+static const char exec_no_cmd[] = "-- CMD";
+
+static const char *exec_args(int argc, char **argv, struct proc_cfg *p, const char **name)
+{
+	for (int i = 0, n; i < argc; i++) {
+		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "", *eq = strchr(val, '=');
+		char *end;
+		unsigned long long u = scan_num(val, &end, 10), g = *end == ':' ? scan_num(end + 1, &end, 10) : ~0ULL;
+
+		if (!strcmp(o, "--")) {
+			for (n = 0; ++i < argc && n < NSRUN_ARGS_MAX;)
+				p->args[n++] = argv[i];
+			p->args[n] = NULL;
+			return i < argc ? argv[i] : n ? NULL : exec_no_cmd;
+		}
+		if (!strcmp(o, "-u") && *val >= '0' && *val <= '9' && !*end && end[-1] != ':' &&
+		    u < 0xffffffff && g < 0xffffffff)
+			p->uid = (uid_t)u, p->gid = (gid_t)g;
+		else if (!strcmp(o, "--cwd") && *val == '/')
+			p->cwd = val;
+		else if (!strcmp(o, "-e") && eq > val) {
+			for (n = 0; p->env[n] && strncmp(p->env[n], val, (size_t)(eq - val) + 1); n++)
+				;
+			if (n == NSRUN_ARGS_MAX)
+				return o;
+			if (!p->env[n])
+				p->env[n + 1] = NULL;
+			p->env[n] = val;
+		} else if (!*name && *o != '-') {
+			*name = o;
+			continue;
+		} else {
+			return o;
+		}
+		i++;
+	}
+	return exec_no_cmd;
+}
+
+/* The request on E's connection: exec's arguments (exec_args), each
+ * ending in a NUL, with its stdin, stdout and stderr; CMD started.
+ * -errno when it cannot run (E2BIG: more words or KEY=VALs than a config
+ * may have, or a request nsrun exec never sends). */
 static int exec_start(struct run *r, struct exec_conn *e)
 {
+	static char *av[3 * NSRUN_ARGS_MAX + 8];
 	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm;
 	struct iovec iov = { g_ex_req, sizeof g_ex_req - 1 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
-	struct proc_cfg *p = &g_ex_proc;
-	char *s = (char *)(g_ex_req + 2), *end;
+	const char *name = NULL;
+	char *s = (char *)g_ex_req, *end;
 	ssize_t n = recvmsg(e->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	int na = 0, ne, nfd = 0, rc = -EINVAL;
+	int na = 0, nfd = 0, rc = -E2BIG;
 
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -errno;
@@ -7752,37 +7832,13 @@ static int exec_start(struct run *r, struct exec_conn *e)
 		nfd = (int)((cm.h.cmsg_len - CMSG_LEN(0)) / sizeof(int));
 	nfd = nfd > 4 ? 4 : nfd;
 	memcpy(g_ex_fds, CMSG_DATA(&cm.h), (size_t)nfd * sizeof(int));
-	end = (char *)g_ex_req + n;
+	end = s + n;
 	*end = 0;
-	memcpy(p, &r->c->proc, sizeof *p);
-	if (nfd != 3 || n <= 8 || end[-1] || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+	memcpy(&g_ex_proc, &r->c->proc, sizeof g_ex_proc);
+	for (; s < end && na < (int)(sizeof av / sizeof av[0]); s += strlen(s) + 1)
+		av[na++] = s;
+	if (nfd != 3 || s < end || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || exec_args(na, av, &g_ex_proc, &name))
 		goto out;
-	if (g_ex_req[0] != ~0u)
-		p->uid = g_ex_req[0], p->gid = g_ex_req[1];
-	if (*s)
-		p->cwd = s;
-	for (s += strlen(s) + 1; s < end && *s && na < NSRUN_ARGS_MAX; s += strlen(s) + 1)
-		p->args[na++] = s;
-	p->args[na] = NULL;
-	if (!na || s++ >= end || s[-1])         /* then the "" after CMD */
-		goto out;
-	/* each KEY=VAL replaces process.env's KEY, or is added */
-	for (; s < end; s += strlen(s) + 1) {
-		const char *eq = strchr(s, '=');
-		size_t k = eq ? (size_t)(eq - s) + 1 : 1;
-
-		if (k == 1)
-			goto out;
-		for (ne = 0; p->env[ne] && strncmp(p->env[ne], s, k); ne++)
-			;
-		if (ne == NSRUN_ARGS_MAX) {
-			rc = -E2BIG;
-			goto out;
-		}
-		if (!p->env[ne])
-			p->env[ne + 1] = NULL;
-		p->env[ne] = s;
-	}
 	e->pid = clone(exec_main, app_stack + sizeof app_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, r);
 	rc = e->pid < 0 ? (e->pid = 0, -errno) : 0;
 out:
@@ -8475,8 +8531,6 @@ static int state_record(struct run *r)
  * lock is free was left by a killed nsrun: it is removed on the way. */
 enum { R_INIT_PID, R_INIT_START, R_CONFIG, R_IMAGE, R_CGROUP, R_HOST_IF, R_STOP, R_STARTED, R_STATUS, R__N,
        R_NAME = R__N, R_OWNER, R_UPTIME, R_OOM, R__ALL };        /* and what list and state add */
-static const char rec_keys[] =         /* the record's keys, in state_record's order */
-	"init_pid\0init_start\0config\0image\0cgroup\0host_if\0stop_timeout\0started\0status";
 
 struct srec {
 	const char *name;
@@ -8500,7 +8554,6 @@ static void state_close(struct srec *s)
 static int state_find(const char *name, struct srec *s)
 {
 	char path[sizeof NSRUN_RUNDIR + NSRUN_NAME_MAX + 8], *p, *nl;
-	const char *k = rec_keys;
 	unsigned long long start;
 	pid_t ppid = 0;
 	ssize_t n;
@@ -8527,14 +8580,12 @@ static int state_find(const char *name, struct srec *s)
 	n = pread(s->fd, s->buf, sizeof s->buf - 1, 0);
 	s->buf[n > 0 ? n : 0] = 0;
 	s->pid[0] = (pid_t)scan_num(s->buf, NULL, 10);
-	/* line 1, then KEY=VALUE lines in rec_keys' order, each ending in '\n' */
-	for (i = 0, p = strchr(s->buf, '\n'); i < R__N && p; i++, k += n + 1) {
-		*p++ = 0;
-		n = (ssize_t)strlen(k);
-		if (strncmp(p, k, (size_t)n) || p[n] != '=' || !(nl = strchr(p, '\n')))
-			break;
-		s->v[i] = p + n + 1;
-		p = nl;
+	/* line 1, then the KEY=VALUE lines in state_record's order: all of
+	 * them or line 1 alone (one write) */
+	for (i = -1, p = s->buf; i < R__N && (nl = strchr(p, '\n')); i++, p = nl + 1) {
+		*nl = 0;
+		if (i >= 0)
+			s->v[i] = strchrnul(p, '=') + 1;
 	}
 	if (i == R__N) {                /* a whole record */
 		*p = 0;
@@ -8555,20 +8606,13 @@ static int not_running(const char *name)
 	return 1;
 }
 
-/* A verb's own failure: its one line, 125. */
-static int verb_fail(void)
-{
-	fdfmt(2, "nsrun: %s\n", g_err);
-	return 125;
-}
-
 /* The running container NAME for VERB: 0, S holds it; else the verb's exit
  * status, its line written: 1 when NAME does not run, 125 on a failure. */
 static int state_need(const char *verb, const char *name, struct srec *s)
 {
 	int rc = state_find(cli_name(verb, name), s);
 
-	return rc > 0 ? not_running(name) : rc < 0 ? verb_fail() : 0;
+	return rc > 0 ? not_running(name) : rc < 0 ? err_line() : 0;
 }
 
 /* Signal SIG to the owner (WHO 0), which forwards it as it forwards a
@@ -8590,17 +8634,18 @@ static long long now_ms(clockid_t id)
 }
 
 /* Until the owner has ended, its teardown done (its lock is free), or MS
- * have passed (1).  The owner's pidfd wakes us when it exits; without one,
- * the lock is tried every 10 ms. */
-static int state_wait(struct srec *s, long long ms)
+ * have passed (1).  The owner's pidfd wakes us when it exits (one poll for
+ * the whole time: it has closed its files by then); without one (before
+ * 5.3), the lock is tried every 10 ms. */
+static int state_wait(struct srec *s, int ms)
 {
-	long long end = now_ms(CLOCK_MONOTONIC) + ms, left;
 	struct pollfd pf = { .fd = s->pfd[0], .events = POLLIN };
 
 	while (flock(s->fd, LOCK_SH | LOCK_NB) < 0) {
-		if ((left = end - now_ms(CLOCK_MONOTONIC)) <= 0)
+		if (ms < 0)
 			return 1;
-		poll(&pf, s->pfd[0] >= 0, s->pfd[0] >= 0 || left < 10 ? (int)left : 10);
+		ms = pf.fd < 0 ? poll(NULL, 0, 10) - 10 + ms : poll(&pf, 1, ms) > 0 ? 0 : -1;
+		pf.fd = -1;
 	}
 	return 0;
 }
@@ -9594,10 +9639,8 @@ static int v_run(int argc, char **argv)
 		usage_die("run: no ARG after '--'");
 	if (nargs > NSRUN_ARGS_MAX)
 		usage_die("run: more than %d ARGs", NSRUN_ARGS_MAX);
-	if (cfg_load(file, &c) < 0) {
-		fdfmt(2, "nsrun: %s\n", g_err);
-		return 125;
-	}
+	if (cfg_load(file, &c) < 0)
+		return err_line();
 	for (int i = 0; i < nargs; i++)
 		c.proc.args[i] = argv[3 + i];
 	if (nargs)
@@ -9606,7 +9649,7 @@ static int v_run(int argc, char **argv)
 		status = 125;
 	undo_all();                     /* teardown == rollback: same code, every run */
 	if (g_err[0])
-		fdfmt(2, "nsrun: %s\n", g_err);
+		err_line();
 	cfg_free(&c);
 	return status;
 }
@@ -9615,10 +9658,8 @@ static int v_check(int argc, char **argv)
 {
 	struct cfg c;
 
-	if (cfg_load(cli_config(argc, argv, 0), &c) < 0) {
-		fdfmt(2, "nsrun: %s\n", g_err);
-		return 1;
-	}
+	if (cfg_load(cli_config(argc, argv, 0), &c) < 0)
+		return err_line(), 1;
 	cfg_free(&c);
 	return 0;
 }
@@ -9646,7 +9687,7 @@ static int v_list(int argc, char **argv)
 			usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
 		ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
 		if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
-			return fail("open %s", NSRUN_RUNDIR), verb_fail();
+			return fail("open %s", NSRUN_RUNDIR), err_line();
 	}
 	while (d && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
@@ -9674,105 +9715,73 @@ static int v_list(int argc, char **argv)
 static int v_signal(int argc, char **argv)
 {
 	int stop = argv[0][0] == 's', sig = SIGTERM, rc;
-	long long secs = -1;
+	int secs = -1;
 	struct srec s;
 
 	if (argc == 3 && !stop)
 		sig = cli_signal(argv[2]);
 	else if (argc == 4 && stop && !strcmp(argv[2], "-t"))
-		secs = cli_num("stop: -t", argv[3], 3600);
+		secs = (int)cli_num("stop: -t", argv[3], 3600);
 	else if (argc > 2)
 		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
 	if ((rc = state_need(argv[0], argv[1], &s)))
 		return rc;
 	if (secs < 0)
-		secs = (long long)scan_num(s.v[R_STOP], NULL, 10);
+		secs = (int)scan_num(s.v[R_STOP], NULL, 10);
 	/* KILL cannot be forwarded: the init gets it, which ends the container. */
 	if (state_signal(&s, sig == SIGKILL, sig) < 0 ||
 	    (stop && state_wait(&s, secs * 1000) && (state_signal(&s, 1, SIGKILL) < 0 ||
 	     (state_wait(&s, 10000) && failx("%s: still running 10 s after SIGKILL", s.name)))))
 		rc = -1;
 	state_close(&s);
-	return rc < 0 ? verb_fail() : 0;
+	return rc < 0 ? err_line() : 0;
 }
 
-/* "UID:GID", numbers: as process.user. */
-static void cli_user(const char *s, uint32_t id[2])
-{
-	char *end;
-	unsigned long long u = scan_num(s, &end, 10), g = *end == ':' ? scan_num(end + 1, &end, 10) : ~0ULL;
-
-	if (*s < '0' || *s > '9' || *end || end[-1] == ':' || u >= 0xffffffff || g >= 0xffffffff)
-		usage_die("exec: -u: expected UID:GID (numbers), got '%s'", s);
-	id[0] = (uint32_t)u;
-	id[1] = (uint32_t)g;
-}
-
-/* CMD as a child of NAME's init (exec_serve): the request goes over
+/* CMD as a child of NAME's init (exec_start): the request goes over
  * NAME.sock with our stdin, stdout and stderr; every signal we get goes
  * on to CMD; init's answer is CMD's wait status. */
 static int v_exec(int argc, char **argv)
 {
-	static uint32_t req[NSRUN_EXEC_REQ / 4];
 	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm = { .h = {
 		.cmsg_len = CMSG_LEN(3 * sizeof(int)), .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS } };
-	struct iovec iov = { req, 8 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct pollfd pf[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+	struct iovec iov[1024];         /* UIO_MAXIOV */
+	struct msghdr mh = { .msg_iov = iov, .msg_control = &cm, .msg_controllen = sizeof cm };
+	struct sockaddr_un a;           /* (the kernel reads sun_path to its NUL) */
+	struct pollfd pf[2] = { { .events = POLLIN }, { .events = POLLIN } };
 	struct signalfd_siginfo si;
-	const char *name = NULL, *cwd = "", *sets[NSRUN_ARGS_MAX];
-	int i, nw, rc, fd, v, ne = 0, *fds = (int *)CMSG_DATA(&cm.h);
+	const char *name = NULL, *bad = exec_args(argc - 1, argv + 1, &g_ex_proc, &name);
+	int i, rc, fd, v, *fds = (int *)CMSG_DATA(&cm.h);
 	sigset_t mask;
 	struct srec s;
 
-	req[0] = req[1] = ~0u;                  /* uid, gid: process.user's */
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
-
-		if (!strcmp(o, "-u"))
-			cli_user(val, req);
-		else if (!strcmp(o, "--cwd") && *val == '/')
-			cwd = val;
-		else if (!strcmp(o, "-e") && strchr(val, '=') > val && ne < NSRUN_ARGS_MAX)
-			sets[ne++] = val;
-		else if (!name && *o != '-' && (name = o))
-			continue;
-		else
-			usage_die("exec: unexpected argument '%s'%s", o, *o == '-' && *val ? " or a bad value after it" : "");
-		i++;
-	}
-	if (i + 1 >= argc)
-		usage_die("exec: missing '-- CMD'");
-	if ((nw = argc - i - 1) > NSRUN_ARGS_MAX)
-		usage_die("exec: more than %d words of CMD", NSRUN_ARGS_MAX);
-	/* the request: the ids, then the cwd, CMD's words, "", the -e's */
-	for (int j = -1; j <= nw + ne; j++) {
-		const char *w = j < 0 ? cwd : j < nw ? argv[i + 1 + j] : j == nw ? "" : sets[j - nw - 1];
-		size_t n = strlen(w) + 1;
-
-		if (n > sizeof req - iov.iov_len)
-			usage_die("exec: CMD, -e and --cwd take more than %d bytes", NSRUN_EXEC_REQ);
-		memcpy((char *)req + iov.iov_len, w, n);
-		iov.iov_len += n;
-	}
+	/* (an option's value that is wrong: the option is unexpected) */
+	if (bad || argc > (int)(sizeof iov / sizeof iov[0]))
+		usage_die(bad == exec_no_cmd ? "%s: missing '%s'" : "%s: unexpected argument '%s'", argv[0],
+			  bad ? bad : argv[sizeof iov / sizeof iov[0]]);
+	/* the request: our arguments as they are, each with its NUL (a longer
+	 * one than init takes is refused: E2BIG) */
+	for (i = 1; i < argc; i++)
+		iov[i - 1] = (struct iovec){ argv[i], strlen(argv[i]) + 1 };
+	mh.msg_iovlen = (size_t)argc - 1;
 	if ((rc = state_need("exec", name, &s)))
 		return rc;
 	state_close(&s);
 	/* our stdin, stdout and stderr go along; a closed one as /dev/null */
-	for (int f = 0; f < 3; f++)             /* (i stays at "--": CMD is argv[i + 1]) */
+	for (int f = 0; f < 3; f++)
 		if ((fds[f] = fcntl(f, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : f) < 0)
-			return fail("open /dev/null"), verb_fail();
+			return fail("open /dev/null"), err_line();
+	a.sun_family = AF_UNIX;
 	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	/* (not libc's sendmsg: its copy of the message for 64-bit padding is
-	 * 300 bytes of code; the padding is zero here) */
+	 * 300 bytes of code; the padding is zero here; nor its connect, 46
+	 * bytes that only this call would bring) */
 	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0 ||
-	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || syscall(SYS_connect, fd, &a, sizeof a) < 0 ||
 	    syscall(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL) < 0)
 		return errno == ENOENT || errno == ECONNREFUSED ? not_running(name)
-		       : (fail("send to %s", a.sun_path), verb_fail());
+		       : (fail("send to %s", a.sun_path), err_line());
 	/* until init answers: every signal we get goes to CMD */
 	for (pf[0].fd = fd;;) {
 		if (poll(pf, 2, -1) < 0)
@@ -9788,7 +9797,7 @@ static int v_exec(int argc, char **argv)
 		    (errno != ECONNRESET || recv(fd, &v, sizeof v, 0) != sizeof v))
 			return not_running(name);
 		if (v < 0)
-			return errno = -v, fail("%s: exec %s", name, argv[i + 1]), verb_fail();
+			return errno = -v, fail("%s: exec %s", name, g_ex_proc.args[0]), err_line();
 		return exit_code(v);
 	}
 }
@@ -9808,17 +9817,18 @@ enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE,
 /* The probes, one row after the other, each four strings: the name in the
  * output; the word looked for, when it is not the name; the kernel option
  * that gives it (after "CONFIG_"), or for a system call the version (after
- * "Linux "); what its absence disables.  (One string: a table of four
+ * "Linux "); what its absence disables, when it is not the name's
+ * namespace (or images, a codec's).  (One string: a table of four
  * pointers a row took 704 bytes.) */
 static const char kprobes[] =
-	"pid\0"      "\0"                       "PID_NS\0"               "pid namespace\0"
-	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "every container\0"
-	"uts\0"      "\0"                       "UTS_NS\0"               "uts namespace\0"
-	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc namespace\0"
-	"net\0"      "\0"                       "NET_NS\0"               "net namespace\0"
-	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup namespace\0"
-	"user\0"     "\0"                       "USER_NS\0"              "user namespace\0"
-	"time\0"     "\0"                       "TIME_NS\0"              "time namespace\0"
+	"pid\0"      "\0"                       "PID_NS\0"               "\0"
+	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "\0"
+	"uts\0"      "\0"                       "UTS_NS\0"               "\0"
+	"ipc\0"      "\0"                       "IPC_NS\0"               "\0"
+	"net\0"      "\0"                       "NET_NS\0"               "\0"
+	"cgroup\0"   "\0"                       "CGROUPS\0"              "\0"
+	"user\0"     "\0"                       "USER_NS\0"              "\0"
+	"time\0"     "\0"                       "TIME_NS\0"              "\0"
 	"overlay\0"  "\0"                       "OVERLAY_FS\0"           "root.overlay\0"
 	"squashfs\0" "\0"                       "SQUASHFS\0"             "root.image\0"
 	"cgroup2\0"  "\0"                       "CGROUPS\0"              "cgroup\0"
@@ -9830,30 +9840,12 @@ static const char kprobes[] =
 	"clone3\0"   "\0"                       "5.7\0"                  "CLONE_INTO_CGROUP\0"
 	"pidfd\0"    "\0"                       "5.3\0"                  "pidfd signals\0"
 	"openat2\0"  "\0"                       "5.6\0"                  "openat2 mount checks\0"
-	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip images\0"
-	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz images\0"
-	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo images\0"
-	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 images\0"
-	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd images";
+	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "\0"
+	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "\0"
+	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "\0"
+	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "\0"
+	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "";
 enum { KP_NAME, KP_PROBE, KP_CONFIG, KP_WHAT };
-
-/* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */
-static void probe_file(const char *file, const char *(*row)[4], uint32_t mask, uint32_t *have)
-{
-	struct lines f = { .fd = open(file, O_RDONLY | O_CLOEXEC) };
-	char line[256];
-
-	while (f.fd >= 0 && lines_next(&f, line, sizeof line))
-		for (const char *p = line; *p; p++)     /* a blank, then a word */
-			for (int i = 0; *p <= ' ' && i < K__N; i++) {
-				size_t n = strlen(row[i][KP_PROBE]);
-
-				if (mask >> i & 1 && !strncmp(p + 1, row[i][KP_PROBE], n) && (unsigned char)p[n + 1] <= ' ')
-					*have |= 1u << i;
-			}
-	if (f.fd >= 0)
-		close(f.fd);
-}
 
 /* A squashfs 4.0 of one empty directory whose tables are all stored
  * uncompressed (mksquashfs EMPTY IMG -comp lz4 -b 4096 -noI -noD -noF -noX
@@ -9889,11 +9881,11 @@ static int probe_codecs(uint32_t *have)
 	for (int i = 0; i < 5; i++) {
 		img[20] = codec_ids[i];
 		img[25] = codec_ids[i] == 5 ? 7 : 3;
-		if ((mfd = memfd_create("nsrun-codec", MFD_CLOEXEC)) < 0 || ftruncate(mfd, 4096) < 0 ||
+		if ((mfd = (int)syscall(SYS_memfd_create, "nsrun-codec", MFD_CLOEXEC)) < 0 || ftruncate(mfd, 4096) < 0 ||
 		    pwrite(mfd, img, sizeof img, 0) != (ssize_t)sizeof img)
 			lfd = -1;
 		else
-			lfd = img_loop_attach(mfd, "nsrun features", 0, dev, sizeof dev);
+			lfd = img_loop_attach(mfd, "nsrun-codec", 0, dev, sizeof dev);
 		if (mfd >= 0)
 			close(mfd);
 		if (lfd < 0)
@@ -9908,15 +9900,14 @@ static int probe_codecs(uint32_t *have)
 
 static int v_features(int argc, char **argv)
 {
-	char buf[256], ctl[512] = "", path[NSRUN_PATH_MAX + 32];
-	struct out o = { buf, sizeof buf, 0, 0, 1 };
+	char ctl[512], path[NSRUN_PATH_MAX + 32];
 	static const unsigned short calls[] = { SYS_clone3, SYS_pidfd_open, SYS_openat2 };
-	const char *row[K__N][4], *p = kprobes;
-	uint32_t have = 0;
+	const char *row[K__N][4], *p = kprobes, *const *w = &row[0][KP_PROBE];
+	uint32_t have = 0, kall;
 	int n = 0;
 
 	if (argc > 1)
-		usage_die("features: unexpected argument '%s'", argv[1]);
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[1]);
 	for (int i = 0; i < K__N * 4; i++, p += strlen(p) + 1)
 		row[i / 4][i % 4] = *p || i % 4 != KP_PROBE ? p : row[i / 4][KP_NAME];
 	for (int i = 0; i < 8; i++) {
@@ -9924,41 +9915,40 @@ static int v_features(int argc, char **argv)
 		have |= (uint32_t)(access(path, F_OK) == 0) << i;
 	}
 	/* Codecs first: their mount loads a squashfs module not loaded yet. */
-	if (probe_codecs(&have) < 0)
-		probe_file("/proc/kallsyms", row, 31u << K_CODECS, &have);
-	probe_file("/proc/filesystems", row, 7u << K_OVERLAY, &have);
-	probe_file("/proc/misc", row, 1u << K_DM, &have);
-	probe_file("/proc/kallsyms", row, 7u << K_LOOP | 1u << K_VERITY, &have);
+	kall = probe_codecs(&have) < 0 ? 31u << K_CODECS : 0;    /* (then kallsyms knows them) */
+	have |= proc_words("/proc/filesystems", w, 4, 7u << K_OVERLAY);
+	have |= proc_words("/proc/misc", w, 4, 1u << K_DM);
+	have |= proc_words("/proc/kallsyms", w, 4, kall | 7u << K_LOOP | 1u << K_VERITY);
 	/* each refuses (-1, NULL, 0) with EINVAL where it exists */
 	for (int i = K_CLONE3; i <= K_OPENAT2; i++)
 		have |= (uint32_t)(syscall(calls[i - K_CLONE3], -1, NULL, 0) < 0 && errno != ENOSYS) << i;
-	if (cg_find_mount(NULL, path, NSRUN_PATH_MAX) == 0 && *path)
+	ctl[0] = 0;
+	if (cg_find_mount(NULL, path, NSRUN_PATH_MAX) == 0 && *path) {
 		strfmt(path + strlen(path), 32, "/cgroup.controllers");
-	if (!*path || read_small(path, ctl, sizeof ctl) < 0)
-		ctl[0] = 0;
-	ofmt(&o, "{\"features\": {");
-	for (int i = 1; i < FEAT__COUNT; i++)
-		ofmt(&o, "%s\"%s\": %s", i > 1 ? ", " : "", feature_names[i], feature_on[i] ? "true" : "false");
-	ofmt(&o, "}, \"kernel\": {\"namespaces\": {");
-	for (int i = 0; i < K_CODECS; i++)
-		ofmt(&o, "%s\"%s\": %s%s", i ? ", " : "", row[i][KP_NAME], have >> i & 1 ? "true" : "false",
-		     i == 7 ? "}" : "");
-	ofmt(&o, ", \"cgroup2_controllers\": [");
+		read_small(path, ctl, sizeof ctl);
+	}
+	/* the booleans: the build's features, then the kernel's probes */
+	for (int i = 1, k; (k = i - FEAT__COUNT) < K_CODECS; i++)
+		fdfmt(1, "%s\"%s\": %s", i == 1 ? "{\"features\": {" : !k ? "}, \"kernel\": {\"namespaces\": {" :
+		      k == 8 ? "}, " : ", ", k < 0 ? feature_names[i] : row[k][KP_NAME],
+		      (k < 0 ? feature_on[i] : have >> k & 1) ? "true" : "false");
+	fdfmt(1, ", \"cgroup2_controllers\": [");
 	for (char *c = ctl; *(c += strspn(c, " \n")); c += strcspn(c, " \n"))
-		ofmt(&o, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(c, " \n"), c);
-	ofmt(&o, "], \"squashfs_codecs\": [");
+		fdfmt(1, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(c, " \n"), c);
+	fdfmt(1, "], \"squashfs_codecs\": [");
 	n = 0;
 	for (int i = K_CODECS; i < K__N; i++)
 		if (have >> i & 1)
-			ofmt(&o, "%s\"%s\"", n++ ? ", " : "", row[i][KP_NAME]);
-	ofmt(&o, "]}, \"missing\": {");
+			fdfmt(1, "%s\"%s\"", n++ ? ", " : "", row[i][KP_NAME]);
+	fdfmt(1, "]}, \"missing\": {");
 	n = 0;
 	for (int i = 0; i < K__N; i++)
 		if (!(have >> i & 1))
-			ofmt(&o, "%s\"%s\": \"%s%s: %s\"", n++ ? ", " : "", row[i][KP_NAME],
-			     i >= K_CLONE3 && i <= K_OPENAT2 ? "Linux " : "CONFIG_", row[i][KP_CONFIG], row[i][KP_WHAT]);
-	ofmt(&o, "}}\n");
-	write_all(1, o.buf, o.n);
+			fdfmt(1, "%s\"%s\": \"%s%s: %s%s\"", n++ ? ", " : "", row[i][KP_NAME],
+			      i >= K_CLONE3 && i <= K_OPENAT2 ? "Linux " : "CONFIG_", row[i][KP_CONFIG],
+			      *row[i][KP_WHAT] ? row[i][KP_WHAT] : row[i][KP_NAME],
+			      *row[i][KP_WHAT] ? "" : i < 8 ? " namespace" : " images");
+	fdfmt(1, "}}\n");
 	return 0;
 }
 

@@ -149,7 +149,7 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_ARGS_MAX    256           /* process.args and process.env entries */
 #define NSRUN_MOUNTS_MAX  32
 #define NSRUN_EXECS       16            /* nsrun exec commands running at once, per container */
-#define NSRUN_EXEC_REQ    32768         /* an exec request: CMD, -e, --cwd (bytes) */
+#define NSRUN_EXEC_REQ    32768         /* an exec request: its arguments (bytes) */
 #define NSRUN_IDMAP_MAX   5             /* the kernel's limit before 4.15 */
 #define NSRUN_PATH_MAX    1024
 #define NSRUN_IO_MAX      16            /* cgroup.io_max entries (one write each) */
@@ -337,7 +337,7 @@ enum seccomp_mode { SCM_DEFAULT, SCM_NONE, SCM_DENY, SCM_ALLOW, SCM_OCI };
 struct seccomp_cfg {                    /* "seccomp" */
 	enum seccomp_mode mode;
 	int err;                        /* the errno of a refused call; default EPERM */
-	unsigned char set[NSRUN_SYSCALLS_MAX / 8 + 1];  /* bits: rows of nsrun.c's syscall table; "@default" */
+	uint64_t bits[NSRUN_SYSCALLS_MAX / 64 + 1];     /* rows of nsrun.c's syscall table, "@default": SC_IN, SC_ADD */
 	/* SCM_OCI (linux.seccomp): each number's action, the default's, the
 	 * personality values allowed (bits: 0, 8, 0xffffffff), clone's and
 	 * unshare's flags mask (their A_NEWUSER check; 0: CLONE_NEWUSER) */

@@ -2045,8 +2045,8 @@ static const char sc_plain[] =
  * l + 1, SYM the symbols in code order (by length, then value), CODE and
  * LEN each symbol's. */
 struct huff {
-	unsigned char count[12], sym[128], len[128];
-	unsigned code[128];
+	unsigned char count[12], sym[256], len[256];
+	unsigned code[256];
 	int nsym;
 };
 
@@ -2054,8 +2054,8 @@ struct huff {
  * the two rarest, then canonical codes; -1 when a code is over 12 bits. */
 static int huff_make(const unsigned *freq, int n, struct huff *h)
 {
-	unsigned w[256];
-	int up[256], alive[256], nodes = n;
+	unsigned w[512];
+	int up[512], alive[512], nodes = n;
 
 	memset(h, 0, sizeof *h);
 	for (int i = 0; i < n; i++)
@@ -2092,11 +2092,12 @@ static int huff_make(const unsigned *freq, int n, struct huff *h)
 }
 
 /* sc_pk and its two codes from sc_plain: per name the length it shares
- * with the one before (code P), the rest's characters and a NUL (code C).
- * OUT has at least 4096 bytes; the count of them, or -1 with WHY. */
+ * with the one before (code P), the rest and a NUL (code C: characters, or
+ * the longest piece of sc_tok that fits, as 128 + its index).  OUT has at
+ * least 4096 bytes; the count of them, or -1 with WHY. */
 static int sc_pack(unsigned char *out, struct huff *p, struct huff *c, char *why, size_t whylen)
 {
-	unsigned pf[32] = { 0 }, cf[128] = { 0 }, pos = 0;
+	unsigned pf[32] = { 0 }, cf[256] = { 0 }, pos = 0;
 
 	memset(out, 0, 4096);
 	for (int pass = 0; pass < 2; pass++) {
@@ -2111,19 +2112,29 @@ static int sc_pack(unsigned char *out, struct huff *p, struct huff *c, char *why
 				snprintf(why, whylen, "%s: shares more than 31 characters", n);
 				return -1;
 			}
-			for (int j = -1; j <= (int)(strlen(n) - k); j++) {
+			for (int j = -1, at = (int)k, end = 0; !end; j++) {
 				const struct huff *h = j < 0 ? p : c;
-				unsigned s = j < 0 ? k : (unsigned char)n[k + (unsigned)j];
+				unsigned s = k;
 
+				if (j >= 0) {
+					int best = 1, t = 0;
+
+					s = (unsigned char)n[at];
+					for (; t < (int)(sizeof sc_tok / sizeof sc_tok[0]); t++)
+						if (!strncmp(sc_tok[t], n + at, strlen(sc_tok[t])) && (int)strlen(sc_tok[t]) > best)
+							best = (int)strlen(sc_tok[t]), s = 128 + (unsigned)t;
+					end = at + best > (int)strlen(n);
+					at += best;
+				}
 				if (!pass) {
-					(j < 0 ? pf : cf)[s & 127]++;
+					(j < 0 ? pf : cf)[s & 255]++;
 					continue;
 				}
 				for (int b = h->len[s] - 1; b >= 0; b--, pos++)
 					out[pos >> 3] |= (unsigned char)((h->code[s] >> b & 1) << (pos & 7));
 			}
 		}
-		if (!pass && (huff_make(pf, 32, p) < 0 || huff_make(cf, 128, c) < 0)) {
+		if (!pass && (huff_make(pf, 32, p) < 0 || huff_make(cf, 256, c) < 0)) {
 			snprintf(why, whylen, "a code longer than 12 bits");
 			return -1;
 		}
@@ -2238,7 +2249,7 @@ static int sc_headers(const char *arch)
 static void test_sc_names(void)
 {
 	unsigned char pk[4096];
-	char why[160] = "", s[32];
+	char why[160] = "", s[40];
 	const char *n = sc_plain;
 	unsigned pos = 0;
 	struct huff p, c;

@@ -1861,7 +1861,7 @@ FIELD_PARSERS(FIELD_PARSER_DECL)
 static const cfg_fn field_parsers[PF__N];
 
 struct field {
-	const char *path;
+	unsigned short path;             /* its offset in field_paths: fpath() */
 	unsigned short off, off_n;      /* the field; a list's count (int) */
 	unsigned short max;             /* a list: at most this many UNIT */
 	unsigned char feature;          /* enum feature: refused when compiled out */
@@ -1877,6 +1877,65 @@ struct field {
 	const char *example, *with;     /* a valid value; the members it needs beside it */
 #endif
 };
+
+/* The rows' paths, in one string: a row holds its path's offset (FP), so
+ * a row is 16 bytes, not 24 with a pointer; the cgroup rows' paths from
+ * NSRUN_CG_KEYS.  fpath(F) is row F's. */
+#define FIELD_PATHS(X) \
+	X(name, "name") X(namespaces, "namespaces") X(hostname, "hostname") X(root, "root") \
+	X(root_image, "root.image") X(root_path, "root.path") X(root_overlay, "root.overlay") \
+	X(root_verity, "root.verity") X(root_verity_root_hash, "root.verity.root_hash") \
+	X(root_verity_algorithm, "root.verity.algorithm") \
+	X(root_verity_hash_offset, "root.verity.hash_offset") \
+	X(root_verity_hash_image, "root.verity.hash_image") X(root_verity_signature, "root.verity.signature") \
+	X(process, "process") X(process_args, "process.args") X(process_env, "process.env") \
+	X(process_cwd, "process.cwd") X(process_user, "process.user") \
+	X(process_no_new_privileges, "process.no_new_privileges") X(process_umask, "process.umask") \
+	X(process_oom_score_adj, "process.oom_score_adj") X(process_rlimits, "process.rlimits") \
+	X(process_wait, "process.wait") X(process_capabilities, "process.capabilities") X(seccomp, "seccomp") \
+	X(seccomp_deny, "seccomp.deny") X(seccomp_allow, "seccomp.allow") X(seccomp_errno, "seccomp.errno") \
+	X(stop_timeout, "stop_timeout") X(uid_map, "uid_map") X(gid_map, "gid_map") \
+	X(time_offsets, "time_offsets") X(time_offsets_monotonic, "time_offsets.monotonic") \
+	X(time_offsets_boottime, "time_offsets.boottime") X(mounts, "mounts") \
+	X(mounts___type, "mounts[].type") X(mounts___target, "mounts[].target") \
+	X(mounts___source, "mounts[].source") X(mounts___readonly, "mounts[].readonly") \
+	X(mounts___size, "mounts[].size") X(mounts___mode, "mounts[].mode") X(sysctl, "sysctl") \
+	X(masked_paths, "masked_paths") X(readonly_paths, "readonly_paths") X(cgroup, "cgroup") \
+	X(cgroup_parent, "cgroup.parent") X(net, "net") X(net_bridge, "net.bridge") \
+	X(net_bridge_address, "net.bridge_address") X(net_host_if, "net.host_if") \
+	X(net_container_if, "net.container_if") X(net_address, "net.address") X(net_gateway, "net.gateway") \
+	X(net_gateway6, "net.gateway6") X(net_mtu, "net.mtu") X(net_mac, "net.mac") X(net_dns, "net.dns") \
+	X(net_hosts, "net.hosts") X(net_masquerade, "net.masquerade") X(net_ports, "net.ports") \
+	X(net_ports___host, "net.ports[].host") X(net_ports___container, "net.ports[].container") \
+	X(net_ports___proto, "net.ports[].proto") X(net_ports___host_address, "net.ports[].host_address") \
+	X(net_ip_forward, "net.ip_forward") X(uidMappings, "uidMappings") X(gidMappings, "gidMappings") \
+	X(maskedPaths, "maskedPaths") X(readonlyPaths, "readonlyPaths") X(devices, "devices") \
+	X(rootfsPropagation, "rootfsPropagation") X(cgroupsPath, "cgroupsPath") X(resources, "resources") \
+	X(timeOffsets, "timeOffsets") X(memory, "memory") X(memory_limit, "memory.limit") X(pids, "pids") \
+	X(pids_limit, "pids.limit") X(cpu, "cpu") X(cpu_shares, "cpu.shares") X(cpu_quota, "cpu.quota") \
+	X(cpu_cpus, "cpu.cpus") X(cpu_mems, "cpu.mems") X(memory_swap, "memory.swap") \
+	X(cpu_realtimeRuntime, "cpu.realtimeRuntime") X(hugepageLimits, "hugepageLimits") \
+	X(unified, "unified") X(destination, "destination") X(type, "type") X(source, "source") \
+	X(options, "options") X(path, "path") X(args, "args") X(env, "env") X(terminal, "terminal") \
+	X(cwd, "cwd") X(user, "user") X(user_uid, "user.uid") X(user_gid, "user.gid") \
+	X(user_additionalGids, "user.additionalGids") X(user_umask, "user.umask") \
+	X(capabilities, "capabilities") X(capabilities_bounding, "capabilities.bounding") \
+	X(capabilities_inheritable, "capabilities.inheritable") \
+	X(capabilities_ambient, "capabilities.ambient") X(noNewPrivileges, "noNewPrivileges") \
+	X(oomScoreAdj, "oomScoreAdj") X(rlimits, "rlimits") X(ociVersion, "ociVersion") X(linux, "linux") \
+	X(root_readonly, "root.readonly") X(hooks, "hooks") X(annotations, "annotations")
+#define X(id, s) char f_##id[sizeof s];
+#define X_CG(k, f, ctl, kind) char f_cgroup_##k[sizeof "cgroup." #k];
+struct field_paths { FIELD_PATHS(X) NSRUN_CG_KEYS(X_CG) };
+#undef X
+#undef X_CG
+#define X(id, s) s,
+#define X_CG(k, f, ctl, kind) "cgroup." #k,
+static const struct field_paths field_paths = { FIELD_PATHS(X) NSRUN_CG_KEYS(X_CG) };
+#undef X
+#undef X_CG
+#define FP(id) offsetof(struct field_paths, f_##id)
+#define fpath(f) ((const char *)&field_paths + (f)->path)
 
 /* The Kth (from 1) string of the packed NAMES. */
 static const char *packed_name(const char *names, int k)
@@ -1939,9 +1998,9 @@ static const char *ns_name(unsigned bit)
 
 static const char *row_leaf(const struct field *f)
 {
-	const char *dot = strrchr(f->path, '.');
+	const char *dot = strrchr(fpath(f), '.');
 
-	return dot ? dot + 1 : f->path;
+	return dot ? dot + 1 : fpath(f);
 }
 
 /* Is row F a key of the object at PARENT ("" the top, "mounts[]" an
@@ -1951,9 +2010,9 @@ static int row_in(const struct field *f, const char *parent, int variant)
 	const char *leaf = row_leaf(f);
 	size_t n = strlen(parent);
 
-	if (leaf == f->path)
+	if (leaf == fpath(f))
 		return n == 0;
-	return (size_t)(leaf - 1 - f->path) == n && !strncmp(f->path, parent, n) &&
+	return (size_t)(leaf - 1 - fpath(f)) == n && !strncmp(fpath(f), parent, n) &&
 	       (!f->only || f->only == variant);
 }
 
@@ -2176,7 +2235,7 @@ static int p_namespaces(const struct ctx *x, const cJSON *v, const char *name, c
 static int p_object(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	(void)out;
-	return cfg_obj(x, v, f->path, name, x->c, 0);
+	return cfg_obj(x, v, fpath(f), name, x->c, 0);
 }
 
 static int p_root(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
@@ -3194,7 +3253,7 @@ static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, con
 
 /* ---- the rows ------------------------------------------------------------ */
 #define CG_ROW(k, f, ctl, kind) \
-	{ .path = "cgroup." #k, .parse = PF_p_cg, .off = OFF(cg), .max = CG_MAX_##kind, .unit = UN_entries, \
+	{ .path = FP(cgroup_##k), .parse = PF_p_cg, .off = OFF(cg), .max = CG_MAX_##kind, .unit = UN_entries, \
 	  .arg = CGK_##k, DOC(CG_DOC_TYPE_##kind, "`" f "`", CG_DOC_##k, CG_EX_##kind, NULL) },
 #define X(k, f, ctl, kind) CGK_##k,
 enum { NSRUN_CG_KEYS(X) };
@@ -3233,239 +3292,239 @@ enum { NSRUN_CG_KEYS(X) };
 #define CG_DOC_io_weight "written as `default N`"
 
 static const struct field schema[] = {
-	{ .path = "name", .parse = PF_p_name, .off = OFF(name), .missing = MS_name,
+	{ .path = FP(name), .parse = PF_p_name, .off = OFF(name), .missing = MS_name,
 	  DOC("string, required", "—", "1–12 of `[a-z0-9_-]`, first a letter or digit; names `/run/nsrun/NAME.pid`",
 	      "\"web\"", NULL) },
-	{ .path = "namespaces", .parse = PF_p_namespaces, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
+	{ .path = FP(namespaces), .parse = PF_p_namespaces, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
 	  DOC("array of `pid mount uts ipc net cgroup user time`", "`[\"pid\",\"mount\",\"uts\",\"ipc\",\"net\",\"cgroup\"]`",
 	      "`clone()` flags; `mount` is required; `time` uses `unshare(CLONE_NEWTIME)` before the clone",
 	      "[\"pid\",\"mount\",\"uts\",\"ipc\",\"net\",\"cgroup\"]", NULL) },
-	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname), .needs = NS_UTS,
+	{ .path = FP(hostname), .parse = PF_p_hostname, .off = OFF(hostname), .needs = NS_UTS,
 	  DOC("string ≤ 64 bytes", "`name` when `uts` is on",
 	      "`sethostname()` in the new uts namespace; an error without `uts`", "\"web\"", NULL) },
-	{ .path = "root", .parse = PF_p_root, .off = OFF(root), .missing = MS_image_or_path,
+	{ .path = FP(root), .parse = PF_p_root, .off = OFF(root), .missing = MS_image_or_path,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "root.image", .parse = PF_p_string, .off = OFF(root.image), .feature = FEAT_squashfs,
+	{ .path = FP(root_image), .parse = PF_p_string, .off = OFF(root.image), .feature = FEAT_squashfs,
 	  DOC("path, feature `squashfs`", "—", "attached read-only to a free loop device with autoclear "
 	      "(`LOOP_CONFIGURE`, else `LOOP_SET_FD` + `LOOP_SET_STATUS64`), mounted `squashfs` read-only",
 	      "\"/x.sqfs\"", NULL) },
-	{ .path = "root.path", .parse = PF_p_rootpath, .off = OFF(root.path),
+	{ .path = FP(root_path), .parse = PF_p_rootpath, .off = OFF(root.path),
 	  DOC("path", "—", "a directory, recursively bind-mounted; exactly one of `image` and `path`; not inside "
 	      "`/run/nsrun`", NULL, NULL) },
-	{ .path = "root.overlay", .parse = PF_p_overlay, .off = OFF(root.overlay),
+	{ .path = FP(root_overlay), .parse = PF_p_overlay, .off = OFF(root.overlay),
 	  DOC("size ≥ 4K or `false`", "`false`", "a size: overlayfs with the image as lower layer and a tmpfs of "
 	      "that size holding upper and work; writes go to RAM and vanish at exit. `false`: the root is "
 	      "read-only (a directory root is remounted read-only)", "\"8M\"", NULL) },
-	{ .path = "root.verity", .parse = VERITY_FN(p_verity), .off = OFF(root.verity), .feature = FEAT_verity,
+	{ .path = FP(root_verity), .parse = VERITY_FN(p_verity), .off = OFF(root.verity), .feature = FEAT_verity,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "root.verity.root_hash", .parse = VERITY_FN(p_vhash), .off = OFF(root.verity.root_hash),
+	{ .path = FP(root_verity_root_hash), .parse = VERITY_FN(p_vhash), .off = OFF(root.verity.root_hash),
 	  .missing = MS_root_hash,
 	  DOC("hex string, required, feature `verity`", "—", "the `Root hash:` line of `veritysetup format`, "
 	      "upper or lower case: 64 digits for sha256, 128 for sha512. The image is mounted through a "
 	      "dm-verity device (`verity` target, read-only, set up by nsrun with the device-mapper ioctls): "
 	      "every block read is checked against it, a changed block reads as `EIO`",
 	      "\"" VERITY_EX_HASH "\"", "\"root\":{\"verity\":{\"hash_offset\":4096}}") },
-	{ .path = "root.verity.algorithm", .parse = VERITY_FN(p_valg), .off = OFF(root.verity.alg),
+	{ .path = FP(root_verity_algorithm), .parse = VERITY_FN(p_valg), .off = OFF(root.verity.alg),
 	  DOC("`\"sha256\"` or `\"sha512\"`", "`\"sha256\"`", "must be the algorithm of the image's verity "
 	      "superblock", "\"sha256\"", "\"root\":{\"verity\":{\"hash_offset\":4096}}") },
-	{ .path = "root.verity.hash_offset", .parse = VERITY_FN(p_voffset), .off = OFF(root.verity.hash_offset),
+	{ .path = FP(root_verity_hash_offset), .parse = VERITY_FN(p_voffset), .off = OFF(root.verity.hash_offset),
 	  DOC("integer bytes, a multiple of 4096, ≥ 4096", "—", "the hash tree (and its superblock) is appended "
 	      "to `image` here: the `--hash-offset` of `veritysetup format IMAGE IMAGE --hash-offset=N`, the "
 	      "squashfs's size before `format`; exactly one of `hash_offset` and `hash_image`", "1052672", NULL) },
-	{ .path = "root.verity.hash_image", .parse = VERITY_FN(p_string), .off = OFF(root.verity.hash_image),
+	{ .path = FP(root_verity_hash_image), .parse = VERITY_FN(p_string), .off = OFF(root.verity.hash_image),
 	  DOC("path", "—", "the hash tree is in this file (`veritysetup format IMAGE HASHFILE`), attached to a "
 	      "loop device of its own", "\"/x.verity\"", NULL) },
-	{ .path = "root.verity.signature", .parse = VERITY_FN(p_string), .off = OFF(root.verity.signature),
+	{ .path = FP(root_verity_signature), .parse = VERITY_FN(p_string), .off = OFF(root.verity.signature),
 	  DOC("path", "none", "a PKCS#7 (DER) signature of the root hash's hex text, as "
 	      "`veritysetup open --root-hash-signature` takes it: added as a `user` key to nsrun's thread "
 	      "keyring for the table load (`root_hash_sig_key_desc`), unlinked after it; the kernel checks it "
 	      "against its trusted keyrings (`CONFIG_DM_VERITY_VERIFY_ROOTHASH_SIG`)", "\"/x.sig\"",
 	      "\"root\":{\"verity\":{\"hash_offset\":4096}}") },
-	{ .path = "process", .parse = PF_p_object, .off = OFF(proc), .missing = MS_args,
+	{ .path = FP(process), .parse = PF_p_object, .off = OFF(proc), .missing = MS_args,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "process.args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX,
+	{ .path = FP(process_args), .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX,
 	  .unit = UN_entries, .missing = MS_program,
 	  DOC("array of strings, required", "—", "`execve()` argv; `args[0]` without `/` is searched in the "
 	      "container's `PATH`; `nsrun run CONFIG -- ARG...` replaces it", "\"/bin/true\"", NULL) },
-	{ .path = "process.env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX,
+	{ .path = FP(process_env), .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX,
 	  .unit = UN_entries, .arg = 1,
 	  DOC("array of `\"NAME=value\"`", "`[\"PATH=/usr/sbin:/usr/bin:/sbin:/bin\"]`",
 	      "exactly the app's environment: nothing of the host's", "\"TZ=UTC\"", NULL) },
-	{ .path = "process.cwd", .parse = PF_p_abspath, .off = OFF(proc.cwd),
+	{ .path = FP(process_cwd), .parse = PF_p_abspath, .off = OFF(proc.cwd),
 	  DOC("absolute path", "`/`", "`chdir()` after the user change", "\"/\"", NULL) },
-	{ .path = "process.user", .parse = PF_p_user, .off = OFF(proc.uid),
+	{ .path = FP(process_user), .parse = PF_p_user, .off = OFF(proc.uid),
 	  DOC("`\"UID:GID\"` (numbers)", "`\"0:0\"`", "`setgroups(0)` (no supplementary groups), `setresgid`, "
 	      "`setresuid`", "\"1000:1000\"", NULL) },
-	{ .path = "process.no_new_privileges", .parse = PF_p_bool, .off = OFF(proc.no_new_privs),
+	{ .path = FP(process_no_new_privileges), .parse = PF_p_bool, .off = OFF(proc.no_new_privs),
 	  DOC("boolean", "`true`", "`prctl(PR_SET_NO_NEW_PRIVS)` before exec: a setuid or file-capability "
 	      "binary in the image gains nothing", "false", NULL) },
-	{ .path = "process.umask", .parse = PF_p_umask, .off = OFF(proc.umask),
+	{ .path = FP(process_umask), .parse = PF_p_umask, .off = OFF(proc.umask),
 	  DOC("octal string `\"0000\"`–`\"0777\"`", "`\"0022\"`", "`umask()` of the app", "\"0027\"", NULL) },
-	{ .path = "process.oom_score_adj", .parse = PF_p_oom, .off = OFF(proc.oom_score_adj),
+	{ .path = FP(process_oom_score_adj), .parse = PF_p_oom, .off = OFF(proc.oom_score_adj),
 	  DOC("integer −1000…1000", "inherited", "written to the app's `/proc/self/oom_score_adj` before exec",
 	      "500", NULL) },
-	{ .path = "process.rlimits", .parse = PF_p_rlimits, .off = OFF(proc.rlim),
+	{ .path = FP(process_rlimits), .parse = PF_p_rlimits, .off = OFF(proc.rlim),
 	  DOC("object `\"nofile\": [soft, hard]`; names `as core cpu data fsize locks memlock msgqueue nice "
 	      "nofile nproc rss rtprio rttime sigpending stack`; a bound an integer or `\"unlimited\"`",
 	      "inherited", "`setrlimit()` of each before exec; soft ≤ hard", "{\"nofile\":[1024,1024]}", NULL) },
-	{ .path = "process.wait", .parse = PF_p_wait, .off = OFF(proc.wait_all),
+	{ .path = FP(process_wait), .parse = PF_p_wait, .off = OFF(proc.wait_all),
 	  DOC("`\"app\"` or `\"all\"`", "`\"app\"`", "`\"app\"`: the container ends when the app exits (what it left is "
 	      "killed); `\"all\"`: the container's init waits until every process in it has exited (an app that "
 	      "daemonizes), the status is still the app's, and signals go to all of them once the app is gone; "
 	      "needs `pid`", "\"all\"", NULL) },
-	{ .path = "process.capabilities", .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS, .unit = UN_capabilities,
+	{ .path = FP(process_capabilities), .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS, .unit = UN_capabilities,
 	  DOC("array of `CAP_` names (`CAP_CHOWN` … `CAP_CHECKPOINT_RESTORE`)", "`CAP_CHOWN CAP_DAC_OVERRIDE "
 	      "CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_NET_BIND_SERVICE CAP_SETFCAP`",
 	      "every other capability leaves the bounding set before exec; uid 0 gets the set as permitted and "
 	      "effective, another user none; inheritable and ambient are empty; `[]`: none",
 	      "\"CAP_NET_RAW\"", NULL) },
-	{ .path = "seccomp", .parse = PF_p_seccomp, .off = OFF(sc), .feature = FEAT_seccomp,
+	{ .path = FP(seccomp), .parse = PF_p_seccomp, .off = OFF(sc), .feature = FEAT_seccomp,
 	  DOC("`\"default\"`, `\"none\"` or an object, feature `seccomp`", "`\"default\"`", "`\"default\"`: the "
 	      "default profile (see the `seccomp` section below), loaded with `seccomp(SECCOMP_SET_MODE_FILTER)` as the app's last "
 	      "step before `execve`; `\"none\"`: no filter", "\"none\"", NULL) },
-	{ .path = "seccomp.deny", .parse = PF_p_sc_list, .off = OFF(sc), .max = SC__N + 1, .unit = UN_syscalls,
+	{ .path = FP(seccomp_deny), .parse = PF_p_sc_list, .off = OFF(sc), .max = SC__N + 1, .unit = UN_syscalls,
 	  .arg = SCM_DENY,
 	  DOC("array of syscall names and `\"@default\"`", "—", "these fail with `errno`, the rest pass; "
 	      "`\"@default\"`: the default profile's rows", "\"ptrace\"", NULL) },
-	{ .path = "seccomp.allow", .parse = PF_p_sc_list, .off = OFF(sc), .max = SC__N, .unit = UN_syscalls,
+	{ .path = FP(seccomp_allow), .parse = PF_p_sc_list, .off = OFF(sc), .max = SC__N, .unit = UN_syscalls,
 	  .arg = SCM_ALLOW,
 	  DOC("array of syscall names", "—", "only these pass, the rest fail with `errno` (`clone3` with `ENOSYS` "
 	      "unless named); exactly one of `deny` and `allow`", "\"read\"", NULL) },
-	{ .path = "seccomp.errno", .parse = PF_p_sc_errno, .off = OFF(sc.err),
+	{ .path = FP(seccomp_errno), .parse = PF_p_sc_errno, .off = OFF(sc.err),
 	  DOC("`" SC_ERRNOS "` or 1–4095",
 	      "`\"EPERM\"`", "the error a refused call returns", "\"ENOSYS\"", "\"seccomp\":{\"deny\":[\"ptrace\"]}") },
-	{ .path = "stop_timeout", .parse = PF_p_stop_timeout, .off = OFF(stop_timeout),
+	{ .path = FP(stop_timeout), .parse = PF_p_stop_timeout, .off = OFF(stop_timeout),
 	  DOC("integer seconds 0–3600", "10", "how long `nsrun stop` waits after SIGTERM before it SIGKILLs "
 	      "everything in the container", "30", NULL) },
-	{ .path = "uid_map", .parse = PF_p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
+	{ .path = FP(uid_map), .parse = PF_p_idmap, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
 	  .missing = MS_with_userns,
 	  DOC("`[[inside, outside, count], …]` (≤ 5), feature `userns`", "—", "required with `user`, an error "
 	      "without it; written by nsrun to `/proc/PID/uid_map` before the container goes on",
 	      "[0,100000,65536]", "\"namespaces\":[\"mount\",\"user\"],\"gid_map\":[[0,100000,65536]]") },
-	{ .path = "gid_map", .parse = PF_p_idmap, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
+	{ .path = FP(gid_map), .parse = PF_p_idmap, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
 	  .missing = MS_with_userns,
 	  DOC("as `uid_map`", "—", "`/proc/PID/gid_map`, likewise", "[0,100000,65536]",
 	      "\"namespaces\":[\"mount\",\"user\"],\"uid_map\":[[0,100000,65536]]") },
-	{ .path = "time_offsets", .parse = PF_p_object, .off = OFF(time), .feature = FEAT_timens, .needs = NS_TIME,
+	{ .path = FP(time_offsets), .parse = PF_p_object, .off = OFF(time), .feature = FEAT_timens, .needs = NS_TIME,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "time_offsets.monotonic", .parse = PF_p_offset, .off = OFF(time.monotonic),
+	{ .path = FP(time_offsets_monotonic), .parse = PF_p_offset, .off = OFF(time.monotonic),
 	  DOC("integer seconds, ±10 years, feature `timens`", "0", "`/proc/self/timens_offsets`, written before "
 	      "the container's first process enters the namespace; an error without `time`", "86400",
 	      "\"namespaces\":[\"mount\",\"time\"]") },
-	{ .path = "time_offsets.boottime", .parse = PF_p_offset, .off = OFF(time.boottime),
+	{ .path = FP(time_offsets_boottime), .parse = PF_p_offset, .off = OFF(time.boottime),
 	  DOC("as `monotonic`", "0", "likewise, for `CLOCK_BOOTTIME`", "-86400", "\"namespaces\":[\"mount\",\"time\"]") },
-	{ .path = "mounts", .parse = PF_p_mounts, .off = OFF(mounts), .off_n = OFF(n_mounts),
+	{ .path = FP(mounts), .parse = PF_p_mounts, .off = OFF(mounts), .off_n = OFF(n_mounts),
 	  .max = NSRUN_MOUNTS_MAX, .unit = UN_mounts,
 	  DOC(NULL, NULL, NULL, "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
-	{ .path = "mounts[].type", .parse = PF_p_mtype, .off = MOFF(type),
+	{ .path = FP(mounts___type), .parse = PF_p_mtype, .off = MOFF(type),
 	  DOC("`\"bind\"` or `\"tmpfs\"`", "—", "", "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
-	{ .path = "mounts[].target", .parse = PF_p_below_root, .off = MOFF(target),
+	{ .path = FP(mounts___target), .parse = PF_p_below_root, .off = MOFF(target),
 	  .missing = MS_inside_path,
 	  DOC("absolute path, no `..`", "—", "resolved inside the root as if it were `/` (symlinks and `..` in "
 	      "the image never lead out); created when missing (needs a writable root, i.e. an overlay, unless it "
 	      "exists in the image)", "{\"type\":\"tmpfs\",\"target\":\"/t\"}", NULL) },
-	{ .path = "mounts[].source", .parse = PF_p_source, .off = MOFF(source), .only = 1 + M_BIND,
+	{ .path = FP(mounts___source), .parse = PF_p_source, .off = MOFF(source), .only = 1 + M_BIND,
 	  .missing = MS_host_path,
 	  DOC("absolute host path (bind), not inside `/run/nsrun`", "—", "`MS_BIND \\| MS_REC`, then "
 	      "`MOUNT_ATTR_NODEV`: device nodes in it do not open",
 	      "{\"type\":\"bind\",\"source\":\"/srv\",\"target\":\"/data\"}", NULL) },
-	{ .path = "mounts[].readonly", .parse = PF_p_bool, .off = MOFF(readonly), .only = 1 + M_BIND,
+	{ .path = FP(mounts___readonly), .parse = PF_p_bool, .off = MOFF(readonly), .only = 1 + M_BIND,
 	  DOC("boolean (bind)", "`false`", "`mount_setattr(MOUNT_ATTR_RDONLY, AT_RECURSIVE)`; before 5.12 a "
 	      "read-only remount of the top mount", "{\"type\":\"bind\",\"source\":\"/srv\",\"target\":\"/data\","
 	      "\"readonly\":true}", NULL) },
-	{ .path = "mounts[].size", .parse = PF_p_size, .off = MOFF(size), .only = 1 + M_TMPFS,
+	{ .path = FP(mounts___size), .parse = PF_p_size, .off = MOFF(size), .only = 1 + M_TMPFS,
 	  DOC("size (tmpfs)", "the kernel's (half of RAM)", "`size=`",
 	      "{\"type\":\"tmpfs\",\"target\":\"/t\",\"size\":\"4M\"}", NULL) },
-	{ .path = "mounts[].mode", .parse = PF_p_mode, .off = MOFF(mode), .only = 1 + M_TMPFS,
+	{ .path = FP(mounts___mode), .parse = PF_p_mode, .off = MOFF(mode), .only = 1 + M_TMPFS,
 	  DOC("octal string (tmpfs)", "`\"1777\"`", "`mode=`",
 	      "{\"type\":\"tmpfs\",\"target\":\"/t\",\"mode\":\"0755\"}", NULL) },
-	{ .path = "sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls,
+	{ .path = FP(sysctl), .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls,
 	  DOC("object `\"name\": \"value\"` (≤ 32)", "none", "written under the container's `/proc/sys` before "
 	      "it is made read-only; only namespaced ones: `net.*` (needs `net`), `kernel.shm*`, `kernel.msg*`, "
 	      "`kernel.sem*`, `fs.mqueue.*` (need `ipc`), `kernel.hostname`, `kernel.domainname` (need `uts`)",
 	      "{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}", NULL) },
-	{ .path = "masked_paths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths,
+	{ .path = FP(masked_paths), .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths,
 	  DOC("array of absolute paths (≤ 32)", "`/proc/acpi /proc/asound /proc/kcore /proc/keys "
 	      "/proc/latency_stats /proc/timer_list /proc/timer_stats /proc/sched_debug /proc/scsi /sys/firmware`",
 	      "a file gets `/dev/null` bound over it, a directory an empty read-only tmpfs; a missing path is "
 	      "skipped; resolved inside the root; replaces the default list, `[]`: none", "\"/proc/kcore\"",
 	      NULL) },
-	{ .path = "readonly_paths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths,
+	{ .path = FP(readonly_paths), .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths,
 	  DOC("array of absolute paths (≤ 32)", "`/proc/bus /proc/fs /proc/irq /proc/sys /proc/sysrq-trigger`",
 	      "each bound onto itself and made read-only (`EROFS` on a write); a missing path is skipped; "
 	      "replaces the default list, `[]`: none", "\"/proc/sys\"", NULL) },
-	{ .path = "cgroup", .parse = PF_p_cgroup, .off = OFF(cg), .feature = FEAT_cgroup,
+	{ .path = FP(cgroup), .parse = PF_p_cgroup, .off = OFF(cg), .feature = FEAT_cgroup,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "cgroup.parent", .parse = PF_p_below_root, .off = OFF(cg.parent), .arg = 1,
+	{ .path = FP(cgroup_parent), .parse = PF_p_below_root, .off = OFF(cg.parent), .arg = 1,
 	  DOC("absolute path", "—", "the parent cgroup; default `nsrun` under the cgroup2 mount that "
 	      "`/proc/self/mountinfo` shows (usually `/sys/fs/cgroup`). Created when missing, marked with the "
 	      "xattr `trusted.nsrun`, and removed by the last container that leaves it empty; a parent nsrun did "
 	      "not create is never removed", "\"/sys/fs/cgroup/apps\"", NULL) },
 	NSRUN_CG_KEYS(CG_ROW)
-	{ .path = "net", .parse = PF_p_net, .off = OFF(net), .feature = FEAT_net, .needs = NS_NET,
+	{ .path = FP(net), .parse = PF_p_net, .off = OFF(net), .feature = FEAT_net, .needs = NS_NET,
 	  DOC(NULL, NULL, NULL, NULL, NULL) },
-	{ .path = "net.bridge", .parse = PF_p_ifname, .off = OFF(net.bridge),
+	{ .path = FP(net_bridge), .parse = PF_p_ifname, .off = OFF(net.bridge),
 	  .missing = MS_bridge,
 	  DOC("interface name, required", "—", "the bridge the host end joins (`IFLA_MASTER`); must exist unless "
 	      "`bridge_address` is given", "\"br-lan\"", NULL) },
-	{ .path = "net.bridge_address", .parse = PF_p_addrs, .off = OFF(net.bridge_addr),
+	{ .path = FP(net_bridge_address), .parse = PF_p_addrs, .off = OFF(net.bridge_addr),
 	  .off_n = OFF(net.n_bridge_addr), .max = NSRUN_NET_ADDRS, .unit = UN_addresses, .arg = 1,
 	  DOC("CIDR or list of CIDRs (IPv4, IPv6)", "—", "when the bridge is missing nsrun creates it, marks it "
 	      "with the alias `nsrun`, gives it a random MAC of its own (so the gateway's MAC stays when ports "
 	      "come and go), these addresses, and sets it up; the last nsrun container to leave it with no port "
 	      "removes it. A bridge nsrun did not create is never changed beyond its own veth "
 	      "joining and leaving", "\"10.42.0.1/24\"", NULL) },
-	{ .path = "net.host_if", .parse = PF_p_ifname, .off = OFF(net.host_if),
+	{ .path = FP(net_host_if), .parse = PF_p_ifname, .off = OFF(net.host_if),
 	  DOC("interface name", "`ve-NAME`", "the host end of the pair", "\"ve-web\"", NULL) },
-	{ .path = "net.container_if", .parse = PF_p_ifname, .off = OFF(net.container_if),
+	{ .path = FP(net_container_if), .parse = PF_p_ifname, .off = OFF(net.container_if),
 	  DOC("interface name", "`eth0`", "the peer, inside", "\"eth0\"", NULL) },
-	{ .path = "net.address", .parse = PF_p_addrs, .off = OFF(net.addr), .off_n = OFF(net.n_addr),
+	{ .path = FP(net_address), .parse = PF_p_addrs, .off = OFF(net.addr), .off_n = OFF(net.n_addr),
 	  .max = NSRUN_NET_ADDRS, .unit = UN_addresses, .arg = 1,
 	  DOC("CIDR or list of CIDRs", "none", "`RTM_NEWADDR` on the peer (IPv6 without duplicate detection, so "
 	      "usable at once)", "\"10.42.0.2/24\"", NULL) },
-	{ .path = "net.gateway", .parse = PF_p_gateway, .off = OFF(net.gw),
+	{ .path = FP(net_gateway), .parse = PF_p_gateway, .off = OFF(net.gw),
 	  DOC("IPv4 address", "none", "default route via it", "\"10.42.0.1\"", NULL) },
-	{ .path = "net.gateway6", .parse = PF_p_gateway, .off = OFF(net.gw6), .arg = 1,
+	{ .path = FP(net_gateway6), .parse = PF_p_gateway, .off = OFF(net.gw6), .arg = 1,
 	  DOC("IPv6 address", "none", "default IPv6 route via it", "\"fd42::1\"", NULL) },
-	{ .path = "net.mtu", .parse = PF_p_mtu, .off = OFF(net.mtu),
+	{ .path = FP(net_mtu), .parse = PF_p_mtu, .off = OFF(net.mtu),
 	  DOC("68–65535", "the kernel's", "`IFLA_MTU` of both ends", "1500", NULL) },
-	{ .path = "net.mac", .parse = PF_p_mac, .off = OFF(net.mac),
+	{ .path = FP(net_mac), .parse = PF_p_mac, .off = OFF(net.mac),
 	  DOC("`\"02:42:0a:2a:00:02\"` (unicast)", "random", "`IFLA_ADDRESS` of the peer",
 	      "\"02:42:0a:2a:00:02\"", NULL) },
-	{ .path = "net.dns", .parse = PF_p_addrs, .off = OFF(net.dns), .off_n = OFF(net.n_dns),
+	{ .path = FP(net_dns), .parse = PF_p_addrs, .off = OFF(net.dns), .off_n = OFF(net.n_dns),
 	  .max = NSRUN_DNS_MAX, .unit = UN_addresses,
 	  DOC("list of ≤ 3 addresses", "none", "`/etc/resolv.conf`, bound read-only over the image's",
 	      "\"10.42.0.1\"", NULL) },
-	{ .path = "net.hosts", .parse = PF_p_hosts, .off = OFF(net.host_name), .max = NSRUN_HOSTS_MAX, .unit = UN_hosts,
+	{ .path = FP(net_hosts), .parse = PF_p_hosts, .off = OFF(net.host_name), .max = NSRUN_HOSTS_MAX, .unit = UN_hosts,
 	  DOC("object `\"name\": \"address\"` (≤ 32)", "none; `/etc/hosts` is written whenever `net.address` "
 	      "is set", "`/etc/hosts` with `localhost`, the container's own addresses as its hostname, and these; "
 	      "bound read-only over the image's", "{\"nas\":\"10.42.0.10\"}", NULL) },
-	{ .path = "net.masquerade", .parse = PF_p_bool, .off = OFF(net.masquerade), .feature = FEAT_nat,
+	{ .path = FP(net_masquerade), .parse = PF_p_bool, .off = OFF(net.masquerade), .feature = FEAT_nat,
 	  DOC("boolean, feature `nat`", "`false`", "a `masquerade` rule in `table inet nsrun` (chain `postrouting`) "
 	      "for each of the container's addresses: packets from it leaving through any interface but the "
 	      "bridge get the outgoing interface's address", "true", NULL) },
-	{ .path = "net.ports", .parse = PF_p_ports, .off = OFF(net.port), .off_n = OFF(net.n_ports),
+	{ .path = FP(net_ports), .parse = PF_p_ports, .off = OFF(net.port), .off_n = OFF(net.n_ports),
 	  .max = NSRUN_PORTS_MAX, .unit = UN_ports, .feature = FEAT_nat,
 	  DOC(NULL, NULL, NULL, "{\"host\":8080,\"container\":80}", NULL) },
-	{ .path = "net.ports[].host", .parse = PF_p_port, .off = POFF(host), .missing = MS_host_port,
+	{ .path = FP(net_ports___host), .parse = PF_p_port, .off = POFF(host), .missing = MS_host_port,
 	  DOC("1–65535, required", "—", "a `dnat` rule in chains `prerouting` and `output` for packets to this "
 	      "port of one of the host's own addresses (`fib daddr type local`); for each family the container "
 	      "has an address of (≤ 12 ports); with any port, a hairpin `masquerade` rule per family in "
 	      "`postrouting` (below)", "{\"host\":8080,\"container\":80}", NULL) },
-	{ .path = "net.ports[].container", .parse = PF_p_port, .off = POFF(container),
+	{ .path = FP(net_ports___container), .parse = PF_p_port, .off = POFF(container),
 	  .missing = MS_ctr_port,
 	  DOC("1–65535, required", "—", "the port they go to, at the container's first address of the family",
 	      "{\"host\":8080,\"container\":80}", NULL) },
-	{ .path = "net.ports[].proto", .parse = PF_p_proto, .off = POFF(proto),
+	{ .path = FP(net_ports___proto), .parse = PF_p_proto, .off = POFF(proto),
 	  DOC("`\"tcp\"` or `\"udp\"`", "`\"tcp\"`", "`meta l4proto`",
 	      "{\"host\":5353,\"container\":53,\"proto\":\"udp\"}", NULL) },
-	{ .path = "net.ports[].host_address", .parse = PF_p_gateway, .off = POFF(addr), .arg = 2,
+	{ .path = FP(net_ports___host_address), .parse = PF_p_gateway, .off = POFF(addr), .arg = 2,
 	  DOC("IPv4 or IPv6 address", "every address of the host", "`ip daddr` (or `ip6 daddr`) instead of "
 	      "`fib daddr type local`: the port is published on that address only, in its family",
 	      "{\"host\":8080,\"container\":80,\"host_address\":\"192.0.2.1\"}", NULL) },
-	{ .path = "net.ip_forward", .parse = PF_p_bool, .off = OFF(net.ip_forward), .feature = FEAT_nat,
+	{ .path = FP(net_ip_forward), .parse = PF_p_bool, .off = OFF(net.ip_forward), .feature = FEAT_nat,
 	  DOC("boolean, feature `nat`", "`false`", "`false`: a warning when `net.ipv4.ip_forward` (or, with an "
 	      "IPv6 address, `net.ipv6.conf.all.forwarding`) is 0; `true`: nsrun sets it to 1, and back to 0 "
 	      "at exit if it switched it and no other nsrun container has rules left", "true", NULL) },
@@ -3898,87 +3957,87 @@ static int p_osc(const struct ctx *x, const cJSON *v, const char *name, const st
 /* The rows of "linux", "linux.resources" and "process", their paths below
  * them (p_osub reads each object by its own rows). */
 static const struct field oci_linux_rows[] = {
-	{ .path = "namespaces", .parse = PF_p_olist, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
+	{ .path = FP(namespaces), .parse = PF_p_olist, .off = OFF(ns), .max = 8, .unit = UN_namespaces,
 	  .arg = OE_NS },
-	{ .path = "uidMappings", .parse = PF_p_olist, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
+	{ .path = FP(uidMappings), .parse = PF_p_olist, .off = OFF(userns.uid_map), .off_n = OFF(userns.n_uid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
 	  .missing = MS_with_userns, .arg = OE_IDMAP },
-	{ .path = "gidMappings", .parse = PF_p_olist, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
+	{ .path = FP(gidMappings), .parse = PF_p_olist, .off = OFF(userns.gid_map), .off_n = OFF(userns.n_gid_map),
 	  .max = NSRUN_IDMAP_MAX, .unit = UN_ranges, .feature = FEAT_userns, .needs = NS_USER, .req_ns = NS_USER,
 	  .missing = MS_with_userns, .arg = OE_IDMAP },
-	{ .path = "maskedPaths", .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
-	{ .path = "readonlyPaths", .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
-	{ .path = "sysctl", .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
-	{ .path = "devices", .parse = PF_p_olist, .off = OFF(oci.dev), .off_n = OFF(oci.n_dev), .max = NSRUN_DEVS_MAX,
+	{ .path = FP(maskedPaths), .parse = PF_p_paths, .off = OFF(masked), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
+	{ .path = FP(readonlyPaths), .parse = PF_p_paths, .off = OFF(readonly), .max = NSRUN_PATHS_MAX, .unit = UN_paths },
+	{ .path = FP(sysctl), .parse = PF_p_sysctl, .off = OFF(sysctl), .max = NSRUN_SYSCTL_MAX, .unit = UN_sysctls },
+	{ .path = FP(devices), .parse = PF_p_olist, .off = OFF(oci.dev), .off_n = OFF(oci.n_dev), .max = NSRUN_DEVS_MAX,
 	  .unit = UN_entries, .arg = OE_DEV },
-	{ .path = "rootfsPropagation", .parse = PF_p_oprop, .off = OFF(oci.rprop) },
-	{ .path = "cgroupsPath", .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
-	{ .path = "resources", .parse = PF_p_osub, .arg = OS_RESOURCES },
-	{ .path = "seccomp", .parse = PF_p_osc, .off = OFF(sc), .max = 1024, .unit = UN_rules, .feature = FEAT_seccomp },
-	{ .path = "timeOffsets", .parse = PF_p_orefuse },
+	{ .path = FP(rootfsPropagation), .parse = PF_p_oprop, .off = OFF(oci.rprop) },
+	{ .path = FP(cgroupsPath), .parse = PF_p_string, .off = OFF(oci.cgroups_path), .feature = FEAT_cgroup },
+	{ .path = FP(resources), .parse = PF_p_osub, .arg = OS_RESOURCES },
+	{ .path = FP(seccomp), .parse = PF_p_osc, .off = OFF(sc), .max = 1024, .unit = UN_rules, .feature = FEAT_seccomp },
+	{ .path = FP(timeOffsets), .parse = PF_p_orefuse },
 };
 
 static const struct field oci_res_rows[] = {
-	{ .path = "memory", .parse = PF_p_ocpu },
-	{ .path = "memory.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_max,
+	{ .path = FP(memory), .parse = PF_p_ocpu },
+	{ .path = FP(memory_limit), .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_max,
 	  .feature = FEAT_cgroup },
-	{ .path = "pids", .parse = PF_p_object },
-	{ .path = "pids.limit", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_pids_max,
+	{ .path = FP(pids), .parse = PF_p_object },
+	{ .path = FP(pids_limit), .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_pids_max,
 	  .feature = FEAT_cgroup },
-	{ .path = "cpu", .parse = PF_p_ocpu },
-	{ .path = "cpu.shares", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_weight,
+	{ .path = FP(cpu), .parse = PF_p_ocpu },
+	{ .path = FP(cpu_shares), .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_weight,
 	  .feature = FEAT_cgroup },
-	{ .path = "cpu.quota", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_max,
+	{ .path = FP(cpu_quota), .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpu_max,
 	  .feature = FEAT_cgroup },
-	{ .path = "cpu.cpus", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_cpus,
+	{ .path = FP(cpu_cpus), .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_cpus,
 	  .feature = FEAT_cgroup },
-	{ .path = "cpu.mems", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
+	{ .path = FP(cpu_mems), .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_cpuset_mems,
 	  .feature = FEAT_cgroup },
-	{ .path = "memory.swap", .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_swap_max,
+	{ .path = FP(memory_swap), .parse = PF_p_ocg, .off = OFF(cg), .arg = CGK_memory_swap_max,
 	  .feature = FEAT_cgroup },
-	{ .path = "cpu.realtimeRuntime", .parse = PF_p_orefuse },
-	{ .path = "hugepageLimits", .parse = PF_p_orefuse },
-	{ .path = "unified", .parse = PF_p_orefuse },
+	{ .path = FP(cpu_realtimeRuntime), .parse = PF_p_orefuse },
+	{ .path = FP(hugepageLimits), .parse = PF_p_orefuse },
+	{ .path = FP(unified), .parse = PF_p_orefuse },
 };
 
 static const struct field oci_mount_rows[] = {         /* mounts[] */
-	{ .path = "destination", .parse = PF_p_below_root, .off = OOFF(dest), .missing = MS_abspath },
-	{ .path = "type", .parse = PF_p_string, .off = OOFF(type) },
-	{ .path = "source", .parse = PF_p_string, .off = OOFF(src) },
-	{ .path = "options", .parse = PF_p_strlist, .off = OOFF(opt), .max = 64, .unit = UN_entries, .arg = 2 },
+	{ .path = FP(destination), .parse = PF_p_below_root, .off = OOFF(dest), .missing = MS_abspath },
+	{ .path = FP(type), .parse = PF_p_string, .off = OOFF(type) },
+	{ .path = FP(source), .parse = PF_p_string, .off = OOFF(src) },
+	{ .path = FP(options), .parse = PF_p_strlist, .off = OOFF(opt), .max = 64, .unit = UN_entries, .arg = 2 },
 };
 
 static const struct field oci_hook_rows[] = {          /* hooks.X[] */
-	{ .path = "path", .parse = PF_p_abspath, .off = OOFF(dest), .missing = MS_abspath },
-	{ .path = "args", .parse = PF_p_strlist, .off = OOFF(opt), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	{ .path = FP(path), .parse = PF_p_abspath, .off = OOFF(dest), .missing = MS_abspath },
+	{ .path = FP(args), .parse = PF_p_strlist, .off = OOFF(opt), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .arg = 2 },
-	{ .path = "env", .parse = PF_p_strlist, .off = OOFF(env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	{ .path = FP(env), .parse = PF_p_strlist, .off = OOFF(env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .arg = 1 },
 };
 
 static const struct field oci_proc_rows[] = {
-	{ .path = "terminal", .parse = PF_p_orefuse },
-	{ .path = "args", .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	{ .path = FP(terminal), .parse = PF_p_orefuse },
+	{ .path = FP(args), .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .missing = MS_program },
-	{ .path = "env", .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
+	{ .path = FP(env), .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .arg = 1 },
-	{ .path = "cwd", .parse = PF_p_abspath, .off = OFF(proc.cwd), .missing = MS_abspath },
-	{ .path = "user", .parse = PF_p_object },
-	{ .path = "user.uid", .parse = PF_p_oid, .off = OFF(proc.uid) },
-	{ .path = "user.gid", .parse = PF_p_oid, .off = OFF(proc.gid) },
-	{ .path = "user.additionalGids", .parse = PF_p_olist, .off = OFF(proc.groups), .off_n = OFF(proc.n_groups),
+	{ .path = FP(cwd), .parse = PF_p_abspath, .off = OFF(proc.cwd), .missing = MS_abspath },
+	{ .path = FP(user), .parse = PF_p_object },
+	{ .path = FP(user_uid), .parse = PF_p_oid, .off = OFF(proc.uid) },
+	{ .path = FP(user_gid), .parse = PF_p_oid, .off = OFF(proc.gid) },
+	{ .path = FP(user_additionalGids), .parse = PF_p_olist, .off = OFF(proc.groups), .off_n = OFF(proc.n_groups),
 	  .max = NSRUN_GROUPS_MAX, .unit = UN_entries, .arg = OE_GID },
-	{ .path = "user.umask", .parse = PF_p_oid, .off = OFF(proc.umask), .arg = 1 },
-	{ .path = "capabilities", .parse = PF_p_object },
-	{ .path = "capabilities.bounding", .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
+	{ .path = FP(user_umask), .parse = PF_p_oid, .off = OFF(proc.umask), .arg = 1 },
+	{ .path = FP(capabilities), .parse = PF_p_object },
+	{ .path = FP(capabilities_bounding), .parse = PF_p_caps, .off = OFF(proc.caps), .max = NSRUN_CAPS,
 	  .unit = UN_capabilities },
-	{ .path = "capabilities.inheritable", .parse = PF_p_caps, .off = OFF(proc.icaps), .max = NSRUN_CAPS,
+	{ .path = FP(capabilities_inheritable), .parse = PF_p_caps, .off = OFF(proc.icaps), .max = NSRUN_CAPS,
 	  .unit = UN_capabilities },
-	{ .path = "capabilities.ambient", .parse = PF_p_caps, .off = OFF(proc.acaps), .max = NSRUN_CAPS,
+	{ .path = FP(capabilities_ambient), .parse = PF_p_caps, .off = OFF(proc.acaps), .max = NSRUN_CAPS,
 	  .unit = UN_capabilities },
-	{ .path = "noNewPrivileges", .parse = PF_p_bool, .off = OFF(proc.no_new_privs) },
-	{ .path = "oomScoreAdj", .parse = PF_p_oom, .off = OFF(proc.oom_score_adj) },
-	{ .path = "rlimits", .parse = PF_p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
+	{ .path = FP(noNewPrivileges), .parse = PF_p_bool, .off = OFF(proc.no_new_privs) },
+	{ .path = FP(oomScoreAdj), .parse = PF_p_oom, .off = OFF(proc.oom_score_adj) },
+	{ .path = FP(rlimits), .parse = PF_p_olist, .off = OFF(proc.rlim), .off_n = OFF(proc.n_rlim),
 	  .max = NSRUN_RLIMITS, .unit = UN_limits, .arg = OE_RLIMIT },
 };
 
@@ -4004,17 +4063,17 @@ static int p_osub(const struct ctx *x, const cJSON *v, const char *name, const s
 }
 
 static const struct field oci_rows[] = {
-	{ .path = "ociVersion", .parse = PF_p_ociver, .missing = MS_version },
-	{ .path = "linux", .parse = PF_p_osub, .arg = OS_LINUX },
-	{ .path = "root", .parse = PF_p_object, .missing = MS_path_obj },
-	{ .path = "root.path", .parse = PF_p_string, .off = OFF(root.path), .missing = MS_root_dir },
-	{ .path = "root.readonly", .parse = PF_p_bool, .off = OFF(root.rw), .arg = 1 },
-	{ .path = "hostname", .parse = PF_p_hostname, .off = OFF(hostname) },      /* (uts: oci_check) */
-	{ .path = "process", .parse = PF_p_osub, .arg = OS_PROCESS, .missing = MS_args_cwd },
-	{ .path = "mounts", .parse = PF_p_olist, .max = 4 * NSRUN_MOUNTS_MAX, .unit = UN_mounts,
+	{ .path = FP(ociVersion), .parse = PF_p_ociver, .missing = MS_version },
+	{ .path = FP(linux), .parse = PF_p_osub, .arg = OS_LINUX },
+	{ .path = FP(root), .parse = PF_p_object, .missing = MS_path_obj },
+	{ .path = FP(root_path), .parse = PF_p_string, .off = OFF(root.path), .missing = MS_root_dir },
+	{ .path = FP(root_readonly), .parse = PF_p_bool, .off = OFF(root.rw), .arg = 1 },
+	{ .path = FP(hostname), .parse = PF_p_hostname, .off = OFF(hostname) },      /* (uts: oci_check) */
+	{ .path = FP(process), .parse = PF_p_osub, .arg = OS_PROCESS, .missing = MS_args_cwd },
+	{ .path = FP(mounts), .parse = PF_p_olist, .max = 4 * NSRUN_MOUNTS_MAX, .unit = UN_mounts,
 	  .arg = OE_MOUNT },
-	{ .path = "hooks", .parse = PF_p_ohooks, .off = OFF(oci.hooks), .max = 16, .unit = UN_hooks },
-	{ .path = "annotations", .parse = PF_p_oannot, .off = OFF(oci) },
+	{ .path = FP(hooks), .parse = PF_p_ohooks, .off = OFF(oci.hooks), .max = 16, .unit = UN_hooks },
+	{ .path = FP(annotations), .parse = PF_p_oannot, .off = OFF(oci) },
 };
 
 static const cfg_fn field_parsers[PF__N] = { FIELD_PARSERS(FIELD_PARSER_ROW) };

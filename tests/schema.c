@@ -81,7 +81,7 @@ static cJSON *value_for(const struct field *f, int n)
 {
 	cJSON *v;
 
-	if (!strcmp(f->path, "namespaces"))     /* the example is the whole list */
+	if (!strcmp(fpath(f), "namespaces"))     /* the example is the whole list */
 		return n < 0 ? cJSON_Parse(f->example) : NULL;
 	if (!f->max)
 		return cJSON_Parse(f->example);
@@ -135,12 +135,12 @@ static char *config_for(const struct field *f, int n)
 	top = cJSON_CreateObject();
 	cJSON_AddStringToObject(top, "name", "web");
 	at = cJSON_AddObjectToObject(top, "root");
-	if (strcmp(f->path, "root.path"))
+	if (strcmp(fpath(f), "root.path"))
 		cJSON_AddStringToObject(at, "image", "/x.sqfs");
 	at = cJSON_AddObjectToObject(top, "process");
 	cJSON_AddItemToObject(at, "args", cJSON_Parse("[\"/bin/true\"]"));
 	add_with(top, f->with);
-	snprintf(parent, sizeof parent, "%.*s", leaf == f->path ? 0 : (int)(leaf - 1 - f->path), f->path);
+	snprintf(parent, sizeof parent, "%.*s", leaf == fpath(f) ? 0 : (int)(leaf - 1 - fpath(f)), fpath(f));
 	if (!strcmp(parent, "mounts[]")) {        /* the example is the whole element */
 		cJSON *list = cJSON_AddArrayToObject(top, "mounts");
 
@@ -150,7 +150,7 @@ static char *config_for(const struct field *f, int n)
 		cJSON_AddStringToObject(at, "address", "10.42.0.2/24");
 		cJSON_AddItemToArray(cJSON_AddArrayToObject(at, "ports"), v);
 	} else {
-		if (!strcmp(f->path, "net.ports"))
+		if (!strcmp(fpath(f), "net.ports"))
 			cJSON_AddStringToObject(obj_at(top, "net"), "address", "10.42.0.2/24");
 		at = obj_at(top, parent);
 		cJSON_DeleteItemFromObjectCaseSensitive(at, leaf);
@@ -231,11 +231,11 @@ static int readme(void)
 		printf("%s%s\n|---|---|---|---|\n", t ? "\n" : "", tables[t].head);
 		for (size_t i = 0; i < schema_len; i++) {
 			const struct field *f = &schema[i];
-			int in = tables[t].prefix ? !strncmp(f->path, tables[t].prefix, strlen(tables[t].prefix))
-						  : strncmp(f->path, "cgroup.", 7) && strncmp(f->path, "net.", 4);
+			int in = tables[t].prefix ? !strncmp(fpath(f), tables[t].prefix, strlen(tables[t].prefix))
+						  : strncmp(fpath(f), "cgroup.", 7) && strncmp(fpath(f), "net.", 4);
 
 			if (in && f->type)      /* objects have no row of their own */
-				printf("| `%s` | %s | %s | %s |\n", f->path, f->type, cell(f->def), cell(f->what));
+				printf("| `%s` | %s | %s | %s |\n", fpath(f), f->type, cell(f->def), cell(f->what));
 		}
 	}
 	return sc_readme();
@@ -315,7 +315,7 @@ static void write_seed(const struct field *f, int n, const char *text, void *arg
 	char file[512], *p;
 	FILE *o;
 
-	snprintf(file, sizeof file, "%s/schema-%s-%d.json", (const char *)arg, f->path, n);
+	snprintf(file, sizeof file, "%s/schema-%s-%d.json", (const char *)arg, fpath(f), n);
 	for (p = strrchr(file, '/') + 1; *p; p++)
 		if (*p == '[' || *p == ']')
 			*p = '_';
@@ -337,9 +337,9 @@ static void check_seed(const struct field *f, int n, const char *text, void *arg
 	if (rc == 0)
 		cfg_free(&c);
 	if (n < 0)
-		snprintf(name, sizeof name, "schema %s: its example is valid", f->path);
+		snprintf(name, sizeof name, "schema %s: its example is valid", fpath(f));
 	else
-		snprintf(name, sizeof name, "schema %s: %d of at most %d", f->path, n, f->max);
+		snprintf(name, sizeof name, "schema %s: %d of at most %d", fpath(f), n, f->max);
 	snprintf(want, sizeof want, ": more than %d %s", f->max, field_unit(f));
 	if (n <= f->max ? rc == 0 : rc < 0 && strstr(g_err, want)) {
 		printf("PASS unit: %s\n", name);

@@ -3794,15 +3794,12 @@ static int p_orefuse(const struct ctx *x, const cJSON *v, const char *name, cons
 static int p_oprop(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	static const unsigned fl[] = { MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE };
-	const char *s;
 	int i;
 
 	(void)f;
-	if (cfg_string(x, v, name, &s) < 0)
+	if (cfg_word(x, v, name, "\"shared\", \"slave\", \"private\" or \"unbindable\"", &i) < 0)
 		return -1;
-	if ((i = packed_find("shared\0slave\0private\0unbindable\0", s)) < 4)
-		return *(unsigned *)out = fl[i], 0;
-	return cfg_err(x, v, 0, name, "expected shared, slave, private or unbindable");
+	return *(unsigned *)out = fl[i], 0;
 }
 
 /* linux.devices[]: {path, type c|u|b|p, major, minor, fileMode, uid, gid}. */
@@ -3851,30 +3848,28 @@ static int p_olist(const struct ctx *x, const cJSON *v, const char *name, const 
  * nsrun does not know (other arches') are ignored; architectures and flags
  * too (any other arch is killed). */
 static const char oci_sc_acts[] = "ALLOW\0LOG\0ERRNO\0KILL\0KILL_PROCESS\0KILL_THREAD\0TRAP\0";
-static const unsigned char oci_sc_av[] = { A_ALLOW, A_ALLOW, A_ERRNO, A_KILL, A_KILL, A_KILL, A_KILL };
+static const unsigned char oci_sc_av[] = { A_ALLOW, A_ALLOW, A_ERRNO, A_KILL, A_KILL, A_KILL, A_KILL, A_DFLT };
 
 /* O's action (key K: "action", "defaultAction"; its errno: KErrnoRet) for
  * S: an A_ code, or -1. */
 static int p_osc_act(const struct ctx *x, const cJSON *o, const char *k, const char *name, struct seccomp_cfg *s)
 {
 	char fn[160];
-	const cJSON *a = js_member(o, k, fn, sizeof fn, name), *err;
+	const cJSON *a = js_member(o, k, fn, sizeof fn, name);
 	const char *n = cJSON_GetStringValue(a);
-	int i = n && !strncmp(n, "SCMP_ACT_", 9) ? packed_find(oci_sc_acts, n + 9) : (int)sizeof oci_sc_av;
+	int i = oci_sc_av[n && !strncmp(n, "SCMP_ACT_", 9) ? packed_find(oci_sc_acts, n + 9) : 7];
 	int64_t e = EPERM;
 
-	if (i == sizeof oci_sc_av)
-		return cfg_err(x, a ? a : o, 0, fn, "expected a supported SCMP_ACT_ action");
-	if (oci_sc_av[i] != A_ERRNO)
-		return oci_sc_av[i];
-	if ((err = js_member(o, *k == 'a' ? "errnoRet" : "defaultErrnoRet", fn, sizeof fn, name)) &&
-	    cfg_int(x, err, fn, 0, 4095, &e) < 0)
+	if (i != A_ERRNO)
+		return i != A_DFLT ? i : cfg_err(x, a ? a : o, 0, fn, "expected a supported SCMP_ACT_ action");
+	if ((a = js_member(o, *k == 'a' ? "errnoRet" : "defaultErrnoRet", fn, sizeof fn, name)) &&
+	    cfg_int(x, a, fn, 0, 4095, &e) < 0)
 		return -1;
-	if (e == ENOSYS && s->err != ENOSYS)
+	if (e == ENOSYS)
 		return A_ENOSYS;
 	if (s->err < 0)
 		s->err = (int)e;
-	return s->err == e ? A_ERRNO : cfg_err(x, err, 0, fn, "a second errno besides ENOSYS is not supported");
+	return s->err == e ? A_ERRNO : cfg_err(x, a ? a : o, 0, fn, "a second errno besides ENOSYS is not supported");
 }
 
 /* Argument G's K: a missing one 0, one that is no integer ~0 (matches
@@ -3894,32 +3889,31 @@ static int p_osc_rule(const struct ctx *x, const cJSON *e, const char *name, con
 	struct seccomp_cfg *s = out;
 	char fn[160];
 	const cJSON *names = js_member(e, "names", fn, sizeof fn, name), *g = cJSON_GetObjectItemCaseSensitive(e, "args");
-	int a = p_osc_act(x, e, "action", name, s);
+	int a = p_osc_act(x, e, "action", name, s), k;
 	unsigned pers = 0, mask = 0;
 
 	(void)f, (void)i;
 	if (a < 0 || !names || cfg_want(x, names, fn, cJSON_Array, "an array of names") < 0)
 		return a < 0 || names ? -1 : cfg_err(x, e, 0, fn, "missing");
-	if ((g = g ? g->child : NULL) && !g->next && a == A_ALLOW && !p_osc_arg(x, g, "index")) {
-		/* one argument, the first: personality's values, clone's mask */
+	if (g && (g = g->child) && a == A_ALLOW) {      /* allowed with a condition: left out (A_DFLT) ... */
 		const char *op = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "op"));
 		uint64_t v = p_osc_arg(x, g, "value");
 
-		op = op ? op : "";
-		if (!strcmp(op, "SCMP_CMP_EQ"))
-			pers = v == 0 ? 1 : v == 8 ? 2 : v == 0xffffffff ? 4 : 0;
-		if (!strcmp(op, "SCMP_CMP_MASKED_EQ") && !p_osc_arg(x, g, "valueTwo") && v <= 0xffffffff)
-			mask = (unsigned)v;
+		a = A_DFLT;                     /* ... but for one on the first argument: personality's values, clone's mask */
+		if (!g->next && op && !p_osc_arg(x, g, "index") && v <= 0xffffffff) {
+			if (!strcmp(op, "SCMP_CMP_EQ"))
+				pers = v == 0 ? 1 : v == 8 ? 2 : v == 0xffffffff ? 4 : 0;
+			if (!strcmp(op, "SCMP_CMP_MASKED_EQ") && !p_osc_arg(x, g, "valueTwo"))
+				mask = (unsigned)v;
+		}
 	}
 	for (const cJSON *n = names->child; n; n = n->next) {
-		int k;
-
 		if (cfg_want(x, n, fn, cJSON_String, "a string") < 0)
 			return -1;
 		if ((k = sc_index(n->valuestring)) < 0)
 			continue;
 		SC_ADD(s, k);
-		if (!g || a != A_ALLOW)
+		if (a != A_DFLT)
 			s->by_nr[sc_v(k)] = (unsigned char)a;
 		else if (k == SC_personality)
 			s->pers |= (unsigned char)pers;

@@ -698,7 +698,7 @@ static const struct fixture oci_fixtures[] = {
 	{ "device valid", OCI_HEAD "}," OCI_NS "],\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,"
 	  "\"fileMode\":438,\"uid\":0,\"gid\":0}]}}", NULL },
 	{ "rootfsPropagation", OCI_HEAD "}," OCI_NS "],\"rootfsPropagation\":\"rshared\"}}",
-	  "c.json:1:140: linux.rootfsPropagation: expected shared, slave, private or unbindable" },
+	  "c.json:1:140: linux.rootfsPropagation: expected \"shared\", \"slave\", \"private\" or \"unbindable\", got \"rshared\"" },
 	{ "memory.swap no limit", OCI_HEAD "}," OCI_NS "],\"resources\":{\"memory\":{\"limit\":-1,\"swap\":-1}}}}", NULL },
 	{ "memory.swap above limit", OCI_HEAD "}," OCI_NS "],\"resources\":{\"memory\":{\"limit\":1048576,\"swap\":2097152}}}}",
 	  NULL },

@@ -235,10 +235,17 @@ cjson_download() {
 set_cflags() {
 	local ver
 	ver=$(cat build/cjson/VERSION)
-	# No unwind tables (nothing unwinds: no C++, no backtraces).
+	# No unwind tables (nothing unwinds: no C++, no backtraces).  No
+	# position-independent code (-fno-pie; Debian's gcc makes it by
+	# default): the link is -static, not -static-pie, so the binary loads
+	# at its fixed address anyway, and PIC's GOT loads and longer
+	# RIP-relative forms only cost bytes (x86_64: 2.6 KB).  On x86_64 data
+	# aligned as the psABI says (-malign-data=abi), not arrays of 32 bytes
+	# and more on 32-byte lines, which pads the tables (0.5 KB).
 	cflags=(-std=gnu11 -Os -Wall -Wextra -Werror -ffunction-sections -fdata-sections
-		-fno-asynchronous-unwind-tables -fno-unwind-tables
+		-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie
 		${kinc_flags[@]+"${kinc_flags[@]}"} -Ibuild/cjson "-DNSRUN_CJSON_VERSION=\"$ver\"" "${defs[@]}")
+	[ "$ARCH" != x86_64 ] || cflags+=(-malign-data=abi)
 }
 
 build_nsrun() {

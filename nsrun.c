@@ -4594,12 +4594,13 @@ static void cg_v1_owner(const char *ctrl, char *out, size_t len)
 	while (mi_next(&f, mp, ft, opts)) {
 		if (strcmp(ft, "cgroup"))
 			continue;
-		for (char *o = strtok(opts, ","); o; o = strtok(NULL, ","))
-			if (!strcmp(o, strcmp(ctrl, "io") ? ctrl : "blkio")) {        /* v1's name */
-				strfmt(out, len, "; it is bound to the cgroup v1 hierarchy at %s", mp);
-				close(f.fd);
-				return;
-			}
+		for (char *o = opts; *o; o++)   /* (has_word, not strtok: 161 bytes of libc) */
+			if (*o == ',')
+				*o = ' ';
+		if (has_word(opts, strcmp(ctrl, "io") ? ctrl : "blkio")) {        /* v1's name */
+			strfmt(out, len, "; it is bound to the cgroup v1 hierarchy at %s", mp);
+			break;
+		}
 	}
 	close(f.fd);
 }

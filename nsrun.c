@@ -3749,17 +3749,21 @@ static const char *const sqfs_comp[] = {
 	[6] = "zstd-compressed squashfs (CONFIG_SQUASHFS_ZSTD)",
 };
 
-/* What an image that is not a squashfs looks like: magic bytes at an offset. */
+/* What an image that is not a squashfs looks like: magic bytes at an
+ * offset, and (the row's string of img_what) what that says it is.  (No
+ * pointers in the rows: 8 bytes each on 64-bit.) */
 static const struct {
-	unsigned short at, len;
-	const char *magic, *what;
+	unsigned short at;
+	unsigned char len;
+	char magic[6];
 } img_magic[] = {
-	{ 0, 4, "sqsh", "a big-endian squashfs (version 3 or older; Linux reads only 4.0)" },
-	{ 0, 2, "\x1f\x8b", "gzip-compressed data" }, { 0, 6, "\xfd" "7zXZ\0", "xz-compressed data" },
-	{ 0, 4, "\x7f" "ELF", "an ELF executable" }, { 0, 4, "\x27\x05\x19\x56", "a U-Boot image" },
-	{ 0, 4, "\xd0\x0d\xfe\xed", "a FIT image or device tree" }, { 0, 4, "UBI#", "a UBI image" },
-	{ 257, 5, "ustar", "a tar archive" }, { 1080, 2, "\x53\xef", "an ext2/3/4 file system" },
+	{ 0, 4, "sqsh" }, { 0, 2, "\x1f\x8b" }, { 0, 6, "\xfd" "7zXZ\0" }, { 0, 4, "\x7f" "ELF" },
+	{ 0, 4, "\x27\x05\x19\x56" }, { 0, 4, "\xd0\x0d\xfe\xed" }, { 0, 4, "UBI#" }, { 257, 5, "ustar" },
+	{ 1080, 2, "\x53\xef" },
 };
+static const char img_what[] = "a big-endian squashfs (version 3 or older; Linux reads only 4.0)\0"
+	"gzip-compressed data\0xz-compressed data\0an ELF executable\0a U-Boot image\0"
+	"a FIT image or device tree\0a UBI image\0a tar archive\0an ext2/3/4 file system";
 #define IMG_HEAD 96                     /* the squashfs superblock */
 #define IMG_LOOK 1082                   /* the bytes img_magic looks at */
 
@@ -3778,7 +3782,7 @@ static uint64_t get_le(const unsigned char *p, int n)
 static int img_head(const unsigned char *h, size_t n, uint64_t size, char *why, size_t len)
 {
 	const char *what = NULL;
-	size_t i, text = 0;
+	size_t i = 0, text = 0;
 
 	if (n >= 4 && !memcmp(h, "hsqs", 4)) {
 		if (n < IMG_HEAD)
@@ -3793,10 +3797,10 @@ static int img_head(const unsigned char *h, size_t n, uint64_t size, char *why, 
 			return (int)get_le(h + 20, 2);
 		return -1;
 	}
-	for (i = 0; i < sizeof img_magic / sizeof img_magic[0] && !what; i++)
+	for (const char *w = img_what; i < sizeof img_magic / sizeof img_magic[0] && !what; i++, w += strlen(w) + 1)
 		if (n >= (size_t)img_magic[i].at + img_magic[i].len &&
 		    !memcmp(h + img_magic[i].at, img_magic[i].magic, img_magic[i].len))
-			what = img_magic[i].what;
+			what = w;
 	while (text < n && text < IMG_HEAD && h[text] >= 9 && h[text] != 127 && (h[text] <= 13 || h[text] >= 32))
 		text++;
 	if (!what && n && text == (n < IMG_HEAD ? n : IMG_HEAD))

@@ -3835,6 +3835,21 @@ static int img_check(struct run *r, int fd, const struct stat *st)
 	return failx("image %s: %s", file, why);
 }
 
+/* The image again, on its own descriptor r->img_file (to attach: see
+ * img_loop), and the file the lock is on (ST): the path may have been
+ * replaced since.  0, or -1 and a message. */
+static int img_reopen(struct run *r, const struct stat *st)
+{
+	const char *file = r->c->root.image;
+	struct stat st2;
+
+	if ((r->img_file = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r->img_file, &st2) < 0)
+		return fail("open image %s", file);
+	if (st2.st_ino != st->st_ino || st2.st_dev != st->st_dev)
+		return failx("open image %s: the file was replaced while nsrun opened it", file);
+	return 0;
+}
+
 /* ---- root.verity: a dm-verity device between the loop and the squashfs --
  * Set up with the device-mapper ioctls on /dev/mapper/control: no
  * libdevmapper, veritysetup or udev; the node is devtmpfs's /dev/dm-N.
@@ -4181,7 +4196,7 @@ static int img_verity(struct run *r, const struct stat *st)
 	const char *hfile = v->hash_image ? v->hash_image : c->root.image;
 	unsigned char b[VERITY_SB];
 	char *name = g_dm_name, why[200], hdev[32];
-	struct stat hs, hs2;
+	struct stat hs;
 	struct vsb sb;
 	uint64_t hash_at = v->hash_offset, have;
 	int hfd = -1, hloop = -1, fd, rc = -1;
@@ -4223,14 +4238,8 @@ static int img_verity(struct run *r, const struct stat *st)
 			    v->hash_image ? "" : " before hash_offset");
 		goto out;
 	}
-	if ((r->img_file = open(c->root.image, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r->img_file, &hs2) < 0) {
-		fail("open image %s", c->root.image);
+	if (img_reopen(r, st) < 0)
 		goto out;
-	}
-	if (hs2.st_ino != st->st_ino || hs2.st_dev != st->st_dev) {     /* attach the one locked */
-		failx("open image %s: the file was replaced while nsrun opened it", c->root.image);
-		goto out;
-	}
 	if (step(S_loop_attach) < 0 ||
 	    (r->img_loop = img_loop_attach(r->img_file, c->root.image, (uint64_t)st->st_size, hdev,
 					   sizeof hdev)) < 0 ||
@@ -4280,7 +4289,7 @@ out:
 static int img_loop(struct run *r)
 {
 	const char *file = r->c->root.image;
-	struct stat st, st2;
+	struct stat st;
 
 	if (step(S_loop_attach) < 0 || (r->img_lock = open(file, O_RDONLY | O_CLOEXEC)) < 0)
 		return fail("open image %s", file);
@@ -4299,11 +4308,8 @@ static int img_loop(struct run *r)
 		return fail("lock image %s", file);
 	if ((r->img_loop = img_loop_find(&st, r->img_dev, sizeof r->img_dev)) >= 0)
 		return 0;
-	/* The file at the path may have been replaced since: attach the one locked. */
-	if ((r->img_file = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r->img_file, &st2) < 0)
-		return fail("open image %s", file);
-	if (st2.st_ino != st.st_ino || st2.st_dev != st.st_dev)
-		return failx("open image %s: the file was replaced while nsrun opened it", file);
+	if (img_reopen(r, &st) < 0)
+		return -1;
 	r->img_loop = img_loop_attach(r->img_file, file, 0, r->img_dev, sizeof r->img_dev);
 	return r->img_loop < 0 ? -1 : 0;
 }

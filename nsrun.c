@@ -4565,23 +4565,36 @@ static int mi_next(struct lines *f, char mp[NSRUN_PATH_MAX], char fstype[32], ch
 	return 0;
 }
 
-/* The cgroup2 mount to use: the deepest one holding PARENT, else (no
- * PARENT) /sys/fs/cgroup if it is one, else the first. */
-static int cg_find_mount(const char *parent, char *out, size_t len)
+/* One walk of /proc/self/mountinfo for two questions.  Without V1: the
+ * cgroup2 mount to use, the deepest one holding PARENT, else (no PARENT)
+ * /sys/fs/cgroup if it is one, else the first; -1 if mountinfo cannot be
+ * read.  With V1 (a controller): why it is missing, bound to a v1
+ * hierarchy ("; it is bound ..."), or "" (not in the kernel). */
+static int cg_mounts(const char *parent, const char *v1, char *out, size_t len)
 {
 	char mp[NSRUN_PATH_MAX], ft[32], opts[1024];
 	size_t best = 0;
 	struct lines f = { .fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC) };
 
-	if (f.fd < 0)
-		return fail("open /proc/self/mountinfo");
 	*out = 0;
+	if (f.fd < 0)
+		return v1 ? 0 : fail("open /proc/self/mountinfo");
 	while (mi_next(&f, mp, ft, opts)) {
 		size_t n = strlen(mp);
 
-		if (strcmp(ft, "cgroup2"))
+		if (v1) {
+			if (strcmp(ft, "cgroup"))
+				continue;
+			for (char *o = opts; *o; o++)   /* (has_word, not strtok: 161 bytes of libc) */
+				if (*o == ',')
+					*o = ' ';
+			if (has_word(opts, strcmp(v1, "io") ? v1 : "blkio")) {  /* v1's name */
+				strfmt(out, len, "; it is bound to the cgroup v1 hierarchy at %s", mp);
+				break;
+			}
+		} else if (strcmp(ft, "cgroup2")) {
 			continue;
-		if (parent) {
+		} else if (parent) {
 			if (!strncmp(parent, mp, n) && (parent[n] == '/' || n == 1) && n > best)
 				best = n, strfmt(out, len, "%s", mp);
 		} else if (!*out || !strcmp(mp, "/sys/fs/cgroup")) {
@@ -4592,27 +4605,10 @@ static int cg_find_mount(const char *parent, char *out, size_t len)
 	return 0;
 }
 
-/* Why a controller is missing: bound to a v1 hierarchy, or not in the kernel. */
-static void cg_v1_owner(const char *ctrl, char *out, size_t len)
+/* The cgroup2 mount to use (v_features asks too). */
+static inline int cg_find_mount(const char *parent, char *out, size_t len)
 {
-	char mp[NSRUN_PATH_MAX], ft[32], opts[1024];
-	struct lines f = { .fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC) };
-
-	*out = 0;
-	if (f.fd < 0)
-		return;
-	while (mi_next(&f, mp, ft, opts)) {
-		if (strcmp(ft, "cgroup"))
-			continue;
-		for (char *o = opts; *o; o++)   /* (has_word, not strtok: 161 bytes of libc) */
-			if (*o == ',')
-				*o = ' ';
-		if (has_word(opts, strcmp(ctrl, "io") ? ctrl : "blkio")) {        /* v1's name */
-			strfmt(out, len, "; it is bound to the cgroup v1 hierarchy at %s", mp);
-			break;
-		}
-	}
-	close(f.fd);
+	return cg_mounts(parent, NULL, out, len);
 }
 
 /* Kill what is left in PATH and remove it; EBUSY while the kernel reaps:
@@ -4685,7 +4681,7 @@ static int cg_parents(struct run *r, const char *mnt, const char *parent, const 
 
 			if (has_word(have, c->cg.w[i].ctrl))
 				continue;
-			cg_v1_owner(c->cg.w[i].ctrl, why, sizeof why);
+			cg_mounts(NULL, c->cg.w[i].ctrl, why, sizeof why);
 			strfmt(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
 			return cfg_err_at(c, c->cg.w[i].node, field, "controller \"%s\" is not available (%s: %s%s)",
 					  c->cg.w[i].ctrl, f, *have ? have : "none", why);

@@ -5959,9 +5959,20 @@ static const char *ip_str(int family, const unsigned char *a, char *buf)
 	return buf;
 }
 
+/* FILE (in WORK_DIR), LEN bytes of BUF, made one more read-only bind of
+ * the config's "mounts" over TARGET (room is kept for them). */
+static int net_file(struct cfg *c, const char *file, const char *target, const char *buf, size_t len)
+{
+	if (write_new(file, buf, len) < 0)
+		return fail("write %s", file);
+	c->mounts[c->n_mounts++] = (struct mount_cfg){
+		.type = M_BIND, .source = file, .target = target, .readonly = 1 };
+	return 0;
+}
+
 /* /etc/resolv.conf and /etc/hosts for the container, in WORK_DIR; each
- * becomes one more read-only bind of the config's "mounts" (room is kept
- * for them), so the container mounts them as it mounts any volume. */
+ * becomes one more read-only bind of the config's "mounts" (net_file), so
+ * the container mounts them as it mounts any volume. */
 static int net_files(struct run *r)
 {
 	struct cfg *c = r->c;
@@ -5975,11 +5986,8 @@ static int net_files(struct run *r)
 	for (int i = 0; i < nc->n_dns; i++)
 		n += (size_t)strfmt(buf + n, sizeof buf - n, "nameserver %s\n",
 				    ip_str(nc->dns[i].family, nc->dns[i].a, ip));
-	if (nc->n_dns && write_new(resolv, buf, n) < 0)
-		return fail("write %s", resolv);
-	if (nc->n_dns)
-		c->mounts[c->n_mounts++] = (struct mount_cfg){
-			.type = M_BIND, .source = resolv, .target = "/etc/resolv.conf", .readonly = 1 };
+	if (nc->n_dns && net_file(c, resolv, "/etc/resolv.conf", buf, n) < 0)
+		return -1;
 	n = (size_t)strfmt(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
 	for (int i = 0; i < nc->n_addr; i++)
 		n += (size_t)strfmt(buf + n, sizeof buf - n, "%s\t%s\n",
@@ -5989,11 +5997,9 @@ static int net_files(struct run *r)
 		n += (size_t)strfmt(buf + n, sizeof buf - n, "%s\t%s\n",
 				    ip_str(nc->host_addr[i].family, nc->host_addr[i].a, ip),
 				    nc->host_name[i]);
-	if ((nc->n_hosts || nc->n_addr) && write_new(hosts, buf, n < sizeof buf ? n : sizeof buf - 1) < 0)
-		return fail("write %s", hosts);
-	if (nc->n_hosts || nc->n_addr)
-		c->mounts[c->n_mounts++] = (struct mount_cfg){
-			.type = M_BIND, .source = hosts, .target = "/etc/hosts", .readonly = 1 };
+	if ((nc->n_hosts || nc->n_addr) &&
+	    net_file(c, hosts, "/etc/hosts", buf, n < sizeof buf ? n : sizeof buf - 1) < 0)
+		return -1;
 	return 0;
 }
 

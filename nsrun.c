@@ -5989,14 +5989,12 @@ static int net_files(struct run *r)
 	if (nc->n_dns && net_file(c, resolv, "/etc/resolv.conf", buf, n) < 0)
 		return -1;
 	n = (size_t)strfmt(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-	for (int i = 0; i < nc->n_addr; i++)
-		n += (size_t)strfmt(buf + n, sizeof buf - n, "%s\t%s\n",
-				    ip_str(nc->addr[i].family, nc->addr[i].a, ip),
-				    r->c->hostname ? r->c->hostname : r->c->name);
-	for (int i = 0; i < nc->n_hosts && n < sizeof buf; i++)
-		n += (size_t)strfmt(buf + n, sizeof buf - n, "%s\t%s\n",
-				    ip_str(nc->host_addr[i].family, nc->host_addr[i].a, ip),
-				    nc->host_name[i]);
+	for (int i = 0, h; i < nc->n_addr + nc->n_hosts && n < sizeof buf; i++) {   /* its own, then net.hosts */
+		const struct net_addr *a = (h = i - nc->n_addr) < 0 ? &nc->addr[i] : &nc->host_addr[h];
+
+		n += (size_t)strfmt(buf + n, sizeof buf - n, "%s\t%s\n", ip_str(a->family, a->a, ip),
+				    h >= 0 ? nc->host_name[h] : c->hostname ? c->hostname : c->name);
+	}
 	if ((nc->n_hosts || nc->n_addr) &&
 	    net_file(c, hosts, "/etc/hosts", buf, n < sizeof buf ? n : sizeof buf - 1) < 0)
 		return -1;

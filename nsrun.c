@@ -3620,6 +3620,37 @@ static int mkdir_p(const char *path, mode_t mode)
 	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* A file read line by line: fgets on a file descriptor (stdio's FILE
+ * would bring 3 KiB of libc for /proc/self/mountinfo alone). */
+struct lines {
+	int fd;
+	size_t at, end;                 /* what of buf is still to be read */
+	char buf[1024];
+};
+
+/* The next line of L into LINE (SIZE bytes, the newline kept), or as much
+ * of it as fits: the rest comes next, as with fgets.  Returns its length,
+ * 0 at the end. */
+static size_t lines_next(struct lines *l, char *line, size_t size)
+{
+	size_t n = 0;
+
+	while (n + 1 < size && (!n || line[n - 1] != '\n')) {
+		if (l->at == l->end) {
+			ssize_t k = read(l->fd, l->buf, sizeof l->buf);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			l->at = 0, l->end = (size_t)k;
+		}
+		line[n++] = l->buf[l->at++];
+	}
+	line[n] = 0;
+	return n;
+}
+
 /* One line of /proc/partitions: the device open if it is a loop device
  * bound to the image (same inode, read-only, offset 0, no size limit), else
  * -1.  Only devices of the image's size are opened and asked. */
@@ -3661,26 +3692,17 @@ static int img_loop_try(char *line, const struct stat *st, char *dev, size_t dev
  * has its own reference.  -1: there is none. */
 static int img_loop_find(const struct stat *st, char *dev, size_t devlen)
 {
-	char buf[1024], *line, *nl;
-	size_t have = 0;
-	ssize_t n;
-	int pfd = open("/proc/partitions", O_RDONLY | O_CLOEXEC), fd = -1;
+	char line[128];
+	struct lines f = { .fd = open("/proc/partitions", O_RDONLY | O_CLOEXEC) };
+	int fd = -1;
 
-	/* Plain reads (no stdio buffer to allocate), whole lines at a time. */
-	while (pfd >= 0 && fd < 0 && (n = read(pfd, buf + have, sizeof buf - 1 - have)) > 0) {
-		have += (size_t)n;
-		buf[have] = 0;
-		for (line = buf; fd < 0 && (nl = strchr(line, '\n')); line = nl + 1) {
-			*nl = 0;
-			fd = img_loop_try(line, st, dev, devlen);
-		}
-		have -= (size_t)(line - buf);
-		memmove(buf, line, have);
-		if (have == sizeof buf - 1)             /* no line is that long */
-			have = 0;
+	/* lines_next: plain reads (no stdio buffer to allocate) */
+	while (f.fd >= 0 && fd < 0 && lines_next(&f, line, sizeof line)) {
+		line[strcspn(line, "\n")] = 0;
+		fd = img_loop_try(line, st, dev, devlen);
 	}
-	if (pfd >= 0)
-		close(pfd);
+	if (f.fd >= 0)
+		close(f.fd);
 	return fd;
 }
 
@@ -4482,37 +4504,6 @@ static int has_word(const char *list, const char *word)
 		if (!strncmp(p, word, n) && (p[n] == 0 || p[n] == ' ' || p[n] == '\n'))
 			return 1;
 	return 0;
-}
-
-/* A file read line by line: fgets on a file descriptor (stdio's FILE
- * would bring 3 KiB of libc for /proc/self/mountinfo alone). */
-struct lines {
-	int fd;
-	size_t at, end;                 /* what of buf is still to be read */
-	char buf[1024];
-};
-
-/* The next line of L into LINE (SIZE bytes, the newline kept), or as much
- * of it as fits: the rest comes next, as with fgets.  Returns its length,
- * 0 at the end. */
-static size_t lines_next(struct lines *l, char *line, size_t size)
-{
-	size_t n = 0;
-
-	while (n + 1 < size && (!n || line[n - 1] != '\n')) {
-		if (l->at == l->end) {
-			ssize_t k = read(l->fd, l->buf, sizeof l->buf);
-
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				break;
-			l->at = 0, l->end = (size_t)k;
-		}
-		line[n++] = l->buf[l->at++];
-	}
-	line[n] = 0;
-	return n;
 }
 
 /* /proc/self/mountinfo, one mount at a time: its mount point (octal

@@ -4637,24 +4637,9 @@ static void cg_parent_remove(const char *path)
 		warn("remove cgroup %s", path);
 }
 
-/* The controllers the limits need, as "+a +b ..." and as a check list. */
-static void cg_needed(const struct cfg *c, char *plus, size_t len)
-{
-	size_t n = 0;
-
-	*plus = 0;
-	for (int i = 0; i < c->cg.n; i++) {
-		char word[16];
-
-		strfmt(word, sizeof word, "+%s", c->cg.w[i].ctrl);
-		if (!has_word(plus, word))
-			n += (size_t)strfmt(plus + n, len - n, "%s%s", n ? " " : "", word);
-	}
-}
-
 /* Create the levels from the mount down to PARENT (marking the ones nsrun
  * makes), enabling the needed controllers in each cgroup.subtree_control. */
-static int cg_parents(struct run *r, const char *mnt, const char *parent, const char *plus)
+static int cg_parents(struct run *r, const char *mnt, const char *parent)
 {
 	struct cfg *c = r->c;
 	char level[NSRUN_PATH_MAX], f[NSRUN_PATH_MAX + 32], have[512], sub[512];
@@ -4677,19 +4662,19 @@ static int cg_parents(struct run *r, const char *mnt, const char *parent, const 
 			return cfg_err_at(c, c->cg.w[i].node, field, "controller \"%s\" is not available (%s: %s%s)",
 					  c->cg.w[i].ctrl, f, *have ? have : "none", why);
 		}
-		if (*plus) {
+		if (c->cg.n) {          /* the controllers the limits need, each once: "+a +b" */
 			char need[128] = "";
 			size_t n = 0;
 
 			strfmt(f, sizeof f, "%s/cgroup.subtree_control", level);
 			if (read_small(f, sub, sizeof sub) < 0)
 				return fail("read %s", f);
-			for (const char *p = plus; *p; p += strcspn(p, " "), p += strspn(p, " ")) {
+			for (int i = 0; i < c->cg.n; i++) {
 				char w[16];
 
-				strfmt(w, sizeof w, "%.*s", (int)strcspn(p + 1, " "), p + 1);
-				if (!has_word(sub, w))
-					n += (size_t)strfmt(need + n, sizeof need - n, "%s+%s", n ? " " : "", w);
+				strfmt(w, sizeof w, "+%s", c->cg.w[i].ctrl);
+				if (!has_word(sub, w + 1) && !has_word(need, w))
+					n += (size_t)strfmt(need + n, sizeof need - n, "%s%s", n ? " " : "", w);
 			}
 			if (*need && (step(S_cg_enable) < 0 || write_file(f, need) < 0))
 				return fail("enable %s in %s", need, f);
@@ -4714,7 +4699,7 @@ static int cg_parents(struct run *r, const char *mnt, const char *parent, const 
 static int cg_setup(struct run *r)
 {
 	struct cfg *c = r->c;
-	char mnt[NSRUN_PATH_MAX], parent[NSRUN_PATH_MAX], plus[128], f[NSRUN_PATH_MAX + 48];
+	char mnt[NSRUN_PATH_MAX], parent[NSRUN_PATH_MAX], f[NSRUN_PATH_MAX + 48];
 	struct statfs sf;
 
 	if (cg_find_mount(c->cg.parent, mnt, sizeof mnt) < 0)
@@ -4730,12 +4715,11 @@ static int cg_setup(struct run *r)
 	strfmt(parent, sizeof parent, "%s", c->cg.parent ? c->cg.parent : mnt);
 	if (!c->cg.parent)
 		strfmt(parent + strlen(parent), sizeof parent - strlen(parent), "/nsrun");
-	cg_needed(c, plus, sizeof plus);
 	strfmt(r->cg, sizeof r->cg, "%s/%s", parent, c->name);
 	/* Another container's teardown may remove an empty nsrun parent between
 	 * our mkdir of it and of NAME: then make it again. */
 	for (int tries = 0;; tries++) {
-		if (cg_parents(r, mnt, parent, plus) < 0)
+		if (cg_parents(r, mnt, parent) < 0)
 			return -1;
 		if (step(S_cg_create) == 0 && mkdir(r->cg, 0755) == 0)
 			break;

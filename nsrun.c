@@ -3760,15 +3760,13 @@ static int img_loop_attach(int ffd, const char *file, uint64_t sizelimit, char *
 	return lfd;
 }
 
-/* Squashfs compressor ids (the superblock's u16 at 20) and the kernel
- * option that reads each (none reads lzma: mainline Linux never did). */
-static const char *const sqfs_comp[] = {
-	[1] = "gzip-compressed squashfs (CONFIG_SQUASHFS_ZLIB)",
-	[2] = "lzma-compressed squashfs (no Linux kernel can: remake it with xz)",
-	[3] = "lzo-compressed squashfs (CONFIG_SQUASHFS_LZO)",
-	[4] = "xz-compressed squashfs (CONFIG_SQUASHFS_XZ)",
-	[5] = "lz4-compressed squashfs (CONFIG_SQUASHFS_LZ4)",
-	[6] = "zstd-compressed squashfs (CONFIG_SQUASHFS_ZSTD)",
+/* Squashfs compressor ids (the superblock's u16 at 20): each one's name
+ * and the kernel option that reads it, CONFIG_SQUASHFS_ and this (none
+ * reads lzma: mainline Linux never did).  img_mount's message has the
+ * rest ("gzip-compressed squashfs (CONFIG_SQUASHFS_ZLIB)"). */
+static const char sqfs_comp[][2][5] = {
+	[1] = { "gzip", "ZLIB" }, [2] = { "lzma" }, [3] = { "lzo", "LZO" }, [4] = { "xz", "XZ" },
+	[5] = { "lz4", "LZ4" }, [6] = { "zstd", "ZSTD" },
 };
 
 /* What an image that is not a squashfs looks like: magic bytes at an
@@ -4414,10 +4412,10 @@ static int img_mount(struct run *r)
 
 		/* EINVAL from a squashfs 4.0 that fits its file (img_check): the
 		 * kernel lacks its decompressor. */
-		if (e < 0 && errno == EINVAL && r->img_comp < sizeof sqfs_comp / sizeof sqfs_comp[0] &&
-		    sqfs_comp[r->img_comp])
-			fail("mount squashfs %s (%s): this kernel cannot read %s", c->root.image, r->img_dev,
-			     sqfs_comp[r->img_comp]);
+		if (e < 0 && errno == EINVAL && r->img_comp - 1 < sizeof sqfs_comp / sizeof sqfs_comp[0] - 1)
+			fail("mount squashfs %s (%s): this kernel cannot read %s-compressed squashfs (%s%s)",
+			     c->root.image, r->img_dev, sqfs_comp[r->img_comp][0], r->img_comp == 2 ?
+			     "no Linux kernel can: remake it with xz" : "CONFIG_SQUASHFS_", sqfs_comp[r->img_comp][1]);
 		else if (e < 0 && errno == EIO && WITH_VERITY && c->root.verity.on && !(WITH_FAULTS && g_fault))
 			verity_fail(c, 0, "%s does not match its root hash (wrong root_hash or corrupted image)",
 				    c->root.image);

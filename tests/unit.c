@@ -1469,13 +1469,13 @@ static void test_img_head(void)
 	h[1080] = 0x53, h[1081] = 0xef;
 	check(img_head(h, IMG_HEAD, 0, why, sizeof why) == -1 && !strcmp(why, "not a squashfs image"),
 	      "img_head: only the superblock read", "why=%s", why);
-	check(sizeof sqfs_comp / sizeof sqfs_comp[0] == 7 && !sqfs_comp[0] &&
-	      !strcmp(sqfs_comp[1], "gzip-compressed squashfs (CONFIG_SQUASHFS_ZLIB)") &&
-	      !strncmp(sqfs_comp[2], "lzma-compressed squashfs (", 26) &&
-	      !strcmp(sqfs_comp[3], "lzo-compressed squashfs (CONFIG_SQUASHFS_LZO)") &&
-	      !strcmp(sqfs_comp[4], "xz-compressed squashfs (CONFIG_SQUASHFS_XZ)") &&
-	      !strcmp(sqfs_comp[5], "lz4-compressed squashfs (CONFIG_SQUASHFS_LZ4)") &&
-	      !strcmp(sqfs_comp[6], "zstd-compressed squashfs (CONFIG_SQUASHFS_ZSTD)"),
+	check(sizeof sqfs_comp / sizeof sqfs_comp[0] == 7 && !*sqfs_comp[0][0] &&
+	      !strcmp(sqfs_comp[1][0], "gzip") && !strcmp(sqfs_comp[1][1], "ZLIB") &&
+	      !strcmp(sqfs_comp[2][0], "lzma") && !*sqfs_comp[2][1] &&
+	      !strcmp(sqfs_comp[3][0], "lzo") && !strcmp(sqfs_comp[3][1], "LZO") &&
+	      !strcmp(sqfs_comp[4][0], "xz") && !strcmp(sqfs_comp[4][1], "XZ") &&
+	      !strcmp(sqfs_comp[5][0], "lz4") && !strcmp(sqfs_comp[5][1], "LZ4") &&
+	      !strcmp(sqfs_comp[6][0], "zstd") && !strcmp(sqfs_comp[6][1], "ZSTD"),
 	      "squashfs compressor names by id", " ");
 	/* features' codec probe: a whole squashfs (its superblock's size is
 	 * the image's), lz4 with its options block, and each kprobes codec
@@ -1489,8 +1489,9 @@ static void test_img_head(void)
 		for (int j = 0; j < (K_CODECS + i) * 4 + 4; j++, p += strlen(p) + 1)
 			f[j % 4] = p;
 		snprintf(name, sizeof name, "features: the codec probe's id of %s", f[KP_NAME]);
-		check(!strncmp(sqfs_comp[codec_ids[i]], f[KP_NAME], strlen(f[KP_NAME])) &&
-		      strstr(sqfs_comp[codec_ids[i]], f[KP_CONFIG]), name, "id %d", codec_ids[i]);
+		check(!strcmp(sqfs_comp[codec_ids[i]][0], f[KP_NAME]) &&
+		      !strncmp(f[KP_CONFIG], "SQUASHFS_", 9) && !strcmp(f[KP_CONFIG] + 9, sqfs_comp[codec_ids[i]][1]),
+		      name, "id %d", codec_ids[i]);
 	}
 }
 

@@ -5045,6 +5045,17 @@ static int nl_fail(const struct nl *m)
 	return fail("%s", what);
 }
 
+/* M, in BUF of CAP bytes, made one request TYPE (FLAGS) on the link NAME,
+ * by name, labelled FMT with NAME and ARG; the caller may put attributes
+ * after it. */
+static void net_link_req(struct nl *m, void *buf, size_t cap, int type, int flags, const char *fmt,
+			 const char *name, const char *arg)
+{
+	nl_init(m, buf, cap);
+	nl_add(m, type, flags, sizeof(struct ifinfomsg), fmt, name, arg);
+	nl_put_str(m, IFLA_IFNAME, name);
+}
+
 struct link_info {
 	int index;
 	char alias[32];
@@ -5082,9 +5093,7 @@ static int net_link_get(int fd, const char *name, struct link_info *li, int quie
 	struct nl m;
 
 	memset(li, 0, sizeof *li);
-	nl_init(&m, buf, sizeof buf);
-	nl_add(&m, RTM_GETLINK, 0, sizeof(struct ifinfomsg), "look up link %s", name);
-	nl_put_str(&m, IFLA_IFNAME, name);
+	net_link_req(&m, buf, sizeof buf, RTM_GETLINK, 0, "look up link %s", name, NULL);
 	nl_put_u32(&m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);        /* name, index, alias: enough */
 	if (nl_talk(fd, &m, link_info_cb, li) < 0 && errno != ENODEV)
 		return quiet ? -1 : nl_fail(&m);
@@ -5098,9 +5107,7 @@ static int net_link_alias(int fd, const char *name, const char *alias, int quiet
 	char buf[128];
 	struct nl m;
 
-	nl_init(&m, buf, sizeof buf);
-	nl_add(&m, RTM_NEWLINK, 0, sizeof(struct ifinfomsg), "mark %s as %s", name, alias);
-	nl_put_str(&m, IFLA_IFNAME, name);
+	net_link_req(&m, buf, sizeof buf, RTM_NEWLINK, 0, "mark %s as %s", name, alias);
 	nl_put_str(&m, IFLA_IFALIAS, alias);
 	if (nl_talk(fd, &m, NULL, NULL) == 0)
 		return 0;
@@ -5205,10 +5212,8 @@ static int net_bridge(int fd, struct cfg *c)
 		if (syscall(SYS_getrandom, mac, sizeof mac, 0) != sizeof mac)
 			return fail("getrandom");
 		mac[0] = (unsigned char)((mac[0] & 0xfe) | 0x02);       /* unicast, locally administered */
-		nl_init(&m, buf, sizeof buf);
-		nl_add(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg), "create bridge %s",
-		       nc->bridge);
-		nl_put_str(&m, IFLA_IFNAME, nc->bridge);
+		net_link_req(&m, buf, sizeof buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, "create bridge %s",
+			     nc->bridge, NULL);
 		nl_put(&m, IFLA_ADDRESS, mac, sizeof mac);
 		info = nl_nest(&m, IFLA_LINKINFO);
 		nl_put_str(&m, IFLA_INFO_KIND, "bridge");
@@ -5842,9 +5847,7 @@ static void net_link_del(const char *name)
 		warn("delete link %s: netlink socket", name);
 		return;
 	}
-	nl_init(&m, buf, sizeof buf);
-	nl_add(&m, RTM_DELLINK, 0, sizeof(struct ifinfomsg), "delete link %s", name);
-	nl_put_str(&m, IFLA_IFNAME, name);
+	net_link_req(&m, buf, sizeof buf, RTM_DELLINK, 0, "delete link %s", name, NULL);
 	if (nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENODEV)
 		warn("%s", m.what[0]);
 	close(fd);

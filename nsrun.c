@@ -5056,6 +5056,12 @@ static void net_link_req(struct nl *m, void *buf, size_t cap, int type, int flag
 	nl_put_str(m, IFLA_IFNAME, name);
 }
 
+/* nl_talk without replies to read, and nl_fail's message if refused. */
+static int nl_ask(int fd, struct nl *m)
+{
+	return nl_talk(fd, m, NULL, NULL) < 0 ? nl_fail(m) : 0;
+}
+
 struct link_info {
 	int index;
 	char alias[32];
@@ -5220,8 +5226,8 @@ static int net_bridge(int fd, struct cfg *c)
 		nl_nest_end(&m, info);
 		if (step(S_net_bridge) < 0)
 			return fail("create bridge %s", nc->bridge);
-		if (nl_talk(fd, &m, NULL, NULL) < 0)
-			return nl_fail(&m);
+		if (nl_ask(fd, &m) < 0)
+			return -1;
 		if (!undo_add(U_BRIDGE, nc->bridge, 0) || net_link_get(fd, nc->bridge, &li, 0) < 0)
 			return -1;
 		nl_init(&m, buf, sizeof buf);
@@ -5229,8 +5235,8 @@ static int net_bridge(int fd, struct cfg *c)
 		nl_put_str(&m, IFLA_IFALIAS, NET_ALIAS);
 		for (int i = 0; i < nc->n_bridge_addr; i++)
 			net_addr_msg(&m, li.index, &nc->bridge_addr[i], nc->bridge);
-		if (nl_talk(fd, &m, NULL, NULL) < 0)
-			return nl_fail(&m);
+		if (nl_ask(fd, &m) < 0)
+			return -1;
 		return li.index;
 	}
 	if (!strcmp(li.alias, NET_ALIAS) && !undo_add(U_BRIDGE, nc->bridge, 0))
@@ -5668,10 +5674,8 @@ static int nat_add(struct cfg *c)
 		fail("add the nat rules of %s", c->name);
 		goto out;
 	}
-	if (nl_talk(fd, &m, NULL, NULL) < 0) {
-		nl_fail(&m);
+	if (nl_ask(fd, &m) < 0)
 		goto out;
-	}
 	if (!(u = undo_add(U_NAT, c->name, 0)))
 		goto out;
 	rc = 0;
@@ -5756,15 +5760,12 @@ static int net_host(struct cfg *c, pid_t child)
 		fail("create veth %s", nc->host_if);
 		goto out;
 	}
-	if (nl_talk(fd, &m, NULL, NULL) < 0) {
-		nl_fail(&m);
+	if (nl_ask(fd, &m) < 0) {
 		if (m.err != EEXIST || !net_leftover(fd, c->name, nc->host_if))
 			goto out;
 		err_reset();            /* an old host end of ours, out of the way: again */
-		if (nl_talk(fd, &m, NULL, NULL) < 0) {
-			nl_fail(&m);
+		if (nl_ask(fd, &m) < 0)
 			goto out;
-		}
 	}
 	rc = undo_add(U_LINK, nc->host_if, 0) ? 0 : -1;
 	if (rc == 0 && WITH_NAT && (nc->masquerade || nc->n_ports))
@@ -5829,8 +5830,8 @@ static int net_inside(struct cfg *c)
 		rc = fail("add address to %s", nc->container_if);
 	else if (step(S_net_route) < 0)
 		rc = fail("add default route");
-	else if ((rc = nl_talk(fd, &m, NULL, NULL)) < 0)
-		rc = nl_fail(&m);
+	else
+		rc = nl_ask(fd, &m);
 	close(fd);
 	return rc;
 }

@@ -4011,6 +4011,13 @@ static struct dm_ioctl *dm_req(const char *name, unsigned flags)
 	return h;
 }
 
+/* The command REQ on the device NAME (FLAGS): ioctl's result; the answer
+ * is in g_dm. */
+static int dm_do(unsigned long req, const char *name, unsigned flags)
+{
+	return ioctl(g_dm_ctl, req, dm_req(name, flags));
+}
+
 /* Is the line WORD in FILE (/proc/misc: "236 device-mapper")? */
 static int proc_has(const char *file, const char *word)
 {
@@ -4048,11 +4055,11 @@ static int dm_control(const struct cfg *c)
  * thing that gives dm-verity its require_signatures parameter. */
 static int dm_can(const struct cfg *c)
 {
-	struct dm_ioctl *h = dm_req(NULL, 0);
+	struct dm_ioctl *h = &g_dm.h;
 	const struct dm_target_versions *t;
 	int found = 0;
 
-	if (ioctl(g_dm_ctl, DM_LIST_VERSIONS, h) < 0)
+	if (dm_do(DM_LIST_VERSIONS, NULL, 0) < 0)
 		return verity_fail(c, errno, "list the device-mapper targets");
 	for (size_t at = h->data_start; !found && at + sizeof *t < sizeof g_dm; at += t->next) {
 		t = (const void *)(g_dm.b + at);
@@ -4073,12 +4080,12 @@ static int dm_can(const struct cfg *c)
  * node in DEV.  -1: none, none live, or it vanished meanwhile. */
 static int dm_open(const char *name, char *dev, size_t devlen)
 {
-	struct dm_ioctl *h = dm_req(name, 0);
+	struct dm_ioctl *h = &g_dm.h;
 	struct stat st;
 	dev_t d;
 	int fd;
 
-	if (ioctl(g_dm_ctl, DM_DEV_STATUS, h) < 0 || !(h->flags & DM_ACTIVE_PRESENT_FLAG) ||
+	if (dm_do(DM_DEV_STATUS, name, 0) < 0 || !(h->flags & DM_ACTIVE_PRESENT_FLAG) ||
 	    (h->flags & DM_SUSPEND_FLAG))
 		return -1;
 	d = (dev_t)h->dev;
@@ -4098,7 +4105,7 @@ static void dm_undo(const char *name)
 {
 	if (g_dm_fd >= 0)
 		close(g_dm_fd), g_dm_fd = -1;
-	if (g_dm_ctl >= 0 && ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, 0)) < 0 && errno != ENXIO &&
+	if (g_dm_ctl >= 0 && dm_do(DM_DEV_REMOVE, name, 0) < 0 && errno != ENXIO &&
 	    errno != EBUSY && errno != ENODEV)
 		warn("remove device-mapper device %s", name);
 }
@@ -4107,9 +4114,9 @@ static void dm_undo(const char *name)
  * block (a corruption the app's reads met), is one line. */
 static void dm_report(const struct cfg *c, const char *name)
 {
-	struct dm_ioctl *h = dm_req(name, 0);
+	struct dm_ioctl *h = &g_dm.h;
 
-	if (g_dm_fd >= 0 && ioctl(g_dm_ctl, DM_TABLE_STATUS, h) == 0 && h->target_count == 1 &&
+	if (g_dm_fd >= 0 && dm_do(DM_TABLE_STATUS, name, 0) == 0 && h->target_count == 1 &&
 	    h->data_start + sizeof(struct dm_target_spec) < sizeof g_dm &&
 	    g_dm.b[h->data_start + sizeof(struct dm_target_spec)] == 'C')
 		fdfmt(2, "nsrun: %s: root.verity: %s is corrupted (dm-verity refused a block)\n", c->file,
@@ -4156,19 +4163,18 @@ static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, 
 	int fd = -1;
 
 	for (int tries = 0; ; tries++) {
-		h = dm_req(name, 0);
 		if (step(S_dm_create) < 0)
 			return verity_fail(c, errno, "create device-mapper device %s", name);
-		if (ioctl(g_dm_ctl, DM_DEV_CREATE, h) == 0)
+		if (dm_do(DM_DEV_CREATE, name, 0) == 0)
 			break;
 		/* EBUSY: the name is taken by a device half-made by a start
 		 * that died, or by one on its way out: remove it, again. */
 		if (errno != EBUSY || tries == 50)
 			return verity_fail(c, errno, "create device-mapper device %s", name);
-		ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, 0));
+		dm_do(DM_DEV_REMOVE, name, 0);
 		usleep(2000);
 	}
-	strfmt(dev, devlen, "/dev/dm-%u", minor((dev_t)h->dev));
+	strfmt(dev, devlen, "/dev/dm-%u", minor((dev_t)g_dm.h.dev));
 	if (!undo_add(U_DM, name, 0))
 		return -1;
 	if (v->signature && (key = dm_key(c, desc, sizeof desc, &uk)) < 0)
@@ -4195,13 +4201,13 @@ static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, 
 			return verity_fail(c, errno, "unlink the signature key");
 		undo_done(uk);
 	}
-	if (step(S_dm_resume) < 0 || ioctl(g_dm_ctl, DM_DEV_SUSPEND, dm_req(name, 0)) < 0)
+	if (step(S_dm_resume) < 0 || dm_do(DM_DEV_SUSPEND, name, 0) < 0)
 		return verity_fail(c, errno, "resume device-mapper device %s", name);
 	/* The disk (and devtmpfs's node) exists from the first table load on. */
 	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
 		return verity_fail(c, errno, "open %s (device-mapper device %s; /dev needs devtmpfs)", dev, name);
 	g_dm_fd = fd;
-	if (ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, DM_DEFERRED_REMOVE)) < 0)
+	if (dm_do(DM_DEV_REMOVE, name, DM_DEFERRED_REMOVE) < 0)
 		return verity_fail(c, errno, "defer the removal of %s", name);
 	return fd;
 }

@@ -3825,8 +3825,9 @@ static int img_head(const unsigned char *h, size_t n, uint64_t size, char *why, 
 		text++;
 	if (!what && n && text == (n < IMG_HEAD ? n : IMG_HEAD))
 		what = "text";
-	strfmt(why, len, "%snot a squashfs image%s%s%s", n ? "" : "an empty file, ", what ? " (it looks like " : "",
-	       what ? what : "", what ? ")" : "");
+	i = (size_t)strfmt(why, len, "%snot a squashfs image", n ? "" : "an empty file, ");
+	if (what && i < len)
+		strfmt(why + i, len - i, " (it looks like %s)", what);
 	return -1;
 }
 

@@ -5485,9 +5485,12 @@ struct nat_seen {
 	char owner[NSRUN_NAME_MAX + 1];
 };
 
-/* The deletion of the rules S lists (NAME's) in M, if S. */
-static void nat_drop(struct nl *m, const struct nat_seen *s)
+/* A batch in M (in nat_buf), begun with the deletion of the rules S
+ * lists (NAME's), if S. */
+static void nat_begin(struct nl *m, const struct nat_seen *s)
 {
+	nl_init(m, nat_buf, sizeof nat_buf);
+	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
 	for (int i = 0; s && i < s->n; i++) {
 		nft_msg(m, NFT(NFT_MSG_DELRULE), 0, "delete", NULL, NULL);
 		nl_put_str(m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
@@ -5510,9 +5513,7 @@ static void nat_batch(struct nl *m, const struct cfg *c, const struct nat_seen *
 			      .len = { 0, 1, 1, 0, 0, sizeof br, 4, 2, 2 } };
 	struct rtattr *h;
 
-	nl_init(m, nat_buf, sizeof nat_buf);
-	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
-	nat_drop(m, s);
+	nat_begin(m, s);
 	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE, NULL, NULL);
 	for (int i = 0; i < 3; i++) {
 		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name,
@@ -5714,9 +5715,7 @@ static void nat_del(const char *name, int restore)
 	struct nl m;
 
 	if (lock >= 0 && nat_list(fd, NULL, name, &s) == 0) {  /* NAME's rules, the table if no other's */
-		nl_init(&m, nat_buf, sizeof nat_buf);
-		nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
-		nat_drop(&m, &s);
+		nat_begin(&m, &s);
 		if (!s.others)
 			nft_msg(&m, NFT(NFT_MSG_DELTABLE), 0, "delete table inet " NAT_TABLE, NULL, NULL);
 		nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit", NULL, NULL);

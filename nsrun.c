@@ -5163,17 +5163,13 @@ static void net_route_msg(struct nl *m, int index, const struct net_addr *gw, co
 	nl_put_u32(m, RTA_OIF, (uint32_t)index);
 }
 
-/* A request appended to M, labelled FMT...: link INDEX up (UP) or down;
- * the caller may put attributes after it. */
-__attribute__((format(printf, 4, 5)))
-static void net_link_msg(struct nl *m, int index, int up, const char *fmt, ...)
+/* A request appended to M, labelled FMT with ARG (a string, or none):
+ * link INDEX up (UP) or down; the caller may put attributes after it.
+ * (Not variadic: its prologue would cost more than it saves.) */
+static void net_link_msg(struct nl *m, int index, int up, const char *fmt, const char *arg)
 {
-	struct ifinfomsg *ifi;
-	va_list ap;
+	struct ifinfomsg *ifi = nl_add(m, RTM_NEWLINK, 0, sizeof *ifi, fmt, arg);
 
-	va_start(ap, fmt);
-	ifi = nl_vadd(m, RTM_NEWLINK, 0, sizeof *ifi, fmt, ap);
-	va_end(ap);
 	if (ifi) {
 		ifi->ifi_index = index;
 		ifi->ifi_change = IFF_UP;
@@ -5822,7 +5818,7 @@ static int net_inside(struct cfg *c)
 	}
 	index = ifr.ifr_ifindex;
 	nl_init(&m, buf, sizeof buf);
-	net_link_msg(&m, 1, 1, "bring up lo");  /* lo: index 1 in every namespace */
+	net_link_msg(&m, 1, 1, "bring up lo", NULL);  /* lo: index 1 in every namespace */
 	for (int i = 0; i < nc->n_addr; i++)
 		net_addr_msg(&m, index, &nc->addr[i], nc->container_if);
 	net_link_msg(&m, index, 1, "set %s up", nc->container_if);

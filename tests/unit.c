@@ -834,7 +834,7 @@ static void test_nl_batch(void)
 	int n = 0, ok = 1;
 
 	nl_init(&m, buf, sizeof buf);
-	net_link_msg(&m, 1, 1, "bring up lo");
+	net_link_msg(&m, 1, 1, "bring up lo", NULL);
 	net_addr_msg(&m, 5, &a4, "eth0");
 	net_link_msg(&m, 5, 1, "set %s up", "eth0");
 	net_route_msg(&m, 5, &gw, "eth0");
@@ -851,7 +851,7 @@ static void test_nl_batch(void)
 	check(((const struct ifinfomsg *)NLMSG_DATA((const struct nlmsghdr *)buf))->ifi_index == 1,
 	      "batch: lo first", " ");
 	nl_init(&m, buf, 80);
-	net_link_msg(&m, 1, 1, "bring up lo");
+	net_link_msg(&m, 1, 1, "bring up lo", NULL);
 	net_addr_msg(&m, 5, &a4, "eth0");
 	net_link_msg(&m, 5, 1, "set %s up", "eth0");
 	err_reset();

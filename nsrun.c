@@ -4853,10 +4853,13 @@ static void *nl_reserve(struct nl *m, size_t len)
 	return (char *)m->h + at;
 }
 
-/* Start one more request after those in M, labelled FMT...; returns its
+/* Start one more request after those in M, labelled FMT with the strings
+ * A and B (as many as it takes; not variadic: a va_list's prologue costs
+ * more than the labels' numbers would be worth); returns its
  * zeroed family header of FAMLEN bytes (NULL on overflow).  FLAGS: NLM_F_*,
  * and NL_NOACK for a request without NLM_F_ACK. */
-static void *nl_vadd(struct nl *m, int type, int flags, size_t famlen, const char *fmt, va_list ap)
+static void *nl_add(struct nl *m, int type, int flags, size_t famlen, const char *fmt, const char *a,
+		    const char *b)
 {
 	size_t at = m->count ? NLMSG_ALIGN(m->h->nlmsg_len) : 0;
 	int i = m->count;
@@ -4866,7 +4869,7 @@ static void *nl_vadd(struct nl *m, int type, int flags, size_t famlen, const cha
 		return NULL;
 	}
 	m->count++;                     /* counted even if it does not fit: its label names the overflow */
-	vstrfmt(m->what[i], NL_WHAT, fmt, ap);
+	strfmt(m->what[i], NL_WHAT, fmt, a, b);
 	if (at + NLMSG_HDRLEN > m->cap) {
 		m->overflow = 1;
 		return NULL;
@@ -4882,18 +4885,6 @@ static void *nl_vadd(struct nl *m, int type, int flags, size_t famlen, const cha
 	m->h->nlmsg_type = (uint16_t)type;
 	m->h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
 	return nl_reserve(m, famlen);
-}
-
-__attribute__((format(printf, 5, 6)))
-static void *nl_add(struct nl *m, int type, int flags, size_t famlen, const char *fmt, ...)
-{
-	va_list ap;
-	void *p;
-
-	va_start(ap, fmt);
-	p = nl_vadd(m, type, flags, famlen, fmt, ap);
-	va_end(ap);
-	return p;
 }
 
 static struct rtattr *nl_put(struct nl *m, int type, const void *data, size_t len)
@@ -5168,7 +5159,7 @@ static void net_route_msg(struct nl *m, int index, const struct net_addr *gw, co
  * (Not variadic: its prologue would cost more than it saves.) */
 static void net_link_msg(struct nl *m, int index, int up, const char *fmt, const char *arg)
 {
-	struct ifinfomsg *ifi = nl_add(m, RTM_NEWLINK, 0, sizeof *ifi, fmt, arg);
+	struct ifinfomsg *ifi = nl_add(m, RTM_NEWLINK, 0, sizeof *ifi, fmt, arg, NULL);
 
 	if (ifi) {
 		ifi->ifi_index = index;
@@ -5261,7 +5252,7 @@ static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_c
 	struct rtattr *info, *data, *peer;
 
 	nl_init(m, buf, cap);
-	ifi = nl_add(m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifi, "create veth %s", nc->host_if);
+	ifi = nl_add(m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifi, "create veth %s", nc->host_if, NULL);
 	if (ifi)
 		ifi->ifi_flags = ifi->ifi_change = IFF_UP;
 	nl_put_str(m, IFLA_IFNAME, nc->host_if);
@@ -5888,7 +5879,7 @@ static void net_bridge_remove(const char *name)
 		warn("mark %s as left", g_net_left);
 	ports.master = li.index;
 	nl_init(&m, buf, sizeof buf);
-	nl_add(&m, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg), "list the ports of bridge %s", name);
+	nl_add(&m, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg), "list the ports of bridge %s", name, NULL);
 	if (nl_talk(fd, &m, link_info_cb, &ports) < 0) {
 		warn("%s", m.what[0]);
 		goto out;

@@ -863,7 +863,7 @@ static void test_nl_batch(void)
 
 	nl_init(&m, many, sizeof many);
 	for (int i = 0; i <= NL_REQS; i++)
-		nl_add(&m, NLMSG_NOOP, 0, 0, "noop %d", i);
+		nl_add(&m, NLMSG_NOOP, 0, 0, "noop", NULL, NULL);
 	check(m.overflow && m.count == NL_REQS, "batch: more than NL_REQS requests is an overflow", "count=%d",
 	      m.count);
 }
@@ -999,7 +999,7 @@ static void test_nl_puts(void)
 	int len;
 
 	nl_init(&m, buf, sizeof buf);
-	nl_add(&m, NLMSG_NOOP, 0, 0, "puts");
+	nl_add(&m, NLMSG_NOOP, 0, 0, "puts", NULL, NULL);
 	nl_put_be16(&m, 1, 0x1234);
 	nl_put_be32(&m, 2, 0xdeadbeef);
 	nl_put_u64(&m, 3, v64);
@@ -1059,8 +1059,12 @@ static void reply(char *buf, size_t *n, int type, uint32_t seq, int error, const
 static void batch(struct nl *m, char *buf, size_t cap, int n, const int *flags)
 {
 	nl_init(m, buf, cap);
-	for (int i = 0; i < n; i++)
-		nl_add(m, RTM_NEWLINK, flags ? flags[i] : 0, sizeof(struct ifinfomsg), "request %d", i);
+	for (int i = 0; i < n; i++) {
+		char what[24];
+
+		snprintf(what, sizeof what, "request %d", i);
+		nl_add(m, RTM_NEWLINK, flags ? flags[i] : 0, sizeof(struct ifinfomsg), "%s", what, NULL);
+	}
 	m->want = m->acks;
 	m->seq = 100;
 	m->failed = -1;

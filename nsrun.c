@@ -3667,8 +3667,7 @@ static int img_loop_try(char *line, const struct stat *st, char *dev, size_t dev
 	if (major != 7 || scan_num(line, &line, 10) != want)
 		return -1;
 	name = line + strspn(line, " \t");
-	if (strncmp(name, "loop", 4) || !name[4] || strspn(name + 4, "0123456789") != strlen(name + 4) ||
-	    strlen(name) > 16)
+	if (strncmp(name, "loop", 4) || !name[4] || name[4 + strspn(name + 4, "0123456789")] || strlen(name) > 16)
 		return -1;
 	strfmt(dev, devlen, "/dev/%s", name);
 	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
@@ -5249,29 +5248,27 @@ static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_c
 			 int master)
 {
 	struct ifinfomsg *ifi;
-	struct rtattr *info, *data, *peer;
+	struct rtattr *info = NULL, *data = NULL, *peer = NULL;
 
 	nl_init(m, buf, cap);
 	ifi = nl_add(m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifi, "create veth %s", nc->host_if, NULL);
 	if (ifi)
 		ifi->ifi_flags = ifi->ifi_change = IFF_UP;
-	nl_put_str(m, IFLA_IFNAME, nc->host_if);
-	nl_put_u32(m, IFLA_MASTER, (uint32_t)master);
-	if (nc->mtu)
-		nl_put_u32(m, IFLA_MTU, nc->mtu);
-	nl_put_u32(m, IFLA_NUM_TX_QUEUES, 1);
-	nl_put_u32(m, IFLA_NUM_RX_QUEUES, 1);
-	info = nl_nest(m, IFLA_LINKINFO);
-	nl_put_str(m, IFLA_INFO_KIND, "veth");
-	data = nl_nest(m, IFLA_INFO_DATA);
-	peer = nl_nest(m, VETH_INFO_PEER);
-	nl_reserve(m, sizeof(struct ifinfomsg));
-	nl_put_str(m, IFLA_IFNAME, nc->container_if);
-	nl_put_u32(m, IFLA_NET_NS_PID, (uint32_t)pid);
-	if (nc->mtu)
-		nl_put_u32(m, IFLA_MTU, nc->mtu);
-	nl_put_u32(m, IFLA_NUM_TX_QUEUES, 1);
-	nl_put_u32(m, IFLA_NUM_RX_QUEUES, 1);
+	for (int end = 0;; end++) {     /* the host end's attributes, then the peer's */
+		nl_put_str(m, IFLA_IFNAME, end ? nc->container_if : nc->host_if);
+		nl_put_u32(m, end ? IFLA_NET_NS_PID : IFLA_MASTER, (uint32_t)(end ? pid : master));
+		if (nc->mtu)
+			nl_put_u32(m, IFLA_MTU, nc->mtu);
+		nl_put_u32(m, IFLA_NUM_TX_QUEUES, 1);
+		nl_put_u32(m, IFLA_NUM_RX_QUEUES, 1);
+		if (end)
+			break;
+		info = nl_nest(m, IFLA_LINKINFO);
+		nl_put_str(m, IFLA_INFO_KIND, "veth");
+		data = nl_nest(m, IFLA_INFO_DATA);
+		peer = nl_nest(m, VETH_INFO_PEER);
+		nl_reserve(m, sizeof(struct ifinfomsg));
+	}
 	if (nc->has_mac)
 		nl_put(m, IFLA_ADDRESS, nc->mac, 6);
 	nl_nest_end(m, peer);

@@ -3591,6 +3591,22 @@ static int write_file(const char *path, const char *s)
 	return 0;
 }
 
+/* Read a small file (/proc/misc, cgroup.controllers, memory.events) into BUF. */
+static int read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return 0;
+}
+
 /* Create PATH (mode 0644) holding LEN bytes of BUF. */
 static int write_new(const char *path, const char *buf, size_t len)
 {
@@ -4022,13 +4038,10 @@ static int dm_do(unsigned long req, const char *name, unsigned flags)
 static int proc_has(const char *file, const char *word)
 {
 	char buf[2048];
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
 	size_t len = strlen(word);
 
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = 0;
+	if (read_small(file, buf, sizeof buf) < 0)
+		buf[0] = 0;
 	/* (not strstr: musl's two-way search costs 1.2 KB of the binary) */
 	for (const char *p = buf; *p; p++)
 		if (p > buf && p[-1] == ' ' && !strncmp(p, word, len) && (p[len] == '\n' || !p[len]))
@@ -4482,22 +4495,6 @@ static int img_prepare(struct run *r)
  * Undo:    U_CGROUP (cgroup.kill, rmdir with retry), U_CGPARENT
  * Feature: WITH_CGROUP; config keys under "cgroup"
  * ====================================================================== */
-
-/* Read a small file (cgroup.controllers, memory.events) into BUF. */
-static int read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = 0;
-	return 0;
-}
 
 /* Is WORD one of the space-separated words of LIST? */
 static int has_word(const char *list, const char *word)

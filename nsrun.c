@@ -3572,23 +3572,25 @@ struct run {
 	int exec_fd;                    /* NAME.sock, listening: init serves nsrun exec */
 };
 
-static int write_file(const char *path, const char *s)
+/* LEN bytes of BUF written to PATH, opened write-only with FLAGS (mode
+ * 0644): write's count, or -1 and errno (open's or write's). */
+static ssize_t write_path(const char *path, int flags, const char *buf, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0644), e;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	n = write(fd, s, strlen(s));
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	n = write(fd, buf, len);
+	e = errno;
 	close(fd);
-	return 0;
+	errno = e;
+	return n;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	return write_path(path, 0, s, strlen(s)) < 0 ? -1 : 0;
 }
 
 /* Read a small file (/proc/misc, cgroup.controllers, memory.events) into BUF. */
@@ -3610,13 +3612,10 @@ static int read_small(const char *path, char *buf, size_t len)
 /* Create PATH (mode 0644) holding LEN bytes of BUF. */
 static int write_new(const char *path, const char *buf, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n = fd < 0 ? -1 : write(fd, buf, len);
-	int e = errno;
+	ssize_t n = write_path(path, O_CREAT | O_TRUNC, buf, len);
 
-	if (fd >= 0)
-		close(fd);
-	errno = n < 0 ? e : EIO;
+	if (n >= 0)
+		errno = EIO;            /* (when short) */
 	return n == (ssize_t)len ? 0 : -1;
 }
 

@@ -4033,6 +4033,12 @@ static int dm_do(unsigned long req, const char *name, unsigned flags)
 	return ioctl(g_dm_ctl, req, dm_req(name, flags));
 }
 
+/* The node of the device g_dm's answer names, in DEV (devtmpfs's). */
+static void dm_node(char *dev, size_t devlen)
+{
+	strfmt(dev, devlen, "/dev/dm-%u", minor((dev_t)g_dm.h.dev));
+}
+
 /* Is the line WORD in FILE (/proc/misc: "236 device-mapper")? */
 static int proc_has(const char *file, const char *word)
 {
@@ -4101,7 +4107,7 @@ static int dm_open(const char *name, char *dev, size_t devlen)
 	    (h->flags & DM_SUSPEND_FLAG))
 		return -1;
 	d = (dev_t)h->dev;
-	strfmt(dev, devlen, "/dev/dm-%u", minor(d));
+	dm_node(dev, devlen);
 	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != d) {
@@ -4186,7 +4192,7 @@ static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, 
 		dm_do(DM_DEV_REMOVE, name, 0);
 		usleep(2000);
 	}
-	strfmt(dev, devlen, "/dev/dm-%u", minor((dev_t)g_dm.h.dev));
+	dm_node(dev, devlen);
 	if (!undo_add(U_DM, name, 0))
 		return -1;
 	if (v->signature && (key = dm_key(c, desc, sizeof desc, &uk)) < 0)

@@ -4394,17 +4394,22 @@ static int mnt_attr(const char *path, unsigned flags)
 }
 
 /* The host uid/gid that the container's root maps to (for the upper layer). */
+static uint32_t img_root_id(const struct idmap *map, int n)
+{
+	uint32_t id = 0;
+
+	for (int i = 0; i < n; i++)
+		if (map[i].inside == 0)
+			id = map[i].outside;
+	return id;
+}
+
 static void img_root_ids(struct run *r)
 {
 	struct cfg *c = r->c;
 
-	r->root_uid = 0, r->root_gid = 0;
-	for (int i = 0; i < c->userns.n_uid_map; i++)
-		if (c->userns.uid_map[i].inside == 0)
-			r->root_uid = c->userns.uid_map[i].outside;
-	for (int i = 0; i < c->userns.n_gid_map; i++)
-		if (c->userns.gid_map[i].inside == 0)
-			r->root_gid = c->userns.gid_map[i].outside;
+	r->root_uid = img_root_id(c->userns.uid_map, c->userns.n_uid_map);
+	r->root_gid = img_root_id(c->userns.gid_map, c->userns.n_gid_map);
 }
 
 /* The work tmpfs over WORK_DIR, the image or directory, the overlay: by
@@ -4986,7 +4991,7 @@ static void nl_replies(struct nl *m, const void *buf, size_t n, nl_cb cb, void *
 			alen = 0;
 		for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
 			if (a->rta_type == NLMSGERR_ATTR_MSG && RTA_PAYLOAD(a) > 0)
-				strfmt(m->ext, sizeof m->ext, "%.*s", (int)strnlen(RTA_DATA(a), RTA_PAYLOAD(a)),
+				strfmt(m->ext, sizeof m->ext, "%.*s", (int)RTA_PAYLOAD(a),       /* (to a NUL) */
 				       (const char *)RTA_DATA(a));
 		m->ext[strcspn(m->ext, "\n")] = 0;
 	}

@@ -5628,18 +5628,15 @@ static int nat_list(int fd, const struct cfg *c, const char *name, struct nat_se
  * first byte, or with SET that byte written; -1 and errno. */
 static int nat_fwd(int i, char set)
 {
-	char path[48], v = 0;
-	int fd, n;
+	char path[48], v[2];
 
 	strfmt(path, sizeof path, "/proc/sys/%s", nat_fwd_names[i]);
 	for (char *p = path; *p; p++)
 		if (*p == '.')
 			*p = '/';
-	if ((fd = open(path, (set ? O_WRONLY : O_RDONLY) | O_CLOEXEC)) < 0)
-		return -1;
-	n = (int)(set ? write(fd, &set, 1) : read(fd, &v, 1));
-	close(fd);
-	return n == 1 ? set ? set : v : -1;
+	if (set)
+		return write_path(path, 0, &set, 1) == 1 ? set : -1;
+	return read_small(path, v, sizeof v) == 0 && v[0] ? v[0] : -1;
 }
 
 /* Under net_lock, after the pair exists: C's rules in one batch, after

@@ -444,6 +444,13 @@ static void warn(const char *fmt, ...)
 	errno = e;
 }
 
+/* The failure's one line (g_err) on stderr; 125, nsrun's own failure. */
+static int err_line(void)
+{
+	fdfmt(2, "nsrun: %s\n", g_err);
+	return 125;
+}
+
 /* The memory nsrun allocates: cJSON's tree of the config and libc's DIR
  * for /proc, all at start.  A bump arena in .bss replaces libc's allocator
  * (7 KiB of code): untouched pages cost no RAM, the size is a hard bound,
@@ -4026,6 +4033,8 @@ static struct dm_ioctl *dm_req(const char *name, unsigned flags)
 	return h;
 }
 
+static uint32_t proc_words(const char *file, const char *const *w, int stride, uint32_t mask);
+
 /* The command REQ on the device NAME (FLAGS): ioctl's result; the answer
  * is in g_dm. */
 static int dm_do(unsigned long req, const char *name, unsigned flags)
@@ -4039,27 +4048,14 @@ static void dm_node(char *dev, size_t devlen)
 	strfmt(dev, devlen, "/dev/dm-%u", minor((dev_t)g_dm.h.dev));
 }
 
-/* Is the line WORD in FILE (/proc/misc: "236 device-mapper")? */
-static int proc_has(const char *file, const char *word)
-{
-	char buf[2048];
-	size_t len = strlen(word);
-
-	if (read_small(file, buf, sizeof buf) < 0)
-		buf[0] = 0;
-	/* (not strstr: musl's two-way search costs 1.2 KB of the binary) */
-	for (const char *p = buf; *p; p++)
-		if (p > buf && p[-1] == ' ' && !strncmp(p, word, len) && (p[len] == '\n' || !p[len]))
-			return 1;
-	return 0;
-}
-
 /* /dev/mapper/control, in g_dm_ctl; only on a kernel that has device-mapper. */
 static int dm_control(const struct cfg *c)
 {
+	static const char *const dm = "device-mapper";
+
 	if (g_dm_ctl >= 0)
 		return 0;
-	if (!proc_has("/proc/misc", "device-mapper"))
+	if (!proc_words("/proc/misc", &dm, 1, 1))
 		return verity_fail(c, 0, "this kernel has no device-mapper (CONFIG_BLK_DEV_DM, or its module "
 				   "dm-mod not loaded): dm-verity needs it");
 	if ((g_dm_ctl = open("/dev/mapper/control", O_RDWR | O_CLOEXEC)) < 0)
@@ -4515,6 +4511,31 @@ static int has_word(const char *list, const char *word)
 		if (!strncmp(p, word, n) && (p[n] == 0 || p[n] == ' ' || p[n] == '\n'))
 			return 1;
 	return 0;
+}
+
+/* Which of the words W[0], W[STRIDE], W[2 * STRIDE] ... (bit I: W[I *
+ * STRIDE]; those of MASK) are a word of a line of FILE after a blank:
+ * /proc/misc "236 device-mapper", /proc/filesystems "nodev\toverlay",
+ * /proc/kallsyms "ffffffffc0a1b2c3 t veth_xmit\t[veth]".  One pass for
+ * all of them: features' probes, dm-verity's device-mapper. */
+static uint32_t proc_words(const char *file, const char *const *w, int stride, uint32_t mask)
+{
+	struct lines f = { .fd = open(file, O_RDONLY | O_CLOEXEC) };
+	char line[256];
+	uint32_t have = 0;
+
+	while (f.fd >= 0 && lines_next(&f, line, sizeof line))
+		for (const char *p = line; *p; p++)     /* a blank, then a word */
+			for (int i = 0; *p <= ' ' && mask >> i; i++) {
+				const char *k = w[i * stride];
+				size_t n = strlen(k);
+
+				if (mask >> i & 1 && !strncmp(p + 1, k, n) && (unsigned char)p[n + 1] <= ' ')
+					have |= 1u << i;
+			}
+	if (f.fd >= 0)
+		close(f.fd);
+	return have;
 }
 
 /* /proc/self/mountinfo, one mount at a time: its mount point (octal
@@ -6959,10 +6980,11 @@ static int app_main(void *arg)
 }
 
 /* ---- nsrun exec, served by init ---------------------------------------
- * A request is one message on a connection to NAME.sock (state_sock): two
- * uint32 (uid and gid, ~0: process.user), then NUL-ended strings: the cwd
- * ("": process.cwd), CMD's words, "", the -e KEY=VALs; exec's stdin,
- * stdout and stderr ride along (SCM_RIGHTS).  Init starts CMD as its child
+ * A request is one message on a connection to NAME.sock (state_sock):
+ * exec's arguments after the verb as its command line has them, each
+ * ending in a NUL, which init reads with the function exec checked them
+ * with (exec_args); exec's stdin, stdout and stderr ride along
+ * (SCM_RIGHTS).  Init starts CMD as its child
  * the way it started the app (the same stack, become_app with the config's
  * process but for what the request sets), so CMD is in every namespace,
  * the root and the cgroup of the container, its parent is PID 1, and it is
@@ -7001,22 +7023,70 @@ static int exec_main(void *arg)
 		if (dup2(fd[i], i) < 0)
 			_exit(125);
 	become_app(&g_ex_proc, r->sig_ign, r->c->ns & NS_PID ? 0 : SIGKILL);
-	fdfmt(2, "nsrun: %s\n", g_err);        /* on exec's stderr */
+	err_line();                     /* on exec's stderr */
 	_exit(125);
 }
 
-/* The request on E's connection: CMD's process into g_ex_proc, and CMD
- * started.  -errno when it cannot run (EINVAL: a request nsrun exec never
- * sends). */
+/* exec's arguments after the verb (ARGC, ARGV), as its command line has
+ * them and as init reads them from its request: NAME, -u UID:GID, -e
+ * KEY=VAL (replacing process.env's KEY, or added), --cwd DIR, then "--"
+ * and CMD.  Into P (CMD's process: the config's, as the options change
+ * it) and *NAME.  NULL, or the argument that is wrong (exec_no_cmd: no
+ * CMD).  One reader for both ends: exec checks its options with it, init
+ * applies them. */
+static const char exec_no_cmd[] = "-- CMD";
+
+static const char *exec_args(int argc, char **argv, struct proc_cfg *p, const char **name)
+{
+	for (int i = 0, n; i < argc; i++) {
+		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "", *eq = strchr(val, '=');
+		char *end;
+		unsigned long long u = scan_num(val, &end, 10), g = *end == ':' ? scan_num(end + 1, &end, 10) : ~0ULL;
+
+		if (!strcmp(o, "--")) {
+			for (n = 0; ++i < argc && n < NSRUN_ARGS_MAX;)
+				p->args[n++] = argv[i];
+			p->args[n] = NULL;
+			return i < argc ? argv[i] : n ? NULL : exec_no_cmd;
+		}
+		if (!strcmp(o, "-u") && *val >= '0' && *val <= '9' && !*end && end[-1] != ':' &&
+		    u < 0xffffffff && g < 0xffffffff)
+			p->uid = (uid_t)u, p->gid = (gid_t)g;
+		else if (!strcmp(o, "--cwd") && *val == '/')
+			p->cwd = val;
+		else if (!strcmp(o, "-e") && eq > val) {
+			for (n = 0; p->env[n] && strncmp(p->env[n], val, (size_t)(eq - val) + 1); n++)
+				;
+			if (n == NSRUN_ARGS_MAX)
+				return o;
+			if (!p->env[n])
+				p->env[n + 1] = NULL;
+			p->env[n] = val;
+		} else if (!*name && *o != '-') {
+			*name = o;
+			continue;
+		} else {
+			return o;
+		}
+		i++;
+	}
+	return exec_no_cmd;
+}
+
+/* The request on E's connection: exec's arguments (exec_args), each
+ * ending in a NUL, with its stdin, stdout and stderr; CMD started.
+ * -errno when it cannot run (E2BIG: more words or KEY=VALs than a config
+ * may have, or a request nsrun exec never sends). */
 static int exec_start(struct run *r, struct exec_conn *e)
 {
+	static char *av[3 * NSRUN_ARGS_MAX + 8];
 	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm;
 	struct iovec iov = { g_ex_req, sizeof g_ex_req - 1 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
-	struct proc_cfg *p = &g_ex_proc;
-	char *s = (char *)(g_ex_req + 2), *end;
+	const char *name = NULL;
+	char *s = (char *)g_ex_req, *end;
 	ssize_t n = recvmsg(e->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	int na = 0, ne, nfd = 0, rc = -EINVAL;
+	int na = 0, nfd = 0, rc = -E2BIG;
 
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -errno;
@@ -7024,37 +7094,13 @@ static int exec_start(struct run *r, struct exec_conn *e)
 		nfd = (int)((cm.h.cmsg_len - CMSG_LEN(0)) / sizeof(int));
 	nfd = nfd > 4 ? 4 : nfd;
 	memcpy(g_ex_fds, CMSG_DATA(&cm.h), (size_t)nfd * sizeof(int));
-	end = (char *)g_ex_req + n;
+	end = s + n;
 	*end = 0;
-	memcpy(p, &r->c->proc, sizeof *p);
-	if (nfd != 3 || n <= 8 || end[-1] || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+	memcpy(&g_ex_proc, &r->c->proc, sizeof g_ex_proc);
+	for (; s < end && na < (int)(sizeof av / sizeof av[0]); s += strlen(s) + 1)
+		av[na++] = s;
+	if (nfd != 3 || s < end || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || exec_args(na, av, &g_ex_proc, &name))
 		goto out;
-	if (g_ex_req[0] != ~0u)
-		p->uid = g_ex_req[0], p->gid = g_ex_req[1];
-	if (*s)
-		p->cwd = s;
-	for (s += strlen(s) + 1; s < end && *s && na < NSRUN_ARGS_MAX; s += strlen(s) + 1)
-		p->args[na++] = s;
-	p->args[na] = NULL;
-	if (!na || s++ >= end || s[-1])         /* then the "" after CMD */
-		goto out;
-	/* each KEY=VAL replaces process.env's KEY, or is added */
-	for (; s < end; s += strlen(s) + 1) {
-		const char *eq = strchr(s, '=');
-		size_t k = eq ? (size_t)(eq - s) + 1 : 1;
-
-		if (k == 1)
-			goto out;
-		for (ne = 0; p->env[ne] && strncmp(p->env[ne], s, k); ne++)
-			;
-		if (ne == NSRUN_ARGS_MAX) {
-			rc = -E2BIG;
-			goto out;
-		}
-		if (!p->env[ne])
-			p->env[ne + 1] = NULL;
-		p->env[ne] = s;
-	}
 	e->pid = clone(exec_main, app_stack + sizeof app_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, r);
 	rc = e->pid < 0 ? (e->pid = 0, -errno) : 0;
 out:
@@ -7742,8 +7788,6 @@ static int state_record(struct run *r)
  * lock is free was left by a killed nsrun: it is removed on the way. */
 enum { R_INIT_PID, R_INIT_START, R_CONFIG, R_IMAGE, R_CGROUP, R_HOST_IF, R_STOP, R_STARTED, R_STATUS, R__N,
        R_NAME = R__N, R_OWNER, R_UPTIME, R_OOM, R__ALL };        /* and what list and state add */
-static const char rec_keys[] =         /* the record's keys, in state_record's order */
-	"init_pid\0init_start\0config\0image\0cgroup\0host_if\0stop_timeout\0started\0status";
 
 struct srec {
 	const char *name;
@@ -7767,7 +7811,6 @@ static void state_close(struct srec *s)
 static int state_find(const char *name, struct srec *s)
 {
 	char path[sizeof NSRUN_RUNDIR + NSRUN_NAME_MAX + 8], *p, *nl;
-	const char *k = rec_keys;
 	unsigned long long start;
 	pid_t ppid = 0;
 	ssize_t n;
@@ -7794,14 +7837,12 @@ static int state_find(const char *name, struct srec *s)
 	n = pread(s->fd, s->buf, sizeof s->buf - 1, 0);
 	s->buf[n > 0 ? n : 0] = 0;
 	s->pid[0] = (pid_t)scan_num(s->buf, NULL, 10);
-	/* line 1, then KEY=VALUE lines in rec_keys' order, each ending in '\n' */
-	for (i = 0, p = strchr(s->buf, '\n'); i < R__N && p; i++, k += n + 1) {
-		*p++ = 0;
-		n = (ssize_t)strlen(k);
-		if (strncmp(p, k, (size_t)n) || p[n] != '=' || !(nl = strchr(p, '\n')))
-			break;
-		s->v[i] = p + n + 1;
-		p = nl;
+	/* line 1, then the KEY=VALUE lines in state_record's order: all of
+	 * them or line 1 alone (one write) */
+	for (i = -1, p = s->buf; i < R__N && (nl = strchr(p, '\n')); i++, p = nl + 1) {
+		*nl = 0;
+		if (i >= 0)
+			s->v[i] = strchrnul(p, '=') + 1;
 	}
 	if (i == R__N) {                /* a whole record */
 		*p = 0;
@@ -7822,20 +7863,13 @@ static int not_running(const char *name)
 	return 1;
 }
 
-/* A verb's own failure: its one line, 125. */
-static int verb_fail(void)
-{
-	fdfmt(2, "nsrun: %s\n", g_err);
-	return 125;
-}
-
 /* The running container NAME for VERB: 0, S holds it; else the verb's exit
  * status, its line written: 1 when NAME does not run, 125 on a failure. */
 static int state_need(const char *verb, const char *name, struct srec *s)
 {
 	int rc = state_find(cli_name(verb, name), s);
 
-	return rc > 0 ? not_running(name) : rc < 0 ? verb_fail() : 0;
+	return rc > 0 ? not_running(name) : rc < 0 ? err_line() : 0;
 }
 
 /* Signal SIG to the owner (WHO 0), which forwards it as it forwards a
@@ -7857,17 +7891,18 @@ static long long now_ms(clockid_t id)
 }
 
 /* Until the owner has ended, its teardown done (its lock is free), or MS
- * have passed (1).  The owner's pidfd wakes us when it exits; without one,
- * the lock is tried every 10 ms. */
-static int state_wait(struct srec *s, long long ms)
+ * have passed (1).  The owner's pidfd wakes us when it exits (one poll for
+ * the whole time: it has closed its files by then); without one (before
+ * 5.3), the lock is tried every 10 ms. */
+static int state_wait(struct srec *s, int ms)
 {
-	long long end = now_ms(CLOCK_MONOTONIC) + ms, left;
 	struct pollfd pf = { .fd = s->pfd[0], .events = POLLIN };
 
 	while (flock(s->fd, LOCK_SH | LOCK_NB) < 0) {
-		if ((left = end - now_ms(CLOCK_MONOTONIC)) <= 0)
+		if (ms < 0)
 			return 1;
-		poll(&pf, s->pfd[0] >= 0, s->pfd[0] >= 0 || left < 10 ? (int)left : 10);
+		ms = pf.fd < 0 ? poll(NULL, 0, 10) - 10 + ms : poll(&pf, 1, ms) > 0 ? 0 : -1;
+		pf.fd = -1;
 	}
 	return 0;
 }
@@ -8061,10 +8096,8 @@ static int v_run(int argc, char **argv)
 		usage_die("run: no ARG after '--'");
 	if (nargs > NSRUN_ARGS_MAX)
 		usage_die("run: more than %d ARGs", NSRUN_ARGS_MAX);
-	if (cfg_load(file, &c) < 0) {
-		fdfmt(2, "nsrun: %s\n", g_err);
-		return 125;
-	}
+	if (cfg_load(file, &c) < 0)
+		return err_line();
 	for (int i = 0; i < nargs; i++)
 		c.proc.args[i] = argv[3 + i];
 	if (nargs)
@@ -8073,7 +8106,7 @@ static int v_run(int argc, char **argv)
 		status = 125;
 	undo_all();                     /* teardown == rollback: same code, every run */
 	if (g_err[0])
-		fdfmt(2, "nsrun: %s\n", g_err);
+		err_line();
 	cfg_free(&c);
 	return status;
 }
@@ -8082,10 +8115,8 @@ static int v_check(int argc, char **argv)
 {
 	struct cfg c;
 
-	if (cfg_load(cli_config(argc, argv, 0), &c) < 0) {
-		fdfmt(2, "nsrun: %s\n", g_err);
-		return 1;
-	}
+	if (cfg_load(cli_config(argc, argv, 0), &c) < 0)
+		return err_line(), 1;
 	cfg_free(&c);
 	return 0;
 }
@@ -8113,7 +8144,7 @@ static int v_list(int argc, char **argv)
 			usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
 		ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
 		if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
-			return fail("open %s", NSRUN_RUNDIR), verb_fail();
+			return fail("open %s", NSRUN_RUNDIR), err_line();
 	}
 	while (d && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
@@ -8141,105 +8172,73 @@ static int v_list(int argc, char **argv)
 static int v_signal(int argc, char **argv)
 {
 	int stop = argv[0][0] == 's', sig = SIGTERM, rc;
-	long long secs = -1;
+	int secs = -1;
 	struct srec s;
 
 	if (argc == 3 && !stop)
 		sig = cli_signal(argv[2]);
 	else if (argc == 4 && stop && !strcmp(argv[2], "-t"))
-		secs = cli_num("stop: -t", argv[3], 3600);
+		secs = (int)cli_num("stop: -t", argv[3], 3600);
 	else if (argc > 2)
 		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
 	if ((rc = state_need(argv[0], argv[1], &s)))
 		return rc;
 	if (secs < 0)
-		secs = (long long)scan_num(s.v[R_STOP], NULL, 10);
+		secs = (int)scan_num(s.v[R_STOP], NULL, 10);
 	/* KILL cannot be forwarded: the init gets it, which ends the container. */
 	if (state_signal(&s, sig == SIGKILL, sig) < 0 ||
 	    (stop && state_wait(&s, secs * 1000) && (state_signal(&s, 1, SIGKILL) < 0 ||
 	     (state_wait(&s, 10000) && failx("%s: still running 10 s after SIGKILL", s.name)))))
 		rc = -1;
 	state_close(&s);
-	return rc < 0 ? verb_fail() : 0;
+	return rc < 0 ? err_line() : 0;
 }
 
-/* "UID:GID", numbers: as process.user. */
-static void cli_user(const char *s, uint32_t id[2])
-{
-	char *end;
-	unsigned long long u = scan_num(s, &end, 10), g = *end == ':' ? scan_num(end + 1, &end, 10) : ~0ULL;
-
-	if (*s < '0' || *s > '9' || *end || end[-1] == ':' || u >= 0xffffffff || g >= 0xffffffff)
-		usage_die("exec: -u: expected UID:GID (numbers), got '%s'", s);
-	id[0] = (uint32_t)u;
-	id[1] = (uint32_t)g;
-}
-
-/* CMD as a child of NAME's init (exec_serve): the request goes over
+/* CMD as a child of NAME's init (exec_start): the request goes over
  * NAME.sock with our stdin, stdout and stderr; every signal we get goes
  * on to CMD; init's answer is CMD's wait status. */
 static int v_exec(int argc, char **argv)
 {
-	static uint32_t req[NSRUN_EXEC_REQ / 4];
 	union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } cm = { .h = {
 		.cmsg_len = CMSG_LEN(3 * sizeof(int)), .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS } };
-	struct iovec iov = { req, 8 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof cm };
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct pollfd pf[2] = { { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+	struct iovec iov[1024];         /* UIO_MAXIOV */
+	struct msghdr mh = { .msg_iov = iov, .msg_control = &cm, .msg_controllen = sizeof cm };
+	struct sockaddr_un a;           /* (the kernel reads sun_path to its NUL) */
+	struct pollfd pf[2] = { { .events = POLLIN }, { .events = POLLIN } };
 	struct signalfd_siginfo si;
-	const char *name = NULL, *cwd = "", *sets[NSRUN_ARGS_MAX];
-	int i, nw, rc, fd, v, ne = 0, *fds = (int *)CMSG_DATA(&cm.h);
+	const char *name = NULL, *bad = exec_args(argc - 1, argv + 1, &g_ex_proc, &name);
+	int i, rc, fd, v, *fds = (int *)CMSG_DATA(&cm.h);
 	sigset_t mask;
 	struct srec s;
 
-	req[0] = req[1] = ~0u;                  /* uid, gid: process.user's */
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
-
-		if (!strcmp(o, "-u"))
-			cli_user(val, req);
-		else if (!strcmp(o, "--cwd") && *val == '/')
-			cwd = val;
-		else if (!strcmp(o, "-e") && strchr(val, '=') > val && ne < NSRUN_ARGS_MAX)
-			sets[ne++] = val;
-		else if (!name && *o != '-' && (name = o))
-			continue;
-		else
-			usage_die("exec: unexpected argument '%s'%s", o, *o == '-' && *val ? " or a bad value after it" : "");
-		i++;
-	}
-	if (i + 1 >= argc)
-		usage_die("exec: missing '-- CMD'");
-	if ((nw = argc - i - 1) > NSRUN_ARGS_MAX)
-		usage_die("exec: more than %d words of CMD", NSRUN_ARGS_MAX);
-	/* the request: the ids, then the cwd, CMD's words, "", the -e's */
-	for (int j = -1; j <= nw + ne; j++) {
-		const char *w = j < 0 ? cwd : j < nw ? argv[i + 1 + j] : j == nw ? "" : sets[j - nw - 1];
-		size_t n = strlen(w) + 1;
-
-		if (n > sizeof req - iov.iov_len)
-			usage_die("exec: CMD, -e and --cwd take more than %d bytes", NSRUN_EXEC_REQ);
-		memcpy((char *)req + iov.iov_len, w, n);
-		iov.iov_len += n;
-	}
+	/* (an option's value that is wrong: the option is unexpected) */
+	if (bad || argc > (int)(sizeof iov / sizeof iov[0]))
+		usage_die(bad == exec_no_cmd ? "%s: missing '%s'" : "%s: unexpected argument '%s'", argv[0],
+			  bad ? bad : argv[sizeof iov / sizeof iov[0]]);
+	/* the request: our arguments as they are, each with its NUL (a longer
+	 * one than init takes is refused: E2BIG) */
+	for (i = 1; i < argc; i++)
+		iov[i - 1] = (struct iovec){ argv[i], strlen(argv[i]) + 1 };
+	mh.msg_iovlen = (size_t)argc - 1;
 	if ((rc = state_need("exec", name, &s)))
 		return rc;
 	state_close(&s);
 	/* our stdin, stdout and stderr go along; a closed one as /dev/null */
-	for (int f = 0; f < 3; f++)             /* (i stays at "--": CMD is argv[i + 1]) */
+	for (int f = 0; f < 3; f++)
 		if ((fds[f] = fcntl(f, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : f) < 0)
-			return fail("open /dev/null"), verb_fail();
+			return fail("open /dev/null"), err_line();
+	a.sun_family = AF_UNIX;
 	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
 	forward_mask(&mask);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	/* (not libc's sendmsg: its copy of the message for 64-bit padding is
-	 * 300 bytes of code; the padding is zero here) */
+	 * 300 bytes of code; the padding is zero here; nor its connect, 46
+	 * bytes that only this call would bring) */
 	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0 ||
-	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    (pf[1].fd = signalfd(-1, &mask, SFD_CLOEXEC)) < 0 || syscall(SYS_connect, fd, &a, sizeof a) < 0 ||
 	    syscall(SYS_sendmsg, fd, &mh, MSG_NOSIGNAL) < 0)
 		return errno == ENOENT || errno == ECONNREFUSED ? not_running(name)
-		       : (fail("send to %s", a.sun_path), verb_fail());
+		       : (fail("send to %s", a.sun_path), err_line());
 	/* until init answers: every signal we get goes to CMD */
 	for (pf[0].fd = fd;;) {
 		if (poll(pf, 2, -1) < 0)
@@ -8255,7 +8254,7 @@ static int v_exec(int argc, char **argv)
 		    (errno != ECONNRESET || recv(fd, &v, sizeof v, 0) != sizeof v))
 			return not_running(name);
 		if (v < 0)
-			return errno = -v, fail("%s: exec %s", name, argv[i + 1]), verb_fail();
+			return errno = -v, fail("%s: exec %s", name, g_ex_proc.args[0]), err_line();
 		return exit_code(v);
 	}
 }
@@ -8275,17 +8274,18 @@ enum { K_NS = 0, K_OVERLAY = 8, K_SQUASHFS, K_CGROUP2, K_LOOP, K_VETH, K_BRIDGE,
 /* The probes, one row after the other, each four strings: the name in the
  * output; the word looked for, when it is not the name; the kernel option
  * that gives it (after "CONFIG_"), or for a system call the version (after
- * "Linux "); what its absence disables.  (One string: a table of four
+ * "Linux "); what its absence disables, when it is not the name's
+ * namespace (or images, a codec's).  (One string: a table of four
  * pointers a row took 704 bytes.) */
 static const char kprobes[] =
-	"pid\0"      "\0"                       "PID_NS\0"               "pid namespace\0"
-	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "every container\0"
-	"uts\0"      "\0"                       "UTS_NS\0"               "uts namespace\0"
-	"ipc\0"      "\0"                       "IPC_NS\0"               "ipc namespace\0"
-	"net\0"      "\0"                       "NET_NS\0"               "net namespace\0"
-	"cgroup\0"   "\0"                       "CGROUPS\0"              "cgroup namespace\0"
-	"user\0"     "\0"                       "USER_NS\0"              "user namespace\0"
-	"time\0"     "\0"                       "TIME_NS\0"              "time namespace\0"
+	"pid\0"      "\0"                       "PID_NS\0"               "\0"
+	"mount\0"    "mnt\0"                    "NAMESPACES\0"           "\0"
+	"uts\0"      "\0"                       "UTS_NS\0"               "\0"
+	"ipc\0"      "\0"                       "IPC_NS\0"               "\0"
+	"net\0"      "\0"                       "NET_NS\0"               "\0"
+	"cgroup\0"   "\0"                       "CGROUPS\0"              "\0"
+	"user\0"     "\0"                       "USER_NS\0"              "\0"
+	"time\0"     "\0"                       "TIME_NS\0"              "\0"
 	"overlay\0"  "\0"                       "OVERLAY_FS\0"           "root.overlay\0"
 	"squashfs\0" "\0"                       "SQUASHFS\0"             "root.image\0"
 	"cgroup2\0"  "\0"                       "CGROUPS\0"              "cgroup\0"
@@ -8297,30 +8297,12 @@ static const char kprobes[] =
 	"clone3\0"   "\0"                       "5.7\0"                  "CLONE_INTO_CGROUP\0"
 	"pidfd\0"    "\0"                       "5.3\0"                  "pidfd signals\0"
 	"openat2\0"  "\0"                       "5.6\0"                  "openat2 mount checks\0"
-	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "gzip images\0"
-	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "xz images\0"
-	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "lzo images\0"
-	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "lz4 images\0"
-	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "zstd images";
+	"gzip\0"     "zlib_uncompress\0"        "SQUASHFS_ZLIB\0"        "\0"
+	"xz\0"       "squashfs_xz_uncompress\0" "SQUASHFS_XZ\0"          "\0"
+	"lzo\0"      "lzo_uncompress\0"         "SQUASHFS_LZO\0"         "\0"
+	"lz4\0"      "lz4_uncompress\0"         "SQUASHFS_LZ4\0"         "\0"
+	"zstd\0"     "zstd_uncompress\0"        "SQUASHFS_ZSTD\0"        "";
 enum { KP_NAME, KP_PROBE, KP_CONFIG, KP_WHAT };
-
-/* The rows of MASK whose probe is a word of a line of FILE, into *HAVE. */
-static void probe_file(const char *file, const char *(*row)[4], uint32_t mask, uint32_t *have)
-{
-	struct lines f = { .fd = open(file, O_RDONLY | O_CLOEXEC) };
-	char line[256];
-
-	while (f.fd >= 0 && lines_next(&f, line, sizeof line))
-		for (const char *p = line; *p; p++)     /* a blank, then a word */
-			for (int i = 0; *p <= ' ' && i < K__N; i++) {
-				size_t n = strlen(row[i][KP_PROBE]);
-
-				if (mask >> i & 1 && !strncmp(p + 1, row[i][KP_PROBE], n) && (unsigned char)p[n + 1] <= ' ')
-					*have |= 1u << i;
-			}
-	if (f.fd >= 0)
-		close(f.fd);
-}
 
 /* A squashfs 4.0 of one empty directory whose tables are all stored
  * uncompressed (mksquashfs EMPTY IMG -comp lz4 -b 4096 -noI -noD -noF -noX
@@ -8356,11 +8338,11 @@ static int probe_codecs(uint32_t *have)
 	for (int i = 0; i < 5; i++) {
 		img[20] = codec_ids[i];
 		img[25] = codec_ids[i] == 5 ? 7 : 3;
-		if ((mfd = memfd_create("nsrun-codec", MFD_CLOEXEC)) < 0 || ftruncate(mfd, 4096) < 0 ||
+		if ((mfd = (int)syscall(SYS_memfd_create, "nsrun-codec", MFD_CLOEXEC)) < 0 || ftruncate(mfd, 4096) < 0 ||
 		    pwrite(mfd, img, sizeof img, 0) != (ssize_t)sizeof img)
 			lfd = -1;
 		else
-			lfd = img_loop_attach(mfd, "nsrun features", 0, dev, sizeof dev);
+			lfd = img_loop_attach(mfd, "nsrun-codec", 0, dev, sizeof dev);
 		if (mfd >= 0)
 			close(mfd);
 		if (lfd < 0)
@@ -8375,15 +8357,14 @@ static int probe_codecs(uint32_t *have)
 
 static int v_features(int argc, char **argv)
 {
-	char buf[256], ctl[512] = "", path[NSRUN_PATH_MAX + 32];
-	struct out o = { buf, sizeof buf, 0, 0, 1 };
+	char ctl[512], path[NSRUN_PATH_MAX + 32];
 	static const unsigned short calls[] = { SYS_clone3, SYS_pidfd_open, SYS_openat2 };
-	const char *row[K__N][4], *p = kprobes;
-	uint32_t have = 0;
+	const char *row[K__N][4], *p = kprobes, *const *w = &row[0][KP_PROBE];
+	uint32_t have = 0, kall;
 	int n = 0;
 
 	if (argc > 1)
-		usage_die("features: unexpected argument '%s'", argv[1]);
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[1]);
 	for (int i = 0; i < K__N * 4; i++, p += strlen(p) + 1)
 		row[i / 4][i % 4] = *p || i % 4 != KP_PROBE ? p : row[i / 4][KP_NAME];
 	for (int i = 0; i < 8; i++) {
@@ -8391,41 +8372,40 @@ static int v_features(int argc, char **argv)
 		have |= (uint32_t)(access(path, F_OK) == 0) << i;
 	}
 	/* Codecs first: their mount loads a squashfs module not loaded yet. */
-	if (probe_codecs(&have) < 0)
-		probe_file("/proc/kallsyms", row, 31u << K_CODECS, &have);
-	probe_file("/proc/filesystems", row, 7u << K_OVERLAY, &have);
-	probe_file("/proc/misc", row, 1u << K_DM, &have);
-	probe_file("/proc/kallsyms", row, 7u << K_LOOP | 1u << K_VERITY, &have);
+	kall = probe_codecs(&have) < 0 ? 31u << K_CODECS : 0;    /* (then kallsyms knows them) */
+	have |= proc_words("/proc/filesystems", w, 4, 7u << K_OVERLAY);
+	have |= proc_words("/proc/misc", w, 4, 1u << K_DM);
+	have |= proc_words("/proc/kallsyms", w, 4, kall | 7u << K_LOOP | 1u << K_VERITY);
 	/* each refuses (-1, NULL, 0) with EINVAL where it exists */
 	for (int i = K_CLONE3; i <= K_OPENAT2; i++)
 		have |= (uint32_t)(syscall(calls[i - K_CLONE3], -1, NULL, 0) < 0 && errno != ENOSYS) << i;
-	if (cg_find_mount(NULL, path, NSRUN_PATH_MAX) == 0 && *path)
+	ctl[0] = 0;
+	if (cg_find_mount(NULL, path, NSRUN_PATH_MAX) == 0 && *path) {
 		strfmt(path + strlen(path), 32, "/cgroup.controllers");
-	if (!*path || read_small(path, ctl, sizeof ctl) < 0)
-		ctl[0] = 0;
-	ofmt(&o, "{\"features\": {");
-	for (int i = 1; i < FEAT__COUNT; i++)
-		ofmt(&o, "%s\"%s\": %s", i > 1 ? ", " : "", feature_names[i], feature_on[i] ? "true" : "false");
-	ofmt(&o, "}, \"kernel\": {\"namespaces\": {");
-	for (int i = 0; i < K_CODECS; i++)
-		ofmt(&o, "%s\"%s\": %s%s", i ? ", " : "", row[i][KP_NAME], have >> i & 1 ? "true" : "false",
-		     i == 7 ? "}" : "");
-	ofmt(&o, ", \"cgroup2_controllers\": [");
+		read_small(path, ctl, sizeof ctl);
+	}
+	/* the booleans: the build's features, then the kernel's probes */
+	for (int i = 1, k; (k = i - FEAT__COUNT) < K_CODECS; i++)
+		fdfmt(1, "%s\"%s\": %s", i == 1 ? "{\"features\": {" : !k ? "}, \"kernel\": {\"namespaces\": {" :
+		      k == 8 ? "}, " : ", ", k < 0 ? feature_names[i] : row[k][KP_NAME],
+		      (k < 0 ? feature_on[i] : have >> k & 1) ? "true" : "false");
+	fdfmt(1, ", \"cgroup2_controllers\": [");
 	for (char *c = ctl; *(c += strspn(c, " \n")); c += strcspn(c, " \n"))
-		ofmt(&o, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(c, " \n"), c);
-	ofmt(&o, "], \"squashfs_codecs\": [");
+		fdfmt(1, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(c, " \n"), c);
+	fdfmt(1, "], \"squashfs_codecs\": [");
 	n = 0;
 	for (int i = K_CODECS; i < K__N; i++)
 		if (have >> i & 1)
-			ofmt(&o, "%s\"%s\"", n++ ? ", " : "", row[i][KP_NAME]);
-	ofmt(&o, "]}, \"missing\": {");
+			fdfmt(1, "%s\"%s\"", n++ ? ", " : "", row[i][KP_NAME]);
+	fdfmt(1, "]}, \"missing\": {");
 	n = 0;
 	for (int i = 0; i < K__N; i++)
 		if (!(have >> i & 1))
-			ofmt(&o, "%s\"%s\": \"%s%s: %s\"", n++ ? ", " : "", row[i][KP_NAME],
-			     i >= K_CLONE3 && i <= K_OPENAT2 ? "Linux " : "CONFIG_", row[i][KP_CONFIG], row[i][KP_WHAT]);
-	ofmt(&o, "}}\n");
-	write_all(1, o.buf, o.n);
+			fdfmt(1, "%s\"%s\": \"%s%s: %s%s\"", n++ ? ", " : "", row[i][KP_NAME],
+			      i >= K_CLONE3 && i <= K_OPENAT2 ? "Linux " : "CONFIG_", row[i][KP_CONFIG],
+			      *row[i][KP_WHAT] ? row[i][KP_WHAT] : row[i][KP_NAME],
+			      *row[i][KP_WHAT] ? "" : i < 8 ? " namespace" : " images");
+	fdfmt(1, "}}\n");
 	return 0;
 }
 

@@ -145,7 +145,7 @@ enum step { NSRUN_STEPS(X) S__COUNT };
 #define NSRUN_ARGS_MAX    256           /* process.args and process.env entries */
 #define NSRUN_MOUNTS_MAX  32
 #define NSRUN_EXECS       16            /* nsrun exec commands running at once, per container */
-#define NSRUN_EXEC_REQ    32768         /* an exec request: CMD, -e, --cwd (bytes) */
+#define NSRUN_EXEC_REQ    32768         /* an exec request: its arguments (bytes) */
 #define NSRUN_IDMAP_MAX   5             /* the kernel's limit before 4.15 */
 #define NSRUN_PATH_MAX    1024
 #define NSRUN_IO_MAX      16            /* cgroup.io_max entries (one write each) */

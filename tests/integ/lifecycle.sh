@@ -177,6 +177,10 @@ if start lc-exproc process '{"args": ["/bin/payload", "trap"], "env": ["PATH=/bi
 	# CMD in the container's pid namespace; its orphans are reaped inside
 	run_nsrun exec lc-exproc -- /bin/payload orphans 3 </dev/null
 	expect_rc 0 && expect_eq "orphans reaped" "$(val zombies)" 0
+	# a request (exec's arguments) longer than init takes: refused there
+	printf -v big '%040000d' 0
+	run_nsrun exec lc-exproc -- /bin/payload status "$big" </dev/null
+	expect_rc 125 && expect_one_error '^nsrun: lc-exproc: exec /bin/payload: Argument list too long$'
 	kill -TERM "$BG_PID"
 fi
 wait_bg

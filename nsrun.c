@@ -4549,6 +4549,7 @@ static struct dm_ioctl *dm_req(const char *name, unsigned flags)
 }
 
 static uint32_t proc_words(const char *file, const char *const *w, int stride, uint32_t mask);
+
 /* The command REQ on the device NAME (FLAGS): ioctl's result; the answer
  * is in g_dm. */
 static int dm_do(unsigned long req, const char *name, unsigned flags)

@@ -4339,35 +4339,50 @@ static struct {
 } g_oci;                                /* fifo, ready: 0 (in .bss) until set */
 
 
-static int write_file(const char *path, const char *s)
+/* LEN bytes of BUF written to PATH, opened write-only with FLAGS (mode
+ * 0644): write's count, or -1 and errno (open's or write's). */
+static ssize_t write_path(const char *path, int flags, const char *buf, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0644), e;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	n = write(fd, s, strlen(s));
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	n = write(fd, buf, len);
+	e = errno;
 	close(fd);
+	errno = e;
+	return n;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	return write_path(path, 0, s, strlen(s)) < 0 ? -1 : 0;
+}
+
+/* Read a small file (/proc/misc, cgroup.controllers, memory.events) into BUF. */
+static int read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
 	return 0;
 }
 
 /* Create PATH (mode 0644) holding LEN bytes of BUF. */
 static int write_new(const char *path, const char *buf, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n = fd < 0 ? -1 : write(fd, buf, len);
-	int e = errno;
+	ssize_t n = write_path(path, O_CREAT | O_TRUNC, buf, len);
 
-	if (fd >= 0)
-		close(fd);
-	errno = n < 0 ? e : EIO;
+	if (n >= 0)
+		errno = EIO;            /* (when short) */
 	return n == (ssize_t)len ? 0 : -1;
 }
 
@@ -4387,6 +4402,37 @@ static int mkdir_p(const char *path, mode_t mode)
 	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* A file read line by line: fgets on a file descriptor (stdio's FILE
+ * would bring 3 KiB of libc for /proc/self/mountinfo alone). */
+struct lines {
+	int fd;
+	size_t at, end;                 /* what of buf is still to be read */
+	char buf[1024];
+};
+
+/* The next line of L into LINE (SIZE bytes, the newline kept), or as much
+ * of it as fits: the rest comes next, as with fgets.  Returns its length,
+ * 0 at the end. */
+static size_t lines_next(struct lines *l, char *line, size_t size)
+{
+	size_t n = 0;
+
+	while (n + 1 < size && (!n || line[n - 1] != '\n')) {
+		if (l->at == l->end) {
+			ssize_t k = read(l->fd, l->buf, sizeof l->buf);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			l->at = 0, l->end = (size_t)k;
+		}
+		line[n++] = l->buf[l->at++];
+	}
+	line[n] = 0;
+	return n;
+}
+
 /* One line of /proc/partitions: the device open if it is a loop device
  * bound to the image (same inode, read-only, offset 0, no size limit), else
  * -1.  Only devices of the image's size are opened and asked. */
@@ -4403,8 +4449,7 @@ static int img_loop_try(char *line, const struct stat *st, char *dev, size_t dev
 	if (major != 7 || scan_num(line, &line, 10) != want)
 		return -1;
 	name = line + strspn(line, " \t");
-	if (strncmp(name, "loop", 4) || !name[4] || strspn(name + 4, "0123456789") != strlen(name + 4) ||
-	    strlen(name) > 16)
+	if (strncmp(name, "loop", 4) || !name[4] || name[4 + strspn(name + 4, "0123456789")] || strlen(name) > 16)
 		return -1;
 	strfmt(dev, devlen, "/dev/%s", name);
 	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
@@ -4428,26 +4473,17 @@ static int img_loop_try(char *line, const struct stat *st, char *dev, size_t dev
  * has its own reference.  -1: there is none. */
 static int img_loop_find(const struct stat *st, char *dev, size_t devlen)
 {
-	char buf[1024], *line, *nl;
-	size_t have = 0;
-	ssize_t n;
-	int pfd = open("/proc/partitions", O_RDONLY | O_CLOEXEC), fd = -1;
+	char line[128];
+	struct lines f = { .fd = open("/proc/partitions", O_RDONLY | O_CLOEXEC) };
+	int fd = -1;
 
-	/* Plain reads (no stdio buffer to allocate), whole lines at a time. */
-	while (pfd >= 0 && fd < 0 && (n = read(pfd, buf + have, sizeof buf - 1 - have)) > 0) {
-		have += (size_t)n;
-		buf[have] = 0;
-		for (line = buf; fd < 0 && (nl = strchr(line, '\n')); line = nl + 1) {
-			*nl = 0;
-			fd = img_loop_try(line, st, dev, devlen);
-		}
-		have -= (size_t)(line - buf);
-		memmove(buf, line, have);
-		if (have == sizeof buf - 1)             /* no line is that long */
-			have = 0;
+	/* lines_next: plain reads (no stdio buffer to allocate) */
+	while (f.fd >= 0 && fd < 0 && lines_next(&f, line, sizeof line)) {
+		line[strcspn(line, "\n")] = 0;
+		fd = img_loop_try(line, st, dev, devlen);
 	}
-	if (pfd >= 0)
-		close(pfd);
+	if (f.fd >= 0)
+		close(f.fd);
 	return fd;
 }
 
@@ -4505,28 +4541,30 @@ static int img_loop_attach(int ffd, const char *file, uint64_t sizelimit, char *
 	return lfd;
 }
 
-/* Squashfs compressor ids (the superblock's u16 at 20) and the kernel
- * option that reads each (none reads lzma: mainline Linux never did). */
-static const char *const sqfs_comp[] = {
-	[1] = "gzip-compressed squashfs (CONFIG_SQUASHFS_ZLIB)",
-	[2] = "lzma-compressed squashfs (no Linux kernel can: remake it with xz)",
-	[3] = "lzo-compressed squashfs (CONFIG_SQUASHFS_LZO)",
-	[4] = "xz-compressed squashfs (CONFIG_SQUASHFS_XZ)",
-	[5] = "lz4-compressed squashfs (CONFIG_SQUASHFS_LZ4)",
-	[6] = "zstd-compressed squashfs (CONFIG_SQUASHFS_ZSTD)",
+/* Squashfs compressor ids (the superblock's u16 at 20): each one's name
+ * and the kernel option that reads it, CONFIG_SQUASHFS_ and this (none
+ * reads lzma: mainline Linux never did).  img_mount's message has the
+ * rest ("gzip-compressed squashfs (CONFIG_SQUASHFS_ZLIB)"). */
+static const char sqfs_comp[][2][5] = {
+	[1] = { "gzip", "ZLIB" }, [2] = { "lzma" }, [3] = { "lzo", "LZO" }, [4] = { "xz", "XZ" },
+	[5] = { "lz4", "LZ4" }, [6] = { "zstd", "ZSTD" },
 };
 
-/* What an image that is not a squashfs looks like: magic bytes at an offset. */
+/* What an image that is not a squashfs looks like: magic bytes at an
+ * offset, and (the row's string of img_what) what that says it is.  (No
+ * pointers in the rows: 8 bytes each on 64-bit.) */
 static const struct {
-	unsigned short at, len;
-	const char *magic, *what;
+	unsigned short at;
+	unsigned char len;
+	char magic[6];
 } img_magic[] = {
-	{ 0, 4, "sqsh", "a big-endian squashfs (version 3 or older; Linux reads only 4.0)" },
-	{ 0, 2, "\x1f\x8b", "gzip-compressed data" }, { 0, 6, "\xfd" "7zXZ\0", "xz-compressed data" },
-	{ 0, 4, "\x7f" "ELF", "an ELF executable" }, { 0, 4, "\x27\x05\x19\x56", "a U-Boot image" },
-	{ 0, 4, "\xd0\x0d\xfe\xed", "a FIT image or device tree" }, { 0, 4, "UBI#", "a UBI image" },
-	{ 257, 5, "ustar", "a tar archive" }, { 1080, 2, "\x53\xef", "an ext2/3/4 file system" },
+	{ 0, 4, "sqsh" }, { 0, 2, "\x1f\x8b" }, { 0, 6, "\xfd" "7zXZ\0" }, { 0, 4, "\x7f" "ELF" },
+	{ 0, 4, "\x27\x05\x19\x56" }, { 0, 4, "\xd0\x0d\xfe\xed" }, { 0, 4, "UBI#" }, { 257, 5, "ustar" },
+	{ 1080, 2, "\x53\xef" },
 };
+static const char img_what[] = "a big-endian squashfs (version 3 or older; Linux reads only 4.0)\0"
+	"gzip-compressed data\0xz-compressed data\0an ELF executable\0a U-Boot image\0"
+	"a FIT image or device tree\0a UBI image\0a tar archive\0an ext2/3/4 file system";
 #define IMG_HEAD 96                     /* the squashfs superblock */
 #define IMG_LOOK 1082                   /* the bytes img_magic looks at */
 
@@ -4545,7 +4583,7 @@ static uint64_t get_le(const unsigned char *p, int n)
 static int img_head(const unsigned char *h, size_t n, uint64_t size, char *why, size_t len)
 {
 	const char *what = NULL;
-	size_t i, text = 0;
+	size_t i = 0, text = 0;
 
 	if (n >= 4 && !memcmp(h, "hsqs", 4)) {
 		if (n < IMG_HEAD)
@@ -4560,16 +4598,17 @@ static int img_head(const unsigned char *h, size_t n, uint64_t size, char *why, 
 			return (int)get_le(h + 20, 2);
 		return -1;
 	}
-	for (i = 0; i < sizeof img_magic / sizeof img_magic[0] && !what; i++)
+	for (const char *w = img_what; i < sizeof img_magic / sizeof img_magic[0] && !what; i++, w += strlen(w) + 1)
 		if (n >= (size_t)img_magic[i].at + img_magic[i].len &&
 		    !memcmp(h + img_magic[i].at, img_magic[i].magic, img_magic[i].len))
-			what = img_magic[i].what;
+			what = w;
 	while (text < n && text < IMG_HEAD && h[text] >= 9 && h[text] != 127 && (h[text] <= 13 || h[text] >= 32))
 		text++;
 	if (!what && n && text == (n < IMG_HEAD ? n : IMG_HEAD))
 		what = "text";
-	strfmt(why, len, "%snot a squashfs image%s%s%s", n ? "" : "an empty file, ", what ? " (it looks like " : "",
-	       what ? what : "", what ? ")" : "");
+	i = (size_t)strfmt(why, len, "%snot a squashfs image", n ? "" : "an empty file, ");
+	if (what && i < len)
+		strfmt(why + i, len - i, " (it looks like %s)", what);
 	return -1;
 }
 
@@ -4596,6 +4635,21 @@ static int img_check(struct run *r, int fd, const struct stat *st)
 	if (n == IMG_HEAD && (n = pread(fd, h, sizeof h, 0)) > 0)
 		img_head(h, (size_t)n, size, why, sizeof why);
 	return failx("image %s: %s", file, why);
+}
+
+/* The image again, on its own descriptor r->img_file (to attach: see
+ * img_loop), and the file the lock is on (ST): the path may have been
+ * replaced since.  0, or -1 and a message. */
+static int img_reopen(struct run *r, const struct stat *st)
+{
+	const char *file = r->c->root.image;
+	struct stat st2;
+
+	if ((r->img_file = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r->img_file, &st2) < 0)
+		return fail("open image %s", file);
+	if (st2.st_ino != st->st_ino || st2.st_dev != st->st_dev)
+		return failx("open image %s: the file was replaced while nsrun opened it", file);
+	return 0;
 }
 
 /* ---- root.verity: a dm-verity device between the loop and the squashfs --
@@ -4741,6 +4795,19 @@ static struct dm_ioctl *dm_req(const char *name, unsigned flags)
 
 static uint32_t proc_words(const char *file, const char *const *w, int stride, uint32_t mask);
 
+/* The command REQ on the device NAME (FLAGS): ioctl's result; the answer
+ * is in g_dm. */
+static int dm_do(unsigned long req, const char *name, unsigned flags)
+{
+	return ioctl(g_dm_ctl, req, dm_req(name, flags));
+}
+
+/* The node of the device g_dm's answer names, in DEV (devtmpfs's). */
+static void dm_node(char *dev, size_t devlen)
+{
+	strfmt(dev, devlen, "/dev/dm-%u", minor((dev_t)g_dm.h.dev));
+}
+
 /* /dev/mapper/control, in g_dm_ctl; only on a kernel that has device-mapper. */
 static int dm_control(const struct cfg *c)
 {
@@ -4762,11 +4829,11 @@ static int dm_control(const struct cfg *c)
  * thing that gives dm-verity its require_signatures parameter. */
 static int dm_can(const struct cfg *c)
 {
-	struct dm_ioctl *h = dm_req(NULL, 0);
+	struct dm_ioctl *h = &g_dm.h;
 	const struct dm_target_versions *t;
 	int found = 0;
 
-	if (ioctl(g_dm_ctl, DM_LIST_VERSIONS, h) < 0)
+	if (dm_do(DM_LIST_VERSIONS, NULL, 0) < 0)
 		return verity_fail(c, errno, "list the device-mapper targets");
 	for (size_t at = h->data_start; !found && at + sizeof *t < sizeof g_dm; at += t->next) {
 		t = (const void *)(g_dm.b + at);
@@ -4787,16 +4854,16 @@ static int dm_can(const struct cfg *c)
  * node in DEV.  -1: none, none live, or it vanished meanwhile. */
 static int dm_open(const char *name, char *dev, size_t devlen)
 {
-	struct dm_ioctl *h = dm_req(name, 0);
+	struct dm_ioctl *h = &g_dm.h;
 	struct stat st;
 	dev_t d;
 	int fd;
 
-	if (ioctl(g_dm_ctl, DM_DEV_STATUS, h) < 0 || !(h->flags & DM_ACTIVE_PRESENT_FLAG) ||
+	if (dm_do(DM_DEV_STATUS, name, 0) < 0 || !(h->flags & DM_ACTIVE_PRESENT_FLAG) ||
 	    (h->flags & DM_SUSPEND_FLAG))
 		return -1;
 	d = (dev_t)h->dev;
-	strfmt(dev, devlen, "/dev/dm-%u", minor(d));
+	dm_node(dev, devlen);
 	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != d) {
@@ -4812,7 +4879,7 @@ static void dm_undo(const char *name)
 {
 	if (g_dm_fd >= 0)
 		close(g_dm_fd), g_dm_fd = -1;
-	if (g_dm_ctl >= 0 && ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, 0)) < 0 && errno != ENXIO &&
+	if (g_dm_ctl >= 0 && dm_do(DM_DEV_REMOVE, name, 0) < 0 && errno != ENXIO &&
 	    errno != EBUSY && errno != ENODEV)
 		warn("remove device-mapper device %s", name);
 }
@@ -4821,9 +4888,9 @@ static void dm_undo(const char *name)
  * block (a corruption the app's reads met), is one line. */
 static void dm_report(const struct cfg *c, const char *name)
 {
-	struct dm_ioctl *h = dm_req(name, 0);
+	struct dm_ioctl *h = &g_dm.h;
 
-	if (g_dm_fd >= 0 && ioctl(g_dm_ctl, DM_TABLE_STATUS, h) == 0 && h->target_count == 1 &&
+	if (g_dm_fd >= 0 && dm_do(DM_TABLE_STATUS, name, 0) == 0 && h->target_count == 1 &&
 	    h->data_start + sizeof(struct dm_target_spec) < sizeof g_dm &&
 	    g_dm.b[h->data_start + sizeof(struct dm_target_spec)] == 'C')
 		fdfmt(2, "nsrun: %s: root.verity: %s is corrupted (dm-verity refused a block)\n", c->file,
@@ -4870,19 +4937,18 @@ static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, 
 	int fd = -1;
 
 	for (int tries = 0; ; tries++) {
-		h = dm_req(name, 0);
 		if (step(S_dm_create) < 0)
 			return verity_fail(c, errno, "create device-mapper device %s", name);
-		if (ioctl(g_dm_ctl, DM_DEV_CREATE, h) == 0)
+		if (dm_do(DM_DEV_CREATE, name, 0) == 0)
 			break;
 		/* EBUSY: the name is taken by a device half-made by a start
 		 * that died, or by one on its way out: remove it, again. */
 		if (errno != EBUSY || tries == 50)
 			return verity_fail(c, errno, "create device-mapper device %s", name);
-		ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, 0));
+		dm_do(DM_DEV_REMOVE, name, 0);
 		usleep(2000);
 	}
-	strfmt(dev, devlen, "/dev/dm-%u", minor((dev_t)h->dev));
+	dm_node(dev, devlen);
 	if (!undo_add(U_DM, name, 0))
 		return -1;
 	if (v->signature && (key = dm_key(c, desc, sizeof desc, &uk)) < 0)
@@ -4909,13 +4975,13 @@ static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, 
 			return verity_fail(c, errno, "unlink the signature key");
 		undo_done(uk);
 	}
-	if (step(S_dm_resume) < 0 || ioctl(g_dm_ctl, DM_DEV_SUSPEND, dm_req(name, 0)) < 0)
+	if (step(S_dm_resume) < 0 || dm_do(DM_DEV_SUSPEND, name, 0) < 0)
 		return verity_fail(c, errno, "resume device-mapper device %s", name);
 	/* The disk (and devtmpfs's node) exists from the first table load on. */
 	if ((fd = open(dev, O_RDONLY | O_CLOEXEC)) < 0)
 		return verity_fail(c, errno, "open %s (device-mapper device %s; /dev needs devtmpfs)", dev, name);
 	g_dm_fd = fd;
-	if (ioctl(g_dm_ctl, DM_DEV_REMOVE, dm_req(name, DM_DEFERRED_REMOVE)) < 0)
+	if (dm_do(DM_DEV_REMOVE, name, DM_DEFERRED_REMOVE) < 0)
 		return verity_fail(c, errno, "defer the removal of %s", name);
 	return fd;
 }
@@ -4930,7 +4996,7 @@ static int img_verity(struct run *r, const struct stat *st)
 	const char *hfile = v->hash_image ? v->hash_image : c->root.image;
 	unsigned char b[VERITY_SB];
 	char *name = g_dm_name, why[200], hdev[32];
-	struct stat hs, hs2;
+	struct stat hs;
 	struct vsb sb;
 	uint64_t hash_at = v->hash_offset, have;
 	int hfd = -1, hloop = -1, fd, rc = -1;
@@ -4972,14 +5038,8 @@ static int img_verity(struct run *r, const struct stat *st)
 			    v->hash_image ? "" : " before hash_offset");
 		goto out;
 	}
-	if ((r->img_file = open(c->root.image, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r->img_file, &hs2) < 0) {
-		fail("open image %s", c->root.image);
+	if (img_reopen(r, st) < 0)
 		goto out;
-	}
-	if (hs2.st_ino != st->st_ino || hs2.st_dev != st->st_dev) {     /* attach the one locked */
-		failx("open image %s: the file was replaced while nsrun opened it", c->root.image);
-		goto out;
-	}
 	if (step(S_loop_attach) < 0 ||
 	    (r->img_loop = img_loop_attach(r->img_file, c->root.image, (uint64_t)st->st_size, hdev,
 					   sizeof hdev)) < 0 ||
@@ -5029,7 +5089,7 @@ out:
 static int img_loop(struct run *r)
 {
 	const char *file = r->c->root.image;
-	struct stat st, st2;
+	struct stat st;
 
 	if (step(S_loop_attach) < 0 || (r->img_lock = open(file, O_RDONLY | O_CLOEXEC)) < 0)
 		return fail("open image %s", file);
@@ -5048,11 +5108,8 @@ static int img_loop(struct run *r)
 		return fail("lock image %s", file);
 	if ((r->img_loop = img_loop_find(&st, r->img_dev, sizeof r->img_dev)) >= 0)
 		return 0;
-	/* The file at the path may have been replaced since: attach the one locked. */
-	if ((r->img_file = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(r->img_file, &st2) < 0)
-		return fail("open image %s", file);
-	if (st2.st_ino != st.st_ino || st2.st_dev != st.st_dev)
-		return failx("open image %s: the file was replaced while nsrun opened it", file);
+	if (img_reopen(r, &st) < 0)
+		return -1;
 	r->img_loop = img_loop_attach(r->img_file, file, 0, r->img_dev, sizeof r->img_dev);
 	return r->img_loop < 0 ? -1 : 0;
 }
@@ -5093,17 +5150,22 @@ static int mnt_attr(const char *path, unsigned flags)
 }
 
 /* The host uid/gid that the container's root maps to (for the upper layer). */
+static uint32_t img_root_id(const struct idmap *map, int n)
+{
+	uint32_t id = 0;
+
+	for (int i = 0; i < n; i++)
+		if (map[i].inside == 0)
+			id = map[i].outside;
+	return id;
+}
+
 static void img_root_ids(struct run *r)
 {
 	struct cfg *c = r->c;
 
-	r->root_uid = 0, r->root_gid = 0;
-	for (int i = 0; i < c->userns.n_uid_map; i++)
-		if (c->userns.uid_map[i].inside == 0)
-			r->root_uid = c->userns.uid_map[i].outside;
-	for (int i = 0; i < c->userns.n_gid_map; i++)
-		if (c->userns.gid_map[i].inside == 0)
-			r->root_gid = c->userns.gid_map[i].outside;
+	r->root_uid = img_root_id(c->userns.uid_map, c->userns.n_uid_map);
+	r->root_gid = img_root_id(c->userns.gid_map, c->userns.n_gid_map);
 }
 
 /* The work tmpfs over WORK_DIR, the image or directory, the overlay: by
@@ -5135,10 +5197,10 @@ static int img_mount(struct run *r)
 
 		/* EINVAL from a squashfs 4.0 that fits its file (img_check): the
 		 * kernel lacks its decompressor. */
-		if (e < 0 && errno == EINVAL && r->img_comp < sizeof sqfs_comp / sizeof sqfs_comp[0] &&
-		    sqfs_comp[r->img_comp])
-			fail("mount squashfs %s (%s): this kernel cannot read %s", c->root.image, r->img_dev,
-			     sqfs_comp[r->img_comp]);
+		if (e < 0 && errno == EINVAL && r->img_comp - 1 < sizeof sqfs_comp / sizeof sqfs_comp[0] - 1)
+			fail("mount squashfs %s (%s): this kernel cannot read %s-compressed squashfs (%s%s)",
+			     c->root.image, r->img_dev, sqfs_comp[r->img_comp][0], r->img_comp == 2 ?
+			     "no Linux kernel can: remake it with xz" : "CONFIG_SQUASHFS_", sqfs_comp[r->img_comp][1]);
 		else if (e < 0 && errno == EIO && WITH_VERITY && c->root.verity.on && !(WITH_FAULTS && g_fault))
 			verity_fail(c, 0, "%s does not match its root hash (wrong root_hash or corrupted image)",
 				    c->root.image);
@@ -5200,22 +5262,6 @@ static int img_prepare(struct run *r)
  * Feature: WITH_CGROUP; config keys under "cgroup"
  * ====================================================================== */
 
-/* Read a small file (cgroup.controllers, memory.events) into BUF. */
-static int read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = 0;
-	return 0;
-}
-
 /* Is WORD one of the space-separated words of LIST? */
 static int has_word(const char *list, const char *word)
 {
@@ -5225,37 +5271,6 @@ static int has_word(const char *list, const char *word)
 		if (!strncmp(p, word, n) && (p[n] == 0 || p[n] == ' ' || p[n] == '\n'))
 			return 1;
 	return 0;
-}
-
-/* A file read line by line: fgets on a file descriptor (stdio's FILE
- * would bring 3 KiB of libc for /proc/self/mountinfo alone). */
-struct lines {
-	int fd;
-	size_t at, end;                 /* what of buf is still to be read */
-	char buf[1024];
-};
-
-/* The next line of L into LINE (SIZE bytes, the newline kept), or as much
- * of it as fits: the rest comes next, as with fgets.  Returns its length,
- * 0 at the end. */
-static size_t lines_next(struct lines *l, char *line, size_t size)
-{
-	size_t n = 0;
-
-	while (n + 1 < size && (!n || line[n - 1] != '\n')) {
-		if (l->at == l->end) {
-			ssize_t k = read(l->fd, l->buf, sizeof l->buf);
-
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				break;
-			l->at = 0, l->end = (size_t)k;
-		}
-		line[n++] = l->buf[l->at++];
-	}
-	line[n] = 0;
-	return n;
 }
 
 /* Which of the words W[0], W[STRIDE], W[2 * STRIDE] ... (bit I: W[I *
@@ -5333,23 +5348,36 @@ static int mi_next(struct lines *f, char mp[NSRUN_PATH_MAX], char fstype[32], ch
 	return 0;
 }
 
-/* The cgroup2 mount to use: the deepest one holding PARENT, else (no
- * PARENT) /sys/fs/cgroup if it is one, else the first. */
-static int cg_find_mount(const char *parent, char *out, size_t len)
+/* One walk of /proc/self/mountinfo for two questions.  Without V1: the
+ * cgroup2 mount to use, the deepest one holding PARENT, else (no PARENT)
+ * /sys/fs/cgroup if it is one, else the first; -1 if mountinfo cannot be
+ * read.  With V1 (a controller): why it is missing, bound to a v1
+ * hierarchy ("; it is bound ..."), or "" (not in the kernel). */
+static int cg_mounts(const char *parent, const char *v1, char *out, size_t len)
 {
 	char mp[NSRUN_PATH_MAX], ft[32], opts[1024];
 	size_t best = 0;
 	struct lines f = { .fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC) };
 
-	if (f.fd < 0)
-		return fail("open /proc/self/mountinfo");
 	*out = 0;
+	if (f.fd < 0)
+		return v1 ? 0 : fail("open /proc/self/mountinfo");
 	while (mi_next(&f, mp, ft, opts)) {
 		size_t n = strlen(mp);
 
-		if (strcmp(ft, "cgroup2"))
+		if (v1) {
+			if (strcmp(ft, "cgroup"))
+				continue;
+			for (char *o = opts; *o; o++)   /* (has_word, not strtok: 161 bytes of libc) */
+				if (*o == ',')
+					*o = ' ';
+			if (has_word(opts, strcmp(v1, "io") ? v1 : "blkio")) {  /* v1's name */
+				strfmt(out, len, "; it is bound to the cgroup v1 hierarchy at %s", mp);
+				break;
+			}
+		} else if (strcmp(ft, "cgroup2")) {
 			continue;
-		if (parent) {
+		} else if (parent) {
 			if (!strncmp(parent, mp, n) && (parent[n] == '/' || n == 1) && n > best)
 				best = n, strfmt(out, len, "%s", mp);
 		} else if (!*out || !strcmp(mp, "/sys/fs/cgroup")) {
@@ -5360,26 +5388,10 @@ static int cg_find_mount(const char *parent, char *out, size_t len)
 	return 0;
 }
 
-/* Why a controller is missing: bound to a v1 hierarchy, or not in the kernel. */
-static void cg_v1_owner(const char *ctrl, char *out, size_t len)
+/* The cgroup2 mount to use (v_features asks too). */
+static inline int cg_find_mount(const char *parent, char *out, size_t len)
 {
-	char mp[NSRUN_PATH_MAX], ft[32], opts[1024];
-	struct lines f = { .fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC) };
-
-	*out = 0;
-	if (f.fd < 0)
-		return;
-	while (mi_next(&f, mp, ft, opts)) {
-		if (strcmp(ft, "cgroup"))
-			continue;
-		for (char *o = strtok(opts, ","); o; o = strtok(NULL, ","))
-			if (!strcmp(o, strcmp(ctrl, "io") ? ctrl : "blkio")) {        /* v1's name */
-				strfmt(out, len, "; it is bound to the cgroup v1 hierarchy at %s", mp);
-				close(f.fd);
-				return;
-			}
-	}
-	close(f.fd);
+	return cg_mounts(parent, NULL, out, len);
 }
 
 /* Kill what is left in PATH and remove it; EBUSY while the kernel reaps:
@@ -5417,24 +5429,9 @@ static void cg_parent_remove(const char *path)
 		warn("remove cgroup %s", path);
 }
 
-/* The controllers the limits need, as "+a +b ..." and as a check list. */
-static void cg_needed(const struct cfg *c, char *plus, size_t len)
-{
-	size_t n = 0;
-
-	*plus = 0;
-	for (int i = 0; i < c->cg.n; i++) {
-		char word[16];
-
-		strfmt(word, sizeof word, "+%s", c->cg.w[i].ctrl);
-		if (!has_word(plus, word))
-			n += (size_t)strfmt(plus + n, len - n, "%s%s", n ? " " : "", word);
-	}
-}
-
 /* Create the levels from the mount down to PARENT (marking the ones nsrun
  * makes), enabling the needed controllers in each cgroup.subtree_control. */
-static int cg_parents(struct run *r, const char *mnt, const char *parent, const char *plus)
+static int cg_parents(struct run *r, const char *mnt, const char *parent)
 {
 	struct cfg *c = r->c;
 	char level[NSRUN_PATH_MAX], f[NSRUN_PATH_MAX + 32], have[512], sub[512];
@@ -5452,24 +5449,24 @@ static int cg_parents(struct run *r, const char *mnt, const char *parent, const 
 
 			if (has_word(have, c->cg.w[i].ctrl))
 				continue;
-			cg_v1_owner(c->cg.w[i].ctrl, why, sizeof why);
+			cg_mounts(NULL, c->cg.w[i].ctrl, why, sizeof why);
 			strfmt(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
 			return cfg_err_at(c, c->cg.w[i].node, field, "controller \"%s\" is not available (%s: %s%s)",
 					  c->cg.w[i].ctrl, f, *have ? have : "none", why);
 		}
-		if (*plus) {
+		if (c->cg.n) {          /* the controllers the limits need, each once: "+a +b" */
 			char need[128] = "";
 			size_t n = 0;
 
 			strfmt(f, sizeof f, "%s/cgroup.subtree_control", level);
 			if (read_small(f, sub, sizeof sub) < 0)
 				return fail("read %s", f);
-			for (const char *p = plus; *p; p += strcspn(p, " "), p += strspn(p, " ")) {
+			for (int i = 0; i < c->cg.n; i++) {
 				char w[16];
 
-				strfmt(w, sizeof w, "%.*s", (int)strcspn(p + 1, " "), p + 1);
-				if (!has_word(sub, w))
-					n += (size_t)strfmt(need + n, sizeof need - n, "%s+%s", n ? " " : "", w);
+				strfmt(w, sizeof w, "+%s", c->cg.w[i].ctrl);
+				if (!has_word(sub, w + 1) && !has_word(need, w))
+					n += (size_t)strfmt(need + n, sizeof need - n, "%s%s", n ? " " : "", w);
 			}
 			if (*need && (step(S_cg_enable) < 0 || write_file(f, need) < 0))
 				return fail("enable %s in %s", need, f);
@@ -5494,7 +5491,7 @@ static int cg_parents(struct run *r, const char *mnt, const char *parent, const 
 static int cg_setup(struct run *r)
 {
 	struct cfg *c = r->c;
-	char mnt[NSRUN_PATH_MAX], parent[NSRUN_PATH_MAX], plus[128], f[NSRUN_PATH_MAX + 48];
+	char mnt[NSRUN_PATH_MAX], parent[NSRUN_PATH_MAX], f[NSRUN_PATH_MAX + 48];
 	struct statfs sf;
 
 	if (cg_find_mount(c->cg.parent, mnt, sizeof mnt) < 0)
@@ -5510,12 +5507,11 @@ static int cg_setup(struct run *r)
 	strfmt(parent, sizeof parent, "%s", c->cg.parent ? c->cg.parent : mnt);
 	if (!c->cg.parent)
 		strfmt(parent + strlen(parent), sizeof parent - strlen(parent), "/nsrun");
-	cg_needed(c, plus, sizeof plus);
 	strfmt(r->cg, sizeof r->cg, "%s/%s", parent, c->name);
 	/* Another container's teardown may remove an empty nsrun parent between
 	 * our mkdir of it and of NAME: then make it again. */
 	for (int tries = 0;; tries++) {
-		if (cg_parents(r, mnt, parent, plus) < 0)
+		if (cg_parents(r, mnt, parent) < 0)
 			return -1;
 		if (step(S_cg_create) == 0 && mkdir(r->cg, 0755) == 0)
 			break;
@@ -5644,10 +5640,13 @@ static void *nl_reserve(struct nl *m, size_t len)
 	return (char *)m->h + at;
 }
 
-/* Start one more request after those in M, labelled FMT...; returns its
+/* Start one more request after those in M, labelled FMT with the strings
+ * A and B (as many as it takes; not variadic: a va_list's prologue costs
+ * more than the labels' numbers would be worth); returns its
  * zeroed family header of FAMLEN bytes (NULL on overflow).  FLAGS: NLM_F_*,
  * and NL_NOACK for a request without NLM_F_ACK. */
-static void *nl_vadd(struct nl *m, int type, int flags, size_t famlen, const char *fmt, va_list ap)
+static void *nl_add(struct nl *m, int type, int flags, size_t famlen, const char *fmt, const char *a,
+		    const char *b)
 {
 	size_t at = m->count ? NLMSG_ALIGN(m->h->nlmsg_len) : 0;
 	int i = m->count;
@@ -5657,7 +5656,7 @@ static void *nl_vadd(struct nl *m, int type, int flags, size_t famlen, const cha
 		return NULL;
 	}
 	m->count++;                     /* counted even if it does not fit: its label names the overflow */
-	vstrfmt(m->what[i], NL_WHAT, fmt, ap);
+	strfmt(m->what[i], NL_WHAT, fmt, a, b);
 	if (at + NLMSG_HDRLEN > m->cap) {
 		m->overflow = 1;
 		return NULL;
@@ -5673,18 +5672,6 @@ static void *nl_vadd(struct nl *m, int type, int flags, size_t famlen, const cha
 	m->h->nlmsg_type = (uint16_t)type;
 	m->h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
 	return nl_reserve(m, famlen);
-}
-
-__attribute__((format(printf, 5, 6)))
-static void *nl_add(struct nl *m, int type, int flags, size_t famlen, const char *fmt, ...)
-{
-	va_list ap;
-	void *p;
-
-	va_start(ap, fmt);
-	p = nl_vadd(m, type, flags, famlen, fmt, ap);
-	va_end(ap);
-	return p;
 }
 
 static struct rtattr *nl_put(struct nl *m, int type, const void *data, size_t len)
@@ -5785,7 +5772,7 @@ static void nl_replies(struct nl *m, const void *buf, size_t n, nl_cb cb, void *
 			alen = 0;
 		for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
 			if (a->rta_type == NLMSGERR_ATTR_MSG && RTA_PAYLOAD(a) > 0)
-				strfmt(m->ext, sizeof m->ext, "%.*s", (int)strnlen(RTA_DATA(a), RTA_PAYLOAD(a)),
+				strfmt(m->ext, sizeof m->ext, "%.*s", (int)RTA_PAYLOAD(a),       /* (to a NUL) */
 				       (const char *)RTA_DATA(a));
 		m->ext[strcspn(m->ext, "\n")] = 0;
 	}
@@ -5843,6 +5830,23 @@ static int nl_fail(const struct nl *m)
 	return fail("%s", what);
 }
 
+/* M, in BUF of CAP bytes, made one request TYPE (FLAGS) on the link NAME,
+ * by name, labelled FMT with NAME and ARG; the caller may put attributes
+ * after it. */
+static void net_link_req(struct nl *m, void *buf, size_t cap, int type, int flags, const char *fmt,
+			 const char *name, const char *arg)
+{
+	nl_init(m, buf, cap);
+	nl_add(m, type, flags, sizeof(struct ifinfomsg), fmt, name, arg);
+	nl_put_str(m, IFLA_IFNAME, name);
+}
+
+/* nl_talk without replies to read, and nl_fail's message if refused. */
+static int nl_ask(int fd, struct nl *m)
+{
+	return nl_talk(fd, m, NULL, NULL) < 0 ? nl_fail(m) : 0;
+}
+
 struct link_info {
 	int index;
 	char alias[32];
@@ -5880,9 +5884,7 @@ static int net_link_get(int fd, const char *name, struct link_info *li, int quie
 	struct nl m;
 
 	memset(li, 0, sizeof *li);
-	nl_init(&m, buf, sizeof buf);
-	nl_add(&m, RTM_GETLINK, 0, sizeof(struct ifinfomsg), "look up link %s", name);
-	nl_put_str(&m, IFLA_IFNAME, name);
+	net_link_req(&m, buf, sizeof buf, RTM_GETLINK, 0, "look up link %s", name, NULL);
 	nl_put_u32(&m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);        /* name, index, alias: enough */
 	if (nl_talk(fd, &m, link_info_cb, li) < 0 && errno != ENODEV)
 		return quiet ? -1 : nl_fail(&m);
@@ -5896,9 +5898,7 @@ static int net_link_alias(int fd, const char *name, const char *alias, int quiet
 	char buf[128];
 	struct nl m;
 
-	nl_init(&m, buf, sizeof buf);
-	nl_add(&m, RTM_NEWLINK, 0, sizeof(struct ifinfomsg), "mark %s as %s", name, alias);
-	nl_put_str(&m, IFLA_IFNAME, name);
+	net_link_req(&m, buf, sizeof buf, RTM_NEWLINK, 0, "mark %s as %s", name, alias);
 	nl_put_str(&m, IFLA_IFALIAS, alias);
 	if (nl_talk(fd, &m, NULL, NULL) == 0)
 		return 0;
@@ -5941,17 +5941,13 @@ static void net_route_msg(struct nl *m, int index, const struct net_addr *gw, co
 	nl_put_u32(m, RTA_OIF, (uint32_t)index);
 }
 
-/* A request appended to M, labelled FMT...: link INDEX up (UP) or down;
- * the caller may put attributes after it. */
-__attribute__((format(printf, 4, 5)))
-static void net_link_msg(struct nl *m, int index, int up, const char *fmt, ...)
+/* A request appended to M, labelled FMT with ARG (a string, or none):
+ * link INDEX up (UP) or down; the caller may put attributes after it.
+ * (Not variadic: its prologue would cost more than it saves.) */
+static void net_link_msg(struct nl *m, int index, int up, const char *fmt, const char *arg)
 {
-	struct ifinfomsg *ifi;
-	va_list ap;
+	struct ifinfomsg *ifi = nl_add(m, RTM_NEWLINK, 0, sizeof *ifi, fmt, arg, NULL);
 
-	va_start(ap, fmt);
-	ifi = nl_vadd(m, RTM_NEWLINK, 0, sizeof *ifi, fmt, ap);
-	va_end(ap);
 	if (ifi) {
 		ifi->ifi_index = index;
 		ifi->ifi_change = IFF_UP;
@@ -6003,18 +5999,16 @@ static int net_bridge(int fd, struct cfg *c)
 		if (syscall(SYS_getrandom, mac, sizeof mac, 0) != sizeof mac)
 			return fail("getrandom");
 		mac[0] = (unsigned char)((mac[0] & 0xfe) | 0x02);       /* unicast, locally administered */
-		nl_init(&m, buf, sizeof buf);
-		nl_add(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg), "create bridge %s",
-		       nc->bridge);
-		nl_put_str(&m, IFLA_IFNAME, nc->bridge);
+		net_link_req(&m, buf, sizeof buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, "create bridge %s",
+			     nc->bridge, NULL);
 		nl_put(&m, IFLA_ADDRESS, mac, sizeof mac);
 		info = nl_nest(&m, IFLA_LINKINFO);
 		nl_put_str(&m, IFLA_INFO_KIND, "bridge");
 		nl_nest_end(&m, info);
 		if (step(S_net_bridge) < 0)
 			return fail("create bridge %s", nc->bridge);
-		if (nl_talk(fd, &m, NULL, NULL) < 0)
-			return nl_fail(&m);
+		if (nl_ask(fd, &m) < 0)
+			return -1;
 		if (!undo_add(U_BRIDGE, nc->bridge, 0) || net_link_get(fd, nc->bridge, &li, 0) < 0)
 			return -1;
 		nl_init(&m, buf, sizeof buf);
@@ -6022,8 +6016,8 @@ static int net_bridge(int fd, struct cfg *c)
 		nl_put_str(&m, IFLA_IFALIAS, NET_ALIAS);
 		for (int i = 0; i < nc->n_bridge_addr; i++)
 			net_addr_msg(&m, li.index, &nc->bridge_addr[i], nc->bridge);
-		if (nl_talk(fd, &m, NULL, NULL) < 0)
-			return nl_fail(&m);
+		if (nl_ask(fd, &m) < 0)
+			return -1;
 		return li.index;
 	}
 	if (!strcmp(li.alias, NET_ALIAS) && !undo_add(U_BRIDGE, nc->bridge, 0))
@@ -6042,29 +6036,27 @@ static void net_veth_msg(struct nl *m, void *buf, size_t cap, const struct net_c
 			 int master)
 {
 	struct ifinfomsg *ifi;
-	struct rtattr *info, *data, *peer;
+	struct rtattr *info = NULL, *data = NULL, *peer = NULL;
 
 	nl_init(m, buf, cap);
-	ifi = nl_add(m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifi, "create veth %s", nc->host_if);
+	ifi = nl_add(m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifi, "create veth %s", nc->host_if, NULL);
 	if (ifi)
 		ifi->ifi_flags = ifi->ifi_change = IFF_UP;
-	nl_put_str(m, IFLA_IFNAME, nc->host_if);
-	nl_put_u32(m, IFLA_MASTER, (uint32_t)master);
-	if (nc->mtu)
-		nl_put_u32(m, IFLA_MTU, nc->mtu);
-	nl_put_u32(m, IFLA_NUM_TX_QUEUES, 1);
-	nl_put_u32(m, IFLA_NUM_RX_QUEUES, 1);
-	info = nl_nest(m, IFLA_LINKINFO);
-	nl_put_str(m, IFLA_INFO_KIND, "veth");
-	data = nl_nest(m, IFLA_INFO_DATA);
-	peer = nl_nest(m, VETH_INFO_PEER);
-	nl_reserve(m, sizeof(struct ifinfomsg));
-	nl_put_str(m, IFLA_IFNAME, nc->container_if);
-	nl_put_u32(m, IFLA_NET_NS_PID, (uint32_t)pid);
-	if (nc->mtu)
-		nl_put_u32(m, IFLA_MTU, nc->mtu);
-	nl_put_u32(m, IFLA_NUM_TX_QUEUES, 1);
-	nl_put_u32(m, IFLA_NUM_RX_QUEUES, 1);
+	for (int end = 0;; end++) {     /* the host end's attributes, then the peer's */
+		nl_put_str(m, IFLA_IFNAME, end ? nc->container_if : nc->host_if);
+		nl_put_u32(m, end ? IFLA_NET_NS_PID : IFLA_MASTER, (uint32_t)(end ? pid : master));
+		if (nc->mtu)
+			nl_put_u32(m, IFLA_MTU, nc->mtu);
+		nl_put_u32(m, IFLA_NUM_TX_QUEUES, 1);
+		nl_put_u32(m, IFLA_NUM_RX_QUEUES, 1);
+		if (end)
+			break;
+		info = nl_nest(m, IFLA_LINKINFO);
+		nl_put_str(m, IFLA_INFO_KIND, "veth");
+		data = nl_nest(m, IFLA_INFO_DATA);
+		peer = nl_nest(m, VETH_INFO_PEER);
+		nl_reserve(m, sizeof(struct ifinfomsg));
+	}
 	if (nc->has_mac)
 		nl_put(m, IFLA_ADDRESS, nc->mac, 6);
 	nl_nest_end(m, peer);
@@ -6265,9 +6257,12 @@ struct nat_seen {
 	char owner[NSRUN_NAME_MAX + 1];
 };
 
-/* The deletion of the rules S lists (NAME's) in M, if S. */
-static void nat_drop(struct nl *m, const struct nat_seen *s)
+/* A batch in M (in nat_buf), begun with the deletion of the rules S
+ * lists (NAME's), if S. */
+static void nat_begin(struct nl *m, const struct nat_seen *s)
 {
+	nl_init(m, nat_buf, sizeof nat_buf);
+	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
 	for (int i = 0; s && i < s->n; i++) {
 		nft_msg(m, NFT(NFT_MSG_DELRULE), 0, "delete", NULL, NULL);
 		nl_put_str(m, NFTA_RULE_CHAIN, nat_chains[s->chain[i]].name);
@@ -6290,9 +6285,7 @@ static void nat_batch(struct nl *m, const struct cfg *c, const struct nat_seen *
 			      .len = { 0, 1, 1, 0, 0, sizeof br, 4, 2, 2 } };
 	struct rtattr *h;
 
-	nl_init(m, nat_buf, sizeof nat_buf);
-	nft_msg(m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
-	nat_drop(m, s);
+	nat_begin(m, s);
 	nft_msg(m, NFT(NFT_MSG_NEWTABLE), NLM_F_CREATE, "add table inet " NAT_TABLE, NULL, NULL);
 	for (int i = 0; i < 3; i++) {
 		nft_msg(m, NFT(NFT_MSG_NEWCHAIN), NLM_F_CREATE, "add chain inet " NAT_TABLE " %s", nat_chains[i].name,
@@ -6416,18 +6409,15 @@ static int nat_list(int fd, const struct cfg *c, const char *name, struct nat_se
  * first byte, or with SET that byte written; -1 and errno. */
 static int nat_fwd(int i, char set)
 {
-	char path[48], v = 0;
-	int fd, n;
+	char path[48], v[2];
 
 	strfmt(path, sizeof path, "/proc/sys/%s", nat_fwd_names[i]);
 	for (char *p = path; *p; p++)
 		if (*p == '.')
 			*p = '/';
-	if ((fd = open(path, (set ? O_WRONLY : O_RDONLY) | O_CLOEXEC)) < 0)
-		return -1;
-	n = (int)(set ? write(fd, &set, 1) : read(fd, &v, 1));
-	close(fd);
-	return n == 1 ? set ? set : v : -1;
+	if (set)
+		return write_path(path, 0, &set, 1) == 1 ? set : -1;
+	return read_small(path, v, sizeof v) == 0 && v[0] ? v[0] : -1;
 }
 
 /* Under net_lock, after the pair exists: C's rules in one batch, after
@@ -6461,10 +6451,8 @@ static int nat_add(struct cfg *c)
 		fail("add the nat rules of %s", c->name);
 		goto out;
 	}
-	if (nl_talk(fd, &m, NULL, NULL) < 0) {
-		nl_fail(&m);
+	if (nl_ask(fd, &m) < 0)
 		goto out;
-	}
 	if (!(u = undo_add(U_NAT, c->name, 0)))
 		goto out;
 	rc = 0;
@@ -6496,9 +6484,7 @@ static void nat_del(const char *name, int restore)
 	struct nl m;
 
 	if (lock >= 0 && nat_list(fd, NULL, name, &s) == 0) {  /* NAME's rules, the table if no other's */
-		nl_init(&m, nat_buf, sizeof nat_buf);
-		nft_msg(&m, NFNL_MSG_BATCH_BEGIN, 0, "begin", NULL, NULL);
-		nat_drop(&m, &s);
+		nat_begin(&m, &s);
 		if (!s.others)
 			nft_msg(&m, NFT(NFT_MSG_DELTABLE), 0, "delete table inet " NAT_TABLE, NULL, NULL);
 		nft_msg(&m, NFNL_MSG_BATCH_END, 0, "commit", NULL, NULL);
@@ -6549,15 +6535,12 @@ static int net_host(struct cfg *c, pid_t child)
 		fail("create veth %s", nc->host_if);
 		goto out;
 	}
-	if (nl_talk(fd, &m, NULL, NULL) < 0) {
-		nl_fail(&m);
+	if (nl_ask(fd, &m) < 0) {
 		if (m.err != EEXIST || !net_leftover(fd, c->name, nc->host_if))
 			goto out;
 		err_reset();            /* an old host end of ours, out of the way: again */
-		if (nl_talk(fd, &m, NULL, NULL) < 0) {
-			nl_fail(&m);
+		if (nl_ask(fd, &m) < 0)
 			goto out;
-		}
 	}
 	rc = undo_add(U_LINK, nc->host_if, 0) ? 0 : -1;
 	if (rc == 0 && WITH_NAT && (nc->masquerade || nc->n_ports))
@@ -6608,7 +6591,7 @@ static int net_inside(struct cfg *c)
 	}
 	index = ifr.ifr_ifindex;
 	nl_init(&m, buf, sizeof buf);
-	net_link_msg(&m, 1, 1, "bring up lo");  /* lo: index 1 in every namespace */
+	net_link_msg(&m, 1, 1, "bring up lo", NULL);  /* lo: index 1 in every namespace */
 	for (int i = 0; i < nc->n_addr; i++)
 		net_addr_msg(&m, index, &nc->addr[i], nc->container_if);
 	net_link_msg(&m, index, 1, "set %s up", nc->container_if);
@@ -6622,8 +6605,8 @@ static int net_inside(struct cfg *c)
 		rc = fail("add address to %s", nc->container_if);
 	else if (step(S_net_route) < 0)
 		rc = fail("add default route");
-	else if ((rc = nl_talk(fd, &m, NULL, NULL)) < 0)
-		rc = nl_fail(&m);
+	else
+		rc = nl_ask(fd, &m);
 	close(fd);
 	return rc;
 }
@@ -6640,9 +6623,7 @@ static void net_link_del(const char *name)
 		warn("delete link %s: netlink socket", name);
 		return;
 	}
-	nl_init(&m, buf, sizeof buf);
-	nl_add(&m, RTM_DELLINK, 0, sizeof(struct ifinfomsg), "delete link %s", name);
-	nl_put_str(&m, IFLA_IFNAME, name);
+	net_link_req(&m, buf, sizeof buf, RTM_DELLINK, 0, "delete link %s", name, NULL);
 	if (nl_talk(fd, &m, NULL, NULL) < 0 && errno != ENODEV)
 		warn("%s", m.what[0]);
 	close(fd);
@@ -6680,7 +6661,7 @@ static void net_bridge_remove(const char *name)
 		warn("mark %s as left", g_net_left);
 	ports.master = li.index;
 	nl_init(&m, buf, sizeof buf);
-	nl_add(&m, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg), "list the ports of bridge %s", name);
+	nl_add(&m, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg), "list the ports of bridge %s", name, NULL);
 	if (nl_talk(fd, &m, link_info_cb, &ports) < 0) {
 		warn("%s", m.what[0]);
 		goto out;
@@ -6730,9 +6711,20 @@ static const char *ip_str(int family, const unsigned char *a, char *buf)
 	return buf;
 }
 
+/* FILE (in WORK_DIR), LEN bytes of BUF, made one more read-only bind of
+ * the config's "mounts" over TARGET (room is kept for them). */
+static int net_file(struct cfg *c, const char *file, const char *target, const char *buf, size_t len)
+{
+	if (write_new(file, buf, len) < 0)
+		return fail("write %s", file);
+	c->mounts[c->n_mounts++] = (struct mount_cfg){
+		.type = M_BIND, .source = file, .target = target, .readonly = 1 };
+	return 0;
+}
+
 /* /etc/resolv.conf and /etc/hosts for the container, in WORK_DIR; each
- * becomes one more read-only bind of the config's "mounts" (room is kept
- * for them), so the container mounts them as it mounts any volume. */
+ * becomes one more read-only bind of the config's "mounts" (net_file), so
+ * the container mounts them as it mounts any volume. */
 static int net_files(struct run *r)
 {
 	struct cfg *c = r->c;
@@ -6746,25 +6738,18 @@ static int net_files(struct run *r)
 	for (int i = 0; i < nc->n_dns; i++)
 		n += (size_t)strfmt(buf + n, sizeof buf - n, "nameserver %s\n",
 				    ip_str(nc->dns[i].family, nc->dns[i].a, ip));
-	if (nc->n_dns && write_new(resolv, buf, n) < 0)
-		return fail("write %s", resolv);
-	if (nc->n_dns)
-		c->mounts[c->n_mounts++] = (struct mount_cfg){
-			.type = M_BIND, .source = resolv, .target = "/etc/resolv.conf", .readonly = 1 };
+	if (nc->n_dns && net_file(c, resolv, "/etc/resolv.conf", buf, n) < 0)
+		return -1;
 	n = (size_t)strfmt(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-	for (int i = 0; i < nc->n_addr; i++)
-		n += (size_t)strfmt(buf + n, sizeof buf - n, "%s\t%s\n",
-				    ip_str(nc->addr[i].family, nc->addr[i].a, ip),
-				    r->c->hostname ? r->c->hostname : r->c->name);
-	for (int i = 0; i < nc->n_hosts && n < sizeof buf; i++)
-		n += (size_t)strfmt(buf + n, sizeof buf - n, "%s\t%s\n",
-				    ip_str(nc->host_addr[i].family, nc->host_addr[i].a, ip),
-				    nc->host_name[i]);
-	if ((nc->n_hosts || nc->n_addr) && write_new(hosts, buf, n < sizeof buf ? n : sizeof buf - 1) < 0)
-		return fail("write %s", hosts);
-	if (nc->n_hosts || nc->n_addr)
-		c->mounts[c->n_mounts++] = (struct mount_cfg){
-			.type = M_BIND, .source = hosts, .target = "/etc/hosts", .readonly = 1 };
+	for (int i = 0, h; i < nc->n_addr + nc->n_hosts && n < sizeof buf; i++) {   /* its own, then net.hosts */
+		const struct net_addr *a = (h = i - nc->n_addr) < 0 ? &nc->addr[i] : &nc->host_addr[h];
+
+		n += (size_t)strfmt(buf + n, sizeof buf - n, "%s\t%s\n", ip_str(a->family, a->a, ip),
+				    h >= 0 ? nc->host_name[h] : c->hostname ? c->hostname : c->name);
+	}
+	if ((nc->n_hosts || nc->n_addr) &&
+	    net_file(c, hosts, "/etc/hosts", buf, n < sizeof buf ? n : sizeof buf - 1) < 0)
+		return -1;
 	return 0;
 }
 

@@ -909,7 +909,7 @@ static void test_nl_batch(void)
 	int n = 0, ok = 1;
 
 	nl_init(&m, buf, sizeof buf);
-	net_link_msg(&m, 1, 1, "bring up lo");
+	net_link_msg(&m, 1, 1, "bring up lo", NULL);
 	net_addr_msg(&m, 5, &a4, "eth0");
 	net_link_msg(&m, 5, 1, "set %s up", "eth0");
 	net_route_msg(&m, 5, &gw, "eth0");
@@ -926,7 +926,7 @@ static void test_nl_batch(void)
 	check(((const struct ifinfomsg *)NLMSG_DATA((const struct nlmsghdr *)buf))->ifi_index == 1,
 	      "batch: lo first", " ");
 	nl_init(&m, buf, 80);
-	net_link_msg(&m, 1, 1, "bring up lo");
+	net_link_msg(&m, 1, 1, "bring up lo", NULL);
 	net_addr_msg(&m, 5, &a4, "eth0");
 	net_link_msg(&m, 5, 1, "set %s up", "eth0");
 	err_reset();
@@ -938,7 +938,7 @@ static void test_nl_batch(void)
 
 	nl_init(&m, many, sizeof many);
 	for (int i = 0; i <= NL_REQS; i++)
-		nl_add(&m, NLMSG_NOOP, 0, 0, "noop %d", i);
+		nl_add(&m, NLMSG_NOOP, 0, 0, "noop", NULL, NULL);
 	check(m.overflow && m.count == NL_REQS, "batch: more than NL_REQS requests is an overflow", "count=%d",
 	      m.count);
 }
@@ -1074,7 +1074,7 @@ static void test_nl_puts(void)
 	int len;
 
 	nl_init(&m, buf, sizeof buf);
-	nl_add(&m, NLMSG_NOOP, 0, 0, "puts");
+	nl_add(&m, NLMSG_NOOP, 0, 0, "puts", NULL, NULL);
 	nl_put_be16(&m, 1, 0x1234);
 	nl_put_be32(&m, 2, 0xdeadbeef);
 	nl_put_u64(&m, 3, v64);
@@ -1134,8 +1134,12 @@ static void reply(char *buf, size_t *n, int type, uint32_t seq, int error, const
 static void batch(struct nl *m, char *buf, size_t cap, int n, const int *flags)
 {
 	nl_init(m, buf, cap);
-	for (int i = 0; i < n; i++)
-		nl_add(m, RTM_NEWLINK, flags ? flags[i] : 0, sizeof(struct ifinfomsg), "request %d", i);
+	for (int i = 0; i < n; i++) {
+		char what[24];
+
+		snprintf(what, sizeof what, "request %d", i);
+		nl_add(m, RTM_NEWLINK, flags ? flags[i] : 0, sizeof(struct ifinfomsg), "%s", what, NULL);
+	}
 	m->want = m->acks;
 	m->seq = 100;
 	m->failed = -1;
@@ -1544,13 +1548,13 @@ static void test_img_head(void)
 	h[1080] = 0x53, h[1081] = 0xef;
 	check(img_head(h, IMG_HEAD, 0, why, sizeof why) == -1 && !strcmp(why, "not a squashfs image"),
 	      "img_head: only the superblock read", "why=%s", why);
-	check(sizeof sqfs_comp / sizeof sqfs_comp[0] == 7 && !sqfs_comp[0] &&
-	      !strcmp(sqfs_comp[1], "gzip-compressed squashfs (CONFIG_SQUASHFS_ZLIB)") &&
-	      !strncmp(sqfs_comp[2], "lzma-compressed squashfs (", 26) &&
-	      !strcmp(sqfs_comp[3], "lzo-compressed squashfs (CONFIG_SQUASHFS_LZO)") &&
-	      !strcmp(sqfs_comp[4], "xz-compressed squashfs (CONFIG_SQUASHFS_XZ)") &&
-	      !strcmp(sqfs_comp[5], "lz4-compressed squashfs (CONFIG_SQUASHFS_LZ4)") &&
-	      !strcmp(sqfs_comp[6], "zstd-compressed squashfs (CONFIG_SQUASHFS_ZSTD)"),
+	check(sizeof sqfs_comp / sizeof sqfs_comp[0] == 7 && !*sqfs_comp[0][0] &&
+	      !strcmp(sqfs_comp[1][0], "gzip") && !strcmp(sqfs_comp[1][1], "ZLIB") &&
+	      !strcmp(sqfs_comp[2][0], "lzma") && !*sqfs_comp[2][1] &&
+	      !strcmp(sqfs_comp[3][0], "lzo") && !strcmp(sqfs_comp[3][1], "LZO") &&
+	      !strcmp(sqfs_comp[4][0], "xz") && !strcmp(sqfs_comp[4][1], "XZ") &&
+	      !strcmp(sqfs_comp[5][0], "lz4") && !strcmp(sqfs_comp[5][1], "LZ4") &&
+	      !strcmp(sqfs_comp[6][0], "zstd") && !strcmp(sqfs_comp[6][1], "ZSTD"),
 	      "squashfs compressor names by id", " ");
 	/* features' codec probe: a whole squashfs (its superblock's size is
 	 * the image's), lz4 with its options block, and each kprobes codec
@@ -1564,8 +1568,9 @@ static void test_img_head(void)
 		for (int j = 0; j < (K_CODECS + i) * 4 + 4; j++, p += strlen(p) + 1)
 			f[j % 4] = p;
 		snprintf(name, sizeof name, "features: the codec probe's id of %s", f[KP_NAME]);
-		check(!strncmp(sqfs_comp[codec_ids[i]], f[KP_NAME], strlen(f[KP_NAME])) &&
-		      strstr(sqfs_comp[codec_ids[i]], f[KP_CONFIG]), name, "id %d", codec_ids[i]);
+		check(!strcmp(sqfs_comp[codec_ids[i]][0], f[KP_NAME]) &&
+		      !strncmp(f[KP_CONFIG], "SQUASHFS_", 9) && !strcmp(f[KP_CONFIG] + 9, sqfs_comp[codec_ids[i]][1]),
+		      name, "id %d", codec_ids[i]);
 	}
 }
 

@@ -9199,7 +9199,8 @@ static void oci_saved_hooks(int which, const char *status, pid_t pid)
 	err_reset();
 }
 
-/* Delete ID (its state loaded into S): poststop hooks, its cgroup, ROOT/ID. */
+/* Delete ID (its state loaded into S): poststop hooks, its cgroup (and
+ * the parents nsrun made for it, as nsrun's own run removes them), ROOT/ID. */
 static int oci_delete(struct ostate *s, int force)
 {
 	if (*s->status != 's') {
@@ -9210,8 +9211,15 @@ static int oci_delete(struct ostate *s, int force)
 		oci_reap_wait(s->pid);
 	}
 	oci_saved_hooks(OCI_POSTSTOP, "stopped", s->pid);
-	if (WITH_CGROUP && *s->cg)
-		cg_destroy(s->cg);
+	if (WITH_CGROUP && *s->cg) {            /* and the parents nsrun made, when empty */
+		char *up = (char *)s->cg, *sl;
+
+		cg_destroy(up);
+		while ((sl = strrchr(up, '/')) && sl != up) {
+			*sl = 0;
+			cg_parent_remove(up);
+		}
+	}
 	oci_remove(g_oci.dir);
 	return 0;
 }

@@ -8194,6 +8194,16 @@ static int clock_read(clockid_t id, long long *sec, long long *nsec)
 	return *sec = t.sec, *nsec = t.nsec, 0;
 }
 
+/* The time, in seconds since the epoch: time(NULL), without the vDSO
+ * lookup. */
+static long long now_s(void)
+{
+	long long sec = 0, nsec;
+
+	clock_read(CLOCK_REALTIME, &sec, &nsec);
+	return sec;
+}
+
 /* CLOCK_BOOTTIME in the clock ticks (USER_HZ, 100 a second) of
  * /proc/PID/stat's start time, which the kernel takes from the same clock
  * when it creates a process. */
@@ -8541,7 +8551,6 @@ static int state_record(struct run *r)
 {
 	char buf[4 * NSRUN_PATH_MAX], cwd[NSRUN_PATH_MAX] = "";
 	unsigned long long start;
-	long long now = 0, ns;
 	int n;
 
 	if (r->c->file[0] != '/' && !getcwd(cwd, sizeof cwd))
@@ -8549,11 +8558,10 @@ static int state_record(struct run *r)
 	/* Read back only when the clone straddled a tick (1 start in ~100). */
 	if (!(start = r->start_ticks) && proc_start_time(r->child, &start, NULL) < 0)
 		return fail("write %s: read /proc/%d/stat", r->state, (int)r->child);
-	clock_read(CLOCK_REALTIME, &now, &ns);  /* time(NULL), without the vDSO lookup */
 	n = strfmt(buf, sizeof buf, "%d\ninit_pid=%d\ninit_start=%llu\nconfig=%s%s%s\nimage=%s\ncgroup=%s\nhost_if=%s\n"
 		   "stop_timeout=%d\nstarted=%lld\nstatus=running\n", (int)getpid(), (int)r->child, start, cwd,
 		   *cwd ? "/" : "", r->c->file, r->c->root.image ? r->c->root.image : r->c->root.path, r->cg,
-		   r->c->net.on ? r->c->net.host_if : "", (int)r->c->stop_timeout, now);
+		   r->c->net.on ? r->c->net.host_if : "", (int)r->c->stop_timeout, now_s());
 	if (step(S_state_record) < 0 || n >= (int)sizeof buf || pwrite(r->state_fd, buf, (size_t)n, 0) != n)
 		return fail("write %s", r->state);
 	return 0;
@@ -8663,14 +8671,6 @@ static int state_signal(struct srec *s, int who, int sig)
 	return 0;
 }
 
-static long long now_ms(clockid_t id)
-{
-	long long sec = 0, nsec = 0;
-
-	clock_read(id, &sec, &nsec);
-	return sec * 1000 + nsec / 1000000;
-}
-
 /* Until the owner has ended, its teardown done (its lock is free), or MS
  * have passed (1).  The owner's pidfd wakes us when it exits (one poll for
  * the whole time: it has closed its files by then); without one (before
@@ -8710,12 +8710,12 @@ static void json_val(struct out *o, const char *s, int quote)
 
 /* One JSON object into O, for nsrun's state and list and the OCI mode's
  * state, list and hooks: the N keys K (one after the other), key i with
- * the value V[i], quoted when bit i of STR is set (json_val). */
-static void json_obj(struct out *o, const char *k, const char *const *v, unsigned str, int n)
+ * the value V[AT[i]], quoted when bit i of STR is set (json_val). */
+static void json_obj(struct out *o, const char *k, const char *const *v, const unsigned char *at, unsigned str, int n)
 {
 	for (int i = 0; i < n; i++, k += strlen(k) + 1) {
 		ofmt(o, "%s\"%s\": ", i ? ", " : "{", k);
-		json_val(o, v[i], str >> i & 1);
+		json_val(o, v[at[i]], str >> i & 1);
 	}
 	ofmt(o, "}");
 }
@@ -8750,11 +8750,11 @@ enum { SK_LIST = 5, SK__N = sizeof state_vals,
  * newline). */
 static void state_show(struct out *o, struct srec *s, int n, int text)
 {
-	const char **v = s->v, *shown[SK__N];
+	const char **v = s->v;
 	long kills, max;
 
 	strfmt(s->num[0], sizeof s->num[0], "%lld",
-	       now_ms(CLOCK_REALTIME) / 1000 - (long long)scan_num(v[R_STARTED], NULL, 10));
+	       now_s() - (long long)scan_num(v[R_STARTED], NULL, 10));
 	v[R_UPTIME] = s->num[0];
 	v[R_OOM] = NULL;
 	if (n == SK__N && *v[R_CGROUP] && cg_events(v[R_CGROUP], &kills, &max) == 0)
@@ -8763,9 +8763,7 @@ static void state_show(struct out *o, struct srec *s, int n, int text)
 		ofmt(o, "%-12s %-7s %-28s %-7s %s", v[R_NAME], v[R_INIT_PID], v[R_IMAGE], v[R_UPTIME], v[R_STATUS]);
 		return;
 	}
-	for (int i = 0; i < n; i++)
-		shown[i] = v[state_vals[i]];
-	json_obj(o, state_keys, shown, SK_STRINGS, n);
+	json_obj(o, state_keys, v, state_vals, SK_STRINGS, n);
 }
 
 /* nsrun list's and the OCI mode's list: every entry of DIR that ONE
@@ -8957,7 +8955,7 @@ static int oci_fail(void)
 	if (log && oci_json(O_LOGFMT)) {
 		/* the UTC date: whole years, then months (every 4th year a leap
 		 * year: true from 1901 to 2099) */
-		long long t = now_ms(CLOCK_REALTIME) / 1000;
+		long long t = now_s();
 		int d = (int)(t / 86400), y = 1970, m = 1, l;
 
 		for (; d >= (l = 365 + !(y & 3)); y++)
@@ -8985,7 +8983,8 @@ static void oci_state_json(struct out *o, const char *status, pid_t pid, const c
 	const char *v[] = { "1.2.0", g_oci.id, status, num, g_oci.bundle, annot };
 
 	strfmt(num, sizeof num, "%d", (int)pid);
-	json_obj(o, "ociVersion\0id\0status\0pid\0bundle\0annotations", v, 1 << 0 | 1 << 1 | 1 << 2 | 1 << 4, 6);
+	json_obj(o, "ociVersion\0id\0status\0pid\0bundle\0annotations", v, (const unsigned char *)"\0\1\2\3\4\5",
+		 1 << 0 | 1 << 1 | 1 << 2 | 1 << 4, 6);
 }
 
 /* fork, as a raw clone (libc's brings its atfork machinery, 3 KiB). */
@@ -9740,14 +9739,12 @@ static int v_check(int argc, char **argv)
  * NAME runs. */
 static int list_one(struct out *o, const char *file, const char *sep, int json)
 {
-	char name[NSRUN_NAME_MAX + 1];
-	size_t len = strlen(file);
+	char *name = (char *)file, *ext = name + strlen(name) - 4;     /* (readdir's, ours to cut) */
 	struct srec s;
 
-	if (len < 5 || len > NSRUN_NAME_MAX + 4 || strcmp(file + len - 4, ".pid"))
+	if (ext <= name || strcmp(ext, ".pid"))
 		return 0;
-	memcpy(name, file, len - 4);
-	name[len - 4] = 0;
+	*ext = 0;
 	if (!valid_name(name) || state_find(name, &s) != 0)
 		return 0;
 	ofmt(o, "%s", sep);

@@ -8747,7 +8747,7 @@ enum { SK_LIST = 5, SK__N = sizeof state_vals,
        SK_STRINGS = 1 << 0 | 1 << 2 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 9 };
 
 /* S's first N keys into O: a JSON object, or (TEXT) list's line (no
- * newline). */
+ * newline); then S is closed. */
 static void state_show(struct out *o, struct srec *s, int n, int text)
 {
 	const char **v = s->v;
@@ -8759,11 +8759,11 @@ static void state_show(struct out *o, struct srec *s, int n, int text)
 	v[R_OOM] = NULL;
 	if (n == SK__N && *v[R_CGROUP] && cg_events(v[R_CGROUP], &kills, &max) == 0)
 		strfmt(s->num[1], sizeof s->num[1], "%ld", kills), v[R_OOM] = s->num[1];
-	if (text) {
+	if (text)
 		ofmt(o, "%-12s %-7s %-28s %-7s %s", v[R_NAME], v[R_INIT_PID], v[R_IMAGE], v[R_UPTIME], v[R_STATUS]);
-		return;
-	}
-	json_obj(o, state_keys, v, state_vals, SK_STRINGS, n);
+	else
+		json_obj(o, state_keys, v, state_vals, SK_STRINGS, n);
+	state_close(s);
 }
 
 /* nsrun list's and the OCI mode's list: every entry of DIR that ONE
@@ -9749,7 +9749,6 @@ static int list_one(struct out *o, const char *file, const char *sep, int json)
 		return 0;
 	ofmt(o, "%s", sep);
 	state_show(o, &s, SK_LIST, !json);
-	state_close(&s);
 	return 1;
 }
 
@@ -9759,20 +9758,17 @@ static int v_list(int argc, char **argv)
 {
 	char buf[256];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
-	int json = argc == 2, rc;
+	int state = argv[0][1] == 't', json = argc == 2, rc;
 	struct srec s;
 
-	if (argv[0][1] == 't') {
-		if (argc != 2)
-			usage_die("state: expected NAME");
-		if ((rc = state_need("state", argv[1], &s)))
+	if (argc > 2 || (json && !state && strcmp(argv[1], "--json")))
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
+	if (state) {
+		if ((rc = state_need("state", argv[1], &s)))    /* (no NAME: argv[1] is NULL) */
 			return rc;
 		state_show(&o, &s, SK__N, 0);
-		state_close(&s);
 		ofmt(&o, "\n");
 	} else {
-		if (argc > 2 || (json && strcmp(argv[1], "--json")))
-			usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
 		ofmt(&o, json ? "" : "NAME         PID     IMAGE                        UPTIME  STATE\n");
 		if (list_dir(&o, NSRUN_RUNDIR, json, list_one) < 0)
 			return err_line();

@@ -8949,8 +8949,9 @@ static int oci_fail(void)
 {
 	const char *log = g_oci.opt[O_LOG];
 	int fd = log ? open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) : 2;
-	char buf[1024];
+	char buf[1024], time[32];
 	struct out o = { buf, sizeof buf, 0, 0, fd < 0 ? 2 : fd };
+	const char *v[] = { "error", g_err, time };
 
 	if (log && oci_json(O_LOGFMT)) {
 		/* the UTC date: whole years, then months (every 4th year a leap
@@ -8962,10 +8963,10 @@ static int oci_fail(void)
 			d -= l;
 		for (; d >= (l = "\37\34\37\36\37\36\37\37\36\37\36\37"[m - 1] + (m == 2 && !(y & 3))); m++)
 			d -= l;
-		ofmt(&o, "{\"level\":\"error\",\"msg\":");
-		json_val(&o, g_err, 1);
-		ofmt(&o, ",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n", y, m, d + 1, (int)(t % 86400 / 3600),
-		     (int)(t % 3600 / 60), (int)(t % 60));
+		strfmt(time, sizeof time, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d + 1, (int)(t % 86400 / 3600),
+		       (int)(t % 3600 / 60), (int)(t % 60));
+		json_obj(&o, "level\0msg\0time", v, (const unsigned char *)"\0\1\2", 7, 3);
+		ofmt(&o, "\n");
 	} else {
 		ofmt(&o, "nsrun: %s\n", g_err);
 	}

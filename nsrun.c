@@ -8194,6 +8194,16 @@ static int clock_read(clockid_t id, long long *sec, long long *nsec)
 	return *sec = t.sec, *nsec = t.nsec, 0;
 }
 
+/* The time, in seconds since the epoch: time(NULL), without the vDSO
+ * lookup. */
+static long long now_s(void)
+{
+	long long sec = 0, nsec;
+
+	clock_read(CLOCK_REALTIME, &sec, &nsec);
+	return sec;
+}
+
 /* CLOCK_BOOTTIME in the clock ticks (USER_HZ, 100 a second) of
  * /proc/PID/stat's start time, which the kernel takes from the same clock
  * when it creates a process. */
@@ -8541,7 +8551,6 @@ static int state_record(struct run *r)
 {
 	char buf[4 * NSRUN_PATH_MAX], cwd[NSRUN_PATH_MAX] = "";
 	unsigned long long start;
-	long long now = 0, ns;
 	int n;
 
 	if (r->c->file[0] != '/' && !getcwd(cwd, sizeof cwd))
@@ -8549,11 +8558,10 @@ static int state_record(struct run *r)
 	/* Read back only when the clone straddled a tick (1 start in ~100). */
 	if (!(start = r->start_ticks) && proc_start_time(r->child, &start, NULL) < 0)
 		return fail("write %s: read /proc/%d/stat", r->state, (int)r->child);
-	clock_read(CLOCK_REALTIME, &now, &ns);  /* time(NULL), without the vDSO lookup */
 	n = strfmt(buf, sizeof buf, "%d\ninit_pid=%d\ninit_start=%llu\nconfig=%s%s%s\nimage=%s\ncgroup=%s\nhost_if=%s\n"
 		   "stop_timeout=%d\nstarted=%lld\nstatus=running\n", (int)getpid(), (int)r->child, start, cwd,
 		   *cwd ? "/" : "", r->c->file, r->c->root.image ? r->c->root.image : r->c->root.path, r->cg,
-		   r->c->net.on ? r->c->net.host_if : "", (int)r->c->stop_timeout, now);
+		   r->c->net.on ? r->c->net.host_if : "", (int)r->c->stop_timeout, now_s());
 	if (step(S_state_record) < 0 || n >= (int)sizeof buf || pwrite(r->state_fd, buf, (size_t)n, 0) != n)
 		return fail("write %s", r->state);
 	return 0;
@@ -8663,14 +8671,6 @@ static int state_signal(struct srec *s, int who, int sig)
 	return 0;
 }
 
-static long long now_ms(clockid_t id)
-{
-	long long sec = 0, nsec = 0;
-
-	clock_read(id, &sec, &nsec);
-	return sec * 1000 + nsec / 1000000;
-}
-
 /* Until the owner has ended, its teardown done (its lock is free), or MS
  * have passed (1).  The owner's pidfd wakes us when it exits (one poll for
  * the whole time: it has closed its files by then); without one (before
@@ -8688,16 +8688,15 @@ static int state_wait(struct srec *s, int ms)
 	return 0;
 }
 
-/* A JSON value into O: S quoted (QUOTE) or as it is (a number); null when S
- * is NULL or empty. */
+/* A JSON value into O: S quoted (QUOTE), or the JSON text S starts with
+ * as it is (a number, an object: one value, as js_skip finds its end);
+ * null when S is NULL or empty. */
 static void json_val(struct out *o, const char *s, int quote)
 {
-	if (!s || !*s) {
-		out_put(o, "null", 4);
-		return;
-	}
+	if (!s || !*s)
+		s = "null", quote = 0;
 	if (!quote) {
-		out_put(o, s, strlen(s));
+		out_put(o, s, (size_t)(js_skip(s) - s));
 		return;
 	}
 	out_put(o, "\"", 1);
@@ -8707,6 +8706,32 @@ static void json_val(struct out *o, const char *s, int quote)
 		else
 			out_put(o, s, 1);
 	out_put(o, "\"", 1);
+}
+
+/* One JSON object into O, for nsrun's state and list and the OCI mode's
+ * state, list and hooks: the N keys K (one after the other), key i with
+ * the value V[AT[i]], quoted when bit i of STR is set (json_val). */
+static void json_obj(struct out *o, const char *k, const char *const *v, const unsigned char *at, unsigned str, int n)
+{
+	for (int i = 0; i < n; i++, k += strlen(k) + 1) {
+		ofmt(o, "%s\"%s\": ", i ? ", " : "{", k);
+		json_val(o, v[at[i]], str >> i & 1);
+	}
+	ofmt(o, "}");
+}
+
+/* ", "KEY": [...]" into O: the names NAMES (one after the other, up to
+ * an empty one), each after PREFIX, but those whose bit is set in SKIP
+ * (bit 0: the first): nsrun features' arrays and the OCI mode's. */
+static void json_list(struct out *o, const char *key, const char *names, const char *prefix, unsigned skip)
+{
+	const char *sep = "";
+
+	ofmt(o, ", \"%s\": [", key);
+	for (; *names; names += strlen(names) + 1, skip >>= 1)
+		if (!(skip & 1))
+			ofmt(o, "%s\"%s%s\"", sep, prefix, names), sep = ", ";
+	ofmt(o, "]");
 }
 
 /* What list and state show of a running container: list's keys are the
@@ -8721,27 +8746,46 @@ static const unsigned char state_vals[] = {
 enum { SK_LIST = 5, SK__N = sizeof state_vals,
        SK_STRINGS = 1 << 0 | 1 << 2 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 9 };
 
-/* S's first N keys into O: a JSON object, or (TEXT) list's line. */
+/* S's first N keys into O: a JSON object, or (TEXT) list's line (no
+ * newline); then S is closed. */
 static void state_show(struct out *o, struct srec *s, int n, int text)
 {
-	const char *k = state_keys, **v = s->v;
+	const char **v = s->v;
 	long kills, max;
 
 	strfmt(s->num[0], sizeof s->num[0], "%lld",
-	       now_ms(CLOCK_REALTIME) / 1000 - (long long)scan_num(v[R_STARTED], NULL, 10));
+	       now_s() - (long long)scan_num(v[R_STARTED], NULL, 10));
 	v[R_UPTIME] = s->num[0];
 	v[R_OOM] = NULL;
 	if (n == SK__N && *v[R_CGROUP] && cg_events(v[R_CGROUP], &kills, &max) == 0)
 		strfmt(s->num[1], sizeof s->num[1], "%ld", kills), v[R_OOM] = s->num[1];
-	if (text) {
-		ofmt(o, "%-12s %-7s %-28s %-7s %s\n", v[R_NAME], v[R_INIT_PID], v[R_IMAGE], v[R_UPTIME], v[R_STATUS]);
-		return;
-	}
-	for (int i = 0; i < n; i++, k += strlen(k) + 1) {
-		ofmt(o, "%s\"%s\": ", i ? ", " : "{", k);
-		json_val(o, v[state_vals[i]], SK_STRINGS >> i & 1);
-	}
-	ofmt(o, "}");
+	if (text)
+		ofmt(o, "%-12s %-7s %-28s %-7s %s", v[R_NAME], v[R_INIT_PID], v[R_IMAGE], v[R_UPTIME], v[R_STATUS]);
+	else
+		json_obj(o, state_keys, v, state_vals, SK_STRINGS, n);
+	state_close(s);
+}
+
+/* nsrun list's and the OCI mode's list: every entry of DIR that ONE
+ * writes into O after SEP (it returns 1; 0 when it shows nothing), as a
+ * JSON array (JSON) or one a line.  -1 (g_err) when DIR cannot be read;
+ * none (ENOENT) is none. */
+static int list_dir(struct out *o, const char *dir, int json,
+		    int (*one)(struct out *o, const char *name, const char *sep, int json))
+{
+	const char *sep = json ? "[" : "";
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d && errno != ENOENT)
+		return fail("open %s", dir);
+	while (d && (e = readdir(d)))
+		if (one(o, e->d_name, sep, json))
+			sep = json ? ", " : "\n";
+	if (d)
+		closedir(d);
+	ofmt(o, "%s", !json ? sep : *sep == '[' ? "[]\n" : "]\n");
+	return 0;
 }
 
 /* Until CHILD exits (its wait status in *ST), forwarding every signal the
@@ -8889,7 +8933,6 @@ struct ostate {
 	unsigned long long ticks;
 	const char *cg, *annot;          /* (the bundle: g_oci.bundle) */
 	const char *status;
-	int alen;
 	char buf[32768];
 };
 
@@ -8906,23 +8949,24 @@ static int oci_fail(void)
 {
 	const char *log = g_oci.opt[O_LOG];
 	int fd = log ? open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) : 2;
-	char buf[1024];
+	char buf[1024], time[32];
 	struct out o = { buf, sizeof buf, 0, 0, fd < 0 ? 2 : fd };
+	const char *v[] = { "error", g_err, time };
 
 	if (log && oci_json(O_LOGFMT)) {
 		/* the UTC date: whole years, then months (every 4th year a leap
 		 * year: true from 1901 to 2099) */
-		long long t = now_ms(CLOCK_REALTIME) / 1000;
+		long long t = now_s();
 		int d = (int)(t / 86400), y = 1970, m = 1, l;
 
 		for (; d >= (l = 365 + !(y & 3)); y++)
 			d -= l;
 		for (; d >= (l = "\37\34\37\36\37\36\37\37\36\37\36\37"[m - 1] + (m == 2 && !(y & 3))); m++)
 			d -= l;
-		ofmt(&o, "{\"level\":\"error\",\"msg\":");
-		json_val(&o, g_err, 1);
-		ofmt(&o, ",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n", y, m, d + 1, (int)(t % 86400 / 3600),
-		     (int)(t % 3600 / 60), (int)(t % 60));
+		strfmt(time, sizeof time, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d + 1, (int)(t % 86400 / 3600),
+		       (int)(t % 3600 / 60), (int)(t % 60));
+		json_obj(&o, "level\0msg\0time", v, (const unsigned char *)"\0\1\2", 7, 3);
+		ofmt(&o, "\n");
 	} else {
 		ofmt(&o, "nsrun: %s\n", g_err);
 	}
@@ -8932,13 +8976,16 @@ static int oci_fail(void)
 	return 1;
 }
 
-/* The state of the spec, as state prints it and hooks read it. */
-static void oci_state_json(struct out *o, const char *status, pid_t pid, const char *annot, int alen)
+/* The state of the spec, as state and list print it and hooks read it:
+ * ANNOT is the annotations' JSON text (an object). */
+static void oci_state_json(struct out *o, const char *status, pid_t pid, const char *annot)
 {
-	ofmt(o, "{\"ociVersion\":\"1.2.0\",\"id\":\"%s\",\"status\":\"%s\",\"pid\":%d,\"bundle\":", g_oci.id,
-	     status, (int)pid);                 /* (IDs need no escaping: oci_id) */
-	json_val(o, g_oci.bundle, 1);
-	ofmt(o, ",\"annotations\":%.*s}", alen, annot);
+	char num[16];
+	const char *v[] = { "1.2.0", g_oci.id, status, num, g_oci.bundle, annot };
+
+	strfmt(num, sizeof num, "%d", (int)pid);
+	json_obj(o, "ociVersion\0id\0status\0pid\0bundle\0annotations", v, (const unsigned char *)"\0\1\2\3\4\5",
+		 1 << 0 | 1 << 1 | 1 << 2 | 1 << 4, 6);
 }
 
 /* fork, as a raw clone (libc's brings its atfork machinery, 3 KiB). */
@@ -8958,7 +9005,7 @@ static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t p
 
 	if (!c || !c->oci.hooks[which])
 		return 0;
-	oci_state_json(&o, status, pid, c->oci.annot, c->oci.alen);
+	oci_state_json(&o, status, pid, c->oci.annot);
 	for (const cJSON *h = ((const cJSON *)c->oci.hooks[which])->child; h; h = h->next) {
 		const cJSON *path = cJSON_GetObjectItemCaseSensitive(h, "path");
 		pid_t kid;
@@ -9105,7 +9152,6 @@ static int oci_load(struct ostate *s)
 	if (!(p = strchr(b, '\n')) || (*p = 0, !(s->annot = strchr(s->cg = p + 1, '\n'))))
 		return failx("%s: not nsrun's", f);
 	*(char *)s->annot++ = 0;
-	s->alen = (int)strlen(s->annot) - 1;
 	strfmt(g_oci.bundle, sizeof g_oci.bundle, "%s", b);
 	/* alive: the same process (start time), not a zombie */
 	if ((n = proc_start_time(s->pid, &ticks, NULL)) <= 0 || ticks != s->ticks)
@@ -9473,29 +9519,21 @@ static int oci_exec(struct ostate *s)
 #else
 #define OCI_ARCH "MIPSEL"
 #endif
-static void oci_jlist(struct out *o, const char *key, const char *names, const char *prefix)
-{
-	ofmt(o, ",\"%s\":[", key);
-	for (const char *n = names; *n; n += strlen(n) + 1)
-		ofmt(o, "%s\"%s%s\"", n == names ? "" : ",", prefix, n);
-	ofmt(o, "]");
-}
-
 static void oci_features(struct out *o)
 {
 	ofmt(o, "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\"");
-	oci_jlist(o, "hooks", oci_hook_names, "");
-	oci_jlist(o, "mountOptions", "bind\0rbind\0ro\0size\0mode\0", "");
+	json_list(o, "hooks", oci_hook_names, "", 0);
+	json_list(o, "mountOptions", "bind\0rbind\0ro\0size\0mode\0", "", 0);
 	ofmt(o, ",\"linux\":{\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false},\"seccomp\":{\"enabled\":%s",
 	     WITH_SECCOMP ? "true" : "false");
 	if (WITH_SECCOMP) {
-		oci_jlist(o, "actions", oci_sc_acts, "SCMP_ACT_");
-		oci_jlist(o, "operators", "EQ\0MASKED_EQ\0", "SCMP_CMP_");
-		oci_jlist(o, "archs", OCI_ARCH "\0", "SCMP_ARCH_");
+		json_list(o, "actions", oci_sc_acts, "SCMP_ACT_", 0);
+		json_list(o, "operators", "EQ\0MASKED_EQ\0", "SCMP_CMP_", 0);
+		json_list(o, "archs", OCI_ARCH "\0", "SCMP_ARCH_", 0);
 	}
 	ofmt(o, "}");
-	oci_jlist(o, "namespaces", "pid\0mount\0uts\0ipc\0network\0cgroup\0user\0", "");
-	oci_jlist(o, "capabilities", cap_names, "CAP_");
+	json_list(o, "namespaces", "pid\0mount\0uts\0ipc\0network\0cgroup\0user\0", "", 0);
+	json_list(o, "capabilities", cap_names, "CAP_", 0);
 	ofmt(o, "},\"annotations\":{}}\n");
 }
 
@@ -9560,6 +9598,23 @@ static int oci_wants(char **argv)
 	return a && *a == '-' && oci_optfind(a, oci_verb_opts[k]) < O__N;
 }
 
+/* list's entry ID under --root: state's object (a line, or one of the
+ * JSON array), when ID has a state. */
+static int oci_list_one(struct out *o, const char *id, const char *sep, int json)
+{
+	static struct ostate s;
+
+	(void)json;
+	if (*id == '.')
+		return 0;
+	oci_at(id);
+	if (oci_load(&s) < 0)
+		return err_reset(), 0;
+	ofmt(o, "%s", sep);
+	oci_state_json(o, s.status, s.pid, s.annot);
+	return 1;
+}
+
 static int oci_main(int argc, char **argv)
 {
 	const char *v, *arg[3] = { 0 };
@@ -9602,7 +9657,7 @@ static int oci_main(int argc, char **argv)
 		break;
 	case OV_STATE:
 		if ((rc = oci_load(&s)) == 0)
-			oci_state_json(&o, s.status, s.pid, s.annot, s.alen), ofmt(&o, "\n");
+			oci_state_json(&o, s.status, s.pid, s.annot), ofmt(&o, "\n");
 		break;
 	case OV_KILL:
 		n = arg[1] ? cli_signal(arg[1]) : SIGTERM;
@@ -9634,30 +9689,9 @@ static int oci_main(int argc, char **argv)
 		}
 		ofmt(&o, na ? "]\n" : "");
 		break;
-	case OV_LIST: {
-		int json = oci_json(O_FORMAT);
-		struct dirent *e;
-		DIR *d = opendir(g_oci.opt[O_ROOT]);
-
-		/* state's objects: a JSON array, or one a line */
-		ofmt(&o, json ? "[" : "");
-		for (n = 0; d && (e = readdir(d));) {
-			if (*e->d_name == '.')
-				continue;
-			oci_at(e->d_name);
-			if (oci_load(&s) < 0) {
-				err_reset();
-				continue;
-			}
-			ofmt(&o, json && n++ ? "," : "");
-			oci_state_json(&o, s.status, s.pid, s.annot, s.alen);
-			ofmt(&o, json ? "" : "\n");
-		}
-		if (d)
-			closedir(d);
-		ofmt(&o, json ? "]\n" : "");
+	case OV_LIST:
+		rc = list_dir(&o, g_oci.opt[O_ROOT], oci_json(O_FORMAT), oci_list_one);
 		break;
-	}
 	case OV_FEATURES:
 		oci_features(&o);
 		break;
@@ -9717,47 +9751,44 @@ static int v_check(int argc, char **argv)
 	return 0;
 }
 
+/* list's entry NAME.pid in NSRUN_RUNDIR: a line or list's keys, when
+ * NAME runs. */
+static int list_one(struct out *o, const char *file, const char *sep, int json)
+{
+	char *name = (char *)file, *ext = name + strlen(name) - 4;     /* (readdir's, ours to cut) */
+	struct srec s;
+
+	if (ext <= name || strcmp(ext, ".pid"))
+		return 0;
+	*ext = 0;
+	if (!valid_name(name) || state_find(name, &s) != 0)
+		return 0;
+	ofmt(o, "%s", sep);
+	state_show(o, &s, SK_LIST, !json);
+	return 1;
+}
+
 /* list [--json]: every running container, a line or list's keys of
  * each; state NAME: one, with all the keys. */
 static int v_list(int argc, char **argv)
 {
-	char buf[256], name[NSRUN_NAME_MAX + 1];
+	char buf[256];
 	struct out o = { buf, sizeof buf, 0, 0, 1 };
-	int state = argv[0][1] == 't', text = argc == 1, n = 0, rc;
-	struct dirent *e;
+	int state = argv[0][1] == 't', json = argc == 2, rc;
 	struct srec s;
-	DIR *d = NULL;
 
+	if (argc > 2 || (json && !state && strcmp(argv[1], "--json")))
+		usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
 	if (state) {
-		if (argc != 2)
-			usage_die("state: expected NAME");
-		if ((rc = state_need("state", argv[1], &s)))
+		if ((rc = state_need("state", argv[1], &s)))    /* (no NAME: argv[1] is NULL) */
 			return rc;
 		state_show(&o, &s, SK__N, 0);
-		state_close(&s);
+		ofmt(&o, "\n");
 	} else {
-		if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
-			usage_die("%s: unexpected argument '%s'", argv[0], argv[argc - 1]);
-		ofmt(&o, text ? "NAME         PID     IMAGE                        UPTIME  STATE\n" : "[");
-		if (!(d = opendir(NSRUN_RUNDIR)) && errno != ENOENT)
-			return fail("open %s", NSRUN_RUNDIR), err_line();
+		ofmt(&o, json ? "" : "NAME         PID     IMAGE                        UPTIME  STATE\n");
+		if (list_dir(&o, NSRUN_RUNDIR, json, list_one) < 0)
+			return err_line();
 	}
-	while (d && (e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-
-		if (len < 5 || len > NSRUN_NAME_MAX + 4 || strcmp(e->d_name + len - 4, ".pid"))
-			continue;
-		memcpy(name, e->d_name, len - 4);
-		name[len - 4] = 0;
-		if (!valid_name(name) || state_find(name, &s) != 0)
-			continue;
-		ofmt(&o, !text && n++ ? ", " : "");
-		state_show(&o, &s, SK_LIST, text);
-		state_close(&s);
-	}
-	if (d)
-		closedir(d);
-	ofmt(&o, text ? "" : state ? "\n" : "]\n");
 	write_all(1, o.buf, o.n);
 	return 0;
 }
@@ -9953,7 +9984,8 @@ static int probe_codecs(uint32_t *have)
 
 static int v_features(int argc, char **argv)
 {
-	char ctl[512], path[NSRUN_PATH_MAX + 32];
+	char ctl[512], path[NSRUN_PATH_MAX + 32], buf[512];
+	struct out o = { buf, sizeof buf, 0, 0, 1 };
 	static const unsigned short calls[] = { SYS_clone3, SYS_pidfd_open, SYS_openat2 };
 	const char *row[K__N][4], *p = kprobes, *const *w = &row[0][KP_PROBE];
 	uint32_t have = 0, kall;
@@ -9980,28 +10012,24 @@ static int v_features(int argc, char **argv)
 		strfmt(path + strlen(path), 32, "/cgroup.controllers");
 		read_small(path, ctl, sizeof ctl);
 	}
+	for (size_t i = strlen(ctl); i--;)     /* "cpu io\n": the names, one after the other */
+		ctl[i] = ctl[i] == ' ' || ctl[i] == '\n' ? 0 : ctl[i];
 	/* the booleans: the build's features, then the kernel's probes */
 	for (int i = 1, k; (k = i - FEAT__COUNT) < K_CODECS; i++)
-		fdfmt(1, "%s\"%s\": %s", i == 1 ? "{\"features\": {" : !k ? "}, \"kernel\": {\"namespaces\": {" :
+		ofmt(&o, "%s\"%s\": %s", i == 1 ? "{\"features\": {" : !k ? "}, \"kernel\": {\"namespaces\": {" :
 		      k == 8 ? "}, " : ", ", k < 0 ? feature_names[i] : row[k][KP_NAME],
 		      (k < 0 ? feature_on[i] : have >> k & 1) ? "true" : "false");
-	fdfmt(1, ", \"cgroup2_controllers\": [");
-	for (char *c = ctl; *(c += strspn(c, " \n")); c += strcspn(c, " \n"))
-		fdfmt(1, "%s\"%.*s\"", n++ ? ", " : "", (int)strcspn(c, " \n"), c);
-	fdfmt(1, "], \"squashfs_codecs\": [");
-	n = 0;
-	for (int i = K_CODECS; i < K__N; i++)
-		if (have >> i & 1)
-			fdfmt(1, "%s\"%s\"", n++ ? ", " : "", row[i][KP_NAME]);
-	fdfmt(1, "]}, \"missing\": {");
-	n = 0;
+	json_list(&o, "cgroup2_controllers", ctl, "", 0);
+	json_list(&o, "squashfs_codecs", "gzip\0xz\0lzo\0lz4\0zstd\0", "", ~have >> K_CODECS);
+	ofmt(&o, "}, \"missing\": {");
 	for (int i = 0; i < K__N; i++)
 		if (!(have >> i & 1))
-			fdfmt(1, "%s\"%s\": \"%s%s: %s%s\"", n++ ? ", " : "", row[i][KP_NAME],
+			ofmt(&o, "%s\"%s\": \"%s%s: %s%s\"", n++ ? ", " : "", row[i][KP_NAME],
 			      i >= K_CLONE3 && i <= K_OPENAT2 ? "Linux " : "CONFIG_", row[i][KP_CONFIG],
 			      *row[i][KP_WHAT] ? row[i][KP_WHAT] : row[i][KP_NAME],
 			      *row[i][KP_WHAT] ? "" : i < 8 ? " namespace" : " images");
-	fdfmt(1, "}}\n");
+	ofmt(&o, "}}\n");
+	write_all(1, buf, o.n);
 	return 0;
 }
 

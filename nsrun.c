@@ -9002,8 +9002,9 @@ static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t p
 		close(p[0]);
 		write_all(p[1], st, o.n);
 		close(p[1]);
-		/* its timeout in 10 ms ticks (none: 2^32 - 1 s); past it KILL, a failure */
-		for (t = (to - 1) * 100LL; waitpid(kid, &ws, to ? WNOHANG : 0) <= 0; t--)
+		/* its timeout in 10 ms ticks (none: 2^32 - 1 s, and a blocking wait);
+		 * past it KILL, a failure.  (No EINTR: nsrun has no handlers.) */
+		for (t = (to - 1) * 100LL; waitpid(kid, &ws, to ? WNOHANG : 0) == 0; t--)
 			if (t)
 				poll(NULL, 0, 10);
 			else
@@ -9046,7 +9047,8 @@ static int oci_console(void)
  * TIOCGPTPEER (4.13), not by its path: that is the master's peer, even in
  * a container whose process remounted its /dev/pts; its path there is
  * /dev/pts/N.  (setsid: checked by TIOCSCTTY; the unlock: by TIOCGPTPEER;
- * the slave's fd closes on exec: app_fds.) */
+ * the slave's fd closes on exec: app_fds.  The message static: its 96
+ * bytes of data are less than the code that would build it.) */
 static int oci_tty(void)
 {
 	static union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u = {

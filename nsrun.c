@@ -1916,7 +1916,7 @@ struct field {
 	X(cpu_cpus, "cpu.cpus") X(cpu_mems, "cpu.mems") X(memory_swap, "memory.swap") \
 	X(cpu_realtimeRuntime, "cpu.realtimeRuntime") X(hugepageLimits, "hugepageLimits") \
 	X(unified, "unified") X(destination, "destination") X(type, "type") X(source, "source") \
-	X(options, "options") X(path, "path") X(args, "args") X(env, "env") X(terminal, "terminal") \
+	X(options, "options") X(path, "path") X(args, "args") X(env, "env") X(terminal, "terminal") X(timeout, "timeout") \
 	X(cwd, "cwd") X(user, "user") X(user_uid, "user.uid") X(user_gid, "user.gid") \
 	X(user_additionalGids, "user.additionalGids") X(user_umask, "user.umask") \
 	X(capabilities, "capabilities") X(capabilities_bounding, "capabilities.bounding") \
@@ -3682,12 +3682,18 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 	return 0;
 }
 
-/* hooks.X[]: {path, args, env} (the "hooks[]" rows; timeout ignored);
- * run by oci_hooks. */
+/* hooks.X[]: {path, args, env, timeout} (the "hooks[]" rows); run by
+ * oci_hooks, which finds the timeout + 1 (0: none) in the hook's valueint. */
 static int p_ohook(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
+	struct oci_mount *m = &x->c->oci.m;
+
 	(void)f, (void)out, (void)i;
-	return oci_sub(x, e, name, OS_HOOK, &x->c->oci.m);
+	m->timeout = ~0u;                       /* none */
+	if (oci_sub(x, e, name, OS_HOOK, m) < 0)
+		return -1;
+	((cJSON *)e)->valueint = (int)(m->timeout + 1); /* for oci_hooks (cJSON leaves it 0: cfg_int) */
+	return 0;
 }
 
 /* hooks: an object of the six lists (oci_hook_names); other keys ignored. */
@@ -4007,10 +4013,11 @@ static const struct field oci_hook_rows[] = {          /* hooks.X[] */
 	  .arg = 2 },
 	{ .path = FP(env), .parse = PF_p_strlist, .off = OOFF(env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .arg = 1 },
+	{ .path = FP(timeout), .parse = PF_p_oid, .off = OOFF(timeout) },
 };
 
 static const struct field oci_proc_rows[] = {
-	{ .path = FP(terminal), .parse = PF_p_orefuse },
+	{ .path = FP(terminal), .parse = PF_p_bool, .off = OFF(proc.terminal) },
 	{ .path = FP(args), .parse = PF_p_strlist, .off = OFF(proc.args), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
 	  .missing = MS_program },
 	{ .path = FP(env), .parse = PF_p_strlist, .off = OFF(proc.env), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
@@ -4334,6 +4341,7 @@ static struct {
 	int fifo, ready;                /* the child's: exec.fifo (O_PATH), its end of "set up" */
 	int mnt;                        /* a mount namespace to join (linux.namespaces' path): the child's */
 	int preserve;                   /* --preserve-fds N */
+	int tty;                        /* --console-socket, connected (process.terminal) */
 	pid_t pid;                      /* the container's host pid */
 	const struct cfg *c;
 } g_oci;                                /* fifo, ready: 0 (in .bss) until set */
@@ -6755,6 +6763,7 @@ static int net_files(struct run *r)
 
 static int oci_wait(void);
 static void oci_child(struct run *r) __attribute__((noreturn));
+static int oci_tty(void);
 static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t pid);
 
 /* ==[ 8. namespaces + init ]===============================================
@@ -7612,6 +7621,9 @@ static int app_caps(const struct proc_cfg *p, int after)
 }
 
 #define NSRUN_CLOSE_RANGE_CLOEXEC 4
+#ifndef TIOCGPTPEER                     /* (musl before 1.1.20) */
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
 
 /* No fd but 0, 1 and 2 reaches the app, neither nsrun's nor one nsrun was
  * started with: every other one closes on exec (they stay open until
@@ -7688,6 +7700,8 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 {
 	sigset_t none;
 
+	if (WITH_OCI && p->terminal && oci_tty() < 0)
+		return -1;
 	for (int s = 1; s < NSIG && s <= 64; s++)
 		if (sig_ign >> (s - 1) & 1)
 			signal(s, SIG_DFL);
@@ -9002,12 +9016,14 @@ static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t p
 	char st[8192];
 	struct out o = { st, sizeof st, 0, 0, -1 };
 	int p[2], ws, k;
+	long long t;
 
 	if (!c || !c->oci.hooks[which])
 		return 0;
 	oci_state_json(&o, status, pid, c->oci.annot);
 	for (const cJSON *h = ((const cJSON *)c->oci.hooks[which])->child; h; h = h->next) {
 		const cJSON *path = cJSON_GetObjectItemCaseSensitive(h, "path");
+		unsigned to = (unsigned)h->valueint;    /* timeout + 1; 0: none (p_ohook) */
 		pid_t kid;
 
 		for (int l = 0; l < 2; l++) {
@@ -9033,17 +9049,70 @@ static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t p
 		close(p[0]);
 		write_all(p[1], st, o.n);
 		close(p[1]);
-		while (waitpid(kid, &ws, 0) < 0 && errno == EINTR)
-			;
+		/* its timeout in 10 ms ticks (none: 2^32 - 1 s, and a blocking wait);
+		 * past it KILL, a failure.  (No EINTR: nsrun has no handlers.) */
+		for (t = (to - 1) * 100LL; waitpid(kid, &ws, to ? WNOHANG : 0) == 0; t--)
+			if (t)
+				poll(NULL, 0, 10);
+			else
+				kill(kid, SIGKILL);
 		if (ws == 0)
 			continue;
-		failx("the %s hook %s exited with %d", name, path->valuestring, exit_code(ws));
+		failx(t < 0 ? "the %s hook %s timed out (%d s)" : "the %s hook %s exited with %d", name, path->valuestring,
+		      t < 0 ? (int)to - 1 : exit_code(ws));
 		if (which < OCI_POSTSTART)
 			return -1;
 		fdfmt(2, "nsrun: warning: %s\n", g_err);
 		err_reset();
 	}
 	return 0;
+}
+
+/* --console-socket SOCK (create, run, exec), connected in nsrun before the
+ * clone or fork; oci_tty, in the container's process, sends over it when
+ * the process has a terminal.  (Without one the socket goes unused, as
+ * with crun; runc refuses it.) */
+static int oci_console(void)
+{
+	struct sockaddr_un a;
+	const char *s = g_oci.opt[O_CONSOLE];
+
+	a.sun_family = AF_UNIX;
+	strfmt(a.sun_path, sizeof a.sun_path, "%s", s);
+	if ((g_oci.tty = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    syscall(SYS_connect, g_oci.tty, &a, sizeof a) < 0)     /* (raw: exec_request's note) */
+		return fail("--console-socket %s", s);
+	return 0;
+}
+
+/* process.terminal, in the container's process (become_app, first), as
+ * runc: a new pty of the container's devpts (its /dev/ptmx, after the
+ * pivot or exec's setns), the slave this new session's controlling
+ * terminal and fds 0-2, the master sent over the console socket
+ * (SCM_RIGHTS, with runc's payload, the name "/dev/ptmx": the shim's
+ * recvmsg wants one fd and some bytes), then closed here.  The slave by
+ * TIOCGPTPEER (4.13), not by its path: that is the master's peer, even in
+ * a container whose process remounted its /dev/pts; its path there is
+ * /dev/pts/N.  (setsid: checked by TIOCSCTTY; the unlock: by TIOCGPTPEER;
+ * the slave's fd closes on exec: app_fds.  The message static: its 96
+ * bytes of data are less than the code that would build it.) */
+static int oci_tty(void)
+{
+	static union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u = {
+		.h = { .cmsg_len = CMSG_LEN(sizeof(int)), .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS } };
+	static struct iovec v = { "/dev/ptmx", 9 };
+	static struct msghdr mh = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = &u, .msg_controllen = sizeof u };
+	int m, t, n = 0;
+
+	if (!g_oci.opt[O_CONSOLE])              /* as runc's create; nsrun has no pty of its own to copy */
+		return failx("no --console-socket for process.terminal");
+	if (step(S_console) < 0 || (m = open(v.iov_base, O_RDWR | O_CLOEXEC)) < 0 ||
+	    (ioctl(m, TIOCSPTLCK, &n), syscall(SYS_setsid), t = ioctl(m, TIOCGPTPEER, O_RDWR)) < 0 ||
+	    ioctl(t, TIOCSCTTY, 0) < 0 ||
+	    (dup2(t, 0), dup2(t, 1), dup2(t, 2), memcpy(CMSG_DATA(&u.h), &m, sizeof m),
+	     syscall(SYS_sendmsg, g_oci.tty, &mh, MSG_NOSIGNAL)) < 0)
+		return fail("process.terminal");
+	return close(m);
 }
 
 /* In the container, the step before the app's execve (become_app): "set
@@ -9647,6 +9716,8 @@ static int oci_main(int argc, char **argv)
 		g_oci.preserve = (int)cli_num("--preserve-fds", g_oci.opt[O_PRESERVE], 1024);
 	if (na && k != OV_LIST)
 		oci_id(arg[0]);
+	if (g_oci.opt[O_CONSOLE] && oci_console() < 0)
+		return oci_fail();
 	switch (k) {
 	case OV_CREATE:
 	case OV_RUN:

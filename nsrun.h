@@ -130,6 +130,7 @@ enum feature { FEAT_NONE, NSRUN_FEATURES(X) FEAT__COUNT };  /* FEAT_NONE: always
 	X(net_route)      /* default routes */                               \
 	X(init_signals)   /* signalfd of the container's PID 1 */           \
 	X(app_fork)                                                          \
+	X(console)        /* OCI process.terminal: the pty, its master sent */ \
 	X(app_creds)      /* setgroups/setresgid/setresuid of the app */     \
 	X(app_caps)       /* the bounding set, then capset */                \
 	X(app_cwd)                                                           \
@@ -295,6 +296,7 @@ struct proc_cfg {                       /* "process" */
 	uid_t uid;
 	gid_t gid;
 	int no_new_privs;               /* default 1 */
+	int terminal;                   /* OCI process.terminal: a pty (9b. oci: oci_tty) */
 	unsigned umask;                 /* default 022 */
 	int has_oom;                    /* oom_score_adj given */
 	int64_t oom_score_adj;
@@ -365,6 +367,7 @@ struct oci_mount {                      /* one of mounts[] or hooks.X[], as writ
 	const char *dest, *type, *src;  /* (a hook's path: dest) */
 	const char *opt[NSRUN_ARGS_MAX + 1];    /* the options; a hook's args */
 	const char *env[NSRUN_ARGS_MAX + 1];    /* a hook's env */
+	uint32_t timeout;               /* a hook's timeout (s); ~0: none */
 };
 struct oci_dev {                        /* one of linux.devices[], made by the container */
 	const char *path, *type;

@@ -195,7 +195,10 @@ for cfg in "${CONFIGS[@]}"; do
 	end
 done
 
+# Steps only an OCI create reaches: the OCI part below runs them.
+oci_only="console"
 for step in $steps; do
+	[[ " $oci_only " == *" $step "* ]] && continue
 	if [[ " $vm_only " == *" $step "* ]]; then
 		echo "note: $step needs what this host's kernel lacks (cgroup v2 controllers, dm-verity): the VM tier covers it"
 		continue
@@ -219,24 +222,38 @@ done
 
 # ---- the OCI mode (issue 17): every step an OCI create reaches ----------------
 # Two bundles on the directory root: one with a user namespace (nsrun mounts
-# the root on its side of the clone), one without (the container does).  A
+# the root on its side of the clone), one without (the container does); a
+# third, where python3 is (not in the VM guests), the plain one with
+# process.terminal, its own /dev and devpts, created with --console-socket
+# (a receiver as the shim's: it takes the pty's master and reads it until
+# the container is gone), for the step only it reaches (console).  A
 # step that fails create: exit 1, one line "(fault injected at STEP)", the
 # host as it was and nothing left under --root; a step create does not reach
 # (nsrun's own state files, its init) lets it succeed: then deleted.
 if "$FAULTY" --version | grep -q ' +oci'; then
 	OROOT=$T/oci-root
-	for b in user plain; do
+	obundles="user plain"
+	if command -v python3 >/dev/null; then
+		obundles="user plain tty"
+	else
+		echo "note: no python3 (the console socket's receiver): the OCI step console is not run here"
+	fi
+	for b in $obundles; do
 		mkdir -p "$T/ob-$b"
+		term= devm=
 		ns='[{"type":"pid"},{"type":"mount"},{"type":"uts"},{"type":"ipc"},{"type":"network"},{"type":"cgroup"}]'
 		[ "$b" = user ] && ns=${ns%]}',{"type":"user"}],
            "uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
            "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+		[ "$b" = tty ] && term='"terminal": true, ' devm='
+            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755"]},
+            {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["newinstance", "ptmxmode=0666"]},'
 		cat >"$T/ob-$b/config.json" <<EOF
 {"ociVersion": "1.0.2", "hostname": "faulty",
- "process": {"args": ["/bin/payload", "exit", "0"], "cwd": "/tmp", "user": {"uid": 1000, "gid": 1000},
+ "process": {$term"args": ["/bin/payload", "exit", "0"], "cwd": "/tmp", "user": {"uid": 1000, "gid": 1000},
              "capabilities": {"bounding": ["CAP_KILL"]}, "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 64, "hard": 64}]},
  "root": {"path": "$ROOTDIR", "readonly": true},
- "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+ "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},$devm
             {"destination": "/data", "type": "bind", "source": "$T/src", "options": ["rbind", "ro"]},
             {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["size=1M", "mode=1777"]}],
  "linux": {"namespaces": $ns,
@@ -244,28 +261,73 @@ if "$FAULTY" --version | grep -q ' +oci'; then
            "maskedPaths": ["/proc/kcore"], "readonlyPaths": ["/proc/sys"]}}
 EOF
 	done
+	cat >"$T/recvtty.py" <<'PYEOF'
+import array, os, signal, socket, sys
+signal.alarm(20)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(1)
+open(sys.argv[1] + ".ready", "w").close()
+c, _ = s.accept()
+fds = array.array("i")
+_, anc, _, _ = c.recvmsg(64, socket.CMSG_SPACE(fds.itemsize))
+for _, _, data in anc:
+    fds.frombytes(data[:fds.itemsize])
+for fd in fds:
+    try:
+        while os.read(fd, 4096):
+            pass
+    except OSError:
+        pass
+PYEOF
+	# oci_create BUNDLE: create f1 from it (the tty one with its receiver).
+	oci_create() {
+		local tty=()
+		if [ "$1" = tty ]; then
+			rm -f "$T/tty.sock" "$T/tty.sock.ready"
+			python3 "$T/recvtty.py" "$T/tty.sock" & RECV=$!
+			for ((i = 0; i < 100; i++)); do [ -e "$T/tty.sock.ready" ] && break; sleep 0.05; done
+			tty=(--console-socket "$T/tty.sock")
+		fi
+		run_nsrun --root "$OROOT" create -b "$T/ob-$1" "${tty[@]}" f1 </dev/null
+	}
+	# recv_done: the receiver gone (after the container).
+	recv_done() {
+		[ "$1" = tty ] || return 0
+		for ((i = 0; i < 100; i++)); do kill -0 "$RECV" 2>/dev/null || break; sleep 0.05; done
+		kill -0 "$RECV" 2>/dev/null && { bad "the console socket's receiver still runs"; kill -KILL "$RECV"; }
+		wait "$RECV" 2>/dev/null
+		rm -f "$T/tty.sock" "$T/tty.sock.ready"
+	}
 	NSRUN=$FAULTY
 	begin oci_no_fault
-	for b in user plain; do
-		run_nsrun --root "$OROOT" create -b "$T/ob-$b" f1 </dev/null
+	for b in $obundles; do
+		oci_create "$b"
 		expect_rc 0 && expect_eq stderr "$ERR" ""
 		run_nsrun --root "$OROOT" delete -f f1 </dev/null
 		expect_rc 0
+		recv_done "$b"
 	done
 	end
 	for step in $steps; do
 		begin "oci_$step"
-		for b in user plain; do
-			NSRUN_FAULT=$step run_nsrun --root "$OROOT" create -b "$T/ob-$b" f1 </dev/null
+		reached=0
+		for b in $obundles; do
+			NSRUN_FAULT=$step oci_create "$b"
 			if [ "$RC" = 0 ]; then          # not reached by a create
 				run_nsrun --root "$OROOT" delete -f f1 </dev/null
+				recv_done "$b"
 				continue
 			fi
+			reached=$((reached + 1))
+			recv_done "$b"
 			expect_rc 1
 			expect_one_error "^nsrun: .* \\(fault injected at $step\\)\$"
 			[ -z "$(ls -A "$OROOT" 2>/dev/null)" ] || bad "left under --root: $(ls -A "$OROOT")"
 			d=$(assert_no_leftovers "$BEFORE") || bad "after the $b bundle: host changed: $d"
 		done
+		[[ " $oci_only " != *" $step "* ]] || [ $reached -gt 0 ] || [ "$obundles" = "user plain" ] ||
+			bad "no OCI bundle reaches this OCI step"
 		end
 	done
 fi

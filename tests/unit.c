@@ -727,6 +727,14 @@ static const struct fixture oci_fixtures[] = {
 	{ "no real limit: no cgroup", OCI_HEAD "}," OCI_NS "],\"resources\":{\"memory\":{\"limit\":-1},\"cpu\":{\"shares\":1024},\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}",
 	  NULL },
 	{ "cpu.shares 512: a weight", OCI_HEAD "}," OCI_NS "],\"resources\":{\"cpu\":{\"shares\":512}}}}", NULL },
+	{ "terminal", OCI_HEAD ",\"terminal\":true}," OCI_NS "]}}", NULL },
+	{ "terminal not a boolean", OCI_HEAD ",\"terminal\":1}," OCI_NS "]}}", 
+	  "c.json:1:89: process.terminal: expected true or false, got a number" },
+	{ "hook timeout", OCI_HEAD "},\"hooks\":{\"prestart\":[{\"path\":\"/h\",\"timeout\":5}]}," OCI_NS "]}}", NULL },
+	{ "hook timeout negative", OCI_HEAD "},\"hooks\":{\"prestart\":[{\"path\":\"/h\",\"timeout\":-1}]}," OCI_NS "]}}", 
+	  "c.json:1:123: hooks.prestart[0].timeout: expected an integer from 0 to 4294967294" },
+	{ "hook timeout a string", OCI_HEAD "},\"hooks\":{\"poststop\":[{\"path\":\"/h\",\"timeout\":\"5\"}]}," OCI_NS "]}}", 
+	  "c.json:1:123: hooks.poststop[0].timeout: expected an integer, got a string" },
 	{ "pids limit too big", OCI_HEAD "}," OCI_NS "],\"resources\":{\"pids\":{\"limit\":5000000}}}}",
 	  "c.json:1:149: linux.resources.pids.limit: expected a number from 1 to 4194304 or \"max\", got \"5000000\"" },
 };
@@ -734,6 +742,30 @@ static const struct fixture oci_fixtures[] = {
 static void test_oci_fixtures(void)
 {
 	run_fixtures(oci_fixtures, sizeof oci_fixtures / sizeof oci_fixtures[0], "c.json", 1);
+}
+
+/* process.terminal into proc.terminal; each hook's timeout + 1 (0: none)
+ * into its node's valueint, where oci_hooks finds it. */
+static void test_oci_terminal_timeout(void)
+{
+	const char *j = OCI_HEAD ",\"terminal\":true},\"hooks\":{\"prestart\":[{\"path\":\"/a\",\"timeout\":7},"
+			"{\"path\":\"/b\"},{\"path\":\"/c\",\"timeout\":0}]}," OCI_NS "]}}";
+	const cJSON *h;
+	struct cfg c;
+
+	err_reset();
+	g_oci_parse = 1;
+	if (cfg_parse(&c, "t.json", j, strlen(j)) < 0) {
+		g_oci_parse = 0;
+		check(0, "oci terminal and hook timeouts", "%s", g_err);
+		return;
+	}
+	g_oci_parse = 0;
+	h = ((const cJSON *)c.oci.hooks[OCI_PRESTART])->child;
+	check(c.proc.terminal == 1, "oci process.terminal", "%d", c.proc.terminal);
+	check(h && h->valueint == 8 && h->next && h->next->valueint == 0 && h->next->next && h->next->next->valueint == 1,
+	      "oci hook timeouts (+1) in valueint", " ");
+	cfg_free(&c);
 }
 
 /* The defaults a minimal config gets, and what a full one becomes. */
@@ -2665,6 +2697,7 @@ int main(int argc, char **argv)
 	test_exit_codes();
 	test_fixtures();
 	test_oci_fixtures();
+	test_oci_terminal_timeout();
 	test_cgroup_writes_bound();
 	test_text_limits();
 	test_json_strtod();

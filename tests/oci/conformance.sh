@@ -51,6 +51,7 @@ declare -A CRUN_DEVIATIONS=(
 	[hooks]="poststart may run before startContainer has finished: start does not wait for the container's exec (seen in some runs)"
 	[ps_json]="ps exits 255 'the container is not using cgroups' without a cgroup; the contract finds the processes through the pid namespace"
 	[features]="no features verb in 1.8.1 ('unknown command features', exit 1)"
+	[hook_timeout]="a hook past its timeout fails create with two lines ('error executing hook ... (exit code: -1)', then 'timeout expired for ...')"
 	[ociversion_1x_accepted]="ociVersion 1.3.0 refused: 'unknown version specified' (1.0.x and 1.0.2-dev run)"
 )
 
@@ -73,6 +74,41 @@ cat >"$W/hook" <<'EOF'
 printf '%s %s %s\n' "$1" "$(readlink /proc/self/ns/mnt)" "$(tr -d '\n')" >>"${0%/*}/hooks.log"
 EOF
 chmod 755 "$W/hook"
+# The console socket's other end, as containerd's shim (go-runc's RecvFd):
+# recvtty.py SOCK OUT accepts one connection on SOCK, takes the fd it carries
+# (SCM_RIGHTS) and writes "payload=<the bytes with it> fds=<count>" to OUT.meta,
+# then everything it reads from that fd (a pty's master) to OUT, until the
+# slave's last holder is gone (EIO).  OUT.ready: listening.
+cat >"$TMPD/recvtty.py" <<'PYEOF'
+import array, os, signal, socket, sys
+signal.alarm(20)
+sock, out = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sock)
+s.listen(1)
+open(out + ".ready", "w").close()
+c, _ = s.accept()
+fds = array.array("i")
+msg, anc, _, _ = c.recvmsg(4096, socket.CMSG_SPACE(4 * fds.itemsize))
+for lvl, typ, data in anc:
+    if lvl == socket.SOL_SOCKET and typ == socket.SCM_RIGHTS:
+        fds.frombytes(data[:len(data) - len(data) % fds.itemsize])
+with open(out + ".meta", "w") as f:
+    f.write("payload=%s fds=%d\n" % (msg.decode(errors="replace"), len(fds)))
+c.close()
+with open(out, "wb") as f:
+    for fd in fds:
+        while True:
+            try:
+                b = os.read(fd, 4096)
+            except OSError:
+                break
+            if not b:
+                break
+            f.write(b)
+            f.flush()
+        os.close(fd)
+PYEOF
 
 # ---- helpers -------------------------------------------------------------------
 
@@ -450,6 +486,147 @@ while read -r h mnt st; do
 	jq -e '.id == "c13" and (.ociVersion | startswith("1.")) and has("status") and has("bundle")' \
 		>/dev/null 2>&1 <<<"$st" || bad "$h's stdin is not the state: '$st'"
 done <"$W/hooks.log"
+oend
+
+# ---- process.terminal and --console-socket ------------------------------------------------------
+
+# recvtty NAME: the receiver on $TMPD/NAME.sock in the background (RECV: its
+# pid); recvtty_wait: until it is done, then TTY (what the container wrote on
+# its terminal, without the pty's CRs) and META ("payload=... fds=N").
+recvtty() {
+	rm -f "$TMPD/$1".*
+	RSOCK=$TMPD/$1.sock ROUT=$TMPD/$1.out
+	python3 "$TMPD/recvtty.py" "$RSOCK" "$ROUT" 2>"$ROUT.err" &
+	RECV=$!
+	for ((i = 0; i < 100; i++)); do [ -e "$ROUT.ready" ] && break; sleep 0.05; done
+	[ -e "$ROUT.ready" ] || bad "the console socket's receiver did not start: $(brief "$ROUT.err")"
+}
+recvtty_wait() {
+	for ((i = 0; i < 200; i++)); do alive "$RECV" || break; sleep 0.05; done
+	alive "$RECV" && { bad "the receiver still waits after 10 s"; kill -KILL "$RECV"; }
+	wait "$RECV" 2>/dev/null
+	TTY=$(tr -d '\r' <"$ROUT" 2>/dev/null)
+	META=$(cat "$ROUT.meta" 2>/dev/null)
+}
+recvtty_kill() {
+	kill -KILL "$RECV" 2>/dev/null
+	wait "$RECV" 2>/dev/null
+}
+# The container's side: tty names one of its /dev/pts (there), stdin and
+# stdout are that terminal, and it is the controlling one (/dev/tty opens).
+TTYCHECK='t=$(tty) && [ -e "$t" ] && case $t in /dev/pts/*) echo "pts ok";; esac; test -t 0 && echo "stdin tty"; test -t 1 && echo "stdout tty"; (: </dev/tty) 2>/dev/null && echo "ctty ok"'
+TTYWANT=$'pts ok\nstdin tty\nstdout tty\nctty ok'
+DEVPTS='.mounts += [{destination: "/dev/pts", type: "devpts", source: "devpts",
+	options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]}]'
+# expect_master: the receiver got one fd; for nsrun with runc's payload (the
+# master's name, /dev/ptmx); crun sends other bytes.
+expect_master() {
+	case $META in
+	*" fds=1") ;;
+	*) bad "the console socket carried no pty master: '$META' ($(brief "$ROUT.err"))" ;;
+	esac
+	[ "$RNAME" != nsrun ] || expect_eq "the message with the master" "$META" "payload=/dev/ptmx fds=1"
+}
+
+obegin terminal_create_start
+b=$(mkbundle c40 "$(jq -nc --arg c "$TTYCHECK; exit 3" '["/bin/sh", "-c", $c]')" "$DEVPTS | .process.terminal = true")
+recvtty c40
+create c40 "$b" --console-socket "$RSOCK"
+expect_rc 0
+if [ "$RC" = 0 ]; then
+	expect_eq "status after create" "$(status_of c40)" created
+	rt start c40
+	expect_rc 0
+	recvtty_wait
+	expect_master
+	expect_eq "the container's terminal" "$TTY" "$TTYWANT"
+	wait_status c40 stopped
+else
+	recvtty_kill
+fi
+oend
+
+obegin terminal_run
+b=$(mkbundle c41 "$(jq -nc --arg c "$TTYCHECK; exit 5" '["/bin/sh", "-c", $c]')" "$DEVPTS | .process.terminal = true")
+recvtty c41
+IDS+=(c41)
+rt run --bundle "$b" --console-socket "$RSOCK" c41
+expect_rc 5
+recvtty_wait
+expect_master
+expect_eq "the container's terminal" "$TTY" "$TTYWANT"
+oend
+
+obegin terminal_run_detach
+b=$(mkbundle c42 "$(jq -nc --arg c "$TTYCHECK" '["/bin/sh", "-c", $c]')" "$DEVPTS | .process.terminal = true")
+recvtty c42
+IDS+=(c42)
+rt run --detach --bundle "$b" --console-socket "$RSOCK" c42
+expect_rc 0
+recvtty_wait
+expect_master
+expect_eq "the container's terminal" "$TTY" "$TTYWANT"
+oend
+
+# exec --process with terminal: a pty of its own, not exec's stdio.
+obegin terminal_exec
+b=$(mkbundle c43 "$SLEEP" "$DEVPTS")
+create c43 "$b"
+rt start c43
+jq -n --arg c "$TTYCHECK; exit 4" '{args: ["/bin/sh", "-c", $c], env: ["PATH=/bin"], cwd: "/", terminal: true}' >"$TMPD/p43.json"
+recvtty c43
+rt exec --console-socket "$RSOCK" --process "$TMPD/p43.json" c43
+expect_rc 4
+recvtty_wait
+expect_master
+expect_eq "the exec'd process's terminal" "$TTY" "$TTYWANT"
+expect_eq "exec's own stdout" "$OUT" ""
+oend
+
+# terminal without --console-socket: create fails with one line, nothing left.
+obegin terminal_needs_console_socket
+b=$(mkbundle c44 "$SLEEP" "$DEVPTS | .process.terminal = true")
+create c44 "$b"
+[ "$RC" != 0 ] || bad "create with process.terminal and no --console-socket exited 0"
+expect_one_error "$([ "$RNAME" != nsrun ] && echo . || echo '^nsrun: no --console-socket for process.terminal$')"
+[ -z "$(status_of c44)" ] || bad "a container c44 is left: $(state_of c44)"
+oend
+
+# --console-socket without terminal: the process keeps the runtime's stdio and
+# no pty master is sent.
+obegin console_socket_without_terminal
+b=$(mkbundle c45 '["/bin/sh", "-c", "test -t 1 || echo no-tty > $W/out"]' "$DEVPTS")
+recvtty c45
+create c45 "$b" --console-socket "$RSOCK"
+expect_rc 0
+rt start c45
+expect_rc 0
+wait_for "$W/out" no-tty 5
+wait_status c45 stopped
+sleep 0.2
+grep -qv ' fds=0$' "$ROUT.meta" 2>/dev/null && bad "a fd was sent: $(cat "$ROUT.meta")"
+recvtty_kill
+oend
+
+# ---- hooks' timeout ------------------------------------------------------------------------------
+
+# A hook past its timeout (seconds) is killed and fails create (one line,
+# nothing left, no hook process left); one within its timeout runs.
+obegin hook_timeout
+printf '#!/bin/sh\nexec sleep 30\n' >"$W/slow"
+chmod 755 "$W/slow"
+b=$(mkbundle c46 "$SLEEP" '.hooks = {prestart: [{path: ($w + "/slow"), timeout: 1}]}')
+t0=$(date +%s%N)
+create c46 "$b"
+t1=$(date +%s%N)
+[ "$RC" != 0 ] || bad "create with a prestart hook past its timeout exited 0"
+expect_one_error "$([ "$RNAME" != nsrun ] && echo . || echo '^nsrun: the prestart hook .*/slow timed out \(1 s\)$')"
+[ $(((t1 - t0) / 1000000)) -lt 5000 ] || bad "create took $(((t1 - t0) / 1000000)) ms with a 1 s hook timeout"
+[ -z "$(status_of c46)" ] || bad "a container c46 is left: $(state_of c46)"
+b=$(mkbundle c47 "$SLEEP" '.hooks = {createRuntime: [{path: ($w + "/hook"), args: ["hook", "in-time"], timeout: 5}]}')
+create c47 "$b"
+expect_rc 0
+wait_for "$W/hooks.log" '^in-time ' 1
 oend
 
 # ---- pid file ---------------------------------------------------------------------------

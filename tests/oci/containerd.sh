@@ -280,6 +280,43 @@ else
 fi
 tend
 
+# ---- a terminal (ctr -t) -----------------------------------------------------------------
+# The shim passes --console-socket and the spec process.terminal; ctr wants a
+# terminal of its own for -t: script(1) gives it a pty (its typescript:
+# /dev/null).  In the container: tty names a /dev/pts/N there, stdin is it.
+printf '#!/bin/bash\nexec %s "$@"\n' "$(printf '%q ' "${CTR[@]}")" >"$TMPD/ctr"
+chmod 755 "$TMPD/ctr"
+TTYRUN="$TMPD/ctr run --runc-binary $BIN --runc-root $RROOT --cgroup '' --fifo-dir $D/fifo --mount type=bind,src=$W,dst=/w,options=rbind:rw"
+ttycheck() {
+	printf '#!/bin/sh\nt=$(tty) && [ -e "$t" ] && echo "tty ${t%%%%[0-9]*}"\ntest -t 0 && echo stdin-tty\nexit %s\n' "$1" >"$W/ttycheck"
+	chmod 755 "$W/ttycheck"
+}
+# script -e CMD: its exit status; the check's lines of the output (without
+# the pty's CRs and the echo of a NUL, ^@, nor ctr's own lines: a late
+# "resize pty" error)
+tty_c() {
+	timeout -k 5 30 script -qec "$1" /dev/null >"$T/out" 2>"$T/err" </dev/null
+	RC=$?
+	OUT=$(tr -d '\r' <"$T/out" | sed 's/\^@//g' | grep -aE '^(tty |stdin-tty)')
+	[ "$RC" != 124 ] || bad "script -c '$1' timed out after 30 s"
+}
+
+tbegin run_tty
+ttycheck 6
+tty_c "$TTYRUN -t --rm $REF ctrd-t1 /w/ttycheck"
+expect_rc 6
+expect_eq "the container's terminal" "$OUT" $'tty /dev/pts/\nstdin-tty'
+tend
+
+tbegin exec_tty
+run_d ctrd-t2 /bin/sleep 60
+ttycheck 7
+tty_c "$TMPD/ctr tasks exec -t --exec-id t1 ctrd-t2 /w/ttycheck"
+expect_rc 7
+expect_eq "the exec'd process's terminal" "$OUT" $'tty /dev/pts/\nstdin-tty'
+kill_rm ctrd-t2
+tend
+
 tbegin many_in_a_row
 n=0
 for ((i = 0; i < 10; i++)); do

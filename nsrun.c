@@ -1005,6 +1005,12 @@ static const unsigned char sc_csym[] = {
 	121, 104, 119, 129, 131, 132, 134, 50, 98, 120, 128, 130, 113, 133, 135, 51, 52, 54, 106, 136,
 	49, 56,
 };
+static const unsigned char sc_dflt[] = {
+	22, 16, 240, 23, 138, 240, 240, 246, 240, 48, 32, 102, 15, 15, 97, 20, 17, 16, 16, 15,
+	15, 15, 102, 31, 16, 147, 16, 16, 16, 29, 15, 182, 16, 16, 15, 23, 18, 16, 19, 16,
+	16, 16, 64, 181, 157, 144, 148, 21, 16, 22, 26, 15, 15, 15, 183, 253, 15, 252, 17, 16,
+	25, 15, 185, 176, 83, 16, 16, 23, 16,
+};
 static const unsigned char sc_pk[] =
 	"\265\224\342\252;4\275\273\026M\001~y\212BIJ:\202\371\233\270\343\200\234\227]/\364\357\353\013V_"
 	"\374\362$\245@\221Ya\246\3332f\212\202\352\262J>\315\365\261<\210_-\375\231\3226\245>\363Z\016\277"
@@ -1131,8 +1137,12 @@ static inline int sc_nr(int i)
 	return sc_v(i) == 511 ? -1 : sc_v(i) + SC_NR0;
 }
 
-/* The default profile: the rows with a rule. */
-enum { R_DENY = 1, R_ENOSYS, R_CLONE, R_PERS, R_UNSHARE, R_CAP = 64 };       /* R_CAP + CAP_N */
+/* The default profile: the rows with a rule, each rule in 4 bits: a
+ * capability's is CAP_N + R_CAP (R_CAPS and up). */
+enum { R_DENY = 1, R_ENOSYS, R_CLONE, R_PERS, R_UNSHARE, R_CAPS, R_CAP = -10 };
+_Static_assert(CAP_SYS_MODULE + R_CAP >= R_CAPS && CAP_SYS_CHROOT + R_CAP >= R_CAPS && CAP_SYS_PTRACE + R_CAP >= R_CAPS &&
+	       CAP_SYS_ADMIN + R_CAP >= R_CAPS && CAP_SYS_TIME + R_CAP < 16, "a rule is 4 bits");
+#if NSRUN_UNIT
 #define SC_RULE__(sc)
 #define SC_RULE_DENY(sc) SC_DROW(sc, R_DENY)
 #define SC_RULE_CLONE(sc) SC_DROW(sc, R_CLONE)
@@ -1144,16 +1154,17 @@ enum { R_DENY = 1, R_ENOSYS, R_CLONE, R_PERS, R_UNSHARE, R_CAP = 64 };       /* 
 #define SC_RULE_CAP_SYS_PTRACE(sc) SC_DROW(sc, R_CAP + CAP_SYS_PTRACE)
 #define SC_RULE_CAP_SYS_TIME(sc) SC_DROW(sc, R_CAP + CAP_SYS_TIME)
 #define SC_RULE_CAP_SYS_MODULE(sc) SC_DROW(sc, R_CAP + CAP_SYS_MODULE)
-/* Each row of it in 16 bits: the row (9 bits), the rule (7). */
+/* For the tests, each row of it in 16 bits: the row (9 bits), the rule;
+ * nsrun carries it as sc_dflt (in the block `build/unit --sc-names` writes). */
 #define SC_DROW(sc, rule) (sc) | (rule) << 9,
 #define SC_DSC(d) ((d) & 511)
 #define SC_DRULE(d) ((d) >> 9)
-_Static_assert(R_CAP + CAP_LAST_CAP < 128 && SC__N <= 512, "sc_default's rows are 16 bits");
 static const unsigned short sc_default[] = {
 #define X(name, tag, rule) SC_RULE_##rule(SC_##name)
 	NSRUN_SYSCALLS(X)
 #undef X
 };
+#endif
 
 #if NSRUN_DOCS
 /* For the README (tests/schema.c): the arches of each row, and why each
@@ -1300,15 +1311,17 @@ static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char 
 	const struct seccomp_cfg *s = &c->sc;
 
 	memset(by_nr, dflt, 512);
-	for (size_t i = 0; (s->mode == SCM_DEFAULT || SC_IN(s, SC__N)) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
-		int r = SC_DRULE(sc_default[i]);
+	for (int i = 0, row = -1; (s->mode == SCM_DEFAULT || SC_IN(s, SC__N)) && i < (int)sizeof sc_dflt; i++) {
+		int r = sc_dflt[i] >> 4;
 		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
-		if (r >= R_CAP)
+		row += (sc_dflt[i] & 15) + 1;
+		if (r >= R_CAPS)
 			a = c->proc.caps >> (r - R_CAP) & 1 ? A_ALLOW : A_ERRNO;
 		else if (r == R_UNSHARE)
 			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
-		by_nr[sc_v(SC_DSC(sc_default[i]))] = a;
+		if (r)                          /* (0: a step of 16 rows) */
+			by_nr[sc_v(row)] = a;
 	}
 	for (int i = 0; i < SC__N; i++)
 		if (SC_IN(s, i))

@@ -2155,6 +2155,24 @@ static void print_bytes(const char *decl, const unsigned char *b, int n)
 	printf("\n};\n");
 }
 
+/* sc_dflt from sc_default: a byte per row with a rule, the rule in the
+ * high 4 bits, the rows from the one before less 1 in the low 4 (a byte
+ * of rule 0 for each 16 more).  OUT has at least 256 bytes; the count. */
+static int sc_pack_dflt(unsigned char *out)
+{
+	int n = 0, prev = -1;
+
+	for (size_t r = 0; r < sizeof sc_default / sizeof sc_default[0]; r++) {
+		int row = SC_DSC(sc_default[r]), rule = SC_DRULE(sc_default[r]);
+
+		for (; row - prev > 16; prev += 16)
+			out[n++] = 15;
+		out[n++] = (unsigned char)(rule << 4 | (row - prev - 1));
+		prev = row;
+	}
+	return n;
+}
+
 /* build/unit --sc-names: the block of nsrun.c between its marker lines. */
 static int print_sc_names(void)
 {
@@ -2171,6 +2189,8 @@ static int print_sc_names(void)
 	print_bytes("static const unsigned char sc_psym[]", p.sym, p.nsym);
 	print_bytes("static const unsigned char sc_ccount[12]", c.count, 12);
 	print_bytes("static const unsigned char sc_csym[]", c.sym, c.nsym);
+	print_bytes("static const unsigned char sc_dflt[]", pk, sc_pack_dflt(pk));
+	n = sc_pack(pk, &p, &c, why, sizeof why);
 	printf("static const unsigned char sc_pk[] =\n");
 	for (int i = 0; i < n; i++) {
 		char t[8];
@@ -2266,6 +2286,9 @@ static void test_sc_names(void)
 			 c.nsym != (int)sizeof sc_csym || memcmp(c.sym, sc_csym, sizeof sc_csym)))
 		snprintf(why, sizeof why, "nsrun.c's packed names are not the table's (%d bytes, want %d): "
 			 "put `build/unit --sc-names` between its marker lines", (int)sizeof sc_pk - 1, len);
+	if (!*why && (sc_pack_dflt(pk) != (int)sizeof sc_dflt || memcmp(pk, sc_dflt, sizeof sc_dflt)))
+		snprintf(why, sizeof why, "nsrun.c's sc_dflt is not the table's default rows: "
+			 "put `build/unit --sc-names` between its marker lines");
 	for (int i = 0; i < SC__N && !*why; i++, n += strlen(n) + 1) {
 		sc_next(&pos, s);
 		if (strcmp(s, n))
@@ -2363,7 +2386,7 @@ static void test_seccomp_program(const char *caps, uint64_t capmask)
 				int rule = SC_DRULE(sc_default[r]);
 
 				want = rule == R_DENY ? eperm : rule == R_ENOSYS ? enosys :
-				       rule >= R_CAP ? (capmask >> (rule - R_CAP) & 1 ? SECCOMP_RET_ALLOW : eperm) :
+				       rule >= R_CAPS ? (capmask >> (rule - R_CAP) & 1 ? SECCOMP_RET_ALLOW : eperm) :
 				       rule == R_UNSHARE && !(capmask >> CAP_SYS_ADMIN & 1) ? eperm : SECCOMP_RET_ALLOW;
 				if (rule == R_CLONE || rule == R_UNSHARE) {
 					got = sc_verdict(&c, SC_AUDIT_ARCH, nr, CLONE_NEWUSER | SIGCHLD);

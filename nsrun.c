@@ -1239,6 +1239,11 @@ static const struct sc_iv sc_far[] = {
 #endif
 };
 #define SC_NFAR (int)(sizeof sc_far / sizeof sc_far[0])
+#ifdef __X32_SYSCALL_BIT
+#define SC_X32 1
+#else
+#define SC_X32 0
+#endif
 
 #define SC_ARG0 (offsetof(struct seccomp_data, args) + 4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
 #define SC_I(code, jt, jf, k) { BPF_##code, jt, jf, k }
@@ -1316,10 +1321,9 @@ static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char 
 		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
 		row += (sc_dflt[i] & 15) + 1;
-		if (r >= R_CAPS)
-			a = c->proc.caps >> (r - R_CAP) & 1 ? A_ALLOW : A_ERRNO;
-		else if (r == R_UNSHARE)
-			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
+		if (r >= R_UNSHARE)             /* unshare: CLONE_NEWUSER refused with CAP_SYS_ADMIN */
+			a = !(c->proc.caps >> (r == R_UNSHARE ? CAP_SYS_ADMIN : r - R_CAP) & 1) ? A_ERRNO :
+			    r == R_UNSHARE ? A_NEWUSER : A_ALLOW;
 		if (r)                          /* (0: a step of 16 rows) */
 			by_nr[sc_v(row)] = a;
 	}
@@ -1355,7 +1359,9 @@ static void sc_build(struct cfg *c)
 		if (!k || n.act != iv[k - 1].act)
 			iv[k++] = n;
 	}
-	if (k == 1)                             /* one interval: a JGE with both ways to it */
+	/* One interval: a JGE with both ways to it.  (Never on x86_64 without
+	 * OCI profiles: x32's A_KILL, no other number's action, ends another.) */
+	if ((WITH_OCI || !SC_X32) && k == 1)
 		iv[k++] = iv[0];
 	memcpy(f + at, sc_acts, sizeof sc_acts);
 	f[at + sc_at[A_ERRNO]].k |= (uint32_t)c->sc.err & SECCOMP_RET_DATA;

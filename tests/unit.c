@@ -2043,7 +2043,7 @@ static void test_version(void)
 /* The table's names, each ended by a NUL (what nsrun's sc_pk packs). */
 static const char sc_plain[] =
 #define X(name, tag, rule) #name "\0"
-	NSRUN_SYSCALLS(X);
+	NSRUN_SYSCALLS(X) "@default";
 #undef X
 
 /* A canonical Huffman code over symbols 0..N-1: COUNT[l] codes of length
@@ -2108,7 +2108,7 @@ static int sc_pack(unsigned char *out, struct huff *p, struct huff *c, char *why
 	for (int pass = 0; pass < 2; pass++) {
 		const char *n = sc_plain, *prev = "";
 
-		for (int i = 0; i < SC__N; prev = n, n += strlen(n) + 1, i++) {
+		for (int i = 0; i <= SC__N; prev = n, n += strlen(n) + 1, i++) {
 			unsigned k = 0;
 
 			while (n[k] && n[k] == prev[k])
@@ -2289,11 +2289,11 @@ static void test_sc_names(void)
 	if (!*why && (sc_pack_dflt(pk) != (int)sizeof sc_dflt || memcmp(pk, sc_dflt, sizeof sc_dflt)))
 		snprintf(why, sizeof why, "nsrun.c's sc_dflt is not the table's default rows: "
 			 "put `build/unit --sc-names` between its marker lines");
-	for (int i = 0; i < SC__N && !*why; i++, n += strlen(n) + 1) {
+	for (int i = 0; i <= SC__N && !*why; i++, n += strlen(n) + 1) {      /* "@default" last */
 		sc_next(&pos, s);
 		if (strcmp(s, n))
 			snprintf(why, sizeof why, "row %d: %s, want %s", i, s, n);
-		else if (sc_index(n) != i)
+		else if (sc_index(n) != (i < SC__N ? i : -1) || sc_index_deny(n) != i)
 			snprintf(why, sizeof why, "sc_index(%s): %d, want %d", n, sc_index(n), i);
 	}
 	if (!*why && (sc_index("kexec_lod") != -1 || sc_index("") != -1 || sc_index("writev_") != -1))

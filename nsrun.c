@@ -3263,17 +3263,16 @@ static const unsigned char sc_errno_v[] = {
 
 static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	int64_t n;
 	int i;
 
 	(void)f;
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
 	if (cJSON_IsNumber(v))
-		return cfg_int(x, v, name, 1, 4095, &n) < 0 ? -1 : (*(int *)out = (int)n, 0);
+		return cfg_int(x, v, name, 1, 4095, out);
 	if (cfg_word(x, v, name, SC_ERRNOS " or a number from 1 to 4095", &i) < 0)
 		return -1;
-	*(int *)out = sc_errno_v[i];
+	*(int64_t *)out = sc_errno_v[i];
 	return 0;
 }
 

@@ -336,7 +336,7 @@ enum seccomp_mode { SCM_DEFAULT, SCM_NONE, SCM_DENY, SCM_ALLOW, SCM_OCI };
 
 struct seccomp_cfg {                    /* "seccomp" */
 	enum seccomp_mode mode;
-	int err;                        /* the errno of a refused call; default EPERM */
+	int64_t err;                    /* the errno of a refused call; default EPERM */
 	uint64_t bits[NSRUN_SYSCALLS_MAX / 64 + 1];     /* rows of nsrun.c's syscall table, "@default": SC_IN, SC_ADD */
 	/* SCM_OCI (linux.seccomp): each number's action, the default's, the
 	 * personality values allowed (bits: 0, 8, 0xffffffff), clone's and

@@ -1383,13 +1383,15 @@ static void sc_build(struct cfg *c)
 
 /* The app's filter (become_app): seccomp(2), or prctl before 3.17; with
  * no_new_privs at the end (LATE), else while CAP_SYS_ADMIN is held. */
+_Static_assert(offsetof(struct proc_cfg, filter) - offsetof(struct proc_cfg, filter_len) == offsetof(struct sock_fprog, filter) &&
+	       offsetof(struct sock_fprog, len) == 0, "proc_cfg's program is a struct sock_fprog");
 static int sc_load(const struct proc_cfg *p, int late)
 {
-	struct sock_fprog prog = { p->filter_len, (struct sock_filter *)p->filter };
+	const void *prog = &p->filter_len;      /* (struct sock_fprog) */
 
 	if (!WITH_SECCOMP || !p->filter || p->no_new_privs != late || (step(S_app_seccomp) == 0 &&
-	    (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ||
-	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0))))
+	    (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) == 0 ||
+	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0) == 0))))
 		return 0;
 	return fail("load the seccomp filter");
 }

@@ -304,8 +304,10 @@ struct proc_cfg {                       /* "process" */
 	uint64_t icaps, acaps;          /* OCI: the inheritable and ambient sets (within caps) */
 	uint32_t groups[NSRUN_GROUPS_MAX]; /* OCI: process.user.additionalGids */
 	int n_groups;
-	const void *filter;             /* the seccomp program (struct sock_filter), or NULL */
-	unsigned short filter_len;      /* its instructions */
+	struct {                        /* the seccomp program, laid out as struct sock_fprog: */
+		unsigned short filter_len;      /* its instructions */
+		const void *filter;             /* (struct sock_filter), or NULL */
+	};
 	int wait_all;                   /* process.wait "all": init waits for every process */
 };
 

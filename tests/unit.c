@@ -2098,7 +2098,7 @@ static int huff_make(const unsigned *freq, int n, struct huff *h)
 
 /* sc_pk and its two codes from sc_plain: per name the length it shares
  * with the one before (code P), the rest and a NUL (code C: characters, or
- * the longest piece of sc_tok that fits, as 128 + its index).  OUT has at
+ * the longest piece of sc_tok that fits, as 128 + its offset).  OUT has at
  * least 4096 bytes; the count of them, or -1 with WHY. */
 static int sc_pack(unsigned char *out, struct huff *p, struct huff *c, char *why, size_t whylen)
 {
@@ -2125,9 +2125,9 @@ static int sc_pack(unsigned char *out, struct huff *p, struct huff *c, char *why
 					int best = 1, t = 0;
 
 					s = (unsigned char)n[at];
-					for (; t < (int)(sizeof sc_tok / sizeof sc_tok[0]); t++)
-						if (!strncmp(sc_tok[t], n + at, strlen(sc_tok[t])) && (int)strlen(sc_tok[t]) > best)
-							best = (int)strlen(sc_tok[t]), s = 128 + (unsigned)t;
+					for (; t < (int)sizeof sc_tok - 1; t += (int)strlen(sc_tok + t) + 1)
+						if (!strncmp(sc_tok + t, n + at, strlen(sc_tok + t)) && (int)strlen(sc_tok + t) > best)
+							best = (int)strlen(sc_tok + t), s = 128 + (unsigned)t;
 					end = at + best > (int)strlen(n);
 					at += best;
 				}

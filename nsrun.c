@@ -1392,7 +1392,7 @@ static int sc_load(const struct proc_cfg *p, int late)
 	    (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) == 0 ||
 	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0) == 0))))
 		return 0;
-	return fail("load the seccomp filter");
+	return fail("seccomp");                 /* (prctl PR_SET_SECCOMP where it has none) */
 }
 
 /* ==[ 4. config ]==========================================================

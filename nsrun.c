@@ -1250,6 +1250,11 @@ static const struct sc_iv sc_far[] = {
 #else
 #define SC_X32 0
 #endif
+#ifdef __ARM_NR_BASE
+#define SC_ARM_FAR 1
+#else
+#define SC_ARM_FAR 0
+#endif
 
 #define SC_ARG0 (offsetof(struct seccomp_data, args) + 4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
 #define SC_I(code, jt, jf, k) { BPF_##code, jt, jf, k }
@@ -1361,7 +1366,8 @@ static void sc_build(struct cfg *c)
 	for (int v = 0; v < 512 + SC_NFAR; v++) {       /* the intervals: where the action changes */
 		struct sc_iv n = v < 512 ? (struct sc_iv){ (uint32_t)v + SC_NR0, by_nr[v] } : sc_far[v - 512];
 
-		n.act = n.act == A_DFLT ? dflt : n.act;
+		if (SC_ARM_FAR)                 /* (by_nr has no A_DFLT, only arm's sc_far) */
+			n.act = n.act == A_DFLT ? dflt : n.act;
 		if (!k || n.act != iv[k - 1].act)
 			iv[k++] = n;
 	}

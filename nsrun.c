@@ -3226,8 +3226,11 @@ static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, cons
 
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	if ((v->type & 0xff) == cJSON_Object)
-		return p_object(x, v, name, f, out) < 0 ? -1 : s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, SC_ONE_LIST) : 0;
+	if ((v->type & 0xff) == cJSON_Object) {
+		int r = p_object(x, v, name, f, out);
+
+		return r < 0 || s->mode != SCM_DEFAULT ? r : cfg_err(x, v, 0, name, SC_ONE_LIST);
+	}
 	return cfg_word(x, v, name, "\"default\", \"none\" or an object", (int *)&s->mode);   /* SCM_DEFAULT SCM_NONE */
 }
 
@@ -3258,7 +3261,7 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (s->mode != SCM_DEFAULT)
 		return cfg_err(x, v, 1, name, SC_ONE_LIST);
 	s->mode = f->arg;
-	return cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
+	return cfg_each(x, v, name, f, out, p_sc_elem);         /* (its count: a row's parser fails below 0) */
 }
 
 /* The errno names seccomp.errno takes (or a number), and their values. */

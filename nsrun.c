@@ -983,8 +983,9 @@ static const char sc_names[] =
 /* The names as nsrun carries them (and "@default" after them, for
  * seccomp.deny): in the rows' order, each as the length
  * it shares with the one before (a symbol of code P), the rest's
- * characters and a NUL (symbols of code C); both canonical Huffman codes:
- * COUNT[l] codes of length l + 1, SYM their symbols in code order.  The
+ * characters and a NUL (symbols of code C); both canonical Huffman codes,
+ * each as 12 counts (COUNT[l] codes of length l + 1) and its symbols in
+ * code order.  The
  * block is `build/unit --sc-names`, which the unit tests check against the
  * table.  Code C also has a symbol, 128 + I, for the piece of sc_tok at I
  * (the longest that fits is taken). */
@@ -992,19 +993,14 @@ static const char sc_tok[] = "_time64\0" "64\0" "xattr\0" "32\0" "time\0" "get\0
 	"rea\0" "ctl\0" "at\0" "gid\0" "name";
 _Static_assert(sizeof sc_tok <= 128, "code C's pieces are 128 + their offset");
 /* -- build/unit --sc-names -- */
-static const unsigned char sc_pcount[12] = {
-	0, 1, 3, 4, 2, 3, 1, 1, 2, 0, 0, 0,
+static const unsigned char sc_pcode[] = {
+	0, 1, 3, 4, 2, 3, 1, 1, 2, 0, 0, 0, 1, 2, 3, 4, 0, 5, 6, 9,
+	7, 8, 10, 13, 15, 12, 11, 20, 21,
 };
-static const unsigned char sc_psym[] = {
-	1, 2, 3, 4, 0, 5, 6, 9, 7, 8, 10, 13, 15, 12, 11, 20, 21,
-};
-static const unsigned char sc_ccount[12] = {
-	0, 1, 0, 4, 10, 5, 8, 8, 5, 5, 2, 0,
-};
-static const unsigned char sc_csym[] = {
-	0, 101, 105, 115, 116, 95, 97, 99, 100, 108, 109, 110, 111, 112, 114, 102, 103, 117, 121, 184,
-	104, 107, 118, 119, 136, 145, 148, 153, 50, 98, 128, 139, 172, 176, 180, 187, 113, 120, 157, 165,
-	191, 49, 51, 52, 54, 106, 56, 64,
+static const unsigned char sc_ccode[] = {
+	0, 1, 0, 4, 10, 5, 8, 8, 5, 5, 2, 0, 0, 101, 105, 115, 116, 95, 97, 99,
+	100, 108, 109, 110, 111, 112, 114, 102, 103, 117, 121, 184, 104, 107, 118, 119, 136, 145, 148, 153,
+	50, 98, 128, 139, 172, 176, 180, 187, 113, 120, 157, 165, 191, 49, 51, 52, 54, 106, 56, 64,
 };
 static const unsigned char sc_dflt[] = {
 	22, 16, 240, 23, 138, 240, 240, 246, 240, 48, 32, 102, 15, 15, 97, 20, 17, 16, 16, 15,
@@ -1062,18 +1058,20 @@ static const unsigned char sc_pk[] =
 	"\310F\321$`2/2\251kT\377\207h&C3Lu\241/\324\377\263,q+\016";
 /* -- end -- */
 
-/* The symbol of a canonical code at bit POS of sc_pk (low bits first). */
-static unsigned sc_sym(unsigned *pos, const unsigned char *count, const unsigned char *sym)
+/* The symbol of a canonical code (CODE: its 12 counts, then its symbols)
+ * at bit POS of sc_pk (low bits first). */
+static unsigned sc_sym(unsigned *pos, const unsigned char *code)
 {
-	unsigned code = 0, first = 0;
+	const unsigned char *sym = code + 12;
+	unsigned c = 0, first = 0;
 
 	for (int l = 0; l < 12; l++, ++*pos) {
-		code |= sc_pk[*pos >> 3] >> (*pos & 7) & 1;
-		if (code - first < count[l])
-			return ++*pos, sym[code - first];
-		sym += count[l];
-		first = (first + count[l]) << 1;
-		code <<= 1;
+		c |= sc_pk[*pos >> 3] >> (*pos & 7) & 1;
+		if (c - first < code[l])
+			return ++*pos, sym[c - first];
+		sym += code[l];
+		first = (first + code[l]) << 1;
+		c <<= 1;
 	}
 	return 0;
 }
@@ -1081,14 +1079,15 @@ static unsigned sc_sym(unsigned *pos, const unsigned char *count, const unsigned
 /* The name after the one in NAME (at bit POS of sc_pk) into NAME. */
 static void sc_next(unsigned *pos, char name[40])
 {
-	unsigned p = sc_sym(pos, sc_pcount, sc_psym), c;
+	char *q = name + sc_sym(pos, sc_pcode);
+	unsigned c;
 
-	while (p < 32 && (c = sc_sym(pos, sc_ccount, sc_csym)))
+	while (q < name + 32 && (c = sc_sym(pos, sc_ccode)))
 		if (c < 128)
-			name[p++] = (char)c;
+			*q++ = (char)c;
 		else
-			p = (unsigned)(stpcpy(name + p, sc_tok + c - 128) - name);
-	name[p] = 0;
+			q = stpcpy(q, sc_tok + c - 128);
+	*q = 0;
 }
 
 /* This build's number of each row, less SC_NR0 (mips o32's __NR_Linux), in

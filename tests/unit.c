@@ -2185,10 +2185,10 @@ static int print_sc_names(void)
 		fprintf(stderr, "unit: %s\n", why);
 		return 1;
 	}
-	print_bytes("static const unsigned char sc_pcount[12]", p.count, 12);
-	print_bytes("static const unsigned char sc_psym[]", p.sym, p.nsym);
-	print_bytes("static const unsigned char sc_ccount[12]", c.count, 12);
-	print_bytes("static const unsigned char sc_csym[]", c.sym, c.nsym);
+	memcpy(pk, p.count, 12), memcpy(pk + 12, p.sym, (size_t)p.nsym);
+	print_bytes("static const unsigned char sc_pcode[]", pk, 12 + p.nsym);
+	memcpy(pk, c.count, 12), memcpy(pk + 12, c.sym, (size_t)c.nsym);
+	print_bytes("static const unsigned char sc_ccode[]", pk, 12 + c.nsym);
 	print_bytes("static const unsigned char sc_dflt[]", pk, sc_pack_dflt(pk));
 	n = sc_pack(pk, &p, &c, why, sizeof why);
 	printf("static const unsigned char sc_pk[] =\n");
@@ -2281,9 +2281,9 @@ static void test_sc_names(void)
 	int len = sc_pack(pk, &p, &c, why, sizeof why);
 
 	if (len >= 0 && (len + 1 != (int)sizeof sc_pk || memcmp(pk, sc_pk, (size_t)len + 1) ||
-			 memcmp(p.count, sc_pcount, 12) || memcmp(c.count, sc_ccount, 12) ||
-			 p.nsym != (int)sizeof sc_psym || memcmp(p.sym, sc_psym, sizeof sc_psym) ||
-			 c.nsym != (int)sizeof sc_csym || memcmp(c.sym, sc_csym, sizeof sc_csym)))
+			 memcmp(p.count, sc_pcode, 12) || memcmp(c.count, sc_ccode, 12) ||
+			 12 + p.nsym != (int)sizeof sc_pcode || memcmp(p.sym, sc_pcode + 12, (size_t)p.nsym) ||
+			 12 + c.nsym != (int)sizeof sc_ccode || memcmp(c.sym, sc_ccode + 12, (size_t)c.nsym)))
 		snprintf(why, sizeof why, "nsrun.c's packed names are not the table's (%d bytes, want %d): "
 			 "put `build/unit --sc-names` between its marker lines", (int)sizeof sc_pk - 1, len);
 	if (!*why && (sc_pack_dflt(pk) != (int)sizeof sc_dflt || memcmp(pk, sc_dflt, sizeof sc_dflt)))

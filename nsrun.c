@@ -3283,7 +3283,7 @@ static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, con
 		return -1;
 	if ((v->type & 0xff) == cJSON_Number)
 		return cfg_int(x, v, name, 1, 4095, out);
-	if (cfg_word(x, v, name, SC_ERRNOS " or a number from 1 to 4095", &i) < 0)
+	if (cfg_word(x, v, name, SC_ERRNOS " or a number", &i) < 0)      /* (a number: cfg_int says 1-4095) */
 		return -1;
 	*(int64_t *)out = sc_errno_v[i];
 	return 0;

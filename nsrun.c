@@ -1341,7 +1341,7 @@ static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char 
 		if (r)                          /* (0: a step of 16 rows) */
 			by_nr[sc_v(row)] = a;
 	}
-	for (int i = 0; i < SC__N; i++)
+	for (unsigned i = 0; i < SC__N; i++)
 		if (SC_IN(s, i))
 			by_nr[sc_v(i)] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
 	if (WITH_OCI && s->mode == SCM_OCI)     /* an OCI profile's: read by p_osc */

@@ -1063,18 +1063,18 @@ static const unsigned char sc_pk[] =
 static unsigned sc_sym(unsigned *pos, const unsigned char *code)
 {
 	const unsigned char *sym = code + 12;
-	unsigned c = 0, first = 0, p = *pos;
+	unsigned d = 0, p = *pos;               /* d: the code so far less the first of its length */
 
-	for (;; code++, c <<= 1) {              /* (the unit tests decode every name: no code is longer) */
-		c |= sc_pk[p >> 3] >> (p & 7) & 1;
+	for (;; code++) {                       /* (the unit tests decode every name: no code is longer) */
+		d += sc_pk[p >> 3] >> (p & 7) & 1;
 		p++;
-		if (c - first < *code)
+		if (d < *code)
 			break;
 		sym += *code;
-		first = (first + *code) << 1;
+		d = (d - *code) << 1;
 	}
 	*pos = p;
-	return sym[c - first];
+	return sym[d];
 }
 
 #define X(name, tag, rule) _Static_assert(sizeof #name <= 40, #name ": longer than sc_next's buffer");
@@ -1338,8 +1338,7 @@ static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char 
 		if (r >= R_UNSHARE)             /* unshare: CLONE_NEWUSER refused with CAP_SYS_ADMIN */
 			a = !(c->proc.caps >> (r == R_UNSHARE ? CAP_SYS_ADMIN : r - R_CAP) & 1) ? A_ERRNO :
 			    r == R_UNSHARE ? A_NEWUSER : A_ALLOW;
-		if (r)                          /* (0: a step of 16 rows) */
-			by_nr[sc_v(row)] = a;
+		by_nr[sc_v(row)] = a;           /* (0, a step of 16 rows: A_ALLOW, as it is) */
 	}
 	for (unsigned i = 0; i < SC__N; i++)
 		if (SC_IN(s, i))

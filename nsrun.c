@@ -1398,7 +1398,7 @@ static int sc_load(const struct proc_cfg *p, int late)
 
 	if (!WITH_SECCOMP || !p->filter || p->no_new_privs != late || (step(S_app_seccomp) == 0 &&
 	    (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) == 0 ||
-	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0) == 0))))
+	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) == 0))))
 		return 0;
 	return fail("seccomp");                 /* (prctl PR_SET_SECCOMP where it has none) */
 }

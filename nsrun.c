@@ -1303,8 +1303,8 @@ static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int l
 
 	if (lo == hi)
 		return acts + sc_at[iv[lo].act];
-	t[0] = sc_tree(f, at, iv, mid, hi, acts);
-	t[1] = sc_tree(f, at, iv, lo, mid - 1, acts);
+	for (int j = 0; j < 2; j++)             /* the right half, then the left */
+		t[j] = sc_tree(f, at, iv, j ? lo : mid, j ? mid - 1 : hi, acts);
 	for (int j = 0; j < 2; j++)
 		if (t[j] - *at > 250) {
 			--*at;

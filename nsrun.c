@@ -1128,15 +1128,15 @@ static const uint64_t sc_hi[8] = {
 };
 
 /* Row I's number on this arch less SC_NR0, 511 when it has none. */
-static int sc_v(unsigned i)
+static unsigned sc_v(unsigned i)
 {
-	return sc_lo[i] | (int)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
+	return sc_lo[i] | (unsigned)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
 }
 
 /* Row I's number on this arch, or -1. */
 static inline int sc_nr(int i)
 {
-	return sc_v(i) == 511 ? -1 : sc_v(i) + SC_NR0;
+	return sc_v(i) == 511 ? -1 : (int)sc_v(i) + SC_NR0;
 }
 
 /* The default profile: the rows with a rule, each rule in 4 bits: a
@@ -1203,15 +1203,15 @@ static const struct { const char *names, *why; } sc_docs[] = {
 
 /* The row of NAME among the first N of sc_pk's names (its last,
  * "@default", is row SC__N), or -1. */
-static int sc_find(const char *name, int n)
+static int sc_find(const char *name, unsigned n)
 {
 	char s[40];
 	unsigned pos = 0;
 
-	for (int i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		sc_next(&pos, s);
 		if (!strcmp(s, name))
-			return i;
+			return (int)i;
 	}
 	return -1;
 }
@@ -1297,9 +1297,10 @@ _Static_assert(SC_ROOM <= BPF_MAXINSNS, "the program fits the kernel's limit");
  * down to its start); the actions at ACTS.  Returns its first instruction
  * (of one interval: its action's).  A target too far for a jt or jf goes
  * through a JA right after the JGE. */
-static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int lo, int hi, int acts)
+static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, unsigned lo, unsigned hi, int acts)
 {
-	int mid = (lo + hi + 1) >> 1, t[2];
+	unsigned mid = (lo + hi + 1) >> 1;
+	int t[2];
 
 	if (lo == hi)
 		return acts + sc_at[iv[lo].act];
@@ -1360,7 +1361,8 @@ static void sc_build(struct cfg *c)
 	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : WITH_OCI ? c->sc.dflt : A_ALLOW;
 	struct sc_iv iv[512 + SC_NFAR];
 	struct sock_filter *f = sc_prog;
-	int k = 0, at = SC_ROOM - SC_NACTS;
+	int at = SC_ROOM - SC_NACTS;
+	size_t k = 0;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
 		return;
@@ -3905,7 +3907,7 @@ static int p_osc_act(const struct ctx *x, const cJSON *o, const char *k, const c
 	if (e == ENOSYS)
 		return A_ENOSYS;
 	if (s->err < 0)
-		s->err = (int)e;
+		s->err = e;
 	return s->err == e ? A_ERRNO : cfg_err(x, a ? a : o, 0, fn, "a second errno besides ENOSYS is not supported");
 }
 

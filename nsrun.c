@@ -980,110 +980,118 @@ static const char sc_names[] =
 #undef X
 #endif
 
-/* The names as nsrun carries them: in the rows' order, each as the length
+/* The names as nsrun carries them (and "@default" after them, for
+ * seccomp.deny): in the rows' order, each as the length
  * it shares with the one before (a symbol of code P), the rest's
- * characters and a NUL (symbols of code C); both canonical Huffman codes:
- * COUNT[l] codes of length l + 1, SYM their symbols in code order.  The
+ * characters and a NUL (symbols of code C); both canonical Huffman codes,
+ * each as 12 counts (COUNT[l] codes of length l + 1) and its symbols in
+ * code order.  The
  * block is `build/unit --sc-names`, which the unit tests check against the
- * table.  Code C also has a symbol, 128 + I, for each piece I of sc_tok
+ * table.  Code C also has a symbol, 128 + I, for the piece of sc_tok at I
  * (the longest that fits is taken). */
-static const char sc_tok[][8] = {
-	"_time64", "64", "xattr", "32", "time", "_module", "get", "_file_", "_create",
-};
+static const char sc_tok[] = "_time64\0" "64\0" "xattr\0" "32\0" "time\0" "get\0" "_module\0" "_file_\0" "ock\0"
+	"rea\0" "ctl\0" "at\0" "gid\0" "name";
+_Static_assert(sizeof sc_tok <= 128, "code C's pieces are 128 + their offset");
 /* -- build/unit --sc-names -- */
-static const unsigned char sc_pcount[12] = {
-	0, 1, 3, 4, 2, 3, 1, 1, 2, 0, 0, 0,
+static const unsigned char sc_pcode[] = {
+	0, 1, 3, 4, 2, 3, 1, 1, 2, 0, 0, 0, 1, 2, 3, 4, 0, 5, 6, 9,
+	7, 8, 10, 13, 15, 12, 11, 20, 21,
 };
-static const unsigned char sc_psym[] = {
-	1, 2, 3, 4, 0, 5, 6, 9, 7, 8, 10, 13, 15, 12, 11, 20, 21,
+static const unsigned char sc_ccode[] = {
+	0, 1, 0, 4, 10, 5, 8, 8, 5, 5, 2, 0, 0, 101, 105, 115, 116, 95, 97, 99,
+	100, 108, 109, 110, 111, 112, 114, 102, 103, 117, 121, 184, 104, 107, 118, 119, 136, 145, 148, 153,
+	50, 98, 128, 139, 172, 176, 180, 187, 113, 120, 157, 165, 191, 49, 51, 52, 54, 106, 56, 64,
 };
-static const unsigned char sc_ccount[12] = {
-	0, 1, 0, 5, 8, 7, 6, 5, 3, 5, 2, 0,
-};
-static const unsigned char sc_csym[] = {
-	0, 97, 101, 105, 115, 116, 99, 100, 108, 109, 110, 111, 112, 114, 95, 102, 103, 107, 117, 118,
-	121, 104, 119, 129, 131, 132, 134, 50, 98, 120, 128, 130, 113, 133, 135, 51, 52, 54, 106, 136,
-	49, 56,
+static const unsigned char sc_dflt[] = {
+	22, 16, 240, 23, 138, 240, 240, 246, 240, 48, 32, 102, 15, 15, 97, 20, 17, 16, 16, 15,
+	15, 15, 102, 31, 16, 147, 16, 16, 16, 29, 15, 182, 16, 16, 15, 23, 18, 16, 19, 16,
+	16, 16, 64, 181, 157, 144, 148, 21, 16, 22, 26, 15, 15, 15, 183, 253, 15, 252, 17, 16,
+	25, 15, 185, 176, 83, 16, 16, 23, 16,
 };
 static const unsigned char sc_pk[] =
-	"\265\224\342\252;4\275\273\026M\001~y\212BIJ:\202\371\233\270\343\200\234\227]/\364\357\353\013V_"
-	"\374\362$\245@\221Ya\246\3332f\212\202\352\262J>\315\365\261<\210_-\375\231\3226\245>\363Z\016\277"
-	"\201\265\014c\205\251\262\243\235J\222n\232\242\320k9\374\206\306\033\273\006\334\262MT{F\375\336"
-	"\350'\232\275\007\224\236\366E\362\277/\336\007\363\236\352\374\276\331\027\357\203i\322\272\027"
-	"\325\301\367\315\270\306\213\367\201\233\322\177aWz\231\3226\205\336\232\246@\343\3723\245m\012S"
-	"\045h\375Me-\032\372\033\216\201\077\360_\224\216^\312\177\374\376\307\211\302.\275df\334\305\202"
-	"\277\017\346.\026<K/\031Nm\261f\316\007|i:\225\221@\026d\331f\077\006\265JJ\352.\301~\240|\232\353"
-	"\003\225\322\223\204\242\326\303\326k\261f\301V\231;\244[\266\211k\317\214\004\356\367\306<\031"
-	"\011\324\242\320\017\310\022\342WK\360\376\001k\026\277\241\230\307\017\352i\207>w\230Z\373\251"
-	"\077\340\251\267\3256\244\361\203j\077Z\240>\264\241aiG!A\077h\211\007\275:\347\201\256\226\340"
-	"\205\346\321\222\204\262\0178B\277\350o\346.\026'\266\252.A\275\227]g\323\262\370U\235T\255\243"
-	"\027K\027\231\375\363\360X\212y\220\270M\225\274\310T\301i\034\344\236q\326\026\316}`\335,s\236"
-	"\344\260\314y\342\3152\363$\263\037\303\331'\266\327\304Cu6\251J6\313\364\034\3042\251\276\221a"
-	"\231L\353\323\342\302SZ\356\225\250o\226\331'sXf\237\244X\265 \207\313\246\330-\223\236\366&U9}"
-	"\004\016\313t\325\276f\271\360a\231y\342\037\210\270(\313E\241Y\374F=l\275\026\311y\271K\244\033"
-	"\327\232\005\277\377qg]\356\022\351\006}I\322\222\026\234\325c\366\013\277\365\324\026\216\307[Om"
-	"\341\274\337\3305\216A\216\317j\201\217im[\264\205Nv\352f\036:Y\3278\006JQ\320\320Yq\301\323\372"
-	"\362\346\270\006\214D\355\251\016\320/M\177J\227\314\224.\031])\012X)T\221\226KO\373\0429/\363("
-	"\312\246\251\022\272\314\243\250k\260S=\246\245X\134\313\012\351\326\357\215y\302\373\007\254\355D"
-	"\002yh#\077P\314\343\007z\332Q\337\217\261\344\324\373n\012Sk\077\365\007\134u\307\361\203B\202~PU"
-	"\362i\256\360i-\203\326O\231\323t\3425\377\307\270\246\251\001\266M\011]\206l\352\250\245>\025\366"
-	"l\223\226@\255gZ\002JO;\375AK)Pe\220\017\350\331\326k)9\320\321\202^\134C\042&:u\251\375hA\017\331"
-	"\324a\314\036\232\002}\301\257\345\355\032\0221q\353a\353\205\373\320\206_yjR;\225\357\233\353\332"
-	"2\277o|\264bm\207\251U\006\370\226\242\3407\236\351\304\3362\272Z\202\243\225\236v\216\224\202\253"
-	"\014\252I\325\045\372r\223\226\213.\022\250u/\252\003\364\276zHH\300\352\256\363LQ\300\222R}h#\313"
-	"\347\265\334\244\345\242\213\004\035S\225H0\037\324\220\303\025\222\245\336V\333\026\353\237\342"
-	"\3123U2\317}Z(\350\134\027=\265\305\322\2076\354\275I\261\270\300\362\232\227\367\232\231>\2641"
-	"\256-/n[\223\202\206\222\017t\366Xf\357\001\273^\213\224\322\023\275NU\272\216\331CS@/\005F/\205"
-	"\376\206\231\242 \225\374\240O\346\003\025\253\026\017\324\223\272/U\362i\256\354\324\242\342\312="
-	"\3532U\362\311\337}Z\350\211Wb\005\134\213\246\370\207\373\0151\045)\0341\252op\237\026\372`N\316"
-	"\007\365\353\320y\375F=$E\341.k\246\246J&rS\311$\333$\305\332\316\225 '\372\354=P:\311:{\045\265"
-	"\372\306\375\246}CU\306\237!\233:\356\247\376\240&U\031\011\356\007\372u\250\307\262\353\205<d\306"
-	"\342\227')\005j\266\011\256\277 \026\267MRXo\314\320\226\255m\234\331S\025\337\231_\207\036jm\355"
-	"\314\3248fc\374\360\241-3\257|\027\013\276o\034\233\333\366\353\320C\255\255\235\362t\323\274\274"
-	"\2271\255O\213k\251\362\305\077k\254\254\2535\213\213'b\262C\246T\326\323M\363Qt2s.\357\305Z\350<"
-	"\245\360\377\233q\015YWk\026\027O\304d\207L\251\254\247\233\346\243\350d.\323\222AS\352u\340cZ\134"
-	"\250h\012TS\024\374\306}\340W\356\203\347\033\265LV+\312}\220Z}\243}#\321Q,U\353\350\305\322\305"
-	"\273\334z\325\245\365\254d\366\317\303c)\346A\3426U\362\042S\205\266\274H\316S\335q\356U\2545\251"
-	"\212W\337,s\237\364a\231\373\304\233e\346If\077\206\263O|\353\036M\252b{M\334\034\217\3152\231\326"
-	"\247\305\205\247n\226\271O\3327\313\354\2239,\263O\372\260\314}\222b\325\002\273e\322\323\336G\340"
-	"W_\263\134\370\260\314<\361\017\274\253\370\016\267*\201S\024\234\003\277\321\021\271\337\033\330&"
-	")\2547R\302C\322\216\233\024f\315\334\277\361\320\226\255md\366T\305w<5\216\331\260\037>\264e\350i"
-	"\327`\222\224\302\014\261\011\243XRp\215*\276CH\220\007Y\235y\220/dUQ\134p\227\321\327\225np\325bm"
-	"\347H\240\226\310\237)mS\276\017\262:\362$\245\340\325\261\265\265\343\3227\134m8\025\252\260\355V"
-	"\012XU2\377c\262\026\015e\336\375\3249\217\306\276x\037\214k\274x\037\364\2329\377q\337/\276\007"
-	"\3275^|\017\342\260[)0\217\226$\224\373\200\343+I)\324\361\236\305\252\005\024\253\026P\305w\324"
-	"\217\026\314\0074\251\212\212\265\235\221@~\223\251\340Z\354\023\317U\216\022kF!\001/\272\271\004"
-	"\373M;u\256}\356p\223\266\035\003\352\377\377!\275d\344\243XRp\235\247N\352.\026\177\023\313dX\206"
-	"i\241\364\011";
+	"\025J1\22134\271\232\024I\016\266\333\027\025S\222\341\314\077\304\014;\344\034\316\262\243\377"
+	"\036\077a\261`\273\245X\012\2248+\314t\012c~\241\032\226\230/jr\0137b{K\277gl\253P\257y)\233\235@["
+	"\206\261\300\347\031\235\251\024\323I\276\350\245lvB\343\211M\034NY'\252=\243~m\364\035\315\336"
+	"\035\312G\210\371\277\007\357\215yN1~o\354\203\367\306\264\330\272\025\221\301\367\306\230\370\203"
+	"\367\206\233\320\177c\023:\314\330V\201\336\232$Gc\377=c[\005>\235\226_T\226\042.\277`\033\370\005"
+	"\377M\311\350\245\204\364\351\302\357/\216\0276\364\222\231q\215\352\374\2750\327\250\316\023z\311"
+	"p\221\346K\346\274\300OI\027a\016\244N\302:\3736\250\045\246$f\007\373\202\362EMn\250\224\236\016A"
+	"\255\273.{\320\246\316\3268\317\220NY'\256=3\007\356\327\306\334\231\0035/\364\015\362\021mo\011"
+	"\236\357\240M\375\027\0245\177G\037\320\347\031\246\324~\221w\260\324\333\242+\022\177G\265o\315Q"
+	"\037\322\320\320tF~\3207\372\270\321\213qnho\011\036hn-\035\302\336`s\371I\2771\327\250~\301Z\305"
+	"\016\352\031\3162\233\224`{5R\245\216^4\355d\366\327\315<\0245'~\372\314!~\34246r\3158Ks\343\336"
+	"\260|s\356d\323\314\271\343o\346Nf\337\206\261w\254\217\211\207\310\374C\276\3519\210fRm\045C3\231"
+	"\332\247\372\216gl\271W\042\366\315\336\231M3{'E\253:\331,\256\202M3\371\370\303\351\303\261k\246"
+	"\253\364\045\307\035o\232\231;~\007\367\235\322\134\004\232\372/\324]\227=\304\234\303\365H'\2566u"
+	"~\177qg\015\327#\235\240\207\024[\222\202\263\230\317\276\343\247\134\244\271\341\361\224\21347"
+	"\3367l\342\333 \333kU\307\333\324\266\006i.\223\235\262\252\271L\326\304\267\201\276\320\220Yq\301"
+	"S{xrL\034F\242\316\251\016\220\237\222~\227\0363Sz\314h\377\002-\205*\261\345\362\021b\316anE\330"
+	"\364\351\022\346V\304\304\331)\346S\223\007\223\262@:\365kc\356\360|\007mgr si\344\035\212\232\277"
+	"\303\007\352\347m\204\234z\077\253\300\224\332/\362\016&r\306\376\216\374\240oT\215\371\242&\360"
+	"\252-\203\324\3278\247\312\304K\016\351\323\2051IS\034t\235\207\204\021W1\324R\237\002\347\254\223"
+	">P\353\231>\240|\320/t,\005j\034\344\005z\326e\017\045;\332\232\323\301\304\017\237\350\042\241"
+	"\366\2559=\342*\006cv\227\344\350'\374\010O\023\077|\342\326]\227\035\367!\015\077\362\224$z\021"
+	"\2767\256I\313\374\336\360\326\212\2663L\251q\200\255_\370\211g\272`k\031\355-\301\326\312\007'"
+	"\226\202k\034\324\237\340=\234b\313E\302\201Z\267\0422@\256\213\371q\300b&\363\362\005\232\204\352"
+	"C\032\011\257{8\305\226\213\204\203\366)B\016\346\205\032q3\201\244\251\267E\327\240\3755\232\360|"
+	"f\236\353T\027\220\271\004\271H\363\320\2074l\275\305\242\276\203\346\045\207\347\222\231>\2441&-"
+	"\007\323\265\305\202\206\220\027t\351\036f\357\016g\331C,\245'z\231\042t\035\263\273$\207^\012\214"
+	"^\012\375\006\363\013I\3147\372\302\274\240\242U\375\206z\022\263Pc\276\250\011;\245H4\341^j\370"
+	"\314\027\376\256S].x!Z\300\244H\362\177\271o\3403&\201\315G\265\025\256S]n\314\205\363B\375\330d"
+	"\356\277P\367\370\305\015K\246>3\211'\211\231d\235\244h;s\017rA\257\275;J\027\262\314^I\255\266r"
+	"\337h[Q\215\343\367\210\253\030\356\027yG\177\230\203\373\202~lb\036\316\262#\3638=\330n)\226\0025"
+	"\353\004\223\037\340\301t\215\311\2657fH\313\332V\316\354\251F;3\0776\331D\333\322\231)\276\315"
+	"\306\330fCZf\036\371\032\325\371\336\260\257\246\353\217M6\321\266t\312\322Irx\2061\265O\365=\324"
+	"\370\223\177\332\330\270,\332\324w\036\367\311\2168ce-\235$oE&3gx\006m.\363\022\013\377\337\030"
+	"\023\217\313\242M}\347q\237\354\2103V\326\322I\362Vd2\273J\311 )\365:\3606\325wT$9\252_\370\211"
+	"\373\300\217\334\007\317\033j\231,Z\204{#\265\332J\333J\274#\017U\352\350E\323\316\033N\275Jh=\013"
+	"\231\375u3\017E\315\211\237>s\210\237\264\346\020s\236b\206s\257Q\333\037\274\3307\367No\232\271w"
+	"\374\315\334\311\354\3330\366\216O\335\374\017\326\307\304\315\360\370&S\373T\337\361\224o\356\235"
+	"\266o\366\316l\232\331;\275i\346\336I\321\252\216M3\371\350\303\361\243/9\356x\323\314\334\361;<k"
+	"\2643\234\352\201\277pv\374D\233\347~m\240kL\256\275\221\342\3461\235q\213\205Y2\367\037<\244em+"
+	"\231=\325hg<\305\267\331\260m6\244e\370\020gR,\205\031Q'\214\242I\300\304k\2643\370And1\346F~\042"
+	"\255\202|\207k\034}Y\350\006{-\332\316\234\003\265D~\317\330V\341{!\213!K\261\024\274\030\326\266t"
+	"\134\372\212\253\016\243\134\004\326\263\226\002Z\205\314\220>]\230,E\134\230g\277\310\234[c\037"
+	"\2747\306\304\037\2747z\311\234\220>]\270\317\007\337\215k\342\017\276\03318k)0\267\226\016\341"
+	"\336`\373\231b)\324\366\234E\253:\024\255\352P\243\235Q\337\2323/\360\007\025mg\346@v\212S\300\244"
+	"\350+\236K\334\212/\031\371\001\017\272\331\301\276\321F]\226>\317p\212m\335\006\324\377\375Kz\311"
+	"\310F\321$`2/2\251kT\377\207h&C3Lu\241/\324\377\263,q+\016";
 /* -- end -- */
 
-/* The symbol of a canonical code at bit POS of sc_pk (low bits first). */
-static unsigned sc_sym(unsigned *pos, const unsigned char *count, const unsigned char *sym)
+/* The symbol of a canonical code (CODE: its 12 counts, then its symbols)
+ * at bit POS of sc_pk (low bits first). */
+static unsigned sc_sym(unsigned *pos, const unsigned char *code)
 {
-	unsigned code = 0, first = 0;
+	const unsigned char *sym = code + 12;
+	unsigned d = 0, p = *pos;               /* d: the code so far less the first of its length */
 
-	for (int l = 0; l < 12; l++, ++*pos) {
-		code |= sc_pk[*pos >> 3] >> (*pos & 7) & 1;
-		if (code - first < count[l])
-			return ++*pos, sym[code - first];
-		sym += count[l];
-		first = (first + count[l]) << 1;
-		code <<= 1;
+	for (;; code++) {                       /* (the unit tests decode every name: no code is longer) */
+		d += sc_pk[p >> 3] >> (p & 7) & 1;
+		p++;
+		if (d < *code)
+			break;
+		sym += *code;
+		d = (d - *code) << 1;
 	}
-	return 0;
+	*pos = p;
+	return sym[d];
 }
 
+#define X(name, tag, rule) _Static_assert(sizeof #name <= 40, #name ": longer than sc_next's buffer");
+NSRUN_SYSCALLS(X)
+#undef X
 /* The name after the one in NAME (at bit POS of sc_pk) into NAME. */
 static void sc_next(unsigned *pos, char name[40])
 {
-	unsigned p = sc_sym(pos, sc_pcount, sc_psym), c;
+	char *q = name + sc_sym(pos, sc_pcode);
+	unsigned c;
 
-	while (p < 32 && (c = sc_sym(pos, sc_ccount, sc_csym)))
+	while ((c = sc_sym(pos, sc_ccode)))     /* (each name fits: asserted above) */
 		if (c < 128)
-			name[p++] = (char)c;
+			*q++ = (char)c;
 		else
-			p = (unsigned)(stpcpy(name + p, sc_tok[c - 128]) - name);
-	name[p] = 0;
+			q = stpcpy(q, sc_tok + c - 128);
+	*q = 0;
 }
 
 /* This build's number of each row, less SC_NR0 (mips o32's __NR_Linux), in
@@ -1120,19 +1128,23 @@ static const uint64_t sc_hi[8] = {
 };
 
 /* Row I's number on this arch less SC_NR0, 511 when it has none. */
-static int sc_v(int i)
+static unsigned sc_v(unsigned i)
 {
-	return sc_lo[i] | (int)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
+	return sc_lo[i] | (unsigned)(sc_hi[i >> 6] >> (i & 63) & 1) << 8;
 }
 
 /* Row I's number on this arch, or -1. */
 static inline int sc_nr(int i)
 {
-	return sc_v(i) == 511 ? -1 : sc_v(i) + SC_NR0;
+	return sc_v(i) == 511 ? -1 : (int)sc_v(i) + SC_NR0;
 }
 
-/* The default profile: the rows with a rule. */
-enum { R_DENY = 1, R_ENOSYS, R_CLONE, R_PERS, R_UNSHARE, R_CAP = 64 };       /* R_CAP + CAP_N */
+/* The default profile: the rows with a rule, each rule in 4 bits: a
+ * capability's is CAP_N + R_CAP (R_CAPS and up). */
+enum { R_DENY = 1, R_ENOSYS, R_CLONE, R_PERS, R_UNSHARE, R_CAPS, R_CAP = -10 };
+_Static_assert(CAP_SYS_MODULE + R_CAP >= R_CAPS && CAP_SYS_CHROOT + R_CAP >= R_CAPS && CAP_SYS_PTRACE + R_CAP >= R_CAPS &&
+	       CAP_SYS_ADMIN + R_CAP >= R_CAPS && CAP_SYS_TIME + R_CAP < 16, "a rule is 4 bits");
+#if NSRUN_UNIT
 #define SC_RULE__(sc)
 #define SC_RULE_DENY(sc) SC_DROW(sc, R_DENY)
 #define SC_RULE_CLONE(sc) SC_DROW(sc, R_CLONE)
@@ -1144,16 +1156,17 @@ enum { R_DENY = 1, R_ENOSYS, R_CLONE, R_PERS, R_UNSHARE, R_CAP = 64 };       /* 
 #define SC_RULE_CAP_SYS_PTRACE(sc) SC_DROW(sc, R_CAP + CAP_SYS_PTRACE)
 #define SC_RULE_CAP_SYS_TIME(sc) SC_DROW(sc, R_CAP + CAP_SYS_TIME)
 #define SC_RULE_CAP_SYS_MODULE(sc) SC_DROW(sc, R_CAP + CAP_SYS_MODULE)
-/* Each row of it in 16 bits: the row (9 bits), the rule (7). */
+/* For the tests, each row of it in 16 bits: the row (9 bits), the rule;
+ * nsrun carries it as sc_dflt (in the block `build/unit --sc-names` writes). */
 #define SC_DROW(sc, rule) (sc) | (rule) << 9,
 #define SC_DSC(d) ((d) & 511)
 #define SC_DRULE(d) ((d) >> 9)
-_Static_assert(R_CAP + CAP_LAST_CAP < 128 && SC__N <= 512, "sc_default's rows are 16 bits");
 static const unsigned short sc_default[] = {
 #define X(name, tag, rule) SC_RULE_##rule(SC_##name)
 	NSRUN_SYSCALLS(X)
 #undef X
 };
+#endif
 
 #if NSRUN_DOCS
 /* For the README (tests/schema.c): the arches of each row, and why each
@@ -1188,18 +1201,25 @@ static const struct { const char *names, *why; } sc_docs[] = {
 };
 #endif
 
-/* The row of syscall NAME, or -1. */
-static int sc_index(const char *name)
+/* The row of NAME among the first N of sc_pk's names (its last,
+ * "@default", is row SC__N), or -1. */
+static int sc_find(const char *name, unsigned n)
 {
 	char s[40];
 	unsigned pos = 0;
 
-	for (int i = 0; i < SC__N; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		sc_next(&pos, s);
 		if (!strcmp(s, name))
-			return i;
+			return (int)i;
 	}
 	return -1;
+}
+
+/* The row of syscall NAME, or -1. */
+static int sc_index(const char *name)
+{
+	return sc_find(name, SC__N);
 }
 
 /* What the program does with one number: an entry of sc_acts (A_DFLT, in
@@ -1228,6 +1248,16 @@ static const struct sc_iv sc_far[] = {
 #endif
 };
 #define SC_NFAR (int)(sizeof sc_far / sizeof sc_far[0])
+#ifdef __X32_SYSCALL_BIT
+#define SC_X32 1
+#else
+#define SC_X32 0
+#endif
+#ifdef __ARM_NR_BASE
+#define SC_ARM_FAR 1
+#else
+#define SC_ARM_FAR 0
+#endif
 
 #define SC_ARG0 (offsetof(struct seccomp_data, args) + 4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
 #define SC_I(code, jt, jf, k) { BPF_##code, jt, jf, k }
@@ -1267,14 +1297,15 @@ _Static_assert(SC_ROOM <= BPF_MAXINSNS, "the program fits the kernel's limit");
  * down to its start); the actions at ACTS.  Returns its first instruction
  * (of one interval: its action's).  A target too far for a jt or jf goes
  * through a JA right after the JGE. */
-static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, int lo, int hi, int acts)
+static int sc_tree(struct sock_filter *f, int *at, const struct sc_iv *iv, unsigned lo, unsigned hi, int acts)
 {
-	int mid = (lo + hi + 1) / 2, t[2];
+	unsigned mid = (lo + hi + 1) >> 1;
+	int t[2];
 
 	if (lo == hi)
 		return acts + sc_at[iv[lo].act];
-	t[0] = sc_tree(f, at, iv, mid, hi, acts);
-	t[1] = sc_tree(f, at, iv, lo, mid - 1, acts);
+	for (int j = 0; j < 2; j++)             /* the right half, then the left */
+		t[j] = sc_tree(f, at, iv, j ? lo : mid, j ? mid - 1 : hi, acts);
 	for (int j = 0; j < 2; j++)
 		if (t[j] - *at > 250) {
 			--*at;
@@ -1300,17 +1331,17 @@ static void sc_actions(const struct cfg *c, unsigned char *by_nr, unsigned char 
 	const struct seccomp_cfg *s = &c->sc;
 
 	memset(by_nr, dflt, 512);
-	for (size_t i = 0; (s->mode == SCM_DEFAULT || SC_IN(s, SC__N)) && i < sizeof sc_default / sizeof sc_default[0]; i++) {
-		int r = SC_DRULE(sc_default[i]);
+	for (int i = 0, row = -1; (s->mode == SCM_DEFAULT || SC_IN(s, SC__N)) && i < (int)sizeof sc_dflt; i++) {
+		int r = sc_dflt[i] >> 4;
 		unsigned char a = (unsigned char)r;     /* R_DENY R_ENOSYS R_CLONE R_PERS: their actions */
 
-		if (r >= R_CAP)
-			a = c->proc.caps >> (r - R_CAP) & 1 ? A_ALLOW : A_ERRNO;
-		else if (r == R_UNSHARE)
-			a = c->proc.caps >> CAP_SYS_ADMIN & 1 ? A_NEWUSER : A_ERRNO;
-		by_nr[sc_v(SC_DSC(sc_default[i]))] = a;
+		row += (sc_dflt[i] & 15) + 1;
+		if (r >= R_UNSHARE)             /* unshare: CLONE_NEWUSER refused with CAP_SYS_ADMIN */
+			a = !(c->proc.caps >> (r == R_UNSHARE ? CAP_SYS_ADMIN : r - R_CAP) & 1) ? A_ERRNO :
+			    r == R_UNSHARE ? A_NEWUSER : A_ALLOW;
+		by_nr[sc_v(row)] = a;           /* (0, a step of 16 rows: A_ALLOW, as it is) */
 	}
-	for (int i = 0; i < SC__N; i++)
+	for (unsigned i = 0; i < SC__N; i++)
 		if (SC_IN(s, i))
 			by_nr[sc_v(i)] = s->mode == SCM_ALLOW ? A_ALLOW : A_ERRNO;
 	if (WITH_OCI && s->mode == SCM_OCI)     /* an OCI profile's: read by p_osc */
@@ -1330,7 +1361,8 @@ static void sc_build(struct cfg *c)
 	unsigned char by_nr[512], dflt = c->sc.mode == SCM_ALLOW ? A_ERRNO : WITH_OCI ? c->sc.dflt : A_ALLOW;
 	struct sc_iv iv[512 + SC_NFAR];
 	struct sock_filter *f = sc_prog;
-	int k = 0, at = SC_ROOM - SC_NACTS;
+	int at = SC_ROOM - SC_NACTS;
+	size_t k = 0;
 
 	if (!WITH_SECCOMP || c->sc.mode == SCM_NONE)
 		return;
@@ -1338,11 +1370,14 @@ static void sc_build(struct cfg *c)
 	for (int v = 0; v < 512 + SC_NFAR; v++) {       /* the intervals: where the action changes */
 		struct sc_iv n = v < 512 ? (struct sc_iv){ (uint32_t)v + SC_NR0, by_nr[v] } : sc_far[v - 512];
 
-		n.act = n.act == A_DFLT ? dflt : n.act;
+		if (SC_ARM_FAR)                 /* (by_nr has no A_DFLT, only arm's sc_far) */
+			n.act = n.act == A_DFLT ? dflt : n.act;
 		if (!k || n.act != iv[k - 1].act)
 			iv[k++] = n;
 	}
-	if (k == 1)                             /* one interval: a JGE with both ways to it */
+	/* One interval: a JGE with both ways to it.  (Never on x86_64 without
+	 * OCI profiles: x32's A_KILL, no other number's action, ends another.) */
+	if ((WITH_OCI || !SC_X32) && k == 1)
 		iv[k++] = iv[0];
 	memcpy(f + at, sc_acts, sizeof sc_acts);
 	f[at + sc_at[A_ERRNO]].k |= (uint32_t)c->sc.err & SECCOMP_RET_DATA;
@@ -1357,15 +1392,17 @@ static void sc_build(struct cfg *c)
 
 /* The app's filter (become_app): seccomp(2), or prctl before 3.17; with
  * no_new_privs at the end (LATE), else while CAP_SYS_ADMIN is held. */
+_Static_assert(offsetof(struct proc_cfg, filter) - offsetof(struct proc_cfg, filter_len) == offsetof(struct sock_fprog, filter) &&
+	       offsetof(struct sock_fprog, len) == 0, "proc_cfg's program is a struct sock_fprog");
 static int sc_load(const struct proc_cfg *p, int late)
 {
-	struct sock_fprog prog = { p->filter_len, (struct sock_filter *)p->filter };
+	const void *prog = &p->filter_len;      /* (struct sock_fprog) */
 
 	if (!WITH_SECCOMP || !p->filter || p->no_new_privs != late || (step(S_app_seccomp) == 0 &&
-	    (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ||
-	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0))))
+	    (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) == 0 ||
+	     (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) == 0))))
 		return 0;
-	return fail("load the seccomp filter");
+	return fail("seccomp");                 /* (prctl PR_SET_SECCOMP where it has none) */
 }
 
 /* ==[ 4. config ]==========================================================
@@ -3193,15 +3230,18 @@ static int p_seccomp(const struct ctx *x, const cJSON *v, const char *name, cons
 
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	if ((v->type & 0xff) == cJSON_Object)
-		return p_object(x, v, name, f, out) < 0 ? -1 : s->mode == SCM_DEFAULT ? cfg_err(x, v, 0, name, SC_ONE_LIST) : 0;
+	if ((v->type & 0xff) == cJSON_Object) {
+		int r = p_object(x, v, name, f, out);
+
+		return r < 0 || s->mode != SCM_DEFAULT ? r : cfg_err(x, v, 0, name, SC_ONE_LIST);
+	}
 	return cfg_word(x, v, name, "\"default\", \"none\" or an object", (int *)&s->mode);   /* SCM_DEFAULT SCM_NONE */
 }
 
 /* A name of seccomp.deny: its row, "@default" SC__N. */
 static int sc_index_deny(const char *name)
 {
-	return strcmp(name, "@default") ? sc_index(name) : SC__N;
+	return sc_find(name, SC__N + 1);
 }
 
 static int p_sc_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
@@ -3225,7 +3265,7 @@ static int p_sc_list(const struct ctx *x, const cJSON *v, const char *name, cons
 	if (s->mode != SCM_DEFAULT)
 		return cfg_err(x, v, 1, name, SC_ONE_LIST);
 	s->mode = f->arg;
-	return cfg_each(x, v, name, f, out, p_sc_elem) < 0 ? -1 : 0;
+	return cfg_each(x, v, name, f, out, p_sc_elem);         /* (its count: a row's parser fails below 0) */
 }
 
 /* The errno names seccomp.errno takes (or a number), and their values. */
@@ -3237,17 +3277,16 @@ static const unsigned char sc_errno_v[] = {
 
 static int p_sc_errno(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	int64_t n;
 	int i;
 
 	(void)f;
 	if (!WITH_SECCOMP)                      /* (compiled out: never called) */
 		return -1;
-	if (cJSON_IsNumber(v))
-		return cfg_int(x, v, name, 1, 4095, &n) < 0 ? -1 : (*(int *)out = (int)n, 0);
-	if (cfg_word(x, v, name, SC_ERRNOS " or a number from 1 to 4095", &i) < 0)
+	if ((v->type & 0xff) == cJSON_Number)
+		return cfg_int(x, v, name, 1, 4095, out);
+	if (cfg_word(x, v, name, SC_ERRNOS " or a number", &i) < 0)      /* (a number: cfg_int says 1-4095) */
 		return -1;
-	*(int *)out = sc_errno_v[i];
+	*(int64_t *)out = sc_errno_v[i];
 	return 0;
 }
 
@@ -3874,7 +3913,7 @@ static int p_osc_act(const struct ctx *x, const cJSON *o, const char *k, const c
 	if (e == ENOSYS)
 		return A_ENOSYS;
 	if (s->err < 0)
-		s->err = (int)e;
+		s->err = e;
 	return s->err == e ? A_ERRNO : cfg_err(x, a ? a : o, 0, fn, "a second errno besides ENOSYS is not supported");
 }
 

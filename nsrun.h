@@ -306,8 +306,10 @@ struct proc_cfg {                       /* "process" */
 	uint64_t icaps, acaps;          /* OCI: the inheritable and ambient sets (within caps) */
 	uint32_t groups[NSRUN_GROUPS_MAX]; /* OCI: process.user.additionalGids */
 	int n_groups;
-	const void *filter;             /* the seccomp program (struct sock_filter), or NULL */
-	unsigned short filter_len;      /* its instructions */
+	struct {                        /* the seccomp program, laid out as struct sock_fprog: */
+		unsigned short filter_len;      /* its instructions */
+		const void *filter;             /* (struct sock_filter), or NULL */
+	};
 	int wait_all;                   /* process.wait "all": init waits for every process */
 };
 
@@ -338,7 +340,7 @@ enum seccomp_mode { SCM_DEFAULT, SCM_NONE, SCM_DENY, SCM_ALLOW, SCM_OCI };
 
 struct seccomp_cfg {                    /* "seccomp" */
 	enum seccomp_mode mode;
-	int err;                        /* the errno of a refused call; default EPERM */
+	int64_t err;                    /* the errno of a refused call; default EPERM */
 	uint64_t bits[NSRUN_SYSCALLS_MAX / 64 + 1];     /* rows of nsrun.c's syscall table, "@default": SC_IN, SC_ADD */
 	/* SCM_OCI (linux.seccomp): each number's action, the default's, the
 	 * personality values allowed (bits: 0, 8, 0xffffffff), clone's and

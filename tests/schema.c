@@ -201,7 +201,7 @@ static int sc_readme(void)
 			if (strchr(tag, "xarm"[a]) && strcmp(tag, "none"))
 				snprintf(arches + strlen(arches), sizeof arches - strlen(arches), "%s%s", *arches ? " " : "",
 					 arch[a]);
-		if (rule >= R_CAP)
+		if (rule >= R_CAPS)
 			snprintf(when, sizeof when, "without `CAP_%s`", cap_name(rule - R_CAP));
 		else
 			snprintf(when, sizeof when, "%s", rule == R_DENY ? "always" : rule == R_CLONE ?

@@ -2075,7 +2075,7 @@ static void test_version(void)
 /* The table's names, each ended by a NUL (what nsrun's sc_pk packs). */
 static const char sc_plain[] =
 #define X(name, tag, rule) #name "\0"
-	NSRUN_SYSCALLS(X);
+	NSRUN_SYSCALLS(X) "@default";
 #undef X
 
 /* A canonical Huffman code over symbols 0..N-1: COUNT[l] codes of length
@@ -2130,7 +2130,7 @@ static int huff_make(const unsigned *freq, int n, struct huff *h)
 
 /* sc_pk and its two codes from sc_plain: per name the length it shares
  * with the one before (code P), the rest and a NUL (code C: characters, or
- * the longest piece of sc_tok that fits, as 128 + its index).  OUT has at
+ * the longest piece of sc_tok that fits, as 128 + its offset).  OUT has at
  * least 4096 bytes; the count of them, or -1 with WHY. */
 static int sc_pack(unsigned char *out, struct huff *p, struct huff *c, char *why, size_t whylen)
 {
@@ -2140,7 +2140,7 @@ static int sc_pack(unsigned char *out, struct huff *p, struct huff *c, char *why
 	for (int pass = 0; pass < 2; pass++) {
 		const char *n = sc_plain, *prev = "";
 
-		for (int i = 0; i < SC__N; prev = n, n += strlen(n) + 1, i++) {
+		for (int i = 0; i <= SC__N; prev = n, n += strlen(n) + 1, i++) {
 			unsigned k = 0;
 
 			while (n[k] && n[k] == prev[k])
@@ -2157,9 +2157,9 @@ static int sc_pack(unsigned char *out, struct huff *p, struct huff *c, char *why
 					int best = 1, t = 0;
 
 					s = (unsigned char)n[at];
-					for (; t < (int)(sizeof sc_tok / sizeof sc_tok[0]); t++)
-						if (!strncmp(sc_tok[t], n + at, strlen(sc_tok[t])) && (int)strlen(sc_tok[t]) > best)
-							best = (int)strlen(sc_tok[t]), s = 128 + (unsigned)t;
+					for (; t < (int)sizeof sc_tok - 1; t += (int)strlen(sc_tok + t) + 1)
+						if (!strncmp(sc_tok + t, n + at, strlen(sc_tok + t)) && (int)strlen(sc_tok + t) > best)
+							best = (int)strlen(sc_tok + t), s = 128 + (unsigned)t;
 					end = at + best > (int)strlen(n);
 					at += best;
 				}
@@ -2187,6 +2187,24 @@ static void print_bytes(const char *decl, const unsigned char *b, int n)
 	printf("\n};\n");
 }
 
+/* sc_dflt from sc_default: a byte per row with a rule, the rule in the
+ * high 4 bits, the rows from the one before less 1 in the low 4 (a byte
+ * of rule 0 for each 16 more).  OUT has at least 256 bytes; the count. */
+static int sc_pack_dflt(unsigned char *out)
+{
+	int n = 0, prev = -1;
+
+	for (size_t r = 0; r < sizeof sc_default / sizeof sc_default[0]; r++) {
+		int row = SC_DSC(sc_default[r]), rule = SC_DRULE(sc_default[r]);
+
+		for (; row - prev > 16; prev += 16)
+			out[n++] = 15;
+		out[n++] = (unsigned char)(rule << 4 | (row - prev - 1));
+		prev = row;
+	}
+	return n;
+}
+
 /* build/unit --sc-names: the block of nsrun.c between its marker lines. */
 static int print_sc_names(void)
 {
@@ -2199,10 +2217,12 @@ static int print_sc_names(void)
 		fprintf(stderr, "unit: %s\n", why);
 		return 1;
 	}
-	print_bytes("static const unsigned char sc_pcount[12]", p.count, 12);
-	print_bytes("static const unsigned char sc_psym[]", p.sym, p.nsym);
-	print_bytes("static const unsigned char sc_ccount[12]", c.count, 12);
-	print_bytes("static const unsigned char sc_csym[]", c.sym, c.nsym);
+	memcpy(pk, p.count, 12), memcpy(pk + 12, p.sym, (size_t)p.nsym);
+	print_bytes("static const unsigned char sc_pcode[]", pk, 12 + p.nsym);
+	memcpy(pk, c.count, 12), memcpy(pk + 12, c.sym, (size_t)c.nsym);
+	print_bytes("static const unsigned char sc_ccode[]", pk, 12 + c.nsym);
+	print_bytes("static const unsigned char sc_dflt[]", pk, sc_pack_dflt(pk));
+	n = sc_pack(pk, &p, &c, why, sizeof why);
 	printf("static const unsigned char sc_pk[] =\n");
 	for (int i = 0; i < n; i++) {
 		char t[8];
@@ -2293,16 +2313,19 @@ static void test_sc_names(void)
 	int len = sc_pack(pk, &p, &c, why, sizeof why);
 
 	if (len >= 0 && (len + 1 != (int)sizeof sc_pk || memcmp(pk, sc_pk, (size_t)len + 1) ||
-			 memcmp(p.count, sc_pcount, 12) || memcmp(c.count, sc_ccount, 12) ||
-			 p.nsym != (int)sizeof sc_psym || memcmp(p.sym, sc_psym, sizeof sc_psym) ||
-			 c.nsym != (int)sizeof sc_csym || memcmp(c.sym, sc_csym, sizeof sc_csym)))
+			 memcmp(p.count, sc_pcode, 12) || memcmp(c.count, sc_ccode, 12) ||
+			 12 + p.nsym != (int)sizeof sc_pcode || memcmp(p.sym, sc_pcode + 12, (size_t)p.nsym) ||
+			 12 + c.nsym != (int)sizeof sc_ccode || memcmp(c.sym, sc_ccode + 12, (size_t)c.nsym)))
 		snprintf(why, sizeof why, "nsrun.c's packed names are not the table's (%d bytes, want %d): "
 			 "put `build/unit --sc-names` between its marker lines", (int)sizeof sc_pk - 1, len);
-	for (int i = 0; i < SC__N && !*why; i++, n += strlen(n) + 1) {
+	if (!*why && (sc_pack_dflt(pk) != (int)sizeof sc_dflt || memcmp(pk, sc_dflt, sizeof sc_dflt)))
+		snprintf(why, sizeof why, "nsrun.c's sc_dflt is not the table's default rows: "
+			 "put `build/unit --sc-names` between its marker lines");
+	for (int i = 0; i <= SC__N && !*why; i++, n += strlen(n) + 1) {      /* "@default" last */
 		sc_next(&pos, s);
 		if (strcmp(s, n))
 			snprintf(why, sizeof why, "row %d: %s, want %s", i, s, n);
-		else if (sc_index(n) != i)
+		else if (sc_index(n) != (i < SC__N ? i : -1) || sc_index_deny(n) != i)
 			snprintf(why, sizeof why, "sc_index(%s): %d, want %d", n, sc_index(n), i);
 	}
 	if (!*why && (sc_index("kexec_lod") != -1 || sc_index("") != -1 || sc_index("writev_") != -1))
@@ -2395,7 +2418,7 @@ static void test_seccomp_program(const char *caps, uint64_t capmask)
 				int rule = SC_DRULE(sc_default[r]);
 
 				want = rule == R_DENY ? eperm : rule == R_ENOSYS ? enosys :
-				       rule >= R_CAP ? (capmask >> (rule - R_CAP) & 1 ? SECCOMP_RET_ALLOW : eperm) :
+				       rule >= R_CAPS ? (capmask >> (rule - R_CAP) & 1 ? SECCOMP_RET_ALLOW : eperm) :
 				       rule == R_UNSHARE && !(capmask >> CAP_SYS_ADMIN & 1) ? eperm : SECCOMP_RET_ALLOW;
 				if (rule == R_CLONE || rule == R_UNSHARE) {
 					got = sc_verdict(&c, SC_AUDIT_ARCH, nr, CLONE_NEWUSER | SIGCHLD);

@@ -1996,6 +1996,7 @@ static const char *ns_name(unsigned bit)
 	return ns_names[__builtin_ctz(bit)];
 }
 
+__attribute__((noinline))
 static const char *row_leaf(const struct field *f)
 {
 	const char *dot = strrchr(fpath(f), '.');
@@ -3593,7 +3594,7 @@ static int p_orlimit(const struct ctx *x, const cJSON *e, const char *name, cons
 	int k;
 
 	(void)f;
-	if (!cJSON_IsObject(e) || !t || !s || !h || rlim_value(x, s, &l->soft) < 0 || rlim_value(x, h, &l->hard) < 0)
+	if (!t || !s || !h || rlim_value(x, s, &l->soft) < 0 || rlim_value(x, h, &l->hard) < 0)
 		return cfg_err(x, e, 0, name, "expected {type, soft, hard}");
 	for (k = 0; !strncmp(ts, "RLIMIT_", 7) && k < 15 && ts[7 + k]; k++)
 		lc[k] = ts[7 + k] | 32;         /* RLIMIT_NOFILE: nofile */
@@ -8141,7 +8142,7 @@ static void child_main(struct run *r, const sigset_t *mask)
 		read_small("/proc/self/stat", self, sizeof self);      /* "PID (comm..." */
 		g_oci.pid = (pid_t)scan_num(self, NULL, 10);
 		if (g_oci.mnt && setns(g_oci.mnt, CLONE_NEWNS) < 0)
-			fail("join the mount namespace %s", r->c->oci.ns_path[1]), child_die(r);
+			fail("join the %s namespace %s", ns_names[1], r->c->oci.ns_path[1]), child_die(r);
 	}
 	if ((!r->own_ns && img_root(r) < 0) || ns_setup(r) < 0)
 		child_die(r);
@@ -8895,6 +8896,7 @@ struct ostate {
 
 /* Is option O (--format, --log-format) "json"?  (Their values: json or
  * text/table, the default.) */
+__attribute__((noinline))
 static int oci_json(int o)
 {
 	return g_oci.opt[o] && *g_oci.opt[o] == 'j';
@@ -9169,6 +9171,7 @@ static int oci_procs(struct ostate *s, pid_t *pids, int max)
 }
 
 /* Until PID has exited (a zombie counts), at most 10 s. */
+__attribute__((noinline))
 static void oci_reap_wait(pid_t pid)
 {
 	unsigned long long t;
@@ -9401,10 +9404,9 @@ static int oci_exec(struct ostate *s)
 	g_oci_parse = 2;
 	if (oci_alive(s) < 0 || cfg_load(g_oci.opt[O_PROCESS], &c) < 0)
 		return -1;
-	strfmt(f, sizeof f, "%s/config.json", g_oci.dir);      /* the container's seccomp filter, for this process too */
-	g_oci_parse = 1;
-	if (access(f, F_OK) == 0) {
-		if (cfg_load(f, &cc) < 0)
+	g_oci_parse = 1;                        /* the container's seccomp filter, for this process too */
+	if (access(oci_file("config.json"), F_OK) == 0) {
+		if (cfg_load(oci_file("config.json"), &cc) < 0)
 			return -1;
 		c.proc.filter = cc.proc.filter, c.proc.filter_len = cc.proc.filter_len;
 	}
@@ -9583,7 +9585,8 @@ static int oci_main(int argc, char **argv)
 		rc = oci_create(k == OV_RUN, !!g_oci.opt[O_DETACH]);
 		break;
 	case OV_START:
-		rc = oci_load(&s) < 0 ? -1 : oci_start(&s);
+	case OV_DELETE:
+		rc = oci_load(&s) < 0 ? -1 : k == OV_START ? oci_start(&s) : oci_delete(&s, !!g_oci.opt[O_FORCE]);
 		break;
 	case OV_STATE:
 		if ((rc = oci_load(&s)) == 0)
@@ -9596,9 +9599,6 @@ static int oci_main(int argc, char **argv)
 		for (i = 0, na = g_oci.opt[O_ALL] ? oci_procs(&s, pids, 1024) : (pids[0] = s.pid, 1); i < na; i++)
 			if (kill(pids[i], n) < 0 && (!i || errno != ESRCH))
 				rc = fail("kill pid %d", (int)pids[i]);
-		break;
-	case OV_DELETE:
-		rc = oci_load(&s) < 0 ? -1 : oci_delete(&s, !!g_oci.opt[O_FORCE]);
 		break;
 	case OV_EXEC:
 		rc = oci_exec(&s);

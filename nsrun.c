@@ -3742,13 +3742,15 @@ static int p_ocg(const struct ctx *x, const cJSON *v, const char *name, const st
 	cJSON *n = (cJSON *)v;
 	char num[48], *vs = v->valuestring;
 	uint64_t mag, per = 100000;
+	int64_t t;
 	int neg, rc, type = v->type;
 
 	if (cJSON_IsNumber(v)) {
-		if (js_integer(x, v, &neg, &mag) < 0)
-			return cfg_err(x, v, 0, name, "expected an integer");
-		if (neg || mag == 0 || (k->kind == CG_WEIGHT && mag == 1024))
+		if (cfg_int(x, v, name, INT64_MIN, INT64_MAX, &t) < 0)
+			return -1;
+		if (t <= 0 || (k->kind == CG_WEIGHT && t == 1024))
 			return 0;               /* no limit */
+		mag = (uint64_t)t;
 		if (k->kind == CG_WEIGHT)       /* shares 2..262144 -> weight 1..10000 */
 			mag = 1 + ((mag < 2 ? 0 : mag > 262144 ? 262142 : mag - 2) * 9999) / 262142;
 		if (f->arg == CGK_memory_swap_max) {    /* memory + swap: the swap above memory.limit */

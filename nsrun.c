@@ -1924,7 +1924,7 @@ struct field {
 	X(capabilities, "capabilities") X(capabilities_bounding, "capabilities.bounding") \
 	X(capabilities_inheritable, "capabilities.inheritable") \
 	X(capabilities_ambient, "capabilities.ambient") X(noNewPrivileges, "noNewPrivileges") \
-	X(oomScoreAdj, "oomScoreAdj") X(rlimits, "rlimits") X(ociVersion, "ociVersion") X(linux, "linux") \
+	X(major, "major") X(minor, "minor") X(fileMode, "fileMode") X(uid, "uid") X(gid, "gid") X(oomScoreAdj, "oomScoreAdj") X(rlimits, "rlimits") X(ociVersion, "ociVersion") X(linux, "linux") \
 	X(root_readonly, "root.readonly") X(hooks, "hooks") X(annotations, "annotations")
 #define X(id, s) char f_##id[sizeof s];
 #define X_CG(k, f, ctl, kind) char f_cgroup_##k[sizeof "cgroup." #k];
@@ -3562,12 +3562,13 @@ static int p_ociver(const struct ctx *x, const cJSON *v, const char *name, const
 	return 0;
 }
 
-/* uid, gid (ARG 0); umask (ARG 1): 32-bit fields. */
+/* uid, gid, a device's major and minor (ARG 0); umask (ARG 1); a device's
+ * fileMode (ARG 2): 32-bit fields. */
 static int p_oid(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	int64_t t;
 
-	if (cfg_int(x, v, name, 0, f->arg ? 0777 : 4294967294LL, &t) < 0)
+	if (cfg_int(x, v, name, 0, f->arg == 2 ? 07777 : f->arg ? 0777 : 4294967294LL, &t) < 0)
 		return -1;
 	*(uint32_t *)out = (uint32_t)t;
 	return 0;
@@ -3635,7 +3636,7 @@ static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, c
 }
 
 /* The objects read by their own rows (oci_sub: oci_subs[OS_X]). */
-enum { OS_LINUX, OS_RESOURCES, OS_PROCESS, OS_MOUNT, OS_HOOK };
+enum { OS_LINUX, OS_RESOURCES, OS_PROCESS, OS_MOUNT, OS_HOOK, OS_DEV };
 static int oci_sub(const struct ctx *x, const cJSON *v, const char *name, int k, void *base);
 
 /* mounts[]: proc, sysfs, devpts, mqueue and cgroup at their usual places,
@@ -3806,28 +3807,19 @@ static int p_oprop(const struct ctx *x, const cJSON *v, const char *name, const 
 	return *(unsigned *)out = fl[i], 0;
 }
 
-/* linux.devices[]: {path, type c|u|b|p, major, minor, fileMode, uid, gid}. */
+/* linux.devices[]: {path, type c|u|b|p, major, minor, fileMode, uid, gid}, by
+ * their rows (oci_dev_rows); the type checked here. */
 static int p_odev(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
-	static const char keys[] = "major\0minor\0fileMode\0uid\0gid\0";     /* struct oci_dev's order */
 	struct oci_dev *d = (struct oci_dev *)out + i;
-	uint32_t *n = &d->major;
 	char fn[160];
-	const cJSON *v = js_member(e, "path", fn, sizeof fn, name);
-	int64_t t;
+	const cJSON *v = js_member(e, "type", fn, sizeof fn, name);
 
 	(void)f;
 	d->mode = 0666;
-	if (!v || cfg_abspath(x, v, fn, &d->path) < 0)
-		return v ? -1 : cfg_err(x, e, 0, fn, "missing (an absolute path)");
-	for (const char *k = keys; *k; k += strlen(k) + 1, n++)
-		if ((v = js_member(e, k, fn, sizeof fn, name))) {
-			if (cfg_int(x, v, fn, 0, *k == 'f' ? 07777 : 4294967294LL, &t) < 0)
-				return -1;
-			*n = (uint32_t)t;
-		}
-	if (!(v = js_member(e, "type", fn, sizeof fn, name)) || cfg_string(x, v, fn, &d->type) < 0 ||
-	    !strchr("cubp", *d->type) || d->type[1])
+	if (oci_sub(x, e, name, OS_DEV, d) < 0)
+		return -1;
+	if (!d->type || !*d->type || !strchr("cubp", *d->type) || d->type[1])
 		return cfg_err(x, v ? v : e, 0, fn, "expected c, u, b or p");
 	return 0;
 }
@@ -4005,6 +3997,17 @@ static const struct field oci_mount_rows[] = {         /* mounts[] */
 	{ .path = FP(options), .parse = PF_p_strlist, .off = OOFF(opt), .max = 64, .unit = UN_entries, .arg = 2 },
 };
 
+#define DOFF(member) offsetof(struct oci_dev, member)
+static const struct field oci_dev_rows[] = {           /* linux.devices[] */
+	{ .path = FP(path), .parse = PF_p_abspath, .off = DOFF(path), .missing = MS_abspath },
+	{ .path = FP(type), .parse = PF_p_string, .off = DOFF(type) },
+	{ .path = FP(major), .parse = PF_p_oid, .off = DOFF(major) },
+	{ .path = FP(minor), .parse = PF_p_oid, .off = DOFF(minor) },
+	{ .path = FP(fileMode), .parse = PF_p_oid, .off = DOFF(mode), .arg = 2 },
+	{ .path = FP(uid), .parse = PF_p_oid, .off = DOFF(uid) },
+	{ .path = FP(gid), .parse = PF_p_oid, .off = DOFF(gid) },
+};
+
 static const struct field oci_hook_rows[] = {          /* hooks.X[] */
 	{ .path = FP(path), .parse = PF_p_abspath, .off = OOFF(dest), .missing = MS_abspath },
 	{ .path = FP(args), .parse = PF_p_strlist, .off = OOFF(opt), .max = NSRUN_ARGS_MAX, .unit = UN_entries,
@@ -4041,9 +4044,11 @@ static const struct field oci_proc_rows[] = {
 
 /* (the tables and their counts apart: 45 bytes, not 80 of {pointer, size_t}) */
 #define OCI_ROWS(t) sizeof t / sizeof t[0]
-static const struct field *const oci_subs[] = { oci_linux_rows, oci_res_rows, oci_proc_rows, oci_mount_rows, oci_hook_rows };
+static const struct field *const oci_subs[] = { oci_linux_rows, oci_res_rows, oci_proc_rows, oci_mount_rows, oci_hook_rows,
+						oci_dev_rows };
 static const unsigned char oci_subs_n[] = {
 	OCI_ROWS(oci_linux_rows), OCI_ROWS(oci_res_rows), OCI_ROWS(oci_proc_rows), OCI_ROWS(oci_mount_rows), OCI_ROWS(oci_hook_rows),
+	OCI_ROWS(oci_dev_rows),
 };
 
 /* Object V by its own rows (oci_subs[K]), named NAME, into BASE. */

@@ -9209,7 +9209,7 @@ static void oci_saved_hooks(int which, const char *status, pid_t pid)
 	struct cfg c;
 
 	g_oci_parse = 1;
-	if (access(f, F_OK) == 0 && cfg_load(f, &c) == 0) {
+	if (cfg_load(f, &c) == 0) {               /* (none kept: ENOENT, reset below) */
 		oci_hooks(&c, which, status, pid);
 		cfg_free(&c);
 	}
@@ -9347,10 +9347,10 @@ static int oci_create(int start, int detach)
 		forward_mask(&mask);
 		sigprocmask(SIG_BLOCK, &mask, NULL);
 	}
-	if (!g_err[0] && (mkdir_p(g_oci.opt[O_ROOT], 0700) < 0 || mkdir_p(NSRUN_RUNDIR, 0711) < 0 ||
+	if ((mkdir_p(g_oci.opt[O_ROOT], 0700) < 0 || mkdir_p(NSRUN_RUNDIR, 0711) < 0 ||
 			  mkdir(g_oci.dir, 0700) < 0))
 		fail("create %s", g_oci.dir);           /* EEXIST: the ID is taken */
-	else if (!g_err[0] && undo_add(U_OCI, g_oci.dir, 0) &&
+	else if (undo_add(U_OCI, g_oci.dir, 0) &&
 		 (mknodat(AT_FDCWD, f, S_IFIFO | 0622, 0) < 0 || chmod(f, 0622) < 0 || (g_oci.fifo = open(f, O_PATH | O_CLOEXEC)) < 0))
 		fail("create %s", f);
 	if (g_err[0] || oci_cgroup(&c) < 0 || pipe2(r.ready, O_CLOEXEC) < 0 || oci_join(&c) < 0 ||

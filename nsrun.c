@@ -3543,20 +3543,6 @@ static const char *const default_readonly[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
-/* The OCI mode's code (its rows' parsers here, section 9b) is compiled for
- * size alone on x86_64, -Oz where GCC has it (12 and later; not clang,
- * which builds the fuzzer): 192 bytes less than -Os there, for code that
- * runs once per verb, its system calls far slower than any instruction it
- * saves.  Elsewhere GCC 12's -Oz is larger (aarch64 +128, armhf +36, mipsel
- * +288). */
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && defined(__x86_64__)
-#define OCI_CODE_BEGIN _Pragma("GCC push_options") _Pragma("GCC optimize(\"Oz\")")
-#define OCI_CODE_END _Pragma("GCC pop_options")
-#else
-#define OCI_CODE_BEGIN
-#define OCI_CODE_END
-#endif
-
 /* ---- the OCI rows: an OCI bundle's config.json (issue 17) ---------------
  * A second table for the same walker, filling the same struct cfg: keys
  * without a row are ignored (the spec's rule: ctx.lax), OCI's shapes are
@@ -3564,7 +3550,6 @@ static const char *const default_readonly[] = {
  * README's "OCI runtime mode" has the map.  g_oci_parse (declared with
  * p_idrange, which reads both shapes of a range) picks the table: 1 a
  * config.json, 2 exec's process.json (the "process" rows at the top). */
-OCI_CODE_BEGIN
 static int p_ociver(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	const char *s;
@@ -4094,8 +4079,6 @@ static const struct field oci_rows[] = {
 	{ .path = FP(hooks), .parse = PF_p_ohooks, .off = OFF(oci.hooks), .max = 16, .unit = UN_hooks },
 	{ .path = FP(annotations), .parse = PF_p_oannot, .off = OFF(oci) },
 };
-
-OCI_CODE_END
 
 static const cfg_fn field_parsers[PF__N] = { FIELD_PARSERS(FIELD_PARSER_ROW) };
 
@@ -8922,7 +8905,6 @@ static int run(struct cfg *c, const char *pidfile, int ready_fd, int *status)
  * Undo:  U_OCI ROOT/ID and its files
  * Feature: WITH_OCI
  * ====================================================================== */
-OCI_CODE_BEGIN
 /* A loaded ROOT/ID/state. */
 struct ostate {
 	pid_t pid;
@@ -9685,8 +9667,6 @@ static int oci_main(int argc, char **argv)
 	write_all(1, o.buf, o.n);
 	return rc;
 }
-
-OCI_CODE_END
 
 /* ==[ 10. main: the verbs ]================================================ */
 static int v_run(int argc, char **argv)

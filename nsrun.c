@@ -3699,8 +3699,10 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 {
 	struct cfg *c = x->c;
 	struct oci_mount *m = &c->oci.m;
-	struct mount_cfg mc = { .mode = 01777, .type = M_TMPFS, .opts = cJSON_GetObjectItemCaseSensitive(e, "options") };
+	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(e, "options");
+	struct mount_cfg mc = { .mode = 01777, .type = M_TMPFS };
 	char fn[160];
+	int n = 0;
 	const char *type;
 
 	(void)f, (void)out;
@@ -3709,7 +3711,7 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 	if (oci_sub(x, e, name, OS_MOUNT, m) < 0)
 		return -1;
 	type = m->type ? m->type : "";
-	for (const cJSON *w = mc.opts ? ((const cJSON *)mc.opts)->child : NULL; w; w = w->next, i++) {
+	for (const cJSON *w = opts ? opts->child : NULL; w; w = w->next, i++) {
 		const char *s = w->valuestring;
 		const char *t = s;
 		int k, r = 0, no = 0;
@@ -3720,9 +3722,11 @@ static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const
 			r = *t == 'r' ? t++, MS_REC : (t += 2, no = 0x80, 0);
 		if (no && k >= OM_NO)
 			k = OM_N;
-		if (k == OM_N && !strchr(s, '=')) {
+		if (k == OM_N && (!strchr(s, '=') || (size_t)(n += strfmt(mc.data + n, sizeof mc.data - (size_t)n, ",%s", s)) >=
+						      sizeof mc.data)) {
 			strfmt(fn, sizeof fn, "%s.options[%d]", name, i);
-			return cfg_err(x, w, 0, fn, "unknown mount option \"%s\"", s);
+			return cfg_err(x, w, 0, fn, "%s \"%s\"", n < (int)sizeof mc.data ? "unknown mount option" :
+				       "past the 95 bytes of a mount's data", s);
 		}
 		if (k >= OM_NOOP)
 			continue;
@@ -7356,17 +7360,10 @@ static int mop_volume(const struct mount_cfg *m, struct mop *o, char *opts, size
 			o->make = S_IFREG | 0644;
 		return 0;
 	}
-	n = strfmt(opts, len, "mode=%o", m->mode);
+	/* OCI's data after nsrun's: the kernel takes the last */
+	n = strfmt(opts, len, "mode=%o%s", m->mode, m->data);
 	if (m->size)
-		n += strfmt(opts + n, len - (size_t)n, ",size=%llu", (unsigned long long)m->size);
-	/* OCI's "key=value" options after nsrun's: the kernel takes the last */
-	for (const cJSON *w = m->opts ? ((const cJSON *)m->opts)->child : NULL; w && (size_t)n < len; w = w->next)
-		if (strchr(w->valuestring, '='))
-			n += strfmt(opts + n, len - (size_t)n, ",%s", w->valuestring);
-	if ((size_t)n >= len) {
-		errno = E2BIG;
-		return fail("mount tmpfs on %s: its options", m->target);
-	}
+		strfmt(opts + n, len - (size_t)n, ",size=%llu", (unsigned long long)m->size);
 	o->kind = MO_FS;
 	o->fstype = "tmpfs";
 	o->flags |= MS_NOSUID;
@@ -7424,7 +7421,7 @@ static int ns_mounts(struct cfg *c)
 	x.more = 0;
 	for (int i = 0; rc == 0 && i < c->n_mounts; i++) {
 		struct mop o;
-		char opts[256];
+		char opts[160];
 
 		rc = mop_volume(&c->mounts[i], &o, opts, sizeof opts) < 0 ? -1 : mop_run(&x, &o);
 	}

@@ -198,9 +198,9 @@ struct mount_cfg {
 	/* OCI's options (p_omount): MS_* flags added to nsrun's own (with
 	 * MS_BIND, the bind is recursive only with MS_REC: "bind", "rbind"),
 	 * the propagation set after the mount (MS_SHARED ... | MS_REC), and
-	 * the options array, whose "key=value" words are a tmpfs's data */
+	 * the "key=value" words, each after a ',': a tmpfs's data */
 	unsigned flags, prop;
-	const void *opts;
+	char data[96];
 };
 
 /* The "cgroup" keys: each is the cgroup v2 file with '.' written as '_'.

@@ -5217,14 +5217,14 @@ static int mnt_attr(const char *path, unsigned flags, unsigned long prop)
 	unsigned long fl = MS_BIND | MS_REMOUNT | (flags & NSRUN_MOUNT_ATTRS);
 	int fd, r;
 
-	if ((prop && mount(NULL, path, NULL, prop, NULL) < 0) || (fd = open(path, O_PATH | O_CLOEXEC)) < 0)
+	if ((WITH_OCI && prop && mount(NULL, path, NULL, prop, NULL) < 0) || (fd = open(path, O_PATH | O_CLOEXEC)) < 0)
 		return -1;
 	r = (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a);
 	close(fd);
-	if (r < 0 ? errno != ENOSYS : !(flags & NSRUN_MOUNT_TIMES))
+	if (r < 0 ? errno != ENOSYS : !(WITH_OCI && (flags & NSRUN_MOUNT_TIMES)))
 		return r;
 	/* (the atime flags and nosymfollow OCI asks: on the top mount) */
-	fl |= flags & NSRUN_MOUNT_TIMES;
+	fl |= WITH_OCI ? flags & NSRUN_MOUNT_TIMES : 0;
 	if (statvfs(path, &sv) < 0)
 		return -1;
 	fl |= (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
@@ -7313,7 +7313,7 @@ static int mop_run(struct mnt_ctx *x, const struct mop *o)
 		rc = mount("/dev/null", at, NULL, MS_BIND, NULL);
 	else if (bind)
 		rc = mount(host ? o->host : o->kind == MO_RO ? at : o->src, at, NULL,
-			   MS_BIND | ((o->flags & (MS_BIND | MS_REC)) == MS_BIND ? 0 : MS_REC), NULL);
+			   MS_BIND | (WITH_OCI && (o->flags & (MS_BIND | MS_REC)) == MS_BIND ? 0 : MS_REC), NULL);
 	else
 		rc = mount(o->src ? o->src : o->fstype, at, o->fstype, fl, o->data);
 	if (fd >= 0)
@@ -7325,7 +7325,7 @@ static int mop_run(struct mnt_ctx *x, const struct mop *o)
 	/* A mount elsewhere than in the kept directory may cover it. */
 	if (x->dir >= 0 && dir != x->dir)
 		mop_forget_dir(x);
-	prop = o->follow ? (unsigned long)o->maj << 14 : 0;
+	prop = WITH_OCI && o->follow ? (unsigned long)o->maj << 14 : 0;
 	if ((bind && (fl & NSRUN_MOUNT_ATTRS)) || prop) {
 		/* The new mount is on top now: a name leads into it, a cwd or
 		 * an fd taken before it does not; open it again. */
@@ -7348,8 +7348,9 @@ static int mop_volume(const struct mount_cfg *m, struct mop *o, char *opts, size
 	struct stat st;
 	int n;
 
-	*o = (struct mop){ .target = m->target, .maj = (unsigned char)(m->prop >> 14), .make = S_IFDIR | 0755,
-			   .follow = 1, .step = S_mount_volumes, .flags = m->flags | MS_NODEV };
+	*o = (struct mop){ .target = m->target, .maj = WITH_OCI ? (unsigned char)(m->prop >> 14) : 0,
+			   .make = S_IFDIR | 0755, .follow = 1, .step = S_mount_volumes,
+			   .flags = (WITH_OCI ? m->flags : 0) | MS_NODEV };
 	if (m->type == M_BIND) {
 		if (stat(m->source, &st) < 0)
 			return fail("bind %s: source", m->source);
@@ -7361,7 +7362,7 @@ static int mop_volume(const struct mount_cfg *m, struct mop *o, char *opts, size
 		return 0;
 	}
 	/* OCI's data after nsrun's: the kernel takes the last */
-	n = strfmt(opts, len, "mode=%o%s", m->mode, m->data);
+	n = strfmt(opts, len, "mode=%o%s", m->mode, WITH_OCI ? m->data : "");
 	if (m->size)
 		strfmt(opts + n, len - (size_t)n, ",size=%llu", (unsigned long long)m->size);
 	o->kind = MO_FS;

@@ -946,6 +946,39 @@ else
 fi
 oend
 
+# bind (not rbind): the mount alone, not the mounts below its source.
+obegin mount_bind_not_recursive
+mkdir -p "$TMPD/nr-src/sub"
+if mount -t tmpfs -o size=64k ocit-nr "$TMPD/nr-src/sub"; then
+	echo below >"$TMPD/nr-src/sub/x"
+	b=$(mkbundle c38 '["/bin/sh", "-c", "ls /nr/sub > $W/bind; ls /nrr/sub > $W/rbind"]' \
+		".mounts += [{destination: \"/nr\", type: \"bind\", source: \"$TMPD/nr-src\", options: [\"bind\"]},
+			{destination: \"/nrr\", type: \"bind\", source: \"$TMPD/nr-src\", options: [\"rbind\"]}]")
+	IDS+=(c38)
+	rt run --bundle "$b" c38
+	expect_rc 0
+	expect_eq "below a bind" "$(cat "$W/bind" 2>/dev/null)" ""
+	expect_eq "below an rbind" "$(cat "$W/rbind" 2>/dev/null)" x
+	umount "$TMPD/nr-src/sub"
+else
+	bad "cannot mount a tmpfs below the bind's source"
+fi
+oend
+
+# a file bound read-only, rprivate (containerd's /etc/hosts).
+obegin mount_file_bind_ro
+mkdir -p "$TMPD/fb-src" && echo hello >"$TMPD/fb-src/file"
+b=$(mkbundle c39 '["/bin/sh", "-c", "cat /fb > $W/fb; echo x 2> $W/e > /fb; echo $? > $W/rc"]' \
+	".mounts += [{destination: \"/fb\", type: \"bind\", source: \"$TMPD/fb-src/file\", options: [\"rbind\", \"rprivate\", \"ro\", \"nosuid\"]}]")
+IDS+=(c39)
+rt run --bundle "$b" c39
+expect_rc 0
+expect_eq "the file" "$(cat "$W/fb" 2>/dev/null)" hello
+[ "$(cat "$W/rc" 2>/dev/null)" != 0 ] || bad "a write to the read-only file bind succeeded"
+grep -q 'Read-only file system' "$W/e" 2>/dev/null || bad "write: want EROFS, got '$(cat "$W/e" 2>/dev/null)'"
+expect_eq "the source" "$(cat "$TMPD/fb-src/file")" hello
+oend
+
 # a tmpfs volume: noexec, nosuid, and its data (size=, mode=, uid=, gid=,
 # nr_inodes=) given to the kernel.
 obegin mount_tmpfs_options

@@ -5209,7 +5209,9 @@ static void img_release(struct run *r)
 
 /* FLAGS (of MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC) added to a bind
  * mount, recursively where the kernel can (mount_setattr, 5.12); else a
- * remount of the top mount that keeps its locked flags. */
+ * remount of the top mount that keeps its locked flags.  An OCI mount's
+ * atime flags and MS_NOSYMFOLLOW (NSRUN_MOUNT_TIMES) go by that remount
+ * too, and PROP (MS_SHARED ... | MS_REC, 0: none) is set first. */
 static int mnt_attr(const char *path, unsigned flags, unsigned long prop)
 {
 	struct nsrun_mount_attr a = { .attr_set = flags & NSRUN_MOUNT_ATTRS };
@@ -7105,7 +7107,8 @@ struct mop {                            /* small types: 56 bytes a row */
 	unsigned char follow;
 	unsigned char step;             /* enum step: the fault point, right before the mount */
 	unsigned short make;            /* a missing target is made: S_IFDIR, S_IFREG, S_IFCHR + mode */
-	unsigned flags;                 /* MS_*; on a bind MS_RDONLY, MS_NODEV...: mnt_attr() after it */
+	unsigned flags;                 /* MS_*; on a bind MS_RDONLY, MS_NODEV...: mnt_attr() after it;
+					 * a bind with MS_BIND is recursive only with MS_REC (OCI's "bind") */
 	const char *src, *fstype, *data;
 	const char *host;               /* see OWN */
 };

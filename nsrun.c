@@ -111,6 +111,7 @@
 /* MOUNT_ATTR_RDONLY, _NOSUID, _NODEV and _NOEXEC are MS_RDONLY, MS_NOSUID,
  * MS_NODEV and MS_NOEXEC: 1, 2, 4, 8. */
 #define NSRUN_MOUNT_ATTRS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+#define NSRUN_MOUNT_TIMES (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME | 256 /* MS_NOSYMFOLLOW */)
 struct nsrun_mount_attr {               /* <linux/mount.h> clashes with some libcs */
 	uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
@@ -3681,40 +3682,64 @@ static int oci_sub(const struct ctx *x, const cJSON *v, const char *name, int k,
 /* mounts[]: proc, sysfs, devpts, mqueue and cgroup at their usual places,
  * and tmpfs on /dev and /dev/shm, are nsrun's own standard mounts (section
  * 8's std_mounts: mnt_is_std); bind/rbind and other tmpfs become nsrun's
- * "mounts". */
-static int mnt_is_std(const char *type, const char *dest);
+ * "mounts".  Options: the words of om_words (mount(8)'s), each setting or
+ * clearing one MS_ bit (om_bits: its number, + 0x80 to clear), a leading
+ * "r" also MS_REC (rbind, rprivate; rro...: nsrun's attributes are
+ * recursive anyway); "key=value" words are a tmpfs's data (ignored on a
+ * bind and a standard mount, which keeps nsrun's); any other word is
+ * refused (tmpcopyup too).  nsrun's own flags stay whatever a word clears. */
+static int mnt_is_std(const char *type, const char *dest, unsigned char *extra, unsigned fl);
+
+static const char om_words[] = "suid\0dev\0exec\0atime\0diratime\0symfollow\0relatime\0strictatime\0ro\0rw\0sync\0"
+			       "async\0dirsync\0bind\0unbindable\0private\0slave\0shared\0newinstance\0";
+static const unsigned char om_bits[] = { 0x81, 0x82, 0x83, 0x8a, 0x8b, 0x88, 21, 24, 0, 0x80, 4, 0x84, 7, 12, 17, 18, 19, 20 };
+enum { OM_NO = 8, OM_BIND = 13, OM_PROP, OM_NOOP = OM_PROP + 4, OM_N };
 
 static int p_omount(const struct ctx *x, const cJSON *e, const char *name, const struct field *f, void *out, int i)
 {
 	struct cfg *c = x->c;
 	struct oci_mount *m = &c->oci.m;
+	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(e, "options");
 	struct mount_cfg mc = { .mode = 01777, .type = M_TMPFS };
-	char *end;
+	char fn[160];
+	int n = 0;
 	const char *type;
 
-	(void)f, (void)out, (void)i;
+	(void)f, (void)out;
 	*m = (struct oci_mount){ 0 };
+	i = 0;
 	if (oci_sub(x, e, name, OS_MOUNT, m) < 0)
 		return -1;
 	type = m->type ? m->type : "";
-	if (!strcmp(type, "bind"))
-		mc.type = M_BIND;
-	for (const char **o = m->opt; *o; o++) {
-		const char *s = *o;
+	for (const cJSON *w = opts ? opts->child : NULL; w; w = w->next, i++) {
+		const char *s = w->valuestring;
+		const char *t = s;
+		int k, r = 0, no = 0;
+		unsigned *to, bit;
 
-		if (!strcmp(s + (*s == 'r'), "bind"))   /* bind, rbind */
-			mc.type = M_BIND;
-		mc.readonly |= !strcmp(s, "ro");
-		if ((!strncmp(s, "size=", 5) && parse_size(s + 5, &mc.size) < 0) ||
-		    (!strncmp(s, "mode=", 5) && ((mc.mode = (unsigned)scan_num(s + 5, &end, 8)) > 07777 || *end ||
-						 end == s + 5)))
-			return cfg_err(x, e, 0, name, "bad option \"%s\"", s);
+		/* rbind, rprivate (rro, rnosuid...: as ro, nosuid); nosuid... */
+		while ((k = packed_find(om_words, t)) == OM_N && !no && (*t == 'r' || (*t == 'n' && t[1] == 'o')))
+			r = *t == 'r' ? t++, MS_REC : (t += 2, no = 0x80, 0);
+		if (no && k >= OM_NO)
+			k = OM_N;
+		if (k == OM_N && (!strchr(s, '=') || (size_t)(n += strfmt(mc.data + n, sizeof mc.data - (size_t)n, ",%s", s)) >=
+						      sizeof mc.data)) {
+			strfmt(fn, sizeof fn, "%s.options[%d]", name, i);
+			return cfg_err(x, w, 0, fn, "%s \"%s\"", n < (int)sizeof mc.data ? "unknown mount option" :
+				       "past the 95 bytes of a mount's data", s);
+		}
+		if (k >= OM_NOOP)
+			continue;
+		bit = 1u << (om_bits[k] & 31);
+		to = k >= OM_PROP ? &mc.prop : &mc.flags;
+		*to = (om_bits[k] ^ no) & 0x80 ? *to & ~bit : *to | bit | (k >= OM_BIND ? r : 0);
 	}
-	if (mc.type == M_TMPFS && mnt_is_std(type, m->dest))
+	if (!strcmp(type, "bind") || (mc.flags & MS_BIND))
+		mc.type = M_BIND;
+	if (mc.type == M_TMPFS && mnt_is_std(type, m->dest, c->oci.std_fl, mc.flags & NSRUN_MOUNT_ATTRS))
 		return 0;
-	if (mc.type == M_TMPFS && (strcmp(type, "tmpfs") || mc.readonly))
-		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s is not supported", strcmp(type, "tmpfs") ? type : "ro tmpfs",
-			       m->dest);
+	if (mc.type == M_TMPFS && strcmp(type, "tmpfs"))
+		return cfg_err(x, e, 0, name, "a \"%s\" mount on %s is not supported", type, m->dest);
 	if (c->n_mounts == NSRUN_MOUNTS_MAX)
 		return cfg_err(x, e, 0, name, "more than %d mounts", NSRUN_MOUNTS_MAX);
 	if (mc.type == M_BIND && (!m->src || *m->src != '/' || in_rundir(m->src)))
@@ -5184,20 +5209,24 @@ static void img_release(struct run *r)
 
 /* FLAGS (of MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC) added to a bind
  * mount, recursively where the kernel can (mount_setattr, 5.12); else a
- * remount of the top mount that keeps its locked flags. */
-static int mnt_attr(const char *path, unsigned flags)
+ * remount of the top mount that keeps its locked flags.  An OCI mount's
+ * atime flags and MS_NOSYMFOLLOW (NSRUN_MOUNT_TIMES) go by that remount
+ * too, and PROP (MS_SHARED ... | MS_REC, 0: none) is set first. */
+static int mnt_attr(const char *path, unsigned flags, unsigned long prop)
 {
 	struct nsrun_mount_attr a = { .attr_set = flags & NSRUN_MOUNT_ATTRS };
 	struct statvfs sv;
 	unsigned long fl = MS_BIND | MS_REMOUNT | (flags & NSRUN_MOUNT_ATTRS);
-	int fd = open(path, O_PATH | O_CLOEXEC), r;
+	int fd, r;
 
-	if (fd < 0)
+	if ((WITH_OCI && prop && mount(NULL, path, NULL, prop, NULL) < 0) || (fd = open(path, O_PATH | O_CLOEXEC)) < 0)
 		return -1;
 	r = (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a);
 	close(fd);
-	if (r == 0 || errno != ENOSYS)
+	if (r < 0 ? errno != ENOSYS : !(WITH_OCI && (flags & NSRUN_MOUNT_TIMES)))
 		return r;
+	/* (the atime flags and nosymfollow OCI asks: on the top mount) */
+	fl |= WITH_OCI ? flags & NSRUN_MOUNT_TIMES : 0;
 	if (statvfs(path, &sv) < 0)
 		return -1;
 	fl |= (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
@@ -5269,7 +5298,7 @@ static int img_mount(struct run *r)
 	} else {
 		if (step(S_mount_rootdir) < 0 || mount(c->root.path, at, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return fail("bind root directory %s", c->root.path);
-		if (!c->root.overlay && !c->root.rw && (step(S_remount_ro) < 0 || mnt_attr(at, MS_RDONLY | MS_NODEV) < 0))
+		if (!c->root.overlay && !c->root.rw && (step(S_remount_ro) < 0 || mnt_attr(at, MS_RDONLY | MS_NODEV, 0) < 0))
 			return fail("make root %s read-only", c->root.path);
 	}
 	if (!c->root.overlay)
@@ -7059,7 +7088,7 @@ enum mop_kind {
 struct mop {                            /* small types: 56 bytes a row */
 	const char *target;             /* absolute, inside the root */
 	unsigned char kind;             /* enum mop_kind */
-	unsigned char maj, min;         /* MO_NODE */
+	unsigned char maj, min;         /* MO_NODE; a FOLLOW row's MAJ: the propagation set after it, >> 14 */
 	/* In a user namespace that does not own the namespace OWN, the kernel
 	 * refuses a fresh instance: HOST, the host's, is bound instead; for a
 	 * filesystem the host has not mounted (ENOENT) the row is skipped.  A
@@ -7078,7 +7107,8 @@ struct mop {                            /* small types: 56 bytes a row */
 	unsigned char follow;
 	unsigned char step;             /* enum step: the fault point, right before the mount */
 	unsigned short make;            /* a missing target is made: S_IFDIR, S_IFREG, S_IFCHR + mode */
-	unsigned flags;                 /* MS_*; on a bind MS_RDONLY, MS_NODEV...: mnt_attr() after it */
+	unsigned flags;                 /* MS_*; on a bind MS_RDONLY, MS_NODEV...: mnt_attr() after it;
+					 * a bind with MS_BIND is recursive only with MS_REC (OCI's "bind") */
 	const char *src, *fstype, *data;
 	const char *host;               /* see OWN */
 };
@@ -7117,16 +7147,28 @@ static const struct mop std_mounts[] = {
 #undef MOP_LINK
 
 /* Is a TYPE mount on DEST (an OCI mount's; "cgroup" is cgroup2) one of the
- * rows above, which nsrun makes anyway (p_omount)? */
-static int mnt_is_std(const char *type, const char *dest)
+ * rows above, which nsrun makes anyway (p_omount)?  FL (of MS_RDONLY,
+ * MS_NOSUID, MS_NODEV, MS_NOEXEC), what the mount asks, is added to its
+ * rows (EXTRA: by row, ORed in by ns_mounts): never weaker than asked,
+ * even where it breaks the row (nodev on /dev: its nodes do not open; ro:
+ * they cannot be made, the start fails). */
+static int mnt_is_std(const char *type, const char *dest, unsigned char *extra, unsigned fl)
 {
+	int n = 0;
+
 	if (!strcmp(type, "cgroup"))
 		type = "cgroup2";
-	for (const struct mop *o = std_mounts; o < std_mounts + sizeof std_mounts / sizeof std_mounts[0]; o++)
-		if (o->kind == MO_FS && !strcmp(o->fstype, type) && !strcmp(o->target, dest))
-			return 1;
-	return 0;
+	for (size_t i = 0; i < sizeof std_mounts / sizeof std_mounts[0]; i++) {
+		const struct mop *o = &std_mounts[i];
+
+		if (o->kind != MO_FS || strcmp(o->fstype, type) || strcmp(o->target, dest))
+			continue;
+		extra[i] |= (unsigned char)(fl & ~o->flags);
+		n = 1;
+	}
+	return n;
 }
+_Static_assert(sizeof std_mounts / sizeof std_mounts[0] <= sizeof ((struct oci_cfg *)0)->std_fl, "std_fl: a byte a row");
 
 struct mnt_ctx {
 	int root;                       /* the new root, O_PATH */
@@ -7135,6 +7177,7 @@ struct mnt_ctx {
 	const char *dir_of;             /* kept for the next row: DIR_LEN bytes of DIR_OF name it */
 	size_t dir_len;
 	int cwd;                        /* DIR when it is the cwd, else -1 */
+	unsigned more;                  /* MS_ flags added to the row's */
 };
 
 static void mop_forget_dir(struct mnt_ctx *x)
@@ -7223,6 +7266,7 @@ static int mop_run(struct mnt_ctx *x, const struct mop *o)
 	int dir = -1, fd = -1, made = 0, rc;
 	const char *name = NULL, *at;
 	char fp[32];
+	unsigned long prop, fl = o->flags | x->more;
 
 	if ((x->ns & o->need) != o->need || (x->ns & o->unless))
 		return 0;
@@ -7271,9 +7315,10 @@ static int mop_run(struct mnt_ctx *x, const struct mop *o)
 	else if (o->kind == MO_MASK)            /* the host's, reachable until the pivot */
 		rc = mount("/dev/null", at, NULL, MS_BIND, NULL);
 	else if (bind)
-		rc = mount(host ? o->host : o->kind == MO_RO ? at : o->src, at, NULL, MS_BIND | MS_REC, NULL);
+		rc = mount(host ? o->host : o->kind == MO_RO ? at : o->src, at, NULL,
+			   MS_BIND | (WITH_OCI && (o->flags & (MS_BIND | MS_REC)) == MS_BIND ? 0 : MS_REC), NULL);
 	else
-		rc = mount(o->src ? o->src : o->fstype, at, o->fstype, o->flags, o->data);
+		rc = mount(o->src ? o->src : o->fstype, at, o->fstype, fl, o->data);
 	if (fd >= 0)
 		close(fd), fd = -1;
 	if (rc < 0 && host && o->kind == MO_FS && errno == ENOENT)
@@ -7283,18 +7328,19 @@ static int mop_run(struct mnt_ctx *x, const struct mop *o)
 	/* A mount elsewhere than in the kept directory may cover it. */
 	if (x->dir >= 0 && dir != x->dir)
 		mop_forget_dir(x);
-	if (bind && (o->flags & NSRUN_MOUNT_ATTRS)) {
+	prop = WITH_OCI && o->follow ? (unsigned long)o->maj << 14 : 0;
+	if ((bind && (fl & NSRUN_MOUNT_ATTRS)) || prop) {
 		/* The new mount is on top now: a name leads into it, a cwd or
 		 * an fd taken before it does not; open it again. */
 		if (!made) {
 			at = (fd = mop_open(x, o, dir, name, 0)) < 0 ? NULL : mnt_at(fd, isdir, fp, sizeof fp);
 			x->cwd = -1;
 		}
-		rc = at ? mnt_attr(at, o->flags) : -1;
+		rc = at ? mnt_attr(at, (unsigned)fl, prop) : -1;
 		if (fd >= 0)
 			close(fd);
 		if (rc < 0)
-			return fail("make %s %s", o->target, o->flags & MS_RDONLY ? "read-only" : "nodev");
+			return fail("make %s %s", o->target, fl & MS_RDONLY ? "read-only" : "nodev");
 	}
 	return 0;
 }
@@ -7305,23 +7351,26 @@ static int mop_volume(const struct mount_cfg *m, struct mop *o, char *opts, size
 	struct stat st;
 	int n;
 
-	*o = (struct mop){ .target = m->target, .make = S_IFDIR | 0755, .follow = 1, .step = S_mount_volumes };
+	*o = (struct mop){ .target = m->target, .maj = WITH_OCI ? (unsigned char)(m->prop >> 14) : 0,
+			   .make = S_IFDIR | 0755, .follow = 1, .step = S_mount_volumes,
+			   .flags = (WITH_OCI ? m->flags : 0) | MS_NODEV };
 	if (m->type == M_BIND) {
 		if (stat(m->source, &st) < 0)
 			return fail("bind %s: source", m->source);
 		o->kind = MO_BIND;
 		o->src = m->source;
-		o->flags = MS_BIND | MS_REC | MS_NODEV | (m->readonly ? MS_RDONLY : 0);
+		o->flags |= m->readonly ? MS_RDONLY : 0;
 		if (!S_ISDIR(st.st_mode))
 			o->make = S_IFREG | 0644;
 		return 0;
 	}
-	n = strfmt(opts, len, "mode=%o", m->mode);
+	/* OCI's data after nsrun's: the kernel takes the last */
+	n = strfmt(opts, len, "mode=%o%s", m->mode, WITH_OCI ? m->data : "");
 	if (m->size)
 		strfmt(opts + n, len - (size_t)n, ",size=%llu", (unsigned long long)m->size);
 	o->kind = MO_FS;
 	o->fstype = "tmpfs";
-	o->flags = MS_NOSUID | MS_NODEV;
+	o->flags |= MS_NOSUID;
 	o->data = opts;
 	return 0;
 }
@@ -7369,11 +7418,14 @@ static int ns_mounts(struct cfg *c)
 	if ((x.root = openat(AT_FDCWD, WORK_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fail("enter the new root %s", WORK_ROOT);
 	mask = umask(0);
-	for (size_t i = 0; rc == 0 && i < sizeof std_mounts / sizeof std_mounts[0]; i++)
+	for (size_t i = 0; rc == 0 && i < sizeof std_mounts / sizeof std_mounts[0]; i++) {
+		x.more = WITH_OCI ? c->oci.std_fl[i] : 0;      /* what OCI's mounts[] ask beyond the row */
 		rc = mop_run(&x, &std_mounts[i]);
+	}
+	x.more = 0;
 	for (int i = 0; rc == 0 && i < c->n_mounts; i++) {
 		struct mop o;
-		char opts[64];
+		char opts[160];
 
 		rc = mop_volume(&c->mounts[i], &o, opts, sizeof opts) < 0 ? -1 : mop_run(&x, &o);
 	}
@@ -9648,7 +9700,7 @@ static void oci_features(struct out *o)
 {
 	ofmt(o, "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\"");
 	json_list(o, "hooks", oci_hook_names, "", 0);
-	json_list(o, "mountOptions", "bind\0rbind\0ro\0size\0mode\0", "", 0);
+	json_list(o, "mountOptions", om_words, "", 0);
 	ofmt(o, ",\"linux\":{\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false},\"seccomp\":{\"enabled\":%s",
 	     WITH_SECCOMP ? "true" : "false");
 	if (WITH_SECCOMP) {

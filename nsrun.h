@@ -195,6 +195,12 @@ struct mount_cfg {
 	int readonly;
 	uint64_t size;                  /* tmpfs; 0 = the kernel's default */
 	unsigned mode;                  /* tmpfs; 01777 when not given */
+	/* OCI's options (p_omount): MS_* flags added to nsrun's own (with
+	 * MS_BIND, the bind is recursive only with MS_REC: "bind", "rbind"),
+	 * the propagation set after the mount (MS_SHARED ... | MS_REC), and
+	 * the "key=value" words, each after a ',': a tmpfs's data */
+	unsigned flags, prop;
+	char data[96];
 };
 
 /* The "cgroup" keys: each is the cgroup v2 file with '.' written as '_'.
@@ -384,6 +390,7 @@ struct oci_cfg {
 	const char *ns_path[8];         /* a namespace joined, by its enum ns_bit's bit number */
 	const void *cpu;                /* linux.resources.cpu or .memory (cJSON): quota's period, swap's limit */
 	unsigned rprop;                 /* linux.rootfsPropagation: MS_SHARED ... MS_UNBINDABLE, 0: none */
+	unsigned char std_fl[24];       /* flags mounts[] ask of nsrun's standard rows beyond theirs, by row */
 	struct oci_dev dev[NSRUN_DEVS_MAX];
 	int n_dev;
 	struct oci_mount m;             /* the mount being read */

@@ -710,6 +710,23 @@ static const struct fixture oci_fixtures[] = {
 	  "c.json:1:89: mounts[0]: a \"nfs\" mount on /x is not supported" },
 	{ "bind relative source", OCI_HEAD "},\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"a\"}]," OCI_NS "]}}",
 	  "c.json:1:89: mounts[0]: a bind needs an absolute source outside /run/nsrun" },
+	{ "mount option unknown", OCI_HEAD "},\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\","
+	  "\"options\":[\"rbind\",\"bogus\"]}]," OCI_NS "]}}",
+	  "c.json:1:156: mounts[0].options[1]: unknown mount option \"bogus\"" },
+	{ "mount option tmpcopyup refused", OCI_HEAD "},\"mounts\":[{\"destination\":\"/x\",\"type\":\"tmpfs\","
+	  "\"options\":[\"tmpcopyup\"]}]," OCI_NS "]}}",
+	  "c.json:1:135: mounts[0].options[0]: unknown mount option \"tmpcopyup\"" },
+	{ "mount option no + a word without its no form", OCI_HEAD "},\"mounts\":[{\"destination\":\"/x\",\"type\":\"tmpfs\","
+	  "\"options\":[\"noro\"]}]," OCI_NS "]}}",
+	  "c.json:1:135: mounts[0].options[0]: unknown mount option \"noro\"" },
+	{ "mount options valid", OCI_HEAD "},\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\","
+	  "\"options\":[\"rbind\",\"rprivate\",\"nosuid\",\"rnoexec\",\"rro\",\"nodev\",\"noatime\",\"nosymfollow\","
+	  "\"uid=5\"]},{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":[\"ro\",\"size=1m\",\"nr_inodes=9\","
+	  "\"strictatime\",\"sync\",\"dirsync\",\"shared\"]},{\"destination\":\"/dev/pts\",\"type\":\"devpts\","
+	  "\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\",\"gid=5\"]}]," OCI_NS "]}}",
+	  NULL },
+	{ "mount options of containerd's and runtime-tools' default specs", OCI_HEAD "},\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\",\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\",\"gid=5\"]},{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"]},{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\",\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"ro\",\"nosuid\",\"noexec\",\"nodev\",\"relatime\"]},{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv/data\",\"options\":[\"rbind\",\"rprivate\",\"rw\"]},{\"destination\":\"/etc/hosts\",\"type\":\"bind\",\"source\":\"/var/lib/h\",\"options\":[\"rbind\",\"rprivate\",\"ro\"]}]," OCI_NS "]}}",
+	  NULL },
 	{ "seccomp without defaultAction", OCI_HEAD "}," OCI_NS "],\"seccomp\":{}}}",
 	  "c.json:1:130: linux.seccomp.defaultAction: expected a supported SCMP_ACT_ action" },
 	{ "seccomp notify refused", OCI_HEAD "}," OCI_NS "],\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}}}",
@@ -739,6 +756,16 @@ static const struct fixture oci_fixtures[] = {
 	  "c.json:1:149: linux.resources.pids.limit: expected a number from 1 to 4194304 or \"max\", got \"5000000\"" },
 };
 
+/* The row of std_mounts that mounts on TARGET (the first). */
+static size_t std_row(const char *target)
+{
+	size_t i = 0;
+
+	while (i < sizeof std_mounts / sizeof std_mounts[0] && strcmp(std_mounts[i].target, target))
+		i++;
+	return i;
+}
+
 static void test_oci_fixtures(void)
 {
 	run_fixtures(oci_fixtures, sizeof oci_fixtures / sizeof oci_fixtures[0], "c.json", 1);
@@ -765,6 +792,45 @@ static void test_oci_terminal_timeout(void)
 	check(c.proc.terminal == 1, "oci process.terminal", "%d", c.proc.terminal);
 	check(h && h->valueint == 8 && h->next && h->next->valueint == 0 && h->next->next && h->next->next->valueint == 1,
 	      "oci hook timeouts (+1) in valueint", " ");
+	cfg_free(&c);
+}
+
+/* mounts[].options (issue 17): the words into MS_ flags and the
+ * propagation, a standard mount's extra flags into its rows. */
+static void test_oci_mount_options(void)
+{
+	const char *j = OCI_HEAD "},\"mounts\":[{\"destination\":\"/b\",\"type\":\"bind\",\"source\":\"/s\","
+			"\"options\":[\"rbind\",\"rprivate\",\"nosuid\",\"rnoexec\",\"exec\",\"rro\",\"nodev\",\"dev\","
+			"\"noatime\",\"uid=5\"]},{\"destination\":\"/c\",\"source\":\"/s\",\"options\":[\"bind\",\"slave\","
+			"\"rw\",\"relatime\",\"norelatime\",\"nosymfollow\"]},{\"destination\":\"/t\",\"type\":\"tmpfs\","
+			"\"options\":[\"ro\",\"suid\",\"size=1m\",\"strictatime\",\"sync\",\"dirsync\",\"runbindable\"]},"
+			"{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\"]},"
+			"{\"destination\":\"/sys\",\"type\":\"sysfs\",\"options\":[\"ro\",\"noexec\"]}]," OCI_NS "]}}";
+	unsigned extra = 0;
+	struct cfg c;
+
+	err_reset();
+	g_oci_parse = 1;
+	if (cfg_parse(&c, "m.json", j, strlen(j)) < 0) {
+		g_oci_parse = 0;
+		check(0, "oci mount options", "%s", g_err);
+		return;
+	}
+	g_oci_parse = 0;
+	check(c.n_mounts == 3 && c.mounts[0].type == M_BIND && c.mounts[1].type == M_BIND && c.mounts[2].type == M_TMPFS,
+	      "oci mount options: bind by option, standard ones not volumes", "n=%d", c.n_mounts);
+	check(c.mounts[0].flags == (MS_BIND | MS_REC | MS_NOSUID | MS_RDONLY | MS_NOATIME) &&
+	      c.mounts[0].prop == (MS_PRIVATE | MS_REC), "oci mount options: rbind's flags, rprivate",
+	      "flags %#x prop %#x", c.mounts[0].flags, c.mounts[0].prop);
+	check(c.mounts[1].flags == (MS_BIND | 256) && c.mounts[1].prop == MS_SLAVE,
+	      "oci mount options: bind (not recursive), slave, nosymfollow", "flags %#x prop %#x", c.mounts[1].flags,
+	      c.mounts[1].prop);
+	check(c.mounts[2].flags == (MS_RDONLY | MS_STRICTATIME | MS_SYNCHRONOUS | MS_DIRSYNC) &&
+	      c.mounts[2].prop == (MS_UNBINDABLE | MS_REC), "oci mount options: a tmpfs's", "flags %#x prop %#x",
+	      c.mounts[2].flags, c.mounts[2].prop);
+	extra = c.oci.std_fl[std_row("/dev/shm")];
+	check(extra == MS_NOEXEC && c.oci.std_fl[std_row("/sys")] == 0,
+	      "oci mount options: noexec added to /dev/shm's row, /sys's has ro and noexec", "%#x", extra);
 	cfg_free(&c);
 }
 
@@ -2721,6 +2787,7 @@ int main(int argc, char **argv)
 	test_fixtures();
 	test_oci_fixtures();
 	test_oci_terminal_timeout();
+	test_oci_mount_options();
 	test_cgroup_writes_bound();
 	test_text_limits();
 	test_json_strtod();

@@ -53,6 +53,10 @@ declare -A CRUN_DEVIATIONS=(
 	[features]="no features verb in 1.8.1 ('unknown command features', exit 1)"
 	[hook_timeout]="a hook past its timeout fails create with two lines ('error executing hook ... (exit code: -1)', then 'timeout expired for ...')"
 	[ociversion_1x_accepted]="ociVersion 1.3.0 refused: 'unknown version specified' (1.0.x and 1.0.2-dev run)"
+	[mount_unknown_option]="a word it does not know is passed to the kernel as data (a bind ignores it): create succeeds"
+	[mount_bind_dev_kept_nodev]="dev on a bind is honoured: the bind is not nodev (nsrun keeps nodev; devices only through linux.devices)"
+	[mount_rbind_ro_recursive]="ro on an rbind makes its top mount read-only only: a mount below it stays writable (runc too; rro asks for recursive)"
+	[mount_propagation]="a bind with rshared shows no shared:N in the container's mountinfo (it is private there)"
 )
 
 # ---- setup -------------------------------------------------------------------
@@ -871,6 +875,156 @@ jq -n --arg w "$W" '{args: ["/bin/sh", "-c", "mkdir /sc-e 2> $W/err; echo $? > $
 rt exec --process "$TMPD/p29.json" c29
 expect_rc 0
 grep -q 'Permission denied' "$W/err" 2>/dev/null || bad "exec'd mkdir: want EACCES (Permission denied), got '$(cat "$W/err" 2>/dev/null)'"
+oend
+
+# ---- mounts[].options ------------------------------------------------------------------------
+
+# mnt_opts DEST: the per-mount options (mountinfo's 6th field) and the
+# superblock's (the last) of DEST in the container, from $W/mi (written by
+# the container: grep " DEST " /proc/self/mountinfo).
+MI='grep " $0 " /proc/self/mountinfo > $W/mi'
+mi_field() { awk -v n="$1" '{ print n == "last" ? $NF : $n; exit }' "$W/mi" 2>/dev/null; }
+# has_opt LIST WORD: WORD is one of the comma-separated LIST
+has_opt() { [[ ,$1, == *",$2,"* ]]; }
+
+# noexec on a bind: a copy of busybox in the bound directory does not run.
+obegin mount_bind_noexec
+mkdir -p "$TMPD/nx-src" && cp "$BASE/bin/busybox" "$TMPD/nx-src/" || bad "copy of busybox"
+b=$(mkbundle c30 '["/bin/sh", "-c", "/nx/busybox true 2> $W/err; echo $? > $W/rc; /bin/busybox true && echo ran > $W/ok"]' \
+	".mounts += [{destination: \"/nx\", type: \"bind\", source: \"$TMPD/nx-src\", options: [\"rbind\", \"noexec\"]}]")
+IDS+=(c30)
+rt run --bundle "$b" c30
+expect_rc 0
+grep -q 'Permission denied' "$W/err" 2>/dev/null || bad "exec from a noexec bind: want EACCES (Permission denied), got '$(cat "$W/err" 2>/dev/null)'"
+expect_eq "its status" "$(cat "$W/rc" 2>/dev/null)" 126
+expect_eq "busybox elsewhere" "$(cat "$W/ok" 2>/dev/null)" ran
+oend
+
+# ro, nosuid, nodev, noexec, noatime on a bind: in mountinfo.
+obegin mount_bind_flags_mountinfo
+mkdir -p "$TMPD/mi-src"
+b=$(mkbundle c31 "$(jq -nc --arg c "$MI" '["/bin/sh", "-c", $c, "/mi"]')" \
+	".mounts += [{destination: \"/mi\", type: \"bind\", source: \"$TMPD/mi-src\", options: [\"rbind\", \"ro\", \"nosuid\", \"nodev\", \"noexec\", \"noatime\"]}]")
+IDS+=(c31)
+rt run --bundle "$b" c31
+expect_rc 0
+o=$(mi_field 6)
+for w in ro nosuid nodev noexec noatime; do
+	has_opt "$o" "$w" || bad "the bind's mountinfo options '$o' lack $w"
+done
+oend
+
+# dev and suid asked on a bind: nsrun keeps it nodev (devices only through
+# linux.devices); nosuid is dropped as asked.
+obegin mount_bind_dev_kept_nodev
+b=$(mkbundle c32 "$(jq -nc --arg c "$MI" '["/bin/sh", "-c", $c, "/mi"]')" \
+	".mounts += [{destination: \"/mi\", type: \"bind\", source: \"$TMPD/mi-src\", options: [\"rbind\", \"nosuid\", \"dev\", \"suid\"]}]")
+IDS+=(c32)
+rt run --bundle "$b" c32
+expect_rc 0
+o=$(mi_field 6)
+has_opt "$o" nodev || bad "the bind's mountinfo options '$o' lack nodev (asked: dev)"
+! has_opt "$o" nosuid || bad "the bind's mountinfo options '$o' have nosuid (asked: nosuid, then suid)"
+oend
+
+# ro + rbind: read-only all the way down (a mount below the source too).
+obegin mount_rbind_ro_recursive
+mkdir -p "$TMPD/rr-src/sub"
+if mount -t tmpfs -o size=64k ocit-sub "$TMPD/rr-src/sub"; then
+	b=$(mkbundle c33 '["/bin/sh", "-c", "touch /rr/f 2> $W/e1; echo $? > $W/r1; touch /rr/sub/f 2> $W/e2; echo $? > $W/r2"]' \
+		".mounts += [{destination: \"/rr\", type: \"bind\", source: \"$TMPD/rr-src\", options: [\"rbind\", \"ro\"]}]")
+	IDS+=(c33)
+	rt run --bundle "$b" c33
+	expect_rc 0
+	expect_eq "touch in the bind" "$(cat "$W/r1" 2>/dev/null)" 1
+	expect_eq "touch in the mount below it" "$(cat "$W/r2" 2>/dev/null)" 1
+	grep -q 'Read-only file system' "$W/e2" 2>/dev/null || bad "below the bind: want EROFS, got '$(cat "$W/e2" 2>/dev/null)'"
+	[ ! -e "$TMPD/rr-src/sub/f" ] || bad "a file was made below the read-only bind"
+	umount "$TMPD/rr-src/sub"
+else
+	bad "cannot mount a tmpfs below the bind's source"
+fi
+oend
+
+# bind (not rbind): the mount alone, not the mounts below its source.
+obegin mount_bind_not_recursive
+mkdir -p "$TMPD/nr-src/sub"
+if mount -t tmpfs -o size=64k ocit-nr "$TMPD/nr-src/sub"; then
+	echo below >"$TMPD/nr-src/sub/x"
+	b=$(mkbundle c38 '["/bin/sh", "-c", "ls /nr/sub > $W/bind; ls /nrr/sub > $W/rbind"]' \
+		".mounts += [{destination: \"/nr\", type: \"bind\", source: \"$TMPD/nr-src\", options: [\"bind\"]},
+			{destination: \"/nrr\", type: \"bind\", source: \"$TMPD/nr-src\", options: [\"rbind\"]}]")
+	IDS+=(c38)
+	rt run --bundle "$b" c38
+	expect_rc 0
+	expect_eq "below a bind" "$(cat "$W/bind" 2>/dev/null)" ""
+	expect_eq "below an rbind" "$(cat "$W/rbind" 2>/dev/null)" x
+	umount "$TMPD/nr-src/sub"
+else
+	bad "cannot mount a tmpfs below the bind's source"
+fi
+oend
+
+# a file bound read-only, rprivate (containerd's /etc/hosts).
+obegin mount_file_bind_ro
+mkdir -p "$TMPD/fb-src" && echo hello >"$TMPD/fb-src/file"
+b=$(mkbundle c39 '["/bin/sh", "-c", "cat /fb > $W/fb; echo x 2> $W/e > /fb; echo $? > $W/rc"]' \
+	".mounts += [{destination: \"/fb\", type: \"bind\", source: \"$TMPD/fb-src/file\", options: [\"rbind\", \"rprivate\", \"ro\", \"nosuid\"]}]")
+IDS+=(c39)
+rt run --bundle "$b" c39
+expect_rc 0
+expect_eq "the file" "$(cat "$W/fb" 2>/dev/null)" hello
+[ "$(cat "$W/rc" 2>/dev/null)" != 0 ] || bad "a write to the read-only file bind succeeded"
+grep -q 'Read-only file system' "$W/e" 2>/dev/null || bad "write: want EROFS, got '$(cat "$W/e" 2>/dev/null)'"
+expect_eq "the source" "$(cat "$TMPD/fb-src/file")" hello
+oend
+
+# a tmpfs volume: noexec, nosuid, and its data (size=, mode=, uid=, gid=,
+# nr_inodes=) given to the kernel.
+obegin mount_tmpfs_options
+b=$(mkbundle c34 "$(jq -nc --arg c "$MI; cp /bin/busybox /tm/ && { /tm/busybox true 2> \$W/err; echo \$? > \$W/rc; }; stat -c '%a %u %g' /tu > \$W/st" '["/bin/sh", "-c", $c, "/tm"]')" \
+	'.mounts += [{destination: "/tm", type: "tmpfs", source: "tmpfs", options: ["nosuid", "noexec", "size=4m", "nr_inodes=64"]},
+		{destination: "/tu", type: "tmpfs", source: "tmpfs", options: ["mode=0710", "uid=1234", "gid=4321"]}]')
+IDS+=(c34)
+rt run --bundle "$b" c34
+expect_rc 0
+o=$(mi_field 6)
+for w in nosuid noexec; do has_opt "$o" "$w" || bad "the tmpfs's mountinfo options '$o' lack $w"; done
+o=$(mi_field last)
+for w in size=4096k nr_inodes=64; do has_opt "$o" "$w" || bad "the tmpfs's superblock options '$o' lack $w"; done
+expect_eq "mode, owner of the other tmpfs" "$(cat "$W/st" 2>/dev/null)" "710 1234 4321"
+grep -q 'Permission denied' "$W/err" 2>/dev/null || bad "exec from a noexec tmpfs: want EACCES (Permission denied), got '$(cat "$W/err" 2>/dev/null)'"
+oend
+
+# a propagation word: set on the mount after it (rshared: "shared:N" in mountinfo).
+obegin mount_propagation
+b=$(mkbundle c35 "$(jq -nc --arg c "$MI" '["/bin/sh", "-c", $c, "/mi"]')" \
+	".mounts += [{destination: \"/mi\", type: \"bind\", source: \"$TMPD/mi-src\", options: [\"rbind\", \"rshared\"]}]")
+IDS+=(c35)
+rt run --bundle "$b" c35
+expect_rc 0
+mi_field 7 | grep -q '^shared:' || bad "the bind is not shared: '$(cat "$W/mi" 2>/dev/null)'"
+oend
+
+# noexec asked of a standard mount nsrun makes itself (/dev/shm): added to nsrun's.
+obegin mount_standard_extra_flags
+b=$(mkbundle c36 "$(jq -nc --arg c "$MI" '["/bin/sh", "-c", $c, "/dev/shm"]')" \
+	'.mounts += [{destination: "/dev/shm", type: "tmpfs", source: "shm", options: ["nosuid", "noexec", "nodev", "mode=1777"]}]')
+IDS+=(c36)
+rt run --bundle "$b" c36
+expect_rc 0
+o=$(mi_field 6)
+for w in nosuid noexec nodev; do has_opt "$o" "$w" || bad "/dev/shm's mountinfo options '$o' lack $w"; done
+oend
+
+# a word the runtime does not know: refused with one line, nothing left.
+obegin mount_unknown_option
+b=$(mkbundle c37 '["/bin/true"]' \
+	".mounts += [{destination: \"/mi\", type: \"bind\", source: \"$TMPD/mi-src\", options: [\"rbind\", \"ocitbogus\"]}]")
+create c37 "$b"
+[ "$RC" != 0 ] || bad "create with an unknown mount option exited 0"
+[ "$RC" = 0 ] || expect_one_error "$([ "$RNAME" != nsrun ] && echo . || echo 'mounts\[3\]\.options\[1\]: unknown mount option "ocitbogus"$')"
+[ -z "$(status_of c37)" ] || [ "$RC" = 0 ] || bad "a container c37 is left: $(state_of c37)"
 oend
 
 # ---- the host ---------------------------------------------------------------------------------

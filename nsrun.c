@@ -1093,7 +1093,7 @@ static void sc_next(unsigned *pos, char name[40])
 		if (c < 128)
 			*q++ = (char)c;
 		else
-			q = stpcpy(q, sc_tok + c - 128);
+			q = stpcpy(q, sc_tok + (c - 128));     /* (not sc_tok + c: past the array, UB) */
 	*q = 0;
 }
 

@@ -9192,7 +9192,8 @@ static int oci_console(void)
 	const char *s = g_oci.opt[O_CONSOLE];
 
 	a.sun_family = AF_UNIX;
-	strfmt(a.sun_path, sizeof a.sun_path, "%s", s);
+	if (strfmt(a.sun_path, sizeof a.sun_path, "%s", s) >= (int)sizeof a.sun_path)
+		return errno = ENAMETOOLONG, fail("--console-socket %s", s);    /* (never a truncated path) */
 	if ((g_oci.tty = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    syscall(SYS_connect, g_oci.tty, &a, sizeof a) < 0)     /* (raw: exec_request's note) */
 		return fail("--console-socket %s", s);

@@ -771,6 +771,20 @@ static void test_oci_fixtures(void)
 	run_fixtures(oci_fixtures, sizeof oci_fixtures / sizeof oci_fixtures[0], "c.json", 1);
 }
 
+/* J parsed as an OCI config.json (NAME) into C; a failure is WHAT's check. */
+static int oci_parse(struct cfg *c, const char *name, const char *j, const char *what)
+{
+	int rc;
+
+	err_reset();
+	g_oci_parse = 1;
+	rc = cfg_parse(c, name, j, strlen(j));
+	g_oci_parse = 0;
+	if (rc < 0)
+		check(0, what, "%s", g_err);
+	return rc;
+}
+
 /* process.terminal into proc.terminal; each hook's timeout + 1 (0: none)
  * into its node's valueint, where oci_hooks finds it. */
 static void test_oci_terminal_timeout(void)
@@ -780,14 +794,8 @@ static void test_oci_terminal_timeout(void)
 	const cJSON *h;
 	struct cfg c;
 
-	err_reset();
-	g_oci_parse = 1;
-	if (cfg_parse(&c, "t.json", j, strlen(j)) < 0) {
-		g_oci_parse = 0;
-		check(0, "oci terminal and hook timeouts", "%s", g_err);
+	if (oci_parse(&c, "t.json", j, "oci terminal and hook timeouts") < 0)
 		return;
-	}
-	g_oci_parse = 0;
 	h = ((const cJSON *)c.oci.hooks[OCI_PRESTART])->child;
 	check(c.proc.terminal == 1, "oci process.terminal", "%d", c.proc.terminal);
 	check(h && h->valueint == 8 && h->next && h->next->valueint == 0 && h->next->next && h->next->next->valueint == 1,
@@ -809,14 +817,8 @@ static void test_oci_mount_options(void)
 	unsigned extra = 0;
 	struct cfg c;
 
-	err_reset();
-	g_oci_parse = 1;
-	if (cfg_parse(&c, "m.json", j, strlen(j)) < 0) {
-		g_oci_parse = 0;
-		check(0, "oci mount options", "%s", g_err);
+	if (oci_parse(&c, "m.json", j, "oci mount options") < 0)
 		return;
-	}
-	g_oci_parse = 0;
 	check(c.n_mounts == 3 && c.mounts[0].type == M_BIND && c.mounts[1].type == M_BIND && c.mounts[2].type == M_TMPFS,
 	      "oci mount options: bind by option, standard ones not volumes", "n=%d", c.n_mounts);
 	check(c.mounts[0].flags == (MS_BIND | MS_REC | MS_NOSUID | MS_RDONLY | MS_NOATIME) &&

@@ -837,6 +837,12 @@ create c26 "$b"
 [ "$RC" != 0 ] || bad "ociVersion 2.0.0: create exited 0"
 oend
 
+# expect_denied WHAT: $W/err (the container's stderr) says EACCES.
+expect_denied() {
+	grep -q 'Permission denied' "$W/err" 2>/dev/null ||
+		bad "$1: want EACCES (Permission denied), got '$(cat "$W/err" 2>/dev/null)'"
+}
+
 # ---- linux.seccomp -----------------------------------------------------------------------------
 
 # An OCI profile: a denied call fails with its errnoRet inside the container,
@@ -848,7 +854,7 @@ b=$(mkbundle c27 '["/bin/sh", "-c", "mkdir /sc-d 2> $W/err; echo $? > $W/rc; ech
 IDS+=(c27)
 rt run --bundle "$b" c27
 expect_rc 0
-grep -q 'Permission denied' "$W/err" 2>/dev/null || bad "mkdir: want EACCES (Permission denied), got '$(cat "$W/err" 2>/dev/null)'"
+expect_denied "mkdir"
 expect_eq "mkdir's status" "$(cat "$W/rc" 2>/dev/null)" 1
 expect_eq "an allowed call" "$(cat "$W/ok" 2>/dev/null)" allowed
 oend
@@ -874,7 +880,7 @@ jq -n --arg w "$W" '{args: ["/bin/sh", "-c", "mkdir /sc-e 2> $W/err; echo $? > $
 	>"$TMPD/p29.json"
 rt exec --process "$TMPD/p29.json" c29
 expect_rc 0
-grep -q 'Permission denied' "$W/err" 2>/dev/null || bad "exec'd mkdir: want EACCES (Permission denied), got '$(cat "$W/err" 2>/dev/null)'"
+expect_denied "exec'd mkdir"
 oend
 
 # ---- mounts[].options ------------------------------------------------------------------------
@@ -895,7 +901,7 @@ b=$(mkbundle c30 '["/bin/sh", "-c", "/nx/busybox true 2> $W/err; echo $? > $W/rc
 IDS+=(c30)
 rt run --bundle "$b" c30
 expect_rc 0
-grep -q 'Permission denied' "$W/err" 2>/dev/null || bad "exec from a noexec bind: want EACCES (Permission denied), got '$(cat "$W/err" 2>/dev/null)'"
+expect_denied "exec from a noexec bind"
 expect_eq "its status" "$(cat "$W/rc" 2>/dev/null)" 126
 expect_eq "busybox elsewhere" "$(cat "$W/ok" 2>/dev/null)" ran
 oend
@@ -993,7 +999,7 @@ for w in nosuid noexec; do has_opt "$o" "$w" || bad "the tmpfs's mountinfo optio
 o=$(mi_field last)
 for w in size=4096k nr_inodes=64; do has_opt "$o" "$w" || bad "the tmpfs's superblock options '$o' lack $w"; done
 expect_eq "mode, owner of the other tmpfs" "$(cat "$W/st" 2>/dev/null)" "710 1234 4321"
-grep -q 'Permission denied' "$W/err" 2>/dev/null || bad "exec from a noexec tmpfs: want EACCES (Permission denied), got '$(cat "$W/err" 2>/dev/null)'"
+expect_denied "exec from a noexec tmpfs"
 oend
 
 # a propagation word: set on the mount after it (rshared: "shared:N" in mountinfo).

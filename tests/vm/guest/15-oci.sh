@@ -72,8 +72,11 @@ file_is() {			# file_is FILE WANT
 	[ -e "$1" ] || { bad "$1 missing"; return 1; }
 	expect_eq "$1" "$(cat "$1")" "$2"
 }
-one_line() {
+# refused ID WHAT: the last create failed with one error line, nothing of ID under --root.
+refused() {
+	[ "$RC" != 0 ] || bad "create with $2: exit 0"
 	[ "$(printf '%s\n' "$ERR" | wc -l)" = 1 ] && [ -n "$ERR" ] || bad "want one error line, got: $(brief "$T/err")"
+	[ ! -e "$OROOT/$1" ] || bad "$OROOT/$1 left after a refused create"
 }
 
 # ---- every resource in its file; the process in the cgroup; delete removes it
@@ -176,26 +179,20 @@ end
 begin oci_systemd_path_refused
 bundle '["/bin/true"]' '"cgroupsPath": "system.slice:nsrun:c8"'
 run_nsrun --root "$OROOT" --systemd-cgroup create --bundle "$B" c8
-[ "$RC" != 0 ] || bad "create with a systemd cgroupsPath: exit 0"
-one_line
+refused c8 "a systemd cgroupsPath"
 expect_line "error" "$ERR" 'cgroupsPath.*systemd'
-[ ! -e "$OROOT/c8" ] || bad "$OROOT/c8 left after a refused create"
 end
 
 begin oci_dotdot_refused
 bundle '["/bin/true"]' '"cgroupsPath": "../c9", "resources": {"pids": {"limit": 16}}'
 oci create --bundle "$B" c9
-[ "$RC" != 0 ] || bad "create with a .. in cgroupsPath: exit 0"
-one_line
-[ ! -e "$OROOT/c9" ] || bad "$OROOT/c9 left after a refused create"
+refused c9 "a .. in cgroupsPath"
 end
 
 begin oci_unified_refused
 bundle '["/bin/true"]' '"cgroupsPath": "c10", "resources": {"unified": {"memory.high": "1000000"}}'
 oci create --bundle "$B" c10
-[ "$RC" != 0 ] || bad "create with resources.unified: exit 0"
-one_line
-[ ! -e "$OROOT/c10" ] || bad "$OROOT/c10 left after a refused create"
+refused c10 "resources.unified"
 end
 
 exit 0

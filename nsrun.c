@@ -2156,7 +2156,9 @@ static int cfg_obj(const struct ctx *x, const cJSON *obj, const char *parent, co
 			continue;               /* (present, cfg_keys refused it) */
 		field_name(name, sizeof name, shown, o.leaf[i]);
 		if (!(v = cJSON_GetObjectItemCaseSensitive(obj, o.leaf[i]))) {
-			if (f->missing && (!f->req_ns || (x->c->ns & f->req_ns)))
+			/* (the mappings of a user namespace joined by path are its own) */
+			if (f->missing && (!f->req_ns || (x->c->ns & f->req_ns)) &&
+			    !(WITH_OCI && f->req_ns == NS_USER && x->c->oci.ns_path[6]))
 				return cfg_err(x, obj, 0, name, "missing (%s)", field_missing(f));
 			continue;
 		}
@@ -3669,9 +3671,8 @@ static int p_onamespace(const struct ctx *x, const cJSON *e, const char *name, c
 	path = &x->c->oci.ns_path[__builtin_ctz(bit)];
 	if (cfg_abspath(x, p, fp, path) < 0)
 		return -1;
-	if (bit & (NS_USER | NS_TIME))
-		return cfg_err(x, p, 0, fp, "joining a %s namespace is not supported", ns_name(bit));
-	*(unsigned *)out &= ~bit;               /* joined before the clone, not made */
+	if (bit != NS_USER)                     /* joined, not made (oci_join); a joined user namespace */
+		*(unsigned *)out &= ~bit;       /* is one still: its mount namespace, its /dev's binds */
 	return 0;
 }
 
@@ -4413,7 +4414,9 @@ static struct {
 	char dir[NSRUN_PATH_MAX];       /* ROOT/ID */
 	char bundle[NSRUN_PATH_MAX], rootfs[NSRUN_PATH_MAX], cg[NSRUN_PATH_MAX];
 	int fifo, ready;                /* the child's: exec.fifo (O_PATH), its end of "set up" */
-	int mnt;                        /* a mount namespace to join (linux.namespaces' path): the child's */
+	int nsfd[8];                    /* linux.namespaces' paths kept open (enum ns_bit's bit number): the
+					 * mount one joined by the child, user by ns_clone's helper */
+	int time;                       /* with a time namespace joined: nsrun's own (oci_join) */
 	int preserve;                   /* --preserve-fds N */
 	int tty;                        /* --console-socket, connected (process.terminal) */
 	pid_t pid;                      /* the container's host pid */
@@ -6841,7 +6844,7 @@ static int net_files(struct run *r)
 
 static int oci_wait(void);
 static void oci_child(struct run *r) __attribute__((noreturn));
-static int oci_tty(void);
+static int oci_tty(uid_t uid);
 static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t pid);
 
 /* ==[ 8. namespaces + init ]===============================================
@@ -6858,16 +6861,19 @@ static int oci_hooks(const struct cfg *c, int which, const char *status, pid_t p
 
 /* The supplementary groups (none, but OCI's additionalGids), then GID, then UID.  Raw syscalls: nsrun has
  * one thread, and libc's wrappers would stop every thread to apply them
- * (musl's __synccall, 1.5 KiB).  32-bit ARM and x86 keep 16-bit ids in
+ * (musl's __synccall, 1.5 KiB); fchown too (musl's, 150 bytes, retries
+ * by the fd's /proc path).  32-bit ARM and x86 keep 16-bit ids in
  * the old numbers; the *32 ones take full ids. */
 #ifdef SYS_setresuid32
 #define NSRUN_SYS_SETGROUPS SYS_setgroups32
 #define NSRUN_SYS_SETRESGID SYS_setresgid32
 #define NSRUN_SYS_SETRESUID SYS_setresuid32
+#define NSRUN_SYS_FCHOWN SYS_fchown32
 #else
 #define NSRUN_SYS_SETGROUPS SYS_setgroups
 #define NSRUN_SYS_SETRESGID SYS_setresgid
 #define NSRUN_SYS_SETRESUID SYS_setresuid
+#define NSRUN_SYS_FCHOWN SYS_fchown
 #endif
 static int set_ids(uid_t uid, gid_t gid, int n, const uint32_t *groups)
 {
@@ -7813,7 +7819,7 @@ static int become_app(const struct proc_cfg *p, uint64_t sig_ign, int pdeathsig)
 {
 	sigset_t none;
 
-	if (WITH_OCI && p->terminal && oci_tty() < 0)
+	if (WITH_OCI && p->terminal && oci_tty(p->uid) < 0)
 		return -1;
 	for (int s = 1; s < NSIG && s <= 64; s++)
 		if (sig_ign >> (s - 1) & 1)
@@ -8248,6 +8254,13 @@ static int img_root(struct run *r)
 	return img_mount(r) < 0 || (WITH_NET && r->c->net.on && net_files(r) < 0) ? -1 : 0;
 }
 
+/* OCI: the namespace of bit number I in linux.namespaces, by path, could
+ * not be joined. */
+static int ns_join_fail(const struct cfg *c, int i)
+{
+	return fail("join the %s namespace %s", ns_names[i], c->oci.ns_path[i]);
+}
+
 /* The container's first process.  Without a user namespace it mounts its
  * root itself (section image), while nsrun goes on with the maps and veth. */
 __attribute__((noreturn))
@@ -8267,8 +8280,8 @@ static void child_main(struct run *r, const sigset_t *mask)
 		close(r->ready[0]);
 		read_small("/proc/self/stat", self, sizeof self);      /* "PID (comm..." */
 		g_oci.pid = (pid_t)scan_num(self, NULL, 10);
-		if (g_oci.mnt && setns(g_oci.mnt, CLONE_NEWNS) < 0)
-			fail("join the %s namespace %s", ns_names[1], r->c->oci.ns_path[1]), child_die(r);
+		if (g_oci.nsfd[1] && setns(g_oci.nsfd[1], CLONE_NEWNS) < 0)
+			ns_join_fail(r->c, 1), child_die(r);
 	}
 	if ((!r->own_ns && img_root(r) < 0) || ns_setup(r) < 0)
 		child_die(r);
@@ -8440,6 +8453,38 @@ static int cg_clone3_cpuset_ok(struct run *r)
 	return ok;
 }
 
+static pid_t oci_fork(void);
+
+/* OCI: a user namespace joined by path.  The namespaces the clone makes
+ * must be its own, and nsrun could not leave it once in (its state, the
+ * cgroup and the hooks are the host's): a helper joins it and clones the
+ * container as nsrun's own child (CLONE_PARENT), and sends back its pid,
+ * or -1 and errno (-2: setns failed). */
+static pid_t oci_clone_user(struct run *r)
+{
+	int p[2], v[2];
+	pid_t h;
+
+	if (pipe2(p, O_CLOEXEC) < 0 || (h = oci_fork()) < 0)
+		return -1;
+	if (h == 0) {
+		v[0] = setns(g_oci.nsfd[6], CLONE_NEWUSER) < 0 ? -2 :
+		       (int)syscall(SYS_clone, (clone_flags(r->c->ns) & ~(unsigned long)CLONE_NEWUSER) | CLONE_PARENT, 0, 0, 0, 0);
+		if (v[0] == 0)
+			return close(p[0]), close(p[1]), 0;
+		v[1] = errno;
+		_exit(write(p[1], v, sizeof v) != sizeof v);
+	}
+	close(p[1]);
+	v[0] = -1, v[1] = EPIPE;                /* (the helper died: not its pid) */
+	if (read(p[0], v, sizeof v) != sizeof v)
+		v[0] = -1;
+	close(p[0]);
+	waitpid(h, NULL, 0);
+	errno = v[1];
+	return v[0] == -2 ? ns_join_fail(r->c, 6), -2 : v[0];
+}
+
 /* A raw clone: fork semantics (copy-on-write, no stack to size) with the
  * namespace flags; the child uses no libc state tied to the thread id.  With
  * a cgroup, clone3 (5.7) starts it inside; older kernels say ENOSYS, E2BIG
@@ -8457,13 +8502,14 @@ static pid_t ns_clone(struct run *r)
 
 	if (step(S_clone) < 0)
 		return -1;
-	/* A fault at cg_join takes the pre-5.7 path, so that it is tested here too. */
-	if (r->cg_fd >= 0 && !fault_is(S_cg_join) && cg_clone3_cpuset_ok(r)) {
+	/* A fault at cg_join takes the pre-5.7 path, so that it is tested here
+	 * too; so does a joined user namespace (the helper's clone). */
+	if (r->cg_fd >= 0 && !fault_is(S_cg_join) && !(WITH_OCI && g_oci.nsfd[6]) && cg_clone3_cpuset_ok(r)) {
 		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
 			return pid;
 	}
-	pid = (pid_t)syscall(SYS_clone, clone_flags(r->c->ns) | SIGCHLD, 0, 0, 0, 0);
+	pid = WITH_OCI && g_oci.nsfd[6] ? oci_clone_user(r) : (pid_t)syscall(SYS_clone, clone_flags(r->c->ns) | SIGCHLD, 0, 0, 0, 0);
 	if (pid <= 0 || r->cg_fd < 0)
 		return pid;
 	strfmt(f, sizeof f, "%s/cgroup.procs", r->cg);
@@ -8502,6 +8548,7 @@ static int ns_start(struct run *r, const sigset_t *mask)
 	struct cfg *c = r->c;
 	pid_t pid;
 	unsigned long long t0 = 0, t1 = 1;
+	int back;
 
 	if ((c->ns & NS_TIME) && ns_time(c) < 0)
 		return -1;
@@ -8514,7 +8561,9 @@ static int ns_start(struct run *r, const sigset_t *mask)
 	}
 	boot_ticks(&t0);
 	pid = ns_clone(r);
-	if (pid > 0 && boot_ticks(&t1) == 0 && t0 == t1)
+	/* back to nsrun's own clocks, from a time namespace joined (oci_join) */
+	back = pid && WITH_OCI && g_oci.time ? setns(g_oci.time, CLONE_NEWTIME) : 0;
+	if (pid > 0 && boot_ticks(&t1) == 0 && t0 == t1 && !(WITH_OCI && g_oci.time))
 		r->start_ticks = t1;    /* the kernel stamped the child between them */
 	if (pid == 0)
 		child_main(r, mask);
@@ -8528,9 +8577,9 @@ static int ns_start(struct run *r, const sigset_t *mask)
 		goto out;
 	}
 	r->child = pid;
-	if (!(r->u_child = undo_add(U_KILL, NULL, pid)))
+	if (!(r->u_child = undo_add(U_KILL, NULL, pid)) || (back && fail("return to nsrun's time namespace")))
 		goto out;
-	if ((c->ns & NS_USER) && (ns_write_map(pid, "uid_map", c->userns.uid_map, c->userns.n_uid_map) < 0 ||
+	if ((c->ns & NS_USER) && !(WITH_OCI && g_oci.nsfd[6]) && (ns_write_map(pid, "uid_map", c->userns.uid_map, c->userns.n_uid_map) < 0 ||
 				  ns_write_map(pid, "gid_map", c->userns.gid_map, c->userns.n_gid_map) < 0))
 		goto out;
 	if (WITH_NET && c->net.on && net_host(c, pid) < 0)
@@ -9208,10 +9257,12 @@ static int oci_console(void)
  * recvmsg wants one fd and some bytes), then closed here.  The slave by
  * TIOCGPTPEER (4.13), not by its path: that is the master's peer, even in
  * a container whose process remounted its /dev/pts; its path there is
- * /dev/pts/N.  (setsid: checked by TIOCSCTTY; the unlock: by TIOCGPTPEER;
+ * /dev/pts/N.  The slave is the process user's, as runc's (its group
+ * stays devpts' gid=, tty's), so that it can open /dev/tty once it is that
+ * user.  (setsid: checked by TIOCSCTTY; the unlock: by TIOCGPTPEER;
  * the slave's fd closes on exec: app_fds.  The message static: its 96
  * bytes of data are less than the code that would build it.) */
-static int oci_tty(void)
+static int oci_tty(uid_t uid)
 {
 	static union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } u = {
 		.h = { .cmsg_len = CMSG_LEN(sizeof(int)), .cmsg_level = SOL_SOCKET, .cmsg_type = SCM_RIGHTS } };
@@ -9223,7 +9274,7 @@ static int oci_tty(void)
 		return failx("no --console-socket for process.terminal");
 	if (step(S_console) < 0 || (m = open(v.iov_base, O_RDWR | O_CLOEXEC)) < 0 ||
 	    (ioctl(m, TIOCSPTLCK, &n), syscall(SYS_setsid), t = ioctl(m, TIOCGPTPEER, O_RDWR)) < 0 ||
-	    ioctl(t, TIOCSCTTY, 0) < 0 ||
+	    ioctl(t, TIOCSCTTY, 0) < 0 || syscall(NSRUN_SYS_FCHOWN, t, uid, -1) < 0 ||
 	    (dup2(t, 0), dup2(t, 1), dup2(t, 2), memcpy(CMSG_DATA(&u.h), &m, sizeof m),
 	     syscall(SYS_sendmsg, g_oci.tty, &mh, MSG_NOSIGNAL)) < 0)
 		return fail("process.terminal");
@@ -9480,8 +9531,13 @@ static int oci_start(struct ostate *s)
 }
 
 /* Join the namespaces the config names by path, before the clone (the pid
- * namespace: for the children; the mount namespace: by the child, from its
- * new one, child_main); setns checks each file's type. */
+ * and time namespaces: for the children).  Kept open instead (g_oci.nsfd):
+ * the mount namespace, joined by the child from its new one (child_main:
+ * nsrun's own root stays), and the user namespace, which nsrun could not
+ * leave, joined by ns_clone's helper.  Time is nsrun's own clock too: it
+ * goes back to its own right after the clone (ns_start: the start time it
+ * reads from /proc is shown in the reader's clock).  setns checks each
+ * file's type. */
 static int oci_join(const struct cfg *c)
 {
 	static const int type[] = { CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWCGROUP,
@@ -9492,10 +9548,11 @@ static int oci_join(const struct cfg *c)
 
 		if (!c->oci.ns_path[i])
 			continue;
-		if ((fd = open(c->oci.ns_path[i], O_RDONLY | O_CLOEXEC)) < 0 || (type[i] != CLONE_NEWNS && setns(fd, type[i]) < 0))
-			return fail("join the %s namespace %s", ns_names[i], c->oci.ns_path[i]);
-		if (type[i] == CLONE_NEWNS)
-			g_oci.mnt = fd;         /* joined by the child: nsrun's own root stays */
+		if ((i == 7 && (g_oci.time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC)) < 0) ||
+		    (fd = open(c->oci.ns_path[i], O_RDONLY | O_CLOEXEC)) < 0 || (!(0x42 >> i & 1) && setns(fd, type[i]) < 0))
+			return ns_join_fail(c, i);
+		if (0x42 >> i & 1)
+			g_oci.nsfd[i] = fd;
 		else
 			close(fd);
 	}
@@ -9636,10 +9693,12 @@ out:
  * exec, or its setup error), its pid in --pid-file. */
 static int oci_exec(struct ostate *s)
 {
-	static const char ns[] = "pid\0user\0ipc\0uts\0net\0cgroup\0mnt\0";
+	/* (time before user: nsrun's own time namespace, with a user one,
+	 * is not the container's user namespace's to join) */
+	static const char ns[] = "pid\0time\0user\0ipc\0uts\0net\0cgroup\0mnt\0";
 	struct cfg c, cc;
 	char f[NSRUN_PATH_MAX + 32];
-	int fd[7], ws, k = 0;
+	int fd[8], ws, k = 0;
 	sigset_t mask;
 	pid_t kid;
 
@@ -9665,7 +9724,7 @@ static int oci_exec(struct ostate *s)
 	if (pipe2(r.errp, O_CLOEXEC) < 0 || (kid = oci_fork()) < 0)
 		return fail("fork");
 	if (kid == 0) {                         /* its setup's error line to errp, as the container's */
-		for (k = 1; k < 7; k++)
+		for (k = 1; k < 8; k++)
 			if (fd[k] >= 0 && setns(fd[k], 0) < 0)
 				fail("join container %s", g_oci.id), child_die(&r);
 		become_app(&c.proc, 0, 0);

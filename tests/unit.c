@@ -688,8 +688,16 @@ static const struct fixture oci_fixtures[] = {
 	  "c.json:1:127: linux.namespaces[1].type: unknown namespace \"bogus\" (expected pid mount uts ipc net cgroup user time)" },
 	{ "join a mount namespace", OCI_HEAD "},\"linux\":{\"namespaces\":[{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}]}}",
 	  NULL },
-	{ "join a time namespace", OCI_HEAD "}," OCI_NS ",{\"type\":\"time\",\"path\":\"/proc/1/ns/time\"}]}}",
-	  "c.json:1:141: linux.namespaces[1].path: joining a time namespace is not supported" },
+	{ "join a time namespace", OCI_HEAD "}," OCI_NS ",{\"type\":\"time\",\"path\":\"/proc/1/ns/time\"}]}}", NULL },
+	/* a joined user namespace's mappings are its own: optional, accepted */
+	{ "join a user namespace", OCI_HEAD "}," OCI_NS ",{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]}}", NULL },
+	{ "join a user namespace, mappings", OCI_HEAD "}," OCI_NS ",{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}],"
+	  "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+	  "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]}}", NULL },
+	{ "new user namespace, no mappings", OCI_HEAD "}," OCI_NS ",{\"type\":\"user\"}]}}",
+	  "c.json:1:87: linux.uidMappings: missing (required with the \"user\" namespace)" },
+	{ "mappings, no user namespace", OCI_HEAD "}," OCI_NS "],\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}}",
+	  "c.json:1:120: linux.uidMappings: needs the \"user\" namespace" },
 	{ "hostname without uts", OCI_HEAD "},\"hostname\":\"h\"," OCI_NS "]}}", "c.json:1:1: hostname: needs the \"uts\" namespace" },
 	{ "hostname in a joined uts", OCI_HEAD "},\"hostname\":\"h\"," OCI_NS ",{\"type\":\"uts\",\"path\":\"/proc/1/ns/uts\"}]}}",
 	  NULL },

@@ -56,6 +56,7 @@ declare -A CRUN_DEVIATIONS=(
 	[mount_unknown_option]="a word it does not know is passed to the kernel as data (a bind ignores it): create succeeds"
 	[mount_bind_dev_kept_nodev]="dev on a bind is honoured: the bind is not nodev (nsrun keeps nodev; devices only through linux.devices)"
 	[mount_rbind_ro_recursive]="ro on an rbind makes its top mount read-only only: a mount below it stays writable (runc too; rro asks for recursive)"
+	[ns_join_time]="joining a time namespace by path fails create: 'write to sync socket: Broken pipe' (exit 1 or 255)"
 	[mount_propagation]="a bind with rshared shows no shared:N in the container's mountinfo (it is private there)"
 )
 
@@ -126,13 +127,14 @@ rt() {
 	return 0
 }
 
-# mkbundle ID ARGS_JSON [JQ_FILTER]: $TMPD/b-ID with config.json; prints its path.
+# mkbundle ID ARGS_JSON [JQ_FILTER [JQ_OPTION...]]: $TMPD/b-ID with config.json
+# (the filter applied last, with jq's further options, e.g. --arg); prints its path.
 # The root is one copy of the busybox root shared by all bundles, root.path
 # "../rootfs" (relative to the bundle, and no symlink: runc refuses one).
 mkbundle() {
 	local id=$1 args=$2 filter=${3:-.} b=$TMPD/b-$1
 	mkdir -p "$b" || return 1
-	jq -n --argjson args "$args" --arg w "$W" --arg id "$id" '{
+	jq -n --argjson args "$args" --arg w "$W" --arg id "$id" "${@:4}" '{
 		ociVersion: "1.0.2",
 		process: {args: $args, cwd: "/", env: ["PATH=/bin:/sbin", "W=" + $w],
 			user: {uid: 0, gid: 0}, terminal: false},
@@ -587,6 +589,20 @@ expect_eq "the exec'd process's terminal" "$TTY" "$TTYWANT"
 expect_eq "exec's own stdout" "$OUT" ""
 oend
 
+# A process user with a terminal: the slave is that user's (runc's
+# fixStdioPermissions), so it opens its own terminal by path too.
+obegin terminal_user
+b=$(mkbundle c51 '["/bin/sh", "-c", "t=$(tty); stat -c %u \"$t\"; (: <\"$t\") 2>/dev/null && echo reopened; exit 6"]' \
+	"$DEVPTS | .process.terminal = true | .process.user = {uid: 1000, gid: 1000}")
+recvtty c51
+IDS+=(c51)
+rt run --bundle "$b" --console-socket "$RSOCK" c51
+expect_rc 6
+recvtty_wait
+expect_master
+expect_eq "the terminal's owner, and its open by path" "$TTY" $'1000\nreopened'
+oend
+
 # terminal without --console-socket: create fails with one line, nothing left.
 obegin terminal_needs_console_socket
 b=$(mkbundle c44 "$SLEEP" "$DEVPTS | .process.terminal = true")
@@ -727,6 +743,95 @@ fi
 oend
 
 # ---- ps, list, features ---------------------------------------------------------------------
+
+# ---- namespaces joined by path ------------------------------------------------------------
+
+# holder NAME UNSHARE_ARGS...: a sleep in namespaces of its own (unshare(1)),
+# below us; HOLDER: its pid, once its user or time namespace is in place.
+holder() {
+	local name=$1 i
+	shift
+	unshare "$@" --fork sleep 60 </dev/null >/dev/null 2>&1 &
+	HOLDERS+=($!)
+	HOLDER=
+	for ((i = 0; i < 100; i++)); do
+		HOLDER=$(cat "/proc/$!/task/$!/children" 2>/dev/null)
+		HOLDER=${HOLDER%% *}
+		[ -n "$HOLDER" ] && [ "$(readlink "/proc/$HOLDER/ns/$name")" != "$(readlink "/proc/self/ns/$name")" ] && return 0
+		sleep 0.02
+	done
+	bad "unshare $* made no $name namespace"
+	return 1
+}
+# Stop the holders (before oend, which wants nothing left below us).
+holders_end() {
+	local p
+	for p in ${HOLDERS[@]+"${HOLDERS[@]}"}; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	HOLDERS=()
+}
+HOLDERS=()
+
+# A user namespace joined by path, without mappings in the config (they are
+# the namespace's own): the container's processes are in it, as root there
+# (0 -> 100000), with a pid, mount, uts and ipc namespace of their own; so
+# is what exec starts.  A second container joins it with the same mappings
+# in its config, as containerd's pods send them.
+obegin ns_join_user
+if holder user --user && {
+	{ echo "0 100000 65536" >"/proc/$HOLDER/uid_map" && echo "0 100000 65536" >"/proc/$HOLDER/gid_map"; } 2>/dev/null ||
+		{ bad "cannot write the holder's uid_map and gid_map"; false; }
+}; then
+	u=$(readlink "/proc/$HOLDER/ns/user")
+	b=$(mkbundle c48 '["/bin/sh", "-c", "{ readlink /proc/self/ns/user; id -u; cat /proc/self/uid_map; } > $W/out; exec sleep 60"]' \
+		'.linux.namespaces += [{type: "user", path: $p}]' --arg p "/proc/$HOLDER/ns/user")
+	create c48 "$b"
+	expect_rc 0
+	rt start c48
+	expect_rc 0
+	wait_for "$W/out" ' 100000 ' 5
+	expect_eq "user namespace, uid, map" "$(tr -s ' ' <"$W/out" 2>/dev/null)" "$u"$'\n0\n 0 100000 65536'
+	pid=$(pid_of c48)
+	[ "$(readlink "/proc/$pid/ns/pid")" != "$(readlink /proc/self/ns/pid)" ] || bad "no pid namespace of its own"
+	jq -n '{args: ["/bin/sh", "-c", "readlink /proc/self/ns/user; id -u"], env: ["PATH=/bin"], cwd: "/", user: {uid: 0, gid: 0}}' >"$TMPD/p48.json"
+	rt exec --process "$TMPD/p48.json" c48
+	expect_rc 0
+	expect_eq "exec's user namespace and uid" "$OUT" "$u"$'\n0'
+	b=$(mkbundle c49 '["/bin/sh", "-c", "readlink /proc/self/ns/user > $W/out2"]' \
+		'.linux.namespaces += [{type: "user", path: $p}] | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] | .linux.gidMappings = .linux.uidMappings' \
+		--arg p "/proc/$HOLDER/ns/user")
+	IDS+=(c49)
+	rt run --bundle "$b" c49
+	expect_rc 0
+	expect_eq "user namespace (mappings in the config too)" "$(cat "$W/out2" 2>/dev/null)" "$u"
+fi
+holders_end
+oend
+
+# A time namespace joined by path: the container's clocks are its (boottime
+# one day ahead), exec's too; the state stays right (running: the start time
+# is read in the host's clock).
+obegin ns_join_time
+if holder time --time --boottime 86400; then
+	b=$(mkbundle c50 '["/bin/sh", "-c", "{ readlink /proc/self/ns/time; cut -d. -f1 /proc/uptime; } > $W/out; exec sleep 60"]' \
+		'.linux.namespaces += [{type: "time", path: $p}]' --arg p "/proc/$HOLDER/ns/time")
+	create c50 "$b"
+	expect_rc 0
+	rt start c50
+	expect_rc 0
+	t=$(readlink "/proc/$HOLDER/ns/time")
+	wait_for "$W/out" '^[0-9]+$' 5
+	up=$(sed -n 2p "$W/out" 2>/dev/null)
+	[[ $up =~ ^[0-9]+$ ]] && [ "$up" -ge 86400 ] || bad "uptime in the container: '$up', want >= 86400"
+	expect_eq "status" "$(status_of c50)" running
+	jq -n '{args: ["/bin/sh", "-c", "readlink /proc/self/ns/time; cut -d. -f1 /proc/uptime"], env: ["PATH=/bin"], cwd: "/", user: {uid: 0, gid: 0}}' >"$TMPD/p50.json"
+	rt exec --process "$TMPD/p50.json" c50
+	expect_rc 0
+	expect_eq "exec's time namespace" "$(head -n 1 <<<"$OUT")" "$t"
+	up=$(sed -n 2p <<<"$OUT")
+	[[ $up =~ ^[0-9]+$ ]] && [ "$up" -ge 86400 ] || bad "uptime in exec: '$up', want >= 86400"
+fi
+holders_end
+oend
 
 obegin ps_json
 b=$(mkbundle c20 "$SLEEP")

@@ -175,6 +175,38 @@ while [ -s "$CG/nsrun/c7/cgroup.procs" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((
 gone c7
 end
 
+# ---- a user (and time) namespace joined by path -------------------------------------
+# create's helper joins the user namespace and clones the container as
+# create's child, which then moves it into its cgroup by cgroup.procs: the
+# app in its cgroup, in the joined user namespace, limits in force.
+begin oci_cgroup_joined_user
+unshare --user --time --boottime 100 --fork sleep 3000 </dev/null >/dev/null 2>&1 &
+hp=$! h= i=0
+while [ -z "$h" ] && [ $i -lt 100 ]; do
+	h=$(cut -d' ' -f1 "/proc/$hp/task/$hp/children" 2>/dev/null)
+	[ -n "$h" ] && [ "$(readlink "/proc/$h/ns/time")" = "$(readlink /proc/self/ns/time)" ] && h=
+	sleep 0.05
+	i=$((i + 1))
+done
+if [ -n "$h" ] && echo "0 100000 65536" >"/proc/$h/uid_map" && echo "0 100000 65536" >"/proc/$h/gid_map"; then
+	bundle '["/bin/sh", "-c", "cat /proc/self/cgroup /proc/self/uid_map; readlink /proc/self/ns/user /proc/self/ns/time"]' \
+		'"cgroupsPath": "c11", "resources": {"pids": {"limit": 16}}'
+	sed -i "s|{\"type\": \"uts\"}]|{\"type\": \"uts\"}, {\"type\": \"user\", \"path\": \"/proc/$h/ns/user\"}, {\"type\": \"time\", \"path\": \"/proc/$h/ns/time\"}]|" "$B/config.json"
+	oci run --bundle "$B" c11
+	expect_rc 0
+	expect_line "the app's cgroup" "$OUT" '^0::/nsrun/c11$'
+	expect_line "the joined user namespace's map" "$OUT" '^ *0 *100000 *65536$'
+	expect_line "the joined user namespace" "$OUT" "^$(readlink "/proc/$h/ns/user" | sed 's/[][]/\\&/g')\$"
+	expect_line "the joined time namespace" "$OUT" "^$(readlink "/proc/$h/ns/time" | sed 's/[][]/\\&/g')\$"
+	gone c11
+	[ ! -d "$CG/nsrun/c11" ] || bad "$CG/nsrun/c11 left after delete"
+else
+	bad "no user and time namespaces to join (unshare --user --time)"
+fi
+kill -KILL $h $hp 2>/dev/null
+wait $hp 2>/dev/null
+end
+
 # ---- refused, one line, nothing left ---------------------------------------------
 begin oci_systemd_path_refused
 bundle '["/bin/true"]' '"cgroupsPath": "system.slice:nsrun:c8"'

@@ -178,18 +178,22 @@ end
 # ---- a user (and time) namespace joined by path -------------------------------------
 # create's helper joins the user namespace and clones the container as
 # create's child, which then moves it into its cgroup by cgroup.procs: the
-# app in its cgroup, in the joined user namespace, limits in force.
+# app in its cgroup, in the joined user namespace, limits in force.  The
+# namespaces to join: an nsrun container's of its own (busybox has no
+# `unshare --time`), uid 0 -> 100000, boottime + 100 s.
 begin oci_cgroup_joined_user
-unshare --user --time --boottime 100 --fork sleep 3000 </dev/null >/dev/null 2>&1 &
+hcfg=$(mkcfg t-holder '"namespaces": ["pid", "mount", "uts", "ipc", "user", "time"]' \
+	'"uid_map": [[0, 100000, 65536]]' '"gid_map": [[0, 100000, 65536]]' '"time_offsets": {"boottime": 100}' \
+	"$(process /bin/payload sleep 30000)")
+"$NSRUN" run --pidfile "$T/holder.pid" "$hcfg" </dev/null >/dev/null 2>&1 &
 hp=$! h= i=0
 while [ -z "$h" ] && [ $i -lt 100 ]; do
-	h=$(cut -d' ' -f1 "/proc/$hp/task/$hp/children" 2>/dev/null)
-	[ -n "$h" ] && [ "$(readlink "/proc/$h/ns/time")" = "$(readlink /proc/self/ns/time)" ] && h=
+	h=$(cat "$T/holder.pid" 2>/dev/null)
 	sleep 0.05
 	i=$((i + 1))
 done
-if [ -n "$h" ] && echo "0 100000 65536" >"/proc/$h/uid_map" && echo "0 100000 65536" >"/proc/$h/gid_map"; then
-	bundle '["/bin/sh", "-c", "cat /proc/self/cgroup /proc/self/uid_map; readlink /proc/self/ns/user /proc/self/ns/time"]' \
+if [ -n "$h" ] && [ -e "/proc/$h/ns/time" ]; then
+	bundle '["/bin/sh", "-c", "cat /proc/self/cgroup /proc/self/uid_map; readlink /proc/self/ns/user; readlink /proc/self/ns/time"]' \
 		'"cgroupsPath": "c11", "resources": {"pids": {"limit": 16}}'
 	sed -i "s|{\"type\": \"uts\"}]|{\"type\": \"uts\"}, {\"type\": \"user\", \"path\": \"/proc/$h/ns/user\"}, {\"type\": \"time\", \"path\": \"/proc/$h/ns/time\"}]|" "$B/config.json"
 	oci run --bundle "$B" c11
@@ -201,9 +205,9 @@ if [ -n "$h" ] && echo "0 100000 65536" >"/proc/$h/uid_map" && echo "0 100000 65
 	gone c11
 	[ ! -d "$CG/nsrun/c11" ] || bad "$CG/nsrun/c11 left after delete"
 else
-	bad "no user and time namespaces to join (unshare --user --time)"
+	bad "the holder container did not start (pid file '$h')"
 fi
-kill -KILL $h $hp 2>/dev/null
+kill -TERM $hp 2>/dev/null
 wait $hp 2>/dev/null
 end
 

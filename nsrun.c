@@ -3030,7 +3030,7 @@ static int ip4_parse(const char *s, const char *end, unsigned char *a)
  * hold it to libc's inet_pton. */
 static int ip_parse(const char *s, const char *end, unsigned char *a)
 {
-	unsigned n = 0, brk = 16;                       /* bytes so far; where "::" is */
+	int n = 0, brk = 16;                            /* bytes so far; where "::" is */
 
 	if (*s == ':' && *++s != ':')
 		return 0;
@@ -3068,9 +3068,9 @@ static int ip_parse(const char *s, const char *end, unsigned char *a)
 		if (*s == ':' ? ++s == end : s != end)  /* a ':' is followed by more */
 			return 0;
 	}
-	if (n < 16 && brk == 16)
+	if (brk > n)                            /* no "::", fewer than 8 groups */
 		return 0;
-	for (unsigned k = 16 - n; n-- > brk; ) {        /* the "::" widened by K bytes */
+	for (int k = 16 - n; n-- > brk; ) {             /* the "::" widened by K bytes */
 		unsigned char t = a[n];
 
 		a[n] = 0;

@@ -1656,12 +1656,19 @@ static const char *js_show(const struct ctx *x, const cJSON *v, char *buf, size_
 	return buf;
 }
 
+/* One error line: "expected WHAT, got V", V as js_show() shows it. */
+static int cfg_expected(const struct ctx *x, const cJSON *v, const char *field, const char *what)
+{
+	char shown[64];
+
+	return cfg_err(x, v, 0, field, "expected %s, got %s", what, js_show(x, v, shown, sizeof shown));
+}
+
 /* V as one of the quoted words of LIST ("\"a\", \"b\" or \"c\"", and
  * whatever else the message says beside them): *OUT its index; else one
  * error line, "expected LIST, got V". */
 static int cfg_word(const struct ctx *x, const cJSON *v, const char *name, const char *list, int *out)
 {
-	char shown[64];
 	int i = 0;
 
 	for (const char *p = list; cJSON_IsString(v) && (p = strchr(p, '"')); i++) {
@@ -1671,7 +1678,7 @@ static int cfg_word(const struct ctx *x, const cJSON *v, const char *name, const
 			return *out = i, 0;
 		p += w + 1;
 	}
-	return cfg_err(x, v, 0, name, "expected %s, got %s", list, js_show(x, v, shown, sizeof shown));
+	return cfg_expected(x, v, name, list);
 }
 
 /* cJSON finds where a number ends with strtod() and keeps its value as a
@@ -2371,16 +2378,13 @@ static int p_rootpath(const struct ctx *x, const cJSON *v, const char *name, con
  * sizes up to one, which no upper layer fits in. */
 static int p_overlay(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	char shown[64];
-
 	(void)f;
 	if (cJSON_IsFalse(v))
 		return 0;
 	if (cfg_size(x, v, name, " or false", out) < 0)
 		return -1;
 	if (*(uint64_t *)out < 4096)
-		return cfg_err(x, v, 0, name, "expected at least 4096 bytes (\"4K\", one page), got %s",
-			       js_show(x, v, shown, sizeof shown));
+		return cfg_expected(x, v, name, "at least 4096 bytes (\"4K\", one page)");
 	return 0;
 }
 
@@ -2438,12 +2442,10 @@ static int p_user(const struct ctx *x, const cJSON *v, const char *name, const s
 static int p_umask(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	const char *s = cJSON_IsString(v) ? v->valuestring : "";
-	char shown[64];
 
 	(void)f;
 	if (strlen(s) != 4 || s[0] != '0' || strspn(s, "01234567") != 4)
-		return cfg_err(x, v, 0, name, "expected an octal string from \"0000\" to \"0777\", got %s",
-			       js_show(x, v, shown, sizeof shown));
+		return cfg_expected(x, v, name, "an octal string from \"0000\" to \"0777\"");
 	*(unsigned *)out = (unsigned)scan_num(s, NULL, 8);
 	return 0;
 }
@@ -2884,10 +2886,20 @@ static int cg_iomax_ok(const char *s)
 	return kv > 0;
 }
 
+/* What a key of each kind takes, as its error line says. */
+static const char *const cg_expect[] = {
+	[CG_SIZE] = "a size like \"32M\" or \"max\"",
+	[CG_COUNT] = "a number from 1 to 4194304 or \"max\"",
+	[CG_CPUMAX] = "\"QUOTA PERIOD\" in microseconds like \"50000 100000\", or \"max\"",
+	[CG_WEIGHT] = "a weight from 1 to 10000",
+	[CG_CPUSET] = "a list like \"0-1,3\"",
+	[CG_IOMAX] = "\"MAJ:MIN rbps=N wbps=N riops=N wiops=N\" (N a number or max)",
+};
+
 static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key *k, const char *field,
 			struct cg_write *w)
 {
-	char shown[64], tmp[48];
+	char tmp[48];
 	const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
 	int ok = 0;
 
@@ -2898,24 +2910,16 @@ static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key
 	switch (k->kind) {
 	case CG_SIZE:
 		ok = s && cg_number(s, 0, UINT64_MAX, 1, w->num, sizeof w->num) == 0;
-		if (!ok)
-			return cfg_err(x, v, 0, field, "expected a size like \"32M\" or \"max\", got %s",
-				       js_show(x, v, shown, sizeof shown));
-		return 0;
+		break;
 	case CG_COUNT:
 		ok = s && cg_number(s, 1, 4194304, 0, w->num, sizeof w->num) == 0;
-		if (!ok)
-			return cfg_err(x, v, 0, field, "expected a number from 1 to 4194304 or \"max\", got %s",
-				       js_show(x, v, shown, sizeof shown));
-		return 0;
+		break;
 	case CG_WEIGHT:
 		/* (OCI's cpu.shares: p_ocg's weight, a string in the number's place) */
 		ok = (cJSON_IsNumber(v) || (WITH_OCI && g_oci_parse)) && s && cg_number(s, 1, 10000, 0, tmp, sizeof tmp) == 0;
-		if (!ok)
-			return cfg_err(x, v, 0, field, "expected a weight from 1 to 10000, got %s",
-				       js_show(x, v, shown, sizeof shown));
-		strfmt(w->num, sizeof w->num, "%s%s", !strcmp(k->ctrl, "io") ? "default " : "", tmp);
-		return 0;
+		if (ok)
+			strfmt(w->num, sizeof w->num, "%s%s", !strcmp(k->ctrl, "io") ? "default " : "", tmp);
+		break;
 	case CG_CPUMAX: {
 		char q[24] = "", p[24] = "100000";
 		const char *t = cJSON_IsString(v) ? v->valuestring : "";
@@ -2928,27 +2932,20 @@ static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key
 		}
 		ok = (!t[qn] || pn) && cg_number(q, 1000, UINT32_MAX, 0, q, sizeof q) == 0 &&
 		     cg_number(p, 1000, 1000000, 0, p, sizeof p) == 0 && strcmp(p, "max");
-		if (!ok)
-			return cfg_err(x, v, 0, field, "expected \"QUOTA PERIOD\" in microseconds like \"50000 100000\", "
-				       "or \"max\", got %s", js_show(x, v, shown, sizeof shown));
-		strfmt(w->num, sizeof w->num, "%s %s", q, p);
-		return 0;
+		if (ok)
+			strfmt(w->num, sizeof w->num, "%s %s", q, p);
+		break;
 	}
 	case CG_CPUSET:
 		ok = cJSON_IsString(v) && *s && strlen(s) < sizeof w->num && strspn(s, "0123456789,-") == strlen(s);
-		if (!ok)
-			return cfg_err(x, v, 0, field, "expected a list like \"0-1,3\", got %s",
-				       js_show(x, v, shown, sizeof shown));
-		w->value = v->valuestring;
-		return 0;
+		w->value = s;
+		break;
 	case CG_IOMAX:
-		if (!cJSON_IsString(v) || !cg_iomax_ok(v->valuestring))
-			return cfg_err(x, v, 0, field, "expected \"MAJ:MIN rbps=N wbps=N riops=N wiops=N\" "
-				       "(N a number or max), got %s", js_show(x, v, shown, sizeof shown));
-		w->value = v->valuestring;
-		return 0;
+		ok = cJSON_IsString(v) && cg_iomax_ok(s);
+		w->value = s;
+		break;
 	}
-	return 0;
+	return ok ? 0 : cfg_expected(x, v, field, cg_expect[k->kind]);
 }
 
 static int p_cg_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
@@ -3102,7 +3099,6 @@ static int p_mac(const struct ctx *x, const cJSON *v, const char *name, const st
 	unsigned char *m = nc->mac;
 	const char *s = cJSON_IsString(v) ? v->valuestring : "";
 	int ok = strlen(s) == 17;
-	char shown[64];
 
 	(void)f;
 	for (int i = 0; ok && i < 6; i++) {
@@ -3112,8 +3108,7 @@ static int p_mac(const struct ctx *x, const cJSON *v, const char *name, const st
 		ok = !*end && isxdigit((unsigned char)h[0]) && (i == 5 || s[3 * i + 2] == ':');
 	}
 	if (!ok || (m[0] & 1) || !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
-		return cfg_err(x, v, 0, name, "expected a unicast MAC like \"02:42:0a:2a:00:02\", got %s",
-			       js_show(x, v, shown, sizeof shown));
+		return cfg_expected(x, v, name, "a unicast MAC like \"02:42:0a:2a:00:02\"");
 	nc->has_mac = 1;
 	return 0;
 }

@@ -10208,16 +10208,20 @@ static int v_features(int argc, char **argv)
 
 static int v_version(int argc, char **argv)
 {
+	static const char *const what[] = {
+#define X(name, FLAG, what) what,
+		NSRUN_FEATURES(X)
+#undef X
+	};
+
 	(void)argc, (void)argv;
 	fdfmt(1, "nsrun " NSRUN_VERSION);
-#define X(name, FLAG, what) fdfmt(1, " %c%s", WITH_##FLAG ? '+' : '-', #name);
-	NSRUN_FEATURES(X)
-#undef X
+	for (int i = 1; i < FEAT__COUNT; i++)
+		fdfmt(1, " %c%s", feature_on[i] ? '+' : '-', feature_names[i]);
 	fdfmt(1, "\ncJSON %d.%d.%d (Debian source %s)\n", CJSON_VERSION_MAJOR, CJSON_VERSION_MINOR,
 	      CJSON_VERSION_PATCH, NSRUN_CJSON_VERSION);  /* cJSON_Version() would link sprintf */
-#define X(name, FLAG, what) fdfmt(1, "  %c%-9s %s\n", WITH_##FLAG ? '+' : '-', #name, what);
-	NSRUN_FEATURES(X)
-#undef X
+	for (int i = 1; i < FEAT__COUNT; i++)
+		fdfmt(1, "  %c%-9s %s\n", feature_on[i] ? '+' : '-', feature_names[i], what[i - 1]);
 	if (WITH_FAULTS)
 		fdfmt(1, "fault points built in (nsrun --fault-points; NSRUN_FAULT=STEP)\n");
 	return 0;

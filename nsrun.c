@@ -1595,6 +1595,7 @@ static const char *js_type(const cJSON *v)
 }
 
 /* Edit distance, for "did you mean"; keys longer than 31 bytes never match. */
+__attribute__((noinline))        /* (out of line: its one caller, cfg_obj, shrinks more than it grows) */
 static int edit_distance(const char *a, const char *b)
 {
 	int row[33], n = (int)strlen(b);
@@ -4767,6 +4768,7 @@ struct vsb {
  * number of data blocks, the salt.  0, or -1 and WHY.  Pure: unit-tested on
  * veritysetup's own output.  It need not be trusted: every value it gives
  * changes the tree, so a forged one fails the root hash. */
+__attribute__((noinline))        /* (out of line: its one caller, img_verity, shrinks more than it grows) */
 static int verity_sb_parse(const unsigned char *b, size_t n, struct vsb *sb, char *why, size_t len)
 {
 	uint64_t v;
@@ -5512,6 +5514,7 @@ static void cg_parent_remove(const char *path)
 
 /* Create the levels from the mount down to PARENT (marking the ones nsrun
  * makes), enabling the needed controllers in each cgroup.subtree_control. */
+__attribute__((noinline))        /* (out of line: its one caller, cg_setup, shrinks more than it grows) */
 static int cg_parents(struct run *r, const char *mnt, const char *parent)
 {
 	struct cfg *c = r->c;

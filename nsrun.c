@@ -4454,6 +4454,20 @@ static int read_small(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* getcwd(3) into BUF as musl's does it (an unreachable cwd, the kernel's
+ * "(unreachable)/...", is ENOENT), without libc's, which links strdup()
+ * for a NULL BUF: BUF, or NULL and errno. */
+static char *cwd_get(char *buf, size_t len)
+{
+	long n = syscall(SYS_getcwd, buf, len);
+
+	if (n < 0)
+		return NULL;
+	if (n == 0 || buf[0] != '/')
+		return errno = ENOENT, NULL;
+	return buf;
+}
+
 /* Create PATH (mode 0644) holding LEN bytes of BUF. */
 static int write_new(const char *path, const char *buf, size_t len)
 {
@@ -8226,7 +8240,7 @@ static int root_mount_point(void)
 	if (sm[9] & MS_SHARED)
 		return failx("/ is not a mount point (a chroot?) and its mount is shared, so a mount made "
 			     "there would reach the host; %s", fix);
-	if (!getcwd(cwd, sizeof cwd) || mount("/", "/", NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	if (!cwd_get(cwd, sizeof cwd) || mount("/", "/", NULL, MS_BIND | MS_REC, NULL) < 0 ||
 	    chdir("/..") < 0 || chroot(".") < 0 || chdir(cwd) < 0)
 		return fail("/ is not a mount point (a chroot?): bind it onto itself");
 	return 0;
@@ -8678,7 +8692,7 @@ static int state_record(struct run *r)
 	unsigned long long start;
 	int n;
 
-	if (r->c->file[0] != '/' && !getcwd(cwd, sizeof cwd))
+	if (r->c->file[0] != '/' && !cwd_get(cwd, sizeof cwd))
 		return fail("write %s: getcwd", r->state);
 	/* Read back only when the clone straddled a tick (1 start in ~100). */
 	if (!(start = r->start_ticks) && proc_start_time(r->child, &start, NULL) < 0)
@@ -9548,7 +9562,7 @@ static int oci_create(int start, int detach)
 	sigset_t mask;
 	int n, rc = 1, ws, mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 
-	if (*b != '/' && !getcwd(g_oci.bundle, sizeof g_oci.bundle))
+	if (*b != '/' && !cwd_get(g_oci.bundle, sizeof g_oci.bundle))
 		return fail("bundle %s: getcwd", b);
 	n = (int)strlen(g_oci.bundle);          /* 0: B is absolute */
 	if (strcmp(b, "."))

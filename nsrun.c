@@ -5073,7 +5073,7 @@ static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, 
 		if (errno != EBUSY || tries == 50)
 			return verity_fail(c, errno, "create device-mapper device %s", name);
 		dm_do(DM_DEV_REMOVE, name, 0);
-		usleep(2000);
+		nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);      /* 2 ms */
 	}
 	dm_node(dev, devlen);
 	if (!undo_add(U_DM, name, 0))
@@ -5543,7 +5543,7 @@ static void cg_destroy(const char *path)
 			return;
 		if (errno != EBUSY)
 			break;
-		usleep(10000);
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);     /* 10 ms */
 	}
 	warn("remove cgroup %s", path);
 }

@@ -5636,9 +5636,7 @@ static int cg_setup(struct run *r)
 				  "(mount -t cgroup2 none /sys/fs/cgroup)");
 	if (statfs(mnt, &sf) < 0 || sf.f_type != NSRUN_CGROUP2_MAGIC)
 		return failx("%s is not a cgroup2 mount", mnt);
-	strfmt(parent, sizeof parent, "%s", c->cg.parent ? c->cg.parent : mnt);
-	if (!c->cg.parent)
-		strfmt(parent + strlen(parent), sizeof parent - strlen(parent), "/nsrun");
+	strfmt(parent, sizeof parent, "%s%s", c->cg.parent ? c->cg.parent : mnt, c->cg.parent ? "" : "/nsrun");
 	strfmt(r->cg, sizeof r->cg, "%s/%s", parent, c->name);
 	/* Another container's teardown may remove an empty nsrun parent between
 	 * our mkdir of it and of NAME: then make it again. */
@@ -5660,10 +5658,11 @@ static int cg_setup(struct run *r)
 		char field[64];
 
 		strfmt(f, sizeof f, "%s/%s", r->cg, c->cg.w[i].file);
-		strfmt(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
-		if (step(S_cg_limits) < 0 || write_file(f, c->cg.w[i].value) < 0)
+		if (step(S_cg_limits) < 0 || write_file(f, c->cg.w[i].value) < 0) {
+			strfmt(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
 			return cfg_err_at(c, c->cg.w[i].node, field, "write \"%s\" to %s: %s", c->cg.w[i].value, f,
 					  strerror(errno));
+		}
 	}
 	if ((r->cg_fd = open(r->cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fail("open cgroup %s", r->cg);

@@ -7130,15 +7130,15 @@ enum mop_kind {
 #define MNT_HOSTDEV (1 << 8)
 #define NSRUN_CAP_MKNOD 27
 
-struct mop {                            /* small types: 56 bytes a row */
+struct mop {                            /* small types: 48 bytes a row */
 	const char *target;             /* absolute, inside the root */
 	unsigned char kind;             /* enum mop_kind */
 	unsigned char maj, min;         /* MO_NODE; a FOLLOW row's MAJ: the propagation set after it, >> 14 */
 	/* In a user namespace that does not own the namespace OWN, the kernel
-	 * refuses a fresh instance: HOST, the host's, is bound instead; for a
-	 * filesystem the host has not mounted (ENOENT) the row is skipped.  A
-	 * device node's HOST is bound with MNT_HOSTDEV.  Without HOST a fresh
-	 * one is always made. */
+	 * refuses a fresh instance: the host's own TARGET is bound instead; for
+	 * a filesystem the host has not mounted (ENOENT) the row is skipped.
+	 * With MNT_HOSTDEV a device node is the host's TARGET, bound.  Without
+	 * OWN a fresh one is always made. */
 	unsigned char own;
 	unsigned short need, unless;    /* enum ns_bit, MNT_HOSTDEV: the row runs with all of NEED, none of UNLESS */
 	/* FOLLOW (the config's mounts): a symlink at the target is followed
@@ -7155,14 +7155,13 @@ struct mop {                            /* small types: 56 bytes a row */
 	unsigned flags;                 /* MS_*; on a bind MS_RDONLY, MS_NODEV...: mnt_attr() after it;
 					 * a bind with MS_BIND is recursive only with MS_REC (OCI's "bind") */
 	const char *src, *fstype, *data;
-	const char *host;               /* see OWN */
 };
 
 #define MOP_NX (MS_NOSUID | MS_NODEV | MS_NOEXEC)
-#define MOP_NODE(n, a, b) { "/dev/" n, MO_NODE, a, b, .make = S_IFCHR | 0666, .host = "/dev/" n, .step = S_mount_dev }
+#define MOP_NODE(n, a, b) { "/dev/" n, MO_NODE, a, b, .make = S_IFCHR | 0666, .step = S_mount_dev }
 #define MOP_LINK(n, to) { "/dev/" n, MO_LINK, .src = to, .step = S_mount_dev }
 static const struct mop std_mounts[] = {
-	{ "/proc", MO_FS, .fstype = "proc", .flags = MOP_NX, .own = NS_PID, .host = "/proc", .step = S_mount_proc },
+	{ "/proc", MO_FS, .fstype = "proc", .flags = MOP_NX, .own = NS_PID, .step = S_mount_proc },
 	{ "/dev", MO_FS, .fstype = "tmpfs", .flags = MS_NOSUID | MS_NOEXEC, .data = "mode=0755,size=64k",
 	  .unless = MNT_HOSTDEV, .step = S_mount_dev },
 	{ "/dev", MO_FS, .fstype = "tmpfs", .flags = MOP_NX, .data = "mode=0755,size=64k",
@@ -7181,10 +7180,9 @@ static const struct mop std_mounts[] = {
 	{ "/dev/shm", MO_FS, .make = S_IFDIR | 01777, .src = "shm", .fstype = "tmpfs", .flags = MS_NOSUID | MS_NODEV,
 	  .data = "mode=1777", .step = S_mount_shm },
 	{ "/dev/mqueue", MO_FS, .make = S_IFDIR | 0755, .fstype = "mqueue", .flags = MOP_NX, .own = NS_IPC,
-	  .host = "/dev/mqueue", .step = S_mount_mqueue },
+	  .step = S_mount_mqueue },
 	/* /sys after /dev's: OCI's order (runtime-tools checks it) */
-	{ "/sys", MO_FS, .fstype = "sysfs", .flags = MS_RDONLY | MOP_NX, .own = NS_NET, .host = "/sys",
-	  .step = S_mount_sys },
+	{ "/sys", MO_FS, .fstype = "sysfs", .flags = MS_RDONLY | MOP_NX, .own = NS_NET, .step = S_mount_sys },
 	{ "/sys/fs/cgroup", MO_FS, .fstype = "cgroup2", .flags = MS_RDONLY | MOP_NX, .need = NS_CGROUP,
 	  .step = S_mount_cgroup },
 };
@@ -7261,7 +7259,7 @@ static int mop_dir(struct mnt_ctx *x, const char *target, const char **name)
 static int mop_fail(const struct mop *o)
 {
 	if (o->kind == MO_NODE)
-		return fail("bind %s on %s", o->host, o->target);
+		return fail("bind %s on %s", o->target, o->target);     /* the host's node */
 	if (o->kind >= MO_MASK)
 		return fail("%s %s", o->kind == MO_MASK ? "mask" : "make read-only", o->target);
 	return fail("mount %s on %s", o->kind == MO_BIND ? o->src : o->fstype, o->target);
@@ -7306,7 +7304,7 @@ static int mop_open(struct mnt_ctx *x, const struct mop *o, int dir, const char 
  * -1: g_err says why. */
 static int mop_run(struct mnt_ctx *x, const struct mop *o)
 {
-	int host = o->host && (o->kind == MO_NODE ? x->ns & MNT_HOSTDEV : (x->ns & NS_USER) && !(x->ns & o->own));
+	int host = o->kind == MO_NODE ? x->ns & MNT_HOSTDEV : o->own && (x->ns & NS_USER) && !(x->ns & o->own);
 	int isdir = !S_ISREG(o->make) && o->kind != MO_NODE, bind = host || o->kind == MO_BIND || o->kind == MO_RO;
 	int dir = -1, fd = -1, made = 0, rc;
 	const char *name = NULL, *at;
@@ -7360,7 +7358,7 @@ static int mop_run(struct mnt_ctx *x, const struct mop *o)
 	else if (o->kind == MO_MASK)            /* the host's, reachable until the pivot */
 		rc = mount("/dev/null", at, NULL, MS_BIND, NULL);
 	else if (bind)
-		rc = mount(host ? o->host : o->kind == MO_RO ? at : o->src, at, NULL,
+		rc = mount(host ? o->target : o->kind == MO_RO ? at : o->src, at, NULL,
 			   MS_BIND | (WITH_OCI && (o->flags & (MS_BIND | MS_REC)) == MS_BIND ? 0 : MS_REC), NULL);
 	else
 		rc = mount(o->src ? o->src : o->fstype, at, o->fstype, fl, o->data);

@@ -8059,7 +8059,9 @@ out:
 	return rc;
 }
 
-/* Init's poll set PF: the signalfd, NAME.sock, then each connection. */
+/* Init's poll set PF: the signalfd, NAME.sock, then each connection.
+ * (accept4 raw: libc's adds accept and fcntl for kernels before 2.6.28,
+ * 0.2 KB.) */
 static void exec_serve(struct run *r, struct pollfd *pf)
 {
 	struct exec_conn *e = g_ex;
@@ -8069,7 +8071,7 @@ static void exec_serve(struct run *r, struct pollfd *pf)
 	while (e < g_ex + NSRUN_EXECS && (e->fd >= 0 || e->pid))
 		e++;
 	if (pf[1].revents && e < g_ex + NSRUN_EXECS &&
-	    (fd = accept4(r->exec_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
+	    (fd = (int)syscall(SYS_accept4, r->exec_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
 		e->fd = fd;
 	for (e = g_ex; e < g_ex + NSRUN_EXECS; e++) {
 		if (!pf[2 + (e - g_ex)].revents || e->fd < 0)

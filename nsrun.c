@@ -1595,6 +1595,7 @@ static const char *js_type(const cJSON *v)
 }
 
 /* Edit distance, for "did you mean"; keys longer than 31 bytes never match. */
+__attribute__((noinline))        /* (out of line: its one caller, cfg_obj, shrinks more than it grows) */
 static int edit_distance(const char *a, const char *b)
 {
 	int row[33], n = (int)strlen(b);
@@ -1656,12 +1657,19 @@ static const char *js_show(const struct ctx *x, const cJSON *v, char *buf, size_
 	return buf;
 }
 
+/* One error line: "expected WHAT, got V", V as js_show() shows it. */
+static int cfg_expected(const struct ctx *x, const cJSON *v, const char *field, const char *what)
+{
+	char shown[64];
+
+	return cfg_err(x, v, 0, field, "expected %s, got %s", what, js_show(x, v, shown, sizeof shown));
+}
+
 /* V as one of the quoted words of LIST ("\"a\", \"b\" or \"c\"", and
  * whatever else the message says beside them): *OUT its index; else one
  * error line, "expected LIST, got V". */
 static int cfg_word(const struct ctx *x, const cJSON *v, const char *name, const char *list, int *out)
 {
-	char shown[64];
 	int i = 0;
 
 	for (const char *p = list; cJSON_IsString(v) && (p = strchr(p, '"')); i++) {
@@ -1671,7 +1679,7 @@ static int cfg_word(const struct ctx *x, const cJSON *v, const char *name, const
 			return *out = i, 0;
 		p += w + 1;
 	}
-	return cfg_err(x, v, 0, name, "expected %s, got %s", list, js_show(x, v, shown, sizeof shown));
+	return cfg_expected(x, v, name, list);
 }
 
 /* cJSON finds where a number ends with strtod() and keeps its value as a
@@ -1711,6 +1719,27 @@ static double json_strtod(const char *s, char **end)
 double strtod(const char *restrict s, char **restrict end)
 {
 	return json_strtod(s, end);
+}
+
+/* cJSON's printer (cJSON_Print*, cJSON_Version: nsrun writes its JSON
+ * itself and calls none of them) formats numbers with sprintf and reads
+ * them back with sscanf.  --gc-sections drops that code, but only after
+ * libc's stdio members were pulled in for those names, and they leave
+ * their exit-time flush behind in exit() (__stdio_exit, its file locks:
+ * 0.4 KB).  These stand in for them and fail: a printer called some day
+ * returns NULL (its "sprintf failed"), never a wrong number. */
+int sprintf(char *restrict s, const char *restrict fmt, ...)
+{
+	(void)s, (void)fmt;
+	errno = ENOSYS;
+	return -1;
+}
+
+int sscanf(const char *restrict s, const char *restrict fmt, ...)
+{
+	(void)s, (void)fmt;
+	errno = ENOSYS;
+	return EOF;
 }
 #endif
 
@@ -2373,16 +2402,13 @@ static int p_rootpath(const struct ctx *x, const cJSON *v, const char *name, con
  * sizes up to one, which no upper layer fits in. */
 static int p_overlay(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
-	char shown[64];
-
 	(void)f;
 	if (cJSON_IsFalse(v))
 		return 0;
 	if (cfg_size(x, v, name, " or false", out) < 0)
 		return -1;
 	if (*(uint64_t *)out < 4096)
-		return cfg_err(x, v, 0, name, "expected at least 4096 bytes (\"4K\", one page), got %s",
-			       js_show(x, v, shown, sizeof shown));
+		return cfg_expected(x, v, name, "at least 4096 bytes (\"4K\", one page)");
 	return 0;
 }
 
@@ -2440,12 +2466,10 @@ static int p_user(const struct ctx *x, const cJSON *v, const char *name, const s
 static int p_umask(const struct ctx *x, const cJSON *v, const char *name, const struct field *f, void *out)
 {
 	const char *s = cJSON_IsString(v) ? v->valuestring : "";
-	char shown[64];
 
 	(void)f;
 	if (strlen(s) != 4 || s[0] != '0' || strspn(s, "01234567") != 4)
-		return cfg_err(x, v, 0, name, "expected an octal string from \"0000\" to \"0777\", got %s",
-			       js_show(x, v, shown, sizeof shown));
+		return cfg_expected(x, v, name, "an octal string from \"0000\" to \"0777\"");
 	*(unsigned *)out = (unsigned)scan_num(s, NULL, 8);
 	return 0;
 }
@@ -2886,10 +2910,20 @@ static int cg_iomax_ok(const char *s)
 	return kv > 0;
 }
 
+/* What a key of each kind takes, as its error line says. */
+static const char *const cg_expect[] = {
+	[CG_SIZE] = "a size like \"32M\" or \"max\"",
+	[CG_COUNT] = "a number from 1 to 4194304 or \"max\"",
+	[CG_CPUMAX] = "\"QUOTA PERIOD\" in microseconds like \"50000 100000\", or \"max\"",
+	[CG_WEIGHT] = "a weight from 1 to 10000",
+	[CG_CPUSET] = "a list like \"0-1,3\"",
+	[CG_IOMAX] = "\"MAJ:MIN rbps=N wbps=N riops=N wiops=N\" (N a number or max)",
+};
+
 static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key *k, const char *field,
 			struct cg_write *w)
 {
-	char shown[64], tmp[48];
+	char tmp[48];
 	const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
 	int ok = 0;
 
@@ -2900,24 +2934,16 @@ static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key
 	switch (k->kind) {
 	case CG_SIZE:
 		ok = s && cg_number(s, 0, UINT64_MAX, 1, w->num, sizeof w->num) == 0;
-		if (!ok)
-			return cfg_err(x, v, 0, field, "expected a size like \"32M\" or \"max\", got %s",
-				       js_show(x, v, shown, sizeof shown));
-		return 0;
+		break;
 	case CG_COUNT:
 		ok = s && cg_number(s, 1, 4194304, 0, w->num, sizeof w->num) == 0;
-		if (!ok)
-			return cfg_err(x, v, 0, field, "expected a number from 1 to 4194304 or \"max\", got %s",
-				       js_show(x, v, shown, sizeof shown));
-		return 0;
+		break;
 	case CG_WEIGHT:
 		/* (OCI's cpu.shares: p_ocg's weight, a string in the number's place) */
 		ok = (cJSON_IsNumber(v) || (WITH_OCI && g_oci_parse)) && s && cg_number(s, 1, 10000, 0, tmp, sizeof tmp) == 0;
-		if (!ok)
-			return cfg_err(x, v, 0, field, "expected a weight from 1 to 10000, got %s",
-				       js_show(x, v, shown, sizeof shown));
-		strfmt(w->num, sizeof w->num, "%s%s", !strcmp(k->ctrl, "io") ? "default " : "", tmp);
-		return 0;
+		if (ok)
+			strfmt(w->num, sizeof w->num, "%s%s", !strcmp(k->ctrl, "io") ? "default " : "", tmp);
+		break;
 	case CG_CPUMAX: {
 		char q[24] = "", p[24] = "100000";
 		const char *t = cJSON_IsString(v) ? v->valuestring : "";
@@ -2930,27 +2956,20 @@ static int cfg_cg_value(const struct ctx *x, const cJSON *v, const struct cg_key
 		}
 		ok = (!t[qn] || pn) && cg_number(q, 1000, UINT32_MAX, 0, q, sizeof q) == 0 &&
 		     cg_number(p, 1000, 1000000, 0, p, sizeof p) == 0 && strcmp(p, "max");
-		if (!ok)
-			return cfg_err(x, v, 0, field, "expected \"QUOTA PERIOD\" in microseconds like \"50000 100000\", "
-				       "or \"max\", got %s", js_show(x, v, shown, sizeof shown));
-		strfmt(w->num, sizeof w->num, "%s %s", q, p);
-		return 0;
+		if (ok)
+			strfmt(w->num, sizeof w->num, "%s %s", q, p);
+		break;
 	}
 	case CG_CPUSET:
 		ok = cJSON_IsString(v) && *s && strlen(s) < sizeof w->num && strspn(s, "0123456789,-") == strlen(s);
-		if (!ok)
-			return cfg_err(x, v, 0, field, "expected a list like \"0-1,3\", got %s",
-				       js_show(x, v, shown, sizeof shown));
-		w->value = v->valuestring;
-		return 0;
+		w->value = s;
+		break;
 	case CG_IOMAX:
-		if (!cJSON_IsString(v) || !cg_iomax_ok(v->valuestring))
-			return cfg_err(x, v, 0, field, "expected \"MAJ:MIN rbps=N wbps=N riops=N wiops=N\" "
-				       "(N a number or max), got %s", js_show(x, v, shown, sizeof shown));
-		w->value = v->valuestring;
-		return 0;
+		ok = cJSON_IsString(v) && cg_iomax_ok(s);
+		w->value = s;
+		break;
 	}
-	return 0;
+	return ok ? 0 : cfg_expected(x, v, field, cg_expect[k->kind]);
 }
 
 static int p_cg_elem(const struct ctx *x, const cJSON *e, const char *name, const struct field *f,
@@ -3176,7 +3195,6 @@ static int p_mac(const struct ctx *x, const cJSON *v, const char *name, const st
 	unsigned char *m = nc->mac;
 	const char *s = cJSON_IsString(v) ? v->valuestring : "";
 	int ok = strlen(s) == 17;
-	char shown[64];
 
 	(void)f;
 	for (int i = 0; ok && i < 6; i++) {
@@ -3186,8 +3204,7 @@ static int p_mac(const struct ctx *x, const cJSON *v, const char *name, const st
 		ok = !*end && isxdigit((unsigned char)h[0]) && (i == 5 || s[3 * i + 2] == ':');
 	}
 	if (!ok || (m[0] & 1) || !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
-		return cfg_err(x, v, 0, name, "expected a unicast MAC like \"02:42:0a:2a:00:02\", got %s",
-			       js_show(x, v, shown, sizeof shown));
+		return cfg_expected(x, v, name, "a unicast MAC like \"02:42:0a:2a:00:02\"");
 	nc->has_mac = 1;
 	return 0;
 }
@@ -4533,6 +4550,33 @@ static int read_small(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* getcwd(3) into BUF as musl's does it (an unreachable cwd, the kernel's
+ * "(unreachable)/...", is ENOENT), without libc's, which links strdup()
+ * for a NULL BUF: BUF, or NULL and errno. */
+static char *cwd_get(char *buf, size_t len)
+{
+	long n = syscall(SYS_getcwd, buf, len);
+
+	if (n < 0)
+		return NULL;
+	if (n == 0 || buf[0] != '/')
+		return errno = ENOENT, NULL;
+	return buf;
+}
+
+/* fcntl(2) with an int argument (F_GETFD, F_SETFD, F_DUPFD_CLOEXEC), raw:
+ * musl's fcntl (0.4 KB) adds what nsrun never needs (F_GETOWN, F_SETLKW,
+ * the F_DUPFD_CLOEXEC of kernels before 2.6.24, and after each dup an
+ * F_SETFD for them). */
+static int fd_ctl(int fd, int cmd, int arg)
+{
+#ifdef SYS_fcntl64
+	return (int)syscall(SYS_fcntl64, fd, cmd, arg);         /* (what musl calls on 32-bit arches) */
+#else
+	return (int)syscall(SYS_fcntl, fd, cmd, arg);
+#endif
+}
+
 /* Create PATH (mode 0644) holding LEN bytes of BUF. */
 static int write_new(const char *path, const char *buf, size_t len)
 {
@@ -4847,6 +4891,7 @@ struct vsb {
  * number of data blocks, the salt.  0, or -1 and WHY.  Pure: unit-tested on
  * veritysetup's own output.  It need not be trusted: every value it gives
  * changes the tree, so a forged one fails the root hash. */
+__attribute__((noinline))        /* (out of line: its one caller, img_verity, shrinks more than it grows) */
 static int verity_sb_parse(const unsigned char *b, size_t n, struct vsb *sb, char *why, size_t len)
 {
 	uint64_t v;
@@ -5103,7 +5148,7 @@ static int dm_make(const struct cfg *c, const char *name, const struct vsb *sb, 
 		if (errno != EBUSY || tries == 50)
 			return verity_fail(c, errno, "create device-mapper device %s", name);
 		dm_do(DM_DEV_REMOVE, name, 0);
-		usleep(2000);
+		nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);      /* 2 ms */
 	}
 	dm_node(dev, devlen);
 	if (!undo_add(U_DM, name, 0))
@@ -5290,7 +5335,7 @@ static void img_release(struct run *r)
 static int mnt_attr(const char *path, unsigned flags, unsigned long prop)
 {
 	struct nsrun_mount_attr a = { .attr_set = flags & NSRUN_MOUNT_ATTRS };
-	struct statvfs sv;
+	struct statfs sv;                /* (statvfs: the same syscall, and 0.2 KB of libc to copy it) */
 	unsigned long fl = MS_BIND | MS_REMOUNT | (flags & NSRUN_MOUNT_ATTRS);
 	int fd, r;
 
@@ -5302,11 +5347,11 @@ static int mnt_attr(const char *path, unsigned flags, unsigned long prop)
 		return r;
 	/* (the atime flags and nosymfollow OCI asks: on the top mount) */
 	fl |= WITH_OCI ? flags & NSRUN_MOUNT_TIMES : 0;
-	if (statvfs(path, &sv) < 0)
+	if (statfs(path, &sv) < 0)
 		return -1;
-	fl |= (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
-	      (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) | (sv.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
-	      (sv.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) | (sv.f_flag & ST_RELATIME ? MS_RELATIME : 0);
+	fl |= (sv.f_flags & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flags & ST_NODEV ? MS_NODEV : 0) |
+	      (sv.f_flags & ST_NOEXEC ? MS_NOEXEC : 0) | (sv.f_flags & ST_NOATIME ? MS_NOATIME : 0) |
+	      (sv.f_flags & ST_NODIRATIME ? MS_NODIRATIME : 0) | (sv.f_flags & ST_RELATIME ? MS_RELATIME : 0);
 	return mount(NULL, path, NULL, fl, NULL);
 }
 
@@ -5573,7 +5618,7 @@ static void cg_destroy(const char *path)
 			return;
 		if (errno != EBUSY)
 			break;
-		usleep(10000);
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);     /* 10 ms */
 	}
 	warn("remove cgroup %s", path);
 }
@@ -5592,6 +5637,7 @@ static void cg_parent_remove(const char *path)
 
 /* Create the levels from the mount down to PARENT (marking the ones nsrun
  * makes), enabling the needed controllers in each cgroup.subtree_control. */
+__attribute__((noinline))        /* (out of line: its one caller, cg_setup, shrinks more than it grows) */
 static int cg_parents(struct run *r, const char *mnt, const char *parent)
 {
 	struct cfg *c = r->c;
@@ -5665,9 +5711,7 @@ static int cg_setup(struct run *r)
 				  "(mount -t cgroup2 none /sys/fs/cgroup)");
 	if (statfs(mnt, &sf) < 0 || sf.f_type != NSRUN_CGROUP2_MAGIC)
 		return failx("%s is not a cgroup2 mount", mnt);
-	strfmt(parent, sizeof parent, "%s", c->cg.parent ? c->cg.parent : mnt);
-	if (!c->cg.parent)
-		strfmt(parent + strlen(parent), sizeof parent - strlen(parent), "/nsrun");
+	strfmt(parent, sizeof parent, "%s%s", c->cg.parent ? c->cg.parent : mnt, c->cg.parent ? "" : "/nsrun");
 	strfmt(r->cg, sizeof r->cg, "%s/%s", parent, c->name);
 	/* Another container's teardown may remove an empty nsrun parent between
 	 * our mkdir of it and of NAME: then make it again. */
@@ -5689,10 +5733,11 @@ static int cg_setup(struct run *r)
 		char field[64];
 
 		strfmt(f, sizeof f, "%s/%s", r->cg, c->cg.w[i].file);
-		strfmt(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
-		if (step(S_cg_limits) < 0 || write_file(f, c->cg.w[i].value) < 0)
+		if (step(S_cg_limits) < 0 || write_file(f, c->cg.w[i].value) < 0) {
+			strfmt(field, sizeof field, "cgroup.%s", c->cg.w[i].key);
 			return cfg_err_at(c, c->cg.w[i].node, field, "write \"%s\" to %s: %s", c->cg.w[i].value, f,
 					  strerror(errno));
+		}
 	}
 	if ((r->cg_fd = open(r->cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fail("open cgroup %s", r->cg);
@@ -7068,7 +7113,7 @@ static int in_root_open(int rootfd, const char *path, int create, int last_dir)
 		}
 		fds[++depth] = fd, fd = -1;
 	}
-	fd = depth ? fds[depth--] : fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+	fd = depth ? fds[depth--] : fd_ctl(rootfd, F_DUPFD_CLOEXEC, 0);
 out:
 	while (depth > 0)
 		close(fds[depth--]);
@@ -7163,15 +7208,15 @@ enum mop_kind {
 #define MNT_HOSTDEV (1 << 8)
 #define NSRUN_CAP_MKNOD 27
 
-struct mop {                            /* small types: 56 bytes a row */
+struct mop {                            /* small types: 48 bytes a row */
 	const char *target;             /* absolute, inside the root */
 	unsigned char kind;             /* enum mop_kind */
 	unsigned char maj, min;         /* MO_NODE; a FOLLOW row's MAJ: the propagation set after it, >> 14 */
 	/* In a user namespace that does not own the namespace OWN, the kernel
-	 * refuses a fresh instance: HOST, the host's, is bound instead; for a
-	 * filesystem the host has not mounted (ENOENT) the row is skipped.  A
-	 * device node's HOST is bound with MNT_HOSTDEV.  Without HOST a fresh
-	 * one is always made. */
+	 * refuses a fresh instance: the host's own TARGET is bound instead; for
+	 * a filesystem the host has not mounted (ENOENT) the row is skipped.
+	 * With MNT_HOSTDEV a device node is the host's TARGET, bound.  Without
+	 * OWN a fresh one is always made. */
 	unsigned char own;
 	unsigned short need, unless;    /* enum ns_bit, MNT_HOSTDEV: the row runs with all of NEED, none of UNLESS */
 	/* FOLLOW (the config's mounts): a symlink at the target is followed
@@ -7188,14 +7233,13 @@ struct mop {                            /* small types: 56 bytes a row */
 	unsigned flags;                 /* MS_*; on a bind MS_RDONLY, MS_NODEV...: mnt_attr() after it;
 					 * a bind with MS_BIND is recursive only with MS_REC (OCI's "bind") */
 	const char *src, *fstype, *data;
-	const char *host;               /* see OWN */
 };
 
 #define MOP_NX (MS_NOSUID | MS_NODEV | MS_NOEXEC)
-#define MOP_NODE(n, a, b) { "/dev/" n, MO_NODE, a, b, .make = S_IFCHR | 0666, .host = "/dev/" n, .step = S_mount_dev }
+#define MOP_NODE(n, a, b) { "/dev/" n, MO_NODE, a, b, .make = S_IFCHR | 0666, .step = S_mount_dev }
 #define MOP_LINK(n, to) { "/dev/" n, MO_LINK, .src = to, .step = S_mount_dev }
 static const struct mop std_mounts[] = {
-	{ "/proc", MO_FS, .fstype = "proc", .flags = MOP_NX, .own = NS_PID, .host = "/proc", .step = S_mount_proc },
+	{ "/proc", MO_FS, .fstype = "proc", .flags = MOP_NX, .own = NS_PID, .step = S_mount_proc },
 	{ "/dev", MO_FS, .fstype = "tmpfs", .flags = MS_NOSUID | MS_NOEXEC, .data = "mode=0755,size=64k",
 	  .unless = MNT_HOSTDEV, .step = S_mount_dev },
 	{ "/dev", MO_FS, .fstype = "tmpfs", .flags = MOP_NX, .data = "mode=0755,size=64k",
@@ -7214,10 +7258,9 @@ static const struct mop std_mounts[] = {
 	{ "/dev/shm", MO_FS, .make = S_IFDIR | 01777, .src = "shm", .fstype = "tmpfs", .flags = MS_NOSUID | MS_NODEV,
 	  .data = "mode=1777", .step = S_mount_shm },
 	{ "/dev/mqueue", MO_FS, .make = S_IFDIR | 0755, .fstype = "mqueue", .flags = MOP_NX, .own = NS_IPC,
-	  .host = "/dev/mqueue", .step = S_mount_mqueue },
+	  .step = S_mount_mqueue },
 	/* /sys after /dev's: OCI's order (runtime-tools checks it) */
-	{ "/sys", MO_FS, .fstype = "sysfs", .flags = MS_RDONLY | MOP_NX, .own = NS_NET, .host = "/sys",
-	  .step = S_mount_sys },
+	{ "/sys", MO_FS, .fstype = "sysfs", .flags = MS_RDONLY | MOP_NX, .own = NS_NET, .step = S_mount_sys },
 	{ "/sys/fs/cgroup", MO_FS, .fstype = "cgroup2", .flags = MS_RDONLY | MOP_NX, .need = NS_CGROUP,
 	  .step = S_mount_cgroup },
 };
@@ -7294,7 +7337,7 @@ static int mop_dir(struct mnt_ctx *x, const char *target, const char **name)
 static int mop_fail(const struct mop *o)
 {
 	if (o->kind == MO_NODE)
-		return fail("bind %s on %s", o->host, o->target);
+		return fail("bind %s on %s", o->target, o->target);     /* the host's node */
 	if (o->kind >= MO_MASK)
 		return fail("%s %s", o->kind == MO_MASK ? "mask" : "make read-only", o->target);
 	return fail("mount %s on %s", o->kind == MO_BIND ? o->src : o->fstype, o->target);
@@ -7339,7 +7382,7 @@ static int mop_open(struct mnt_ctx *x, const struct mop *o, int dir, const char 
  * -1: g_err says why. */
 static int mop_run(struct mnt_ctx *x, const struct mop *o)
 {
-	int host = o->host && (o->kind == MO_NODE ? x->ns & MNT_HOSTDEV : (x->ns & NS_USER) && !(x->ns & o->own));
+	int host = o->kind == MO_NODE ? x->ns & MNT_HOSTDEV : o->own && (x->ns & NS_USER) && !(x->ns & o->own);
 	int isdir = !S_ISREG(o->make) && o->kind != MO_NODE, bind = host || o->kind == MO_BIND || o->kind == MO_RO;
 	int dir = -1, fd = -1, made = 0, rc;
 	const char *name = NULL, *at;
@@ -7393,7 +7436,7 @@ static int mop_run(struct mnt_ctx *x, const struct mop *o)
 	else if (o->kind == MO_MASK)            /* the host's, reachable until the pivot */
 		rc = mount("/dev/null", at, NULL, MS_BIND, NULL);
 	else if (bind)
-		rc = mount(host ? o->host : o->kind == MO_RO ? at : o->src, at, NULL,
+		rc = mount(host ? o->target : o->kind == MO_RO ? at : o->src, at, NULL,
 			   MS_BIND | (WITH_OCI && (o->flags & (MS_BIND | MS_REC)) == MS_BIND ? 0 : MS_REC), NULL);
 	else
 		rc = mount(o->src ? o->src : o->fstype, at, o->fstype, fl, o->data);
@@ -7779,7 +7822,9 @@ struct nsrun_cap_data {
  * (its permitted set has them), and every other one leaves the bounding
  * set (up to the kernel's last: EINVAL).  After it, CAPS sets permitted
  * and effective to SET, for uid 0, or to none (setresuid has already
- * emptied them), and inheritable to none, which empties ambient too. */
+ * emptied them), and inheritable to none, which empties ambient too.
+ * (Out of line: 32 bytes less than inlined at become_app's two calls.) */
+__attribute__((noinline))
 static int app_caps(const struct proc_cfg *p, int after)
 {
 	struct nsrun_cap_hdr h = { NSRUN_CAP_V3, 0 };
@@ -7838,7 +7883,7 @@ static int app_fds(void)
 
 			memcpy(&len, buf + o + 16, sizeof len);
 			if (fd > 2 + g_oci.preserve && fd != d)
-				fcntl(fd, F_SETFD, FD_CLOEXEC);
+				fd_ctl(fd, F_SETFD, FD_CLOEXEC);
 			o += len;
 		}
 	close(d);
@@ -7982,6 +8027,8 @@ static struct proc_cfg g_ex_proc;       /* the request being started */
 static int g_ex_fds[4];                 /* 3, or what a stranger's message had */
 static uint32_t g_ex_req[NSRUN_EXEC_REQ / 4];
 
+/* (Out of line: 32 bytes less than inlined at its two callers.) */
+__attribute__((noinline))
 static void exec_close(struct exec_conn *e, int reply)
 {
 	if (e->fd >= 0) {
@@ -7998,7 +8045,7 @@ static int exec_main(void *arg)
 	int fd[3];                      /* ours: init's memory is shared until the exec */
 
 	for (int i = 0; i < 3; i++)     /* above 2 first: init may lack a 0, 1 or 2 */
-		if ((fd[i] = fcntl(g_ex_fds[i], F_DUPFD_CLOEXEC, 3)) < 0)
+		if ((fd[i] = fd_ctl(g_ex_fds[i], F_DUPFD_CLOEXEC, 3)) < 0)
 			_exit(125);
 	for (int i = 0; i < 3; i++)
 		if (dup2(fd[i], i) < 0)
@@ -8090,7 +8137,9 @@ out:
 	return rc;
 }
 
-/* Init's poll set PF: the signalfd, NAME.sock, then each connection. */
+/* Init's poll set PF: the signalfd, NAME.sock, then each connection.
+ * (accept4 raw: libc's adds accept and fcntl for kernels before 2.6.28,
+ * 0.2 KB.) */
 static void exec_serve(struct run *r, struct pollfd *pf)
 {
 	struct exec_conn *e = g_ex;
@@ -8100,7 +8149,7 @@ static void exec_serve(struct run *r, struct pollfd *pf)
 	while (e < g_ex + NSRUN_EXECS && (e->fd >= 0 || e->pid))
 		e++;
 	if (pf[1].revents && e < g_ex + NSRUN_EXECS &&
-	    (fd = accept4(r->exec_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
+	    (fd = (int)syscall(SYS_accept4, r->exec_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
 		e->fd = fd;
 	for (e = g_ex; e < g_ex + NSRUN_EXECS; e++) {
 		if (!pf[2 + (e - g_ex)].revents || e->fd < 0)
@@ -8306,7 +8355,7 @@ static int root_mount_point(void)
 	if (sm[9] & MS_SHARED)
 		return failx("/ is not a mount point (a chroot?) and its mount is shared, so a mount made "
 			     "there would reach the host; %s", fix);
-	if (!getcwd(cwd, sizeof cwd) || mount("/", "/", NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	if (!cwd_get(cwd, sizeof cwd) || mount("/", "/", NULL, MS_BIND | MS_REC, NULL) < 0 ||
 	    chdir("/..") < 0 || chroot(".") < 0 || chdir(cwd) < 0)
 		return fail("/ is not a mount point (a chroot?): bind it onto itself");
 	return 0;
@@ -8801,7 +8850,7 @@ static int state_record(struct run *r)
 	unsigned long long start;
 	int n;
 
-	if (r->c->file[0] != '/' && !getcwd(cwd, sizeof cwd))
+	if (r->c->file[0] != '/' && !cwd_get(cwd, sizeof cwd))
 		return fail("write %s: getcwd", r->state);
 	/* Read back only when the clone straddled a tick (1 start in ~100). */
 	if (!(start = r->start_ticks) && proc_start_time(r->child, &start, NULL) < 0)
@@ -9679,7 +9728,7 @@ static int oci_create(int start, int detach)
 	sigset_t mask;
 	int n, rc = 1, ws, mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 
-	if (*b != '/' && !getcwd(g_oci.bundle, sizeof g_oci.bundle))
+	if (*b != '/' && !cwd_get(g_oci.bundle, sizeof g_oci.bundle))
 		return fail("bundle %s: getcwd", b);
 	n = (int)strlen(g_oci.bundle);          /* 0: B is absolute */
 	if (strcmp(b, "."))
@@ -10023,7 +10072,7 @@ static int v_run(int argc, char **argv)
 		if (argv[1][2] == 'p')
 			pidfile = argv[2];
 		else if ((ready_fd = (int)cli_num("run: --ready-fd", argv[2], INT_MAX)) < 3 ||
-			 fcntl(ready_fd, F_GETFD) < 0)
+			 fd_ctl(ready_fd, F_GETFD, 0) < 0)
 			usage_die("run: --ready-fd %s: not an open file descriptor above 2", argv[2]);
 		argv[2] = argv[0];
 		argv += 2, argc -= 2;
@@ -10161,7 +10210,7 @@ static int v_exec(int argc, char **argv)
 	state_close(&s);
 	/* our stdin, stdout and stderr go along; a closed one as /dev/null */
 	for (int f = 0; f < 3; f++)
-		if ((fds[f] = fcntl(f, F_GETFD) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : f) < 0)
+		if ((fds[f] = fd_ctl(f, F_GETFD, 0) < 0 ? open("/dev/null", O_RDWR | O_CLOEXEC) : f) < 0)
 			return fail("open /dev/null"), err_line();
 	a.sun_family = AF_UNIX;
 	strfmt(a.sun_path, sizeof a.sun_path, "%s/%s.sock", NSRUN_RUNDIR, name);
@@ -10344,16 +10393,20 @@ static int v_features(int argc, char **argv)
 
 static int v_version(int argc, char **argv)
 {
+	static const char *const what[] = {
+#define X(name, FLAG, what) what,
+		NSRUN_FEATURES(X)
+#undef X
+	};
+
 	(void)argc, (void)argv;
 	fdfmt(1, "nsrun " NSRUN_VERSION);
-#define X(name, FLAG, what) fdfmt(1, " %c%s", WITH_##FLAG ? '+' : '-', #name);
-	NSRUN_FEATURES(X)
-#undef X
+	for (int i = 1; i < FEAT__COUNT; i++)
+		fdfmt(1, " %c%s", feature_on[i] ? '+' : '-', feature_names[i]);
 	fdfmt(1, "\ncJSON %d.%d.%d (Debian source %s)\n", CJSON_VERSION_MAJOR, CJSON_VERSION_MINOR,
 	      CJSON_VERSION_PATCH, NSRUN_CJSON_VERSION);  /* cJSON_Version() would link sprintf */
-#define X(name, FLAG, what) fdfmt(1, "  %c%-9s %s\n", WITH_##FLAG ? '+' : '-', #name, what);
-	NSRUN_FEATURES(X)
-#undef X
+	for (int i = 1; i < FEAT__COUNT; i++)
+		fdfmt(1, "  %c%-9s %s\n", feature_on[i] ? '+' : '-', feature_names[i], what[i - 1]);
 	if (WITH_FAULTS)
 		fdfmt(1, "fault points built in (nsrun --fault-points; NSRUN_FAULT=STEP)\n");
 	return 0;

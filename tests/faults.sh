@@ -353,5 +353,5 @@ PYEOF
 			bad "no OCI bundle reaches this OCI step"
 		end
 	done
-	for p in $HOLDER $HPID; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	for p in $HOLDER $HPID; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null || :; done
 fi

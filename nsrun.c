@@ -1936,7 +1936,7 @@ struct field {
 	unsigned char feature;          /* enum feature: refused when compiled out */
 	unsigned char only;             /* mounts[]: a key of type ONLY - 1 alone */
 	unsigned char needs;            /* enum ns_bit: an error without that namespace */
-	unsigned char req_ns;           /* with MISSING: required only with this namespace */
+	unsigned char req_ns;           /* with MISSING: required only with this namespace, new */
 	unsigned char arg;              /* the parser's: a cg_keys index; or a flag */
 	unsigned char unit;             /* a list's: UN_X */
 	unsigned char parse;            /* PF_p_NAME */
@@ -2185,9 +2185,10 @@ static int cfg_obj(const struct ctx *x, const cJSON *obj, const char *parent, co
 			continue;               /* (present, cfg_keys refused it) */
 		field_name(name, sizeof name, shown, o.leaf[i]);
 		if (!(v = cJSON_GetObjectItemCaseSensitive(obj, o.leaf[i]))) {
-			/* (the mappings of a user namespace joined by path are its own) */
-			if (f->missing && (!f->req_ns || (x->c->ns & f->req_ns)) &&
-			    !(WITH_OCI && f->req_ns == NS_USER && x->c->oci.ns_path[6]))
+			/* (a namespace joined by path brings its own: a user
+			 * namespace its mappings) */
+			if (f->missing && (!f->req_ns || ((x->c->ns & f->req_ns) &&
+							  !(WITH_OCI && x->c->oci.ns_path[__builtin_ctz(f->req_ns)]))))
 				return cfg_err(x, obj, 0, name, "missing (%s)", field_missing(f));
 			continue;
 		}

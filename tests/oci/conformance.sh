@@ -534,6 +534,20 @@ expect_master() {
 	[ "$RNAME" != nsrun ] || expect_eq "the message with the master" "$META" "payload=/dev/ptmx fds=1"
 }
 
+# tty_run ID BUNDLE STATUS [OPTION...]: `run [OPTION...]` of BUNDLE with a
+# console socket and its receiver; the exit status STATUS, one master sent
+# (TTY: what the receiver read from it).
+tty_run() {
+	local id=$1 b=$2 st=$3
+	shift 3
+	recvtty "$id"
+	IDS+=("$id")
+	rt run "$@" --bundle "$b" --console-socket "$RSOCK" "$id"
+	expect_rc "$st"
+	recvtty_wait
+	expect_master
+}
+
 obegin terminal_create_start
 b=$(mkbundle c40 "$(jq -nc --arg c "$TTYCHECK; exit 3" '["/bin/sh", "-c", $c]')" "$DEVPTS | .process.terminal = true")
 recvtty c40
@@ -554,23 +568,13 @@ oend
 
 obegin terminal_run
 b=$(mkbundle c41 "$(jq -nc --arg c "$TTYCHECK; exit 5" '["/bin/sh", "-c", $c]')" "$DEVPTS | .process.terminal = true")
-recvtty c41
-IDS+=(c41)
-rt run --bundle "$b" --console-socket "$RSOCK" c41
-expect_rc 5
-recvtty_wait
-expect_master
+tty_run c41 "$b" 5
 expect_eq "the container's terminal" "$TTY" "$TTYWANT"
 oend
 
 obegin terminal_run_detach
 b=$(mkbundle c42 "$(jq -nc --arg c "$TTYCHECK" '["/bin/sh", "-c", $c]')" "$DEVPTS | .process.terminal = true")
-recvtty c42
-IDS+=(c42)
-rt run --detach --bundle "$b" --console-socket "$RSOCK" c42
-expect_rc 0
-recvtty_wait
-expect_master
+tty_run c42 "$b" 0 --detach
 expect_eq "the container's terminal" "$TTY" "$TTYWANT"
 oend
 
@@ -594,12 +598,7 @@ oend
 obegin terminal_user
 b=$(mkbundle c51 '["/bin/sh", "-c", "t=$(tty); stat -c %u \"$t\"; (: <\"$t\") 2>/dev/null && echo reopened; exit 6"]' \
 	"$DEVPTS | .process.terminal = true | .process.user = {uid: 1000, gid: 1000}")
-recvtty c51
-IDS+=(c51)
-rt run --bundle "$b" --console-socket "$RSOCK" c51
-expect_rc 6
-recvtty_wait
-expect_master
+tty_run c51 "$b" 6
 expect_eq "the terminal's owner, and its open by path" "$TTY" $'1000\nreopened'
 oend
 
